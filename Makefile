@@ -1,0 +1,120 @@
+# plenum -- build, test, demo and install.
+#
+#   make            build ./plenum (strict: warnings are errors)
+#   make check      every test (unit tests under cmocka, CLI tests)
+#   make demo       install what is missing, build, load the Jiangmen demo, show it
+#   make install    PREFIX=/usr/local DESTDIR= honoured
+#   make asan       the test suite under AddressSanitizer and UBSan
+#   make lint       banned names and long lines
+#
+# CC=clang works as well as gcc. Libraries are found with pkg-config; the
+# Debian packages that provide them are named in scripts/install-deps only.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+PKGS    := sqlite3 jansson libsodium
+TEST_PKGS := cmocka
+
+WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
+           -Wold-style-definition -Wwrite-strings -Wvla -Wshadow -Wformat=2 \
+           -Wpointer-arith -fno-common
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+           $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+BUILD   := build
+CORE_SRC    := $(wildcard src/core/*.c)
+DOMAIN_SRC  := $(wildcard src/domain/*.c)
+STORE_SRC   := $(wildcard src/store/*.c)
+SERVICE_SRC := $(wildcard src/service/*.c)
+IO_SRC      := $(wildcard src/io/*.c)
+CLI_SRC     := $(wildcard src/cli/*.c)
+MIGRATIONS  := $(sort $(wildcard src/store/migrations/*.sql))
+
+LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check unit cli-test demo install uninstall clean asan lint deps
+
+all: plenum
+
+deps:
+	@./scripts/install-deps
+
+plenum: $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/libplenum.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(BUILD)
+	./scripts/embed-sql $@ $(MIGRATIONS)
+
+$(BUILD)/migrations.o: $(BUILD)/migrations.c
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) -Isrc -o $@ $< \
+		$(BUILD)/libplenum.a $(LDFLAGS) $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+cli-test: plenum
+	./tests/cli/run.sh ./plenum
+
+check: deps
+	$(MAKE) all unit
+	$(MAKE) cli-test
+
+demo: deps
+	$(MAKE) all
+	rm -f demo.db demo.db-wal demo.db-shm
+	./plenum --db demo.db demo
+	@echo
+	@echo "The Jiangmen demo is in demo.db. Try:"
+	@echo "  ./plenum --db demo.db meeting list"
+	@echo "  ./plenum --db demo.db meeting show m-2026-jm-xiongan"
+	@echo "  ./plenum --db demo.db initiative tree"
+	@echo "  ./plenum --db demo.db task list"
+	@echo "  ./plenum --db demo.db check --group g-jm-tlcg --year 2026"
+	@echo
+	./plenum --db demo.db meeting show m-2026-jm-xiongan
+
+asan:
+	$(MAKE) clean
+	$(MAKE) check OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined"
+
+lint:
+	@./scripts/lint
+
+install: plenum
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/plenum/demo
+	install -m 755 plenum $(DESTDIR)$(PREFIX)/bin/plenum
+	install -m 644 data/demo/jiangmen.json $(DESTDIR)$(PREFIX)/share/plenum/demo/jiangmen.json
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/plenum
+	rm -rf $(DESTDIR)$(PREFIX)/share/plenum
+
+clean:
+	rm -rf $(BUILD) plenum
+
+-include $(DEPS)

@@ -1,0 +1,138 @@
+/*
+ * buf.c -- growable capped byte string (see buf.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+	b->err = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->data);
+	buf_init(b, b->max);
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->err = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static int buf_grow(struct buf *b, size_t n)
+{
+	size_t need, cap;
+
+	if (b->err)
+		return -1;
+	if (n >= b->max || b->len + n + 1 > b->max) {
+		b->err = -1;
+		return -1;
+	}
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > b->max / 2 ? b->max : cap * 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+	return 0;
+}
+
+int buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (buf_grow(b, n) != 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int buf_addc(struct buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
+
+int buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || buf_grow(b, (size_t)n) != 0) {
+		b->err = -1;
+		return -1;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_add_json_escaped(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *run = p;
+
+	for (; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		switch (*p) {
+		case '"': buf_adds(b, "\\\""); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default: buf_printf(b, "\\u%04x", *p); break;
+		}
+		run = p + 1;
+	}
+	buf_add(b, run, (size_t)(p - run));
+	return b->err;
+}
+
+const char *buf_str(const struct buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+size_t buf_len(const struct buf *b)
+{
+	return b->len;
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *d = b->data ? b->data : xstrdup("");
+
+	if (len)
+		*len = b->len;
+	buf_init(b, b->max);
+	return d;
+}

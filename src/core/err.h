@@ -1,0 +1,45 @@
+/*
+ * err.h -- the error sink every fallible function takes as its last argument.
+ *
+ * A function that fails fills *err (when err is not NULL) with a status code
+ * and a lowercase message that names the subject, then returns -1 (or NULL).
+ * The boundary maps err.code to an exit code (CLI) or an HTTP status. err_set
+ * never allocates, so it is safe on out-of-memory paths.
+ */
+#ifndef PLENUM_ERR_H
+#define PLENUM_ERR_H
+
+enum status {
+	ST_OK = 0,
+	ST_FAIL,        /* internal failure: I/O, database, bug (exit 1, HTTP 500) */
+	ST_INVALID,     /* bad input: usage, value, format (exit 2, HTTP 400/422) */
+	ST_NOTFOUND,    /* an unknown id or key (exit 2, HTTP 404) */
+	ST_CONFLICT,    /* illegal state transition, duplicate (exit 1, HTTP 409) */
+	ST_STALE,       /* lost update: the row's version moved (HTTP 412) */
+	ST_FORBIDDEN,   /* the caller may not do this (HTTP 403) */
+	ST_TOOBIG,      /* input over a limit (exit 2, HTTP 413) */
+};
+
+struct err {
+	enum status code;
+	char field[96];   /* the input field concerned, or "" */
+	char msg[512];
+};
+
+#define ERR_INIT { ST_OK, "", "" }
+
+/* Sets code and message; returns -1 so callers can `return err_set(...)`. */
+int err_set(struct err *err, enum status code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* As err_set, and names the input field the problem is about. */
+int err_field(struct err *err, enum status code, const char *field,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Resets *err to ST_OK with empty message. Accepts NULL. */
+void err_clear(struct err *err);
+
+/* The CLI exit code for a status: 0, 1 or 2. */
+int err_exit_code(enum status code);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * compliance.c -- the rules check for one group and year (see compliance.h).
+ */
+#include <string.h>
+
+#include "compliance.h"
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/date.h"
+#include "../core/banned.h"
+
+enum { ROLE_LEADER, ROLE_DEPUTY, ROLE_MEMBER, ROLE_SECRETARY };
+enum { AT_PRESENT, AT_ABSENT, AT_LEAVE };
+enum { SK_KEYNOTE, SK_CENTRAL, SK_EXCHANGE };
+
+void compliance_rules_default(struct compliance_rules *r)
+{
+	r->meetings_per_quarter = 1;
+	r->attendance_rate = 90;
+	r->makeup_days = 30;
+	r->exchange_speeches = 1;
+	r->papers = 1;
+	r->plan_month = 1;
+	r->plan_day = 31;
+}
+
+static void add(struct findings *out, struct arena *a, const char *rule,
+		enum finding_severity sev, const char *subject, const char *en,
+		const char *zh, const char *evidence)
+{
+	struct finding *f;
+
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 16;
+		struct finding *items = arena_calloc(a, cap, sizeof(*items));
+
+		if (out->n)
+			memcpy(items, out->items, out->n * sizeof(*items));
+		out->items = items;
+		out->cap = cap;
+	}
+	f = &out->items[out->n++];
+	f->rule = rule;
+	f->severity = sev;
+	f->subject = arena_strdup(a, subject);
+	f->message = arena_strdup(a, en);
+	f->message_zh = arena_strdup(a, zh);
+	f->evidence = arena_strdup(a, evidence);
+}
+
+static int is_judged_member(const struct cf_member *m)
+{
+	return m->role != ROLE_SECRETARY;
+}
+
+static int member_on(const struct cf_member *m, int32_t day)
+{
+	return (m->from_on == DATE_NONE || m->from_on <= day) &&
+	       (m->to_on == DATE_NONE || day <= m->to_on);
+}
+
+/* The memberships of one person may be several (a deputy who became leader):
+ * a person is judged once, when any judged membership covers the day. */
+static int person_on(const struct compliance_input *in, int64_t person_id, int32_t day)
+{
+	for (size_t i = 0; i < in->nmembers; i++)
+		if (in->members[i].person_id == person_id && is_judged_member(&in->members[i]) &&
+		    member_on(&in->members[i], day))
+			return 1;
+	return 0;
+}
+
+static int first_of_person(const struct compliance_input *in, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (in->members[k].person_id == in->members[i].person_id && is_judged_member(&in->members[k]))
+			return 0;
+	return is_judged_member(&in->members[i]);
+}
+
+static const struct cf_attendance *find_att(const struct compliance_input *in,
+					    int64_t meeting_id, int64_t person_id)
+{
+	for (size_t i = 0; i < in->nattendance; i++)
+		if (in->attendance[i].meeting_id == meeting_id && in->attendance[i].person_id == person_id)
+			return &in->attendance[i];
+	return NULL;
+}
+
+static const struct cf_meeting *find_meeting(const struct compliance_input *in, int64_t id)
+{
+	for (size_t i = 0; i < in->nmeetings; i++)
+		if (in->meetings[i].id == id)
+			return &in->meetings[i];
+	return NULL;
+}
+
+static const char *member_name(const struct compliance_input *in, int64_t person_id)
+{
+	for (size_t i = 0; i < in->nmembers; i++)
+		if (in->members[i].person_id == person_id)
+			return in->members[i].name;
+	return "?";
+}
+
+static void check_quarters(const struct compliance_input *in, const struct compliance_rules *r,
+			   struct arena *a, struct findings *out)
+{
+	char d1[DATE_LEN], d2[DATE_LEN];
+
+	for (int q = 1; q <= 4; q++) {
+		int32_t start = date_quarter_start(in->year, q), end = date_quarter_end(in->year, q);
+		int held = 0, planned = 0;
+		struct buf ev = BUF_INIT(4096);
+
+		for (size_t i = 0; i < in->nmeetings; i++) {
+			const struct cf_meeting *m = &in->meetings[i];
+
+			if (m->day < start || m->day > end)
+				continue;
+			if (m->held)
+				held++;
+			else
+				planned++;
+		}
+		if (held >= r->meetings_per_quarter || in->today <= end)
+			continue;
+		buf_printf(&ev, "%d held, %d planned or cancelled between %s and %s; the rule asks for %d",
+			   held, planned, date_format(start, d1), date_format(end, d2), r->meetings_per_quarter);
+		add(out, a, "quarterly_meeting", FINDING_BREACH, arena_printf(a, "Q%d", q),
+		    arena_printf(a, "Q%d %d: %d collective study meeting(s) held, fewer than %d",
+				 q, in->year, held, r->meetings_per_quarter),
+		    arena_printf(a, "%d年第%d季度仅举行集体学习%d次，少于%d次", in->year, q, held,
+				 r->meetings_per_quarter),
+		    buf_str(&ev));
+		buf_release(&ev);
+	}
+}
+
+static void check_attendance(const struct compliance_input *in, const struct compliance_rules *r,
+			     struct arena *a, struct findings *out)
+{
+	char d[DATE_LEN];
+
+	for (size_t i = 0; i < in->nmembers; i++) {
+		const struct cf_member *m = &in->members[i];
+		int eligible = 0, present = 0;
+		struct buf ev = BUF_INIT(8192);
+
+		if (!first_of_person(in, i))
+			continue;
+		for (size_t k = 0; k < in->nmeetings; k++) {
+			const struct cf_meeting *mt = &in->meetings[k];
+			const struct cf_attendance *at;
+
+			if (!mt->held || mt->day > in->today || !person_on(in, m->person_id, mt->day))
+				continue;
+			eligible++;
+			at = find_att(in, mt->id, m->person_id);
+			if (at && at->status == AT_PRESENT) {
+				present++;
+				continue;
+			}
+			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), mt->title,
+				   at == NULL ? "not recorded" : at->status == AT_LEAVE ? "on leave" : "absent");
+		}
+		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible)
+			continue;
+		add(out, a, "attendance_rate", FINDING_BREACH, m->name,
+		    arena_printf(a, "%s attended %d of %d meetings (%d%%), below %d%%", m->name, present,
+				 eligible, present * 100 / eligible, r->attendance_rate),
+		    arena_printf(a, "%s出勤%d次/应出勤%d次（%d%%），低于%d%%", m->name, present, eligible,
+				 present * 100 / eligible, r->attendance_rate),
+		    buf_str(&ev));
+		buf_release(&ev);
+	}
+}
+
+static void check_leave_and_makeup(const struct compliance_input *in, const struct compliance_rules *r,
+				   struct arena *a, struct findings *out)
+{
+	char d[DATE_LEN], d2[DATE_LEN];
+
+	for (size_t i = 0; i < in->nattendance; i++) {
+		const struct cf_attendance *at = &in->attendance[i];
+		const struct cf_meeting *mt = find_meeting(in, at->meeting_id);
+		const char *name = member_name(in, at->person_id);
+		const char *ev;
+		int32_t deadline;
+
+		if (mt == NULL || !mt->held || at->status == AT_PRESENT ||
+		    !person_on(in, at->person_id, mt->day))
+			continue;
+		ev = arena_printf(a, "%s %s (%s)", date_format(mt->day, d), mt->title, mt->key);
+		if (at->status == AT_LEAVE && !at->has_reason)
+			add(out, a, "leave_reason", FINDING_BREACH, name,
+			    arena_printf(a, "%s was on leave from \"%s\" with no reason recorded", name, mt->title),
+			    arena_printf(a, "%s请假缺席“%s”，未记录请假事由", name, mt->title), ev);
+		if (at->status == AT_LEAVE && !at->has_approver)
+			add(out, a, "leave_approver", FINDING_BREACH, name,
+			    arena_printf(a, "%s was on leave from \"%s\" with no approver recorded", name, mt->title),
+			    arena_printf(a, "%s请假缺席“%s”，未记录批准人", name, mt->title), ev);
+		deadline = mt->day + r->makeup_days;
+		if (at->makeup_done != DATE_NONE && at->makeup_done <= deadline)
+			continue;
+		if (at->makeup_done != DATE_NONE) {
+			add(out, a, "makeup", FINDING_BREACH, name,
+			    arena_printf(a, "%s made up \"%s\" on %s, %d days after the meeting (limit %d)", name,
+					 mt->title, date_format(at->makeup_done, d2), at->makeup_done - mt->day,
+					 r->makeup_days),
+			    arena_printf(a, "%s于%s补学“%s”，距会议%d天，超过%d天时限", name,
+					 date_format(at->makeup_done, d2), mt->title, at->makeup_done - mt->day,
+					 r->makeup_days),
+			    ev);
+		} else if (in->today > deadline) {
+			add(out, a, "makeup", FINDING_BREACH, name,
+			    arena_printf(a, "%s has not made up \"%s\" (due by %s)", name, mt->title,
+					 date_format(deadline, d2)),
+			    arena_printf(a, "%s缺席“%s”后未补学（应于%s前完成）", name, mt->title,
+					 date_format(deadline, d2)),
+			    ev);
+		}
+	}
+}
+
+static void check_output(const struct compliance_input *in, const struct compliance_rules *r,
+			 struct arena *a, struct findings *out)
+{
+	int year_over = in->today > date_from_ymd(in->year, 12, 31);
+	enum finding_severity sev = year_over ? FINDING_BREACH : FINDING_AT_RISK;
+
+	for (size_t i = 0; i < in->nmembers; i++) {
+		const struct cf_member *m = &in->members[i];
+		int speeches = 0, papers = 0;
+
+		if (!first_of_person(in, i))
+			continue;
+		/* Judge only people who were members at some point in the year. */
+		if ((m->to_on != DATE_NONE && m->to_on < date_from_ymd(in->year, 1, 1)) ||
+		    (m->from_on != DATE_NONE && m->from_on > date_from_ymd(in->year, 12, 31)))
+			continue;
+		for (size_t k = 0; k < in->nspeeches; k++)
+			if (in->speeches[k].person_id == m->person_id &&
+			    (in->speeches[k].kind == SK_EXCHANGE || in->speeches[k].kind == SK_CENTRAL))
+				speeches++;
+		for (size_t k = 0; k < in->npapers; k++)
+			if (in->papers[k].person_id == m->person_id)
+				papers++;
+		if (speeches < r->exchange_speeches)
+			add(out, a, "exchange_speech", sev, m->name,
+			    arena_printf(a, "%s gave %d exchange speech(es) in %d, fewer than %d%s", m->name,
+					 speeches, in->year, r->exchange_speeches, year_over ? "" : " so far"),
+			    arena_printf(a, "%s%d年交流发言%d次，少于%d次%s", m->name, in->year, speeches,
+					 r->exchange_speeches, year_over ? "" : "（截至目前）"),
+			    arena_printf(a, "exchange or central speeches at this group's meetings in %d: %d",
+					 in->year, speeches));
+		if (papers < r->papers)
+			add(out, a, "paper", sev, m->name,
+			    arena_printf(a, "%s submitted %d written paper(s) in %d, fewer than %d%s", m->name,
+					 papers, in->year, r->papers, year_over ? "" : " so far"),
+			    arena_printf(a, "%s%d年提交书面研讨材料%d篇，少于%d篇%s", m->name, in->year, papers,
+					 r->papers, year_over ? "" : "（截至目前）"),
+			    arena_printf(a, "research reports, articles or reflections dated %d: %d", in->year, papers));
+	}
+}
+
+static void check_plan(const struct compliance_input *in, const struct compliance_rules *r,
+		       struct arena *a, struct findings *out)
+{
+	int32_t deadline = date_from_ymd(in->year, r->plan_month,
+					 r->plan_day > date_days_in_month(in->year, r->plan_month)
+						 ? date_days_in_month(in->year, r->plan_month) : r->plan_day);
+	char d[DATE_LEN], d2[DATE_LEN], d3[DATE_LEN];
+	const struct cf_plan *p = &in->plan;
+
+	date_format(deadline, d);
+	if (!p->exists) {
+		if (in->today > deadline)
+			add(out, a, "plan_filed", FINDING_BREACH, arena_printf(a, "plan %d", in->year),
+			    arena_printf(a, "no study plan for %d (due approved and filed by %s)", in->year, d),
+			    arena_printf(a, "未制定%d年度学习计划（应于%s前审定并报备）", in->year, d),
+			    "no plan recorded for the year");
+		return;
+	}
+	if (p->approved_on == DATE_NONE || p->approved_on > deadline) {
+		if (p->approved_on != DATE_NONE || in->today > deadline)
+			add(out, a, "plan_filed", FINDING_BREACH, arena_printf(a, "plan %d", in->year),
+			    arena_printf(a, "the %d study plan was not approved by %s", in->year, d),
+			    arena_printf(a, "%d年度学习计划未于%s前审定", in->year, d),
+			    p->approved_on == DATE_NONE ? "approval date: none"
+							: arena_printf(a, "approved on %s", date_format(p->approved_on, d2)));
+	}
+	if (p->filed_on == DATE_NONE || p->filed_on > deadline) {
+		if (p->filed_on != DATE_NONE || in->today > deadline)
+			add(out, a, "plan_filed", FINDING_BREACH, arena_printf(a, "plan %d", in->year),
+			    arena_printf(a, "the %d study plan was not filed with the superior by %s", in->year, d),
+			    arena_printf(a, "%d年度学习计划未于%s前报备", in->year, d),
+			    p->filed_on == DATE_NONE ? "filing date: none"
+						     : arena_printf(a, "filed on %s", date_format(p->filed_on, d3)));
+	}
+}
+
+void compliance_check(const struct compliance_input *in, const struct compliance_rules *r,
+		      struct arena *arena, struct findings *out)
+{
+	out->meetings_held = 0;
+	out->meetings_planned = 0;
+	for (size_t i = 0; i < in->nmeetings; i++) {
+		if (in->meetings[i].held)
+			out->meetings_held++;
+		else
+			out->meetings_planned++;
+	}
+	check_plan(in, r, arena, out);
+	check_quarters(in, r, arena, out);
+	check_attendance(in, r, arena, out);
+	check_leave_and_makeup(in, r, arena, out);
+	check_output(in, r, arena, out);
+}

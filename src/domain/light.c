@@ -1,0 +1,270 @@
+/*
+ * light.c -- the task light and the initiative roll-up (see light.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "light.h"
+#include "../core/date.h"
+#include "../core/xalloc.h"
+#include "../core/banned.h"
+
+static const char *const light_names[LIGHT_COUNT] = { "done", "grey", "green", "yellow", "red" };
+static const char *const light_zh[LIGHT_COUNT] = { "已完成", "未开始", "绿", "黄", "红" };
+static const char *const light_en[LIGHT_COUNT] = { "done", "not started", "green", "yellow", "red" };
+
+void light_rules_default(struct light_rules *r)
+{
+	r->red_behind = 30;
+	r->yellow_behind = 10;
+	r->due_soon_days = 7;
+}
+
+const char *light_name(enum light l)
+{
+	return (unsigned)l < LIGHT_COUNT ? light_names[l] : "?";
+}
+
+const char *light_label(enum light l, int zh)
+{
+	if ((unsigned)l >= LIGHT_COUNT)
+		return "?";
+	return zh ? light_zh[l] : light_en[l];
+}
+
+int light_parse(const char *name)
+{
+	for (int i = 0; i < LIGHT_COUNT; i++)
+		if (strcmp(light_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *light_reason_text(enum light_reason r, int zh)
+{
+	switch (r) {
+	case LR_CLOSED: return zh ? "已销号" : "closed";
+	case LR_NOT_STARTED: return zh ? "尚未开始" : "not yet started";
+	case LR_OVERDUE: return zh ? "逾期未办结" : "overdue";
+	case LR_BEHIND: return zh ? "滞后于序时进度" : "behind schedule";
+	case LR_DUE_SOON: return zh ? "临近期限" : "due soon";
+	case LR_REPORT_MISSING: return zh ? "未按期报送进展" : "progress report missing";
+	case LR_ON_TRACK: return zh ? "按序时推进" : "on track";
+	default: return "";
+	}
+}
+
+int32_t light_next_report(int32_t from, int cadence)
+{
+	switch (cadence) {
+	case 1: return from + 7;
+	case 2: return date_add_months(from, 1);
+	case 3: return date_add_months(from, 3);
+	case 4: return date_add_months(from, 6);
+	default: return DATE_NONE;
+	}
+}
+
+void task_light(const struct task_facts *t, int32_t today,
+		const struct light_rules *r, struct light_result *out)
+{
+	int32_t span = t->due_on - t->starts_on;
+	int32_t since;
+
+	memset(out, 0, sizeof(*out));
+	out->report_due_on = DATE_NONE;
+	if (t->closed) {
+		out->light = LIGHT_DONE;
+		out->reason = LR_CLOSED;
+		out->expected = 100;
+		return;
+	}
+	if (today < t->starts_on) {
+		out->light = LIGHT_GREY;
+		out->reason = LR_NOT_STARTED;
+		return;
+	}
+	/* A task due today is expected complete today, not overdue yet. */
+	if (span <= 0 || today >= t->due_on)
+		out->expected = 100;
+	else
+		out->expected = (int)(((int64_t)(today - t->starts_on) * 100) / span);
+	out->behind = out->expected - t->percent;
+	since = t->has_report ? t->last_report_on : t->starts_on;
+	out->report_due_on = light_next_report(since, t->cadence);
+	if (today > t->due_on) {
+		out->light = LIGHT_RED;
+		out->reason = LR_OVERDUE;
+		out->days_overdue = today - t->due_on;
+		return;
+	}
+	if (out->behind > r->red_behind) {
+		out->light = LIGHT_RED;
+		out->reason = LR_BEHIND;
+		return;
+	}
+	if (out->behind >= r->yellow_behind) {
+		out->light = LIGHT_YELLOW;
+		out->reason = LR_BEHIND;
+		return;
+	}
+	if (t->due_on - today <= r->due_soon_days && t->percent < 100) {
+		out->light = LIGHT_YELLOW;
+		out->reason = LR_DUE_SOON;
+		return;
+	}
+	if (out->report_due_on != DATE_NONE && today > out->report_due_on) {
+		out->light = LIGHT_YELLOW;
+		out->reason = LR_REPORT_MISSING;
+		return;
+	}
+	out->light = LIGHT_GREEN;
+	out->reason = LR_ON_TRACK;
+}
+
+/* ---- roll-up ---- */
+
+struct rollup_ctx {
+	struct rollup_node *nodes;
+	size_t n;
+	const struct rollup_task *tasks;
+	size_t ntasks;
+	size_t *first_child, *next_sibling;     /* index lists, n = none */
+	size_t *first_task, *next_task;
+	int *state;                             /* 0 new, 1 visiting, 2 done */
+};
+
+static int rollup_visit(struct rollup_ctx *c, size_t i)
+{
+	struct rollup_node *node = &c->nodes[i];
+	double wsum = 0, wacc = 0, sum = 0;
+	int measured = 0;
+	enum light worst = LIGHT_GREY;
+	int any = 0;
+
+	if (c->state[i] == 2)
+		return 0;
+	if (c->state[i] == 1)
+		return -1;
+	c->state[i] = 1;
+	memset(node->counts, 0, sizeof(node->counts));
+	node->tasks = 0;
+	for (size_t k = c->first_child[i]; k != c->n; k = c->next_sibling[k]) {
+		struct rollup_node *ch = &c->nodes[k];
+
+		if (rollup_visit(c, k) != 0)
+			return -1;
+		for (int l = 0; l < LIGHT_COUNT; l++)
+			node->counts[l] += ch->counts[l];
+		node->tasks += ch->tasks;
+		if (ch->tasks > 0) {
+			worst = !any || ch->light > worst ? ch->light : worst;
+			any = 1;
+		}
+		if (ch->progress >= 0) {
+			wsum += ch->weight;
+			wacc += ch->weight * ch->progress;
+			sum += ch->progress;
+			measured++;
+		}
+	}
+	for (size_t k = c->first_task[i]; k != c->ntasks; k = c->next_task[k]) {
+		const struct rollup_task *t = &c->tasks[k];
+
+		node->counts[t->light]++;
+		node->tasks++;
+		worst = !any || t->light > worst ? t->light : worst;
+		any = 1;
+		wsum += t->weight;
+		wacc += t->weight * t->progress;
+		sum += t->progress;
+		measured++;
+	}
+	if (measured == 0)
+		node->progress = -1;
+	else if (wsum > 0)
+		node->progress = wacc / wsum;
+	else
+		node->progress = sum / measured;
+	node->light = any ? worst : LIGHT_GREY;
+	c->state[i] = 2;
+	return 0;
+}
+
+struct id_index {
+	int64_t id;
+	size_t i;
+};
+
+static int id_index_cmp(const void *a, const void *b)
+{
+	const struct id_index *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The position of node id, or n when absent: binary search in the sorted index. */
+static size_t find_node(const struct id_index *index, size_t n, int64_t id)
+{
+	struct id_index key = { id, 0 };
+	const struct id_index *hit = bsearch(&key, index, n, sizeof(*index), id_index_cmp);
+
+	return hit ? hit->i : n;
+}
+
+int light_rollup(struct rollup_node *nodes, size_t n,
+		 const struct rollup_task *tasks, size_t ntasks)
+{
+	struct rollup_ctx c = { nodes, n, tasks, ntasks, NULL, NULL, NULL, NULL, NULL };
+	struct id_index *index = NULL;
+	int rc = -1;
+
+	c.first_child = xcalloc(n + 1, sizeof(size_t));
+	c.next_sibling = xcalloc(n + 1, sizeof(size_t));
+	c.first_task = xcalloc(n + 1, sizeof(size_t));
+	c.next_task = xcalloc(ntasks + 1, sizeof(size_t));
+	c.state = xcalloc(n + 1, sizeof(int));
+	index = xcalloc(n + 1, sizeof(*index));
+	for (size_t i = 0; i < n; i++) {
+		index[i].id = nodes[i].id;
+		index[i].i = i;
+	}
+	qsort(index, n, sizeof(*index), id_index_cmp);
+	for (size_t i = 0; i < n; i++) {
+		c.first_child[i] = n;
+		c.next_sibling[i] = n;
+		c.first_task[i] = ntasks;
+	}
+	/* Build child lists in reverse so that they come out in input order. */
+	for (size_t i = n; i-- > 0;) {
+		size_t p = nodes[i].parent_id ? find_node(index, n, nodes[i].parent_id) : n;
+
+		if (p == i)
+			goto out;
+		if (p < n) {
+			c.next_sibling[i] = c.first_child[p];
+			c.first_child[p] = i;
+		}
+	}
+	for (size_t k = ntasks; k-- > 0;) {
+		size_t p = find_node(index, n, tasks[k].initiative_id);
+
+		c.next_task[k] = ntasks;
+		if (p < n) {
+			c.next_task[k] = c.first_task[p];
+			c.first_task[p] = k;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (rollup_visit(&c, i) != 0)
+			goto out;
+	rc = 0;
+out:
+	free(c.first_child);
+	free(c.next_sibling);
+	free(c.first_task);
+	free(c.next_task);
+	free(c.state);
+	free(index);
+	return rc;
+}

@@ -1,0 +1,254 @@
+/*
+ * db_sqlite.c -- the SQLite driver behind db.h.
+ *
+ * Keeps a small cache of prepared statements per connection, keyed by the
+ * SQL text, so that a statement is compiled once per connection and reused.
+ * This is the only file in plenum that includes sqlite3.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "../core/err.h"
+#include "../core/xalloc.h"
+#include "../core/banned.h"
+
+#define DB_BUSY_MS 5000
+#define DB_CACHE_MAX 256
+
+struct db_stmt {
+	struct db *db;
+	sqlite3_stmt *st;
+	const char *sql;          /* owned copy, the cache key */
+};
+
+struct db {
+	sqlite3 *conn;
+	struct db_stmt *cache[DB_CACHE_MAX];
+	int ncache;
+};
+
+static int db_fail(struct db *db, struct err *err, const char *what)
+{
+	return err_set(err, ST_FAIL, "database: %s: %s", what,
+		       db && db->conn ? sqlite3_errmsg(db->conn) : "no connection");
+}
+
+struct db *db_open(const char *path, int flags, struct err *err)
+{
+	struct db *db = NULL;
+	int oflags = SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	if (flags & DB_OPEN_READONLY)
+		oflags |= SQLITE_OPEN_READONLY;
+	else
+		oflags |= SQLITE_OPEN_READWRITE;
+	if (flags & DB_OPEN_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	else if (access(path, F_OK) != 0) {
+		err_set(err, ST_NOTFOUND, "no database \"%s\" (create one with 'plenum init' or 'plenum import')", path);
+		return NULL;
+	}
+	db = xcalloc(1, sizeof(*db));
+	rc = sqlite3_open_v2(path, &db->conn, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, ST_FAIL, "cannot open database \"%s\": %s", path,
+			db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->conn, 1);
+	sqlite3_busy_timeout(db->conn, DB_BUSY_MS);
+	if (db_exec(db, "PRAGMA foreign_keys=ON", err) != 0)
+		goto fail;
+	if (!(flags & DB_OPEN_READONLY)) {
+		if (db_exec(db, "PRAGMA journal_mode=WAL", err) != 0)
+			goto fail;
+	}
+	if (db_exec(db, "PRAGMA synchronous=FULL", err) != 0)
+		goto fail;
+	/* Fail early on a file that is not a database. */
+	if (db_exec(db, "SELECT count(*) FROM sqlite_master", err) != 0) {
+		err_set(err, ST_FAIL, "\"%s\" is not a plenum database", path);
+		goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (int i = 0; i < db->ncache; i++) {
+		sqlite3_finalize(db->cache[i]->st);
+		free((char *)db->cache[i]->sql);
+		free(db->cache[i]);
+	}
+	sqlite3_close(db->conn);
+	free(db);
+}
+
+int db_exec(struct db *db, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		err_set(err, ST_FAIL, "database: %s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
+{
+	struct db_stmt *s;
+	sqlite3_stmt *st = NULL;
+
+	for (int i = 0; i < db->ncache; i++) {
+		s = db->cache[i];
+		if (s->sql == sql || strcmp(s->sql, sql) == 0)
+			return s;
+	}
+	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_fail(db, err, "prepare");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->db = db;
+	s->st = st;
+	s->sql = xstrdup(sql);
+	if (db->ncache == DB_CACHE_MAX) {
+		/* Full: evict the oldest entry, which is rarely a hot statement. */
+		sqlite3_finalize(db->cache[0]->st);
+		free((char *)db->cache[0]->sql);
+		free(db->cache[0]);
+		memmove(db->cache, db->cache + 1, sizeof(db->cache[0]) * (DB_CACHE_MAX - 1));
+		db->ncache--;
+	}
+	db->cache[db->ncache++] = s;
+	return s;
+}
+
+void db_done(struct db_stmt *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_reset(st->st);
+	sqlite3_clear_bindings(st->st);
+}
+
+static int bind_rc(struct db_stmt *st, int rc)
+{
+	return rc == SQLITE_OK ? 0 : -1;
+	(void)st;
+}
+
+int db_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return bind_rc(st, sqlite3_bind_int64(st->st, i, v));
+}
+
+int db_bind_double(struct db_stmt *st, int i, double v)
+{
+	return bind_rc(st, sqlite3_bind_double(st->st, i, v));
+}
+
+int db_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return db_bind_null(st, i);
+	return bind_rc(st, sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT));
+}
+
+int db_bind_null(struct db_stmt *st, int i)
+{
+	return bind_rc(st, sqlite3_bind_null(st->st, i));
+}
+
+int db_step(struct db_stmt *st, struct err *err)
+{
+	int rc = sqlite3_step(st->st);
+
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		err_set(err, ST_CONFLICT, "database: %s", sqlite3_errmsg(st->db->conn));
+	else
+		db_fail(st->db, err, "step");
+	return -1;
+}
+
+int db_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(st->st);
+}
+
+int db_col_is_null(struct db_stmt *st, int i)
+{
+	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
+}
+
+int64_t db_col_int(struct db_stmt *st, int i)
+{
+	return sqlite3_column_int64(st->st, i);
+}
+
+double db_col_double(struct db_stmt *st, int i)
+{
+	return sqlite3_column_double(st->st, i);
+}
+
+const char *db_col_text(struct db_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st->st, i);
+}
+
+int db_col_kind(struct db_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st->st, i)) {
+	case SQLITE_INTEGER: return 1;
+	case SQLITE_FLOAT: return 2;
+	case SQLITE_NULL: return 0;
+	default: return 3;
+	}
+}
+
+int db_begin(struct db *db, struct err *err)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int db_commit(struct db *db, struct err *err)
+{
+	return db_exec(db, "COMMIT", err);
+}
+
+void db_rollback(struct db *db)
+{
+	if (db && !sqlite3_get_autocommit(db->conn))
+		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int64_t db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->conn);
+}
+
+int64_t db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->conn);
+}
+
+const char *db_driver_name(void)
+{
+	return "sqlite " SQLITE_VERSION;
+}

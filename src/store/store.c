@@ -1,0 +1,1312 @@
+/*
+ * store.c -- all of plenum's SQL (see store.h).
+ *
+ * Statements are static strings prepared once per connection by db.h's
+ * cache. Generic statements for the data dictionary are built once per
+ * entity into a per-store cache. Every list is one statement; the indexes
+ * that serve each one are in the migrations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "db.h"
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../core/banned.h"
+
+extern const char *const store_migrations[];
+extern const int store_nmigrations;
+
+#define SQL_MAX 8192
+
+struct gen_sql {
+	const struct entity *e;
+	char *insert, *scan;
+};
+
+struct store {
+	struct db *db;
+	struct gen_sql gen[64];
+	int ngen;
+};
+
+int store_schema_version(void)
+{
+	return store_nmigrations;
+}
+
+/* ---- opening and migrations ---- */
+
+static int read_version(struct store *st, int *version, struct err *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if (db_exec(st->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err))
+		return -1;
+	s = db_prepare(st->db, "SELECT coalesce(max(version), 0) FROM schema_version", err);
+	if (s == NULL)
+		return -1;
+	rc = db_step(s, err);
+	*version = rc == DB_ROW ? (int)db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int migrate(struct store *st, struct err *err)
+{
+	int version = 0;
+	struct db_stmt *s;
+
+	if (db_begin(st->db, err) != 0)
+		return -1;
+	if (read_version(st, &version, err) != 0)
+		goto fail;
+	if (version > store_nmigrations) {
+		err_set(err, ST_FAIL, "the database has schema version %d, newer than this plenum "
+			"understands (%d): use a newer plenum", version, store_nmigrations);
+		goto fail;
+	}
+	for (int v = version; v < store_nmigrations; v++) {
+		if (db_exec(st->db, store_migrations[v], err) != 0)
+			goto fail;
+		s = db_prepare(st->db, "INSERT INTO schema_version (version) VALUES (?)", err);
+		if (s == NULL)
+			goto fail;
+		db_bind_int(s, 1, v + 1);
+		if (db_step(s, err) < 0) {
+			db_done(s);
+			goto fail;
+		}
+		db_done(s);
+	}
+	return db_commit(st->db, err);
+fail:
+	db_rollback(st->db);
+	return -1;
+}
+
+struct store *store_open(const char *path, int create, struct err *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	st->db = db_open(path, create ? DB_OPEN_CREATE : DB_OPEN_EXISTING, err);
+	if (st->db == NULL || migrate(st, err) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < st->ngen; i++) {
+		free(st->gen[i].insert);
+		free(st->gen[i].scan);
+	}
+	db_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st, struct err *err)
+{
+	return db_begin(st->db, err);
+}
+
+int store_commit(struct store *st, struct err *err)
+{
+	return db_commit(st->db, err);
+}
+
+void store_rollback(struct store *st)
+{
+	db_rollback(st->db);
+}
+
+/* ---- helpers ---- */
+
+static const char *col_s(struct db_stmt *s, int i, struct arena *a)
+{
+	return arena_strdup(a, db_col_text(s, i));
+}
+
+/* Returns a zeroed slot at the end of *items, growing it in the arena. */
+static void *grow(struct arena *a, void *items_p, size_t *n, size_t *cap, size_t size)
+{
+	void **items = items_p;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *bigger = arena_calloc(a, ncap, size);
+
+		if (*n)
+			memcpy(bigger, *items, *n * size);
+		*items = bigger;
+		*cap = ncap;
+	}
+	return (char *)*items + (*n)++ * size;
+}
+
+static int step_done(struct db_stmt *s, struct err *err)
+{
+	int rc = db_step(s, err);
+
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- generic rows ---- */
+
+static struct gen_sql *gen_for(struct store *st, const struct entity *e)
+{
+	struct buf ins = BUF_INIT(SQL_MAX), vals = BUF_INIT(SQL_MAX), scan = BUF_INIT(SQL_MAX);
+	int is_org = strcmp(e->name, "org") == 0;
+	char col[96];
+	struct gen_sql *g;
+
+	for (int i = 0; i < st->ngen; i++)
+		if (st->gen[i].e == e)
+			return &st->gen[i];
+	if (st->ngen == (int)(sizeof(st->gen) / sizeof(st->gen[0])))
+		fatal("too many entities for the statement cache");
+	buf_printf(&ins, "INSERT INTO %s (", e->table);
+	buf_printf(&scan, "SELECT id, %s", e->parent_col ? e->parent_col : "0");
+	if (!is_org) {
+		buf_adds(&ins, "org_id");
+		buf_adds(&vals, "?");
+	}
+	if (e->parent_col) {
+		buf_printf(&ins, ", %s", e->parent_col);
+		buf_adds(&vals, ", ?");
+	}
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+
+		if (!model_is_column(f))
+			continue;
+		model_column(f, col, sizeof(col));
+		buf_printf(&ins, "%s%s", ins.data[ins.len - 1] == '(' ? "" : ", ", col);
+		buf_adds(&vals, vals.len ? ", ?" : "?");
+		buf_printf(&scan, ", %s", col);
+	}
+	buf_printf(&ins, ") VALUES (%s)", buf_str(&vals));
+	buf_printf(&scan, " FROM %s WHERE %s = ? ORDER BY id", e->table, is_org ? "id" : "org_id");
+	if (ins.err || scan.err || vals.err)
+		fatal("generated SQL for %s is too long", e->name);
+	g = &st->gen[st->ngen++];
+	g->e = e;
+	g->insert = buf_detach(&ins, NULL);
+	g->scan = buf_detach(&scan, NULL);
+	buf_release(&vals);
+	return g;
+}
+
+static void bind_value(struct db_stmt *s, int i, const struct value *v)
+{
+	switch (v->kind) {
+	case V_INT: db_bind_int(s, i, v->i); break;
+	case V_REAL: db_bind_double(s, i, v->d); break;
+	case V_TEXT: db_bind_text(s, i, v->s); break;
+	default: db_bind_null(s, i); break;
+	}
+}
+
+int store_row_insert(struct store *st, const struct entity *e, int64_t org_id,
+		     int64_t parent_id, const struct value *vals, int64_t *id, struct err *err)
+{
+	struct gen_sql *g = gen_for(st, e);
+	struct db_stmt *s = db_prepare(st->db, g->insert, err);
+	int p = 1;
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(e->name, "org") != 0)
+		db_bind_int(s, p++, org_id);
+	if (e->parent_col)
+		db_bind_int(s, p++, parent_id);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (model_is_column(&e->fields[i]))
+			bind_value(s, p++, &vals[i]);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (id)
+		*id = db_last_id(st->db);
+	return 0;
+}
+
+int store_row_set_ref(struct store *st, const struct entity *e, const struct field *f,
+		      int64_t row_id, int64_t ref_id, struct err *err)
+{
+	char sql[256], col[96];
+	struct db_stmt *s;
+
+	snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?", e->table,
+		 model_column(f, col, sizeof(col)));
+	s = db_prepare(st->db, sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, ref_id);
+	db_bind_int(s, 2, row_id);
+	return step_done(s, err);
+}
+
+int store_link_insert(struct store *st, const struct field *f, int64_t org_id,
+		      int64_t owner_id, int64_t ref_id, struct err *err)
+{
+	char sql[256];
+	struct db_stmt *s;
+
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (org_id, %s, %s) VALUES (?, ?, ?)",
+		 f->link_table, f->link_owner, f->link_ref);
+	s = db_prepare(st->db, sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, owner_id);
+	db_bind_int(s, 3, ref_id);
+	return step_done(s, err);
+}
+
+int store_row_scan(struct store *st, const struct entity *e, int64_t org_id,
+		   store_row_cb cb, void *ctx, struct err *err)
+{
+	struct gen_sql *g = gen_for(st, e);
+	struct db_stmt *s = db_prepare(st->db, g->scan, err);
+	struct value *vals = NULL;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	vals = xcalloc(e->nfields, sizeof(*vals));
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		int c = 2;
+
+		for (size_t i = 0; i < e->nfields; i++) {
+			struct value *v = &vals[i];
+
+			memset(v, 0, sizeof(*v));
+			if (!model_is_column(&e->fields[i]))
+				continue;
+			switch (db_col_kind(s, c)) {
+			case 1: v->kind = V_INT; v->i = db_col_int(s, c); v->d = (double)v->i; break;
+			case 2: v->kind = V_REAL; v->d = db_col_double(s, c); break;
+			case 3: v->kind = V_TEXT; v->s = db_col_text(s, c); break;
+			default: v->kind = V_NULL; break;
+			}
+			c++;
+		}
+		rc = cb(ctx, db_col_int(s, 0), db_col_int(s, 1), vals);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	free(vals);
+	return rc < 0 ? -1 : rc;
+}
+
+int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
+		    store_link_cb cb, void *ctx, struct err *err)
+{
+	char sql[256];
+	struct db_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT %s, %s FROM %s WHERE org_id = ? ORDER BY rowid",
+		 f->link_owner, f->link_ref, f->link_table);
+	s = db_prepare(st->db, sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		rc = cb(ctx, db_col_int(s, 0), db_col_int(s, 1));
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : rc;
+}
+
+/* ---- org and settings ---- */
+
+int store_org_get(struct store *st, const char *key, struct arena *a,
+		  struct org_row *out, struct err *err)
+{
+	struct db_stmt *s;
+	int rc, count = 0;
+
+	s = db_prepare(st->db, key ? "SELECT id, key, name, name_en, timezone, utc_offset FROM org WHERE key = ?"
+				   : "SELECT id, key, name, name_en, timezone, utc_offset FROM org ORDER BY id LIMIT 2", err);
+	if (s == NULL)
+		return -1;
+	if (key)
+		db_bind_text(s, 1, key);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (count++ == 0) {
+			out->id = db_col_int(s, 0);
+			out->key = col_s(s, 1, a);
+			out->name = col_s(s, 2, a);
+			out->name_en = col_s(s, 3, a);
+			out->timezone = col_s(s, 4, a);
+			out->utc_offset = (int)db_col_int(s, 5);
+		}
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (count == 0)
+		return key ? err_field(err, ST_NOTFOUND, "org", "no org \"%s\"", key)
+			   : err_set(err, ST_NOTFOUND, "the database holds no org yet (load one with 'plenum import' or 'plenum demo')");
+	if (count > 1)
+		return err_field(err, ST_INVALID, "org", "the database holds several orgs: name one with --org");
+	return 0;
+}
+
+int store_org_delete(struct store *st, int64_t org_id, struct err *err)
+{
+	/* Children before parents, so that foreign keys hold at every step. */
+	static const char *const tables[] = {
+		"audit", "indicator_value", "indicator", "progress_report", "extension",
+		"task_transition", "task_unit", "task", "initiative_decision", "initiative",
+		"paper", "decision", "speech", "meeting_unit", "attendance", "material",
+		"meeting", "plan_topic", "plan", "membership", "study_group", "app_user",
+		"person", "unit", "setting",
+	};
+	char sql[128];
+	struct db_stmt *s;
+
+	/* Break self references first. */
+	if (db_exec(st->db, "UPDATE initiative SET parent_id = NULL WHERE parent_id IS NOT NULL", err) ||
+	    db_exec(st->db, "UPDATE unit SET parent_id = NULL WHERE parent_id IS NOT NULL", err))
+		return -1;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE org_id = ?", tables[i]);
+		s = db_prepare(st->db, sql, err);
+		if (s == NULL)
+			return -1;
+		db_bind_int(s, 1, org_id);
+		if (step_done(s, err) != 0)
+			return -1;
+	}
+	s = db_prepare(st->db, "DELETE FROM org WHERE id = ?", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	return step_done(s, err);
+}
+
+int store_settings(struct store *st, int64_t org_id, store_setting_cb cb, void *ctx,
+		   struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT name, value FROM setting WHERE org_id = ? ORDER BY name", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		rc = cb(ctx, db_col_text(s, 0), db_col_text(s, 1));
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : rc;
+}
+
+int store_setting_set(struct store *st, int64_t org_id, const char *name,
+		      const char *value, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"INSERT INTO setting (org_id, name, value) VALUES (?, ?, ?) "
+		"ON CONFLICT (org_id, name) DO UPDATE SET value = excluded.value", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, value);
+	return step_done(s, err);
+}
+
+/* ---- audit ---- */
+
+int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t size,
+			  struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT hash FROM audit WHERE org_id = ? ORDER BY id DESC LIMIT 1", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	rc = db_step(s, err);
+	snprintf(out, size, "%s", rc == DB_ROW ? db_col_text(s, 0) : "");
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_audit_insert(struct store *st, const struct audit_row *r, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, hash) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, r->org_id);
+	db_bind_text(s, 2, r->at);
+	db_bind_text(s, 3, r->actor);
+	db_bind_text(s, 4, r->action);
+	db_bind_text(s, 5, r->entity);
+	if (r->row_id)
+		db_bind_int(s, 6, r->row_id);
+	db_bind_text(s, 7, r->before);
+	db_bind_text(s, 8, r->after);
+	db_bind_text(s, 9, r->prev_hash);
+	db_bind_text(s, 10, r->hash);
+	return step_done(s, err);
+}
+
+int store_audit_scan(struct store *st, int64_t org_id, store_audit_cb cb, void *ctx,
+		     struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT id, org_id, at, actor, action, entity, coalesce(row_id, 0), before, after, prev_hash, hash "
+		"FROM audit WHERE org_id = ? ORDER BY id", err);
+	struct audit_row r;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		r.id = db_col_int(s, 0);
+		r.org_id = db_col_int(s, 1);
+		r.at = db_col_text(s, 2);
+		r.actor = db_col_text(s, 3);
+		r.action = db_col_text(s, 4);
+		r.entity = db_col_text(s, 5);
+		r.row_id = db_col_int(s, 6);
+		r.before = db_col_text(s, 7);
+		r.after = db_col_text(s, 8);
+		r.prev_hash = db_col_text(s, 9);
+		r.hash = db_col_text(s, 10);
+		rc = cb(ctx, &r);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : rc;
+}
+
+/* ---- meetings ---- */
+
+#define MEETING_COLS \
+	"m.id, m.key, m.title, m.title_en, m.kind, m.status, m.starts_at, m.ends_at, m.place, " \
+	"g.key, g.name, g.name_en, c.key, c.name, c.name_en, r.name, r.name_en, t.key, t.title, " \
+	"m.summary, m.summary_en, m.minutes, m.illustrative, " \
+	"(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), " \
+	"(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id AND a.status = 'present'), " \
+	"(SELECT count(*) FROM speech s WHERE s.meeting_id = m.id), " \
+	"(SELECT count(*) FROM decision d WHERE d.meeting_id = m.id) "
+#define MEETING_FROM \
+	"FROM meeting m JOIN study_group g ON g.id = m.group_id " \
+	"LEFT JOIN person c ON c.id = m.chair_id LEFT JOIN person r ON r.id = m.recorder_id " \
+	"LEFT JOIN plan_topic t ON t.id = m.topic_id "
+
+static void read_meeting(struct db_stmt *s, struct arena *a, struct meeting_row *m)
+{
+	m->id = db_col_int(s, 0);
+	m->key = col_s(s, 1, a);
+	m->title = col_s(s, 2, a);
+	m->title_en = col_s(s, 3, a);
+	m->kind = col_s(s, 4, a);
+	m->status = col_s(s, 5, a);
+	m->starts_at = col_s(s, 6, a);
+	m->ends_at = col_s(s, 7, a);
+	m->place = col_s(s, 8, a);
+	m->group_key = col_s(s, 9, a);
+	m->group_name = col_s(s, 10, a);
+	m->group_name_en = col_s(s, 11, a);
+	m->chair_key = col_s(s, 12, a);
+	m->chair_name = col_s(s, 13, a);
+	m->chair_name_en = col_s(s, 14, a);
+	m->recorder_name = col_s(s, 15, a);
+	m->recorder_name_en = col_s(s, 16, a);
+	m->topic_key = col_s(s, 17, a);
+	m->topic_title = col_s(s, 18, a);
+	m->summary = col_s(s, 19, a);
+	m->summary_en = col_s(s, 20, a);
+	m->minutes = col_s(s, 21, a);
+	m->illustrative = col_s(s, 22, a);
+	m->n_attendance = (int)db_col_int(s, 23);
+	m->n_present = (int)db_col_int(s, 24);
+	m->n_speeches = (int)db_col_int(s, 25);
+	m->n_decisions = (int)db_col_int(s, 26);
+}
+
+int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_filter *f,
+		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
+		"WHERE m.org_id = ? AND (?2 IS NULL OR g.key = ?2) AND (?3 IS NULL OR m.status = ?3) "
+		"AND (?4 IS NULL OR m.starts_at >= ?4) AND (?5 IS NULL OR m.starts_at < ?5) "
+		"ORDER BY m.starts_at, m.id", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, f ? f->group_key : NULL);
+	db_bind_text(s, 3, f ? f->status : NULL);
+	db_bind_text(s, 4, f ? f->from_at : NULL);
+	db_bind_text(s, 5, f ? f->to_at : NULL);
+	while ((rc = db_step(s, err)) == DB_ROW)
+		read_meeting(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
+		      struct meeting_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
+				       "WHERE m.org_id = ? AND m.key = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		read_meeting(s, a, out);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_field(err, ST_NOTFOUND, "meeting", "no meeting \"%s\"", key);
+	return 0;
+}
+
+static int record_materials(struct store *st, int64_t mid, struct arena *a,
+			    struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT kind, title, title_en, source, note FROM material "
+				       "WHERE meeting_id = ? ORDER BY id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct material_row *m = grow(a, &out->materials, &out->nmaterials, &cap, sizeof(*m));
+
+		m->kind = col_s(s, 0, a);
+		m->title = col_s(s, 1, a);
+		m->title_en = col_s(s, 2, a);
+		m->source = col_s(s, 3, a);
+		m->note = col_s(s, 4, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int record_attendance(struct store *st, int64_t mid, struct arena *a,
+			     struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT p.id, p.key, p.name, p.name_en, p.title, p.title_en, u.name, u.name_en, "
+		"a.capacity, a.status, a.leave_reason, ap.name, ap.name_en, a.makeup_due, a.makeup_done, "
+		"a.makeup_note, a.note, a.illustrative "
+		"FROM attendance a JOIN person p ON p.id = a.person_id LEFT JOIN unit u ON u.id = p.unit_id "
+		"LEFT JOIN person ap ON ap.id = a.leave_approver_id WHERE a.meeting_id = ? "
+		"ORDER BY CASE a.capacity WHEN 'member' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, a.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct attendance_row *r = grow(a, &out->attendance, &out->nattendance, &cap, sizeof(*r));
+
+		r->person_id = db_col_int(s, 0);
+		r->person_key = col_s(s, 1, a);
+		r->name = col_s(s, 2, a);
+		r->name_en = col_s(s, 3, a);
+		r->title = col_s(s, 4, a);
+		r->title_en = col_s(s, 5, a);
+		r->unit_name = col_s(s, 6, a);
+		r->unit_name_en = col_s(s, 7, a);
+		r->capacity = col_s(s, 8, a);
+		r->status = col_s(s, 9, a);
+		r->leave_reason = col_s(s, 10, a);
+		r->approver_name = col_s(s, 11, a);
+		r->approver_name_en = col_s(s, 12, a);
+		r->makeup_due = col_s(s, 13, a);
+		r->makeup_done = col_s(s, 14, a);
+		r->makeup_note = col_s(s, 15, a);
+		r->note = col_s(s, 16, a);
+		r->illustrative = col_s(s, 17, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int record_units(struct store *st, int64_t mid, struct arena *a,
+			struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT u.key, u.name, u.name_en, mu.description, mu.description_en, mu.represented_by, "
+		"mu.represented_by_en, mu.capacity FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id "
+		"WHERE mu.meeting_id = ? ORDER BY mu.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct meeting_unit_row *r = grow(a, &out->units, &out->nunits, &cap, sizeof(*r));
+
+		r->unit_key = col_s(s, 0, a);
+		r->unit_name = col_s(s, 1, a);
+		r->unit_name_en = col_s(s, 2, a);
+		r->description = col_s(s, 3, a);
+		r->description_en = col_s(s, 4, a);
+		r->represented_by = col_s(s, 5, a);
+		r->represented_by_en = col_s(s, 6, a);
+		r->capacity = col_s(s, 7, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int record_speeches(struct store *st, int64_t mid, struct arena *a,
+			   struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT s.id, s.key, s.kind, s.seq, p.key, coalesce(p.name, s.speaker_name), p.name_en, "
+		"p.title, p.title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text "
+		"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id WHERE s.meeting_id = ? "
+		"ORDER BY s.seq, s.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct speech_row *r = grow(a, &out->speeches, &out->nspeeches, &cap, sizeof(*r));
+
+		r->id = db_col_int(s, 0);
+		r->key = col_s(s, 1, a);
+		r->kind = col_s(s, 2, a);
+		r->seq = (int)db_col_int(s, 3);
+		r->speaker_key = col_s(s, 4, a);
+		r->speaker_name = col_s(s, 5, a);
+		r->speaker_name_en = col_s(s, 6, a);
+		r->speaker_title = col_s(s, 7, a);
+		r->speaker_title_en = col_s(s, 8, a);
+		r->title = col_s(s, 9, a);
+		r->title_en = col_s(s, 10, a);
+		r->key_points = col_s(s, 11, a);
+		r->key_points_en = col_s(s, 12, a);
+		r->text = col_s(s, 13, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int record_decisions(struct store *st, int64_t mid, struct arena *a,
+			    struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key FROM decision d "
+		"LEFT JOIN speech s ON s.id = d.speech_id WHERE d.meeting_id = ? ORDER BY d.number, d.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct decision_row *r = grow(a, &out->decisions, &out->ndecisions, &cap, sizeof(*r));
+
+		r->id = db_col_int(s, 0);
+		r->key = col_s(s, 1, a);
+		r->number = (int)db_col_int(s, 2);
+		r->text = col_s(s, 3, a);
+		r->text_en = col_s(s, 4, a);
+		r->speech_key = col_s(s, 5, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
+			 struct meeting_record *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (record_materials(st, meeting_id, a, out, err) || record_attendance(st, meeting_id, a, out, err) ||
+	    record_units(st, meeting_id, a, out, err) || record_speeches(st, meeting_id, a, out, err) ||
+	    record_decisions(st, meeting_id, a, out, err))
+		return -1;
+	return 0;
+}
+
+/* ---- initiatives and tasks ---- */
+
+int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
+			  struct initiative_row **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT i.id, coalesce(i.parent_id, 0), i.key, i.code, i.title, i.title_en, i.goal, i.goal_en, "
+		"u.name, u.name_en, i.starts_on, i.due_on, i.weight FROM initiative i "
+		"LEFT JOIN unit u ON u.id = i.lead_unit_id WHERE i.org_id = ? ORDER BY i.code, i.id", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct initiative_row *r = grow(a, rows, n, &cap, sizeof(*r));
+
+		r->id = db_col_int(s, 0);
+		r->parent_id = db_col_int(s, 1);
+		r->key = col_s(s, 2, a);
+		r->code = col_s(s, 3, a);
+		r->title = col_s(s, 4, a);
+		r->title_en = col_s(s, 5, a);
+		r->goal = col_s(s, 6, a);
+		r->goal_en = col_s(s, 7, a);
+		r->lead_unit_name = col_s(s, 8, a);
+		r->lead_unit_name_en = col_s(s, 9, a);
+		r->starts_on = col_s(s, 10, a);
+		r->due_on = col_s(s, 11, a);
+		r->weight = db_col_double(s, 12);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The latest report comes from one indexed lookup per task inside the same
+ * statement (progress_report_task), never from a query per row. */
+#define TASK_COLS \
+	"t.id, t.initiative_id, t.version, t.key, t.code, t.title, t.title_en, t.state, t.cadence, " \
+	"i.key, i.code, i.title, i.title_en, d.key, d.text, d.text_en, d.number, " \
+	"s.key, s.title, coalesce(sp.name, s.speaker_name), sp.name_en, m.key, m.title, m.title_en, " \
+	"lu.key, lu.name, lu.name_en, " \
+	"(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id), " \
+	"(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id), " \
+	"rp.name, rp.name_en, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, t.illustrative "
+#define TASK_FROM \
+	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
+	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN speech s ON s.id = d.speech_id " \
+	"LEFT JOIN person sp ON sp.id = s.speaker_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
+	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id " \
+	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
+	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
+
+static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
+{
+	t->id = db_col_int(s, 0);
+	t->initiative_id = db_col_int(s, 1);
+	t->version = db_col_int(s, 2);
+	t->key = col_s(s, 3, a);
+	t->code = col_s(s, 4, a);
+	t->title = col_s(s, 5, a);
+	t->title_en = col_s(s, 6, a);
+	t->state = col_s(s, 7, a);
+	t->cadence = col_s(s, 8, a);
+	t->initiative_key = col_s(s, 9, a);
+	t->initiative_code = col_s(s, 10, a);
+	t->initiative_title = col_s(s, 11, a);
+	t->initiative_title_en = col_s(s, 12, a);
+	t->decision_key = col_s(s, 13, a);
+	t->decision_text = col_s(s, 14, a);
+	t->decision_text_en = col_s(s, 15, a);
+	t->decision_number = (int)db_col_int(s, 16);
+	t->speech_key = col_s(s, 17, a);
+	t->speech_title = col_s(s, 18, a);
+	t->speaker_name = col_s(s, 19, a);
+	t->speaker_name_en = col_s(s, 20, a);
+	t->meeting_key = col_s(s, 21, a);
+	t->meeting_title = col_s(s, 22, a);
+	t->meeting_title_en = col_s(s, 23, a);
+	t->lead_unit_key = col_s(s, 24, a);
+	t->lead_unit_name = col_s(s, 25, a);
+	t->lead_unit_name_en = col_s(s, 26, a);
+	t->supporting = col_s(s, 27, a);
+	t->supporting_en = col_s(s, 28, a);
+	t->responsible_name = col_s(s, 29, a);
+	t->responsible_name_en = col_s(s, 30, a);
+	t->starts_on = col_s(s, 31, a);
+	t->due_on = col_s(s, 32, a);
+	t->weight = db_col_double(s, 33);
+	t->has_report = !db_col_is_null(s, 34);
+	t->percent = (int)db_col_int(s, 34);
+	t->last_report_on = col_s(s, 35, a);
+	t->illustrative = col_s(s, 36, a);
+}
+
+int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
+		    struct arena *a, struct task_row **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
+		"WHERE t.org_id = ?1 "
+		"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
+		"     WHERE tu.task_id = t.id AND su.key = ?2)) "
+		"AND (?3 IS NULL OR t.initiative_id IN (WITH RECURSIVE sub(id) AS ("
+		"     SELECT id FROM initiative WHERE org_id = ?1 AND key = ?3 "
+		"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) "
+		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
+		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
+		"AND t.id > ?8 ORDER BY t.id LIMIT ?9", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, f ? f->unit_key : NULL);
+	db_bind_text(s, 3, f ? f->initiative_key : NULL);
+	db_bind_text(s, 4, f ? f->meeting_key : NULL);
+	db_bind_text(s, 5, f ? f->state : NULL);
+	db_bind_text(s, 6, f ? f->due_from : NULL);
+	db_bind_text(s, 7, f ? f->due_to : NULL);
+	db_bind_int(s, 8, f ? f->after_id : 0);
+	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : -1);
+	while ((rc = db_step(s, err)) == DB_ROW)
+		read_task(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
+		   struct task_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
+				       "WHERE t.org_id = ? AND t.key = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		read_task(s, a, out);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_field(err, ST_NOTFOUND, "task", "no task \"%s\"", key);
+	return 0;
+}
+
+int store_task_history(struct store *st, int64_t task_id, struct arena *a,
+		       struct task_history *out, struct err *err)
+{
+	struct db_stmt *s;
+	size_t cap;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	s = db_prepare(st->db, "SELECT action, from_state, to_state, at, actor, note FROM task_transition "
+		       "WHERE task_id = ? ORDER BY at, id", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, task_id);
+	cap = 0;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct transition_row *r = grow(a, &out->transitions, &out->ntransitions, &cap, sizeof(*r));
+
+		r->action = col_s(s, 0, a);
+		r->from_state = col_s(s, 1, a);
+		r->to_state = col_s(s, 2, a);
+		r->at = col_s(s, 3, a);
+		r->actor = col_s(s, 4, a);
+		r->note = col_s(s, 5, a);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	s = db_prepare(st->db, "SELECT id, requested_at, requested_by, old_due_on, new_due_on, reason, status, "
+		       "decided_at, decided_by, decision_note FROM extension WHERE task_id = ? ORDER BY id", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, task_id);
+	cap = 0;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct extension_row *r = grow(a, &out->extensions, &out->nextensions, &cap, sizeof(*r));
+
+		r->id = db_col_int(s, 0);
+		r->requested_at = col_s(s, 1, a);
+		r->requested_by = col_s(s, 2, a);
+		r->old_due_on = col_s(s, 3, a);
+		r->new_due_on = col_s(s, 4, a);
+		r->reason = col_s(s, 5, a);
+		r->status = col_s(s, 6, a);
+		r->decided_at = col_s(s, 7, a);
+		r->decided_by = col_s(s, 8, a);
+		r->decision_note = col_s(s, 9, a);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	s = db_prepare(st->db, "SELECT r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, "
+		       "r.percent FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
+		       "WHERE r.task_id = ? ORDER BY r.reported_on, r.id", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, task_id);
+	cap = 0;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct report_row *r = grow(a, &out->reports, &out->nreports, &cap, sizeof(*r));
+
+		r->id = db_col_int(s, 0);
+		r->reported_on = col_s(s, 1, a);
+		r->done = col_s(s, 2, a);
+		r->problems = col_s(s, 3, a);
+		r->next_steps = col_s(s, 4, a);
+		r->reporter_name = col_s(s, 5, a);
+		r->filed_by = col_s(s, 6, a);
+		r->percent = (int)db_col_int(s, 7);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
+			 const char *state, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "UPDATE task SET state = ?, version = version + 1 "
+				       "WHERE id = ? AND version = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, state);
+	db_bind_int(s, 2, task_id);
+	db_bind_int(s, 3, version);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (db_changes(st->db) != 1)
+		return err_set(err, ST_STALE, "the task was changed by someone else: reload it and try again");
+	return 0;
+}
+
+int store_task_set_due(struct store *st, int64_t task_id, const char *due_on, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "UPDATE task SET due_on = ?, version = version + 1 WHERE id = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, due_on);
+	db_bind_int(s, 2, task_id);
+	return step_done(s, err);
+}
+
+int store_transition_insert(struct store *st, int64_t org_id, int64_t task_id,
+			    const struct transition_row *t, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"INSERT INTO task_transition (org_id, task_id, action, from_state, to_state, at, actor, note) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, task_id);
+	db_bind_text(s, 3, t->action);
+	db_bind_text(s, 4, t->from_state);
+	db_bind_text(s, 5, t->to_state);
+	db_bind_text(s, 6, t->at);
+	db_bind_text(s, 7, t->actor);
+	db_bind_text(s, 8, t->note);
+	return step_done(s, err);
+}
+
+int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
+			const struct report_row *r, int64_t reporter_id, int64_t *id,
+			struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"INSERT INTO progress_report (org_id, task_id, reported_on, percent, done, problems, next_steps, "
+		"reporter_id, filed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, task_id);
+	db_bind_text(s, 3, r->reported_on);
+	db_bind_int(s, 4, r->percent);
+	db_bind_text(s, 5, r->done);
+	db_bind_text(s, 6, r->problems);
+	db_bind_text(s, 7, r->next_steps);
+	if (reporter_id)
+		db_bind_int(s, 8, reporter_id);
+	db_bind_text(s, 9, r->filed_by);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (id)
+		*id = db_last_id(st->db);
+	return 0;
+}
+
+int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
+			   const struct extension_row *x, int64_t *id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"INSERT INTO extension (org_id, task_id, requested_at, requested_by, old_due_on, new_due_on, "
+		"reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, task_id);
+	db_bind_text(s, 3, x->requested_at);
+	db_bind_text(s, 4, x->requested_by);
+	db_bind_text(s, 5, x->old_due_on);
+	db_bind_text(s, 6, x->new_due_on);
+	db_bind_text(s, 7, x->reason);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (id)
+		*id = db_last_id(st->db);
+	return 0;
+}
+
+int store_extension_decide(struct store *st, int64_t extension_id, const char *status,
+			   const char *at, const char *by, const char *note, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"UPDATE extension SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?, "
+		"version = version + 1 WHERE id = ? AND status = 'pending'", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, status);
+	db_bind_text(s, 2, at);
+	db_bind_text(s, 3, by);
+	db_bind_text(s, 4, note);
+	db_bind_int(s, 5, extension_id);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (db_changes(st->db) != 1)
+		return err_set(err, ST_CONFLICT, "the extension request was already decided");
+	return 0;
+}
+
+/* ---- people and groups ---- */
+
+int store_person_find(struct store *st, int64_t org_id, const char *key, int64_t *id,
+		      struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT id FROM person WHERE org_id = ? AND key = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*id = db_col_int(s, 0);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_field(err, ST_NOTFOUND, "person", "no person \"%s\"", key);
+	return 0;
+}
+
+int store_group_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
+		    struct group_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, key
+		? "SELECT id, key, name, name_en FROM study_group WHERE org_id = ?1 AND key = ?2"
+		: "SELECT id, key, name, name_en FROM study_group WHERE org_id = ?1 ORDER BY id LIMIT 1", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	if (key)
+		db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		out->id = db_col_int(s, 0);
+		out->key = col_s(s, 1, a);
+		out->name = col_s(s, 2, a);
+		out->name_en = col_s(s, 3, a);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return key ? err_field(err, ST_NOTFOUND, "group", "no group \"%s\"", key)
+			   : err_field(err, ST_NOTFOUND, "group", "the org has no group");
+	return 0;
+}
+
+int store_group_members(struct store *st, int64_t group_id, struct arena *a,
+			struct member_row **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT p.id, p.key, p.name, p.name_en, m.role, m.from_on, m.to_on FROM membership m "
+		"JOIN person p ON p.id = m.person_id WHERE m.group_id = ? "
+		"ORDER BY CASE m.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, m.id", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct member_row *r = grow(a, rows, n, &cap, sizeof(*r));
+
+		r->person_id = db_col_int(s, 0);
+		r->person_key = col_s(s, 1, a);
+		r->name = col_s(s, 2, a);
+		r->name_en = col_s(s, 3, a);
+		r->role = col_s(s, 4, a);
+		r->from_on = col_s(s, 5, a);
+		r->to_on = col_s(s, 6, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_group_attendance(struct store *st, int64_t group_id, const char *from_at,
+			   const char *to_at, struct arena *a, struct attendance_fact **rows,
+			   size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT a.meeting_id, a.person_id, a.capacity, a.status, a.makeup_done, "
+		"a.leave_reason IS NOT NULL AND a.leave_reason <> '', a.leave_approver_id IS NOT NULL "
+		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id "
+		"WHERE m.group_id = ? AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct attendance_fact *r = grow(a, rows, n, &cap, sizeof(*r));
+
+		r->meeting_id = db_col_int(s, 0);
+		r->person_id = db_col_int(s, 1);
+		r->capacity = col_s(s, 2, a);
+		r->status = col_s(s, 3, a);
+		r->makeup_done = col_s(s, 4, a);
+		r->has_reason = (int)db_col_int(s, 5);
+		r->has_approver = (int)db_col_int(s, 6);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_group_speeches(struct store *st, int64_t group_id, const char *from_at,
+			 const char *to_at, struct arena *a, struct speech_fact **rows,
+			 size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT s.speaker_id, s.kind FROM speech s JOIN meeting m ON m.id = s.meeting_id "
+		"WHERE m.group_id = ? AND m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ? "
+		"AND s.speaker_id IS NOT NULL ORDER BY s.id", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct speech_fact *r = grow(a, rows, n, &cap, sizeof(*r));
+
+		r->person_id = db_col_int(s, 0);
+		r->kind = col_s(s, 1, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_group_papers(struct store *st, int64_t group_id, const char *from_on,
+		       const char *to_on, struct arena *a, int64_t **person_ids, size_t *n,
+		       struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT person_id FROM paper WHERE group_id = ? AND submitted_on >= ? AND submitted_on <= ? "
+		"ORDER BY id", err);
+	size_t cap = 0;
+	int rc;
+
+	*person_ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_on);
+	db_bind_text(s, 3, to_on);
+	while ((rc = db_step(s, err)) == DB_ROW)
+		*(int64_t *)grow(a, person_ids, n, &cap, sizeof(int64_t)) = db_col_int(s, 0);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_plan_get(struct store *st, int64_t group_id, int year, struct arena *a,
+		   struct plan_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT id, key, status, approved_on, filed_on, title, year FROM plan WHERE group_id = ? AND year = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_int(s, 2, year);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		out->id = db_col_int(s, 0);
+		out->key = col_s(s, 1, a);
+		out->status = col_s(s, 2, a);
+		out->approved_on = col_s(s, 3, a);
+		out->filed_on = col_s(s, 4, a);
+		out->title = col_s(s, 5, a);
+		out->year = (int)db_col_int(s, 6);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_set(err, ST_NOTFOUND, "no plan for %d", year);
+	return 0;
+}

@@ -1,0 +1,311 @@
+/*
+ * store.h -- persistence of the whole domain: the only module with SQL.
+ *
+ * Opens the database, applies the embedded migrations, and offers two kinds
+ * of calls: generic row calls driven by the data dictionary (model.h), used
+ * by import and export; and the hand-written queries the services need, each
+ * one statement (no query per row), returning plain row structs.
+ *
+ * Ownership: strings passed in are borrowed for the call. Rows and strings
+ * returned are allocated in the caller's arena and live as long as it. All
+ * functions return 0 on success and -1 with *err filled, unless noted.
+ * Writes are not wrapped in transactions here: a service that writes calls
+ * store_begin() and store_commit() around the whole change. Dates are
+ * "YYYY-MM-DD" and instants "YYYY-MM-DDTHH:MM:SSZ" text, NULL when absent.
+ * One struct store is one connection: one thread at a time.
+ */
+#ifndef PLENUM_STORE_H
+#define PLENUM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct err;
+struct entity;
+struct field;
+struct store;
+
+/* The schema version this binary writes; a newer database is refused. */
+int store_schema_version(void);
+
+/* Opens (create != 0: creating when missing) and migrates. NULL on error. */
+struct store *store_open(const char *path, int create, struct err *err);
+void store_close(struct store *st);                 /* accepts NULL */
+
+int store_begin(struct store *st, struct err *err);
+int store_commit(struct store *st, struct err *err);
+void store_rollback(struct store *st);
+
+/* ---- generic rows, driven by the data dictionary ---- */
+
+enum value_kind { V_NULL, V_INT, V_REAL, V_TEXT };
+
+struct value {
+	enum value_kind kind;
+	int64_t i;                  /* V_INT, and resolved F_REF ids */
+	double d;
+	const char *s;
+};
+
+/* Inserts one row of entity e. vals has e->nfields entries in field order
+ * (F_REFS entries are ignored; F_REF entries carry the referenced id in i).
+ * parent_id is the owning row for nested entities. */
+int store_row_insert(struct store *st, const struct entity *e, int64_t org_id,
+		     int64_t parent_id, const struct value *vals, int64_t *id, struct err *err);
+/* Sets one reference column after the fact (self references). */
+int store_row_set_ref(struct store *st, const struct entity *e, const struct field *f,
+		      int64_t row_id, int64_t ref_id, struct err *err);
+/* Adds a link row for an F_REFS field. */
+int store_link_insert(struct store *st, const struct field *f, int64_t org_id,
+		      int64_t owner_id, int64_t ref_id, struct err *err);
+
+/* Calls cb for every row of e in org (the org row itself for model_org), in
+ * id order. vals are valid during the call only; F_REF ids come in i. A
+ * non-zero return from cb stops the scan and is returned. */
+typedef int (*store_row_cb)(void *ctx, int64_t id, int64_t parent_id, const struct value *vals);
+int store_row_scan(struct store *st, const struct entity *e, int64_t org_id,
+		   store_row_cb cb, void *ctx, struct err *err);
+typedef int (*store_link_cb)(void *ctx, int64_t owner_id, int64_t ref_id);
+int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
+		    store_link_cb cb, void *ctx, struct err *err);
+
+/* ---- org and settings ---- */
+
+struct org_row {
+	int64_t id;
+	const char *key, *name, *name_en, *timezone;
+	int utc_offset;             /* minutes east of UTC */
+};
+
+/* The org with this key, or with key NULL the only org (error when there are
+ * none or several). ST_NOTFOUND when absent. */
+int store_org_get(struct store *st, const char *key, struct arena *a,
+		  struct org_row *out, struct err *err);
+/* Deletes every row of the org, children first. */
+int store_org_delete(struct store *st, int64_t org_id, struct err *err);
+
+typedef int (*store_setting_cb)(void *ctx, const char *name, const char *value);
+int store_settings(struct store *st, int64_t org_id, store_setting_cb cb, void *ctx,
+		   struct err *err);
+int store_setting_set(struct store *st, int64_t org_id, const char *name,
+		      const char *value, struct err *err);
+
+/* ---- audit ---- */
+
+struct audit_row {
+	int64_t id, org_id;
+	const char *at, *actor, *action, *entity;
+	int64_t row_id;             /* 0 when none */
+	const char *before, *after; /* JSON text or NULL */
+	const char *prev_hash, *hash;
+};
+
+/* The hash of the org's newest entry into out (size >= 129), "" when none. */
+int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t size,
+			  struct err *err);
+int store_audit_insert(struct store *st, const struct audit_row *row, struct err *err);
+typedef int (*store_audit_cb)(void *ctx, const struct audit_row *row);
+int store_audit_scan(struct store *st, int64_t org_id, store_audit_cb cb, void *ctx,
+		     struct err *err);
+
+/* ---- meetings ---- */
+
+struct meeting_row {
+	int64_t id;
+	const char *key, *title, *title_en, *kind, *status, *starts_at, *ends_at, *place;
+	const char *group_key, *group_name, *group_name_en;
+	const char *chair_key, *chair_name, *chair_name_en;
+	const char *recorder_name, *recorder_name_en;
+	const char *topic_key, *topic_title;
+	const char *summary, *summary_en, *minutes, *illustrative;
+	int n_attendance, n_present, n_speeches, n_decisions;
+};
+
+struct meeting_filter {
+	const char *group_key;
+	const char *status;
+	const char *from_at, *to_at;   /* starts_at range, inclusive-exclusive */
+};
+
+int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_filter *f,
+		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err);
+int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
+		      struct meeting_row *out, struct err *err);
+
+struct material_row {
+	const char *kind, *title, *title_en, *source, *note;
+};
+
+struct attendance_row {
+	int64_t person_id;
+	const char *person_key, *name, *name_en, *title, *title_en, *unit_name, *unit_name_en;
+	const char *capacity, *status, *leave_reason, *approver_name, *approver_name_en;
+	const char *makeup_due, *makeup_done, *makeup_note, *note, *illustrative;
+};
+
+struct meeting_unit_row {
+	const char *unit_key, *unit_name, *unit_name_en, *description, *description_en;
+	const char *represented_by, *represented_by_en, *capacity;
+};
+
+struct speech_row {
+	int64_t id;
+	const char *key, *kind;
+	int seq;
+	const char *speaker_key, *speaker_name, *speaker_name_en, *speaker_title, *speaker_title_en;
+	const char *title, *title_en;
+	const char *key_points, *key_points_en;    /* JSON arrays of strings, or NULL */
+	const char *text;
+};
+
+struct decision_row {
+	int64_t id;
+	const char *key;
+	int number;
+	const char *text, *text_en;
+	const char *speech_key;      /* NULL: taken by the meeting as a whole */
+};
+
+struct meeting_record {
+	struct material_row *materials; size_t nmaterials;
+	struct attendance_row *attendance; size_t nattendance;   /* by capacity, then order entered */
+	struct meeting_unit_row *units; size_t nunits;
+	struct speech_row *speeches; size_t nspeeches;           /* by seq */
+	struct decision_row *decisions; size_t ndecisions;       /* by number */
+};
+
+int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
+			 struct meeting_record *out, struct err *err);
+
+/* ---- initiatives and tasks ---- */
+
+struct initiative_row {
+	int64_t id, parent_id;
+	const char *key, *code, *title, *title_en, *goal, *goal_en;
+	const char *lead_unit_name, *lead_unit_name_en, *starts_on, *due_on;
+	double weight;
+};
+
+int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
+			  struct initiative_row **rows, size_t *n, struct err *err);
+
+struct task_row {
+	int64_t id, initiative_id, version;
+	const char *key, *code, *title, *title_en, *state, *cadence;
+	const char *initiative_key, *initiative_code, *initiative_title, *initiative_title_en;
+	const char *decision_key, *decision_text, *decision_text_en;
+	int decision_number;
+	const char *speech_key, *speech_title, *speaker_name, *speaker_name_en;
+	const char *meeting_key, *meeting_title, *meeting_title_en;
+	const char *lead_unit_key, *lead_unit_name, *lead_unit_name_en;
+	const char *supporting, *supporting_en;    /* unit names joined with "、" / ", " */
+	const char *responsible_name, *responsible_name_en;
+	const char *starts_on, *due_on;
+	double weight;
+	int has_report, percent;
+	const char *last_report_on, *illustrative;
+};
+
+struct task_filter {
+	const char *unit_key;        /* lead or supporting */
+	const char *initiative_key;  /* that initiative and everything below it */
+	const char *meeting_key;     /* tasks from that meeting's decisions */
+	const char *state;
+	const char *due_from, *due_to;
+	int64_t after_id;            /* cursor: tasks with id > after_id */
+	int limit;                   /* 0: no limit */
+};
+
+int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
+		    struct arena *a, struct task_row **rows, size_t *n, struct err *err);
+int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
+		   struct task_row *out, struct err *err);
+
+struct transition_row {
+	const char *action, *from_state, *to_state, *at, *actor, *note;
+};
+struct extension_row {
+	int64_t id;
+	const char *requested_at, *requested_by, *old_due_on, *new_due_on, *reason, *status;
+	const char *decided_at, *decided_by, *decision_note;
+};
+struct report_row {
+	int64_t id;
+	const char *reported_on, *done, *problems, *next_steps, *reporter_name, *filed_by;
+	int percent;
+};
+struct task_history {
+	struct transition_row *transitions; size_t ntransitions;
+	struct extension_row *extensions; size_t nextensions;
+	struct report_row *reports; size_t nreports;              /* oldest first */
+};
+
+int store_task_history(struct store *st, int64_t task_id, struct arena *a,
+		       struct task_history *out, struct err *err);
+
+/* Moves the task to a state when its version is still `version` (ST_STALE
+ * otherwise) and bumps the version. */
+int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
+			 const char *state, struct err *err);
+int store_task_set_due(struct store *st, int64_t task_id, const char *due_on, struct err *err);
+int store_transition_insert(struct store *st, int64_t org_id, int64_t task_id,
+			    const struct transition_row *t, struct err *err);
+int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
+			const struct report_row *r, int64_t reporter_id, int64_t *id,
+			struct err *err);
+int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
+			   const struct extension_row *x, int64_t *id, struct err *err);
+int store_extension_decide(struct store *st, int64_t extension_id, const char *status,
+			   const char *at, const char *by, const char *note, struct err *err);
+
+/* ---- people and groups ---- */
+
+int store_person_find(struct store *st, int64_t org_id, const char *key, int64_t *id,
+		      struct err *err);
+
+struct group_row {
+	int64_t id;
+	const char *key, *name, *name_en;
+};
+int store_group_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
+		    struct group_row *out, struct err *err);
+
+struct member_row {
+	int64_t person_id;
+	const char *person_key, *name, *name_en, *role, *from_on, *to_on;
+};
+int store_group_members(struct store *st, int64_t group_id, struct arena *a,
+			struct member_row **rows, size_t *n, struct err *err);
+
+/* Attendance, speeches and papers of one group between two instants/dates:
+ * the facts the compliance check judges. */
+struct attendance_fact {
+	int64_t meeting_id, person_id;
+	const char *capacity, *status, *makeup_done;
+	int has_reason, has_approver;
+};
+int store_group_attendance(struct store *st, int64_t group_id, const char *from_at,
+			   const char *to_at, struct arena *a, struct attendance_fact **rows,
+			   size_t *n, struct err *err);
+struct speech_fact {
+	int64_t person_id;
+	const char *kind;
+};
+int store_group_speeches(struct store *st, int64_t group_id, const char *from_at,
+			 const char *to_at, struct arena *a, struct speech_fact **rows,
+			 size_t *n, struct err *err);
+int store_group_papers(struct store *st, int64_t group_id, const char *from_on,
+		       const char *to_on, struct arena *a, int64_t **person_ids, size_t *n,
+		       struct err *err);
+
+struct plan_row {
+	int64_t id;
+	const char *key, *status, *approved_on, *filed_on, *title;
+	int year;
+};
+/* ST_NOTFOUND when the group has no plan for the year. */
+int store_plan_get(struct store *st, int64_t group_id, int year, struct arena *a,
+		   struct plan_row *out, struct err *err);
+
+#endif
