@@ -12,21 +12,24 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-#define KEY { "key", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL }
-#define TEXT(n, fl, max) { n, F_TEXT, fl, 0, max, NULL, NULL, NULL, NULL, NULL }
+#define KEY { "key", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL, NULL }
+#define TEXT(n, fl, max) { n, F_TEXT, fl, 0, max, NULL, NULL, NULL, NULL, NULL, NULL }
 #define NAME(n, fl) TEXT(n, fl, LIM_NAME_CHARS)
 #define NOTE(n) TEXT(n, 0, LIM_NOTE_CHARS)
 #define LONG(n) TEXT(n, 0, LIM_TEXT_CHARS)
-#define INT(n, fl, lo, hi) { n, F_INT, fl, lo, hi, NULL, NULL, NULL, NULL, NULL }
-#define REAL(n, fl, lo, hi) { n, F_REAL, fl, lo, hi, NULL, NULL, NULL, NULL, NULL }
-#define BOOL(n) { n, F_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL, NULL }
-#define DATE(n, fl) { n, F_DATE, fl, 0, 0, NULL, NULL, NULL, NULL, NULL }
-#define DATETIME(n, fl) { n, F_DATETIME, fl, 0, 0, NULL, NULL, NULL, NULL, NULL }
-#define ENUM(n, fl, v) { n, F_ENUM, fl, 0, 0, NULL, v, NULL, NULL, NULL }
-#define REF(n, fl, e) { n, F_REF, fl, 0, 0, e, NULL, NULL, NULL, NULL }
-#define REFS(n, e, t, o, r) { n, F_REFS, 0, 0, LIM_LIST_ITEMS, e, NULL, t, o, r }
-#define STRLIST(n) { n, F_STRLIST, 0, 0, LIM_NOTE_CHARS, NULL, NULL, NULL, NULL, NULL }
-#define ILLUS { "illustrative", F_ILLUS, 0, 0, 0, NULL, NULL, NULL, NULL, NULL }
+#define INT(n, fl, lo, hi) { n, F_INT, fl, lo, hi, NULL, NULL, NULL, NULL, NULL, NULL }
+#define REAL(n, fl, lo, hi) { n, F_REAL, fl, lo, hi, NULL, NULL, NULL, NULL, NULL, NULL }
+#define BOOL(n) { n, F_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, NULL }
+#define DATE(n, fl) { n, F_DATE, fl, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+#define DATETIME(n, fl) { n, F_DATETIME, fl, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+#define ENUM(n, fl, v) { n, F_ENUM, fl, 0, 0, NULL, v, NULL, NULL, NULL, NULL }
+#define REF(n, fl, e) { n, F_REF, fl, 0, 0, e, NULL, NULL, NULL, NULL, NULL }
+#define REFS(n, e, t, o, r) { n, F_REFS, 0, 0, LIM_LIST_ITEMS, e, NULL, t, o, r, NULL }
+#define STRLIST(n) { n, F_STRLIST, 0, 0, LIM_NOTE_CHARS, NULL, NULL, NULL, NULL, NULL, NULL }
+#define ENUMD(n, v, d) { n, F_ENUM, 0, 0, 0, NULL, v, NULL, NULL, NULL, "\"" d "\"" }
+#define REALD(n, lo, hi, d) { n, F_REAL, 0, lo, hi, NULL, NULL, NULL, NULL, NULL, d }
+#define BOOLD(n) { n, F_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, "false" }
+#define ILLUS { "illustrative", F_ILLUS, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 const char *const model_member_roles[] = { "leader", "deputy", "member", "secretary", NULL };
 const char *const model_capacities[] = { "member", "attendee", "observer", NULL };
@@ -52,8 +55,8 @@ static const char *const ext_status[] = { "pending", "approved", "refused", NULL
 static const char *const directions[] = { "higher", "lower", NULL };
 
 static const struct field org_fields[] = {
-	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), NAME("timezone", 0),
-	INT("utc_offset", 0, -720, 840), ILLUS,
+	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), { "timezone", F_TEXT, 0, 0, 64, NULL, NULL, NULL, NULL, NULL, "\"Asia/Shanghai\"" },
+	{ "utc_offset", F_INT, 0, -720, 840, NULL, NULL, NULL, NULL, NULL, "480" }, ILLUS,
 };
 static const struct field unit_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), ENUM("kind", FF_REQUIRED, unit_kinds),
@@ -61,12 +64,12 @@ static const struct field unit_fields[] = {
 };
 static const struct field person_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), NAME("title", 0), NAME("title_en", 0),
-	REF("unit", 0, "unit"), BOOL("external"), ILLUS,
+	REF("unit", 0, "unit"), BOOLD("external"), ILLUS,
 };
 static const struct field user_fields[] = {
-	{ "login", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL },
+	{ "login", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL, NULL },
 	ENUM("role", FF_REQUIRED, model_user_roles), REF("person", 0, "person"), REF("unit", 0, "unit"),
-	TEXT("password_hash", 0, 256), BOOL("disabled"), ILLUS,
+	TEXT("password_hash", 0, 256), BOOLD("disabled"), ILLUS,
 };
 static const struct field group_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), ILLUS,
@@ -86,7 +89,7 @@ static const struct field topic_fields[] = {
 };
 static const struct field meeting_fields[] = {
 	KEY, REF("group", FF_REQUIRED, "group"), NAME("title", FF_REQUIRED), NAME("title_en", 0),
-	ENUM("kind", 0, meeting_kinds), ENUM("status", FF_REQUIRED, meeting_status),
+	ENUMD("kind", meeting_kinds, "collective"), ENUM("status", FF_REQUIRED, meeting_status),
 	DATETIME("starts_at", FF_REQUIRED), DATETIME("ends_at", 0), NAME("place", 0),
 	REF("chair", 0, "person"), REF("recorder", 0, "person"), REF("topic", 0, "topic"),
 	NOTE("summary"), NOTE("summary_en"), LONG("minutes"), ILLUS,
@@ -104,7 +107,7 @@ static const struct field attendance_fields[] = {
 static const struct field meeting_unit_fields[] = {
 	REF("unit", 0, "unit"), NAME("description", 0), NAME("description_en", 0),
 	NAME("represented_by", 0), NAME("represented_by_en", 0),
-	ENUM("capacity", 0, model_capacities), ILLUS,
+	ENUMD("capacity", model_capacities, "attendee"), ILLUS,
 };
 static const struct field speech_fields[] = {
 	KEY, INT("seq", FF_REQUIRED, 1, 1000), ENUM("kind", FF_REQUIRED, model_speech_kinds),
@@ -123,7 +126,7 @@ static const struct field paper_fields[] = {
 static const struct field initiative_fields[] = {
 	KEY, REF("parent", 0, "initiative"), TEXT("code", FF_REQUIRED, 32), NAME("title", FF_REQUIRED),
 	NAME("title_en", 0), NOTE("goal"), NOTE("goal_en"), REF("lead_unit", 0, "unit"),
-	REAL("weight", 0, 0, 1000000), DATE("starts_on", 0), DATE("due_on", 0),
+	REALD("weight", 0, 1000000, "1.0"), DATE("starts_on", 0), DATE("due_on", 0),
 	REFS("decisions", "decision", "initiative_decision", "initiative_id", "decision_id"), ILLUS,
 };
 static const struct field task_fields[] = {
@@ -132,8 +135,8 @@ static const struct field task_fields[] = {
 	REF("lead_unit", FF_REQUIRED, "unit"),
 	REFS("supporting_units", "unit", "task_unit", "task_id", "unit_id"),
 	REF("responsible", 0, "person"), DATE("starts_on", FF_REQUIRED), DATE("due_on", FF_REQUIRED),
-	ENUM("cadence", 0, model_cadences), REAL("weight", 0, 0, 1000000),
-	ENUM("state", 0, model_task_states), ILLUS,
+	ENUMD("cadence", model_cadences, "monthly"), REALD("weight", 0, 1000000, "1.0"),
+	ENUMD("state", model_task_states, "registered"), ILLUS,
 };
 static const struct field transition_fields[] = {
 	NAME("action", FF_REQUIRED), ENUM("from_state", FF_REQUIRED, model_task_states),
@@ -153,7 +156,7 @@ static const struct field report_fields[] = {
 };
 static const struct field indicator_fields[] = {
 	KEY, REF("initiative", FF_REQUIRED, "initiative"), NAME("name", FF_REQUIRED), NAME("name_en", 0),
-	NAME("unit_of_measure", FF_REQUIRED), ENUM("direction", 0, directions),
+	NAME("unit_of_measure", FF_REQUIRED), ENUMD("direction", directions, "higher"),
 	REAL("baseline", 0, -1e15, 1e15), DATE("baseline_on", 0), REAL("target", FF_REQUIRED, -1e15, 1e15),
 	DATE("target_on", 0), ILLUS,
 };

@@ -47,6 +47,7 @@ struct field {
 	const char *link_table;        /* F_REFS: table, owner column, ref column */
 	const char *link_owner;
 	const char *link_ref;
+	const char *def;               /* value stored when the field is absent, as JSON text */
 };
 
 struct entity {

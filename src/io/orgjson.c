@@ -1,0 +1,1048 @@
+/*
+ * orgjson.c -- import and export of a whole org as one JSON document
+ * (see orgjson.h), driven by the data dictionary.
+ *
+ * Import walks the document three times with the same walker: pass A
+ * collects every key, pass B checks every field and row (so references may
+ * point anywhere in the document), pass C writes, in one transaction, only
+ * when pass B found nothing. Export scans each entity once, builds the
+ * objects, then turns reference ids into keys.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "orgjson.h"
+#include "../core/buf.h"
+#include "../core/date.h"
+#include "../core/limits.h"
+#include "../core/text.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../service/audit.h"
+#include "../service/service.h"
+#include "../store/store.h"
+#include "../core/banned.h"
+
+/* JSON paths in messages are cut at PATH_MAX_LEN on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#define FORMAT_NAME "plenum/1"
+#define PATH_MAX_LEN 256
+#define MAX_ENTITIES 32
+
+enum pass { PASS_KEYS, PASS_CHECK, PASS_WRITE };
+
+struct deferred {
+	const struct entity *e;
+	const struct field *f;
+	int64_t row_id;
+	char *key;
+};
+
+struct leader {
+	long group_ord;
+	int32_t from, to;
+	char path[PATH_MAX_LEN];
+};
+
+struct imp {
+	struct svc *svc;
+	struct import_report *rep;
+	enum pass pass;
+	long ordinal;
+	json_t *keys[MAX_ENTITIES + 1];    /* key -> parent ordinal (A, B) or id (C) */
+	json_t *seen;                      /* uniqueness of row-level pairs */
+	json_t *parents[MAX_ENTITIES + 1]; /* self references: key -> parent key */
+	struct deferred *deferred;
+	size_t ndeferred, capdeferred;
+	struct leader *leaders;
+	size_t nleaders, capleaders;
+	int offset;                        /* org's UTC offset for bare datetimes */
+	int failed;                        /* pass C: a write failed */
+	int replace;                       /* an org with the same key may be replaced */
+	struct err *err;
+};
+
+static int entity_index(const struct entity *e)
+{
+	if (e == &model_org)
+		return MAX_ENTITIES;
+	return (int)(e - model_entities);
+}
+
+static void problem(struct imp *im, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct imp *im, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	im->rep->nproblems++;
+	if (im->rep->problems == NULL || im->rep->nproblems > LIM_ERRORS_SHOWN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_printf(im->rep->problems, "%s%s%s\n", path, *path ? ": " : "", msg);
+}
+
+static const char *path_join(char *out, const char *path, const char *name)
+{
+	snprintf(out, PATH_MAX_LEN, "%s%s%s", path, *path ? "." : "", name);
+	return out;
+}
+
+/* ---- pass B: fields ---- */
+
+static int key_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > LIM_KEY_CHARS)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.' || *s == ':' || *s == '@'))
+			return 0;
+	return 1;
+}
+
+static void enum_list(const struct field *f, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; f->values[i] && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "", f->values[i]);
+}
+
+static void check_text(struct imp *im, const struct field *f, json_t *v, const char *path)
+{
+	const char *s;
+
+	if (!json_is_string(v)) {
+		problem(im, path, "expected text");
+		return;
+	}
+	s = json_string_value(v);
+	if (json_string_length(v) != strlen(s) || !text_utf8_valid(s, strlen(s)))
+		problem(im, path, "text is not valid UTF-8");
+	else if ((f->flags & FF_REQUIRED) && *s == '\0')
+		problem(im, path, "must not be empty");
+	else if (f->max > 0 && text_utf8_chars(s) > (size_t)f->max)
+		problem(im, path, "text of %zu characters is longer than the limit of %lld",
+			text_utf8_chars(s), f->max);
+}
+
+static void check_ref(struct imp *im, const struct field *f, json_t *v, const char *path)
+{
+	const struct entity *re = model_entity(f->ref);
+
+	if (!json_is_string(v)) {
+		problem(im, path, "expected the key of a %s", f->ref);
+		return;
+	}
+	if (json_object_get(im->keys[entity_index(re)], json_string_value(v)) == NULL)
+		problem(im, path, "no %s \"%s\"", f->ref, json_string_value(v));
+}
+
+static void check_field(struct imp *im, const struct entity *e, const struct field *f,
+			json_t *v, const char *path)
+{
+	char values[512];
+	int32_t day;
+	int64_t t;
+	size_t i;
+	json_t *item;
+
+	if (v == NULL || json_is_null(v)) {
+		if (f->flags & FF_REQUIRED)
+			problem(im, path, "required");
+		return;
+	}
+	switch (f->type) {
+	case F_KEY:
+		if (!json_is_string(v) || !key_ok(json_string_value(v)))
+			problem(im, path, "a key is 1 to %d letters, digits or - _ . : @", LIM_KEY_CHARS);
+		break;
+	case F_TEXT:
+		check_text(im, f, v, path);
+		break;
+	case F_INT:
+		if (!json_is_integer(v))
+			problem(im, path, "expected a whole number");
+		else if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
+			problem(im, path, "%lld is out of range %lld..%lld", (long long)json_integer_value(v),
+				f->min, f->max);
+		break;
+	case F_REAL:
+		if (!json_is_number(v))
+			problem(im, path, "expected a number");
+		else if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
+			problem(im, path, "%g is out of range %lld..%lld", json_number_value(v), f->min, f->max);
+		break;
+	case F_BOOL:
+		if (!json_is_boolean(v))
+			problem(im, path, "expected true or false");
+		break;
+	case F_DATE:
+		if (!json_is_string(v) || date_parse(json_string_value(v), &day) != 0)
+			problem(im, path, "expected a real date YYYY-MM-DD between %d and %d, got %s",
+				LIM_YEAR_MIN, LIM_YEAR_MAX, json_is_string(v) ? json_string_value(v) : "a non-string");
+		break;
+	case F_DATETIME:
+		if (!json_is_string(v) || datetime_parse(json_string_value(v), im->offset, &t) != 0)
+			problem(im, path, "expected a real date and time YYYY-MM-DDTHH:MM[:SS][Z|+08:00], got %s",
+				json_is_string(v) ? json_string_value(v) : "a non-string");
+		break;
+	case F_ENUM:
+		if (!json_is_string(v) || model_enum_index(f, json_string_value(v)) < 0) {
+			enum_list(f, values, sizeof(values));
+			problem(im, path, "expected one of: %s", values);
+		}
+		break;
+	case F_REF:
+		check_ref(im, f, v, path);
+		break;
+	case F_REFS:
+		if (!json_is_array(v) || json_array_size(v) > (size_t)f->max) {
+			problem(im, path, "expected a list of %s keys", f->ref);
+			break;
+		}
+		json_array_foreach(v, i, item) {
+			char p[PATH_MAX_LEN];
+
+			snprintf(p, sizeof(p), "%s[%zu]", path, i);
+			check_ref(im, f, item, p);
+			for (size_t k = 0; k < i; k++)
+				if (json_equal(json_array_get(v, k), item))
+					problem(im, p, "\"%s\" is listed twice", json_string_value(item));
+		}
+		break;
+	case F_STRLIST:
+		if (!json_is_array(v) || json_array_size(v) > LIM_LIST_ITEMS) {
+			problem(im, path, "expected a list of texts");
+			break;
+		}
+		json_array_foreach(v, i, item) {
+			char p[PATH_MAX_LEN];
+
+			snprintf(p, sizeof(p), "%s[%zu]", path, i);
+			check_text(im, f, item, p);
+		}
+		break;
+	case F_ILLUS:
+		if (json_is_boolean(v))
+			break;
+		if (!json_is_array(v)) {
+			problem(im, path, "expected true, false or a list of field names");
+			break;
+		}
+		json_array_foreach(v, i, item) {
+			if (!json_is_string(item) || model_field(e, json_string_value(item)) == NULL)
+				problem(im, path, "\"%s\" is not a field of a %s",
+					json_is_string(item) ? json_string_value(item) : "?", e->name);
+		}
+		break;
+	}
+}
+
+static int32_t get_date(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	int32_t d;
+
+	if (json_is_string(v) && date_parse(json_string_value(v), &d) == 0)
+		return d;
+	return DATE_NONE;
+}
+
+static int64_t get_instant(struct imp *im, json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	int64_t t;
+
+	if (json_is_string(v) && datetime_parse(json_string_value(v), im->offset, &t) == 0)
+		return t;
+	return INT64_MIN;
+}
+
+static void check_order(struct imp *im, json_t *obj, const char *path, const char *a, const char *b)
+{
+	int32_t da = get_date(obj, a), db = get_date(obj, b);
+	char p[PATH_MAX_LEN];
+
+	if (da != DATE_NONE && db != DATE_NONE && db < da)
+		problem(im, path_join(p, path, b), "is before %s", a);
+}
+
+static const char *str(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Each pair (scope, value) may occur once: "ord:person" etc. */
+static int seen_before(struct imp *im, const char *what)
+{
+	if (json_object_get(im->seen, what))
+		return 1;
+	json_object_set_new(im->seen, what, json_true());
+	return 0;
+}
+
+static void check_row(struct imp *im, const struct entity *e, json_t *obj, const char *path,
+		      long parent_ord)
+{
+	char p[PATH_MAX_LEN], scope[PATH_MAX_LEN];
+	const char *name = e->name;
+
+	check_order(im, obj, path, "starts_on", "due_on");
+	check_order(im, obj, path, "from_on", "to_on");
+	check_order(im, obj, path, "old_due_on", "new_due_on");
+	if (strcmp(name, "meeting") == 0) {
+		int64_t s = get_instant(im, obj, "starts_at"), t = get_instant(im, obj, "ends_at");
+
+		if (s != INT64_MIN && t != INT64_MIN && t < s)
+			problem(im, path_join(p, path, "ends_at"), "is before starts_at");
+	} else if (strcmp(name, "speech") == 0) {
+		if (!str(obj, "speaker") && !str(obj, "speaker_name"))
+			problem(im, path_join(p, path, "speaker"), "required: a person key, or speaker_name for a speaker with no person record");
+	} else if (strcmp(name, "meeting_unit") == 0) {
+		if (!str(obj, "unit") && !str(obj, "description"))
+			problem(im, path_join(p, path, "unit"), "required: a unit key, or a description such as \"relevant municipal units\"");
+	} else if (strcmp(name, "decision") == 0 && str(obj, "speech")) {
+		json_t *owner = json_object_get(im->keys[entity_index(model_entity("speech"))], str(obj, "speech"));
+
+		if (owner && json_integer_value(owner) != parent_ord)
+			problem(im, path_join(p, path, "speech"), "speech \"%s\" belongs to another meeting", str(obj, "speech"));
+	} else if (strcmp(name, "attendance") == 0 && str(obj, "person")) {
+		snprintf(scope, sizeof(scope), "att:%ld:%s", parent_ord, str(obj, "person"));
+		if (seen_before(im, scope))
+			problem(im, path_join(p, path, "person"), "\"%s\" is listed twice in this meeting", str(obj, "person"));
+	} else if (strcmp(name, "plan") == 0 && str(obj, "group") && json_is_integer(json_object_get(obj, "year"))) {
+		snprintf(scope, sizeof(scope), "plan:%s:%lld", str(obj, "group"),
+			 (long long)json_integer_value(json_object_get(obj, "year")));
+		if (seen_before(im, scope))
+			problem(im, path_join(p, path, "year"), "group \"%s\" already has a plan for this year", str(obj, "group"));
+	} else if (strcmp(name, "user") == 0 && str(obj, "role") && strcmp(str(obj, "role"), "reporter") == 0 &&
+		   !str(obj, "unit")) {
+		problem(im, path_join(p, path, "unit"), "required for a reporter: the unit whose tasks the user reports on");
+	} else if (strcmp(name, "membership") == 0 && str(obj, "role") && strcmp(str(obj, "role"), "leader") == 0) {
+		struct leader *l;
+
+		if (im->nleaders == im->capleaders) {
+			im->capleaders = im->capleaders ? im->capleaders * 2 : 8;
+			im->leaders = xreallocarray(im->leaders, im->capleaders, sizeof(*im->leaders));
+		}
+		l = &im->leaders[im->nleaders++];
+		l->group_ord = parent_ord;
+		l->from = get_date(obj, "from_on");
+		l->to = get_date(obj, "to_on");
+		snprintf(l->path, sizeof(l->path), "%s", path);
+	}
+}
+
+/* A group has exactly one leader at any time: leader memberships of one
+ * group must not overlap. */
+static void check_leaders(struct imp *im)
+{
+	char p[PATH_MAX_LEN];
+
+	for (size_t i = 0; i < im->nleaders; i++) {
+		for (size_t k = 0; k < i; k++) {
+			struct leader *a = &im->leaders[k], *b = &im->leaders[i];
+			int32_t af = a->from == DATE_NONE ? INT32_MIN : a->from;
+			int32_t at = a->to == DATE_NONE ? INT32_MAX : a->to;
+			int32_t bf = b->from == DATE_NONE ? INT32_MIN : b->from;
+			int32_t bt = b->to == DATE_NONE ? INT32_MAX : b->to;
+
+			if (a->group_ord == b->group_ord && af <= bt && bf <= at)
+				problem(im, path_join(p, b->path, "role"),
+					"a group has one leader at a time, and %s already is leader then", a->path);
+		}
+	}
+}
+
+/* Self references (initiative.parent, unit.parent) must not loop. */
+static void check_cycles(struct imp *im)
+{
+	for (int ei = 0; ei < (int)model_nentities; ei++) {
+		json_t *parents = im->parents[ei];
+		const char *key;
+		json_t *v;
+
+		if (parents == NULL)
+			continue;
+		json_object_foreach(parents, key, v) {
+			const char *cur = json_string_value(v);
+			size_t steps = 0, limit = json_object_size(parents) + 1;
+
+			while (cur && steps++ <= limit) {
+				json_t *up;
+
+				if (strcmp(cur, key) == 0) {
+					problem(im, model_entities[ei].list, "%s \"%s\" is its own ancestor",
+						model_entities[ei].name, key);
+					break;
+				}
+				up = json_object_get(parents, cur);
+				cur = up ? json_string_value(up) : NULL;
+			}
+		}
+	}
+}
+
+/* ---- pass C: values ---- */
+
+static void to_value(struct imp *im, const struct field *f, json_t *v, struct value *out,
+		     struct buf *scratch)
+{
+	const char *s;
+	int64_t t;
+	char dt[DATETIME_LEN];
+
+	memset(out, 0, sizeof(*out));
+	if (v == NULL || json_is_null(v)) {
+		if (f->def) {
+			json_t *d = json_loads(f->def, JSON_DECODE_ANY, NULL);
+
+			to_value(im, f, d, out, scratch);
+			/* out->s may point into d: keep a copy in scratch. */
+			if (out->kind == V_TEXT) {
+				size_t at = buf_len(scratch);
+
+				buf_add(scratch, out->s, strlen(out->s) + 1);
+				out->s = (const char *)(uintptr_t)at;
+				out->kind = V_TEXT;
+				out->i = -1;    /* marks an offset into scratch */
+			}
+			json_decref(d);
+		}
+		return;
+	}
+	switch (f->type) {
+	case F_INT:
+		out->kind = V_INT;
+		out->i = json_integer_value(v);
+		break;
+	case F_REAL:
+		out->kind = V_REAL;
+		out->d = json_number_value(v);
+		break;
+	case F_BOOL:
+		out->kind = V_INT;
+		out->i = json_is_true(v);
+		break;
+	case F_DATETIME:
+		datetime_parse(json_string_value(v), im->offset, &t);
+		datetime_format_utc(t, dt);
+		out->kind = V_TEXT;
+		out->i = -1;
+		out->s = (const char *)(uintptr_t)buf_len(scratch);
+		buf_add(scratch, dt, strlen(dt) + 1);
+		break;
+	case F_REF:
+		s = json_string_value(v);
+		out->kind = V_INT;
+		out->i = json_integer_value(json_object_get(im->keys[entity_index(model_entity(f->ref))], s));
+		break;
+	case F_STRLIST:
+	case F_ILLUS: {
+		char *text = json_is_true(v) ? xstrdup("*") : json_is_false(v) ? NULL
+			   : json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+
+		if (text == NULL)
+			return;
+		out->kind = V_TEXT;
+		out->i = -1;
+		out->s = (const char *)(uintptr_t)buf_len(scratch);
+		buf_add(scratch, text, strlen(text) + 1);
+		free(text);
+		break;
+	}
+	default:
+		out->kind = V_TEXT;
+		out->s = json_string_value(v);
+		break;
+	}
+}
+
+/* Scratch offsets become pointers once the scratch buffer stops moving. */
+static void fix_values(struct value *vals, size_t n, struct buf *scratch)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vals[i].kind == V_TEXT && vals[i].i == -1)
+			vals[i].s = buf_str(scratch) + (uintptr_t)vals[i].s;
+}
+
+static json_t *row_without_children(const struct entity *e, json_t *obj)
+{
+	json_t *copy = json_copy(obj);
+
+	for (size_t c = 0; c < model_nentities; c++)
+		if (model_entities[c].parent && strcmp(model_entities[c].parent, e->name) == 0)
+			json_object_del(copy, model_entities[c].list);
+	return copy;
+}
+
+static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_t parent_id,
+		     int64_t *id)
+{
+	struct value *vals = xcalloc(e->nfields, sizeof(*vals));
+	struct buf scratch = BUF_INIT(LIM_IMPORT_BYTES);
+	json_t *copy = NULL;
+	char *after = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+		json_t *v = json_object_get(obj, f->name);
+
+		if (f->type == F_REF && strcmp(f->ref, e->name) == 0 && json_is_string(v)) {
+			if (im->ndeferred == im->capdeferred) {
+				im->capdeferred = im->capdeferred ? im->capdeferred * 2 : 16;
+				im->deferred = xreallocarray(im->deferred, im->capdeferred, sizeof(*im->deferred));
+			}
+			im->deferred[im->ndeferred].e = e;
+			im->deferred[im->ndeferred].f = f;
+			im->deferred[im->ndeferred].key = xstrdup(json_string_value(v));
+			im->deferred[im->ndeferred++].row_id = 0;
+			continue;
+		}
+		if (f->type != F_REFS)
+			to_value(im, f, v, &vals[i], &scratch);
+	}
+	if (scratch.err) {
+		err_set(im->err, ST_TOOBIG, "a %s row is too large", e->name);
+		goto out;
+	}
+	fix_values(vals, e->nfields, &scratch);
+	if (store_row_insert(im->svc->st, e, im->svc->has_org ? im->svc->org.id : 0, parent_id, vals, id, im->err) != 0)
+		goto out;
+	for (size_t k = 0; k < im->ndeferred; k++)
+		if (im->deferred[k].row_id == 0 && im->deferred[k].e == e)
+			im->deferred[k].row_id = *id;
+	if (e->key_field)
+		json_object_set_new(im->keys[entity_index(e)], str(obj, e->key_field), json_integer(*id));
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+		json_t *list = json_object_get(obj, f->name), *item;
+		size_t k;
+
+		if (f->type != F_REFS || !json_is_array(list))
+			continue;
+		json_array_foreach(list, k, item) {
+			int64_t ref = json_integer_value(json_object_get(im->keys[entity_index(model_entity(f->ref))],
+									  json_string_value(item)));
+
+			if (store_link_insert(im->svc->st, f, im->svc->org.id, *id, ref, im->err) != 0)
+				goto out;
+		}
+	}
+	if (e != &model_org) {
+		copy = row_without_children(e, obj);
+		after = json_dumps(copy, JSON_COMPACT);
+		if (audit_append(im->svc, "import", e->name, *id, NULL, after, im->err) != 0)
+			goto out;
+	}
+	im->rep->rows++;
+	rc = 0;
+out:
+	free(after);
+	json_decref(copy);
+	buf_release(&scratch);
+	free(vals);
+	return rc;
+}
+
+/* ---- the walker ---- */
+
+static void visit_row(struct imp *im, const struct entity *e, json_t *obj, const char *path,
+		      int64_t parent_id, long parent_ord, int64_t *id)
+{
+	char p[PATH_MAX_LEN];
+	const char *k;
+	json_t *v;
+
+	*id = 0;
+	switch (im->pass) {
+	case PASS_KEYS:
+		if (e->key_field) {
+			const char *key = str(obj, e->key_field);
+			json_t *keys = im->keys[entity_index(e)];
+
+			if (key == NULL)
+				break;    /* pass B reports it */
+			if (json_object_get(keys, key))
+				problem(im, path_join(p, path, e->key_field), "duplicate %s key \"%s\"", e->name, key);
+			else
+				json_object_set_new(keys, key, json_integer(parent_ord));
+		}
+		break;
+	case PASS_CHECK:
+		json_object_foreach(obj, k, v) {
+			int known = model_field(e, k) != NULL;
+
+			for (size_t c = 0; !known && c < model_nentities; c++)
+				known = model_entities[c].parent && strcmp(model_entities[c].parent, e->name) == 0 &&
+					strcmp(model_entities[c].list, k) == 0;
+			if (!known)
+				problem(im, path_join(p, path, k), "unknown field");
+		}
+		for (size_t i = 0; i < e->nfields; i++)
+			check_field(im, e, &e->fields[i], json_object_get(obj, e->fields[i].name),
+				    path_join(p, path, e->fields[i].name));
+		for (size_t i = 0; i < e->nfields; i++) {
+			const struct field *f = &e->fields[i];
+
+			if (f->type == F_REF && strcmp(f->ref, e->name) == 0 && str(obj, f->name) && e->key_field &&
+			    str(obj, e->key_field)) {
+				int ei = entity_index(e);
+
+				if (im->parents[ei] == NULL)
+					im->parents[ei] = json_object();
+				json_object_set_new(im->parents[ei], str(obj, e->key_field), json_string(str(obj, f->name)));
+			}
+		}
+		check_row(im, e, obj, path, parent_ord);
+		break;
+	case PASS_WRITE:
+		if (!im->failed && write_row(im, e, obj, parent_id, id) != 0)
+			im->failed = 1;
+		break;
+	}
+}
+
+static void walk_list(struct imp *im, const struct entity *e, json_t *list, const char *path,
+		      int64_t parent_id, long parent_ord)
+{
+	char p[PATH_MAX_LEN], cp[PATH_MAX_LEN];
+	size_t i;
+	json_t *obj;
+
+	if (!json_is_array(list)) {
+		if (im->pass == PASS_CHECK)
+			problem(im, path, "expected a list of %s records", e->name);
+		return;
+	}
+	json_array_foreach(list, i, obj) {
+		long ord = ++im->ordinal;
+		int64_t id = 0;
+
+		snprintf(p, sizeof(p), "%s[%zu]", path, i);
+		if (!json_is_object(obj)) {
+			if (im->pass == PASS_CHECK)
+				problem(im, p, "expected a %s record (an object)", e->name);
+			continue;
+		}
+		visit_row(im, e, obj, p, parent_id, parent_ord, &id);
+		for (size_t c = 0; c < model_nentities; c++) {
+			const struct entity *ce = &model_entities[c];
+			json_t *cl;
+
+			if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0)
+				continue;
+			cl = json_object_get(obj, ce->list);
+			if (cl)
+				walk_list(im, ce, cl, path_join(cp, p, ce->list), id, ord);
+		}
+	}
+}
+
+static void walk(struct imp *im, json_t *doc)
+{
+	im->ordinal = 0;
+	for (size_t i = 0; i < model_nentities && !im->failed; i++) {
+		const struct entity *e = &model_entities[i];
+		json_t *list;
+
+		if (e->parent)
+			continue;
+		list = json_object_get(doc, e->list);
+		if (list)
+			walk_list(im, e, list, e->list, 0, 0);
+	}
+}
+
+static void check_top(struct imp *im, json_t *doc)
+{
+	const char *k;
+	json_t *v, *org = json_object_get(doc, "org"), *settings;
+	struct err local = ERR_INIT;
+	struct org_row existing;
+	struct arena a = ARENA_INIT;
+	char p[PATH_MAX_LEN];
+	int64_t id;
+
+	json_object_foreach(doc, k, v) {
+		int known = strcmp(k, "format") == 0 || strcmp(k, "org") == 0 || strcmp(k, "settings") == 0;
+
+		for (size_t i = 0; !known && i < model_nentities; i++)
+			known = model_entities[i].parent == NULL && strcmp(model_entities[i].list, k) == 0;
+		if (!known)
+			problem(im, k, "unknown field");
+	}
+	v = json_object_get(doc, "format");
+	if (v && (!json_is_string(v) || strcmp(json_string_value(v), FORMAT_NAME) != 0))
+		problem(im, "format", "expected \"%s\"", FORMAT_NAME);
+	if (!json_is_object(org)) {
+		problem(im, "org", "required: the org object (key, name)");
+	} else {
+		if (json_is_integer(json_object_get(org, "utc_offset")))
+			im->offset = (int)json_integer_value(json_object_get(org, "utc_offset"));
+		visit_row(im, &model_org, org, "org", 0, 0, &id);
+		if (!im->replace && str(org, "key") &&
+		    store_org_get(im->svc->st, str(org, "key"), &a, &existing, &local) == 0)
+			problem(im, "org.key", "org \"%s\" is already in this database (replace it with --replace)",
+				str(org, "key"));
+	}
+	settings = json_object_get(doc, "settings");
+	if (settings && !json_is_object(settings)) {
+		problem(im, "settings", "expected an object of rule settings");
+	} else if (settings) {
+		json_object_foreach(settings, k, v) {
+			const struct setting_def *d = NULL;
+
+			for (int i = 0; svc_settings[i].name; i++)
+				if (strcmp(svc_settings[i].name, k) == 0)
+					d = &svc_settings[i];
+			path_join(p, "settings", k);
+			if (d == NULL)
+				problem(im, p, "unknown setting");
+			else if (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)
+				problem(im, p, "expected a whole number in %d..%d (%s)", d->min, d->max, d->help);
+		}
+	}
+	arena_release(&a);
+}
+
+static int write_all(struct imp *im, json_t *doc, int replace)
+{
+	json_t *org = json_object_get(doc, "org"), *settings = json_object_get(doc, "settings"), *v;
+	struct org_row existing;
+	struct arena a = ARENA_INIT;
+	struct err local = ERR_INIT;
+	const char *k;
+	char summary[96];
+	int64_t org_id;
+	int rc = -1;
+
+	if (store_begin(im->svc->st, im->err) != 0)
+		goto out;
+	if (replace && store_org_get(im->svc->st, str(org, "key"), &a, &existing, &local) == 0 &&
+	    store_org_delete(im->svc->st, existing.id, im->err) != 0)
+		goto fail;
+	im->svc->has_org = 0;
+	if (write_row(im, &model_org, org, 0, &org_id) != 0)
+		goto fail;
+	if (svc_select_org(im->svc, str(org, "key"), im->err) != 0)
+		goto fail;
+	if (settings) {
+		json_object_foreach(settings, k, v) {
+			char value[32];
+
+			snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(v));
+			if (svc_setting_set(im->svc, k, value, im->err) != 0)
+				goto fail;
+		}
+	}
+	walk(im, doc);
+	if (im->failed)
+		goto fail;
+	for (size_t i = 0; i < im->ndeferred; i++) {
+		struct deferred *d = &im->deferred[i];
+		int64_t ref = json_integer_value(json_object_get(im->keys[entity_index(d->e)], d->key));
+
+		if (store_row_set_ref(im->svc->st, d->e, d->f, d->row_id, ref, im->err) != 0)
+			goto fail;
+	}
+	snprintf(summary, sizeof(summary), "{\"rows\":%ld,\"replace\":%s}", im->rep->rows,
+		 replace ? "true" : "false");
+	if (audit_append(im->svc, "import", "org", org_id, NULL, summary, im->err) != 0)
+		goto fail;
+	if (store_commit(im->svc->st, im->err) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(im->svc->st);
+	im->svc->has_org = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int orgjson_import(struct svc *svc, const char *data, size_t len, int replace,
+		   struct import_report *rep, struct err *err)
+{
+	struct imp im;
+	json_error_t jerr;
+	json_t *doc = NULL;
+	int rc = -1;
+
+	memset(&im, 0, sizeof(im));
+	im.svc = svc;
+	im.rep = rep;
+	im.err = err;
+	im.offset = 480;
+	im.replace = replace;
+	rep->nproblems = 0;
+	rep->rows = 0;
+	if (len > LIM_IMPORT_BYTES)
+		return err_set(err, ST_TOOBIG, "the document is %zu bytes, over the limit of %u", len,
+			       LIM_IMPORT_BYTES);
+	if (!text_utf8_valid(data, len)) {
+		problem(&im, "", "the document is not valid UTF-8");
+		err_set(err, ST_INVALID, "the document is not valid UTF-8");
+		return -1;
+	}
+	doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		problem(&im, "", "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+		return err_set(err, ST_INVALID, "malformed JSON at line %d, column %d: %s", jerr.line,
+			       jerr.column, jerr.text);
+	}
+	if (!json_is_object(doc)) {
+		problem(&im, "", "expected an object with \"org\" and the lists of records");
+		err_set(err, ST_INVALID, "the document is not an object");
+		goto out;
+	}
+	for (size_t i = 0; i <= MAX_ENTITIES; i++)
+		im.keys[i] = json_object();
+	im.seen = json_object();
+	if (model_nentities > MAX_ENTITIES)
+		fatal("MAX_ENTITIES is too small");
+	im.pass = PASS_KEYS;
+	walk(&im, doc);
+	im.pass = PASS_CHECK;
+	check_top(&im, doc);
+	walk(&im, doc);
+	check_leaders(&im);
+	check_cycles(&im);
+	if (rep->nproblems > 0) {
+		err_set(err, ST_INVALID, "%d problem%s in the document; nothing was written",
+			rep->nproblems, rep->nproblems == 1 ? "" : "s");
+		goto out;
+	}
+	im.pass = PASS_WRITE;
+	rc = write_all(&im, doc, replace);
+out:
+	for (size_t i = 0; i <= MAX_ENTITIES; i++) {
+		json_decref(im.keys[i]);
+		json_decref(im.parents[i]);
+	}
+	json_decref(im.seen);
+	for (size_t i = 0; i < im.ndeferred; i++)
+		free(im.deferred[i].key);
+	free(im.deferred);
+	free(im.leaders);
+	json_decref(doc);
+	return rc;
+}
+
+/* ---- export ---- */
+
+struct exp {
+	json_t *id2key[MAX_ENTITIES + 1];   /* "id" -> key string */
+	json_t *id2obj[MAX_ENTITIES + 1];   /* "id" -> row object */
+	json_t *rows[MAX_ENTITIES + 1];     /* every row object of the entity, in order */
+	json_t *doc;
+	const struct entity *e;
+};
+
+static void id_str(char *out, size_t size, int64_t id)
+{
+	snprintf(out, size, "%" PRId64, id);
+}
+
+static int export_row(void *ctx, int64_t id, int64_t parent_id, const struct value *vals)
+{
+	struct exp *x = ctx;
+	const struct entity *e = x->e;
+	int ei = entity_index(e);
+	json_t *obj = json_object();
+	char ids[32];
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+		const struct value *v = &vals[i];
+		json_t *jv = NULL;
+
+		if (v->kind == V_NULL || f->type == F_REFS)
+			continue;
+		switch (f->type) {
+		case F_INT: jv = json_integer(v->i); break;
+		case F_REAL: jv = json_real(v->kind == V_REAL ? v->d : (double)v->i); break;
+		case F_BOOL: jv = json_boolean(v->i); break;
+		case F_REF: jv = json_integer(v->i); break;   /* a key after resolve_refs() */
+		case F_STRLIST:
+		case F_ILLUS:
+			if (strcmp(v->s, "*") == 0)
+				jv = json_true();
+			else
+				jv = json_loads(v->s, 0, NULL);
+			break;
+		default: jv = json_string(v->s); break;
+		}
+		if (jv)
+			json_object_set_new(obj, f->name, jv);
+	}
+	id_str(ids, sizeof(ids), id);
+	if (e->key_field)
+		json_object_set(x->id2key[ei], ids, json_object_get(obj, e->key_field));
+	json_object_set(x->id2obj[ei], ids, obj);
+	json_array_append(x->rows[ei], obj);
+	if (e->parent) {
+		json_t *parent, *list;
+
+		id_str(ids, sizeof(ids), parent_id);
+		parent = json_object_get(x->id2obj[entity_index(model_entity(e->parent))], ids);
+		if (parent) {
+			list = json_object_get(parent, e->list);
+			if (list == NULL) {
+				list = json_array();
+				json_object_set_new(parent, e->list, list);
+			}
+			json_array_append(list, obj);
+		}
+	} else if (e == &model_org) {
+		json_object_set(x->doc, "org", obj);
+	} else {
+		json_array_append(json_object_get(x->doc, e->list), obj);
+	}
+	json_decref(obj);
+	return 0;
+}
+
+struct link_ctx {
+	struct exp *x;
+	const struct entity *e;
+	const struct field *f;
+};
+
+static int export_link(void *ctx, int64_t owner_id, int64_t ref_id)
+{
+	struct link_ctx *l = ctx;
+	char ids[32];
+	json_t *owner, *key, *list;
+
+	id_str(ids, sizeof(ids), owner_id);
+	owner = json_object_get(l->x->id2obj[entity_index(l->e)], ids);
+	id_str(ids, sizeof(ids), ref_id);
+	key = json_object_get(l->x->id2key[entity_index(model_entity(l->f->ref))], ids);
+	if (owner == NULL || key == NULL)
+		return 0;
+	list = json_object_get(owner, l->f->name);
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(owner, l->f->name, list);
+	}
+	json_array_append(list, key);
+	return 0;
+}
+
+static void resolve_refs(struct exp *x, const struct entity *e)
+{
+	json_t *rows = x->rows[entity_index(e)], *obj;
+	size_t i;
+
+	json_array_foreach(rows, i, obj) {
+		for (size_t k = 0; k < e->nfields; k++) {
+			const struct field *f = &e->fields[k];
+			json_t *v = json_object_get(obj, f->name);
+			char ids[32];
+
+			if (f->type != F_REF || !json_is_integer(v))
+				continue;
+			id_str(ids, sizeof(ids), json_integer_value(v));
+			json_object_set(obj, f->name, json_object_get(x->id2key[entity_index(model_entity(f->ref))], ids));
+		}
+	}
+}
+
+static int export_setting(void *ctx, const char *name, const char *value)
+{
+	json_t *settings = ctx;
+	long long v;
+
+	if (parse_int(value, -1000000, 1000000, &v, name, NULL) == 0)
+		json_object_set_new(settings, name, json_integer(v));
+	return 0;
+}
+
+int orgjson_export(struct svc *svc, struct buf *out, struct err *err)
+{
+	struct exp x;
+	json_t *settings = json_object();
+	char *text = NULL;
+	int rc = -1;
+
+	memset(&x, 0, sizeof(x));
+	if (!svc->has_org) {
+		json_decref(settings);
+		return err_set(err, ST_NOTFOUND, "no org selected");
+	}
+	x.doc = json_object();
+	for (size_t i = 0; i <= MAX_ENTITIES; i++) {
+		x.id2key[i] = json_object();
+		x.id2obj[i] = json_object();
+		x.rows[i] = json_array();
+	}
+	json_object_set_new(x.doc, "format", json_string(FORMAT_NAME));
+	x.e = &model_org;
+	if (store_row_scan(svc->st, &model_org, svc->org.id, export_row, &x, err) != 0)
+		goto out;
+	if (store_settings(svc->st, svc->org.id, export_setting, settings, err) != 0)
+		goto out;
+	if (json_object_size(settings))
+		json_object_set(x.doc, "settings", settings);
+	for (size_t i = 0; i < model_nentities; i++)
+		if (model_entities[i].parent == NULL)
+			json_object_set_new(x.doc, model_entities[i].list, json_array());
+	for (size_t i = 0; i < model_nentities; i++) {
+		x.e = &model_entities[i];
+		if (store_row_scan(svc->st, x.e, svc->org.id, export_row, &x, err) != 0)
+			goto out;
+	}
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *e = &model_entities[i];
+
+		resolve_refs(&x, e);
+		for (size_t k = 0; k < e->nfields; k++) {
+			struct link_ctx l = { &x, e, &e->fields[k] };
+
+			if (e->fields[k].type == F_REFS &&
+			    store_link_scan(svc->st, &e->fields[k], svc->org.id, export_link, &l, err) != 0)
+				goto out;
+		}
+	}
+	text = json_dumps(x.doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	if (text == NULL) {
+		err_set(err, ST_FAIL, "cannot write the document");
+		goto out;
+	}
+	if (buf_adds(out, text) != 0 || buf_addc(out, '\n') != 0) {
+		err_set(err, ST_TOOBIG, "the export is over the size limit");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	for (size_t i = 0; i <= MAX_ENTITIES; i++) {
+		json_decref(x.id2key[i]);
+		json_decref(x.id2obj[i]);
+		json_decref(x.rows[i]);
+	}
+	json_decref(settings);
+	json_decref(x.doc);
+	return rc;
+}

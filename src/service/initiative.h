@@ -1,0 +1,23 @@
+/*
+ * initiative.h -- the initiative tree with its roll-up: weighted progress,
+ * worst light and light counts at every level (rules in light.h).
+ */
+#ifndef PLENUM_INITIATIVE_H
+#define PLENUM_INITIATIVE_H
+
+#include <stddef.h>
+
+#include "service.h"
+
+struct initiative_view {
+	struct initiative_row row;
+	struct rollup_node roll;
+	int depth;                   /* 0 for a project, 1 for its directions... */
+};
+
+/* Every initiative of the org in tree order (parents before children,
+ * siblings by code), with its roll-up. */
+int initiative_tree(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
+		    struct err *err);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * meeting.c -- study meetings (see meeting.h).
+ */
+#include <string.h>
+
+#include "meeting.h"
+#include "../core/date.h"
+#include "../core/banned.h"
+
+int meeting_list(struct svc *svc, const struct meeting_filter *f, struct arena *a,
+		 struct meeting_row **rows, size_t *n, struct err *err)
+{
+	return store_meeting_list(svc->st, svc->org.id, f, a, rows, n, err);
+}
+
+int meeting_show(struct svc *svc, const char *key, struct arena *a, struct meeting_view *out,
+		 struct err *err)
+{
+	struct task_filter f;
+
+	memset(out, 0, sizeof(*out));
+	if (store_meeting_get(svc->st, svc->org.id, key, a, &out->m, err) != 0)
+		return -1;
+	if (store_meeting_record(svc->st, out->m.id, a, &out->rec, err) != 0)
+		return -1;
+	memset(&f, 0, sizeof(f));
+	f.meeting_key = key;
+	return task_list(svc, &f, -1, a, &out->tasks, &out->ntasks, err);
+}
+
+const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a)
+{
+	char out[DATETIME_LEN];
+	int64_t t;
+
+	if (m->starts_at == NULL || datetime_parse(m->starts_at, 0, &t) != 0)
+		return "";
+	return arena_strdup(a, datetime_format_local(t, svc->org.utc_offset, out));
+}

@@ -1,0 +1,29 @@
+/*
+ * meeting.h -- study meetings: lists and the whole record of one meeting
+ * (materials, attendance, units, speeches, decisions and the tasks each
+ * decision produced, with their lights).
+ */
+#ifndef PLENUM_MEETING_H
+#define PLENUM_MEETING_H
+
+#include <stddef.h>
+
+#include "service.h"
+#include "task.h"
+
+struct meeting_view {
+	struct meeting_row m;
+	struct meeting_record rec;
+	struct task_view *tasks;     /* every task from this meeting's decisions */
+	size_t ntasks;
+};
+
+int meeting_list(struct svc *svc, const struct meeting_filter *f, struct arena *a,
+		 struct meeting_row **rows, size_t *n, struct err *err);
+int meeting_show(struct svc *svc, const char *key, struct arena *a, struct meeting_view *out,
+		 struct err *err);
+
+/* The local date and time of a meeting row ("2026-03-18 09:00"). */
+const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * service.h -- the context every service call runs in: one open store, the
+ * org being worked on, its rule settings, who is acting and what day it is.
+ *
+ * The CLI opens one per command; the HTTP server (later) one per thread and
+ * request. Services hold the rules of the domain (permissions, workflow,
+ * derived status, audit) and call the store for every read and write; they
+ * never contain SQL and never know about HTTP or the terminal.
+ */
+#ifndef PLENUM_SERVICE_H
+#define PLENUM_SERVICE_H
+
+#include <stdint.h>
+
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../domain/compliance.h"
+#include "../domain/light.h"
+#include "../store/store.h"
+
+struct svc {
+	struct store *st;
+	struct arena arena;           /* the org strings; results use the caller's arena */
+	struct org_row org;
+	int has_org;
+	struct light_rules light;
+	struct compliance_rules rules;
+	const char *actor;            /* "cli:alice", "user:secretary" */
+	int32_t today;                /* in the org's time zone */
+};
+
+/* Opens the store at path (creating it when create != 0) and, when org_key
+ * is not NULL or the database holds exactly one org, selects that org and
+ * reads its settings. need_org != 0 makes a missing org an error. */
+int svc_open(struct svc *svc, const char *path, int create, const char *org_key,
+	     int need_org, struct err *err);
+void svc_close(struct svc *svc);
+
+/* Re-reads the org and its settings (after an import). */
+int svc_select_org(struct svc *svc, const char *org_key, struct err *err);
+
+/* The rule settings an admin may change, with their defaults. */
+struct setting_def {
+	const char *name;
+	int min, max, def;
+	const char *help;
+};
+extern const struct setting_def svc_settings[];
+int svc_setting_set(struct svc *svc, const char *name, const char *value, struct err *err);
+
+/* The current instant as "YYYY-MM-DDTHH:MM:SSZ" in out[32]. */
+char *svc_now(char out[32]);
+
+#endif

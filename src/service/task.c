@@ -1,0 +1,371 @@
+/*
+ * task.c -- tasks and the supervision workflow (see task.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "task.h"
+#include "audit.h"
+#include "../core/date.h"
+#include "../core/limits.h"
+#include "../core/text.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../core/banned.h"
+
+static int32_t day_or_none(const char *s)
+{
+	int32_t d;
+
+	return s && date_parse(s, &d) == 0 ? d : DATE_NONE;
+}
+
+void task_compute(struct svc *svc, const struct task_row *row, struct task_view *out)
+{
+	struct task_facts f;
+	int state = workflow_state_parse(row->state ? row->state : "");
+	int cadence = -1;
+
+	for (int i = 0; model_cadences[i]; i++)
+		if (row->cadence && strcmp(model_cadences[i], row->cadence) == 0)
+			cadence = i;
+	out->row = *row;
+	out->state = state < 0 ? TS_REGISTERED : (enum task_state)state;
+	memset(&f, 0, sizeof(f));
+	f.closed = out->state == TS_CLOSED;
+	f.starts_on = day_or_none(row->starts_on);
+	f.due_on = day_or_none(row->due_on);
+	f.cadence = cadence < 0 ? 0 : cadence;
+	f.has_report = row->has_report;
+	f.percent = row->has_report ? row->percent : 0;
+	f.last_report_on = day_or_none(row->last_report_on);
+	task_light(&f, svc->today, &svc->light, &out->light);
+}
+
+int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
+	      struct task_view **out, size_t *n, struct err *err)
+{
+	struct task_row *rows = NULL;
+	size_t nrows = 0, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (store_task_list(svc->st, svc->org.id, f, a, &rows, &nrows, err) != 0)
+		return -1;
+	*out = arena_calloc(a, nrows ? nrows : 1, sizeof(**out));
+	for (size_t i = 0; i < nrows; i++) {
+		task_compute(svc, &rows[i], &(*out)[k]);
+		if (light < 0 || (int)(*out)[k].light.light == light)
+			k++;
+	}
+	*n = k;
+	return 0;
+}
+
+int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,
+	      struct task_history *hist, struct err *err)
+{
+	struct task_row row;
+
+	if (store_task_get(svc->st, svc->org.id, key, a, &row, err) != 0)
+		return -1;
+	task_compute(svc, &row, out);
+	if (hist && store_task_history(svc->st, row.id, a, hist, err) != 0)
+		return -1;
+	return 0;
+}
+
+static int check_note(const char *note, const char *field, struct err *err)
+{
+	if (note == NULL)
+		return 0;
+	if (!text_utf8_valid(note, strlen(note)))
+		return err_field(err, ST_INVALID, field, "%s: not valid UTF-8", field);
+	if (text_utf8_chars(note) > LIM_NOTE_CHARS)
+		return err_field(err, ST_INVALID, field, "%s: longer than %d characters", field, LIM_NOTE_CHARS);
+	return 0;
+}
+
+static char *state_json(const char *state, const char *due_on)
+{
+	json_t *o = json_pack("{s:s, s:s}", "state", state, "due_on", due_on ? due_on : "");
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	return s;
+}
+
+/* Moves the task and records the transition and the audit entry; the caller
+ * holds the transaction. */
+static int move(struct svc *svc, const struct task_view *t, enum task_action action,
+		enum task_state to, const char *note, struct err *err)
+{
+	struct transition_row tr;
+	char at[32];
+	char *before = NULL, *after = NULL;
+	int rc = -1;
+
+	if (to != t->state &&
+	    store_task_set_state(svc->st, t->row.id, t->row.version, workflow_state_name(to), err) != 0)
+		return -1;
+	tr.action = workflow_action_name(action);
+	tr.from_state = workflow_state_name(t->state);
+	tr.to_state = workflow_state_name(to);
+	tr.at = svc_now(at);
+	tr.actor = svc->actor;
+	tr.note = note;
+	if (store_transition_insert(svc->st, svc->org.id, t->row.id, &tr, err) != 0)
+		return -1;
+	before = state_json(tr.from_state, t->row.due_on);
+	after = state_json(tr.to_state, t->row.due_on);
+	if (audit_append(svc, tr.action, "task", t->row.id, before, after, err) == 0)
+		rc = 0;
+	free(before);
+	free(after);
+	return rc;
+}
+
+static int illegal(const struct task_view *t, enum task_action action, struct err *err)
+{
+	char allowed[256];
+
+	workflow_allowed(t->state, allowed, sizeof(allowed));
+	return err_field(err, ST_CONFLICT, "action", "cannot %s task \"%s\": it is %s; allowed now: %s",
+			 workflow_action_name(action), t->row.key, workflow_state_label(t->state, 0), allowed);
+}
+
+int task_act(struct svc *svc, const char *key, enum task_action action, const char *note,
+	     struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct task_view t;
+	enum task_state to;
+	int rc = -1;
+
+	if (action == TA_REPORT_PROGRESS || action == TA_REQUEST_EXTENSION || action == TA_DECIDE_EXTENSION) {
+		err_field(err, ST_INVALID, "action", "%s has its own command", workflow_action_name(action));
+		goto out;
+	}
+	if (check_note(note, "note", err) != 0)
+		goto out;
+	if (store_begin(svc->st, err) != 0)
+		goto out;
+	if (task_show(svc, key, &a, &t, NULL, err) != 0)
+		goto fail;
+	if (workflow_next(t.state, action, &to) != 0) {
+		illegal(&t, action, err);
+		goto fail;
+	}
+	if (move(svc, &t, action, to, note, err) != 0 || store_commit(svc->st, err) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(svc->st);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int task_report(struct svc *svc, const char *key, const struct progress_input *in,
+		struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct task_view t;
+	struct report_row r;
+	enum task_state to;
+	char today[DATE_LEN];
+	int32_t day;
+	int64_t reporter_id = 0, id = 0;
+	json_t *o = NULL;
+	char *after = NULL;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.reported_on = in->reported_on ? in->reported_on : date_format(svc->today, today);
+	if (date_parse(r.reported_on, &day) != 0) {
+		err_field(err, ST_INVALID, "reported_on", "reported_on: \"%s\" is not a real date YYYY-MM-DD", r.reported_on);
+		goto out;
+	}
+	if (day > svc->today) {
+		err_field(err, ST_INVALID, "reported_on", "reported_on: %s is in the future", r.reported_on);
+		goto out;
+	}
+	if (in->percent < 0 || in->percent > 100) {
+		err_field(err, ST_INVALID, "percent", "percent: %d is out of range 0..100", in->percent);
+		goto out;
+	}
+	if (in->done == NULL || *in->done == '\0') {
+		err_field(err, ST_INVALID, "done", "done: required: what was done since the last report");
+		goto out;
+	}
+	if (check_note(in->done, "done", err) || check_note(in->problems, "problems", err) ||
+	    check_note(in->next_steps, "next_steps", err))
+		goto out;
+	r.percent = in->percent;
+	r.done = in->done;
+	r.problems = in->problems;
+	r.next_steps = in->next_steps;
+	r.filed_by = svc->actor;
+	if (store_begin(svc->st, err) != 0)
+		goto out;
+	if (in->reporter_key && store_person_find(svc->st, svc->org.id, in->reporter_key, &reporter_id, err) != 0) {
+		err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", in->reporter_key);
+		goto fail;
+	}
+	if (task_show(svc, key, &a, &t, NULL, err) != 0)
+		goto fail;
+	if (workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0) {
+		illegal(&t, TA_REPORT_PROGRESS, err);
+		goto fail;
+	}
+	if (to != t.state && move(svc, &t, TA_REPORT_PROGRESS, to, NULL, err) != 0)
+		goto fail;
+	if (store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err) != 0)
+		goto fail;
+	o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on", r.reported_on,
+		      "percent", r.percent, "done", r.done, "problems", r.problems, "next_steps", r.next_steps);
+	after = json_dumps(o, JSON_COMPACT);
+	if (audit_append(svc, "report_progress", "report", id, NULL, after, err) != 0)
+		goto fail;
+	if (store_commit(svc->st, err) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(svc->st);
+out:
+	free(after);
+	json_decref(o);
+	arena_release(&a);
+	return rc;
+}
+
+static const struct extension_row *pending(const struct task_history *h)
+{
+	for (size_t i = 0; i < h->nextensions; i++)
+		if (strcmp(h->extensions[i].status, "pending") == 0)
+			return &h->extensions[i];
+	return NULL;
+}
+
+int task_request_extension(struct svc *svc, const char *key, const char *new_due_on,
+			   const char *reason, struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct task_view t;
+	struct task_history h;
+	struct extension_row x;
+	enum task_state to;
+	int32_t due, new_due;
+	char at[32], *after = NULL;
+	int64_t id;
+	json_t *o = NULL;
+	int rc = -1;
+
+	if (new_due_on == NULL || date_parse(new_due_on, &new_due) != 0) {
+		err_field(err, ST_INVALID, "new_due_on", "new_due_on: expected a real date YYYY-MM-DD");
+		goto out;
+	}
+	if (reason == NULL || *reason == '\0') {
+		err_field(err, ST_INVALID, "reason", "reason: required: why the task needs more time");
+		goto out;
+	}
+	if (check_note(reason, "reason", err) != 0)
+		goto out;
+	if (store_begin(svc->st, err) != 0)
+		goto out;
+	if (task_show(svc, key, &a, &t, &h, err) != 0)
+		goto fail;
+	if (workflow_next(t.state, TA_REQUEST_EXTENSION, &to) != 0) {
+		illegal(&t, TA_REQUEST_EXTENSION, err);
+		goto fail;
+	}
+	due = day_or_none(t.row.due_on);
+	if (svc->today > due) {
+		err_field(err, ST_CONFLICT, "new_due_on", "an extension must be requested before the due date (%s); "
+			  "this task is overdue", t.row.due_on);
+		goto fail;
+	}
+	if (new_due <= due) {
+		err_field(err, ST_INVALID, "new_due_on", "new_due_on: %s is not after the due date %s", new_due_on, t.row.due_on);
+		goto fail;
+	}
+	if (pending(&h)) {
+		err_field(err, ST_CONFLICT, "new_due_on", "task \"%s\" already has an extension request waiting for a decision", key);
+		goto fail;
+	}
+	x.requested_at = svc_now(at);
+	x.requested_by = svc->actor;
+	x.old_due_on = t.row.due_on;
+	x.new_due_on = new_due_on;
+	x.reason = reason;
+	if (store_extension_insert(svc->st, svc->org.id, t.row.id, &x, &id, err) != 0)
+		goto fail;
+	if (move(svc, &t, TA_REQUEST_EXTENSION, to, reason, err) != 0)
+		goto fail;
+	o = json_pack("{s:s, s:s, s:s, s:s}", "task", key, "old_due_on", t.row.due_on, "new_due_on",
+		      new_due_on, "reason", reason);
+	after = json_dumps(o, JSON_COMPACT);
+	if (audit_append(svc, "request_extension", "extension", id, NULL, after, err) != 0 ||
+	    store_commit(svc->st, err) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(svc->st);
+out:
+	free(after);
+	json_decref(o);
+	arena_release(&a);
+	return rc;
+}
+
+int task_decide_extension(struct svc *svc, const char *key, int approve, const char *note,
+			  struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct task_view t;
+	struct task_history h;
+	const struct extension_row *x;
+	char at[32], *after = NULL;
+	json_t *o = NULL;
+	int rc = -1;
+
+	if (check_note(note, "note", err) != 0)
+		goto out;
+	if (store_begin(svc->st, err) != 0)
+		goto out;
+	if (task_show(svc, key, &a, &t, &h, err) != 0)
+		goto fail;
+	x = pending(&h);
+	if (x == NULL) {
+		err_field(err, ST_CONFLICT, "extension", "task \"%s\" has no extension request waiting for a decision", key);
+		goto fail;
+	}
+	if (store_extension_decide(svc->st, x->id, approve ? "approved" : "refused", svc_now(at), svc->actor,
+				   note, err) != 0)
+		goto fail;
+	if (approve && store_task_set_due(svc->st, t.row.id, x->new_due_on, err) != 0)
+		goto fail;
+	if (move(svc, &t, TA_DECIDE_EXTENSION, t.state,
+		 arena_printf(&a, "%s: %s -> %s%s%s", approve ? "approved" : "refused", x->old_due_on,
+			      x->new_due_on, note ? "; " : "", note ? note : ""), err) != 0)
+		goto fail;
+	o = json_pack("{s:s, s:s, s:s}", "task", key, "status", approve ? "approved" : "refused", "due_on",
+		      approve ? x->new_due_on : x->old_due_on);
+	after = json_dumps(o, JSON_COMPACT);
+	if (audit_append(svc, "decide_extension", "extension", x->id, NULL, after, err) != 0 ||
+	    store_commit(svc->st, err) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(svc->st);
+out:
+	free(after);
+	json_decref(o);
+	arena_release(&a);
+	return rc;
+}

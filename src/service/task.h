@@ -1,0 +1,55 @@
+/*
+ * task.h -- tasks: their derived light, lists and the supervision workflow
+ * (dispatch, acknowledge, progress, completion, close, return, extensions).
+ *
+ * Every change runs in one transaction with its transition record and its
+ * audit entry; an illegal action fails with ST_CONFLICT and a message that
+ * lists the actions legal in the task's state. Lights are computed here on
+ * every read from the facts, never stored.
+ */
+#ifndef PLENUM_TASK_H
+#define PLENUM_TASK_H
+
+#include <stddef.h>
+
+#include "service.h"
+#include "../domain/light.h"
+#include "../domain/workflow.h"
+
+struct task_view {
+	struct task_row row;
+	enum task_state state;
+	struct light_result light;
+};
+
+/* The light of one task row today, with the org's rules. */
+void task_compute(struct svc *svc, const struct task_row *row, struct task_view *out);
+
+/* Tasks matching f, with lights; light >= 0 keeps only tasks of that light. */
+int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
+	      struct task_view **out, size_t *n, struct err *err);
+int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,
+	      struct task_history *hist, struct err *err);
+
+/* dispatch, acknowledge, report_completion, close, return. */
+int task_act(struct svc *svc, const char *key, enum task_action action, const char *note,
+	     struct err *err);
+
+struct progress_input {
+	const char *reported_on;     /* NULL: today */
+	int percent;
+	const char *done, *problems, *next_steps;
+	const char *reporter_key;    /* a person, or NULL */
+};
+/* Files an append-only progress report; moves an acknowledged or returned
+ * task to in progress. */
+int task_report(struct svc *svc, const char *key, const struct progress_input *in,
+		struct err *err);
+
+int task_request_extension(struct svc *svc, const char *key, const char *new_due_on,
+			   const char *reason, struct err *err);
+/* Decides the pending request: approve != 0 moves the due date. */
+int task_decide_extension(struct svc *svc, const char *key, int approve, const char *note,
+			  struct err *err);
+
+#endif
