@@ -48,6 +48,16 @@ static void add(struct findings *out, struct arena *a, const char *rule,
 	f->evidence = arena_strdup(a, evidence);
 }
 
+static const char *en_name(const struct cf_member *m)
+{
+	return m->name_en && *m->name_en ? m->name_en : m->name;
+}
+
+static const char *en_title(const struct cf_meeting *m)
+{
+	return m->title_en && *m->title_en ? m->title_en : m->title;
+}
+
 static int is_judged_member(const struct cf_member *m)
 {
 	return m->role != ROLE_SECRETARY;
@@ -95,12 +105,12 @@ static const struct cf_meeting *find_meeting(const struct compliance_input *in, 
 	return NULL;
 }
 
-static const char *member_name(const struct compliance_input *in, int64_t person_id)
+static const struct cf_member *find_member(const struct compliance_input *in, int64_t person_id)
 {
 	for (size_t i = 0; i < in->nmembers; i++)
 		if (in->members[i].person_id == person_id)
-			return in->members[i].name;
-	return "?";
+			return &in->members[i];
+	return NULL;
 }
 
 static void check_quarters(const struct compliance_input *in, const struct compliance_rules *r,
@@ -161,13 +171,13 @@ static void check_attendance(const struct compliance_input *in, const struct com
 				present++;
 				continue;
 			}
-			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), mt->title,
+			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt),
 				   at == NULL ? "not recorded" : at->status == AT_LEAVE ? "on leave" : "absent");
 		}
 		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible)
 			continue;
 		add(out, a, "attendance_rate", FINDING_BREACH, m->name,
-		    arena_printf(a, "%s attended %d of %d meetings (%d%%), below %d%%", m->name, present,
+		    arena_printf(a, "%s attended %d of %d meetings (%d%%), below %d%%", en_name(m), present,
 				 eligible, present * 100 / eligible, r->attendance_rate),
 		    arena_printf(a, "%s出勤%d次/应出勤%d次（%d%%），低于%d%%", m->name, present, eligible,
 				 present * 100 / eligible, r->attendance_rate),
@@ -184,29 +194,30 @@ static void check_leave_and_makeup(const struct compliance_input *in, const stru
 	for (size_t i = 0; i < in->nattendance; i++) {
 		const struct cf_attendance *at = &in->attendance[i];
 		const struct cf_meeting *mt = find_meeting(in, at->meeting_id);
-		const char *name = member_name(in, at->person_id);
+		const struct cf_member *who = find_member(in, at->person_id);
+		const char *name = who ? who->name : "?", *name_en = who ? en_name(who) : "?";
 		const char *ev;
 		int32_t deadline;
 
 		if (mt == NULL || !mt->held || at->status == AT_PRESENT ||
 		    !person_on(in, at->person_id, mt->day))
 			continue;
-		ev = arena_printf(a, "%s %s (%s)", date_format(mt->day, d), mt->title, mt->key);
+		ev = arena_printf(a, "%s %s (%s)", date_format(mt->day, d), en_title(mt), mt->key);
 		if (at->status == AT_LEAVE && !at->has_reason)
 			add(out, a, "leave_reason", FINDING_BREACH, name,
-			    arena_printf(a, "%s was on leave from \"%s\" with no reason recorded", name, mt->title),
+			    arena_printf(a, "%s was on leave from \"%s\" with no reason recorded", name_en, en_title(mt)),
 			    arena_printf(a, "%s请假缺席“%s”，未记录请假事由", name, mt->title), ev);
 		if (at->status == AT_LEAVE && !at->has_approver)
 			add(out, a, "leave_approver", FINDING_BREACH, name,
-			    arena_printf(a, "%s was on leave from \"%s\" with no approver recorded", name, mt->title),
+			    arena_printf(a, "%s was on leave from \"%s\" with no approver recorded", name_en, en_title(mt)),
 			    arena_printf(a, "%s请假缺席“%s”，未记录批准人", name, mt->title), ev);
 		deadline = mt->day + r->makeup_days;
 		if (at->makeup_done != DATE_NONE && at->makeup_done <= deadline)
 			continue;
 		if (at->makeup_done != DATE_NONE) {
 			add(out, a, "makeup", FINDING_BREACH, name,
-			    arena_printf(a, "%s made up \"%s\" on %s, %d days after the meeting (limit %d)", name,
-					 mt->title, date_format(at->makeup_done, d2), at->makeup_done - mt->day,
+			    arena_printf(a, "%s made up \"%s\" on %s, %d days after the meeting (limit %d)", name_en,
+					 en_title(mt), date_format(at->makeup_done, d2), at->makeup_done - mt->day,
 					 r->makeup_days),
 			    arena_printf(a, "%s于%s补学“%s”，距会议%d天，超过%d天时限", name,
 					 date_format(at->makeup_done, d2), mt->title, at->makeup_done - mt->day,
@@ -214,7 +225,7 @@ static void check_leave_and_makeup(const struct compliance_input *in, const stru
 			    ev);
 		} else if (in->today > deadline) {
 			add(out, a, "makeup", FINDING_BREACH, name,
-			    arena_printf(a, "%s has not made up \"%s\" (due by %s)", name, mt->title,
+			    arena_printf(a, "%s has not made up \"%s\" (due by %s)", name_en, en_title(mt),
 					 date_format(deadline, d2)),
 			    arena_printf(a, "%s缺席“%s”后未补学（应于%s前完成）", name, mt->title,
 					 date_format(deadline, d2)),
@@ -241,22 +252,23 @@ static void check_output(const struct compliance_input *in, const struct complia
 			continue;
 		for (size_t k = 0; k < in->nspeeches; k++)
 			if (in->speeches[k].person_id == m->person_id &&
-			    (in->speeches[k].kind == SK_EXCHANGE || in->speeches[k].kind == SK_CENTRAL))
+			    (in->speeches[k].kind == SK_EXCHANGE || in->speeches[k].kind == SK_CENTRAL ||
+			     in->speeches[k].kind == SK_KEYNOTE))
 				speeches++;
 		for (size_t k = 0; k < in->npapers; k++)
 			if (in->papers[k].person_id == m->person_id)
 				papers++;
 		if (speeches < r->exchange_speeches)
 			add(out, a, "exchange_speech", sev, m->name,
-			    arena_printf(a, "%s gave %d exchange speech(es) in %d, fewer than %d%s", m->name,
+			    arena_printf(a, "%s gave %d speech(es) at the group's meetings in %d, fewer than %d%s", en_name(m),
 					 speeches, in->year, r->exchange_speeches, year_over ? "" : " so far"),
-			    arena_printf(a, "%s%d年交流发言%d次，少于%d次%s", m->name, in->year, speeches,
+			    arena_printf(a, "%s%d年在中心组学习中发言%d次，少于%d次%s", m->name, in->year, speeches,
 					 r->exchange_speeches, year_over ? "" : "（截至目前）"),
-			    arena_printf(a, "exchange or central speeches at this group's meetings in %d: %d",
+			    arena_printf(a, "keynote, central or exchange speeches at this group's meetings in %d: %d",
 					 in->year, speeches));
 		if (papers < r->papers)
 			add(out, a, "paper", sev, m->name,
-			    arena_printf(a, "%s submitted %d written paper(s) in %d, fewer than %d%s", m->name,
+			    arena_printf(a, "%s submitted %d written paper(s) in %d, fewer than %d%s", en_name(m),
 					 papers, in->year, r->papers, year_over ? "" : " so far"),
 			    arena_printf(a, "%s%d年提交书面研讨材料%d篇，少于%d篇%s", m->name, in->year, papers,
 					 r->papers, year_over ? "" : "（截至目前）"),

@@ -12,7 +12,8 @@
  *   leave_approver     every leave has an approver
  *   makeup             every absence or leave has a make-up done within D
  *                      days of the meeting [30]
- *   exchange_speech    at least N exchange (or central) speeches per member [1]
+ *   exchange_speech    at least N speeches per member at the group's meetings
+ *                      (keynote, central or exchange; remarks do not count) [1]
  *   paper              at least N written papers per member [1]
  *   plan_filed         the year's plan approved and filed by MM-DD [01-31]
  *
@@ -41,14 +42,14 @@ struct compliance_rules {
 
 struct cf_member {
 	int64_t person_id;
-	const char *key, *name;
+	const char *key, *name, *name_en;  /* name_en may be NULL */
 	int role;                   /* index in model_member_roles */
 	int32_t from_on, to_on;     /* DATE_NONE when open */
 };
 
 struct cf_meeting {
 	int64_t id;
-	const char *key, *title;
+	const char *key, *title, *title_en;  /* title_en may be NULL */
 	int32_t day;
 	int held;                   /* status is held */
 };

@@ -77,6 +77,7 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 			m[i].person_id = members[i].person_id;
 			m[i].key = members[i].person_key;
 			m[i].name = members[i].name;
+			m[i].name_en = members[i].name_en;
 			m[i].role = index_of(model_member_roles, members[i].role);
 			m[i].from_on = day_or_none(members[i].from_on);
 			m[i].to_on = day_or_none(members[i].to_on);
@@ -98,6 +99,7 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 			m[k].id = meetings[i].id;
 			m[k].key = meetings[i].key;
 			m[k].title = meetings[i].title;
+			m[k].title_en = meetings[i].title_en;
 			m[k].held = strcmp(meetings[i].status, "held") == 0;
 			m[k].day = datetime_parse(meetings[i].starts_at, 0, &t) == 0
 					   ? datetime_local_day(t, svc->org.utc_offset) : first;

@@ -1,0 +1,264 @@
+/*
+ * cmd_data.c -- the commands that move whole orgs: init, demo, import, export.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "../core/buf.h"
+#include "../core/limits.h"
+#include "../io/orgjson.h"
+#include "../service/service.h"
+#include "../core/banned.h"
+
+#ifndef PLENUM_DATADIR
+#define PLENUM_DATADIR "/usr/local/share/plenum"
+#endif
+
+/* Reads a whole file (or standard input for "-") into b, within its cap. */
+static int read_all(const char *path, struct buf *b, struct err *err)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL)
+		return err_set(err, ST_INVALID, "cannot read \"%s\": %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf_add(b, chunk, n) != 0) {
+			rc = err_set(err, ST_TOOBIG, "\"%s\" is larger than the limit of %u bytes", path, LIM_IMPORT_BYTES);
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f))
+		rc = err_set(err, ST_FAIL, "cannot read \"%s\": %s", path, strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* Imports a document into svc; prints every problem to stderr. */
+static int import_doc(struct svc *svc, const char *label, const char *data, size_t len, int replace,
+		      int quiet)
+{
+	struct buf problems = BUF_INIT(1 << 20);
+	struct import_report rep = { &problems, 0, 0 };
+	struct err err = ERR_INIT;
+	int rc;
+
+	if (orgjson_import(svc, data, len, replace, &rep, &err) != 0) {
+		if (buf_len(&problems))
+			fprintf(stderr, "%s", buf_str(&problems));
+		if (rep.nproblems > LIM_ERRORS_SHOWN)
+			fprintf(stderr, "... and %d more\n", rep.nproblems - LIM_ERRORS_SHOWN);
+		fprintf(stderr, "plenum: %s: %s\n", label, err.msg);
+		rc = err_exit_code(err.code);
+	} else {
+		if (!quiet)
+			printf("imported org \"%s\" (%s): %ld rows\n", svc->org.key, svc->org.name, rep.rows);
+		rc = EXIT_OK;
+	}
+	buf_release(&problems);
+	return rc;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const char usage[] = "plenum init [--db FILE] [--org KEY --name NAME [--name-en NAME]]";
+	struct cli_common c = { 0 };
+	const char *name = NULL, *name_en = NULL;
+	const struct cli_opt opts[] = {
+		{ "name", 0, 1, &name, NULL },
+		{ "name-en", 0, 1, &name_en, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	int npos = 0, rc;
+	struct svc svc;
+
+	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nCreates the database (and applies the schema) when it does not exist.\n"
+		       "With --org and --name, also creates an empty org.\n", usage);
+		return EXIT_OK;
+	}
+	if ((c.org == NULL) != (name == NULL))
+		return cli_usage(usage, "--org and --name go together");
+	{
+		const char *org = c.org;
+
+		c.org = NULL;
+		rc = cli_open(&svc, &c, 1, 0);
+		if (rc)
+			return rc;
+		if (org) {
+			json_t *doc = json_pack("{s:{s:s, s:s, s:s?}}", "org", "key", org, "name", name, "name_en", name_en);
+			char *text = json_dumps(doc, JSON_COMPACT);
+
+			rc = import_doc(&svc, "init", text, strlen(text), 0, 1);
+			if (rc == 0)
+				printf("created org \"%s\" in %s\n", org, c.db);
+			free(text);
+			json_decref(doc);
+		} else {
+			printf("database %s is ready (schema version %d)\n", c.db, store_schema_version());
+		}
+	}
+	svc_close(&svc);
+	return rc;
+}
+
+static const char *find_demo(void)
+{
+	static const char *const candidates[] = {
+		"data/demo/jiangmen.json",
+		PLENUM_DATADIR "/demo/jiangmen.json",
+	};
+	const char *env = getenv("PLENUM_DEMO");
+
+	if (env && *env)
+		return env;
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return NULL;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const char usage[] = "plenum demo [--db FILE] [--file FILE]";
+	struct cli_common c = { 0 };
+	const char *file = NULL;
+	const struct cli_opt opts[] = {
+		{ "file", 0, 1, &file, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct buf data = BUF_INIT(LIM_IMPORT_BYTES);
+	struct err err = ERR_INIT;
+	struct svc svc;
+	int npos = 0, rc;
+
+	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nLoads the Jiangmen demo org into the database, replacing an earlier copy.\n"
+		       "The file is data/demo/jiangmen.json, %s/demo/jiangmen.json or $PLENUM_DEMO.\n",
+		       usage, PLENUM_DATADIR);
+		return EXIT_OK;
+	}
+	if (file == NULL)
+		file = find_demo();
+	if (file == NULL) {
+		fprintf(stderr, "plenum: cannot find the demo data: give it with --file or $PLENUM_DEMO\n");
+		return EXIT_FAIL;
+	}
+	if (read_all(file, &data, &err) != 0)
+		return cli_fail(&err);
+	c.org = NULL;
+	rc = cli_open(&svc, &c, 1, 0);
+	if (rc == 0) {
+		rc = import_doc(&svc, file, buf_str(&data), buf_len(&data), 1, 0);
+		svc_close(&svc);
+	}
+	buf_release(&data);
+	return rc;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const char usage[] = "plenum import FILE.json [--db FILE] [--replace]";
+	struct cli_common c = { 0 };
+	int replace = 0;
+	const struct cli_opt opts[] = {
+		{ "replace", 0, 0, NULL, &replace },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct buf data = BUF_INIT(LIM_IMPORT_BYTES);
+	struct err err = ERR_INIT;
+	const char *pos[1];
+	struct svc svc;
+	int npos = 1, rc;
+
+	if (cli_parse(argc, argv, &c, opts, pos, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nLoads one org from a JSON document (\"-\" reads standard input), creating the\n"
+		       "database when it does not exist. The whole document is checked first: on any\n"
+		       "problem every one is listed with its JSON path and nothing is written.\n"
+		       "--replace replaces an org with the same key.\n", usage);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return cli_usage(usage, "name the file to import");
+	if (read_all(pos[0], &data, &err) != 0) {
+		buf_release(&data);
+		return cli_fail(&err);
+	}
+	c.org = NULL;
+	rc = cli_open(&svc, &c, 1, 0);
+	if (rc == 0) {
+		rc = import_doc(&svc, pos[0], buf_str(&data), buf_len(&data), replace, 0);
+		svc_close(&svc);
+	}
+	buf_release(&data);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const char usage[] = "plenum export [--db FILE] [--org KEY] [-o FILE]";
+	struct cli_common c = { 0 };
+	const char *out = NULL;
+	const struct cli_opt opts[] = {
+		{ "output", 'o', 1, &out, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct buf doc = BUF_INIT(LIM_IMPORT_BYTES);
+	struct err err = ERR_INIT;
+	struct svc svc;
+	int npos = 0, rc;
+
+	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nWrites the whole org as one JSON document (standard output unless -o);\n"
+		       "'plenum import' of it into an empty database reproduces the data exactly.\n", usage);
+		return EXIT_OK;
+	}
+	rc = cli_open(&svc, &c, 0, 1);
+	if (rc)
+		return rc;
+	if (orgjson_export(&svc, &doc, &err) != 0) {
+		rc = cli_fail(&err);
+	} else if (out) {
+		/* Write beside the target and rename, so a failure leaves no half file. */
+		char tmp[4096];
+		FILE *f;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+		f = fopen(tmp, "wb");
+		if (f == NULL || fwrite(buf_str(&doc), 1, buf_len(&doc), f) != buf_len(&doc) ||
+		    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+			fprintf(stderr, "plenum: cannot write \"%s\": %s\n", out, strerror(errno));
+			rc = EXIT_FAIL;
+		}
+		if (f && fclose(f) != 0)
+			rc = EXIT_FAIL;
+		if (rc == 0 && rename(tmp, out) != 0) {
+			fprintf(stderr, "plenum: cannot write \"%s\": %s\n", out, strerror(errno));
+			rc = EXIT_FAIL;
+		}
+		if (rc)
+			unlink(tmp);
+	} else if (fwrite(buf_str(&doc), 1, buf_len(&doc), stdout) != buf_len(&doc) || fflush(stdout) != 0) {
+		rc = EXIT_FAIL;
+	}
+	buf_release(&doc);
+	svc_close(&svc);
+	return rc;
+}

@@ -1,0 +1,309 @@
+/*
+ * cmd_meeting.c -- plenum meeting list|show: the study meetings, and one
+ * whole record printed so that a person can read it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "../core/date.h"
+#include "../core/limits.h"
+#include "../core/text.h"
+#include "../io/views.h"
+#include "../service/meeting.h"
+#include "../core/banned.h"
+
+static const char *label(const struct cli_common *c, const char *code)
+{
+	static const char *const map[][3] = {
+		{ "member", "成员", "Members" },
+		{ "attendee", "列席", "Attending without membership (列席)" },
+		{ "observer", "旁听", "Observers (列席旁听)" },
+		{ "present", "出席", "present" },
+		{ "absent", "缺席", "absent" },
+		{ "leave", "请假", "on leave" },
+		{ "keynote", "主讲", "Keynote" },
+		{ "central", "中心发言", "Central speech" },
+		{ "exchange", "交流发言", "Exchange speech" },
+		{ "remarks", "讲话", "Remarks" },
+		{ "lecture", "辅导报告", "Lecture" },
+		{ "held", "已召开", "held" },
+		{ "planned", "计划中", "planned" },
+		{ "cancelled", "已取消", "cancelled" },
+		{ "speech", "讲话", "speech" },
+		{ "document", "文件", "document" },
+		{ "book", "书目", "book" },
+		{ "article", "文章", "article" },
+		{ "video", "视频", "video" },
+		{ "other", "其他", "other" },
+	};
+
+	for (size_t i = 0; code && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], code) == 0)
+			return c->zh ? map[i][1] : map[i][2];
+	return code ? code : "";
+}
+
+static int meeting_list_cmd(int argc, char **argv)
+{
+	static const char usage[] = "plenum meeting list [--group KEY] [--year YYYY] [--status S] [--json]";
+	struct cli_common c = { 0 };
+	const char *group = NULL, *year = NULL, *status = NULL;
+	const struct cli_opt opts[] = {
+		{ "group", 0, 1, &group, NULL },
+		{ "year", 0, 1, &year, NULL },
+		{ "status", 0, 1, &status, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct meeting_filter f = { 0 };
+	struct arena a = ARENA_INIT;
+	struct meeting_row *rows;
+	struct err err = ERR_INIT;
+	struct svc svc;
+	size_t n;
+	int npos = 0, rc;
+
+	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nLists study meetings in date order.\n", usage);
+		return EXIT_OK;
+	}
+	if (status && strcmp(status, "planned") && strcmp(status, "held") && strcmp(status, "cancelled"))
+		return cli_usage(usage, "--status: expected planned, held or cancelled");
+	rc = cli_open(&svc, &c, 0, 1);
+	if (rc)
+		return rc;
+	f.group_key = group;
+	f.status = status;
+	if (year) {
+		long long y;
+		char from[DATETIME_LEN], to[DATETIME_LEN];
+
+		if (parse_int(year, LIM_YEAR_MIN, LIM_YEAR_MAX, &y, "--year", &err) != 0) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+		f.from_at = arena_strdup(&a, datetime_format_utc((int64_t)date_from_ymd((int)y, 1, 1) * 86400 -
+								 svc.org.utc_offset * 60, from));
+		f.to_at = arena_strdup(&a, datetime_format_utc((int64_t)date_from_ymd((int)y + 1, 1, 1) * 86400 -
+							       svc.org.utc_offset * 60, to));
+	}
+	if (meeting_list(&svc, &f, &a, &rows, &n, &err) != 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (c.json) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, view_meeting_row(&svc, &rows[i]));
+		rc = view_print(arr) ? EXIT_FAIL : EXIT_OK;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cli_pad(stdout, rows[i].key, 26);
+		cli_pad(stdout, meeting_when(&svc, &rows[i], &a), 18);
+		cli_pad(stdout, label(&c, rows[i].status), 10);
+		printf("%2d/%-2d  %s\n", rows[i].n_present, rows[i].n_attendance,
+		       cli_pick(&c, rows[i].title, rows[i].title_en));
+	}
+	if (n == 0)
+		printf("%s\n", c.zh ? "没有会议" : "no meetings");
+out:
+	arena_release(&a);
+	svc_close(&svc);
+	return rc;
+}
+
+static void print_points(const struct cli_common *c, const char *zh, const char *en)
+{
+	json_t *list = json_loads(cli_pick(c, zh, en), 0, NULL), *item;
+	size_t i;
+
+	if (!json_is_array(list)) {
+		json_decref(list);
+		return;
+	}
+	json_array_foreach(list, i, item)
+		printf("       - %s\n", json_string_value(item) ? json_string_value(item) : "");
+	json_decref(list);
+}
+
+static void print_attendance(const struct cli_common *c, const struct meeting_record *r)
+{
+	const char *caps[] = { "member", "attendee", "observer" };
+
+	for (size_t k = 0; k < 3; k++) {
+		int count = 0, present = 0, leave = 0, absent = 0;
+
+		for (size_t i = 0; i < r->nattendance; i++) {
+			if (strcmp(r->attendance[i].capacity, caps[k]) != 0)
+				continue;
+			count++;
+			present += strcmp(r->attendance[i].status, "present") == 0;
+			leave += strcmp(r->attendance[i].status, "leave") == 0;
+			absent += strcmp(r->attendance[i].status, "absent") == 0;
+		}
+		if (count == 0)
+			continue;
+		printf("  %s: %d (%s %d", label(c, caps[k]), count, label(c, "present"), present);
+		if (leave)
+			printf(", %s %d", label(c, "leave"), leave);
+		if (absent)
+			printf(", %s %d", label(c, "absent"), absent);
+		printf(")\n");
+		for (size_t i = 0; i < r->nattendance; i++) {
+			const struct attendance_row *x = &r->attendance[i];
+
+			if (strcmp(x->capacity, caps[k]) != 0)
+				continue;
+			printf("    ");
+			cli_pad(stdout, cli_pick(c, x->name, x->name_en), 18);
+			cli_pad(stdout, label(c, x->status), 10);
+			printf("%s\n", cli_pick(c, x->title, x->title_en));
+			if (strcmp(x->status, "present") == 0)
+				continue;
+			if (strcmp(x->status, "leave") == 0)
+				printf("      %s: %s; %s: %s\n", c->zh ? "请假事由" : "reason",
+				       x->leave_reason ? x->leave_reason : (c->zh ? "（未记录）" : "(none recorded)"),
+				       c->zh ? "批准人" : "approved by",
+				       x->approver_name ? cli_pick(c, x->approver_name, x->approver_name_en)
+							: (c->zh ? "（未记录）" : "(none recorded)"));
+			if (x->makeup_done)
+				printf("      %s %s%s%s\n", c->zh ? "已补学" : "made up on", x->makeup_done,
+				       x->makeup_note ? " — " : "", x->makeup_note ? x->makeup_note : "");
+			else
+				printf("      %s%s%s\n", c->zh ? "未补学" : "make-up not done",
+				       x->makeup_due ? (c->zh ? "，应于 " : ", due ") : "", x->makeup_due ? x->makeup_due : "");
+		}
+	}
+	if (r->nunits) {
+		printf("  %s:\n", c->zh ? "列席单位" : "Units attending");
+		for (size_t i = 0; i < r->nunits; i++) {
+			const struct meeting_unit_row *u = &r->units[i];
+			const char *name = u->unit_name ? cli_pick(c, u->unit_name, u->unit_name_en)
+							: cli_pick(c, u->description, u->description_en);
+			const char *by = cli_pick(c, u->represented_by, u->represented_by_en);
+
+			printf("    %s%s%s\n", name, *by ? " — " : "", by);
+		}
+	}
+}
+
+static int meeting_show_cmd(int argc, char **argv)
+{
+	static const char usage[] = "plenum meeting show KEY [--json] [--lang zh|en]";
+	struct cli_common c = { 0 };
+	struct arena a = ARENA_INIT;
+	struct meeting_view v;
+	struct err err = ERR_INIT;
+	const char *pos[1];
+	struct svc svc;
+	int npos = 1, rc;
+
+	if (cli_parse(argc, argv, &c, NULL, pos, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nPrints the whole record of one meeting: materials, attendance by capacity\n"
+		       "with leave and make-up, speeches in order with their key points, the decisions\n"
+		       "and the tasks each produced with their lights.\n", usage);
+		return EXIT_OK;
+	}
+	if (npos != 1)
+		return cli_usage(usage, "name the meeting (see 'plenum meeting list')");
+	rc = cli_open(&svc, &c, 0, 1);
+	if (rc)
+		return rc;
+	if (meeting_show(&svc, pos[0], &a, &v, &err) != 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (c.json) {
+		rc = view_print(view_meeting(&svc, &v)) ? EXIT_FAIL : EXIT_OK;
+		goto out;
+	}
+	printf("%s\n", cli_pick(&c, v.m.title, v.m.title_en));
+	if (!c.zh && v.m.title_en)
+		printf("%s\n", v.m.title);
+	printf("\n%s: %s   %s: %s   %s: %s%s\n", c.zh ? "编号" : "Key", v.m.key, c.zh ? "状态" : "Status",
+	       label(&c, v.m.status), c.zh ? "时间" : "When", meeting_when(&svc, &v.m, &a),
+	       v.m.illustrative ? (c.zh ? "（部分信息为示意）" : "  (some details illustrative)") : "");
+	printf("%s: %s\n", c.zh ? "学习组" : "Group", cli_pick(&c, v.m.group_name, v.m.group_name_en));
+	if (v.m.chair_name)
+		printf("%s: %s\n", c.zh ? "主持" : "Chair", cli_pick(&c, v.m.chair_name, v.m.chair_name_en));
+	if (v.m.recorder_name)
+		printf("%s: %s\n", c.zh ? "记录" : "Recorder", cli_pick(&c, v.m.recorder_name, v.m.recorder_name_en));
+	if (v.m.place)
+		printf("%s: %s\n", c.zh ? "地点" : "Place", v.m.place);
+	if (v.m.topic_title)
+		printf("%s: %s\n", c.zh ? "专题" : "Topic", v.m.topic_title);
+	if (v.m.summary || v.m.summary_en)
+		printf("\n%s\n", cli_pick(&c, v.m.summary, v.m.summary_en));
+
+	printf("\n%s\n", c.zh ? "学习材料" : "Materials studied");
+	for (size_t i = 0; i < v.rec.nmaterials; i++)
+		printf("  %zu. [%s] %s%s%s\n", i + 1, label(&c, v.rec.materials[i].kind),
+		       cli_pick(&c, v.rec.materials[i].title, v.rec.materials[i].title_en),
+		       v.rec.materials[i].source ? " — " : "", v.rec.materials[i].source ? v.rec.materials[i].source : "");
+
+	printf("\n%s\n", c.zh ? "出席情况" : "Attendance");
+	print_attendance(&c, &v.rec);
+
+	printf("\n%s\n", c.zh ? "发言" : "Speeches");
+	for (size_t i = 0; i < v.rec.nspeeches; i++) {
+		const struct speech_row *s = &v.rec.speeches[i];
+
+		printf("  %d. %s — %s", s->seq, label(&c, s->kind), cli_pick(&c, s->speaker_name, s->speaker_name_en));
+		if (s->speaker_title)
+			printf(" (%s)", cli_pick(&c, s->speaker_title, s->speaker_title_en));
+		printf("\n");
+		if (s->title || s->title_en)
+			printf("     %s\n", cli_pick(&c, s->title, s->title_en));
+		print_points(&c, s->key_points, s->key_points_en);
+	}
+
+	printf("\n%s\n", c.zh ? "决定事项" : "Decisions");
+	for (size_t i = 0; i < v.rec.ndecisions; i++) {
+		const struct decision_row *d = &v.rec.decisions[i];
+		int any = 0;
+
+		printf("  %d. %s\n", d->number, cli_pick(&c, d->text, d->text_en));
+		if (d->speech_key) {
+			for (size_t k = 0; k < v.rec.nspeeches; k++)
+				if (strcmp(v.rec.speeches[k].key, d->speech_key) == 0)
+					printf("     %s %d (%s)\n", c.zh ? "出自发言" : "from speech", v.rec.speeches[k].seq,
+					       cli_pick(&c, v.rec.speeches[k].speaker_name, v.rec.speeches[k].speaker_name_en));
+		} else {
+			printf("     %s\n", c.zh ? "会议集体决定" : "decided by the meeting as a whole");
+		}
+		for (size_t k = 0; k < v.ntasks; k++) {
+			if (!v.tasks[k].row.decision_key || strcmp(v.tasks[k].row.decision_key, d->key) != 0)
+				continue;
+			if (!any)
+				printf("     %s:\n", c.zh ? "任务" : "tasks");
+			any = 1;
+			cli_print_task(&c, &v.tasks[k], "       ");
+		}
+	}
+	if (v.m.minutes)
+		printf("\n%s\n%s\n", c.zh ? "会议记录" : "Minutes", v.m.minutes);
+out:
+	arena_release(&a);
+	svc_close(&svc);
+	return rc;
+}
+
+int cmd_meeting(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return meeting_list_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return meeting_show_cmd(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: plenum meeting list|show ...\n  list   the study meetings\n  show   one whole record\n");
+		return EXIT_OK;
+	}
+	return cli_usage("plenum meeting list|show ...", "expected list or show");
+}

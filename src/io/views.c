@@ -1,0 +1,312 @@
+/*
+ * views.c -- JSON shapes of service results (see views.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "views.h"
+#include "../service/check.h"
+#include "../service/initiative.h"
+#include "../service/meeting.h"
+#include "../service/task.h"
+#include "../core/banned.h"
+
+/* Sets name to s when s is not NULL (absent fields stay absent). */
+static void set_s(json_t *o, const char *name, const char *s)
+{
+	if (s)
+		json_object_set_new(o, name, json_string(s));
+}
+
+static void set_list(json_t *o, const char *name, const char *json_text)
+{
+	json_t *v;
+
+	if (json_text == NULL)
+		return;
+	v = json_loads(json_text, 0, NULL);
+	if (v)
+		json_object_set_new(o, name, v);
+}
+
+json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m)
+{
+	json_t *o = json_object();
+	struct arena a = ARENA_INIT;
+
+	set_s(o, "key", m->key);
+	set_s(o, "title", m->title);
+	set_s(o, "title_en", m->title_en);
+	set_s(o, "kind", m->kind);
+	set_s(o, "status", m->status);
+	set_s(o, "starts_at", m->starts_at);
+	set_s(o, "local_time", meeting_when(svc, m, &a));
+	set_s(o, "ends_at", m->ends_at);
+	set_s(o, "place", m->place);
+	set_s(o, "group", m->group_key);
+	set_s(o, "group_name", m->group_name);
+	set_s(o, "chair", m->chair_key);
+	set_s(o, "chair_name", m->chair_name);
+	set_s(o, "chair_name_en", m->chair_name_en);
+	set_s(o, "recorder_name", m->recorder_name);
+	set_s(o, "topic", m->topic_key);
+	set_s(o, "topic_title", m->topic_title);
+	set_s(o, "summary", m->summary);
+	set_s(o, "summary_en", m->summary_en);
+	set_s(o, "minutes", m->minutes);
+	set_list(o, "illustrative", m->illustrative && strcmp(m->illustrative, "*") ? m->illustrative : NULL);
+	if (m->illustrative && strcmp(m->illustrative, "*") == 0)
+		json_object_set_new(o, "illustrative", json_true());
+	json_object_set_new(o, "attendance_count", json_integer(m->n_attendance));
+	json_object_set_new(o, "present_count", json_integer(m->n_present));
+	json_object_set_new(o, "speech_count", json_integer(m->n_speeches));
+	json_object_set_new(o, "decision_count", json_integer(m->n_decisions));
+	arena_release(&a);
+	return o;
+}
+
+json_t *view_task(const struct task_view *t)
+{
+	const struct task_row *r = &t->row;
+	json_t *o = json_object(), *light = json_object();
+
+	set_s(o, "key", r->key);
+	set_s(o, "code", r->code);
+	set_s(o, "title", r->title);
+	set_s(o, "title_en", r->title_en);
+	set_s(o, "state", r->state);
+	json_object_set_new(o, "version", json_integer(r->version));
+	set_s(o, "initiative", r->initiative_key);
+	set_s(o, "initiative_title", r->initiative_title);
+	set_s(o, "decision", r->decision_key);
+	set_s(o, "meeting", r->meeting_key);
+	set_s(o, "meeting_title", r->meeting_title);
+	set_s(o, "speech", r->speech_key);
+	set_s(o, "speaker_name", r->speaker_name);
+	set_s(o, "lead_unit", r->lead_unit_key);
+	set_s(o, "lead_unit_name", r->lead_unit_name);
+	set_s(o, "lead_unit_name_en", r->lead_unit_name_en);
+	set_s(o, "supporting_units", r->supporting);
+	set_s(o, "supporting_units_en", r->supporting_en);
+	set_s(o, "responsible_name", r->responsible_name);
+	set_s(o, "starts_on", r->starts_on);
+	set_s(o, "due_on", r->due_on);
+	set_s(o, "cadence", r->cadence);
+	json_object_set_new(o, "percent", json_integer(r->has_report ? r->percent : 0));
+	set_s(o, "last_report_on", r->last_report_on);
+	json_object_set_new(light, "color", json_string(light_name(t->light.light)));
+	json_object_set_new(light, "reason", json_string(light_reason_text(t->light.reason, 0)));
+	json_object_set_new(light, "expected_percent", json_integer(t->light.expected));
+	json_object_set_new(light, "days_overdue", json_integer(t->light.days_overdue));
+	json_object_set_new(o, "light", light);
+	return o;
+}
+
+json_t *view_task_full(const struct task_view *t, const struct task_history *h)
+{
+	json_t *o = view_task(t), *tr = json_array(), *ex = json_array(), *rp = json_array();
+
+	for (size_t i = 0; i < h->ntransitions; i++) {
+		const struct transition_row *x = &h->transitions[i];
+		json_t *j = json_object();
+
+		set_s(j, "action", x->action);
+		set_s(j, "from_state", x->from_state);
+		set_s(j, "to_state", x->to_state);
+		set_s(j, "at", x->at);
+		set_s(j, "actor", x->actor);
+		set_s(j, "note", x->note);
+		json_array_append_new(tr, j);
+	}
+	for (size_t i = 0; i < h->nextensions; i++) {
+		const struct extension_row *x = &h->extensions[i];
+		json_t *j = json_object();
+
+		set_s(j, "requested_at", x->requested_at);
+		set_s(j, "requested_by", x->requested_by);
+		set_s(j, "old_due_on", x->old_due_on);
+		set_s(j, "new_due_on", x->new_due_on);
+		set_s(j, "reason", x->reason);
+		set_s(j, "status", x->status);
+		set_s(j, "decided_at", x->decided_at);
+		set_s(j, "decided_by", x->decided_by);
+		set_s(j, "decision_note", x->decision_note);
+		json_array_append_new(ex, j);
+	}
+	for (size_t i = 0; i < h->nreports; i++) {
+		const struct report_row *x = &h->reports[i];
+		json_t *j = json_object();
+
+		set_s(j, "reported_on", x->reported_on);
+		json_object_set_new(j, "percent", json_integer(x->percent));
+		set_s(j, "done", x->done);
+		set_s(j, "problems", x->problems);
+		set_s(j, "next_steps", x->next_steps);
+		set_s(j, "reporter_name", x->reporter_name);
+		set_s(j, "filed_by", x->filed_by);
+		json_array_append_new(rp, j);
+	}
+	json_object_set_new(o, "transitions", tr);
+	json_object_set_new(o, "extensions", ex);
+	json_object_set_new(o, "reports", rp);
+	return o;
+}
+
+json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
+{
+	json_t *o = view_meeting_row(svc, &v->m);
+	json_t *mat = json_array(), *att = json_array(), *units = json_array();
+	json_t *sp = json_array(), *dec = json_array();
+	const struct meeting_record *r = &v->rec;
+
+	for (size_t i = 0; i < r->nmaterials; i++) {
+		json_t *j = json_object();
+
+		set_s(j, "kind", r->materials[i].kind);
+		set_s(j, "title", r->materials[i].title);
+		set_s(j, "title_en", r->materials[i].title_en);
+		set_s(j, "source", r->materials[i].source);
+		set_s(j, "note", r->materials[i].note);
+		json_array_append_new(mat, j);
+	}
+	for (size_t i = 0; i < r->nattendance; i++) {
+		const struct attendance_row *x = &r->attendance[i];
+		json_t *j = json_object();
+
+		set_s(j, "person", x->person_key);
+		set_s(j, "name", x->name);
+		set_s(j, "name_en", x->name_en);
+		set_s(j, "title", x->title);
+		set_s(j, "title_en", x->title_en);
+		set_s(j, "unit_name", x->unit_name);
+		set_s(j, "capacity", x->capacity);
+		set_s(j, "status", x->status);
+		set_s(j, "leave_reason", x->leave_reason);
+		set_s(j, "leave_approver_name", x->approver_name);
+		set_s(j, "makeup_due", x->makeup_due);
+		set_s(j, "makeup_done", x->makeup_done);
+		set_s(j, "makeup_note", x->makeup_note);
+		set_s(j, "note", x->note);
+		json_array_append_new(att, j);
+	}
+	for (size_t i = 0; i < r->nunits; i++) {
+		const struct meeting_unit_row *x = &r->units[i];
+		json_t *j = json_object();
+
+		set_s(j, "unit", x->unit_key);
+		set_s(j, "unit_name", x->unit_name);
+		set_s(j, "unit_name_en", x->unit_name_en);
+		set_s(j, "description", x->description);
+		set_s(j, "description_en", x->description_en);
+		set_s(j, "represented_by", x->represented_by);
+		set_s(j, "represented_by_en", x->represented_by_en);
+		set_s(j, "capacity", x->capacity);
+		json_array_append_new(units, j);
+	}
+	for (size_t i = 0; i < r->nspeeches; i++) {
+		const struct speech_row *x = &r->speeches[i];
+		json_t *j = json_object();
+
+		set_s(j, "key", x->key);
+		json_object_set_new(j, "seq", json_integer(x->seq));
+		set_s(j, "kind", x->kind);
+		set_s(j, "speaker", x->speaker_key);
+		set_s(j, "speaker_name", x->speaker_name);
+		set_s(j, "speaker_name_en", x->speaker_name_en);
+		set_s(j, "speaker_title", x->speaker_title);
+		set_s(j, "title", x->title);
+		set_s(j, "title_en", x->title_en);
+		set_list(j, "key_points", x->key_points);
+		set_list(j, "key_points_en", x->key_points_en);
+		set_s(j, "text", x->text);
+		json_array_append_new(sp, j);
+	}
+	for (size_t i = 0; i < r->ndecisions; i++) {
+		const struct decision_row *x = &r->decisions[i];
+		json_t *j = json_object(), *tasks = json_array();
+
+		set_s(j, "key", x->key);
+		json_object_set_new(j, "number", json_integer(x->number));
+		set_s(j, "text", x->text);
+		set_s(j, "text_en", x->text_en);
+		if (x->speech_key)
+			set_s(j, "speech", x->speech_key);
+		else
+			json_object_set_new(j, "speech", json_null());
+		for (size_t k = 0; k < v->ntasks; k++)
+			if (v->tasks[k].row.decision_key && strcmp(v->tasks[k].row.decision_key, x->key) == 0)
+				json_array_append_new(tasks, view_task(&v->tasks[k]));
+		json_object_set_new(j, "tasks", tasks);
+		json_array_append_new(dec, j);
+	}
+	json_object_set_new(o, "materials", mat);
+	json_object_set_new(o, "attendance", att);
+	json_object_set_new(o, "units", units);
+	json_object_set_new(o, "speeches", sp);
+	json_object_set_new(o, "decisions", dec);
+	return o;
+}
+
+json_t *view_initiatives(const struct initiative_view *v, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_object(), *counts = json_object();
+
+		set_s(j, "key", v[i].row.key);
+		set_s(j, "code", v[i].row.code);
+		set_s(j, "title", v[i].row.title);
+		set_s(j, "title_en", v[i].row.title_en);
+		set_s(j, "lead_unit_name", v[i].row.lead_unit_name);
+		json_object_set_new(j, "depth", json_integer(v[i].depth));
+		json_object_set_new(j, "weight", json_real(v[i].row.weight));
+		if (v[i].roll.progress >= 0)
+			json_object_set_new(j, "progress", json_real((double)(int)(v[i].roll.progress * 10 + 0.5) / 10));
+		else
+			json_object_set_new(j, "progress", json_null());
+		json_object_set_new(j, "light", json_string(light_name(v[i].roll.light)));
+		for (int l = 0; l < LIGHT_COUNT; l++)
+			json_object_set_new(counts, light_name((enum light)l), json_integer(v[i].roll.counts[l]));
+		json_object_set_new(j, "counts", counts);
+		json_object_set_new(j, "tasks", json_integer(v[i].roll.tasks));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
+json_t *view_check(const struct check_result *r)
+{
+	json_t *o = json_object(), *arr = json_array();
+
+	set_s(o, "group", r->group.key);
+	set_s(o, "group_name", r->group.name);
+	json_object_set_new(o, "year", json_integer(r->year));
+	json_object_set_new(o, "members", json_integer(r->members));
+	json_object_set_new(o, "meetings_held", json_integer(r->findings.meetings_held));
+	json_object_set_new(o, "meetings_planned", json_integer(r->findings.meetings_planned));
+	for (size_t i = 0; i < r->findings.n; i++) {
+		const struct finding *f = &r->findings.items[i];
+		json_t *j = json_object();
+
+		set_s(j, "rule", f->rule);
+		set_s(j, "severity", f->severity == FINDING_BREACH ? "breach" : "at_risk");
+		set_s(j, "subject", f->subject);
+		set_s(j, "message", f->message);
+		set_s(j, "message_zh", f->message_zh);
+		set_s(j, "evidence", f->evidence);
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(o, "findings", arr);
+	return o;
+}
+
+int view_print(json_t *j)
+{
+	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+
+	fputc('\n', stdout);
+	json_decref(j);
+	return rc == 0 && !ferror(stdout) ? 0 : -1;
+}

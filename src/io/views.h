@@ -1,0 +1,34 @@
+/*
+ * views.h -- the JSON shapes of what the services return: a meeting record,
+ * a task with its light and history, the initiative tree, compliance
+ * findings. The CLI's --json output and (later) the HTTP API write these
+ * same objects, so a script sees one shape wherever it asks.
+ *
+ * Each function returns a new jansson object the caller releases with
+ * json_decref(). It does NOT read storage: give it what a service returned.
+ */
+#ifndef PLENUM_VIEWS_H
+#define PLENUM_VIEWS_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct svc;
+struct meeting_row;
+struct meeting_view;
+struct task_view;
+struct task_history;
+struct initiative_view;
+struct check_result;
+
+json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m);
+json_t *view_meeting(struct svc *svc, const struct meeting_view *v);
+json_t *view_task(const struct task_view *t);
+json_t *view_task_full(const struct task_view *t, const struct task_history *h);
+json_t *view_initiatives(const struct initiative_view *v, size_t n);
+json_t *view_check(const struct check_result *r);
+
+/* Writes j to stdout, indented, with a final newline, and releases it. */
+int view_print(json_t *j);
+
+#endif
