@@ -24,18 +24,33 @@ static const char *const action_names[TA_COUNT] = {
 };
 
 #define X (-1)
-/* next[state][action]: the state after, or X when illegal. */
+#define REG TS_REGISTERED
+#define DIS TS_DISPATCHED
+#define ACK TS_ACKNOWLEDGED
+#define PRO TS_IN_PROGRESS
+#define COM TS_COMPLETION_REPORTED
+#define RET TS_RETURNED
+#define CLO TS_CLOSED
+/* next[state][action]: the state after, or X when illegal. Columns:
+ * dispatch, acknowledge, report_progress, report_completion, close,
+ * return, request_extension, decide_extension. */
 static const int next[TS_COUNT][TA_COUNT] = {
-	/*                     disp           ack              prog            compl                   close      ret          ext              dec */
-	[TS_REGISTERED]       = { TS_DISPATCHED, X,               X,              X,                      X,         X,           X,               X },
-	[TS_DISPATCHED]       = { X,             TS_ACKNOWLEDGED, X,              X,                      X,         X,           TS_DISPATCHED,   TS_DISPATCHED },
-	[TS_ACKNOWLEDGED]     = { X,             X,               TS_IN_PROGRESS, TS_COMPLETION_REPORTED, X,         X,           TS_ACKNOWLEDGED, TS_ACKNOWLEDGED },
-	[TS_IN_PROGRESS]      = { X,             X,               TS_IN_PROGRESS, TS_COMPLETION_REPORTED, X,         X,           TS_IN_PROGRESS,  TS_IN_PROGRESS },
-	[TS_COMPLETION_REPORTED] = { X,          X,               X,              X,                      TS_CLOSED, TS_RETURNED, X,               TS_COMPLETION_REPORTED },
-	[TS_RETURNED]         = { X,             X,               TS_IN_PROGRESS, TS_COMPLETION_REPORTED, X,         X,           TS_RETURNED,     TS_RETURNED },
-	[TS_CLOSED]           = { X,             X,               X,              X,                      X,         X,           X,               X },
+	[REG] = { DIS, X,   X,   X,   X,   X,   X,   X },
+	[DIS] = { X,   ACK, X,   X,   X,   X,   DIS, DIS },
+	[ACK] = { X,   X,   PRO, COM, X,   X,   ACK, ACK },
+	[PRO] = { X,   X,   PRO, COM, X,   X,   PRO, PRO },
+	[COM] = { X,   X,   X,   X,   CLO, RET, X,   COM },
+	[RET] = { X,   X,   PRO, COM, X,   X,   RET, RET },
+	[CLO] = { X,   X,   X,   X,   X,   X,   X,   X },
 };
 #undef X
+#undef REG
+#undef DIS
+#undef ACK
+#undef PRO
+#undef COM
+#undef RET
+#undef CLO
 
 const char *workflow_state_name(enum task_state s)
 {

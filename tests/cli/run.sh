@@ -1,0 +1,163 @@
+#!/bin/sh
+# run.sh -- black-box tests of the plenum command line: exit codes, help,
+# the demo meeting's record against the seed article, import errors, the
+# export/import round trip, the workflow and the compliance check.
+# Usage: tests/cli/run.sh ./plenum
+set -u
+PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export PLENUM_TODAY=2026-11-25
+export PLENUM_DB="$TMP/demo.db"
+unset LANG
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE DESCRIPTION -- COMMAND...: runs it, output in $TMP/out
+expect() {
+	want=$1; what=$2; shift 3
+	"$@" >"$TMP/out" 2>&1
+	got=$?
+	if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; sed 's/^/    /' "$TMP/out" | head -20; fi
+}
+# has TEXT DESCRIPTION: the last output contains TEXT
+has() {
+	if grep -qF -- "$1" "$TMP/out"; then ok; else bad "$2: no \"$1\" in the output"; fi
+}
+hasnt() {
+	if grep -qF -- "$1" "$TMP/out"; then bad "$2: unexpected \"$1\""; else ok; fi
+}
+
+# ---- usage and help ----
+expect 0 "help" -- "$PLENUM" --help
+has "meeting" "help lists commands"
+expect 2 "no command" -- "$PLENUM"
+expect 2 "unknown command" -- "$PLENUM" frobnicate
+for c in init demo import export check setting; do
+	expect 0 "$c --help" -- "$PLENUM" "$c" --help
+	has "usage: plenum $c" "$c --help"
+done
+for c in "meeting list" "meeting show" "task list" "task show" "task report" "task act" "task extend" "task decide" "initiative tree" "audit verify"; do
+	# shellcheck disable=SC2086
+	expect 0 "$c --help" -- "$PLENUM" $c --help
+	has "usage:" "$c --help"
+done
+expect 2 "unknown option" -- "$PLENUM" meeting list --colour
+has "unknown option \"--colour\"" "unknown option is named"
+expect 2 "missing database" -- "$PLENUM" --db "$TMP/none.db" meeting list
+has "no database" "missing database is named"
+[ ! -e "$TMP/none.db" ] && ok || bad "a read command created a database"
+
+# ---- the demo ----
+expect 0 "demo loads" -- "$PLENUM" demo
+has "imported org \"jiangmen\"" "demo import"
+expect 0 "demo loads twice (replace)" -- "$PLENUM" demo
+expect 0 "meeting list" -- "$PLENUM" meeting list
+has "m-2026-jm-xiongan" "meeting list shows the seed meeting"
+expect 0 "meeting show (en)" -- "$PLENUM" meeting show m-2026-jm-xiongan --lang en
+for fact in "Chen Anming" "Wu Xiaohui" "Zhang Yuanxing" "Yi Zhongqiang" "Ling Chuanmao" "Wang Jun" \
+	"Xiong'an New Area" "science and technology leading" "basic research" "innovation platforms" \
+	"industrial revitalization" "trillion-yuan industrial cities" "energy, electronic information and equipment manufacturing" \
+	"silicon energy, new energy power batteries and intelligent equipment" "digital and intelligent transformation" \
+	"traditional industry" "park reconstruction" "Greater Bay Area" "industrial agglomeration area" \
+	"pioneering start-up areas" "industrial chain" "Intermediate People's Court" "Municipal Procuratorate" \
+	"main responsible comrades" "learning secretary" "Relevant municipal units" "Exchange speech" "Keynote"; do
+	has "$fact" "meeting show carries the article's fact"
+done
+has "[red]" "meeting show shows red tasks"
+has "[green]" "meeting show shows green tasks"
+expect 0 "meeting show (zh)" -- "$PLENUM" meeting show m-2026-jm-xiongan --lang zh
+for fact in "陈岸明" "吴晓晖" "雄安新区" "科技引领" "工业振兴" "园区再造" "万亿工业城市" "硅能源" "新能源电池" "智能装备" \
+	"中级人民法院" "人民检察院" "主要负责同志" "学习秘书" "市直有关单位" "交流发言" "牵头"; do
+	has "$fact" "meeting show in Chinese"
+done
+expect 0 "leave and make-up shown" -- "$PLENUM" meeting show m-2026-q1
+has "on leave" "leave shown"
+has "made up on 2026-04-02" "make-up shown"
+expect 2 "unknown meeting" -- "$PLENUM" meeting show m-none
+has "no meeting \"m-none\"" "unknown meeting named"
+expect 0 "meeting show --json" -- "$PLENUM" meeting show m-2026-jm-xiongan --json
+jq -e '.decisions | length == 3 and (.[1].tasks | length) >= 8' "$TMP/out" >/dev/null && ok || bad "meeting --json shape"
+
+# ---- initiatives and tasks ----
+expect 0 "initiative tree" -- "$PLENUM" initiative tree
+has "2.1.1 Energy cluster" "tree shows directions"
+expect 0 "initiative tree --json" -- "$PLENUM" initiative tree --json
+jq -e '[.[] | select(.depth == 0)] | length == 4' "$TMP/out" >/dev/null && ok || bad "tree --json roots"
+expect 0 "red tasks" -- "$PLENUM" task list --light red
+has "t-2-1-2" "overdue task is red"
+hasnt "t-1-2 " "green task not in red list"
+expect 0 "tasks of a unit (lead or supporting)" -- "$PLENUM" task list --unit u-jm-commerce --json
+jq -e 'map(.key) | index("t-3-3") and index("t-2-1-2")' "$TMP/out" >/dev/null && ok || bad "unit filter"
+expect 0 "tasks under an initiative" -- "$PLENUM" task list --initiative i-2-2 --json
+jq -e 'length == 3' "$TMP/out" >/dev/null && ok || bad "initiative filter includes sub-directions"
+expect 2 "bad light" -- "$PLENUM" task list --light purple
+expect 0 "task show" -- "$PLENUM" task show t-3-3
+has "extension" "task show lists workflow"
+has "2026-06-30 -> 2026-08-31" "task show lists the extension"
+expect 2 "report with bad percent" -- "$PLENUM" task report t-1-2 --percent 140 --done x
+has "--percent" "bad percent is named"
+expect 2 "report without done" -- "$PLENUM" task report t-1-2 --percent 50
+expect 0 "file a progress report" -- "$PLENUM" task report t-2-1-3 --percent 70 --done "签约装备项目3个" --problems "用地" --next "开工"
+expect 0 "the light follows" -- "$PLENUM" task show t-2-1-3 --json
+jq -e '.percent == 70 and .light.color == "green" and (.reports | last | .done) == "签约装备项目3个"' "$TMP/out" >/dev/null && ok || bad "report changes the light"
+expect 1 "illegal move" -- "$PLENUM" task act t-1-2 close
+has "allowed now" "illegal move lists the legal ones"
+expect 0 "dispatch" -- "$PLENUM" task act t-q1-1 dispatch --note "交办宣传部"
+expect 1 "extension after due" -- "$PLENUM" task extend t-2-1-2 --to 2027-01-31 --reason "late"
+has "before the due date" "extension refused after due date"
+expect 2 "impossible date" -- "$PLENUM" task list --due-from 2026-02-30
+
+# ---- compliance ----
+expect 0 "check" -- "$PLENUM" check --group g-jm-tlcg --year 2026
+has "not filed with the superior by 2026-01-31" "plan filed late"
+has "Yi Zhongqiang has not made up" "missing make-up"
+has "no approver recorded" "leave without approver"
+has "46 days after the meeting" "late make-up"
+hasnt "Member C (illustrative) attended" "member who joined in July"
+expect 2 "check bad year" -- "$PLENUM" check --year 20x6
+expect 0 "check --json" -- "$PLENUM" check --year 2026 --json
+jq -e '.findings | map(.rule) | index("plan_filed") and index("makeup")' "$TMP/out" >/dev/null && ok || bad "check --json"
+expect 0 "settings" -- "$PLENUM" setting set check.attendance_rate 60
+expect 0 "check with new threshold" -- "$PLENUM" check --year 2026
+hasnt "attended 2 of 3" "threshold setting is used"
+expect 2 "bad setting" -- "$PLENUM" setting set check.attendance_rate 200
+
+# ---- export and import ----
+expect 0 "export" -- "$PLENUM" export -o "$TMP/one.json"
+expect 0 "import into a new database" -- "$PLENUM" --db "$TMP/two.db" import "$TMP/one.json"
+expect 0 "export again" -- "$PLENUM" --db "$TMP/two.db" export -o "$TMP/two.json"
+cmp -s "$TMP/one.json" "$TMP/two.json" && ok || bad "export, import, export differ"
+expect 2 "import the same org again" -- "$PLENUM" --db "$TMP/two.db" import "$TMP/one.json"
+has "--replace" "existing org refused"
+
+printf '{"org": {"key": "x", "name": "X"}, "persons": [{"key": "p-1", "name": "P", "unit": "u-9"}], "meetings": [1]}' >"$TMP/bad.json"
+expect 2 "bad import" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/bad.json"
+has 'persons[0].unit: no unit "u-9"' "problem path"
+has "meetings[0]: expected a meeting record" "second problem"
+expect 2 "nothing written" -- "$PLENUM" --db "$TMP/three.db" meeting list
+has "no org" "no org after a failed import"
+printf '{"org": {"key": "x", "name": "\377"}}' >"$TMP/utf.json"
+expect 2 "invalid UTF-8" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/utf.json"
+has "UTF-8" "invalid UTF-8 named"
+printf '{"org": ' >"$TMP/cut.json"
+expect 2 "malformed JSON" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/cut.json"
+has "line 1" "malformed JSON position"
+expect 2 "missing file" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/nope.json"
+
+# ---- init and audit ----
+expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"
+expect 0 "empty org lists nothing" -- "$PLENUM" --db "$TMP/four.db" meeting list
+has "no meetings" "empty list"
+expect 0 "audit verify" -- "$PLENUM" audit verify
+has "audit chain intact" "audit intact"
+sqlite3 "$PLENUM_DB" "UPDATE audit SET actor = 'someone else' WHERE id = 12" && ok || bad "tamper"
+expect 1 "audit verify after tampering" -- "$PLENUM" audit verify
+has "entry 12 was altered" "tampering found"
+
+echo "cli: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,465 @@
+/*
+ * test_rules.c -- the derived statuses: task light, initiative roll-up,
+ * supervision workflow and the compliance findings, on the edge cases a
+ * real year has.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/date.h"
+#include "domain/compliance.h"
+#include "domain/light.h"
+#include "domain/workflow.h"
+
+static int32_t D(const char *s)
+{
+	int32_t d = DATE_NONE;
+
+	assert_int_equal(date_parse(s, &d), 0);
+	return d;
+}
+
+enum { C_NONE, C_WEEKLY, C_MONTHLY, C_QUARTERLY };
+
+static struct light_result light_on(const char *today, const char *start, const char *due, int percent,
+				    const char *last, int cadence, int closed)
+{
+	struct light_rules r;
+	struct task_facts t = { 0 };
+	struct light_result out;
+
+	light_rules_default(&r);
+	t.closed = closed;
+	t.starts_on = D(start);
+	t.due_on = D(due);
+	t.cadence = cadence;
+	t.has_report = last != NULL;
+	t.percent = percent;
+	t.last_report_on = last ? D(last) : DATE_NONE;
+	task_light(&t, D(today), &r, &out);
+	return out;
+}
+
+static void light_follows_the_rules_in_order(void **state)
+{
+	(void)state;
+	/* closed beats everything, even overdue */
+	assert_int_equal(light_on("2026-12-01", "2026-01-01", "2026-06-30", 50, "2026-05-01", C_MONTHLY, 1).light, LIGHT_DONE);
+	/* not started yet */
+	assert_int_equal(light_on("2026-05-01", "2026-06-01", "2026-12-31", 0, NULL, C_MONTHLY, 0).light, LIGHT_GREY);
+	/* overdue and not closed: red, with the days counted */
+	{
+		struct light_result r = light_on("2026-11-25", "2026-06-01", "2026-10-31", 80, "2026-11-20", C_MONTHLY, 0);
+
+		assert_int_equal(r.light, LIGHT_RED);
+		assert_int_equal(r.reason, LR_OVERDUE);
+		assert_int_equal(r.days_overdue, 25);
+	}
+	/* half-way through, 15% done: 35 points behind -> red */
+	assert_int_equal(light_on("2026-07-01", "2026-01-01", "2026-12-31", 15, "2026-06-25", C_MONTHLY, 0).light, LIGHT_RED);
+	/* 20 points behind -> yellow, 5 behind -> green */
+	assert_int_equal(light_on("2026-07-01", "2026-01-01", "2026-12-31", 30, "2026-06-25", C_MONTHLY, 0).light, LIGHT_YELLOW);
+	assert_int_equal(light_on("2026-07-01", "2026-01-01", "2026-12-31", 45, "2026-06-25", C_MONTHLY, 0).light, LIGHT_GREEN);
+	/* exactly 30 behind is yellow, 31 is red */
+	assert_int_equal(light_on("2026-01-11", "2026-01-01", "2026-01-21", 20, "2026-01-10", C_WEEKLY, 0).light, LIGHT_YELLOW);
+	assert_int_equal(light_on("2026-01-11", "2026-01-01", "2026-01-21", 19, "2026-01-10", C_WEEKLY, 0).light, LIGHT_RED);
+	/* on schedule but due within 7 days and not 100% -> yellow; 100% -> green */
+	{
+		struct light_result r = light_on("2026-11-25", "2026-06-01", "2026-11-30", 95, "2026-11-20", C_MONTHLY, 0);
+
+		assert_int_equal(r.light, LIGHT_YELLOW);
+		assert_int_equal(r.reason, LR_DUE_SOON);
+	}
+	assert_int_equal(light_on("2026-11-25", "2026-06-01", "2026-11-30", 100, "2026-11-20", C_MONTHLY, 0).light, LIGHT_GREEN);
+	/* a monthly report missing for more than a month -> yellow */
+	{
+		struct light_result r = light_on("2026-11-25", "2026-06-01", "2027-12-31", 30, "2026-09-15", C_MONTHLY, 0);
+
+		assert_int_equal(r.light, LIGHT_YELLOW);
+		assert_int_equal(r.reason, LR_REPORT_MISSING);
+	}
+	/* no cadence: no missing-report rule */
+	assert_int_equal(light_on("2026-11-25", "2026-06-01", "2027-12-31", 30, "2026-06-15", C_NONE, 0).light, LIGHT_GREEN);
+}
+
+static void task_with_no_report_counts_from_its_start(void **state)
+{
+	struct light_result r;
+
+	(void)state;
+	/* started 20 days ago, monthly, nothing filed yet: on track */
+	r = light_on("2026-06-21", "2026-06-01", "2028-06-01", 0, NULL, C_MONTHLY, 0);
+	assert_int_equal(r.light, LIGHT_GREEN);
+	assert_int_equal(r.report_due_on, D("2026-07-01"));
+	/* forty days and still nothing: the first report is missing */
+	r = light_on("2026-07-11", "2026-06-01", "2028-06-01", 0, NULL, C_MONTHLY, 0);
+	assert_int_equal(r.light, LIGHT_YELLOW);
+	assert_int_equal(r.reason, LR_REPORT_MISSING);
+}
+
+static void task_due_on_29_february(void **state)
+{
+	(void)state;
+	/* due on the leap day itself: not overdue yet, only due soon */
+	assert_int_equal(light_on("2028-02-29", "2028-01-01", "2028-02-29", 99, "2028-02-28", C_MONTHLY, 0).reason, LR_DUE_SOON);
+	/* the next day it is red, one day overdue */
+	{
+		struct light_result r = light_on("2028-03-01", "2028-01-01", "2028-02-29", 99, "2028-02-28", C_MONTHLY, 0);
+
+		assert_int_equal(r.light, LIGHT_RED);
+		assert_int_equal(r.days_overdue, 1);
+	}
+	/* a monthly report after 31 January falls due on 29 February */
+	assert_int_equal(light_next_report(D("2028-01-31"), C_MONTHLY), D("2028-02-29"));
+}
+
+static void rollup_weights_and_worst_light(void **state)
+{
+	struct rollup_node n[3] = {
+		{ .id = 1, .parent_id = 0, .weight = 1 },
+		{ .id = 2, .parent_id = 1, .weight = 3 },
+		{ .id = 3, .parent_id = 1, .weight = 1 },
+	};
+	struct rollup_task t[3] = {
+		{ .initiative_id = 2, .weight = 1, .progress = 100, .light = LIGHT_DONE },
+		{ .initiative_id = 2, .weight = 1, .progress = 60, .light = LIGHT_GREEN },
+		{ .initiative_id = 3, .weight = 1, .progress = 0, .light = LIGHT_RED },
+	};
+
+	(void)state;
+	assert_int_equal(light_rollup(n, 3, t, 3), 0);
+	assert_true(n[1].progress > 79.9 && n[1].progress < 80.1);
+	assert_int_equal(n[1].light, LIGHT_GREEN);              /* green is worse than done */
+	/* (3 * 80 + 1 * 0) / 4 = 60 */
+	assert_true(n[0].progress > 59.9 && n[0].progress < 60.1);
+	assert_int_equal(n[0].light, LIGHT_RED);
+	assert_int_equal(n[0].counts[LIGHT_RED], 1);
+	assert_int_equal(n[0].counts[LIGHT_GREEN], 1);
+	assert_int_equal(n[0].counts[LIGHT_DONE], 1);
+	assert_int_equal(n[0].tasks, 3);
+}
+
+static void rollup_child_weights_summing_to_zero(void **state)
+{
+	struct rollup_node n[3] = {
+		{ .id = 1, .parent_id = 0, .weight = 1 },
+		{ .id = 2, .parent_id = 1, .weight = 0 },
+		{ .id = 3, .parent_id = 1, .weight = 0 },
+	};
+	struct rollup_task t[2] = {
+		{ .initiative_id = 2, .weight = 1, .progress = 40, .light = LIGHT_GREEN },
+		{ .initiative_id = 3, .weight = 1, .progress = 80, .light = LIGHT_YELLOW },
+	};
+
+	(void)state;
+	assert_int_equal(light_rollup(n, 3, t, 2), 0);
+	/* zero weights: the plain mean, not a division by zero */
+	assert_true(n[0].progress > 59.9 && n[0].progress < 60.1);
+	assert_int_equal(n[0].light, LIGHT_YELLOW);
+}
+
+static void rollup_initiative_with_no_tasks(void **state)
+{
+	struct rollup_node n[3] = {
+		{ .id = 1, .parent_id = 0, .weight = 1 },
+		{ .id = 2, .parent_id = 1, .weight = 1 },
+		{ .id = 3, .parent_id = 1, .weight = 1 },
+	};
+	struct rollup_task t[1] = { { .initiative_id = 2, .weight = 1, .progress = 50, .light = LIGHT_GREEN } };
+
+	(void)state;
+	assert_int_equal(light_rollup(n, 3, t, 1), 0);
+	assert_true(n[2].progress < 0);                  /* nothing to measure */
+	assert_int_equal(n[2].light, LIGHT_GREY);
+	assert_int_equal(n[2].tasks, 0);
+	/* the empty child does not drag its parent down */
+	assert_true(n[0].progress > 49.9 && n[0].progress < 50.1);
+	assert_int_equal(n[0].light, LIGHT_GREEN);
+}
+
+static void rollup_refuses_a_cycle(void **state)
+{
+	struct rollup_node n[2] = {
+		{ .id = 1, .parent_id = 2, .weight = 1 },
+		{ .id = 2, .parent_id = 1, .weight = 1 },
+	};
+
+	(void)state;
+	assert_int_equal(light_rollup(n, 2, NULL, 0), -1);
+}
+
+static void workflow_allows_only_legal_moves(void **state)
+{
+	enum task_state to;
+	char allowed[128];
+
+	(void)state;
+	assert_int_equal(workflow_next(TS_REGISTERED, TA_DISPATCH, &to), 0);
+	assert_int_equal(to, TS_DISPATCHED);
+	assert_int_equal(workflow_next(TS_DISPATCHED, TA_ACKNOWLEDGE, &to), 0);
+	assert_int_equal(workflow_next(TS_ACKNOWLEDGED, TA_REPORT_PROGRESS, &to), 0);
+	assert_int_equal(to, TS_IN_PROGRESS);
+	assert_int_equal(workflow_next(TS_IN_PROGRESS, TA_REPORT_COMPLETION, &to), 0);
+	assert_int_equal(to, TS_COMPLETION_REPORTED);
+	assert_int_equal(workflow_next(TS_COMPLETION_REPORTED, TA_RETURN, &to), 0);
+	assert_int_equal(to, TS_RETURNED);
+	assert_int_equal(workflow_next(TS_RETURNED, TA_REPORT_COMPLETION, &to), 0);
+	assert_int_equal(workflow_next(TS_COMPLETION_REPORTED, TA_CLOSE, &to), 0);
+	assert_int_equal(to, TS_CLOSED);
+	/* closing only after completion was reported */
+	assert_int_equal(workflow_next(TS_IN_PROGRESS, TA_CLOSE, &to), -1);
+	assert_int_equal(workflow_next(TS_REGISTERED, TA_ACKNOWLEDGE, &to), -1);
+	assert_int_equal(workflow_next(TS_CLOSED, TA_REPORT_PROGRESS, &to), -1);
+	assert_int_equal(workflow_next(TS_CLOSED, TA_REQUEST_EXTENSION, &to), -1);
+	assert_int_equal(workflow_next(TS_REGISTERED, TA_REQUEST_EXTENSION, &to), -1);
+	workflow_allowed(TS_COMPLETION_REPORTED, allowed, sizeof(allowed));
+	assert_string_equal(allowed, "close, return");
+	workflow_allowed(TS_CLOSED, allowed, sizeof(allowed));
+	assert_string_equal(allowed, "none");
+}
+
+/* ---- compliance ---- */
+
+struct year {
+	struct cf_member members[4];
+	struct cf_meeting meetings[4];
+	struct cf_attendance att[16];
+	struct cf_speech speeches[4];
+	struct cf_paper papers[4];
+	struct compliance_input in;
+	size_t natt;
+};
+
+static void add_att(struct year *y, int64_t meeting, int64_t person, int status, int reason, int approver,
+		    const char *makeup)
+{
+	struct cf_attendance *a = &y->att[y->natt++];
+
+	a->meeting_id = meeting;
+	a->person_id = person;
+	a->status = status;
+	a->has_reason = reason;
+	a->has_approver = approver;
+	a->makeup_done = makeup ? D(makeup) : DATE_NONE;
+	y->in.nattendance = y->natt;
+}
+
+/* Leader 1 and member 2 all year, member 3 from July; four held meetings,
+ * one a quarter; everyone present and productive unless a test says so. */
+static void year_init(struct year *y, const char *today)
+{
+	const char *days[4] = { "2026-03-10", "2026-05-20", "2026-08-12", "2026-11-18" };
+
+	memset(y, 0, sizeof(*y));
+	y->members[0] = (struct cf_member){ 1, "p1", "甲", "A", 0, DATE_NONE, DATE_NONE };
+	y->members[1] = (struct cf_member){ 2, "p2", "乙", "B", 2, DATE_NONE, DATE_NONE };
+	y->members[2] = (struct cf_member){ 3, "p3", "丙", "C", 2, D("2026-07-01"), DATE_NONE };
+	y->members[3] = (struct cf_member){ 4, "p4", "秘书", "Secretary", 3, DATE_NONE, DATE_NONE };
+	for (int i = 0; i < 4; i++) {
+		y->meetings[i] = (struct cf_meeting){ 10 + i, "m", "meeting", "meeting", D(days[i]), 1 };
+		y->speeches[i] = (struct cf_speech){ i < 3 ? i + 1 : 1, 2 };
+		y->papers[i] = (struct cf_paper){ i < 3 ? i + 1 : 1 };
+	}
+	y->in.year = 2026;
+	y->in.today = D(today);
+	y->in.members = y->members;
+	y->in.nmembers = 4;
+	y->in.meetings = y->meetings;
+	y->in.nmeetings = 4;
+	y->in.attendance = y->att;
+	y->in.speeches = y->speeches;
+	y->in.nspeeches = 4;
+	y->in.papers = y->papers;
+	y->in.npapers = 4;
+	y->in.plan = (struct cf_plan){ 1, 2, D("2026-01-15"), D("2026-01-25") };
+	for (int m = 0; m < 4; m++)
+		for (int p = 1; p <= 3; p++)
+			if (p != 3 || m >= 2)
+				add_att(y, 10 + m, p, 0, 0, 0, NULL);
+}
+
+static struct findings judge(struct year *y, struct arena *a)
+{
+	struct compliance_rules r;
+	struct findings f = { 0 };
+
+	compliance_rules_default(&r);
+	compliance_check(&y->in, &r, a, &f);
+	return f;
+}
+
+static int count_rule(const struct findings *f, const char *rule)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += strcmp(f->items[i].rule, rule) == 0;
+	return n;
+}
+
+static void clean_year_has_no_findings(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	f = judge(&y, &a);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(f.meetings_held, 4);
+	arena_release(&a);
+}
+
+static void member_who_joined_in_july_is_judged_from_july(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	/* member 3 attended both meetings held since July: 100%, no finding,
+	 * although there is no attendance row for the two before */
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "attendance_rate"), 0);
+	/* missing one of those two is 50% */
+	y.att[y.natt - 1].status = 1;
+	y.att[y.natt - 1].makeup_done = D("2026-11-20");
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "attendance_rate"), 1);
+	assert_string_equal(f.items[0].subject, "丙");
+	assert_non_null(strstr(f.items[0].message, "1 of 2"));
+	arena_release(&a);
+}
+
+static void leave_without_approver_and_late_makeup(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	/* member 2 on leave at the March meeting: reason, no approver, made up
+	 * after 31 days */
+	y.att[1].status = 2;
+	y.att[1].has_reason = 1;
+	y.att[1].has_approver = 0;
+	y.att[1].makeup_done = D("2026-04-10");
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "leave_approver"), 1);
+	assert_int_equal(count_rule(&f, "leave_reason"), 0);
+	assert_int_equal(count_rule(&f, "makeup"), 1);
+	for (size_t i = 0; i < f.n; i++)
+		if (strcmp(f.items[i].rule, "makeup") == 0)
+			assert_non_null(strstr(f.items[i].message, "31 days"));
+	/* made up on day 30: in time */
+	y.att[1].makeup_done = D("2026-04-09");
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "makeup"), 0);
+	arena_release(&a);
+}
+
+static void makeup_not_done_is_judged_only_after_its_days(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2026-11-25");
+	/* absent on 18 November, not made up: still within 30 days on the 25th */
+	y.att[y.natt - 2].status = 1;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "makeup"), 0);
+	y.in.today = D("2026-12-19");
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "makeup"), 1);
+	arena_release(&a);
+}
+
+static void quarter_with_no_meeting(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	y.meetings[1].held = 0;                 /* Q2's meeting was only planned */
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "quarterly_meeting"), 1);
+	assert_string_equal(f.items[0].subject, "Q2");
+	/* a quarter still running is not judged */
+	year_init(&y, "2026-11-01");
+	y.meetings[3].held = 0;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "quarterly_meeting"), 0);
+	arena_release(&a);
+}
+
+static void output_counts_are_at_risk_until_year_end(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2026-11-25");
+	y.in.npapers = 0;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "paper"), 3);   /* the secretary is not judged */
+	for (size_t i = 0; i < f.n; i++)
+		assert_int_equal(f.items[i].severity, FINDING_AT_RISK);
+	y.in.today = D("2027-01-02");
+	f = judge(&y, &a);
+	assert_int_equal(f.items[0].severity, FINDING_BREACH);
+	arena_release(&a);
+}
+
+static void plan_must_be_approved_and_filed_by_january_31(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	y.in.plan.filed_on = D("2026-02-01");
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "plan_filed"), 1);
+	assert_non_null(strstr(f.items[0].evidence, "2026-02-01"));
+	y.in.plan.exists = 0;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "plan_filed"), 1);
+	arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(light_follows_the_rules_in_order),
+		cmocka_unit_test(task_with_no_report_counts_from_its_start),
+		cmocka_unit_test(task_due_on_29_february),
+		cmocka_unit_test(rollup_weights_and_worst_light),
+		cmocka_unit_test(rollup_child_weights_summing_to_zero),
+		cmocka_unit_test(rollup_initiative_with_no_tasks),
+		cmocka_unit_test(rollup_refuses_a_cycle),
+		cmocka_unit_test(workflow_allows_only_legal_moves),
+		cmocka_unit_test(clean_year_has_no_findings),
+		cmocka_unit_test(member_who_joined_in_july_is_judged_from_july),
+		cmocka_unit_test(leave_without_approver_and_late_makeup),
+		cmocka_unit_test(makeup_not_done_is_judged_only_after_its_days),
+		cmocka_unit_test(quarter_with_no_meeting),
+		cmocka_unit_test(output_counts_are_at_risk_until_year_end),
+		cmocka_unit_test(plan_must_be_approved_and_filed_by_january_31),
+	};
+
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
