@@ -79,7 +79,7 @@ unit: $(UNIT_BIN)
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
 
-check: deps
+check: deps lint
 	$(MAKE) all unit
 	$(MAKE) cli-test
 

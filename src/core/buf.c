@@ -78,11 +78,14 @@ int buf_addc(struct buf *b, char c)
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	char small[256];
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(small))
+		return buf_add(b, small, (size_t)n);
 	if (n < 0 || buf_grow(b, (size_t)n) != 0) {
 		b->err = -1;
 		return -1;

@@ -174,8 +174,10 @@ static void check_attendance(const struct compliance_input *in, const struct com
 			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt),
 				   at == NULL ? "not recorded" : at->status == AT_LEAVE ? "on leave" : "absent");
 		}
-		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible)
+		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible) {
+			buf_release(&ev);
 			continue;
+		}
 		add(out, a, "attendance_rate", FINDING_BREACH, m->name,
 		    arena_printf(a, "%s attended %d of %d meetings (%d%%), below %d%%", en_name(m), present,
 				 eligible, present * 100 / eligible, r->attendance_rate),
