@@ -23,6 +23,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-protot
 OPT     ?= -O2 -g
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+           -DPLENUM_DATADIR='"$(PREFIX)/share/plenum"' \
            $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 

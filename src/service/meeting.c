@@ -5,11 +5,14 @@
 
 #include "meeting.h"
 #include "../core/date.h"
+#include "../domain/model.h"
 #include "../core/banned.h"
 
 int meeting_list(struct svc *svc, const struct meeting_filter *f, struct arena *a,
 		 struct meeting_row **rows, size_t *n, struct err *err)
 {
+	if (f && f->group_key && store_key_exists(svc->st, model_entity("group"), svc->org.id, f->group_key, err))
+		return -1;
 	return store_meeting_list(svc->st, svc->org.id, f, a, rows, n, err);
 }
 

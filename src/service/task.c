@@ -51,6 +51,13 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
 
 	*out = NULL;
 	*n = 0;
+	/* A filter naming something that does not exist is a mistake, not an
+	 * empty list. */
+	if (f && ((f->unit_key && store_key_exists(svc->st, model_entity("unit"), svc->org.id, f->unit_key, err)) ||
+		  (f->initiative_key &&
+		   store_key_exists(svc->st, model_entity("initiative"), svc->org.id, f->initiative_key, err)) ||
+		  (f->meeting_key && store_key_exists(svc->st, model_entity("meeting"), svc->org.id, f->meeting_key, err))))
+		return -1;
 	if (store_task_list(svc->st, svc->org.id, f, a, &rows, &nrows, err) != 0)
 		return -1;
 	*out = arena_calloc(a, nrows ? nrows : 1, sizeof(**out));
@@ -126,6 +133,18 @@ static int move(struct svc *svc, const struct task_view *t, enum task_action act
 	return rc;
 }
 
+/* Appends an audit entry whose "after" is the object o (taken: released here). */
+static int audit_obj(struct svc *svc, const char *action, const char *entity, int64_t id, json_t *o,
+		     struct err *err)
+{
+	char *after = json_dumps(o, JSON_COMPACT);
+	int rc = audit_append(svc, action, entity, id, NULL, after, err);
+
+	free(after);
+	json_decref(o);
+	return rc;
+}
+
 static int illegal(const struct task_view *t, enum task_action action, struct err *err)
 {
 	char allowed[256];
@@ -178,8 +197,6 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	char today[DATE_LEN];
 	int32_t day;
 	int64_t reporter_id = 0, id = 0;
-	json_t *o = NULL;
-	char *after = NULL;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -224,10 +241,10 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 		goto fail;
 	if (store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err) != 0)
 		goto fail;
-	o = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on", r.reported_on,
-		      "percent", r.percent, "done", r.done, "problems", r.problems, "next_steps", r.next_steps);
-	after = json_dumps(o, JSON_COMPACT);
-	if (audit_append(svc, "report_progress", "report", id, NULL, after, err) != 0)
+	if (audit_obj(svc, "report_progress", "report", id,
+		      json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on",
+				r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
+				"next_steps", r.next_steps), err) != 0)
 		goto fail;
 	if (store_commit(svc->st, err) != 0)
 		goto fail;
@@ -236,8 +253,6 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 fail:
 	store_rollback(svc->st);
 out:
-	free(after);
-	json_decref(o);
 	arena_release(&a);
 	return rc;
 }
@@ -259,9 +274,8 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 	struct extension_row x;
 	enum task_state to;
 	int32_t due, new_due;
-	char at[32], *after = NULL;
+	char at[32];
 	int64_t id;
-	json_t *o = NULL;
 	int rc = -1;
 
 	if (new_due_on == NULL || date_parse(new_due_on, &new_due) != 0) {
@@ -305,10 +319,9 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 		goto fail;
 	if (move(svc, &t, TA_REQUEST_EXTENSION, to, reason, err) != 0)
 		goto fail;
-	o = json_pack("{s:s, s:s, s:s, s:s}", "task", key, "old_due_on", t.row.due_on, "new_due_on",
-		      new_due_on, "reason", reason);
-	after = json_dumps(o, JSON_COMPACT);
-	if (audit_append(svc, "request_extension", "extension", id, NULL, after, err) != 0 ||
+	if (audit_obj(svc, "request_extension", "extension", id,
+		      json_pack("{s:s, s:s, s:s, s:s}", "task", key, "old_due_on", t.row.due_on, "new_due_on",
+				new_due_on, "reason", reason), err) != 0 ||
 	    store_commit(svc->st, err) != 0)
 		goto fail;
 	rc = 0;
@@ -316,8 +329,6 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 fail:
 	store_rollback(svc->st);
 out:
-	free(after);
-	json_decref(o);
 	arena_release(&a);
 	return rc;
 }
@@ -329,8 +340,7 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 	struct task_view t;
 	struct task_history h;
 	const struct extension_row *x;
-	char at[32], *after = NULL;
-	json_t *o = NULL;
+	char at[32];
 	int rc = -1;
 
 	if (check_note(note, "note", err) != 0)
@@ -353,10 +363,9 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 		 arena_printf(&a, "%s: %s -> %s%s%s", approve ? "approved" : "refused", x->old_due_on,
 			      x->new_due_on, note ? "; " : "", note ? note : ""), err) != 0)
 		goto fail;
-	o = json_pack("{s:s, s:s, s:s}", "task", key, "status", approve ? "approved" : "refused", "due_on",
-		      approve ? x->new_due_on : x->old_due_on);
-	after = json_dumps(o, JSON_COMPACT);
-	if (audit_append(svc, "decide_extension", "extension", x->id, NULL, after, err) != 0 ||
+	if (audit_obj(svc, "decide_extension", "extension", x->id,
+		      json_pack("{s:s, s:s, s:s}", "task", key, "status", approve ? "approved" : "refused",
+				"due_on", approve ? x->new_due_on : x->old_due_on), err) != 0 ||
 	    store_commit(svc->st, err) != 0)
 		goto fail;
 	rc = 0;
@@ -364,8 +373,6 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 fail:
 	store_rollback(svc->st);
 out:
-	free(after);
-	json_decref(o);
 	arena_release(&a);
 	return rc;
 }

@@ -162,6 +162,31 @@ static int step_done(struct db_stmt *s, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Reads the one row that sql (binding org_id and key) finds into out with
+ * read; ST_NOTFOUND naming `what` when there is none. */
+typedef void (*row_reader)(struct db_stmt *s, struct arena *a, void *out);
+
+static int get_by_key(struct store *st, const char *sql, int64_t org_id, const char *key,
+		      row_reader read, void *out, struct arena *a, const char *what, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, sql, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		read(s, a, out);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_field(err, ST_NOTFOUND, what, "no %s \"%s\"", what, key);
+	return 0;
+}
+
 /* ---- generic rows ---- */
 
 static struct gen_sql *gen_for(struct store *st, const struct entity *e)
@@ -332,6 +357,28 @@ int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
 	}
 	db_done(s);
 	return rc < 0 ? -1 : rc;
+}
+
+int store_key_exists(struct store *st, const struct entity *e, int64_t org_id, const char *key,
+		     struct err *err)
+{
+	char sql[256];
+	struct db_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE org_id = ? AND %s = ?", e->table, e->key_field);
+	s = db_prepare(st->db, sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_field(err, ST_NOTFOUND, e->name, "no %s \"%s\"", e->name, key);
+	return 0;
 }
 
 /* ---- org and settings ---- */
@@ -577,26 +624,16 @@ int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_fi
 	return rc < 0 ? -1 : 0;
 }
 
+static void read_meeting_v(struct db_stmt *s, struct arena *a, void *out)
+{
+	read_meeting(s, a, out);
+}
+
 int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		      struct meeting_row *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
-				       "WHERE m.org_id = ? AND m.key = ?", err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, org_id);
-	db_bind_text(s, 2, key);
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		read_meeting(s, a, out);
-	db_done(s);
-	if (rc < 0)
-		return -1;
-	if (rc == DB_DONE)
-		return err_field(err, ST_NOTFOUND, "meeting", "no meeting \"%s\"", key);
-	return 0;
+	return get_by_key(st, "SELECT " MEETING_COLS MEETING_FROM "WHERE m.org_id = ? AND m.key = ?",
+			  org_id, key, read_meeting_v, out, a, "meeting", err);
 }
 
 static int record_materials(struct store *st, int64_t mid, struct arena *a,
@@ -900,26 +937,16 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 	return rc < 0 ? -1 : 0;
 }
 
+static void read_task_v(struct db_stmt *s, struct arena *a, void *out)
+{
+	read_task(s, a, out);
+}
+
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
-				       "WHERE t.org_id = ? AND t.key = ?", err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, org_id);
-	db_bind_text(s, 2, key);
-	rc = db_step(s, err);
-	if (rc == DB_ROW)
-		read_task(s, a, out);
-	db_done(s);
-	if (rc < 0)
-		return -1;
-	if (rc == DB_DONE)
-		return err_field(err, ST_NOTFOUND, "task", "no task \"%s\"", key);
-	return 0;
+	return get_by_key(st, "SELECT " TASK_COLS TASK_FROM "WHERE t.org_id = ? AND t.key = ?",
+			  org_id, key, read_task_v, out, a, "task", err);
 }
 
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,

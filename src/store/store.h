@@ -70,6 +70,11 @@ typedef int (*store_link_cb)(void *ctx, int64_t owner_id, int64_t ref_id);
 int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
 		    store_link_cb cb, void *ctx, struct err *err);
 
+/* 0 when a row of entity e with this key exists in the org; ST_NOTFOUND
+ * naming the entity otherwise. */
+int store_key_exists(struct store *st, const struct entity *e, int64_t org_id, const char *key,
+		     struct err *err);
+
 /* ---- org and settings ---- */
 
 struct org_row {

@@ -95,6 +95,9 @@ jq -e 'map(.key) | index("t-3-3") and index("t-2-1-2")' "$TMP/out" >/dev/null &&
 expect 0 "tasks under an initiative" -- "$PLENUM" task list --initiative i-2-2 --json
 jq -e 'length == 3' "$TMP/out" >/dev/null && ok || bad "initiative filter includes sub-directions"
 expect 2 "bad light" -- "$PLENUM" task list --light purple
+expect 2 "unknown unit" -- "$PLENUM" task list --unit u-none
+has 'no unit "u-none"' "unknown unit named"
+expect 2 "unknown group" -- "$PLENUM" meeting list --group g-none
 expect 0 "task show" -- "$PLENUM" task show t-3-3
 has "extension" "task show lists workflow"
 has "2026-06-30 -> 2026-08-31" "task show lists the extension"
