@@ -52,15 +52,17 @@ deps:
 	@./scripts/install-deps
 
 plenum: $(LIB_OBJ) $(CLI_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/libplenum.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(BUILD)
@@ -71,7 +73,8 @@ $(BUILD)/migrations.o: $(BUILD)/migrations.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) -Isrc -o $@ $< \
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) -Isrc -o $@ $< \
 		$(BUILD)/libplenum.a $(LDFLAGS) $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 unit: $(UNIT_BIN)

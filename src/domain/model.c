@@ -164,7 +164,8 @@ static const struct field value_fields[] = {
 	DATE("measured_on", FF_REQUIRED), REAL("value", FF_REQUIRED, -1e15, 1e15), NAME("source", 0), ILLUS,
 };
 
-#define ENT(name, list, table, parent, pcol, key, f) { name, list, table, parent, pcol, key, f, N(f) }
+#define ENT(name, list, table, parent, pcol, key, f) { name, list, table, parent, pcol, key, f, N(f), 0 }
+#define ENTA(name, list, table, parent, pcol, f) { name, list, table, parent, pcol, NULL, f, N(f), EF_APPEND_ONLY }
 
 const struct entity model_entities[] = {
 	ENT("unit", "units", "unit", NULL, NULL, "key", unit_fields),
@@ -183,9 +184,9 @@ const struct entity model_entities[] = {
 	ENT("paper", "papers", "paper", NULL, NULL, "key", paper_fields),
 	ENT("initiative", "initiatives", "initiative", NULL, NULL, "key", initiative_fields),
 	ENT("task", "tasks", "task", NULL, NULL, "key", task_fields),
-	ENT("transition", "transitions", "task_transition", "task", "task_id", NULL, transition_fields),
+	ENTA("transition", "transitions", "task_transition", "task", "task_id", transition_fields),
 	ENT("extension", "extensions", "extension", "task", "task_id", NULL, extension_fields),
-	ENT("report", "reports", "progress_report", "task", "task_id", NULL, report_fields),
+	ENTA("report", "reports", "progress_report", "task", "task_id", report_fields),
 	ENT("indicator", "indicators", "indicator", NULL, NULL, "key", indicator_fields),
 	ENT("indicator_value", "values", "indicator_value", "indicator", "indicator_id", NULL, value_fields),
 };

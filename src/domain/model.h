@@ -59,6 +59,11 @@ struct entity {
 	const char *key_field;         /* name of the F_KEY field, or NULL */
 	const struct field *fields;
 	size_t nfields;
+	unsigned flags;                /* enum entity_flag */
+};
+
+enum entity_flag {
+	EF_APPEND_ONLY = 1,            /* no version column; rows are never updated or deleted */
 };
 
 /* Entities in dependency order: a row only refers to entities listed

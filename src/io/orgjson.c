@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "orgjson.h"
+#include "rows.h"
 #include "../core/buf.h"
 #include "../core/date.h"
 #include "../core/limits.h"
@@ -52,6 +53,7 @@ struct leader {
 };
 
 struct imp {
+	struct rows rows;                  /* record checks, reporting through on_problem */
 	struct svc *svc;
 	struct import_report *rep;
 	enum pass pass;
@@ -84,175 +86,38 @@ static void problem(struct imp *im, const char *path, const char *fmt, ...)
 	va_list ap;
 	char msg[512];
 
-	im->rep->nproblems++;
-	if (im->rep->problems == NULL || im->rep->nproblems > LIM_ERRORS_SHOWN)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	rows_problem(&im->rows, path, "%s", msg);
+}
+
+/* rows.c reports here: one line per problem, up to the limit. */
+static void on_problem(void *ctx, const char *path, const char *msg)
+{
+	struct imp *im = ctx;
+
+	im->rep->nproblems++;
+	if (im->rep->problems == NULL || im->rep->nproblems > LIM_ERRORS_SHOWN)
+		return;
 	buf_printf(im->rep->problems, "%s%s%s\n", path, *path ? ": " : "", msg);
 }
 
-static const char *path_join(char *out, const char *path, const char *name)
+/* Keys resolve inside the document: while checking, any key the document
+ * holds; while writing, the id of the row already written. */
+static int resolve(void *ctx, const struct entity *e, const char *key, int64_t *id)
 {
-	snprintf(out, PATH_MAX_LEN, "%s%s%s", path, *path ? "." : "", name);
-	return out;
+	struct imp *im = ctx;
+	json_t *v = json_object_get(im->keys[entity_index(e)], key);
+
+	if (v == NULL)
+		return -1;
+	*id = im->pass == PASS_WRITE ? json_integer_value(v) : 0;
+	return 0;
 }
 
-/* ---- pass B: fields ---- */
-
-static int key_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > LIM_KEY_CHARS)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_' || *s == '.' || *s == ':' || *s == '@'))
-			return 0;
-	return 1;
-}
-
-static void enum_list(const struct field *f, char *out, size_t size)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (int i = 0; f->values[i] && len < size; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "", f->values[i]);
-}
-
-static void check_text(struct imp *im, const struct field *f, json_t *v, const char *path)
-{
-	const char *s;
-
-	if (!json_is_string(v)) {
-		problem(im, path, "expected text");
-		return;
-	}
-	s = json_string_value(v);
-	if (json_string_length(v) != strlen(s) || !text_utf8_valid(s, strlen(s)))
-		problem(im, path, "text is not valid UTF-8");
-	else if ((f->flags & FF_REQUIRED) && *s == '\0')
-		problem(im, path, "must not be empty");
-	else if (f->max > 0 && text_utf8_chars(s) > (size_t)f->max)
-		problem(im, path, "text of %zu characters is longer than the limit of %lld",
-			text_utf8_chars(s), f->max);
-}
-
-static void check_ref(struct imp *im, const struct field *f, json_t *v, const char *path)
-{
-	const struct entity *re = model_entity(f->ref);
-
-	if (!json_is_string(v)) {
-		problem(im, path, "expected the key of a %s", f->ref);
-		return;
-	}
-	if (json_object_get(im->keys[entity_index(re)], json_string_value(v)) == NULL)
-		problem(im, path, "no %s \"%s\"", f->ref, json_string_value(v));
-}
-
-static void check_field(struct imp *im, const struct entity *e, const struct field *f,
-			json_t *v, const char *path)
-{
-	char values[512];
-	int32_t day;
-	int64_t t;
-	size_t i;
-	json_t *item;
-
-	if (v == NULL || json_is_null(v)) {
-		if (f->flags & FF_REQUIRED)
-			problem(im, path, "required");
-		return;
-	}
-	switch (f->type) {
-	case F_KEY:
-		if (!json_is_string(v) || !key_ok(json_string_value(v)))
-			problem(im, path, "a key is 1 to %d letters, digits or - _ . : @", LIM_KEY_CHARS);
-		break;
-	case F_TEXT:
-		check_text(im, f, v, path);
-		break;
-	case F_INT:
-		if (!json_is_integer(v))
-			problem(im, path, "expected a whole number");
-		else if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
-			problem(im, path, "%lld is out of range %lld..%lld", (long long)json_integer_value(v),
-				f->min, f->max);
-		break;
-	case F_REAL:
-		if (!json_is_number(v))
-			problem(im, path, "expected a number");
-		else if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
-			problem(im, path, "%g is out of range %lld..%lld", json_number_value(v), f->min, f->max);
-		break;
-	case F_BOOL:
-		if (!json_is_boolean(v))
-			problem(im, path, "expected true or false");
-		break;
-	case F_DATE:
-		if (!json_is_string(v) || date_parse(json_string_value(v), &day) != 0)
-			problem(im, path, "expected a real date YYYY-MM-DD between %d and %d, got %s",
-				LIM_YEAR_MIN, LIM_YEAR_MAX, json_is_string(v) ? json_string_value(v) : "a non-string");
-		break;
-	case F_DATETIME:
-		if (!json_is_string(v) || datetime_parse(json_string_value(v), im->offset, &t) != 0)
-			problem(im, path, "expected a real date and time YYYY-MM-DDTHH:MM[:SS][Z|+08:00], got %s",
-				json_is_string(v) ? json_string_value(v) : "a non-string");
-		break;
-	case F_ENUM:
-		if (!json_is_string(v) || model_enum_index(f, json_string_value(v)) < 0) {
-			enum_list(f, values, sizeof(values));
-			problem(im, path, "expected one of: %s", values);
-		}
-		break;
-	case F_REF:
-		check_ref(im, f, v, path);
-		break;
-	case F_REFS:
-		if (!json_is_array(v) || json_array_size(v) > (size_t)f->max) {
-			problem(im, path, "expected a list of %s keys", f->ref);
-			break;
-		}
-		json_array_foreach(v, i, item) {
-			char p[PATH_MAX_LEN];
-
-			snprintf(p, sizeof(p), "%s[%zu]", path, i);
-			check_ref(im, f, item, p);
-			for (size_t k = 0; k < i; k++)
-				if (json_equal(json_array_get(v, k), item))
-					problem(im, p, "\"%s\" is listed twice", json_string_value(item));
-		}
-		break;
-	case F_STRLIST:
-		if (!json_is_array(v) || json_array_size(v) > LIM_LIST_ITEMS) {
-			problem(im, path, "expected a list of texts");
-			break;
-		}
-		json_array_foreach(v, i, item) {
-			char p[PATH_MAX_LEN];
-
-			snprintf(p, sizeof(p), "%s[%zu]", path, i);
-			check_text(im, f, item, p);
-		}
-		break;
-	case F_ILLUS:
-		if (json_is_boolean(v))
-			break;
-		if (!json_is_array(v)) {
-			problem(im, path, "expected true, false or a list of field names");
-			break;
-		}
-		json_array_foreach(v, i, item) {
-			if (!json_is_string(item) || model_field(e, json_string_value(item)) == NULL)
-				problem(im, path, "\"%s\" is not a field of a %s",
-					json_is_string(item) ? json_string_value(item) : "?", e->name);
-		}
-		break;
-	}
-}
+#define path_join rows_path
+#define str rows_str
 
 static int32_t get_date(json_t *obj, const char *name)
 {
@@ -264,32 +129,6 @@ static int32_t get_date(json_t *obj, const char *name)
 	return DATE_NONE;
 }
 
-static int64_t get_instant(struct imp *im, json_t *obj, const char *name)
-{
-	json_t *v = json_object_get(obj, name);
-	int64_t t;
-
-	if (json_is_string(v) && datetime_parse(json_string_value(v), im->offset, &t) == 0)
-		return t;
-	return INT64_MIN;
-}
-
-static void check_order(struct imp *im, json_t *obj, const char *path, const char *a, const char *b)
-{
-	int32_t da = get_date(obj, a), db = get_date(obj, b);
-	char p[PATH_MAX_LEN];
-
-	if (da != DATE_NONE && db != DATE_NONE && db < da)
-		problem(im, path_join(p, path, b), "is before %s", a);
-}
-
-static const char *str(json_t *obj, const char *name)
-{
-	json_t *v = json_object_get(obj, name);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* Each pair (scope, value) may occur once: "ord:person" etc. */
 static int seen_before(struct imp *im, const char *what)
 {
@@ -299,27 +138,16 @@ static int seen_before(struct imp *im, const char *what)
 	return 0;
 }
 
-static void check_row(struct imp *im, const struct entity *e, json_t *obj, const char *path,
-		      long parent_ord)
+/* The rules that need the whole document: a decision's speech is of the
+ * same meeting, a person attends a meeting once, a group has one plan a
+ * year, and leaders do not overlap (collected for check_leaders). */
+static void check_document_rules(struct imp *im, const struct entity *e, json_t *obj, const char *path,
+				 long parent_ord)
 {
 	char p[PATH_MAX_LEN], scope[PATH_MAX_LEN];
 	const char *name = e->name;
 
-	check_order(im, obj, path, "starts_on", "due_on");
-	check_order(im, obj, path, "from_on", "to_on");
-	check_order(im, obj, path, "old_due_on", "new_due_on");
-	if (strcmp(name, "meeting") == 0) {
-		int64_t s = get_instant(im, obj, "starts_at"), t = get_instant(im, obj, "ends_at");
-
-		if (s != INT64_MIN && t != INT64_MIN && t < s)
-			problem(im, path_join(p, path, "ends_at"), "is before starts_at");
-	} else if (strcmp(name, "speech") == 0) {
-		if (!str(obj, "speaker") && !str(obj, "speaker_name"))
-			problem(im, path_join(p, path, "speaker"), "required: a person key, or speaker_name for a speaker with no person record");
-	} else if (strcmp(name, "meeting_unit") == 0) {
-		if (!str(obj, "unit") && !str(obj, "description"))
-			problem(im, path_join(p, path, "unit"), "required: a unit key, or a description such as \"relevant municipal units\"");
-	} else if (strcmp(name, "decision") == 0 && str(obj, "speech")) {
+	if (strcmp(name, "decision") == 0 && str(obj, "speech")) {
 		json_t *owner = json_object_get(im->keys[entity_index(model_entity("speech"))], str(obj, "speech"));
 
 		if (owner && json_integer_value(owner) != parent_ord)
@@ -333,9 +161,6 @@ static void check_row(struct imp *im, const struct entity *e, json_t *obj, const
 			 (long long)json_integer_value(json_object_get(obj, "year")));
 		if (seen_before(im, scope))
 			problem(im, path_join(p, path, "year"), "group \"%s\" already has a plan for this year", str(obj, "group"));
-	} else if (strcmp(name, "user") == 0 && str(obj, "role") && strcmp(str(obj, "role"), "reporter") == 0 &&
-		   !str(obj, "unit")) {
-		problem(im, path_join(p, path, "unit"), "required for a reporter: the unit whose tasks the user reports on");
 	} else if (strcmp(name, "membership") == 0 && str(obj, "role") && strcmp(str(obj, "role"), "leader") == 0) {
 		struct leader *l;
 
@@ -401,88 +226,7 @@ static void check_cycles(struct imp *im)
 	}
 }
 
-/* ---- pass C: values ---- */
-
-static void to_value(struct imp *im, const struct field *f, json_t *v, struct value *out,
-		     struct buf *scratch)
-{
-	const char *s;
-	int64_t t;
-	char dt[DATETIME_LEN];
-
-	memset(out, 0, sizeof(*out));
-	if (v == NULL || json_is_null(v)) {
-		if (f->def) {
-			json_t *d = json_loads(f->def, JSON_DECODE_ANY, NULL);
-
-			to_value(im, f, d, out, scratch);
-			/* out->s may point into d: keep a copy in scratch. */
-			if (out->kind == V_TEXT) {
-				size_t at = buf_len(scratch);
-
-				buf_add(scratch, out->s, strlen(out->s) + 1);
-				out->s = (const char *)(uintptr_t)at;
-				out->kind = V_TEXT;
-				out->i = -1;    /* marks an offset into scratch */
-			}
-			json_decref(d);
-		}
-		return;
-	}
-	switch (f->type) {
-	case F_INT:
-		out->kind = V_INT;
-		out->i = json_integer_value(v);
-		break;
-	case F_REAL:
-		out->kind = V_REAL;
-		out->d = json_number_value(v);
-		break;
-	case F_BOOL:
-		out->kind = V_INT;
-		out->i = json_is_true(v);
-		break;
-	case F_DATETIME:
-		datetime_parse(json_string_value(v), im->offset, &t);
-		datetime_format_utc(t, dt);
-		out->kind = V_TEXT;
-		out->i = -1;
-		out->s = (const char *)(uintptr_t)buf_len(scratch);
-		buf_add(scratch, dt, strlen(dt) + 1);
-		break;
-	case F_REF:
-		s = json_string_value(v);
-		out->kind = V_INT;
-		out->i = json_integer_value(json_object_get(im->keys[entity_index(model_entity(f->ref))], s));
-		break;
-	case F_STRLIST:
-	case F_ILLUS: {
-		char *text = json_is_true(v) ? xstrdup("*") : json_is_false(v) ? NULL
-			   : json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
-
-		if (text == NULL)
-			return;
-		out->kind = V_TEXT;
-		out->i = -1;
-		out->s = (const char *)(uintptr_t)buf_len(scratch);
-		buf_add(scratch, text, strlen(text) + 1);
-		free(text);
-		break;
-	}
-	default:
-		out->kind = V_TEXT;
-		out->s = json_string_value(v);
-		break;
-	}
-}
-
-/* Scratch offsets become pointers once the scratch buffer stops moving. */
-static void fix_values(struct value *vals, size_t n, struct buf *scratch)
-{
-	for (size_t i = 0; i < n; i++)
-		if (vals[i].kind == V_TEXT && vals[i].i == -1)
-			vals[i].s = buf_str(scratch) + (uintptr_t)vals[i].s;
-}
+/* ---- pass C: writing ---- */
 
 static json_t *row_without_children(const struct entity *e, json_t *obj)
 {
@@ -498,6 +242,7 @@ static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_
 		     int64_t *id)
 {
 	struct value *vals = xcalloc(e->nfields, sizeof(*vals));
+	unsigned char *present = xcalloc(e->nfields, 1);
 	struct buf scratch = BUF_INIT(LIM_IMPORT_BYTES);
 	json_t *copy = NULL;
 	char *after = NULL;
@@ -516,16 +261,16 @@ static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_
 			im->deferred[im->ndeferred].f = f;
 			im->deferred[im->ndeferred].key = xstrdup(json_string_value(v));
 			im->deferred[im->ndeferred++].row_id = 0;
-			continue;
 		}
-		if (f->type != F_REFS)
-			to_value(im, f, v, &vals[i], &scratch);
 	}
-	if (scratch.err) {
+	if (rows_values(&im->rows, e, obj, ROWS_CREATE, vals, present, &scratch) != 0) {
 		err_set(im->err, ST_TOOBIG, "a %s row is too large", e->name);
 		goto out;
 	}
-	fix_values(vals, e->nfields, &scratch);
+	/* Self references are set once every row of the entity is written. */
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == F_REF && strcmp(e->fields[i].ref, e->name) == 0)
+			vals[i].kind = V_NULL;
 	if (store_row_insert(im->svc->st, e, im->svc->has_org ? im->svc->org.id : 0, parent_id, vals, id, im->err) != 0)
 		goto out;
 	for (size_t k = 0; k < im->ndeferred; k++)
@@ -560,6 +305,7 @@ out:
 	free(after);
 	json_decref(copy);
 	buf_release(&scratch);
+	free(present);
 	free(vals);
 	return rc;
 }
@@ -570,8 +316,6 @@ static void visit_row(struct imp *im, const struct entity *e, json_t *obj, const
 		      int64_t parent_id, long parent_ord, int64_t *id)
 {
 	char p[PATH_MAX_LEN];
-	const char *k;
-	json_t *v;
 
 	*id = 0;
 	switch (im->pass) {
@@ -589,18 +333,7 @@ static void visit_row(struct imp *im, const struct entity *e, json_t *obj, const
 		}
 		break;
 	case PASS_CHECK:
-		json_object_foreach(obj, k, v) {
-			int known = model_field(e, k) != NULL;
-
-			for (size_t c = 0; !known && c < model_nentities; c++)
-				known = model_entities[c].parent && strcmp(model_entities[c].parent, e->name) == 0 &&
-					strcmp(model_entities[c].list, k) == 0;
-			if (!known)
-				problem(im, path_join(p, path, k), "unknown field");
-		}
-		for (size_t i = 0; i < e->nfields; i++)
-			check_field(im, e, &e->fields[i], json_object_get(obj, e->fields[i].name),
-				    path_join(p, path, e->fields[i].name));
+		rows_check_object(&im->rows, e, obj, path, ROWS_CREATE, 1);
 		for (size_t i = 0; i < e->nfields; i++) {
 			const struct field *f = &e->fields[i];
 
@@ -613,7 +346,7 @@ static void visit_row(struct imp *im, const struct entity *e, json_t *obj, const
 				json_object_set_new(im->parents[ei], str(obj, e->key_field), json_string(str(obj, f->name)));
 			}
 		}
-		check_row(im, e, obj, path, parent_ord);
+		check_document_rules(im, e, obj, path, parent_ord);
 		break;
 	case PASS_WRITE:
 		if (!im->failed && write_row(im, e, obj, parent_id, id) != 0)
@@ -698,7 +431,7 @@ static void check_top(struct imp *im, json_t *doc)
 		problem(im, "org", "required: the org object (key, name)");
 	} else {
 		if (json_is_integer(json_object_get(org, "utc_offset")))
-			im->offset = (int)json_integer_value(json_object_get(org, "utc_offset"));
+			im->offset = im->rows.offset = (int)json_integer_value(json_object_get(org, "utc_offset"));
 		visit_row(im, &model_org, org, "org", 0, 0, &id);
 		if (!im->replace && str(org, "key") &&
 		    store_org_get(im->svc->st, str(org, "key"), &a, &existing, &local) == 0)
@@ -795,6 +528,10 @@ int orgjson_import(struct svc *svc, const char *data, size_t len, int replace,
 	im.err = err;
 	im.offset = 480;
 	im.replace = replace;
+	im.rows.offset = 480;
+	im.rows.resolve = resolve;
+	im.rows.problem = on_problem;
+	im.rows.ctx = &im;
 	rep->nproblems = 0;
 	rep->rows = 0;
 	if (len > LIM_IMPORT_BYTES)
@@ -852,9 +589,7 @@ out:
 /* ---- export ---- */
 
 struct exp {
-	json_t *id2key[MAX_ENTITIES + 1];   /* "id" -> key string */
-	json_t *id2obj[MAX_ENTITIES + 1];   /* "id" -> row object */
-	json_t *rows[MAX_ENTITIES + 1];     /* every row object of the entity, in order */
+	json_t *id2obj[MAX_ENTITIES + 1];   /* "id" -> row object, for attaching children and links */
 	json_t *doc;
 	const struct entity *e;
 };
@@ -864,56 +599,35 @@ static void id_str(char *out, size_t size, int64_t id)
 	snprintf(out, size, "%" PRId64, id);
 }
 
-static int export_row(void *ctx, int64_t id, int64_t parent_id, const struct value *vals)
+/* Every list is created when its first row comes, so empty lists stay out
+ * and the order of keys follows the data dictionary. */
+static json_t *list_of(json_t *owner, const char *name)
+{
+	json_t *list = json_object_get(owner, name);
+
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(owner, name, list);
+	}
+	return list;
+}
+
+static int export_row(void *ctx, const struct row_meta *m, const struct value *vals)
 {
 	struct exp *x = ctx;
 	const struct entity *e = x->e;
-	int ei = entity_index(e);
-	json_t *obj = json_object();
+	json_t *obj = rows_to_json(e, vals, 0);
 	char ids[32];
 
-	for (size_t i = 0; i < e->nfields; i++) {
-		const struct field *f = &e->fields[i];
-		const struct value *v = &vals[i];
-		json_t *jv = NULL;
-
-		if (v->kind == V_NULL || f->type == F_REFS)
-			continue;
-		switch (f->type) {
-		case F_INT: jv = json_integer(v->i); break;
-		case F_REAL: jv = json_real(v->kind == V_REAL ? v->d : (double)v->i); break;
-		case F_BOOL: jv = json_boolean(v->i); break;
-		case F_REF: jv = json_integer(v->i); break;   /* a key after resolve_refs() */
-		case F_STRLIST:
-		case F_ILLUS:
-			if (strcmp(v->s, "*") == 0)
-				jv = json_true();
-			else
-				jv = json_loads(v->s, 0, NULL);
-			break;
-		default: jv = json_string(v->s); break;
-		}
-		if (jv)
-			json_object_set_new(obj, f->name, jv);
-	}
-	id_str(ids, sizeof(ids), id);
-	if (e->key_field)
-		json_object_set(x->id2key[ei], ids, json_object_get(obj, e->key_field));
-	json_object_set(x->id2obj[ei], ids, obj);
-	json_array_append(x->rows[ei], obj);
+	id_str(ids, sizeof(ids), m->id);
+	json_object_set(x->id2obj[entity_index(e)], ids, obj);
 	if (e->parent) {
-		json_t *parent, *list;
+		json_t *parent;
 
-		id_str(ids, sizeof(ids), parent_id);
+		id_str(ids, sizeof(ids), m->parent_id);
 		parent = json_object_get(x->id2obj[entity_index(model_entity(e->parent))], ids);
-		if (parent) {
-			list = json_object_get(parent, e->list);
-			if (list == NULL) {
-				list = json_array();
-				json_object_set_new(parent, e->list, list);
-			}
-			json_array_append(list, obj);
-		}
+		if (parent)
+			json_array_append(list_of(parent, e->list), obj);
 	} else if (e == &model_org) {
 		json_object_set(x->doc, "org", obj);
 	} else {
@@ -929,44 +643,17 @@ struct link_ctx {
 	const struct field *f;
 };
 
-static int export_link(void *ctx, int64_t owner_id, int64_t ref_id)
+static int export_link(void *ctx, int64_t owner_id, const char *key)
 {
 	struct link_ctx *l = ctx;
 	char ids[32];
-	json_t *owner, *key, *list;
+	json_t *owner;
 
 	id_str(ids, sizeof(ids), owner_id);
 	owner = json_object_get(l->x->id2obj[entity_index(l->e)], ids);
-	id_str(ids, sizeof(ids), ref_id);
-	key = json_object_get(l->x->id2key[entity_index(model_entity(l->f->ref))], ids);
-	if (owner == NULL || key == NULL)
-		return 0;
-	list = json_object_get(owner, l->f->name);
-	if (list == NULL) {
-		list = json_array();
-		json_object_set_new(owner, l->f->name, list);
-	}
-	json_array_append(list, key);
+	if (owner)
+		json_array_append_new(list_of(owner, l->f->name), json_string(key));
 	return 0;
-}
-
-static void resolve_refs(struct exp *x, const struct entity *e)
-{
-	json_t *rows = x->rows[entity_index(e)], *obj;
-	size_t i;
-
-	json_array_foreach(rows, i, obj) {
-		for (size_t k = 0; k < e->nfields; k++) {
-			const struct field *f = &e->fields[k];
-			json_t *v = json_object_get(obj, f->name);
-			char ids[32];
-
-			if (f->type != F_REF || !json_is_integer(v))
-				continue;
-			id_str(ids, sizeof(ids), json_integer_value(v));
-			json_object_set(obj, f->name, json_object_get(x->id2key[entity_index(model_entity(f->ref))], ids));
-		}
-	}
 }
 
 static int export_setting(void *ctx, const char *name, const char *value)
@@ -982,24 +669,24 @@ static int export_setting(void *ctx, const char *name, const char *value)
 int orgjson_export(struct svc *svc, struct buf *out, struct err *err)
 {
 	struct exp x;
+	struct row_query q;
 	json_t *settings = json_object();
 	char *text = NULL;
 	int rc = -1;
 
 	memset(&x, 0, sizeof(x));
+	memset(&q, 0, sizeof(q));
 	if (!svc->has_org) {
 		json_decref(settings);
 		return err_set(err, ST_NOTFOUND, "no org selected");
 	}
+	q.org_id = svc->org.id;
 	x.doc = json_object();
-	for (size_t i = 0; i <= MAX_ENTITIES; i++) {
-		x.id2key[i] = json_object();
+	for (size_t i = 0; i <= MAX_ENTITIES; i++)
 		x.id2obj[i] = json_object();
-		x.rows[i] = json_array();
-	}
 	json_object_set_new(x.doc, "format", json_string(FORMAT_NAME));
 	x.e = &model_org;
-	if (store_row_scan(svc->st, &model_org, svc->org.id, export_row, &x, err) != 0)
+	if (store_rows_view(svc->st, &model_org, &q, export_row, &x, err) != 0)
 		goto out;
 	if (store_settings(svc->st, svc->org.id, export_setting, settings, err) != 0)
 		goto out;
@@ -1010,18 +697,17 @@ int orgjson_export(struct svc *svc, struct buf *out, struct err *err)
 			json_object_set_new(x.doc, model_entities[i].list, json_array());
 	for (size_t i = 0; i < model_nentities; i++) {
 		x.e = &model_entities[i];
-		if (store_row_scan(svc->st, x.e, svc->org.id, export_row, &x, err) != 0)
+		if (store_rows_view(svc->st, x.e, &q, export_row, &x, err) != 0)
 			goto out;
 	}
 	for (size_t i = 0; i < model_nentities; i++) {
 		const struct entity *e = &model_entities[i];
 
-		resolve_refs(&x, e);
 		for (size_t k = 0; k < e->nfields; k++) {
 			struct link_ctx l = { &x, e, &e->fields[k] };
 
 			if (e->fields[k].type == F_REFS &&
-			    store_link_scan(svc->st, &e->fields[k], svc->org.id, export_link, &l, err) != 0)
+			    store_link_keys(svc->st, &e->fields[k], svc->org.id, 0, export_link, &l, err) != 0)
 				goto out;
 		}
 	}
@@ -1037,11 +723,8 @@ int orgjson_export(struct svc *svc, struct buf *out, struct err *err)
 	rc = 0;
 out:
 	free(text);
-	for (size_t i = 0; i <= MAX_ENTITIES; i++) {
-		json_decref(x.id2key[i]);
+	for (size_t i = 0; i <= MAX_ENTITIES; i++)
 		json_decref(x.id2obj[i]);
-		json_decref(x.rows[i]);
-	}
 	json_decref(settings);
 	json_decref(x.doc);
 	return rc;

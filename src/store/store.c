@@ -26,7 +26,7 @@ extern const int store_nmigrations;
 
 struct gen_sql {
 	const struct entity *e;
-	char *insert, *scan;
+	char *insert;
 };
 
 struct store {
@@ -109,7 +109,6 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < st->ngen; i++) {
 		free(st->gen[i].insert);
-		free(st->gen[i].scan);
 	}
 	db_close(st->db);
 	free(st);
@@ -191,7 +190,7 @@ static int get_by_key(struct store *st, const char *sql, int64_t org_id, const c
 
 static struct gen_sql *gen_for(struct store *st, const struct entity *e)
 {
-	struct buf ins = BUF_INIT(SQL_MAX), vals = BUF_INIT(SQL_MAX), scan = BUF_INIT(SQL_MAX);
+	struct buf ins = BUF_INIT(SQL_MAX), vals = BUF_INIT(SQL_MAX);
 	int is_org = strcmp(e->name, "org") == 0;
 	char col[96];
 	struct gen_sql *g;
@@ -202,7 +201,6 @@ static struct gen_sql *gen_for(struct store *st, const struct entity *e)
 	if (st->ngen == (int)(sizeof(st->gen) / sizeof(st->gen[0])))
 		fatal("too many entities for the statement cache");
 	buf_printf(&ins, "INSERT INTO %s (", e->table);
-	buf_printf(&scan, "SELECT id, %s", e->parent_col ? e->parent_col : "0");
 	if (!is_org) {
 		buf_adds(&ins, "org_id");
 		buf_adds(&vals, "?");
@@ -219,16 +217,13 @@ static struct gen_sql *gen_for(struct store *st, const struct entity *e)
 		model_column(f, col, sizeof(col));
 		buf_printf(&ins, "%s%s", ins.data[ins.len - 1] == '(' ? "" : ", ", col);
 		buf_adds(&vals, vals.len ? ", ?" : "?");
-		buf_printf(&scan, ", %s", col);
 	}
 	buf_printf(&ins, ") VALUES (%s)", buf_str(&vals));
-	buf_printf(&scan, " FROM %s WHERE %s = ? ORDER BY id", e->table, is_org ? "id" : "org_id");
-	if (ins.err || scan.err || vals.err)
+	if (ins.err || vals.err)
 		fatal("generated SQL for %s is too long", e->name);
 	g = &st->gen[st->ngen++];
 	g->e = e;
 	g->insert = buf_detach(&ins, NULL);
-	g->scan = buf_detach(&scan, NULL);
 	buf_release(&vals);
 	return g;
 }
@@ -299,21 +294,137 @@ int store_link_insert(struct store *st, const struct field *f, int64_t org_id,
 	return step_done(s, err);
 }
 
-int store_row_scan(struct store *st, const struct entity *e, int64_t org_id,
-		   store_row_cb cb, void *ctx, struct err *err)
+int store_key_exists(struct store *st, const struct entity *e, int64_t org_id, const char *key,
+		     struct err *err)
 {
-	struct gen_sql *g = gen_for(st, e);
-	struct db_stmt *s = db_prepare(st->db, g->scan, err);
-	struct value *vals = NULL;
+	int64_t id;
+
+	return store_key_id(st, e, org_id, key, &id, err);
+}
+
+int store_key_id(struct store *st, const struct entity *e, int64_t org_id, const char *key,
+		 int64_t *id, struct err *err)
+{
+	char sql[256];
+	struct db_stmt *s;
 	int rc;
 
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE org_id = ? AND %s = ?", e->table, e->key_field);
+	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
 		return -1;
-	vals = xcalloc(e->nfields, sizeof(*vals));
 	db_bind_int(s, 1, org_id);
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		int c = 2;
+	db_bind_text(s, 2, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*id = db_col_int(s, 0);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_field(err, ST_NOTFOUND, e->name, "no %s \"%s\"", e->name, key);
+	return 0;
+}
 
+static int has_version(const struct entity *e)
+{
+	return !(e->flags & EF_APPEND_ONLY);
+}
+
+/* SELECT for store_rows_view: every reference joined to its row for the key. */
+static void view_sql(const struct entity *e, const struct row_query *q, struct buf *b)
+{
+	char col[96];
+	int is_org = strcmp(e->name, "org") == 0;
+
+	if (e->parent_col)
+		buf_printf(b, "SELECT t.id, t.%s", e->parent_col);
+	else
+		buf_adds(b, "SELECT t.id, 0");
+	buf_printf(b, ", %s", has_version(e) ? "t.version" : "0");
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+
+		if (!model_is_column(f))
+			continue;
+		if (f->type == F_REF)
+			buf_printf(b, ", r%zu.%s", i, model_entity(f->ref)->key_field);
+		else
+			buf_printf(b, ", t.%s", model_column(f, col, sizeof(col)));
+	}
+	buf_printf(b, " FROM %s t", e->table);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+
+		if (f->type == F_REF)
+			buf_printf(b, " LEFT JOIN %s r%zu ON r%zu.id = t.%s", model_entity(f->ref)->table, i, i,
+				   model_column(f, col, sizeof(col)));
+	}
+	buf_printf(b, " WHERE t.%s = ?1", is_org ? "id" : "org_id");
+	if (q->id)
+		buf_adds(b, " AND t.id = ?2");
+	if (q->parent_id && e->parent_col)
+		buf_printf(b, " AND t.%s = ?3", e->parent_col);
+	if (q->after_id)
+		buf_adds(b, " AND t.id > ?4");
+	for (int k = 0; k < q->neq; k++) {
+		const struct field *f = model_field(e, q->eq_fields[k]);
+
+		if (f == NULL || !model_is_column(f))
+			continue;
+		if (f->type == F_REF)
+			buf_printf(b, " AND r%zu.%s = ?%d", (size_t)(f - e->fields), model_entity(f->ref)->key_field, 10 + k);
+		else
+			buf_printf(b, " AND t.%s = ?%d", f->name, 10 + k);
+	}
+	if (q->range_field && q->from)
+		buf_printf(b, " AND t.%s >= ?5", q->range_field);
+	if (q->range_field && q->to)
+		buf_printf(b, " AND t.%s < ?6", q->range_field);
+	buf_adds(b, " ORDER BY t.id");
+	if (q->limit > 0)
+		buf_adds(b, " LIMIT ?7");
+}
+
+int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
+		    store_view_cb cb, void *ctx, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s;
+	struct value *vals = NULL;
+	struct row_meta m;
+	int rc = -1;
+
+	view_sql(e, q, &sql);
+	if (sql.err)
+		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	s = db_prepare(st->db, buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, q->org_id);
+	if (q->id)
+		db_bind_int(s, 2, q->id);
+	if (q->parent_id && e->parent_col)
+		db_bind_int(s, 3, q->parent_id);
+	if (q->after_id)
+		db_bind_int(s, 4, q->after_id);
+	if (q->range_field && q->from)
+		db_bind_text(s, 5, q->from);
+	if (q->range_field && q->to)
+		db_bind_text(s, 6, q->to);
+	if (q->limit > 0)
+		db_bind_int(s, 7, q->limit);
+	for (int k = 0; k < q->neq; k++)
+		if (model_field(e, q->eq_fields[k]))
+			db_bind_text(s, 10 + k, q->eq_values[k]);
+	vals = xcalloc(e->nfields, sizeof(*vals));
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		int c = 3;
+
+		m.id = db_col_int(s, 0);
+		m.parent_id = db_col_int(s, 1);
+		m.version = db_col_int(s, 2);
 		for (size_t i = 0; i < e->nfields; i++) {
 			struct value *v = &vals[i];
 
@@ -328,7 +439,7 @@ int store_row_scan(struct store *st, const struct entity *e, int64_t org_id,
 			}
 			c++;
 		}
-		rc = cb(ctx, db_col_int(s, 0), db_col_int(s, 1), vals);
+		rc = cb(ctx, &m, vals);
 		if (rc != 0)
 			break;
 	}
@@ -337,21 +448,24 @@ int store_row_scan(struct store *st, const struct entity *e, int64_t org_id,
 	return rc < 0 ? -1 : rc;
 }
 
-int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
-		    store_link_cb cb, void *ctx, struct err *err)
+int store_link_keys(struct store *st, const struct field *f, int64_t org_id, int64_t owner_id,
+		    store_link_key_cb cb, void *ctx, struct err *err)
 {
-	char sql[256];
+	const struct entity *re = model_entity(f->ref);
+	char sql[512];
 	struct db_stmt *s;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT %s, %s FROM %s WHERE org_id = ? ORDER BY rowid",
-		 f->link_owner, f->link_ref, f->link_table);
+	snprintf(sql, sizeof(sql), "SELECT l.%s, r.%s FROM %s l JOIN %s r ON r.id = l.%s "
+		 "WHERE l.org_id = ?1 AND (?2 = 0 OR l.%s = ?2) ORDER BY l.rowid",
+		 f->link_owner, re->key_field, f->link_table, re->table, f->link_ref, f->link_owner);
 	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
 		return -1;
 	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, owner_id);
 	while ((rc = db_step(s, err)) == DB_ROW) {
-		rc = cb(ctx, db_col_int(s, 0), db_col_int(s, 1));
+		rc = cb(ctx, db_col_int(s, 0), db_col_text(s, 1));
 		if (rc != 0)
 			break;
 	}
@@ -359,25 +473,80 @@ int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
 	return rc < 0 ? -1 : rc;
 }
 
-int store_key_exists(struct store *st, const struct entity *e, int64_t org_id, const char *key,
-		     struct err *err)
+int store_link_set(struct store *st, const struct field *f, int64_t org_id, int64_t owner_id,
+		   const int64_t *ref_ids, size_t n, struct err *err)
 {
 	char sql[256];
 	struct db_stmt *s;
-	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE org_id = ? AND %s = ?", e->table, e->key_field);
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?", f->link_table, f->link_owner);
 	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
 		return -1;
-	db_bind_int(s, 1, org_id);
-	db_bind_text(s, 2, key);
-	rc = db_step(s, err);
-	db_done(s);
-	if (rc < 0)
+	db_bind_int(s, 1, owner_id);
+	if (step_done(s, err) != 0)
 		return -1;
-	if (rc == DB_DONE)
-		return err_field(err, ST_NOTFOUND, e->name, "no %s \"%s\"", e->name, key);
+	for (size_t i = 0; i < n; i++)
+		if (store_link_insert(st, f, org_id, owner_id, ref_ids[i], err) != 0)
+			return -1;
+	return 0;
+}
+
+int store_row_update(struct store *st, const struct entity *e, int64_t id, int64_t version,
+		     const struct value *vals, const unsigned char *present, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s;
+	char col[96];
+	int p = 1;
+
+	if (!has_version(e))
+		return err_set(err, ST_CONFLICT, "%s records cannot be changed", e->name);
+	buf_printf(&sql, "UPDATE %s SET version = version + 1", e->table);
+	for (size_t i = 0; i < e->nfields; i++)
+		if (present[i] && model_is_column(&e->fields[i]))
+			buf_printf(&sql, ", %s = ?", model_column(&e->fields[i], col, sizeof(col)));
+	buf_adds(&sql, " WHERE id = ? AND version = ?");
+	if (sql.err)
+		return err_set(err, ST_FAIL, "update of %s is too long", e->name);
+	s = db_prepare(st->db, buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (present[i] && model_is_column(&e->fields[i]))
+			bind_value(s, p++, &vals[i]);
+	db_bind_int(s, p++, id);
+	db_bind_int(s, p, version);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (db_changes(st->db) == 1)
+		return 0;
+	return err_set(err, ST_STALE, "the %s was changed by someone else since version %lld: reload it and try again",
+		       e->name, (long long)version);
+}
+
+int store_row_delete(struct store *st, const struct entity *e, int64_t id, struct err *err)
+{
+	char sql[128];
+	struct db_stmt *s;
+	struct err local = ERR_INIT;
+
+	if (!has_version(e))
+		return err_set(err, ST_CONFLICT, "%s records are kept for good and cannot be deleted", e->name);
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", e->table);
+	s = db_prepare(st->db, sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, id);
+	if (step_done(s, &local) != 0) {
+		if (local.code == ST_CONFLICT)
+			return err_set(err, ST_CONFLICT, "this %s is still referred to by other records; remove those first",
+				       e->name);
+		if (err)
+			*err = local;
+		return -1;
+	}
 	return 0;
 }
 

@@ -60,20 +60,52 @@ int store_row_set_ref(struct store *st, const struct entity *e, const struct fie
 int store_link_insert(struct store *st, const struct field *f, int64_t org_id,
 		      int64_t owner_id, int64_t ref_id, struct err *err);
 
-/* Calls cb for every row of e in org (the org row itself for model_org), in
- * id order. vals are valid during the call only; F_REF ids come in i. A
- * non-zero return from cb stops the scan and is returned. */
-typedef int (*store_row_cb)(void *ctx, int64_t id, int64_t parent_id, const struct value *vals);
-int store_row_scan(struct store *st, const struct entity *e, int64_t org_id,
-		   store_row_cb cb, void *ctx, struct err *err);
-typedef int (*store_link_cb)(void *ctx, int64_t owner_id, int64_t ref_id);
-int store_link_scan(struct store *st, const struct field *f, int64_t org_id,
-		    store_link_cb cb, void *ctx, struct err *err);
-
 /* 0 when a row of entity e with this key exists in the org; ST_NOTFOUND
  * naming the entity otherwise. */
 int store_key_exists(struct store *st, const struct entity *e, int64_t org_id, const char *key,
 		     struct err *err);
+
+/* The id of the row of e with this key in the org; ST_NOTFOUND naming the
+ * entity when there is none. */
+int store_key_id(struct store *st, const struct entity *e, int64_t org_id, const char *key,
+		 int64_t *id, struct err *err);
+
+/* What store_rows_view() selects. Zero fields mean "any". */
+struct row_query {
+	int64_t org_id;
+	int64_t id;                    /* one row */
+	int64_t parent_id;             /* children of one parent */
+	int64_t after_id;              /* cursor: rows with a larger id */
+	int limit;                     /* 0: no limit */
+	const char *const *eq_fields;  /* field = value filters; a reference compares keys */
+	const char *const *eq_values;
+	int neq;
+	const char *range_field;       /* a date or datetime field, from <= f < to */
+	const char *from, *to;
+};
+
+struct row_meta {
+	int64_t id, parent_id, version;   /* version 0 for append-only rows */
+};
+
+/* Like store_row_scan(), but references come back as the referenced row's
+ * key (V_TEXT), filtered by q, in id order. */
+typedef int (*store_view_cb)(void *ctx, const struct row_meta *m, const struct value *vals);
+int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
+		    store_view_cb cb, void *ctx, struct err *err);
+/* The keys an F_REFS field lists, per owner (owner_id 0: every owner in the org). */
+typedef int (*store_link_key_cb)(void *ctx, int64_t owner_id, const char *key);
+int store_link_keys(struct store *st, const struct field *f, int64_t org_id, int64_t owner_id,
+		    store_link_key_cb cb, void *ctx, struct err *err);
+/* Replaces the links of one owner. */
+int store_link_set(struct store *st, const struct field *f, int64_t org_id, int64_t owner_id,
+		   const int64_t *ref_ids, size_t n, struct err *err);
+/* Updates the fields marked in present[] when the row still has `version`:
+ * ST_STALE when it moved, ST_NOTFOUND when the row is gone. */
+int store_row_update(struct store *st, const struct entity *e, int64_t id, int64_t version,
+		     const struct value *vals, const unsigned char *present, struct err *err);
+/* Deletes one row; ST_CONFLICT when other rows still refer to it. */
+int store_row_delete(struct store *st, const struct entity *e, int64_t id, struct err *err);
 
 /* ---- org and settings ---- */
 
