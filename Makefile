@@ -14,7 +14,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
-PKGS    := sqlite3 jansson libsodium
+PKGS    := sqlite3 jansson libsodium libmicrohttpd
 TEST_PKGS := cmocka
 
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -33,10 +33,11 @@ DOMAIN_SRC  := $(wildcard src/domain/*.c)
 STORE_SRC   := $(wildcard src/store/*.c)
 SERVICE_SRC := $(wildcard src/service/*.c)
 IO_SRC      := $(wildcard src/io/*.c)
+HTTP_SRC    := $(wildcard src/http/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
 MIGRATIONS  := $(sort $(wildcard src/store/migrations/*.sql))
 
-LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC)
+LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(HTTP_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -68,5 +68,8 @@ int cmd_task(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_setting(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

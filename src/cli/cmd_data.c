@@ -12,8 +12,11 @@
 #include "../core/buf.h"
 #include "../core/limits.h"
 #include "../io/orgjson.h"
+#include "../service/auth.h"
 #include "../service/service.h"
 #include "../core/banned.h"
+
+#define DEMO_PASSWORD "plenum-demo"
 
 #ifndef PLENUM_DATADIR
 #define PLENUM_DATADIR "/usr/local/share/plenum"
@@ -129,6 +132,22 @@ static const char *find_demo(void)
 	return NULL;
 }
 
+/* The demo's users come without passwords; give each the demo password. */
+static int demo_passwords(struct svc *svc)
+{
+	static const char *const logins[] = {
+		"admin", "secretary", "leader", "reporter", "reporter-commerce", "observer", "viewer", NULL,
+	};
+	struct err err = ERR_INIT;
+
+	for (int i = 0; logins[i]; i++)
+		if (auth_user_passwd(svc, logins[i], DEMO_PASSWORD, &err) != 0)
+			return cli_fail(&err);
+	printf("demo logins (password \"%s\"): admin, secretary, leader (member), reporter (unit u-jm-miit),\n"
+	       "  reporter-commerce (unit u-jm-commerce), observer, viewer\n", DEMO_PASSWORD);
+	return EXIT_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const char usage[] = "plenum demo [--db FILE] [--file FILE]";
@@ -163,6 +182,8 @@ int cmd_demo(int argc, char **argv)
 	rc = cli_open(&svc, &c, 1, 0);
 	if (rc == 0) {
 		rc = import_doc(&svc, file, buf_str(&data), buf_len(&data), 1, 0);
+		if (rc == 0)
+			rc = demo_passwords(&svc);
 		svc_close(&svc);
 	}
 	buf_release(&data);

@@ -29,6 +29,9 @@ static const struct cmd commands[] = {
 	{ "check", cmd_check, "compliance findings for a group and year" },
 	{ "setting", cmd_setting, "show or change the org's rule thresholds" },
 	{ "audit", cmd_audit, "verify the audit trail's hash chain" },
+	{ "serve", cmd_serve, "serve the JSON API (and, later, the web application)" },
+	{ "user", cmd_user, "add users, set passwords, disable, issue API tokens" },
+	{ "routes", cmd_routes, "list the API's routes, or print its OpenAPI document" },
 };
 
 static void help(FILE *f)

@@ -18,6 +18,8 @@ enum status {
 	ST_STALE,       /* lost update: the row's version moved (HTTP 412) */
 	ST_FORBIDDEN,   /* the caller may not do this (HTTP 403) */
 	ST_TOOBIG,      /* input over a limit (exit 2, HTTP 413) */
+	ST_UNAUTH,      /* no valid login, session or token (exit 1, HTTP 401) */
+	ST_THROTTLED,   /* too many attempts: wait (exit 1, HTTP 429) */
 };
 
 struct err {

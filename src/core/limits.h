@@ -16,6 +16,17 @@
 #define LIM_NOTE_CHARS     4000                 /* notes, reasons, key points */
 #define LIM_LIST_ITEMS     1000                 /* one list on one screen */
 #define LIM_ERRORS_SHOWN   200                  /* problems listed per import */
+/* HTTP */
+#define LIM_BODY_BYTES     (1024u * 1024)        /* one request body */
+#define LIM_URL_BYTES      2048                 /* path and query */
+#define LIM_HEADER_BYTES   (16u * 1024)          /* all request headers */
+#define LIM_PAGE_ITEMS     100                  /* items per page of a list */
+#define LIM_PAGE_DEFAULT   50
+#define LIM_CONNECTIONS    512                  /* open connections */
+#define LIM_CONN_TIMEOUT_S 30                   /* idle seconds before a connection closes */
+#define LIM_STOP_WAIT_S    10                   /* graceful stop: wait for requests in flight */
+#define LIM_SEARCH_ITEMS   50
+
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */
 #define LIM_YEAR_MAX       2200
 

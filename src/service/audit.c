@@ -104,5 +104,5 @@ int audit_verify(struct svc *svc, struct audit_report *out, struct err *err)
 	v.prev[0] = '\0';
 	if (sodium_init() < 0)
 		return err_set(err, ST_FAIL, "libsodium cannot start");
-	return store_audit_scan(svc->st, svc->org.id, verify_one, &v, err) < 0 ? -1 : 0;
+	return store_audit_scan(svc->st, svc->org.id, 0, 0, verify_one, &v, err) < 0 ? -1 : 0;
 }

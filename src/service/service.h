@@ -27,6 +27,7 @@ struct svc {
 	struct compliance_rules rules;
 	const char *actor;            /* "cli:alice", "user:secretary" */
 	int32_t today;                /* in the org's time zone */
+	int settings_generation;      /* the server's, when the settings were read */
 };
 
 /* Opens the store at path (creating it when create != 0) and, when org_key

@@ -377,6 +377,9 @@ static void view_sql(const struct entity *e, const struct row_query *q, struct b
 		else
 			buf_printf(b, " AND t.%s = ?%d", f->name, 10 + k);
 	}
+	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
+		buf_adds(b, " AND EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = t.id AND a.person_id = ?8 "
+			 "AND a.capacity = 'observer')");
 	if (q->range_field && q->from)
 		buf_printf(b, " AND t.%s >= ?5", q->range_field);
 	if (q->range_field && q->to)
@@ -415,6 +418,8 @@ int store_rows_view(struct store *st, const struct entity *e, const struct row_q
 		db_bind_text(s, 6, q->to);
 	if (q->limit > 0)
 		db_bind_int(s, 7, q->limit);
+	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
+		db_bind_int(s, 8, q->observer_person_id);
 	for (int k = 0; k < q->neq; k++)
 		if (model_field(e, q->eq_fields[k]))
 			db_bind_text(s, 10 + k, q->eq_values[k]);
@@ -690,18 +695,20 @@ int store_audit_insert(struct store *st, const struct audit_row *r, struct err *
 	return step_done(s, err);
 }
 
-int store_audit_scan(struct store *st, int64_t org_id, store_audit_cb cb, void *ctx,
-		     struct err *err)
+int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
+		     void *ctx, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT id, org_id, at, actor, action, entity, coalesce(row_id, 0), before, after, prev_hash, hash "
-		"FROM audit WHERE org_id = ? ORDER BY id", err);
+		"FROM audit WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?", err);
 	struct audit_row r;
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, after_id);
+	db_bind_int(s, 3, limit > 0 ? limit : -1);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		r.id = db_col_int(s, 0);
 		r.org_id = db_col_int(s, 1);
@@ -731,7 +738,7 @@ int store_audit_scan(struct store *st, int64_t org_id, store_audit_cb cb, void *
 	"(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), " \
 	"(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id AND a.status = 'present'), " \
 	"(SELECT count(*) FROM speech s WHERE s.meeting_id = m.id), " \
-	"(SELECT count(*) FROM decision d WHERE d.meeting_id = m.id) "
+	"(SELECT count(*) FROM decision d WHERE d.meeting_id = m.id), m.version "
 #define MEETING_FROM \
 	"FROM meeting m JOIN study_group g ON g.id = m.group_id " \
 	"LEFT JOIN person c ON c.id = m.chair_id LEFT JOIN person r ON r.id = m.recorder_id " \
@@ -766,6 +773,7 @@ static void read_meeting(struct db_stmt *s, struct arena *a, struct meeting_row 
 	m->n_present = (int)db_col_int(s, 24);
 	m->n_speeches = (int)db_col_int(s, 25);
 	m->n_decisions = (int)db_col_int(s, 26);
+	m->version = db_col_int(s, 27);
 }
 
 int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_filter *f,
@@ -1309,6 +1317,338 @@ int store_extension_decide(struct store *st, int64_t extension_id, const char *s
 	if (db_changes(st->db) != 1)
 		return err_set(err, ST_CONFLICT, "the extension request was already decided");
 	return 0;
+}
+
+/* ---- accounts ---- */
+
+#define USER_COLS \
+	"u.id, u.org_id, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.login, u.role, u.password_hash, " \
+	"o.key, un.key, p.key, p.name, u.disabled "
+#define USER_FROM \
+	"FROM app_user u JOIN org o ON o.id = u.org_id LEFT JOIN unit un ON un.id = u.unit_id " \
+	"LEFT JOIN person p ON p.id = u.person_id "
+
+static void read_user(struct db_stmt *s, struct arena *a, struct user_row *u)
+{
+	u->id = db_col_int(s, 0);
+	u->org_id = db_col_int(s, 1);
+	u->person_id = db_col_int(s, 2);
+	u->unit_id = db_col_int(s, 3);
+	u->login = col_s(s, 4, a);
+	u->role = col_s(s, 5, a);
+	u->password_hash = col_s(s, 6, a);
+	u->org_key = col_s(s, 7, a);
+	u->unit_key = col_s(s, 8, a);
+	u->person_key = col_s(s, 9, a);
+	u->person_name = col_s(s, 10, a);
+	u->disabled = (int)db_col_int(s, 11);
+}
+
+static int user_query(struct store *st, const char *sql, const char *p1, const char *p2, struct arena *a,
+		      struct user_row *out, const char **extra, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, sql, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, p1);
+	if (p2)
+		db_bind_text(s, 2, p2);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		read_user(s, a, out);
+		if (extra)
+			*extra = col_s(s, 12, a);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_set(err, ST_NOTFOUND, "no such user or session");
+	return 0;
+}
+
+int store_user_by_login(struct store *st, const char *login, struct arena *a, struct user_row *out,
+			struct err *err)
+{
+	return user_query(st, "SELECT " USER_COLS USER_FROM "WHERE u.login = ?", login, NULL, a, out, NULL, err);
+}
+
+int store_user_by_session(struct store *st, const char *token_hash, const char *now, struct arena *a,
+			  struct user_row *out, const char **csrf, struct err *err)
+{
+	return user_query(st, "SELECT " USER_COLS ", se.csrf " USER_FROM
+			  "JOIN session se ON se.user_id = u.id WHERE se.token_hash = ? AND se.expires_at > ?",
+			  token_hash, now, a, out, csrf, err);
+}
+
+int store_user_by_token(struct store *st, const char *token_hash, struct arena *a, struct user_row *out,
+			struct err *err)
+{
+	return user_query(st, "SELECT " USER_COLS USER_FROM
+			  "JOIN api_token tk ON tk.user_id = u.id WHERE tk.token_hash = ? AND tk.revoked = 0",
+			  token_hash, NULL, a, out, NULL, err);
+}
+
+static int exec_id_text(struct store *st, const char *sql, int64_t id, const char *text, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, sql, err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, text);
+	db_bind_int(s, 2, id);
+	return step_done(s, err);
+}
+
+int store_user_set_password(struct store *st, int64_t user_id, const char *hash, struct err *err)
+{
+	return exec_id_text(st, "UPDATE app_user SET password_hash = ?, version = version + 1 WHERE id = ?",
+			    user_id, hash, err);
+}
+
+int store_user_set_disabled(struct store *st, int64_t user_id, int disabled, struct err *err)
+{
+	return exec_id_text(st, "UPDATE app_user SET disabled = ?, version = version + 1 WHERE id = ?",
+			    user_id, disabled ? "1" : "0", err);
+}
+
+int store_session_insert(struct store *st, int64_t org_id, int64_t user_id, const char *token_hash,
+			 const char *csrf, const char *created_at, const char *expires_at, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "INSERT INTO session (org_id, user_id, token_hash, csrf, created_at, "
+				       "expires_at) VALUES (?, ?, ?, ?, ?, ?)", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, user_id);
+	db_bind_text(s, 3, token_hash);
+	db_bind_text(s, 4, csrf);
+	db_bind_text(s, 5, created_at);
+	db_bind_text(s, 6, expires_at);
+	return step_done(s, err);
+}
+
+int store_session_delete(struct store *st, const char *token_hash, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM session WHERE token_hash = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, token_hash);
+	return step_done(s, err);
+}
+
+int store_user_logout_all(struct store *st, int64_t user_id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM session WHERE user_id = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	if (step_done(s, err) != 0)
+		return -1;
+	s = db_prepare(st->db, "UPDATE api_token SET revoked = 1 WHERE user_id = ?", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	return step_done(s, err);
+}
+
+int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
+		       const char *token_hash, const char *created_at, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "INSERT INTO api_token (org_id, user_id, name, token_hash, created_at) "
+				       "VALUES (?, ?, ?, ?, ?)", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, user_id);
+	db_bind_text(s, 3, name);
+	db_bind_text(s, 4, token_hash);
+	db_bind_text(s, 5, created_at);
+	return step_done(s, err);
+}
+
+int store_login_failures(struct store *st, const char *login, const char *addr, const char *since,
+			 int *by_login, int *by_addr, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT (SELECT count(*) FROM login_failure WHERE login = ?1 AND at >= ?3), "
+		"(SELECT count(*) FROM login_failure WHERE addr = ?2 AND at >= ?3)", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, addr);
+	db_bind_text(s, 3, since);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		*by_login = (int)db_col_int(s, 0);
+		*by_addr = (int)db_col_int(s, 1);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_login_failure_add(struct store *st, const char *login, const char *addr, const char *at,
+			    struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "INSERT INTO login_failure (login, addr, at) VALUES (?, ?, ?)", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, addr);
+	db_bind_text(s, 3, at);
+	return step_done(s, err);
+}
+
+int store_login_failures_clear(struct store *st, const char *login, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM login_failure WHERE login = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	return step_done(s, err);
+}
+
+int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT 1 FROM task t JOIN unit u ON u.key = ?3 AND u.org_id = ?1 WHERE t.org_id = ?1 AND t.key = ?2 "
+		"AND (t.lead_unit_id = u.id OR EXISTS (SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.unit_id = u.id))",
+		NULL);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, task_key);
+	db_bind_text(s, 3, unit_key);
+	rc = db_step(s, NULL);
+	db_done(s);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int store_observed(struct store *st, int64_t meeting_id, int64_t person_id)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT 1 FROM attendance WHERE meeting_id = ? AND person_id = ? "
+				       "AND capacity = 'observer'", NULL);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, meeting_id);
+	db_bind_int(s, 2, person_id);
+	rc = db_step(s, NULL);
+	db_done(s);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+/* ---- search ---- */
+
+#define SEARCH_COLS \
+	"s.kind, s.ref_id, coalesce(m.id, sp.meeting_id, d.meeting_id, 0), " \
+	"coalesce(m.key, ms.key, md.key, t.key, tr.key), s.title, s.body "
+#define SEARCH_FROM \
+	"FROM search_index s " \
+	"LEFT JOIN meeting m ON s.kind = 'meeting' AND m.id = s.ref_id " \
+	"LEFT JOIN speech sp ON s.kind = 'speech' AND sp.id = s.ref_id LEFT JOIN meeting ms ON ms.id = sp.meeting_id " \
+	"LEFT JOIN decision d ON s.kind = 'decision' AND d.id = s.ref_id LEFT JOIN meeting md ON md.id = d.meeting_id " \
+	"LEFT JOIN task t ON s.kind = 'task' AND t.id = s.ref_id " \
+	"LEFT JOIN progress_report pr ON s.kind = 'report' AND pr.id = s.ref_id LEFT JOIN task tr ON tr.id = pr.task_id "
+
+/* Quotes every word of the query as an FTS5 string; 0 when a word is too
+ * short for the trigram index. */
+static int fts_query(const char *q, struct buf *out)
+{
+	const char *p = q;
+	int words = 0;
+
+	while (*p) {
+		const char *start;
+		size_t chars = 0;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != ' ') {
+			if (((unsigned char)*p & 0xc0) != 0x80)
+				chars++;
+			p++;
+		}
+		if (chars < 3)
+			return 0;
+		buf_adds(out, words++ ? " AND \"" : "\"");
+		for (const char *c = start; c < p; c++) {
+			if (*c == '"')
+				buf_addc(out, '"');
+			buf_addc(out, *c);
+		}
+		buf_addc(out, '"');
+	}
+	return words > 0 && !out->err;
+}
+
+int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
+		 struct search_hit **hits, size_t *n, struct err *err)
+{
+	struct buf fts = BUF_INIT(4096), like = BUF_INIT(4096);
+	struct db_stmt *s;
+	size_t cap = 0;
+	int rc, full = fts_query(query, &fts);
+
+	*hits = NULL;
+	*n = 0;
+	if (full) {
+		s = db_prepare(st->db, "SELECT " SEARCH_COLS ", snippet(search_index, -1, char(1), char(2), '…', 16), "
+			       "bm25(search_index) " SEARCH_FROM
+			       "WHERE search_index MATCH ?1 AND s.org_id = ?2 ORDER BY rank LIMIT ?3", err);
+	} else {
+		buf_addc(&like, '%');
+		for (const char *c = query; *c; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				buf_addc(&like, '\\');
+			buf_addc(&like, *c);
+		}
+		buf_addc(&like, '%');
+		s = db_prepare(st->db, "SELECT " SEARCH_COLS ", NULL, 0 " SEARCH_FROM
+			       "WHERE (s.title LIKE ?1 ESCAPE '\\' OR s.body LIKE ?1 ESCAPE '\\') AND s.org_id = ?2 "
+			       "ORDER BY s.rowid DESC LIMIT ?3", err);
+	}
+	if (s == NULL)
+		goto fail;
+	db_bind_text(s, 1, full ? buf_str(&fts) : buf_str(&like));
+	db_bind_int(s, 2, org_id);
+	db_bind_int(s, 3, limit);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct search_hit *h = grow(a, hits, n, &cap, sizeof(*h));
+
+		h->kind = col_s(s, 0, a);
+		h->ref_id = db_col_int(s, 1);
+		h->meeting_id = db_col_int(s, 2);
+		h->link_key = col_s(s, 3, a);
+		h->title = col_s(s, 4, a);
+		h->body = col_s(s, 5, a);
+		h->snippet = col_s(s, 6, a);
+		h->rank = db_col_double(s, 7);
+	}
+	db_done(s);
+	buf_release(&fts);
+	buf_release(&like);
+	return rc < 0 ? -1 : 0;
+fail:
+	buf_release(&fts);
+	buf_release(&like);
+	return -1;
 }
 
 /* ---- people and groups ---- */

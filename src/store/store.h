@@ -82,6 +82,7 @@ struct row_query {
 	int neq;
 	const char *range_field;       /* a date or datetime field, from <= f < to */
 	const char *from, *to;
+	int64_t observer_person_id;    /* meetings only: those this person observed */
 };
 
 struct row_meta {
@@ -143,8 +144,9 @@ int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t si
 			  struct err *err);
 int store_audit_insert(struct store *st, const struct audit_row *row, struct err *err);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_row *row);
-int store_audit_scan(struct store *st, int64_t org_id, store_audit_cb cb, void *ctx,
-		     struct err *err);
+/* Entries with id > after_id, oldest first, at most limit (0: all). */
+int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
+		     void *ctx, struct err *err);
 
 /* ---- meetings ---- */
 
@@ -157,6 +159,7 @@ struct meeting_row {
 	const char *topic_key, *topic_title;
 	const char *summary, *summary_en, *minutes, *illustrative;
 	int n_attendance, n_present, n_speeches, n_decisions;
+	int64_t version;
 };
 
 struct meeting_filter {
@@ -295,6 +298,60 @@ int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
 			   const struct extension_row *x, int64_t *id, struct err *err);
 int store_extension_decide(struct store *st, int64_t extension_id, const char *status,
 			   const char *at, const char *by, const char *note, struct err *err);
+
+/* ---- accounts ---- */
+
+struct user_row {
+	int64_t id, org_id, person_id, unit_id;
+	const char *login, *role, *password_hash, *org_key, *unit_key, *person_key, *person_name;
+	int disabled;
+};
+
+/* A user by login (logins are unique across orgs); ST_NOTFOUND when none. */
+int store_user_by_login(struct store *st, const char *login, struct arena *a, struct user_row *out,
+			struct err *err);
+/* The user of an unexpired session (its CSRF token into csrf), or of an API
+ * token that is not revoked; ST_NOTFOUND otherwise. */
+int store_user_by_session(struct store *st, const char *token_hash, const char *now, struct arena *a,
+			  struct user_row *out, const char **csrf, struct err *err);
+int store_user_by_token(struct store *st, const char *token_hash, struct arena *a, struct user_row *out,
+			struct err *err);
+int store_user_set_password(struct store *st, int64_t user_id, const char *hash, struct err *err);
+int store_user_set_disabled(struct store *st, int64_t user_id, int disabled, struct err *err);
+int store_session_insert(struct store *st, int64_t org_id, int64_t user_id, const char *token_hash,
+			 const char *csrf, const char *created_at, const char *expires_at, struct err *err);
+int store_session_delete(struct store *st, const char *token_hash, struct err *err);
+/* Ends every session and revokes every API token of a user. */
+int store_user_logout_all(struct store *st, int64_t user_id, struct err *err);
+int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
+		       const char *token_hash, const char *created_at, struct err *err);
+/* Failed logins since an instant, for a login and for an address. */
+int store_login_failures(struct store *st, const char *login, const char *addr, const char *since,
+			 int *by_login, int *by_addr, struct err *err);
+int store_login_failure_add(struct store *st, const char *login, const char *addr, const char *at,
+			    struct err *err);
+int store_login_failures_clear(struct store *st, const char *login, struct err *err);
+
+/* 1 when the unit is the task's lead or a supporting unit, 0 when not, -1 on error. */
+int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key);
+/* 1 when the person attended the meeting as an observer, 0 when not, -1 on error. */
+int store_observed(struct store *st, int64_t meeting_id, int64_t person_id);
+
+/* ---- search ---- */
+
+struct search_hit {
+	const char *kind;            /* meeting speech decision task report */
+	int64_t ref_id, meeting_id;  /* meeting_id for meetings, speeches, decisions */
+	const char *link_key;        /* the meeting's or the task's key */
+	const char *title, *body;
+	const char *snippet;         /* with \x01 and \x02 around the matches; NULL for short queries */
+	double rank;
+};
+
+/* Searches the org's index: an FTS5 trigram query when every word has three
+ * or more characters, else a substring match. Best first. */
+int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
+		 struct search_hit **hits, size_t *n, struct err *err);
 
 /* ---- people and groups ---- */
 

@@ -1,0 +1,172 @@
+/*
+ * cmd_server.c -- plenum serve, plenum routes and plenum user: running the
+ * HTTP API and managing the accounts that use it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../core/buf.h"
+#include "../core/text.h"
+#include "../http/http.h"
+#include "../service/auth.h"
+#include "../core/banned.h"
+
+int cmd_serve(int argc, char **argv)
+{
+	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]";
+	struct cli_common c = { 0 };
+	struct server_opts o = { NULL, "127.0.0.1:8080", 0, 0, 0 };
+	const char *threads = NULL;
+	const struct cli_opt opts[] = {
+		{ "listen", 0, 1, &o.listen, NULL },
+		{ "threads", 0, 1, &threads, NULL },
+		{ "quiet", 0, 0, NULL, &o.quiet },
+		{ "secure-cookies", 0, 0, NULL, &o.secure_cookies },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct err err = ERR_INIT;
+	int npos = 0;
+	long long n;
+
+	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nServes the JSON API under /api/v1 until SIGTERM or SIGINT, then finishes the\n"
+		       "requests in flight and stops. An access log line per request goes to standard error\n"
+		       "(--quiet: none). --secure-cookies marks the session cookie Secure, behind TLS.\n", usage);
+		return EXIT_OK;
+	}
+	if (threads) {
+		if (parse_int(threads, 1, 256, &n, "--threads", &err) != 0)
+			return cli_usage(usage, "%s", err.msg);
+		o.threads = (int)n;
+	}
+	o.db = c.db;
+	return server_run(&o);
+}
+
+int cmd_routes(int argc, char **argv)
+{
+	static const char usage[] = "plenum routes [--openapi]";
+	struct cli_common c = { 0 };
+	int openapi = 0;
+	const struct cli_opt opts[] = {
+		{ "openapi", 0, 0, NULL, &openapi },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct buf out = BUF_INIT(1 << 20);
+	int npos = 0;
+
+	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nPrints every method and path the server answers (or the OpenAPI document).\n", usage);
+		return EXIT_OK;
+	}
+	if (openapi) {
+		json_t *doc = http_openapi();
+
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(doc);
+		return EXIT_OK;
+	}
+	http_route_list(&out);
+	fputs(buf_str(&out), stdout);
+	buf_release(&out);
+	return EXIT_OK;
+}
+
+/* A password from --password-file, or from standard input (first line). */
+static int read_password(const char *file, char *out, size_t size)
+{
+	FILE *f = file ? fopen(file, "r") : stdin;
+	size_t n;
+
+	if (f == NULL)
+		return -1;
+	if (fgets(out, (int)size, f) == NULL) {
+		if (f != stdin)
+			fclose(f);
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	return 0;
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const char usage[] = "plenum user add LOGIN --role ROLE [--person KEY] [--unit KEY] [--password-file F]\n"
+				    "       plenum user passwd LOGIN [--password-file F]\n"
+				    "       plenum user disable LOGIN\n"
+				    "       plenum user token LOGIN [--name NAME]";
+	struct cli_common c = { 0 };
+	const char *role = NULL, *person = NULL, *unit = NULL, *pwfile = NULL, *name = NULL;
+	const struct cli_opt opts[] = {
+		{ "role", 0, 1, &role, NULL },
+		{ "person", 0, 1, &person, NULL },
+		{ "unit", 0, 1, &unit, NULL },
+		{ "password-file", 0, 1, &pwfile, NULL },
+		{ "name", 0, 1, &name, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct err err = ERR_INIT;
+	struct arena a = ARENA_INIT;
+	const char *pos[2], *token;
+	char pw[1100];
+	struct svc svc;
+	int npos = 2, rc;
+
+	if (cli_parse(argc, argv, &c, opts, pos, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nRoles: admin, secretary, member, reporter (needs --unit), observer, viewer.\n"
+		       "Passwords come from --password-file or the first line of standard input, never\n"
+		       "from the command line. 'token' prints an API token once; keep it: only its hash\n"
+		       "is stored.\n", usage);
+		return EXIT_OK;
+	}
+	if (npos != 2)
+		return cli_usage(usage, "expected a command and a login");
+	if (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "passwd") != 0 && strcmp(pos[0], "disable") != 0 &&
+	    strcmp(pos[0], "token") != 0)
+		return cli_usage(usage, "no user command \"%s\"", pos[0]);
+	if (strcmp(pos[0], "add") == 0 && role == NULL)
+		return cli_usage(usage, "--role is required");
+	if (strcmp(pos[0], "passwd") == 0 || (strcmp(pos[0], "add") == 0 && (pwfile || !isatty(0)))) {
+		if (pwfile == NULL && isatty(0))
+			fprintf(stderr, "password: ");
+		if (read_password(pwfile, pw, sizeof(pw)) != 0)
+			return cli_usage(usage, "cannot read the password");
+	} else {
+		pw[0] = '\0';
+	}
+	rc = cli_open(&svc, &c, 0, 1);
+	if (rc)
+		return rc;
+	if (strcmp(pos[0], "add") == 0)
+		rc = auth_user_add(&svc, pos[1], role, person, unit, pw[0] ? pw : NULL, &err);
+	else if (strcmp(pos[0], "passwd") == 0)
+		rc = auth_user_passwd(&svc, pos[1], pw, &err);
+	else if (strcmp(pos[0], "disable") == 0)
+		rc = auth_user_disable(&svc, pos[1], &err);
+	else {
+		rc = auth_token_new(&svc, pos[1], name, &a, &token, &err);
+		if (rc == 0)
+			printf("%s\n", token);
+	}
+	if (rc != 0)
+		rc = cli_fail(&err);
+	else if (strcmp(pos[0], "token") != 0)
+		printf("user %s: %s done\n", pos[1], pos[0]);
+	arena_release(&a);
+	svc_close(&svc);
+	return rc;
+}

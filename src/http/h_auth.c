@@ -1,0 +1,126 @@
+/*
+ * h_auth.c -- health, the OpenAPI document, login, logout, who am I, and
+ * the user routes that need a password.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "../io/rows.h"
+#include "../core/banned.h"
+
+int h_health(struct req *r)
+{
+	return req_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int h_openapi(struct req *r)
+{
+	return req_json(r, 200, http_openapi());
+}
+
+static json_t *who_json(const struct principal *who)
+{
+	json_t *u = json_pack("{s:s, s:s, s:s}", "login", who->user.login, "role", who->user.role, "org", who->user.org_key);
+
+	if (who->user.unit_key)
+		json_object_set_new(u, "unit", json_string(who->user.unit_key));
+	if (who->user.person_key)
+		json_object_set_new(u, "person", json_string(who->user.person_key));
+	if (who->user.person_name)
+		json_object_set_new(u, "person_name", json_string(who->user.person_name));
+	return u;
+}
+
+int h_login(struct req *r)
+{
+	json_t *body = NULL;
+	struct err err = ERR_INIT;
+	const char *session = NULL, *csrf = NULL;
+	struct principal who;
+
+	if (req_body_json(r, &body) != 0)
+		return 0;
+	if (!rows_str(body, "login") || !rows_str(body, "password")) {
+		json_decref(body);
+		return req_error(r, 400, "invalid_field", rows_str(body, "login") ? "password" : "login",
+				 "send {\"login\": ..., \"password\": ...}");
+	}
+	if (auth_login(r->svc, rows_str(body, "login"), rows_str(body, "password"), r->addr, &r->a, &session, &csrf,
+		       &who, &err) != 0) {
+		json_decref(body);
+		return req_fail(r, &err);
+	}
+	json_decref(body);
+	snprintf(r->cookie, sizeof(r->cookie), "plenum_session=%s; Max-Age=%d%s", session, AUTH_SESSION_HOURS * 3600,
+		 http_cookie_attrs());
+	r->authed = 1;
+	r->who = who;
+	return req_json(r, 200, json_pack("{s:o, s:s}", "user", who_json(&who), "csrf", csrf));
+}
+
+int h_logout(struct req *r)
+{
+	struct err err = ERR_INIT;
+
+	if (r->session && auth_logout(r->svc, r->session, &err) != 0)
+		return req_fail(r, &err);
+	snprintf(r->cookie, sizeof(r->cookie), "plenum_session=; Max-Age=0%s", http_cookie_attrs());
+	return req_json(r, 200, json_pack("{s:b}", "logged_out", 1));
+}
+
+int h_me(struct req *r)
+{
+	json_t *out = json_pack("{s:o}", "user", who_json(&r->who));
+
+	if (r->who.csrf)
+		json_object_set_new(out, "csrf", json_string(r->who.csrf));
+	return req_json(r, 200, out);
+}
+
+int h_user_create(struct req *r)
+{
+	json_t *body = NULL;
+	struct err err = ERR_INIT;
+	const char *k;
+	json_t *v;
+	static const char *const allowed[] = { "login", "role", "person", "unit", "password", NULL };
+
+	if (req_need(r, CAN_ADMIN, "user") != 0 || req_body_json(r, &body) != 0)
+		return 0;
+	json_object_foreach(body, k, v) {
+		int ok = 0;
+
+		for (int i = 0; allowed[i]; i++)
+			ok |= strcmp(allowed[i], k) == 0;
+		if (!ok || !json_is_string(v)) {
+			req_error(r, 400, "invalid_field", k, ok ? "%s: expected text" : "%s: unknown field", k);
+			json_decref(body);
+			return 0;
+		}
+	}
+	if (auth_user_add(r->svc, rows_str(body, "login"), rows_str(body, "role"), rows_str(body, "person"),
+			  rows_str(body, "unit"), rows_str(body, "password"), &err) != 0) {
+		json_decref(body);
+		return req_fail(r, &err);
+	}
+	snprintf(r->location, sizeof(r->location), "/api/v1/users/%s", rows_str(body, "login"));
+	req_json(r, 201, json_pack("{s:s, s:s}", "login", rows_str(body, "login"), "role", rows_str(body, "role")));
+	json_decref(body);
+	return 0;
+}
+
+int h_user_password(struct req *r)
+{
+	json_t *body = NULL;
+	struct err err = ERR_INIT;
+
+	if (req_need(r, CAN_ADMIN, "user") != 0 || req_body_json(r, &body) != 0)
+		return 0;
+	if (auth_user_passwd(r->svc, r->params[0], rows_str(body, "password"), &err) != 0)
+		req_fail(r, &err);
+	else
+		req_json(r, 200, json_pack("{s:b}", "changed", 1));
+	json_decref(body);
+	return 0;
+}

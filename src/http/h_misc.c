@@ -1,0 +1,463 @@
+/*
+ * h_misc.c -- the read-outs that span records: a meeting's whole record, a
+ * unit's tasks, the dashboard, search, the audit trail, settings, the
+ * compliance check and the initiative tree.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "../core/date.h"
+#include "../core/limits.h"
+#include "../core/text.h"
+#include "../domain/model.h"
+#include "../io/rows.h"
+#include "../io/views.h"
+#include "../service/audit.h"
+#include "../service/check.h"
+#include "../service/initiative.h"
+#include "../service/meeting.h"
+#include "../service/task.h"
+#include "../core/banned.h"
+
+int h_meeting_get(struct req *r)
+{
+	struct meeting_view v;
+	struct err err = ERR_INIT;
+	json_t *out;
+
+	if (req_need(r, CAN_READ, "meeting") != 0)
+		return 0;
+	if (meeting_show(r->svc, r->params[0], &r->a, &v, &err) != 0)
+		return req_fail(r, &err);
+	if (!auth_meeting_visible(r->svc, &r->who, v.m.id))
+		return req_error(r, 403, "forbidden", NULL, "an observer sees only the meetings observed");
+	out = view_meeting(r->svc, &v);
+	json_object_set_new(out, "version", json_integer(v.m.version));
+	http_set_etag(r, out);
+	return req_json(r, 200, out);
+}
+
+static json_t *light_counts(const int *counts)
+{
+	json_t *c = json_object();
+
+	for (int l = 0; l < LIGHT_COUNT; l++)
+		json_object_set_new(c, light_name((enum light)l), json_integer(counts[l]));
+	return c;
+}
+
+int h_unit_get(struct req *r)
+{
+	struct task_filter f;
+	struct task_view *tasks;
+	struct err err = ERR_INIT;
+	int counts[LIGHT_COUNT] = { 0 }, overdue = 0;
+	size_t n;
+	int64_t id;
+	json_t *items, *out;
+
+	if (req_need(r, CAN_READ, "unit") != 0)
+		return 0;
+	if (store_key_id(r->svc->st, model_entity("unit"), r->svc->org.id, r->params[0], &id, &err) != 0)
+		return req_fail(r, &err);
+	if (r->who.role == ROLE_REPORTER && (!r->who.user.unit_key || strcmp(r->who.user.unit_key, r->params[0]) != 0))
+		return req_error(r, 403, "forbidden", NULL, "a reporter sees only its own unit");
+	memset(&f, 0, sizeof(f));
+	f.unit_key = r->params[0];
+	if (task_list(r->svc, &f, -1, &r->a, &tasks, &n, &err) != 0)
+		return req_fail(r, &err);
+	out = http_row_json(r, model_entity("unit"), id, &err);
+	if (out == NULL)
+		return req_fail(r, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		counts[tasks[i].light.light]++;
+		overdue += tasks[i].light.days_overdue > 0;
+		json_array_append_new(items, view_task(&tasks[i]));
+	}
+	json_object_set_new(out, "counts", light_counts(counts));
+	json_object_set_new(out, "overdue", json_integer(overdue));
+	json_object_set_new(out, "tasks", items);
+	http_set_etag(r, out);
+	return req_json(r, 200, out);
+}
+
+int h_initiative_tree(struct req *r)
+{
+	struct initiative_view *v;
+	struct err err = ERR_INIT;
+	size_t n;
+
+	if (req_need(r, CAN_READ, "initiative") != 0)
+		return 0;
+	if (initiative_tree(r->svc, &r->a, &v, &n, &err) != 0)
+		return req_fail(r, &err);
+	return req_json(r, 200, json_pack("{s:o}", "items", view_initiatives(v, n)));
+}
+
+int h_check(struct req *r)
+{
+	struct check_result res;
+	struct err err = ERR_INIT;
+	long long year;
+	static const char *const params[] = { "year", NULL };
+
+	if (req_need(r, CAN_READ, "group") || req_only_params(r, params) ||
+	    req_param_int(r, "year", LIM_YEAR_MIN, LIM_YEAR_MAX, date_year(r->svc->today), &year))
+		return 0;
+	if (check_group_year(r->svc, r->params[0], (int)year, &r->a, &res, &err) != 0)
+		return req_fail(r, &err);
+	return req_json(r, 200, view_check(&res));
+}
+
+/* ---- dashboard ---- */
+
+struct series {
+	json_t *by_id;       /* indicator id -> indicator object */
+	json_t *list;
+};
+
+static int indicator_row(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct series *s = ctx;
+	json_t *obj = rows_to_json(model_entity("indicator"), vals, 1);
+	char id[32];
+
+	json_object_set_new(obj, "values", json_array());
+	snprintf(id, sizeof(id), "%lld", (long long)m->id);
+	json_object_set(s->by_id, id, obj);
+	json_array_append_new(s->list, obj);
+	return 0;
+}
+
+static int value_row(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct series *s = ctx;
+	char id[32];
+	json_t *ind;
+
+	snprintf(id, sizeof(id), "%lld", (long long)m->parent_id);
+	ind = json_object_get(s->by_id, id);
+	if (ind)
+		json_array_append_new(json_object_get(ind, "values"), rows_to_json(model_entity("indicator_value"), vals, 1));
+	return 0;
+}
+
+static json_t *indicators(struct req *r, struct err *err)
+{
+	struct series s = { json_object(), json_array() };
+	struct row_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.org_id = r->svc->org.id;
+	if (store_rows_view(r->svc->st, model_entity("indicator"), &q, indicator_row, &s, err) != 0 ||
+	    store_rows_view(r->svc->st, model_entity("indicator_value"), &q, value_row, &s, err) != 0) {
+		json_decref(s.by_id);
+		json_decref(s.list);
+		return NULL;
+	}
+	json_decref(s.by_id);
+	return s.list;
+}
+
+int h_dashboard(struct req *r)
+{
+	struct initiative_view *iv;
+	struct task_view *tasks;
+	struct meeting_row *meetings;
+	struct meeting_filter mf;
+	struct check_result res;
+	struct err err = ERR_INIT;
+	char now[DATETIME_LEN];
+	size_t ni, nt, nm;
+	json_t *out, *roots = json_array(), *red = json_array(), *yellow = json_array(), *up = json_array(), *ind;
+
+	if (req_need(r, CAN_READ, "dashboard") != 0)
+		goto fail_quiet;
+	if (initiative_tree(r->svc, &r->a, &iv, &ni, &err) != 0 || task_list(r->svc, NULL, -1, &r->a, &tasks, &nt, &err) != 0)
+		goto fail;
+	for (size_t i = 0; i < ni; i++)
+		if (iv[i].depth <= 1) {
+			json_t *one = view_initiatives(&iv[i], 1);
+
+			json_array_extend(roots, one);
+			json_decref(one);
+		}
+	for (size_t i = 0; i < nt; i++) {
+		if (tasks[i].light.light == LIGHT_RED && json_array_size(red) < LIM_PAGE_ITEMS)
+			json_array_append_new(red, view_task(&tasks[i]));
+		else if (tasks[i].light.light == LIGHT_YELLOW && json_array_size(yellow) < LIM_PAGE_ITEMS)
+			json_array_append_new(yellow, view_task(&tasks[i]));
+	}
+	memset(&mf, 0, sizeof(mf));
+	mf.status = "planned";
+	mf.from_at = datetime_format_utc(datetime_now(), now);
+	if (meeting_list(r->svc, &mf, &r->a, &meetings, &nm, &err) != 0)
+		goto fail;
+	for (size_t i = 0; i < nm && i < 10; i++)
+		json_array_append_new(up, view_meeting_row(r->svc, &meetings[i]));
+	ind = indicators(r, &err);
+	if (ind == NULL)
+		goto fail;
+	out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "initiatives", roots, "red_tasks", red, "yellow_tasks", yellow,
+			"upcoming_meetings", up, "indicators", ind);
+	if (check_group_year(r->svc, NULL, date_year(r->svc->today), &r->a, &res, &err) == 0)
+		json_object_set_new(out, "compliance", view_check(&res));
+	else
+		json_object_set_new(out, "compliance", json_null());
+	return req_json(r, 200, out);
+fail:
+	req_fail(r, &err);
+fail_quiet:
+	json_decref(roots);
+	json_decref(red);
+	json_decref(yellow);
+	json_decref(up);
+	return 0;
+}
+
+/* ---- search ---- */
+
+/* HTML-escapes text, turning the \x01 \x02 match marks into <mark> tags:
+ * the marks are the only markup a snippet carries. */
+static void escape_marks(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\x01': buf_adds(b, "<mark>"); break;
+		case '\x02': buf_adds(b, "</mark>"); break;
+		case '<': buf_adds(b, "&lt;"); break;
+		case '>': buf_adds(b, "&gt;"); break;
+		case '&': buf_adds(b, "&amp;"); break;
+		case '"': buf_adds(b, "&quot;"); break;
+		case '\'': buf_adds(b, "&#39;"); break;
+		default: buf_addc(b, *s); break;
+		}
+	}
+}
+
+/* For short queries: about 20 characters either side of the first match. */
+static const char *short_snippet(struct arena *a, const char *title, const char *body, const char *q)
+{
+	const char *text = strstr(title, q) ? title : body;
+	const char *hit = strstr(text, q);
+	const char *start, *end;
+	struct buf b = BUF_INIT(8192);
+	char *out;
+	int chars;
+
+	if (hit == NULL)
+		return arena_strdup(a, "");
+	for (start = hit, chars = 0; start > text && chars < 20; start--)
+		if (((unsigned char)start[-1] & 0xc0) != 0x80)
+			chars++;
+	while (start > text && ((unsigned char)*start & 0xc0) == 0x80)
+		start--;
+	for (end = hit + strlen(q), chars = 0; *end && chars < 20; end++)
+		if (((unsigned char)end[1] & 0xc0) != 0x80)
+			chars++;
+	{
+		struct buf raw = BUF_INIT(8192);
+
+		if (start > text)
+			buf_adds(&raw, "…");
+		buf_add(&raw, start, (size_t)(hit - start));
+		buf_addc(&raw, '\x01');
+		buf_adds(&raw, q);
+		buf_addc(&raw, '\x02');
+		buf_add(&raw, hit + strlen(q), (size_t)(end - hit - (ptrdiff_t)strlen(q)));
+		if (*end)
+			buf_adds(&raw, "…");
+		escape_marks(&b, buf_str(&raw));
+		buf_release(&raw);
+	}
+	out = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+int h_search(struct req *r)
+{
+	static const char *const params[] = { "q", "limit", NULL };
+	struct search_hit *hits;
+	struct err err = ERR_INIT;
+	const char *q = req_query(r, "q");
+	long long limit;
+	size_t n;
+	json_t *items = json_array();
+
+	if (req_need(r, CAN_READ, "search") || req_only_params(r, params) ||
+	    req_param_int(r, "limit", 1, LIM_SEARCH_ITEMS, 20, &limit))
+		goto out;
+	if (q == NULL || *q == '\0' || !text_utf8_valid(q, strlen(q)) || text_utf8_chars(q) > 100) {
+		req_error(r, 400, "invalid_field", "q", "q: the words to find, 1 to 100 characters");
+		goto out;
+	}
+	/* Over-fetch, then drop what this role may not see. */
+	if (store_search(r->svc->st, r->svc->org.id, q, (int)limit * 4, &r->a, &hits, &n, &err) != 0) {
+		req_fail(r, &err);
+		goto out;
+	}
+	for (size_t i = 0; i < n && json_array_size(items) < (size_t)limit; i++) {
+		struct search_hit *h = &hits[i];
+		int task_like = strcmp(h->kind, "task") == 0 || strcmp(h->kind, "report") == 0;
+		struct buf sn = BUF_INIT(16384);
+		json_t *item;
+
+		if (task_like ? !auth_can(&r->who, CAN_READ, "task") || !auth_task_visible(r->svc, &r->who, NULL, h->link_key)
+			      : !auth_can(&r->who, CAN_READ, "meeting") || !auth_meeting_visible(r->svc, &r->who, h->meeting_id))
+			continue;
+		if (h->snippet)
+			escape_marks(&sn, h->snippet);
+		item = json_pack("{s:s, s:s, s:s, s:s}", "kind", h->kind, "key", h->link_key ? h->link_key : "",
+				 "title", h->title ? h->title : "",
+				 "snippet", h->snippet ? buf_str(&sn) : short_snippet(&r->a, h->title ? h->title : "",
+										   h->body ? h->body : "", q));
+		json_object_set_new(item, "link", json_sprintf("/api/v1/%s/%s", task_like ? "tasks" : "meetings",
+								h->link_key ? h->link_key : ""));
+		json_array_append_new(items, item);
+		buf_release(&sn);
+	}
+	req_json(r, 200, json_pack("{s:s, s:O}", "query", q, "items", items));
+out:
+	json_decref(items);
+	return 0;
+}
+
+/* ---- audit ---- */
+
+struct audit_page {
+	json_t *items;
+	int64_t last;
+};
+
+static int audit_row(void *ctx, const struct audit_row *a)
+{
+	struct audit_page *p = ctx;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)a->id, "at", a->at, "actor",
+			      a->actor, "action", a->action, "entity", a->entity, "row_id", (json_int_t)a->row_id,
+			      "hash", a->hash);
+
+	json_object_set_new(o, "before", a->before ? json_loads(a->before, JSON_DECODE_ANY, NULL) : json_null());
+	json_object_set_new(o, "after", a->after ? json_loads(a->after, JSON_DECODE_ANY, NULL) : json_null());
+	json_array_append_new(p->items, o);
+	p->last = a->id;
+	return 0;
+}
+
+int h_audit(struct req *r)
+{
+	static const char *const params[] = { "limit", "cursor", NULL };
+	struct audit_page p = { json_array(), 0 };
+	struct err err = ERR_INIT;
+	long long limit;
+	int64_t after;
+
+	if (req_need(r, CAN_ADMIN, "audit") || req_only_params(r, params) ||
+	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &after)) {
+		json_decref(p.items);
+		return 0;
+	}
+	if (store_audit_scan(r->svc->st, r->svc->org.id, after, (int)limit, audit_row, &p, &err) != 0) {
+		json_decref(p.items);
+		return req_fail(r, &err);
+	}
+	return req_json(r, 200, json_pack("{s:o, s:o}", "items", p.items, "next_cursor",
+					  json_array_size(p.items) == (size_t)limit ? json_string(req_cursor_make(r, p.last))
+										 : json_null()));
+}
+
+int h_audit_verify(struct req *r)
+{
+	struct audit_report rep;
+	struct err err = ERR_INIT;
+
+	if (req_need(r, CAN_ADMIN, "audit") != 0)
+		return 0;
+	if (audit_verify(r->svc, &rep, &err) != 0)
+		return req_fail(r, &err);
+	return req_json(r, 200, json_pack("{s:b, s:I, s:I, s:s}", "intact", rep.first_bad_id == 0, "entries",
+					  (json_int_t)rep.entries, "first_bad_id", (json_int_t)rep.first_bad_id,
+					  "problem", rep.problem));
+}
+
+/* ---- settings ---- */
+
+static int setting_value(struct svc *svc, const char *name)
+{
+	const int *slots[] = {
+		&svc->light.red_behind, &svc->light.yellow_behind, &svc->light.due_soon_days,
+		&svc->rules.meetings_per_quarter, &svc->rules.attendance_rate, &svc->rules.makeup_days,
+		&svc->rules.exchange_speeches, &svc->rules.papers, &svc->rules.plan_month, &svc->rules.plan_day,
+	};
+
+	for (int i = 0; svc_settings[i].name; i++)
+		if (strcmp(svc_settings[i].name, name) == 0)
+			return *slots[i];
+	return 0;
+}
+
+int h_settings_get(struct req *r)
+{
+	json_t *items = json_array();
+
+	if (req_need(r, CAN_READ, "setting") != 0) {
+		json_decref(items);
+		return 0;
+	}
+	for (int i = 0; svc_settings[i].name; i++)
+		json_array_append_new(items, json_pack("{s:s, s:i, s:i, s:i, s:i, s:s}", "name", svc_settings[i].name,
+						       "value", setting_value(r->svc, svc_settings[i].name),
+						       "default", svc_settings[i].def, "min", svc_settings[i].min,
+						       "max", svc_settings[i].max, "help", svc_settings[i].help));
+	return req_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+int h_settings_put(struct req *r)
+{
+	json_t *body = NULL, *v;
+	struct err err = ERR_INIT;
+	const char *k;
+	char value[32], *after = NULL;
+
+	if (req_need(r, CAN_ADMIN, "setting") || req_body_json(r, &body))
+		return 0;
+	json_object_foreach(body, k, v) {
+		const struct setting_def *d = NULL;
+
+		for (int i = 0; svc_settings[i].name; i++)
+			if (strcmp(svc_settings[i].name, k) == 0)
+				d = &svc_settings[i];
+		if (d == NULL || !json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max) {
+			if (d)
+				req_error(r, 400, "invalid_field", k, "%s: expected a whole number in %d..%d", k, d->min, d->max);
+			else
+				req_error(r, 400, "invalid_field", k, "%s: no such setting", k);
+			json_decref(body);
+			return 0;
+		}
+	}
+	after = json_dumps(body, JSON_COMPACT);
+	if (store_begin(r->svc->st, &err) != 0)
+		goto fail;
+	json_object_foreach(body, k, v) {
+		snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(v));
+		if (svc_setting_set(r->svc, k, value, &err) != 0)
+			goto fail;
+	}
+	if (audit_append(r->svc, "update", "setting", 0, NULL, after, &err) || store_commit(r->svc->st, &err))
+		goto fail;
+	atomic_fetch_add(&http_settings_generation, 1);
+	r->svc->settings_generation = atomic_load(&http_settings_generation);
+	free(after);
+	json_decref(body);
+	return h_settings_get(r);
+fail:
+	store_rollback(r->svc->st);
+	free(after);
+	json_decref(body);
+	return req_fail(r, &err);
+}

@@ -1,0 +1,680 @@
+/*
+ * h_rows.c -- the generic record routes: list, get, create, update and
+ * delete for every entity of the data dictionary, and for the records
+ * nested in them (a meeting's attendance, a plan's topics...).
+ *
+ * Records are checked by rows.c exactly as the importer checks them; every
+ * write is one transaction with its audit entry; updates and deletes need
+ * If-Match with the version read. What the workflow owns (a task's state,
+ * its reports, transitions and extensions) is not writable here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "../core/limits.h"
+#include "../core/text.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../io/rows.h"
+#include "../service/audit.h"
+#include "../core/banned.h"
+
+/* ---- reading ---- */
+
+static void set_etag(struct req *r, json_t *obj);
+
+struct collect {
+	const struct entity *e;
+	json_t *items;
+	int64_t last_id;
+	int with_ids;
+};
+
+static int collect_row(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct collect *c = ctx;
+	json_t *obj = rows_to_json(c->e, vals, 1);
+
+	if (c->with_ids)
+		json_object_set_new(obj, "id", json_integer(m->id));
+	if (m->version)
+		json_object_set_new(obj, "version", json_integer(m->version));
+	json_array_append_new(c->items, obj);
+	c->last_id = m->id;
+	return 0;
+}
+
+static int collect_link(void *ctx, int64_t owner_id, const char *key)
+{
+	(void)owner_id;
+	json_array_append_new(ctx, json_string(key));
+	return 0;
+}
+
+/* The JSON of one row (with its link lists, and its nested records when
+ * children != 0); NULL with *err when it cannot be read or is gone. */
+static json_t *row_json(struct req *r, const struct entity *e, int64_t id, int64_t parent_id, int children,
+			struct err *err)
+{
+	struct row_query q;
+	struct collect c = { e, json_array(), 0, e->parent != NULL };
+	json_t *obj;
+
+	memset(&q, 0, sizeof(q));
+	q.org_id = r->svc->org.id;
+	q.id = id;
+	q.parent_id = parent_id;
+	if (store_rows_view(r->svc->st, e, &q, collect_row, &c, err) != 0) {
+		json_decref(c.items);
+		return NULL;
+	}
+	obj = json_incref(json_array_get(c.items, 0));
+	json_decref(c.items);
+	if (obj == NULL) {
+		err_set(err, ST_NOTFOUND, "no such %s", e->name);
+		return NULL;
+	}
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (e->fields[i].type != F_REFS)
+			continue;
+		json_t *keys = json_array();
+
+		if (store_link_keys(r->svc->st, &e->fields[i], r->svc->org.id, id, collect_link, keys, err) != 0) {
+			json_decref(keys);
+			json_decref(obj);
+			return NULL;
+		}
+		json_object_set_new(obj, e->fields[i].name, keys);
+	}
+	for (size_t i = 0; children && i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		struct collect cc = { ce, json_array(), 0, 1 };
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0)
+			continue;
+		memset(&q, 0, sizeof(q));
+		q.org_id = r->svc->org.id;
+		q.parent_id = id;
+		if (store_rows_view(r->svc->st, ce, &q, collect_row, &cc, err) != 0) {
+			json_decref(cc.items);
+			json_decref(obj);
+			return NULL;
+		}
+		json_object_set_new(obj, ce->list, cc.items);
+	}
+	return obj;
+}
+
+json_t *http_row_json(struct req *r, const struct entity *e, int64_t id, struct err *err)
+{
+	return row_json(r, e, id, 0, 0, err);
+}
+
+void http_set_etag(struct req *r, json_t *obj)
+{
+	set_etag(r, obj);
+}
+
+static void set_etag(struct req *r, json_t *obj)
+{
+	json_t *v = json_object_get(obj, "version");
+
+	if (json_is_integer(v))
+		snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)json_integer_value(v));
+}
+
+/* The id of the :key row of the :list entity, or a 404 reply. */
+static int find_key(struct req *r, const struct entity *e, const char *key, int64_t *id)
+{
+	struct err err = ERR_INIT;
+
+	if (e->key_field == NULL || store_key_id(r->svc->st, e, r->svc->org.id, key, id, &err) != 0)
+		return err.code == ST_NOTFOUND || e->key_field == NULL
+			       ? req_error(r, 404, "not_found", NULL, "no %s \"%s\"", e->name, key)
+			       : req_fail(r, &err);
+	return 0;
+}
+
+/* Scoped roles: a reporter only sees its unit's tasks, an observer only the
+ * meetings observed. Replies 403 when the row is out of scope. */
+static int in_scope(struct req *r, const struct entity *e, const char *key, int64_t id)
+{
+	if (strcmp(e->name, "meeting") == 0 && !auth_meeting_visible(r->svc, &r->who, id))
+		return req_error(r, 403, "forbidden", NULL, "an observer sees only the meetings observed");
+	if (strcmp(e->name, "task") == 0 && !auth_task_visible(r->svc, &r->who, NULL, key))
+		return req_error(r, 403, "forbidden", NULL, "a reporter sees only the tasks of the unit");
+	return 0;
+}
+
+static const char *const page_params[] = { "limit", "cursor", "from", "to", NULL };
+
+static int is_filter_field(const struct field *f)
+{
+	return f->type == F_REF || f->type == F_ENUM || f->type == F_BOOL || f->type == F_INT || f->type == F_KEY;
+}
+
+static const struct field *range_field(const struct entity *e)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == F_DATE || e->fields[i].type == F_DATETIME)
+			return &e->fields[i];
+	return NULL;
+}
+
+struct filters {
+	struct req *r;
+	const struct entity *e;
+	const char *names[32], *values[32];
+	int n;
+	int bad;
+};
+
+static int take_filter(void *ctx, const char *name, const char *value)
+{
+	struct filters *f = ctx;
+	const struct field *fd = model_field(f->e, name);
+
+	for (int i = 0; page_params[i]; i++)
+		if (strcmp(page_params[i], name) == 0)
+			return 0;
+	if (fd == NULL || !is_filter_field(fd) || f->n == 32) {
+		req_error(f->r, 400, "invalid_field", name, "%s: not a filter of %s (filters: fields that are keys, "
+			  "choices, numbers or yes/no; from and to for dates)", name, f->e->list);
+		f->bad = 1;
+		return 1;
+	}
+	if (fd->type == F_BOOL)
+		value = strcmp(value, "true") == 0 ? "1" : strcmp(value, "false") == 0 ? "0" : value;
+	f->names[f->n] = name;
+	f->values[f->n++] = value;
+	return 0;
+}
+
+static int list_rows(struct req *r, const struct entity *e, int64_t parent_id)
+{
+	struct row_query q;
+	struct filters f;
+	struct collect c = { e, json_array(), 0, e->parent != NULL };
+	struct err err = ERR_INIT;
+	const struct field *rf = range_field(e);
+	long long limit;
+	json_t *out;
+
+	memset(&q, 0, sizeof(q));
+	memset(&f, 0, sizeof(f));
+	f.r = r;
+	f.e = e;
+	if (req_query_each(r, take_filter, &f) != 0 || req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) ||
+	    req_cursor(r, &q.after_id)) {
+		json_decref(c.items);
+		return 0;
+	}
+	q.org_id = r->svc->org.id;
+	q.parent_id = parent_id;
+	q.limit = (int)limit;
+	q.eq_fields = f.names;
+	q.eq_values = f.values;
+	q.neq = f.n;
+	q.range_field = rf ? rf->name : NULL;
+	q.from = req_query(r, "from");
+	q.to = req_query(r, "to");
+	if (strcmp(e->name, "meeting") == 0 && r->who.role == ROLE_OBSERVER)
+		q.observer_person_id = r->who.user.person_id ? r->who.user.person_id : -1;
+	if (store_rows_view(r->svc->st, e, &q, collect_row, &c, &err) != 0) {
+		json_decref(c.items);
+		return req_fail(r, &err);
+	}
+	out = json_pack("{s:o}", "items", c.items);
+	json_object_set_new(out, "next_cursor", (int)json_array_size(c.items) == q.limit
+						? json_string(req_cursor_make(r, c.last_id)) : json_null());
+	return req_json(r, 200, out);
+}
+
+int h_rows_list(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+
+	if (req_need(r, CAN_READ, e->name) != 0)
+		return 0;
+	return list_rows(r, e, 0);
+}
+
+int h_rows_get(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	struct err err = ERR_INIT;
+	int64_t id;
+	json_t *obj;
+
+	if (req_need(r, CAN_READ, e->name) || find_key(r, e, r->params[1], &id) || in_scope(r, e, r->params[1], id))
+		return 0;
+	obj = row_json(r, e, id, 0, 1, &err);
+	if (obj == NULL)
+		return req_fail(r, &err);
+	set_etag(r, obj);
+	return req_json(r, 200, obj);
+}
+
+int h_children_list(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	const struct entity *ce = http_child_entity(e, r->params[2]);
+	int64_t id;
+
+	if (req_need(r, CAN_READ, e->name) || req_need(r, CAN_READ, ce->name) || find_key(r, e, r->params[1], &id) ||
+	    in_scope(r, e, r->params[1], id))
+		return 0;
+	return list_rows(r, ce, id);
+}
+
+/* ---- writing ---- */
+
+struct api_check {
+	struct req *r;
+	json_t *problems;
+};
+
+static int api_resolve(void *ctx, const struct entity *e, const char *key, int64_t *id)
+{
+	struct api_check *c = ctx;
+
+	return store_key_id(c->r->svc->st, e, c->r->svc->org.id, key, id, NULL);
+}
+
+static void api_problem(void *ctx, const char *path, const char *msg)
+{
+	struct api_check *c = ctx;
+
+	if (json_array_size(c->problems) < LIM_ERRORS_SHOWN)
+		json_array_append_new(c->problems, json_pack("{s:s, s:s}", "field", path, "message", msg));
+}
+
+static void rows_init(struct rows *rw, struct api_check *c, struct req *r)
+{
+	memset(rw, 0, sizeof(*rw));
+	c->r = r;
+	c->problems = json_array();
+	rw->offset = r->svc->org.utc_offset;
+	rw->resolve = api_resolve;
+	rw->problem = api_problem;
+	rw->ctx = c;
+}
+
+/* Replies 400 (or 422 for unknown references) listing every problem. */
+static int reply_problems(struct req *r, struct api_check *c)
+{
+	json_t *first = json_array_get(c->problems, 0);
+	const char *msg = json_string_value(json_object_get(first, "message"));
+	int status = msg && strncmp(msg, "no ", 3) == 0 ? 422 : 400;
+	json_t *body = json_pack("{s:{s:s, s:s, s:s, s:O}}", "error", "code", status == 422 ? "unknown_reference" : "invalid_field",
+				 "message", msg ? msg : "invalid", "field",
+				 json_string_value(json_object_get(first, "field")), "problems", c->problems);
+
+	json_decref(c->problems);
+	c->problems = NULL;
+	req_json(r, status, body);
+	return -1;
+}
+
+/* Fields the API never takes from a body: the workflow owns a task's state,
+ * passwords have their own route. */
+static int forbidden_fields(struct req *r, const struct entity *e, json_t *body)
+{
+	if (strcmp(e->name, "task") == 0 && json_object_get(body, "state"))
+		return req_error(r, 400, "invalid_field", "state",
+				 "state: a task moves only through its workflow actions (dispatch, acknowledge, ...)");
+	if (strcmp(e->name, "user") == 0 && json_object_get(body, "password_hash"))
+		return req_error(r, 400, "invalid_field", "password_hash",
+				 "password_hash: set a password with POST /api/v1/users/{login}/password");
+	return 0;
+}
+
+static int set_links(struct req *r, const struct entity *e, json_t *body, int64_t id, struct err *err)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+		json_t *list = json_object_get(body, f->name), *item;
+		int64_t ids[LIM_LIST_ITEMS];
+		size_t n = 0, k;
+
+		if (f->type != F_REFS || !json_is_array(list))
+			continue;
+		json_array_foreach(list, k, item) {
+			if (n < LIM_LIST_ITEMS &&
+			    store_key_id(r->svc->st, model_entity(f->ref), r->svc->org.id, json_string_value(item), &ids[n], err) == 0)
+				n++;
+		}
+		if (store_link_set(r->svc->st, f, r->svc->org.id, id, ids, n, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *dump(json_t *j)
+{
+	return j ? json_dumps(j, JSON_COMPACT) : NULL;
+}
+
+static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
+{
+	struct rows rw;
+	struct api_check c = { NULL, NULL };
+	struct err err = ERR_INIT;
+	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
+	struct value *vals = NULL;
+	unsigned char *present = NULL;
+	json_t *body = NULL, *obj = NULL;
+	char *after = NULL;
+	int64_t id = 0;
+
+	if (req_body_json(r, &body) != 0 || forbidden_fields(r, e, body) != 0)
+		goto out;
+	rows_init(&rw, &c, r);
+	rows_check_object(&rw, e, body, "", ROWS_CREATE, 0);
+	if (rw.nproblems) {
+		reply_problems(r, &c);
+		goto out;
+	}
+	vals = xcalloc(e->nfields, sizeof(*vals));
+	present = xcalloc(e->nfields, 1);
+	if (rows_values(&rw, e, body, ROWS_CREATE, vals, present, &scratch) != 0) {
+		req_error(r, 413, "too_large", NULL, "the record is too large");
+		goto out;
+	}
+	if (store_begin(r->svc->st, &err) != 0)
+		goto fail;
+	if (store_row_insert(r->svc->st, e, r->svc->org.id, parent_id, vals, &id, &err) != 0) {
+		if (err.code == ST_CONFLICT)
+			err_set(&err, ST_CONFLICT, "a %s with these values exists already (%s)", e->name,
+				e->key_field && rows_str(body, e->key_field) ? rows_str(body, e->key_field) : "a unique field");
+		goto fail;
+	}
+	after = dump(body);
+	if (set_links(r, e, body, id, &err) || audit_append(r->svc, "create", e->name, id, NULL, after, &err) ||
+	    store_commit(r->svc->st, &err))
+		goto fail;
+	obj = row_json(r, e, id, 0, 0, &err);
+	if (obj == NULL)
+		goto fail_done;
+	set_etag(r, obj);
+	if (e->key_field && e->parent == NULL)
+		snprintf(r->location, sizeof(r->location), "/api/v1/%s/%s", e->list, rows_str(body, e->key_field));
+	req_json(r, 201, obj);
+	goto out;
+fail:
+	store_rollback(r->svc->st);
+fail_done:
+	req_fail(r, &err);
+out:
+	if (c.problems)
+		json_decref(c.problems);
+	free(after);
+	free(vals);
+	free(present);
+	buf_release(&scratch);
+	json_decref(body);
+	return 0;
+}
+
+int h_rows_create(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+
+	if (req_need(r, CAN_WRITE, e->name) != 0)
+		return 0;
+	return create_row(r, e, 0);
+}
+
+int h_children_create(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	const struct entity *ce = http_child_entity(e, r->params[2]);
+	int64_t id;
+
+	if (req_need(r, CAN_WRITE, ce->name) || find_key(r, e, r->params[1], &id))
+		return 0;
+	return create_row(r, ce, id);
+}
+
+/* Merges the patch over the current record and checks the result whole, so
+ * that rules across fields see the values that will be stored. */
+static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t parent_id)
+{
+	struct rows rw;
+	struct api_check c = { NULL, NULL };
+	struct err err = ERR_INIT;
+	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
+	struct value *vals = NULL;
+	unsigned char *present = NULL;
+	json_t *body = NULL, *before = NULL, *merged = NULL, *obj = NULL;
+	char *b = NULL, *a = NULL;
+	int64_t version;
+	const char *k;
+	json_t *v;
+
+	if (req_if_match(r, &version) || req_body_json(r, &body) || forbidden_fields(r, e, body))
+		goto out;
+	before = row_json(r, e, id, parent_id, 0, &err);
+	if (before == NULL) {
+		req_fail(r, &err);
+		goto out;
+	}
+	if (e->key_field && json_object_get(body, e->key_field) &&
+	    !json_equal(json_object_get(body, e->key_field), json_object_get(before, e->key_field))) {
+		req_error(r, 400, "invalid_field", e->key_field, "%s: a record's key cannot change", e->key_field);
+		goto out;
+	}
+	merged = json_deep_copy(before);
+	json_object_del(merged, "version");
+	json_object_del(merged, "id");
+	json_object_foreach(body, k, v)
+		json_object_set(merged, k, v);
+	rows_init(&rw, &c, r);
+	/* Unknown fields are judged on the patch itself, the rest on the result. */
+	rows_check_object(&rw, e, body, "", ROWS_UPDATE, 0);
+	if (rw.nproblems == 0)
+		rows_check_object(&rw, e, merged, "", ROWS_CREATE, 0);
+	if (rw.nproblems) {
+		reply_problems(r, &c);
+		goto out;
+	}
+	vals = xcalloc(e->nfields, sizeof(*vals));
+	present = xcalloc(e->nfields, 1);
+	if (rows_values(&rw, e, body, ROWS_UPDATE, vals, present, &scratch) != 0) {
+		req_error(r, 413, "too_large", NULL, "the record is too large");
+		goto out;
+	}
+	if (store_begin(r->svc->st, &err) != 0)
+		goto fail;
+	if (store_row_update(r->svc->st, e, id, version, vals, present, &err) || set_links(r, e, body, id, &err))
+		goto fail;
+	b = dump(before);
+	a = dump(body);
+	if (audit_append(r->svc, "update", e->name, id, b, a, &err) || store_commit(r->svc->st, &err))
+		goto fail;
+	obj = row_json(r, e, id, parent_id, 0, &err);
+	if (obj == NULL) {
+		req_fail(r, &err);
+		goto out;
+	}
+	set_etag(r, obj);
+	req_json(r, 200, obj);
+	goto out;
+fail:
+	store_rollback(r->svc->st);
+	req_fail(r, &err);
+out:
+	if (c.problems)
+		json_decref(c.problems);
+	free(a);
+	free(b);
+	free(vals);
+	free(present);
+	buf_release(&scratch);
+	json_decref(body);
+	json_decref(before);
+	json_decref(merged);
+	return 0;
+}
+
+int h_rows_update(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	int64_t id;
+
+	if (req_need(r, CAN_WRITE, e->name) || find_key(r, e, r->params[1], &id))
+		return 0;
+	return update_row(r, e, id, 0);
+}
+
+static int child_id(struct req *r, int64_t *out)
+{
+	long long v;
+
+	if (parse_int(r->params[3], 1, INT64_MAX, &v, "id", NULL) != 0)
+		return req_error(r, 404, "not_found", NULL, "no record %s", r->params[3]);
+	*out = v;
+	return 0;
+}
+
+int h_child_update(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	const struct entity *ce = http_child_entity(e, r->params[2]);
+	int64_t pid, id;
+
+	if (req_need(r, CAN_WRITE, ce->name) || find_key(r, e, r->params[1], &pid) || child_id(r, &id))
+		return 0;
+	return update_row(r, ce, id, pid);
+}
+
+/* The domain's rules about deleting: a held meeting is part of the record
+ * (cancel a planned one instead of deleting it, or delete it when it was
+ * entered by mistake); a task with history keeps it. */
+static int may_delete(struct req *r, const struct entity *e, json_t *before, int64_t id)
+{
+	if (strcmp(e->name, "meeting") == 0 && rows_str(before, "status") && strcmp(rows_str(before, "status"), "held") == 0)
+		return req_error(r, 409, "conflict", "status", "a held meeting is part of the record and cannot be deleted");
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		struct row_query q;
+		struct collect c = { ce, json_array(), 0, 0 };
+		size_t n;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || !(ce->flags & EF_APPEND_ONLY))
+			continue;
+		memset(&q, 0, sizeof(q));
+		q.org_id = r->svc->org.id;
+		q.parent_id = id;
+		q.limit = 1;
+		store_rows_view(r->svc->st, ce, &q, collect_row, &c, NULL);
+		n = json_array_size(c.items);
+		json_decref(c.items);
+		if (n)
+			return req_error(r, 409, "conflict", NULL, "this %s has %s on record and cannot be deleted", e->name, ce->list);
+	}
+	return 0;
+}
+
+struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int collect_id(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct id_list *l = ctx;
+
+	(void)vals;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
+	}
+	l->ids[l->n++] = m->id;
+	return 0;
+}
+
+/* Deletes the nested records of a row, then the row, in the open transaction. */
+static int delete_tree(struct req *r, const struct entity *e, int64_t id, struct err *err)
+{
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		struct row_query q;
+		struct id_list l = { NULL, 0, 0 };
+		int rc = 0;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0)
+			continue;
+		memset(&q, 0, sizeof(q));
+		q.org_id = r->svc->org.id;
+		q.parent_id = id;
+		if (store_rows_view(r->svc->st, ce, &q, collect_id, &l, err) != 0)
+			rc = -1;
+		for (size_t k = 0; rc == 0 && k < l.n; k++)
+			rc = delete_tree(r, ce, l.ids[k], err);
+		free(l.ids);
+		if (rc)
+			return -1;
+	}
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == F_REFS && store_link_set(r->svc->st, &e->fields[i], r->svc->org.id, id, NULL, 0, err))
+			return -1;
+	return store_row_delete(r->svc->st, e, id, err);
+}
+
+static int delete_row(struct req *r, const struct entity *e, int64_t id, int64_t parent_id)
+{
+	struct err err = ERR_INIT;
+	json_t *before = NULL;
+	char *b = NULL;
+	int64_t version;
+
+	if (req_if_match(r, &version) != 0)
+		return 0;
+	before = row_json(r, e, id, parent_id, 0, &err);
+	if (before == NULL)
+		return req_fail(r, &err);
+	if (json_integer_value(json_object_get(before, "version")) != version) {
+		json_decref(before);
+		return req_error(r, 412, "precondition_failed", "If-Match",
+				 "the %s was changed by someone else since version %lld: reload it", e->name, (long long)version);
+	}
+	if (may_delete(r, e, before, id) != 0) {
+		json_decref(before);
+		return 0;
+	}
+	b = dump(before);
+	if (store_begin(r->svc->st, &err) || delete_tree(r, e, id, &err) ||
+	    audit_append(r->svc, "delete", e->name, id, b, NULL, &err) || store_commit(r->svc->st, &err)) {
+		store_rollback(r->svc->st);
+		req_fail(r, &err);
+	} else {
+		req_json(r, 200, json_pack("{s:b}", "deleted", 1));
+	}
+	free(b);
+	json_decref(before);
+	return 0;
+}
+
+int h_rows_delete(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	int64_t id;
+
+	if (req_need(r, CAN_WRITE, e->name) || find_key(r, e, r->params[1], &id))
+		return 0;
+	return delete_row(r, e, id, 0);
+}
+
+int h_child_delete(struct req *r)
+{
+	const struct entity *e = http_list_entity(r->params[0]);
+	const struct entity *ce = http_child_entity(e, r->params[2]);
+	int64_t pid, id;
+
+	if (req_need(r, CAN_WRITE, ce->name) || find_key(r, e, r->params[1], &pid) || child_id(r, &id))
+		return 0;
+	return delete_row(r, ce, id, pid);
+}

@@ -1,0 +1,264 @@
+/*
+ * h_tasks.c -- tasks over HTTP: lists with lights, one task with its
+ * history, and the supervision workflow as actions. A reporter sees and
+ * moves only the tasks of its unit; supervising (dispatch, close, return,
+ * deciding extensions) is for the secretary and the admin.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "../core/limits.h"
+#include "../io/rows.h"
+#include "../io/views.h"
+#include "../service/task.h"
+#include "../core/banned.h"
+
+int h_task_list(struct req *r)
+{
+	static const char *const params[] = { "unit", "initiative", "meeting", "state", "light", "due_from", "due_to",
+					      "limit", "cursor", NULL };
+	struct task_filter f;
+	struct task_view *tasks;
+	struct err err = ERR_INIT;
+	const char *light = req_query(r, "light");
+	json_t *items;
+	long long limit;
+	size_t n, k = 0;
+	int l = -1;
+
+	memset(&f, 0, sizeof(f));
+	if (req_need(r, CAN_READ, "task") || req_only_params(r, params) ||
+	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
+	    req_param_date(r, "due_from", &f.due_from) || req_param_date(r, "due_to", &f.due_to))
+		return 0;
+	if (light && (l = light_parse(light)) < 0)
+		return req_error(r, 400, "invalid_field", "light", "light: expected red, yellow, green, grey or done");
+	f.state = req_query(r, "state");
+	if (f.state && workflow_state_parse(f.state) < 0)
+		return req_error(r, 400, "invalid_field", "state", "state: no state \"%s\"", f.state);
+	f.unit_key = req_query(r, "unit");
+	f.initiative_key = req_query(r, "initiative");
+	f.meeting_key = req_query(r, "meeting");
+	if (r->who.role == ROLE_REPORTER) {
+		if (f.unit_key && (!r->who.user.unit_key || strcmp(f.unit_key, r->who.user.unit_key) != 0))
+			return req_error(r, 403, "forbidden", "unit", "a reporter sees only the tasks of the unit");
+		f.unit_key = r->who.user.unit_key;
+	}
+	/* Without a light filter the store pages; with one, lights are computed
+	 * on what the other filters select and the page is cut here. */
+	f.limit = l < 0 ? (int)limit : 0;
+	if (task_list(r->svc, &f, l, &r->a, &tasks, &n, &err) != 0)
+		return req_fail(r, &err);
+	items = json_array();
+	for (; k < n && k < (size_t)limit; k++)
+		json_array_append_new(items, view_task(&tasks[k]));
+	return req_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
+					  (k == (size_t)limit && (l < 0 || n > k)) ? json_string(req_cursor_make(r, tasks[k - 1].row.id))
+										     : json_null()));
+}
+
+/* The task of :key, visible to the caller; replies 404/403 otherwise. */
+static int load(struct req *r, struct task_view *t, struct task_history *h)
+{
+	struct err err = ERR_INIT;
+
+	if (task_show(r->svc, r->params[0], &r->a, t, h, &err) != 0)
+		return req_fail(r, &err);
+	if (!auth_task_visible(r->svc, &r->who, t->row.lead_unit_key, t->row.key))
+		return req_error(r, 403, "forbidden", NULL, "a reporter sees only the tasks of the unit");
+	return 0;
+}
+
+int h_task_get(struct req *r)
+{
+	struct task_view t;
+	struct task_history h;
+
+	if (req_need(r, CAN_READ, "task") || load(r, &t, &h))
+		return 0;
+	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
+	return req_json(r, 200, view_task_full(&t, &h));
+}
+
+/* After a change: the task as it is now. */
+static int reply_task(struct req *r, int status)
+{
+	struct task_view t;
+	struct task_history h;
+
+	if (load(r, &t, &h) != 0)
+		return 0;
+	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
+	return req_json(r, status, view_task_full(&t, &h));
+}
+
+/* Reporting is for the lead unit's reporter (supporting units may file
+ * progress), supervising for secretaries and admins. */
+static int may(struct req *r, const struct task_view *t, enum task_action a)
+{
+	int supervise = a == TA_DISPATCH || a == TA_CLOSE || a == TA_RETURN || a == TA_DECIDE_EXTENSION;
+
+	if (supervise)
+		return req_need(r, CAN_SUPERVISE, "task");
+	if (auth_can(&r->who, CAN_SUPERVISE, "task"))
+		return 0;
+	if (req_need(r, CAN_REPORT, "task") != 0)
+		return -1;
+	if (a != TA_REPORT_PROGRESS && (!r->who.user.unit_key || !t->row.lead_unit_key ||
+					strcmp(r->who.user.unit_key, t->row.lead_unit_key) != 0))
+		return req_error(r, 403, "forbidden", NULL, "only the lead unit may %s this task", workflow_action_name(a));
+	return 0;
+}
+
+static int optional_version(struct req *r, const struct task_view *t)
+{
+	int64_t v;
+
+	if (req_header(r, "If-Match") == NULL)
+		return 0;
+	if (req_if_match(r, &v) != 0)
+		return -1;
+	if (v != t->row.version)
+		return req_error(r, 412, "precondition_failed", "If-Match",
+				 "the task was changed by someone else since version %lld: reload it", (long long)v);
+	return 0;
+}
+
+static const char *note_of(struct req *r, json_t *body, const char *name)
+{
+	json_t *v = json_object_get(body, name);
+
+	if (v && !json_is_string(v)) {
+		req_error(r, 400, "invalid_field", name, "%s: expected text", name);
+		return (const char *)-1;
+	}
+	return v ? json_string_value(v) : NULL;
+}
+
+/* The body may be empty (no note) or an object with only the named fields. */
+static int small_body(struct req *r, json_t **body, const char *const *allowed)
+{
+	const char *k;
+	json_t *v;
+
+	*body = NULL;
+	if (buf_len(&r->body) == 0) {
+		*body = json_object();
+		return 0;
+	}
+	if (req_body_json(r, body) != 0)
+		return -1;
+	json_object_foreach(*body, k, v) {
+		int ok = 0;
+
+		for (int i = 0; allowed[i]; i++)
+			ok |= strcmp(allowed[i], k) == 0;
+		if (!ok) {
+			req_error(r, 400, "invalid_field", k, "%s: unknown field", k);
+			json_decref(*body);
+			*body = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int h_task_action(struct req *r)
+{
+	static const char *const allowed[] = { "note", NULL };
+	struct task_view t;
+	struct err err = ERR_INIT;
+	int action = workflow_action_parse(r->params[1]);
+	json_t *body = NULL;
+	const char *note;
+
+	if (load(r, &t, NULL) || may(r, &t, (enum task_action)action) || optional_version(r, &t) ||
+	    small_body(r, &body, allowed))
+		return 0;
+	note = note_of(r, body, "note");
+	if (note != (const char *)-1) {
+		if (task_act(r->svc, r->params[0], (enum task_action)action, note, &err) != 0)
+			req_fail(r, &err);
+		else
+			reply_task(r, 200);
+	}
+	json_decref(body);
+	return 0;
+}
+
+int h_task_report(struct req *r)
+{
+	static const char *const allowed[] = { "percent", "done", "problems", "next_steps", "reported_on", "reporter", NULL };
+	struct task_view t;
+	struct progress_input in;
+	struct err err = ERR_INIT;
+	json_t *body = NULL, *pct;
+
+	memset(&in, 0, sizeof(in));
+	if (load(r, &t, NULL) || may(r, &t, TA_REPORT_PROGRESS) || small_body(r, &body, allowed))
+		return 0;
+	pct = json_object_get(body, "percent");
+	if (!json_is_integer(pct)) {
+		req_error(r, 400, "invalid_field", "percent", "percent: required, a whole number 0..100");
+		goto out;
+	}
+	in.percent = json_integer_value(pct) < -1 || json_integer_value(pct) > 1000 ? -1 : (int)json_integer_value(pct);
+	if ((in.done = note_of(r, body, "done")) == (const char *)-1 ||
+	    (in.problems = note_of(r, body, "problems")) == (const char *)-1 ||
+	    (in.next_steps = note_of(r, body, "next_steps")) == (const char *)-1 ||
+	    (in.reported_on = note_of(r, body, "reported_on")) == (const char *)-1 ||
+	    (in.reporter_key = note_of(r, body, "reporter")) == (const char *)-1)
+		goto out;
+	if (task_report(r->svc, r->params[0], &in, &err) != 0)
+		req_fail(r, &err);
+	else
+		reply_task(r, 201);
+out:
+	json_decref(body);
+	return 0;
+}
+
+int h_task_extension(struct req *r)
+{
+	static const char *const allowed[] = { "new_due_on", "reason", NULL };
+	struct task_view t;
+	struct err err = ERR_INIT;
+	json_t *body = NULL;
+	const char *due, *reason;
+
+	if (load(r, &t, NULL) || may(r, &t, TA_REQUEST_EXTENSION) || small_body(r, &body, allowed))
+		return 0;
+	if ((due = note_of(r, body, "new_due_on")) != (const char *)-1 &&
+	    (reason = note_of(r, body, "reason")) != (const char *)-1) {
+		if (task_request_extension(r->svc, r->params[0], due, reason, &err) != 0)
+			req_fail(r, &err);
+		else
+			reply_task(r, 201);
+	}
+	json_decref(body);
+	return 0;
+}
+
+int h_task_extension_decide(struct req *r)
+{
+	static const char *const allowed[] = { "approve", "note", NULL };
+	struct task_view t;
+	struct err err = ERR_INIT;
+	json_t *body = NULL, *approve;
+	const char *note;
+
+	if (load(r, &t, NULL) || may(r, &t, TA_DECIDE_EXTENSION) || small_body(r, &body, allowed))
+		return 0;
+	approve = json_object_get(body, "approve");
+	if (!json_is_boolean(approve))
+		req_error(r, 400, "invalid_field", "approve", "approve: required, true or false");
+	else if ((note = note_of(r, body, "note")) != (const char *)-1) {
+		if (task_decide_extension(r->svc, r->params[0], json_is_true(approve), note, &err) != 0)
+			req_fail(r, &err);
+		else
+			reply_task(r, 200);
+	}
+	json_decref(body);
+	return 0;
+}

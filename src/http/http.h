@@ -1,0 +1,176 @@
+/*
+ * http.h -- the HTTP adapter's shared types: one request, its reply, and the
+ * helpers handlers use to read input and to answer.
+ *
+ * Every helper whose name starts with req_ and that returns int has ALREADY
+ * REPLIED when it returns -1 (an error status and a JSON error body), like
+ * Redis's ...OrReply functions; a handler then just returns. So handlers
+ * read as a straight line:
+ *
+ *	if (req_need(r, CAN_READ, "task") != 0 || req_body_json(r, &body) != 0)
+ *		return 0;
+ *
+ * Only server.c knows libmicrohttpd; handlers see struct req alone.
+ * Errors have the shape {"error": {"code", "message", "field"}}.
+ */
+#ifndef PLENUM_HTTP_H
+#define PLENUM_HTTP_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../service/auth.h"
+#include "../service/service.h"
+
+#define HTTP_MAX_PARAMS 4
+
+struct route;
+
+struct req {
+	void *conn;                       /* server.c's connection: do not touch */
+	const char *method, *path;        /* path without the query string */
+	char addr[64];                    /* peer address, for logs and throttling */
+	struct buf body;                  /* capped at LIM_BODY_BYTES */
+	int body_toobig;
+	size_t dropped;                   /* body bytes read past the limit */
+	struct svc *svc;                  /* this thread's service context */
+	struct principal who;
+	int authed;
+	const char *session;              /* the session cookie, when one came */
+	struct arena a;                   /* everything of this request */
+	const struct route *route;
+	const char *params[HTTP_MAX_PARAMS];
+	int nparams;
+	int64_t started_us;
+	/* the reply */
+	int status;
+	struct buf out;
+	const char *content_type;
+	char etag[32];
+	char location[256];
+	char cookie[512];
+	int retry_after;
+};
+
+/* ---- reading (server.c) ---- */
+const char *req_query(struct req *r, const char *name);   /* NULL when absent */
+const char *req_header(struct req *r, const char *name);
+/* Calls cb for every query argument; stops when cb returns non-zero. */
+int req_query_each(struct req *r, int (*cb)(void *ctx, const char *name, const char *value), void *ctx);
+
+/* ---- replying ---- */
+/* Sets status and a JSON error body; returns -1. field may be NULL. */
+int req_error(struct req *r, int status, const char *code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Replies with the error in *err, its status chosen from err->code. */
+int req_fail(struct req *r, const struct err *err);
+/* Replies with j (taken: released here). Returns 0. */
+int req_json(struct req *r, int status, json_t *j);
+
+/* ---- input helpers (reply on failure) ---- */
+/* The body as a JSON object: size, UTF-8, syntax, depth and type checked. */
+int req_body_json(struct req *r, json_t **out);
+/* An integer query argument in [min, max], def when absent. */
+int req_param_int(struct req *r, const char *name, long long min, long long max, long long def,
+		  long long *out);
+/* A date query argument (YYYY-MM-DD), NULL when absent. */
+int req_param_date(struct req *r, const char *name, const char **out);
+/* Refuses the request with 403 unless the principal may. */
+int req_need(struct req *r, enum auth_action action, const char *entity);
+/* The version the client read, from If-Match; 412 when missing or not a number. */
+int req_if_match(struct req *r, int64_t *version);
+/* Only the query arguments named in allowed (NULL-terminated) may appear. */
+int req_only_params(struct req *r, const char *const *allowed);
+
+/* Cursors are opaque to clients: "c" + the last id in base 36. */
+const char *req_cursor_make(struct req *r, int64_t last_id);
+int req_cursor(struct req *r, int64_t *after_id);
+
+/* ---- routing (router.c) ---- */
+enum route_flags {
+	RF_PUBLIC = 1,          /* no login needed */
+	RF_WRITE = 2,           /* changes data: browser sessions must send the CSRF token */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;    /* "/api/v1/tasks/:key/reports"; :list and :child match the data dictionary */
+	int (*handler)(struct req *r);
+	unsigned flags;
+	const char *tag, *summary;
+};
+
+extern const struct route http_routes[];
+extern const int http_nroutes;
+
+/* Finds the route and fills r->params; 0, or -1 after replying 404/405. */
+int http_route(struct req *r);
+/* Every concrete method and path the server answers (generic routes
+ * expanded over the data dictionary), one "METHOD PATH" per line. */
+void http_route_list(struct buf *out);
+/* The OpenAPI 3 document of the routes. */
+json_t *http_openapi(void);
+
+/* The entity a top-level list name or a child list name stands for. */
+const struct entity *http_list_entity(const char *list);
+const struct entity *http_child_entity(const struct entity *parent, const char *child);
+
+/* The JSON of one stored row (links included, nested records not), NULL
+ * with *err when it is gone; and its version as the reply's ETag. */
+json_t *http_row_json(struct req *r, const struct entity *e, int64_t id, struct err *err);
+void http_set_etag(struct req *r, json_t *obj);
+
+/* ---- handlers ---- */
+int h_health(struct req *r);
+int h_openapi(struct req *r);
+int h_login(struct req *r);
+int h_logout(struct req *r);
+int h_me(struct req *r);
+int h_rows_list(struct req *r);
+int h_rows_get(struct req *r);
+int h_rows_create(struct req *r);
+int h_rows_update(struct req *r);
+int h_rows_delete(struct req *r);
+int h_children_list(struct req *r);
+int h_children_create(struct req *r);
+int h_child_update(struct req *r);
+int h_child_delete(struct req *r);
+int h_user_create(struct req *r);
+int h_user_password(struct req *r);
+int h_task_list(struct req *r);
+int h_task_get(struct req *r);
+int h_task_action(struct req *r);
+int h_task_report(struct req *r);
+int h_task_extension(struct req *r);
+int h_task_extension_decide(struct req *r);
+int h_meeting_get(struct req *r);
+int h_unit_get(struct req *r);
+int h_dashboard(struct req *r);
+int h_search(struct req *r);
+int h_audit(struct req *r);
+int h_audit_verify(struct req *r);
+int h_settings_get(struct req *r);
+int h_settings_put(struct req *r);
+int h_check(struct req *r);
+int h_initiative_tree(struct req *r);
+
+/* ---- the server (server.c) ---- */
+struct server_opts {
+	const char *db;
+	const char *listen;     /* "127.0.0.1:8080" */
+	int threads;            /* 0: one per core */
+	int secure_cookies;     /* mark cookies Secure (behind TLS) */
+	int quiet;              /* no access log */
+};
+/* The attributes of the session cookie (Secure behind TLS). */
+const char *http_cookie_attrs(void);
+/* Bumped when settings change, so every thread re-reads them. */
+extern _Atomic int http_settings_generation;
+
+/* Runs until SIGTERM or SIGINT, then stops gracefully. Returns an exit code. */
+int server_run(const struct server_opts *o);
+
+#endif

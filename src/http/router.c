@@ -1,0 +1,404 @@
+/*
+ * router.c -- the route table, matching a request to a handler, and the
+ * documents generated from the table: the route list and OpenAPI 3.
+ *
+ * Generic routes use :list and :child, which stand for the data
+ * dictionary's top-level lists ("meetings") and the lists nested in them
+ * ("attendance"); specific routes come first and win. The table is the one
+ * place where the API's surface is written down.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../domain/workflow.h"
+#include "../core/banned.h"
+
+#define W RF_WRITE
+#define P RF_PUBLIC
+
+const struct route http_routes[] = {
+	{ "GET", "/api/v1/health", h_health, P, "meta", "Is the server up" },
+	{ "GET", "/api/v1/openapi.json", h_openapi, P, "meta", "This API described as OpenAPI 3" },
+	{ "POST", "/api/v1/login", h_login, P, "auth", "Log in: a session cookie and a CSRF token" },
+	{ "POST", "/api/v1/logout", h_logout, W, "auth", "End the session" },
+	{ "GET", "/api/v1/me", h_me, 0, "auth", "Who is logged in, with role, unit and CSRF token" },
+	{ "GET", "/api/v1/dashboard", h_dashboard, 0, "dashboard", "Roll-ups, red and yellow tasks, indicators, upcoming meetings, findings" },
+	{ "GET", "/api/v1/search", h_search, 0, "search", "Full-text search over meetings, speeches, decisions, tasks, reports" },
+	{ "GET", "/api/v1/audit", h_audit, 0, "audit", "The audit trail, newest last (admins)" },
+	{ "GET", "/api/v1/audit/verify", h_audit_verify, 0, "audit", "Check the audit trail's hash chain (admins)" },
+	{ "GET", "/api/v1/settings", h_settings_get, 0, "settings", "The org's rule thresholds" },
+	{ "PUT", "/api/v1/settings", h_settings_put, W, "settings", "Change rule thresholds (admins)" },
+	{ "GET", "/api/v1/initiatives/tree", h_initiative_tree, 0, "initiatives", "The initiative tree with progress, lights and counts" },
+	{ "GET", "/api/v1/groups/:key/check", h_check, 0, "groups", "Compliance findings of the group for a year" },
+	{ "GET", "/api/v1/tasks", h_task_list, 0, "tasks", "Tasks with their lights, filtered and paginated" },
+	{ "GET", "/api/v1/tasks/:key", h_task_get, 0, "tasks", "One task with origin, history, extensions and reports" },
+	{ "POST", "/api/v1/tasks/:key/reports", h_task_report, W, "tasks", "File a progress report" },
+	{ "POST", "/api/v1/tasks/:key/extensions", h_task_extension, W, "tasks", "Request an extension of the due date" },
+	{ "POST", "/api/v1/tasks/:key/extensions/decision", h_task_extension_decide, W, "tasks", "Approve or refuse the pending extension" },
+	{ "POST", "/api/v1/tasks/:key/:action", h_task_action, W, "tasks", "Move the task: dispatch, acknowledge, report_completion, close, return" },
+	{ "GET", "/api/v1/meetings/:key", h_meeting_get, 0, "meetings", "The whole record of a meeting, with tasks and lights" },
+	{ "GET", "/api/v1/units/:key", h_unit_get, 0, "units", "A unit with its tasks and lights" },
+	{ "POST", "/api/v1/users", h_user_create, W, "users", "Create a user with a password (admins)" },
+	{ "POST", "/api/v1/users/:key/password", h_user_password, W, "users", "Set a user's password (admins)" },
+	{ "GET", "/api/v1/:list", h_rows_list, 0, NULL, "List, filtered and paginated" },
+	{ "POST", "/api/v1/:list", h_rows_create, W, NULL, "Create" },
+	{ "GET", "/api/v1/:list/:key", h_rows_get, 0, NULL, "Get one, with its nested records" },
+	{ "PATCH", "/api/v1/:list/:key", h_rows_update, W, NULL, "Change fields (If-Match: the version read)" },
+	{ "DELETE", "/api/v1/:list/:key", h_rows_delete, W, NULL, "Delete, where the domain allows (If-Match)" },
+	{ "GET", "/api/v1/:list/:key/:child", h_children_list, 0, NULL, "List the nested records" },
+	{ "POST", "/api/v1/:list/:key/:child", h_children_create, W, NULL, "Add a nested record" },
+	{ "PATCH", "/api/v1/:list/:key/:child/:id", h_child_update, W, NULL, "Change a nested record (If-Match)" },
+	{ "DELETE", "/api/v1/:list/:key/:child/:id", h_child_delete, W, NULL, "Delete a nested record (If-Match)" },
+};
+const int http_nroutes = (int)(sizeof(http_routes) / sizeof(http_routes[0]));
+
+#undef W
+#undef P
+
+static const char *const task_actions[] = { "dispatch", "acknowledge", "report_completion", "close", "return", NULL };
+
+const struct entity *http_list_entity(const char *list)
+{
+	for (size_t i = 0; i < model_nentities; i++)
+		if (model_entities[i].parent == NULL && strcmp(model_entities[i].list, list) == 0)
+			return &model_entities[i];
+	return NULL;
+}
+
+const struct entity *http_child_entity(const struct entity *parent, const char *child)
+{
+	for (size_t i = 0; i < model_nentities; i++)
+		if (model_entities[i].parent && strcmp(model_entities[i].parent, parent->name) == 0 &&
+		    strcmp(model_entities[i].list, child) == 0)
+			return &model_entities[i];
+	return NULL;
+}
+
+/* Generic writes that the domain does not allow: history is written by the
+ * workflow, never edited as rows. */
+static int generic_allows(const char *method, const struct entity *e, const struct entity *child)
+{
+	int write = strcmp(method, "GET") != 0;
+
+	if (!write)
+		return 1;
+	if (child)
+		return !(child->flags & EF_APPEND_ONLY) && strcmp(child->name, "extension") != 0;
+	return 1;
+	(void)e;
+}
+
+/* Splits a path into at most n segments; returns the count, or -1. */
+static int split(const char *path, char segs[][128], int n)
+{
+	int k = 0;
+
+	if (*path != '/')
+		return -1;
+	while (*path == '/') {
+		const char *start = ++path;
+		size_t len;
+
+		while (*path && *path != '/')
+			path++;
+		len = (size_t)(path - start);
+		if (len == 0 && *path == '\0' && k > 0)
+			break;             /* a trailing slash */
+		if (k == n || len >= sizeof(segs[0]))
+			return -1;
+		memcpy(segs[k], start, len);
+		segs[k][len] = '\0';
+		k++;
+	}
+	return k;
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the route's pattern matches the path (params captured into r). */
+static int match(struct req *r, const struct route *rt, char segs[][128], int nsegs)
+{
+	char pat[8][128];
+	int np = split(rt->pattern, pat, 8);
+	const struct entity *e = NULL, *child = NULL;
+
+	if (np != nsegs)
+		return 0;
+	r->nparams = 0;
+	for (int i = 0; i < np; i++) {
+		if (pat[i][0] != ':') {
+			if (strcmp(pat[i], segs[i]) != 0)
+				return 0;
+			continue;
+		}
+		if (segs[i][0] == '\0')
+			return 0;
+		if (strcmp(pat[i], ":list") == 0) {
+			e = http_list_entity(segs[i]);
+			if (e == NULL)
+				return 0;
+		} else if (strcmp(pat[i], ":child") == 0) {
+			child = e ? http_child_entity(e, segs[i]) : NULL;
+			if (child == NULL)
+				return 0;
+		} else if (strcmp(pat[i], ":action") == 0 && !in_list(task_actions, segs[i])) {
+			return 0;
+		}
+		if (r->nparams < HTTP_MAX_PARAMS)
+			r->params[r->nparams++] = arena_strdup(&r->a, segs[i]);
+	}
+	return 1;
+}
+
+int http_route(struct req *r)
+{
+	char segs[8][128];
+	int n = split(r->path, segs, 8);
+	int path_known = 0;
+
+	if (n < 0)
+		return req_error(r, 404, "no_route", NULL, "no such address: %s", r->path);
+	for (int i = 0; i < http_nroutes; i++) {
+		const struct route *rt = &http_routes[i];
+		const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+
+		if (!match(r, rt, segs, n))
+			continue;
+		path_known = 1;
+		if (strcmp(rt->method, method) != 0)
+			continue;
+		if (strstr(rt->pattern, ":list")) {
+			const struct entity *e = http_list_entity(r->params[0]);
+			const struct entity *child = strstr(rt->pattern, ":child") ? http_child_entity(e, r->params[2]) : NULL;
+
+			if (!generic_allows(method, e, child))
+				continue;
+		}
+		r->route = rt;
+		return 0;
+	}
+	if (path_known)
+		return req_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", r->method, r->path);
+	return req_error(r, 404, "no_route", NULL, "no such address: %s", r->path);
+}
+
+/* ---- the documents ---- */
+
+struct expanded {
+	const struct route *rt;
+	char method[8];
+	char path[256];          /* OpenAPI style: {key} */
+	const struct entity *e, *child;
+	const char *action;
+};
+
+/* Calls fn for every concrete route, specific ones first, each method and
+ * path once. */
+static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ctx)
+{
+	json_t *seen = json_object();
+
+	for (int i = 0; i < http_nroutes; i++) {
+		const struct route *rt = &http_routes[i];
+		size_t nlists = model_nentities, nchildren, nactions;
+
+		for (size_t li = 0; li < (strstr(rt->pattern, ":list") ? nlists : 1); li++) {
+			const struct entity *e = NULL;
+
+			if (strstr(rt->pattern, ":list")) {
+				e = &model_entities[li];
+				if (e->parent)
+					continue;
+			}
+			nchildren = strstr(rt->pattern, ":child") ? model_nentities : 1;
+			for (size_t ci = 0; ci < nchildren; ci++) {
+				const struct entity *child = NULL;
+
+				if (strstr(rt->pattern, ":child")) {
+					child = &model_entities[ci];
+					if (child->parent == NULL || strcmp(child->parent, e->name) != 0)
+						continue;
+				}
+				if (e && !generic_allows(rt->method, e, child))
+					continue;
+				nactions = strstr(rt->pattern, ":action") ? 5 : 1;
+				for (size_t ai = 0; ai < nactions; ai++) {
+					struct expanded x;
+					char key[300];
+					const char *p = rt->pattern;
+					size_t len = 0;
+
+					memset(&x, 0, sizeof(x));
+					x.rt = rt;
+					x.e = e;
+					x.child = child;
+					x.action = strstr(rt->pattern, ":action") ? task_actions[ai] : NULL;
+					snprintf(x.method, sizeof(x.method), "%s", rt->method);
+					while (*p && len + 64 < sizeof(x.path)) {
+						if (*p != ':') {
+							x.path[len++] = *p++;
+							continue;
+						}
+						if (strncmp(p, ":list", 5) == 0)
+							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "%s", e->list), p += 5;
+						else if (strncmp(p, ":child", 6) == 0)
+							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "%s", child->list), p += 6;
+						else if (strncmp(p, ":action", 7) == 0)
+							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "%s", x.action), p += 7;
+						else {
+							const char *end = p + 1;
+
+							while (*end && *end != '/')
+								end++;
+							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "{%.*s}",
+										(int)(end - p - 1), p + 1);
+							p = end;
+						}
+					}
+					x.path[len] = '\0';
+					snprintf(key, sizeof(key), "%s %s", x.method, x.path);
+					if (json_object_get(seen, key))
+						continue;
+					json_object_set_new(seen, key, json_true());
+					fn(ctx, &x);
+				}
+			}
+		}
+	}
+	json_decref(seen);
+}
+
+static void list_one(void *ctx, const struct expanded *x)
+{
+	buf_printf(ctx, "%s %s\n", x->method, x->path);
+}
+
+void http_route_list(struct buf *out)
+{
+	each_route(list_one, out);
+}
+
+static json_t *field_schema(const struct field *f)
+{
+	json_t *s = json_object();
+	const char *type = "string";
+
+	switch (f->type) {
+	case F_INT: type = "integer"; break;
+	case F_REAL: type = "number"; break;
+	case F_BOOL: type = "boolean"; break;
+	case F_REFS:
+	case F_STRLIST:
+		json_object_set_new(s, "type", json_string("array"));
+		json_object_set_new(s, "items", json_pack("{s:s}", "type", "string"));
+		return s;
+	case F_ILLUS:
+		json_object_set_new(s, "description", json_string("true, or the names of the fields made up for a demo"));
+		return s;
+	default: break;
+	}
+	json_object_set_new(s, "type", json_string(type));
+	if (f->type == F_DATE)
+		json_object_set_new(s, "format", json_string("date"));
+	if (f->type == F_DATETIME)
+		json_object_set_new(s, "format", json_string("date-time"));
+	if (f->type == F_ENUM) {
+		json_t *en = json_array();
+
+		for (int i = 0; f->values[i]; i++)
+			json_array_append_new(en, json_string(f->values[i]));
+		json_object_set_new(s, "enum", en);
+	}
+	if (f->type == F_REF)
+		json_object_set_new(s, "description", json_sprintf("the key of a %s", f->ref));
+	if (f->type == F_TEXT && f->max)
+		json_object_set_new(s, "maxLength", json_integer(f->max));
+	return s;
+}
+
+static json_t *entity_schema(const struct entity *e)
+{
+	json_t *props = json_object(), *req = json_array();
+
+	for (size_t i = 0; i < e->nfields; i++) {
+		if (strcmp(e->fields[i].name, "password_hash") == 0)
+			continue;
+		json_object_set_new(props, e->fields[i].name, field_schema(&e->fields[i]));
+		if (e->fields[i].flags & FF_REQUIRED)
+			json_array_append_new(req, json_string(e->fields[i].name));
+	}
+	return json_pack("{s:s, s:o, s:o}", "type", "object", "properties", props, "required", req);
+}
+
+static void doc_one(void *ctx, const struct expanded *x)
+{
+	json_t *paths = ctx, *item, *op, *params = json_array();
+	const struct entity *subject = x->child ? x->child : x->e;
+	const char *p;
+	char summary[256], ref[128];
+
+	item = json_object_get(paths, x->path);
+	if (item == NULL) {
+		item = json_object();
+		json_object_set_new(paths, x->path, item);
+	}
+	for (p = strchr(x->path, '{'); p; p = strchr(p + 1, '{')) {
+		const char *end = strchr(p, '}');
+
+		json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1, (size_t)(end - p - 1),
+							"in", "path", "required", 1, "schema", "type", "string"));
+	}
+	snprintf(summary, sizeof(summary), "%s%s%s", subject && !x->rt->tag ? subject->name : "",
+		 subject && !x->rt->tag ? ": " : "", x->rt->summary);
+	snprintf(ref, sizeof(ref), "#/components/schemas/%s", subject ? subject->name : "");
+	op = json_pack("{s:s, s:[s], s:o, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}",
+		       "summary", summary,
+		       "tags", x->rt->tag ? x->rt->tag : (x->e ? x->e->list : "records"),
+		       "parameters", params,
+		       "responses", "200", "description", "done", "400", "description", "bad input, the field named",
+		       "401", "description", "not logged in", "403", "description", "not allowed for this role");
+	if (subject && (strcmp(x->method, "POST") == 0 || strcmp(x->method, "PATCH") == 0) && x->rt->tag == NULL)
+		json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+								 "application/json", "schema", "$ref", ref));
+	if (x->rt->flags & RF_PUBLIC)
+		json_object_set_new(op, "security", json_array());
+	{
+		char lower[8];
+		size_t i;
+
+		for (i = 0; x->method[i] && i + 1 < sizeof(lower); i++)
+			lower[i] = (char)(x->method[i] | 0x20);
+		lower[i] = '\0';
+		json_object_set_new(item, lower, op);
+	}
+}
+
+json_t *http_openapi(void)
+{
+	json_t *doc, *paths = json_object(), *schemas = json_object();
+
+	each_route(doc_one, paths);
+	for (size_t i = 0; i < model_nentities; i++)
+		json_object_set_new(schemas, model_entities[i].name, entity_schema(&model_entities[i]));
+	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}},"
+			" s:[{s:[]}, {s:[]}]}",
+			"openapi", "3.0.3",
+			"info", "title", "plenum", "version", "1",
+			"description", "The record of a Theoretical Learning Center Group and the follow-through of its decisions.",
+			"servers", "url", "/",
+			"paths", paths,
+			"components", "schemas", schemas, "securitySchemes",
+			"bearer", "type", "http", "scheme", "bearer",
+			"session", "type", "apiKey", "in", "cookie", "name", "plenum_session",
+			"security", "bearer", "session");
+	return doc;
+}

@@ -1,0 +1,354 @@
+/*
+ * auth.c -- accounts, sessions, tokens and role rules (see auth.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "audit.h"
+#include "../core/date.h"
+#include "../core/limits.h"
+#include "../core/text.h"
+#include "../domain/model.h"
+#include "../core/banned.h"
+
+#define PW_OPS 2
+#define PW_MEM (19u * 1024 * 1024)
+#define TOKEN_BYTES 32
+
+static const char *const role_names[] = { "admin", "secretary", "member", "reporter", "observer", "viewer" };
+
+enum role auth_role(const char *name)
+{
+	for (int i = 0; i < ROLE_NONE; i++)
+		if (name && strcmp(role_names[i], name) == 0)
+			return (enum role)i;
+	return ROLE_NONE;
+}
+
+static int sodium_ready(struct err *err)
+{
+	if (sodium_init() < 0)
+		return err_set(err, ST_FAIL, "libsodium cannot start");
+	return 0;
+}
+
+static void hash_token(const char *token, char out[65])
+{
+	unsigned char d[32];
+
+	crypto_generichash(d, sizeof(d), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, d, sizeof(d));
+}
+
+static const char *new_token(struct arena *a, const char *prefix)
+{
+	unsigned char raw[TOKEN_BYTES];
+	char b64[sodium_base64_ENCODED_LEN(TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return arena_printf(a, "%s%s", prefix, b64);
+}
+
+static int check_password(const char *pw, struct err *err)
+{
+	size_t n;
+
+	if (pw == NULL)
+		return 0;
+	n = strlen(pw);
+	if (!text_utf8_valid(pw, n))
+		return err_field(err, ST_INVALID, "password", "password: not valid UTF-8");
+	if (text_utf8_chars(pw) < 8)
+		return err_field(err, ST_INVALID, "password", "password: use at least 8 characters");
+	if (n > 1024)
+		return err_field(err, ST_INVALID, "password", "password: longer than 1024 bytes");
+	return 0;
+}
+
+static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], struct err *err)
+{
+	if (crypto_pwhash_str(out, pw, strlen(pw), PW_OPS, PW_MEM) != 0)
+		return err_set(err, ST_FAIL, "cannot hash the password: out of memory");
+	return 0;
+}
+
+int auth_user_add(struct svc *svc, const char *login, const char *role, const char *person_key,
+		  const char *unit_key, const char *password, struct err *err)
+{
+	const struct entity *e = model_entity("user");
+	struct value vals[16];
+	char hash[crypto_pwhash_STRBYTES] = "";
+	int64_t person_id = 0, unit_id = 0, id;
+	char after[512];
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	if (login == NULL || strlen(login) == 0 || strlen(login) > LIM_KEY_CHARS || strspn(login,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@") != strlen(login))
+		return err_field(err, ST_INVALID, "login", "login: 1 to %d letters, digits or - _ . @", LIM_KEY_CHARS);
+	if (auth_role(role) == ROLE_NONE)
+		return err_field(err, ST_INVALID, "role", "role: expected admin, secretary, member, reporter, observer or viewer");
+	if (auth_role(role) == ROLE_REPORTER && unit_key == NULL)
+		return err_field(err, ST_INVALID, "unit", "unit: required for a reporter");
+	if (check_password(password, err) != 0)
+		return -1;
+	if (person_key && store_key_id(svc->st, model_entity("person"), svc->org.id, person_key, &person_id, err))
+		return -1;
+	if (unit_key && store_key_id(svc->st, model_entity("unit"), svc->org.id, unit_key, &unit_id, err))
+		return -1;
+	if (password && hash_password(password, hash, err) != 0)
+		return -1;
+	memset(vals, 0, sizeof(vals));
+	for (size_t i = 0; i < e->nfields; i++) {
+		const char *n = e->fields[i].name;
+
+		if (strcmp(n, "login") == 0)
+			vals[i] = (struct value){ V_TEXT, 0, 0, login };
+		else if (strcmp(n, "role") == 0)
+			vals[i] = (struct value){ V_TEXT, 0, 0, role };
+		else if (strcmp(n, "person") == 0 && person_id)
+			vals[i] = (struct value){ V_INT, person_id, 0, NULL };
+		else if (strcmp(n, "unit") == 0 && unit_id)
+			vals[i] = (struct value){ V_INT, unit_id, 0, NULL };
+		else if (strcmp(n, "password_hash") == 0 && password)
+			vals[i] = (struct value){ V_TEXT, 0, 0, hash };
+		else if (strcmp(n, "disabled") == 0)
+			vals[i] = (struct value){ V_INT, 0, 0, NULL };
+	}
+	snprintf(after, sizeof(after), "{\"login\":\"%s\",\"role\":\"%s\"}", login, role);
+	if (store_begin(svc->st, err) != 0)
+		return -1;
+	if (store_row_insert(svc->st, e, svc->org.id, 0, vals, &id, err) != 0) {
+		if (err && err->code == ST_CONFLICT)
+			err_field(err, ST_CONFLICT, "login", "login \"%s\" is taken", login);
+		goto fail;
+	}
+	if (audit_append(svc, "create", "user", id, NULL, after, err) != 0 || store_commit(svc->st, err) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(svc->st);
+	return -1;
+}
+
+static int find_user(struct svc *svc, const char *login, struct arena *a, struct user_row *u, struct err *err)
+{
+	if (store_user_by_login(svc->st, login, a, u, NULL) != 0 || u->org_id != svc->org.id)
+		return err_field(err, ST_NOTFOUND, "login", "no user \"%s\"", login);
+	return 0;
+}
+
+int auth_user_passwd(struct svc *svc, const char *login, const char *password, struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct user_row u;
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = -1;
+
+	if (sodium_ready(err) || check_password(password, err) || password == NULL ||
+	    find_user(svc, login, &a, &u, err) || hash_password(password, hash, err))
+		goto out;
+	if (store_begin(svc->st, err) != 0)
+		goto out;
+	if (store_user_set_password(svc->st, u.id, hash, err) || store_user_logout_all(svc->st, u.id, err) ||
+	    audit_append(svc, "passwd", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
+		store_rollback(svc->st);
+		goto out;
+	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int auth_user_disable(struct svc *svc, const char *login, struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct user_row u;
+	int rc = -1;
+
+	if (find_user(svc, login, &a, &u, err) != 0 || store_begin(svc->st, err) != 0)
+		goto out;
+	if (store_user_set_disabled(svc->st, u.id, 1, err) || store_user_logout_all(svc->st, u.id, err) ||
+	    audit_append(svc, "disable", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
+		store_rollback(svc->st);
+		goto out;
+	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int auth_token_new(struct svc *svc, const char *login, const char *name, struct arena *a,
+		   const char **token, struct err *err)
+{
+	struct user_row u;
+	char hash[65], now[32];
+
+	if (sodium_ready(err) != 0 || find_user(svc, login, a, &u, err) != 0)
+		return -1;
+	if (u.disabled)
+		return err_field(err, ST_CONFLICT, "login", "user \"%s\" is disabled", login);
+	*token = new_token(a, "plm_");
+	hash_token(*token, hash);
+	if (store_begin(svc->st, err) != 0)
+		return -1;
+	if (store_token_insert(svc->st, u.org_id, u.id, name ? name : "cli", hash, svc_now(now), err) ||
+	    audit_append(svc, "token", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
+		store_rollback(svc->st);
+		return -1;
+	}
+	return 0;
+}
+
+static void fill(struct principal *who, const struct user_row *u, const char *csrf, int via_session)
+{
+	who->user = *u;
+	who->role = auth_role(u->role);
+	who->csrf = csrf;
+	who->via_session = via_session;
+}
+
+int auth_login(struct svc *svc, const char *login, const char *password, const char *addr,
+	       struct arena *a, const char **session, const char **csrf, struct principal *who,
+	       struct err *err)
+{
+	struct user_row u;
+	char now[32], since[32], expires[32], hash[65];
+	unsigned char raw[16];
+	char csrf_hex[33];
+	int by_login = 0, by_addr = 0, ok;
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	if (login == NULL || password == NULL || strlen(login) > LIM_KEY_CHARS || strlen(password) > 1024)
+		return err_set(err, ST_UNAUTH, "wrong login or password");
+	datetime_format_utc(datetime_now() - AUTH_FAIL_WINDOW_MIN * 60, since);
+	if (store_login_failures(svc->st, login, addr, since, &by_login, &by_addr, err) != 0)
+		return -1;
+	if (by_login >= AUTH_FAIL_PER_LOGIN || by_addr >= AUTH_FAIL_PER_ADDR)
+		return err_set(err, ST_THROTTLED, "too many failed logins: try again in %d minutes", AUTH_FAIL_WINDOW_MIN);
+	ok = store_user_by_login(svc->st, login, a, &u, NULL) == 0 && !u.disabled && u.password_hash &&
+	     crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) == 0;
+	svc_now(now);
+	if (!ok) {
+		if (store_login_failure_add(svc->st, login, addr, now, err) != 0)
+			return -1;
+		return err_set(err, ST_UNAUTH, "wrong login or password");
+	}
+	*session = new_token(a, "");
+	hash_token(*session, hash);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(csrf_hex, sizeof(csrf_hex), raw, sizeof(raw));
+	*csrf = arena_strdup(a, csrf_hex);
+	datetime_format_utc(datetime_now() + AUTH_SESSION_HOURS * 3600, expires);
+	if (store_begin(svc->st, err) != 0)
+		return -1;
+	if (store_session_insert(svc->st, u.org_id, u.id, hash, *csrf, now, expires, err) ||
+	    store_login_failures_clear(svc->st, login, err) || store_commit(svc->st, err)) {
+		store_rollback(svc->st);
+		return -1;
+	}
+	fill(who, &u, *csrf, 1);
+	return 0;
+}
+
+int auth_logout(struct svc *svc, const char *session, struct err *err)
+{
+	char hash[65];
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	hash_token(session, hash);
+	return store_session_delete(svc->st, hash, err);
+}
+
+int auth_session(struct svc *svc, const char *session, struct arena *a, struct principal *who,
+		 struct err *err)
+{
+	struct user_row u;
+	const char *csrf = NULL;
+	char hash[65], now[32];
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	hash_token(session, hash);
+	if (store_user_by_session(svc->st, hash, svc_now(now), a, &u, &csrf, NULL) != 0 || u.disabled)
+		return err_set(err, ST_UNAUTH, "the session has ended: log in again");
+	fill(who, &u, csrf, 1);
+	return 0;
+}
+
+int auth_bearer(struct svc *svc, const char *token, struct arena *a, struct principal *who,
+		struct err *err)
+{
+	struct user_row u;
+	char hash[65];
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	hash_token(token, hash);
+	if (store_user_by_token(svc->st, hash, a, &u, NULL) != 0 || u.disabled)
+		return err_set(err, ST_UNAUTH, "the API token is not valid");
+	fill(who, &u, NULL, 0);
+	return 0;
+}
+
+int auth_can(const struct principal *who, enum auth_action action, const char *entity)
+{
+	int admin_only = strcmp(entity, "user") == 0 || strcmp(entity, "audit") == 0 ||
+			 strcmp(entity, "setting") == 0;
+
+	switch (who->role) {
+	case ROLE_ADMIN:
+		return 1;
+	case ROLE_SECRETARY:
+		if (action == CAN_ADMIN)
+			return 0;
+		if (strcmp(entity, "setting") == 0)
+			return action == CAN_READ;
+		return !admin_only;
+	case ROLE_MEMBER:
+	case ROLE_VIEWER:
+		return action == CAN_READ && (!admin_only || strcmp(entity, "setting") == 0);
+	case ROLE_REPORTER:
+		if (action == CAN_REPORT)
+			return strcmp(entity, "task") == 0;
+		return action == CAN_READ &&
+		       (strcmp(entity, "task") == 0 || strcmp(entity, "unit") == 0 || strcmp(entity, "person") == 0 ||
+			strcmp(entity, "initiative") == 0 || strcmp(entity, "report") == 0 ||
+			strcmp(entity, "transition") == 0 || strcmp(entity, "extension") == 0 ||
+			strcmp(entity, "search") == 0);
+	case ROLE_OBSERVER:
+		return action == CAN_READ &&
+		       (strcmp(entity, "meeting") == 0 || strcmp(entity, "unit") == 0 || strcmp(entity, "person") == 0 ||
+			strcmp(entity, "material") == 0 || strcmp(entity, "attendance") == 0 ||
+			strcmp(entity, "meeting_unit") == 0 || strcmp(entity, "speech") == 0 ||
+			strcmp(entity, "decision") == 0 || strcmp(entity, "search") == 0);
+	default:
+		return 0;
+	}
+}
+
+int auth_task_visible(struct svc *svc, const struct principal *who, const char *lead_unit_key,
+		      const char *task_key)
+{
+	if (who->role != ROLE_REPORTER)
+		return 1;
+	if (who->user.unit_key == NULL)
+		return 0;
+	if (lead_unit_key && strcmp(lead_unit_key, who->user.unit_key) == 0)
+		return 1;
+	return store_task_involves(svc->st, svc->org.id, task_key, who->user.unit_key) == 1;
+}
+
+int auth_meeting_visible(struct svc *svc, const struct principal *who, int64_t meeting_id)
+{
+	if (who->role != ROLE_OBSERVER)
+		return 1;
+	return who->user.person_id && store_observed(svc->st, meeting_id, who->user.person_id) == 1;
+}

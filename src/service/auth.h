@@ -1,0 +1,80 @@
+/*
+ * auth.h -- accounts, logins, sessions, API tokens and who may do what.
+ *
+ * Passwords are hashed with argon2id (libsodium crypto_pwhash_str, 2 passes
+ * over 19 MiB, OWASP's recommendation, so a login costs tens of milliseconds
+ * and little memory). Session and API tokens are 256-bit random strings;
+ * only their BLAKE2b hashes are stored. Failed logins are counted per login
+ * and per address over 15 minutes: 5 for one login or 20 from one address
+ * and further attempts get ST_THROTTLED until the window passes.
+ *
+ * The role rules (DESIGN.md section 1) live here, in auth_can(), so that the
+ * HTTP layer and any other front end ask the same question.
+ */
+#ifndef PLENUM_AUTH_H
+#define PLENUM_AUTH_H
+
+#include <stdint.h>
+
+#include "service.h"
+
+enum role { ROLE_ADMIN, ROLE_SECRETARY, ROLE_MEMBER, ROLE_REPORTER, ROLE_OBSERVER, ROLE_VIEWER, ROLE_NONE };
+
+struct principal {
+	struct user_row user;
+	enum role role;
+	const char *csrf;          /* session logins only: the token writes must carry */
+	int via_session;
+};
+
+#define AUTH_SESSION_HOURS 12
+#define AUTH_FAIL_WINDOW_MIN 15
+#define AUTH_FAIL_PER_LOGIN 5
+#define AUTH_FAIL_PER_ADDR 20
+
+enum role auth_role(const char *name);
+
+/* Creates a user in the selected org. person_key and unit_key may be NULL;
+ * a reporter needs a unit. password NULL leaves the account without one. */
+int auth_user_add(struct svc *svc, const char *login, const char *role, const char *person_key,
+		  const char *unit_key, const char *password, struct err *err);
+int auth_user_passwd(struct svc *svc, const char *login, const char *password, struct err *err);
+/* Disables the account and ends its sessions and tokens. */
+int auth_user_disable(struct svc *svc, const char *login, struct err *err);
+/* Issues an API token; *token (arena) is shown once and never stored. */
+int auth_token_new(struct svc *svc, const char *login, const char *name, struct arena *a,
+		   const char **token, struct err *err);
+
+/* Checks a login and opens a session. On success *session and *csrf (arena)
+ * are the cookie value and the CSRF token. Failures: ST_UNAUTH (wrong login
+ * or password, disabled: one message for all), ST_THROTTLED. */
+int auth_login(struct svc *svc, const char *login, const char *password, const char *addr,
+	       struct arena *a, const char **session, const char **csrf, struct principal *who,
+	       struct err *err);
+int auth_logout(struct svc *svc, const char *session, struct err *err);
+/* Who a session cookie or a bearer token belongs to; ST_UNAUTH when nobody. */
+int auth_session(struct svc *svc, const char *session, struct arena *a, struct principal *who,
+		 struct err *err);
+int auth_bearer(struct svc *svc, const char *token, struct arena *a, struct principal *who,
+		struct err *err);
+
+/* What a role may do. */
+enum auth_action {
+	CAN_READ,            /* read the org's records of this kind */
+	CAN_WRITE,           /* create, change, delete records of this kind */
+	CAN_SUPERVISE,       /* dispatch, close, return, decide extensions */
+	CAN_REPORT,          /* acknowledge, report progress or completion, ask for extensions */
+	CAN_ADMIN,           /* users, settings, the audit trail */
+};
+/* 1 when the principal's role allows the action on records of entity
+ * (e.g. "task", "meeting"); scoping to one unit's tasks or to the meetings
+ * observed is checked per record by the caller with the functions below. */
+int auth_can(const struct principal *who, enum auth_action action, const char *entity);
+/* 1 when a reporter's unit is the task's lead or a supporting unit (always
+ * 1 for roles that are not scoped). */
+int auth_task_visible(struct svc *svc, const struct principal *who, const char *lead_unit_key,
+		      const char *task_key);
+/* 1 when an observer attended the meeting as observer (1 for other roles). */
+int auth_meeting_visible(struct svc *svc, const struct principal *who, int64_t meeting_id);
+
+#endif
