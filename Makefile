@@ -45,7 +45,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test demo install uninstall clean asan lint deps
+.PHONY: all check unit cli-test api-test demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -84,23 +84,32 @@ unit: $(UNIT_BIN)
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
 
+# API tests: a real server on a free loopback port per test file.
+api-test: plenum
+	node --test --test-concurrency=2 tests/api/
+
 check: deps lint
 	$(MAKE) all unit
 	$(MAKE) cli-test
+	$(MAKE) api-test
+
+DEMO_LISTEN ?= 127.0.0.1:8080
 
 demo: deps
 	$(MAKE) all
 	rm -f demo.db demo.db-wal demo.db-shm
 	./plenum --db demo.db demo
-	@echo
-	@echo "The Jiangmen demo is in demo.db. Try:"
-	@echo "  ./plenum --db demo.db meeting list"
-	@echo "  ./plenum --db demo.db meeting show m-2026-jm-xiongan"
-	@echo "  ./plenum --db demo.db initiative tree"
-	@echo "  ./plenum --db demo.db task list"
-	@echo "  ./plenum --db demo.db check --group g-jm-tlcg --year 2026"
-	@echo
 	./plenum --db demo.db meeting show m-2026-jm-xiongan
+	@echo
+	@echo "The Jiangmen demo is in demo.db. In another terminal, try:"
+	@echo "  ./plenum --db demo.db initiative tree"
+	@echo "  ./plenum --db demo.db task list --light red"
+	@echo "  ./plenum --db demo.db check --group g-jm-tlcg --year 2026"
+	@echo "  curl -s -X POST http://$(DEMO_LISTEN)/api/v1/login -d '{\"login\":\"secretary\",\"password\":\"plenum-demo\"}'"
+	@echo
+	@echo "Serving the API at http://$(DEMO_LISTEN)/api/v1/ (Ctrl-C stops it)."
+	@echo "Demo logins, password plenum-demo: admin, secretary, leader, reporter, reporter-commerce, observer, viewer"
+	./plenum --db demo.db serve --listen $(DEMO_LISTEN)
 
 asan:
 	$(MAKE) clean

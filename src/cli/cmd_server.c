@@ -148,20 +148,32 @@ int cmd_user(int argc, char **argv)
 	} else {
 		pw[0] = '\0';
 	}
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, 0, 0);
 	if (rc)
 		return rc;
-	if (strcmp(pos[0], "add") == 0)
+	/* An existing user names its own org (logins are unique across orgs). */
+	if (strcmp(pos[0], "add") != 0 && c.org == NULL) {
+		struct user_row u;
+
+		if (store_user_by_login(svc.st, pos[1], &a, &u, NULL) == 0)
+			svc_select_org(&svc, u.org_key, NULL);
+	}
+	if (!svc.has_org) {
+		err_set(&err, ST_INVALID, "name the org with --org (the database holds none, or several)");
+		rc = -1;
+	} else if (strcmp(pos[0], "add") == 0)
 		rc = auth_user_add(&svc, pos[1], role, person, unit, pw[0] ? pw : NULL, &err);
 	else if (strcmp(pos[0], "passwd") == 0)
 		rc = auth_user_passwd(&svc, pos[1], pw, &err);
 	else if (strcmp(pos[0], "disable") == 0)
 		rc = auth_user_disable(&svc, pos[1], &err);
-	else {
+	else if (strcmp(pos[0], "token") == 0) {
 		rc = auth_token_new(&svc, pos[1], name, &a, &token, &err);
 		if (rc == 0)
 			printf("%s\n", token);
 	}
+	if (rc != 0 && err.code == ST_OK)
+		err_set(&err, ST_NOTFOUND, "no user \"%s\"", pos[1]);
 	if (rc != 0)
 		rc = cli_fail(&err);
 	else if (strcmp(pos[0], "token") != 0)

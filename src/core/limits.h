@@ -18,6 +18,7 @@
 #define LIM_ERRORS_SHOWN   200                  /* problems listed per import */
 /* HTTP */
 #define LIM_BODY_BYTES     (1024u * 1024)        /* one request body */
+#define LIM_BODY_DRAIN     (8u * 1024 * 1024)    /* past this a too-large body is cut off */
 #define LIM_URL_BYTES      2048                 /* path and query */
 #define LIM_HEADER_BYTES   (16u * 1024)          /* all request headers */
 #define LIM_PAGE_ITEMS     100                  /* items per page of a list */

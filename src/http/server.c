@@ -33,6 +33,7 @@ static int g_quiet;
 static int g_secure;
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
+static atomic_int g_stopping;
 _Atomic int http_settings_generation;
 
 static int64_t now_us(void)
@@ -222,6 +223,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
 	if (r->cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+	if (atomic_load(&g_stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->retry_after) {
 		snprintf(retry, sizeof(retry), "%d", r->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
@@ -255,16 +258,19 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->addr, sizeof(r->addr));
 		else
 			snprintf(r->addr, sizeof(r->addr), "unknown");
-		/* Refuse a body announced over the limit before reading it. */
-		if (cl && strtoull(cl, NULL, 10) >= LIM_BODY_BYTES)
-			r->body_toobig = 1;
 		atomic_fetch_add(&g_inflight, 1);
 		*con_cls = r;
-		if (!r->body_toobig)
-			return MHD_YES;
-		/* Answer 413 at once, before any of the body is sent. */
-		handle(r);
-		return send_reply(c, r);
+		/* A body announced far over the limit is refused before it is sent
+		 * (the client may see the connection close); one a little over is
+		 * read and dropped, so that the client gets its 413 cleanly. */
+		if (cl && strtoull(cl, NULL, 10) >= LIM_BODY_BYTES) {
+			r->body_toobig = 1;
+			if (strtoull(cl, NULL, 10) > LIM_BODY_DRAIN) {
+				handle(r);
+				return send_reply(c, r);
+			}
+		}
+		return MHD_YES;
 	}
 	if (*upload_size) {
 		/* MHD cannot answer in the middle of a body: past the limit the
@@ -274,7 +280,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 			r->body_toobig = 1;
 		if (r->body_toobig) {
 			r->dropped += *upload_size;
-			if (r->dropped > 8 * (size_t)LIM_BODY_BYTES)
+			if (r->dropped > LIM_BODY_DRAIN)
 				return MHD_NO;
 		}
 		*upload_size = 0;
@@ -376,12 +382,17 @@ int server_run(const struct server_opts *o)
 	sigwait(&set, &sig);
 	if (!g_quiet)
 		fprintf(stderr, "plenum: %s: finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	atomic_store(&g_stopping, 1);
 	fd = MHD_quiesce_daemon(d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	/* Requests in flight finish; a request that reaches a kept-alive
+	 * connection just now is served too (quiet for 100 ms means done). */
 	deadline = now_us() + (int64_t)LIM_STOP_WAIT_S * 1000000;
-	while (atomic_load(&g_inflight) > 0 && now_us() < deadline)
+	for (int quiet = 0; quiet < 20 && now_us() < deadline;) {
+		quiet = atomic_load(&g_inflight) > 0 ? 0 : quiet + 1;
 		usleep(5000);
+	}
 	MHD_stop_daemon(d);
 	if (!g_quiet)
 		fprintf(stderr, "plenum: stopped\n");

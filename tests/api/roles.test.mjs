@@ -1,0 +1,116 @@
+// roles.test.mjs -- every role against every route the server has (taken
+// from `plenum routes`), checked against the rules of DESIGN.md section 1
+// written down here independently of the server's code; and the OpenAPI
+// document against the routes, both ways.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, client, plenum } from './helpers.mjs';
+
+const ROLES = ['admin', 'secretary', 'leader', 'viewer', 'reporter', 'observer'];
+const ROLE_OF = { admin: 'admin', secretary: 'secretary', leader: 'member', viewer: 'viewer', reporter: 'reporter', observer: 'observer' };
+
+// What each role may read, by the first path segment after /api/v1.
+const READ = {
+  admin: () => true,
+  secretary: (s) => !['users', 'audit'].includes(s),
+  member: (s) => !['users', 'audit'].includes(s),
+  viewer: (s) => !['users', 'audit'].includes(s),
+  reporter: (s) => ['tasks', 'units', 'persons', 'initiatives', 'search', 'me', 'health', 'openapi.json'].includes(s),
+  observer: (s) => ['meetings', 'units', 'persons', 'search', 'me', 'health', 'openapi.json'].includes(s),
+};
+// What each role may change.
+const REPORT_ACTIONS = ['acknowledge', 'report_completion', 'reports', 'extensions'];
+function mayWrite(role, method, path) {
+  const seg = path.split('/');            // ['', 'api', 'v1', list, key, sub, ...]
+  const list = seg[3];
+  if (['login', 'logout'].includes(list)) return true;
+  if (role === 'admin') return true;
+  if (role === 'secretary') return !['users', 'settings'].includes(list);
+  if (role === 'reporter') return list === 'tasks' && seg.length === 6 && REPORT_ACTIONS.includes(seg[5]);
+  return false;
+}
+
+// Keys that exist, chosen so that scoped roles are inside their scope:
+// a task of the reporter's unit, the meeting the observer attended.
+const KEY = {
+  units: 'u-jm-miit', persons: 'p-chen-anming', users: 'viewer', groups: 'g-jm-tlcg', plans: 'plan-2026',
+  meetings: 'm-2026-q3', papers: 'paper-chen-anming', initiatives: 'i-2', tasks: 't-2-1-3', indicators: 'ind-rd-share',
+};
+
+let server, routes, clients = {};
+before(async () => {
+  server = await startServer();
+  routes = plenum(['routes']).trim().split('\n').map((l) => l.split(' '));
+  for (const role of ROLES) clients[role] = await client(server, role);
+});
+after(async () => { await server.stop(); });
+
+function concrete(path) {
+  const seg = path.split('/');
+  return seg.map((s, i) => {
+    if (s === '{key}') return KEY[seg[i - 1]] || 'x';
+    if (s === '{id}') return '999999';
+    return s;
+  }).join('/');
+}
+
+test('every role against every route', async () => {
+  const problems = [];
+  let checked = 0;
+  for (const [method, path] of routes) {
+    if (path === '/api/v1/login' || path === '/api/v1/logout') continue;
+    const url = concrete(path);
+    const seg = url.split('/')[3];
+    for (const login of ROLES) {
+      const role = ROLE_OF[login];
+      const allowed = method === 'GET' ? READ[role](seg) && !(seg === 'settings' && ['reporter', 'observer'].includes(role))
+        : mayWrite(role, method, url);
+      // Writes carry an empty body and no If-Match: allowed roles get a 4xx
+      // about the input or a 409, never 401 or 403, and nothing is changed.
+      const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+      const r = await clients[login].req(method, url, body);
+      checked++;
+      const denied = r.status === 403;
+      if (r.status === 401 || r.status === 405 || r.json?.error?.code === 'no_route' || allowed === denied) {
+        problems.push(`${login} ${method} ${url}: ${r.status} ${r.json?.error?.message ?? ''} (expected ${allowed ? 'allowed' : '403'})`);
+      }
+    }
+  }
+  assert.ok(checked > 500, `only ${checked} checks`);
+  assert.deepEqual(problems, []);
+});
+
+test('the OpenAPI document lists exactly the routes the server has', async () => {
+  const r = await (await client(server, null)).get('/api/v1/openapi.json');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.openapi, '3.0.3');
+  const documented = new Set();
+  for (const [path, item] of Object.entries(r.json.paths)) {
+    for (const m of Object.keys(item)) documented.add(`${m.toUpperCase()} ${path}`);
+  }
+  const served = new Set(routes.map(([m, p]) => `${m} ${p}`));
+  const missing = [...served].filter((x) => !documented.has(x));
+  const extra = [...documented].filter((x) => !served.has(x));
+  assert.deepEqual(missing, [], 'routes the document lacks');
+  assert.deepEqual(extra, [], 'documented routes the server lacks');
+  // and each documented route answers (not "no such address") for an admin
+  for (const x of documented) {
+    const [method, path] = x.split(' ');
+    if (method !== 'GET') continue;
+    const res = await clients.admin.get(concrete(path));
+    assert.notEqual(res.json?.error?.code, 'no_route', x);
+  }
+  assert.ok(r.json.components.schemas.task.properties.lead_unit);
+});
+
+test('unknown addresses and methods', async () => {
+  let r = await clients.admin.get('/api/v1/nothing');
+  assert.equal(r.status, 404);
+  assert.equal(r.json.error.code, 'no_route');
+  r = await clients.admin.req('PUT', '/api/v1/tasks');
+  assert.equal(r.status, 405);
+  r = await clients.admin.post('/api/v1/tasks/t-2-1-3/transitions', {});
+  assert.equal(r.status, 405, 'history is not written as rows');
+  r = await clients.admin.post('/api/v1/tasks/t-2-1-3/explode', {});
+  assert.equal(r.status, 404);
+});
