@@ -90,10 +90,11 @@ static json_t *row_json(struct req *r, const struct entity *e, int64_t id, int64
 	}
 	for (size_t i = 0; children && i < model_nentities; i++) {
 		const struct entity *ce = &model_entities[i];
-		struct collect cc = { ce, json_array(), 0, 1 };
+		struct collect cc = { ce, NULL, 0, 1 };
 
 		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0)
 			continue;
+		cc.items = json_array();
 		memset(&q, 0, sizeof(q));
 		q.org_id = r->svc->org.id;
 		q.parent_id = id;
@@ -560,11 +561,12 @@ static int may_delete(struct req *r, const struct entity *e, json_t *before, int
 	for (size_t i = 0; i < model_nentities; i++) {
 		const struct entity *ce = &model_entities[i];
 		struct row_query q;
-		struct collect c = { ce, json_array(), 0, 0 };
+		struct collect c = { ce, NULL, 0, 0 };
 		size_t n;
 
 		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || !(ce->flags & EF_APPEND_ONLY))
 			continue;
+		c.items = json_array();
 		memset(&q, 0, sizeof(q));
 		q.org_id = r->svc->org.id;
 		q.parent_id = id;

@@ -59,12 +59,16 @@ export async function startServer({ threads = 2 } = {}) {
   const server = {
     base, db, dir, proc, port,
     log: () => log,
+    // Stops the server; a non-zero exit (a crash, or a sanitizer's report
+    // in the ASan build) fails the test that stops it.
     async stop() {
-      if (proc.exitCode === null) {
+      let code = proc.exitCode;
+      if (code === null) {
         proc.kill('SIGTERM');
-        await new Promise((r) => proc.once('exit', r));
+        code = await new Promise((r) => proc.once('exit', r));
       }
       rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`the server exited with ${code}:\n${log.slice(-4000)}`);
     },
   };
   return server;
