@@ -45,7 +45,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test demo install uninstall clean asan lint deps
+.PHONY: all check unit cli-test api-test bench demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -110,6 +110,9 @@ demo: deps
 	@echo "Serving the API at http://$(DEMO_LISTEN)/api/v1/ (Ctrl-C stops it)."
 	@echo "Demo logins, password plenum-demo: admin, secretary, leader, reporter, reporter-commerce, observer, viewer"
 	./plenum --db demo.db serve --listen $(DEMO_LISTEN)
+
+bench: plenum
+	./bench/run.sh ./plenum
 
 asan:
 	$(MAKE) clean

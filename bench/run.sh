@@ -1,0 +1,51 @@
+#!/bin/sh
+# run.sh -- measures the API on the Jiangmen demo with wrk: requests per
+# second and latency of the main reads and of filing progress reports, peak
+# resident memory and start-up time. Loopback only; each run is bounded.
+# Usage: bench/run.sh [./plenum]   (make bench)
+set -eu
+PLENUM=$(cd "$(dirname "${1:-./plenum}")" && pwd)/$(basename "${1:-./plenum}")
+DUR=${BENCH_SECONDS:-5}
+CONN=${BENCH_CONNECTIONS:-16}
+TMP=$(mktemp -d)
+trap 'kill $PID 2>/dev/null; rm -rf "$TMP"' EXIT
+export PLENUM_TODAY=2026-11-25
+"$PLENUM" --db "$TMP/b.db" demo >/dev/null
+PORT=$((20000 + $$ % 10000))
+START=$(date +%s%N)
+"$PLENUM" --db "$TMP/b.db" serve --quiet --listen 127.0.0.1:$PORT >"$TMP/serve.out" 2>&1 &
+PID=$!
+until curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null; do sleep 0.01; done
+echo "start-up: $(( ($(date +%s%N) - START) / 1000000 )) ms (to the first answer)"
+TOKEN=$("$PLENUM" --db "$TMP/b.db" user token secretary --name bench)
+H="Authorization: Bearer $TOKEN"
+B="http://127.0.0.1:$PORT/api/v1"
+
+cat >"$TMP/report.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"percent": 55, "done": "bench progress report"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+run() {
+	name=$1; shift
+	printf '%-34s ' "$name"
+	wrk -t2 -c"$CONN" -d"${DUR}s" --latency -H "$H" "$@" 2>&1 |
+		awk '/Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+		     /Non-2xx/ { bad = $NF } END { printf "%10.0f req/s  p50 %8s  p99 %8s  non-2xx %s\n", rps, p50, p99, bad ? bad : 0 }'
+}
+
+echo "wrk: 2 threads, $CONN connections, ${DUR}s each, on $(nproc) cores"
+run "GET /health (ceiling)" "$B/health"
+run "GET /tasks (list, lights)" "$B/tasks?limit=100"
+run "GET /tasks/{key} (one record)" "$B/tasks/t-2-1-3"
+run "GET /meetings/{key} (whole record)" "$B/meetings/m-2026-jm-xiongan"
+run "GET /dashboard" "$B/dashboard"
+run "GET /search?q=硅能源" "$B/search?q=%E7%A1%85%E8%83%BD%E6%BA%90"
+before=$(sqlite3 "$TMP/b.db" "select count(*) from progress_report")
+run "POST /tasks/{key}/reports" -s "$TMP/report.lua" "$B/tasks/t-2-1-3/reports"
+after=$(sqlite3 "$TMP/b.db" "select count(*) from progress_report")
+echo "progress reports stored during the write run: $((after - before))"
+echo "peak resident memory: $(awk '/VmHWM/ { print $2 " kB" }' /proc/$PID/status)"
+kill -TERM $PID
+wait $PID 2>/dev/null || true
