@@ -8,7 +8,7 @@ PLENUM=$(cd "$(dirname "${1:-./plenum}")" && pwd)/$(basename "${1:-./plenum}")
 DUR=${BENCH_SECONDS:-5}
 CONN=${BENCH_CONNECTIONS:-16}
 TMP=$(mktemp -d)
-trap 'kill $PID 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
 "$PLENUM" --db "$TMP/b.db" demo >/dev/null
 PORT=$((20000 + $$ % 10000))

@@ -151,6 +151,24 @@ expect 2 "malformed JSON" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/cut.jso
 has "line 1" "malformed JSON position"
 expect 2 "missing file" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/nope.json"
 
+# ---- users ----
+expect 2 "user add without role" -- "$PLENUM" user add someone
+expect 0 "user add" -- sh -c "echo 'a-long-password' | '$PLENUM' user add clerk --role secretary --person p-secretary"
+expect 1 "user add twice" -- sh -c "echo 'a-long-password' | '$PLENUM' user add clerk --role secretary"
+has 'login "clerk" is taken' "duplicate login named"
+expect 2 "reporter without unit" -- sh -c "echo 'a-long-password' | '$PLENUM' user add rep2 --role reporter"
+has "unit" "reporter needs a unit"
+expect 2 "short password" -- sh -c "echo 'short' | '$PLENUM' user add clerk2 --role viewer"
+has "at least 8" "password length named"
+expect 2 "unknown role" -- sh -c "echo 'a-long-password' | '$PLENUM' user add clerk3 --role king"
+expect 0 "token" -- "$PLENUM" user token clerk
+grep -q '^plm_' "$TMP/out" && ok || bad "token printed"
+expect 0 "disable" -- "$PLENUM" user disable clerk
+expect 1 "no token for a disabled user" -- "$PLENUM" user token clerk
+expect 2 "unknown user" -- "$PLENUM" user passwd nobody --password-file /dev/null
+expect 0 "routes" -- "$PLENUM" routes
+has "GET /api/v1/tasks/{key}" "route list"
+
 # ---- init and audit ----
 expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"
 expect 0 "empty org lists nothing" -- "$PLENUM" --db "$TMP/four.db" meeting list
