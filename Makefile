@@ -36,9 +36,10 @@ IO_SRC      := $(wildcard src/io/*.c)
 HTTP_SRC    := $(wildcard src/http/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
 MIGRATIONS  := $(sort $(wildcard src/store/migrations/*.sql))
+WEB_FILES   := $(shell find web -type f ! -name '.*' 2>/dev/null)
 
 LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(HTTP_SRC)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/web_assets.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
@@ -68,6 +69,14 @@ $(BUILD)/%.o: %.c
 $(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(BUILD)
 	./scripts/embed-sql $@ $(MIGRATIONS)
+
+$(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-web
+	@mkdir -p $(BUILD)
+	@./scripts/embed-web $@ web
+
+$(BUILD)/web_assets.o: $(BUILD)/web_assets.c
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
 	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<

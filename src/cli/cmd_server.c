@@ -16,15 +16,17 @@
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]";
+	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]\n"
+				    "                    [--web-root DIR]";
 	struct cli_common c = { 0 };
-	struct server_opts o = { NULL, "127.0.0.1:8080", 0, 0, 0 };
+	struct server_opts o = { NULL, "127.0.0.1:8080", 0, 0, 0, NULL };
 	const char *threads = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", 0, 1, &o.listen, NULL },
 		{ "threads", 0, 1, &threads, NULL },
 		{ "quiet", 0, 0, NULL, &o.quiet },
 		{ "secure-cookies", 0, 0, NULL, &o.secure_cookies },
+		{ "web-root", 0, 1, &o.web_root, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
@@ -36,7 +38,9 @@ int cmd_serve(int argc, char **argv)
 	if (c.help) {
 		printf("usage: %s\n\nServes the JSON API under /api/v1 until SIGTERM or SIGINT, then finishes the\n"
 		       "requests in flight and stops. An access log line per request goes to standard error\n"
-		       "(--quiet: none). --secure-cookies marks the session cookie Secure, behind TLS.\n", usage);
+		       "(--quiet: none). --secure-cookies marks the session cookie Secure, behind TLS.\n"
+		       "The web application is served at / from the binary, or from DIR with --web-root\n"
+		       "(edit web/ and reload, while developing).\n", usage);
 		return EXIT_OK;
 	}
 	if (threads) {

@@ -314,9 +314,49 @@ static void check_plan(const struct compliance_input *in, const struct complianc
 	}
 }
 
+static void member_stats(const struct compliance_input *in, struct arena *a, struct findings *out)
+{
+	out->members = arena_calloc(a, in->nmembers + 1, sizeof(*out->members));
+	out->nmembers = 0;
+	for (size_t i = 0; i < in->nmembers; i++) {
+		const struct cf_member *m = &in->members[i];
+		struct member_stat *st;
+
+		if (!first_of_person(in, i))
+			continue;
+		st = &out->members[out->nmembers++];
+		st->key = m->key;
+		st->name = m->name;
+		st->name_en = m->name_en;
+		st->role = m->role;
+		for (size_t k = 0; k < in->nmeetings; k++) {
+			const struct cf_meeting *mt = &in->meetings[k];
+			const struct cf_attendance *at;
+
+			if (!mt->held || mt->day > in->today || !person_on(in, m->person_id, mt->day))
+				continue;
+			st->eligible++;
+			at = find_att(in, mt->id, m->person_id);
+			if (at && at->status == AT_PRESENT)
+				st->present++;
+			else if (at && at->status == AT_LEAVE)
+				st->leave++;
+			else
+				st->absent++;
+		}
+		for (size_t k = 0; k < in->nspeeches; k++)
+			st->speeches += in->speeches[k].person_id == m->person_id &&
+					(in->speeches[k].kind == SK_EXCHANGE || in->speeches[k].kind == SK_CENTRAL ||
+					 in->speeches[k].kind == SK_KEYNOTE);
+		for (size_t k = 0; k < in->npapers; k++)
+			st->papers += in->papers[k].person_id == m->person_id;
+	}
+}
+
 void compliance_check(const struct compliance_input *in, const struct compliance_rules *r,
 		      struct arena *arena, struct findings *out)
 {
+	member_stats(in, arena, out);
 	out->meetings_held = 0;
 	out->meetings_planned = 0;
 	for (size_t i = 0; i < in->nmeetings; i++) {

@@ -98,9 +98,20 @@ struct finding {
 	const char *evidence;       /* the facts the finding rests on */
 };
 
+/* One member's year, the numbers the rules judge. */
+struct member_stat {
+	const char *key, *name, *name_en;
+	int role;                   /* index in model_member_roles */
+	int eligible;               /* held meetings while a member, up to today */
+	int present, leave, absent; /* absent includes "not recorded" */
+	int speeches, papers;
+};
+
 struct findings {
 	struct finding *items;
 	size_t n, cap;
+	struct member_stat *members;  /* one per judged person */
+	size_t nmembers;
 	/* the numbers behind the findings, for reports */
 	int meetings_held, meetings_planned;
 };

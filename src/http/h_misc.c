@@ -219,6 +219,38 @@ fail_quiet:
 	return 0;
 }
 
+int h_light_history(struct req *r)
+{
+	static const char *const params[] = { "year", NULL };
+	int32_t days[12];
+	int counts[12][LIGHT_COUNT];
+	struct err err = ERR_INIT;
+	long long year;
+	size_t n = 0;
+	json_t *items;
+
+	if (req_need(r, CAN_READ, "dashboard") || req_only_params(r, params) ||
+	    req_param_int(r, "year", LIM_YEAR_MIN, LIM_YEAR_MAX, date_year(r->svc->today), &year))
+		return 0;
+	/* Each month's last day, up to today. */
+	for (int m = 1; m <= 12; m++) {
+		int32_t end = date_from_ymd((int)year, m, date_days_in_month((int)year, m));
+
+		if (date_from_ymd((int)year, m, 1) > r->svc->today)
+			break;
+		days[n++] = end < r->svc->today ? end : r->svc->today;
+	}
+	if (task_light_history(r->svc, days, n, counts, &err) != 0)
+		return req_fail(r, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char d[DATE_LEN];
+
+		json_array_append_new(items, json_pack("{s:s, s:o}", "on", date_format(days[i], d), "counts", light_counts(counts[i])));
+	}
+	return req_json(r, 200, json_pack("{s:I, s:o}", "year", (json_int_t)year, "items", items));
+}
+
 /* ---- search ---- */
 
 /* HTML-escapes text, turning the \x01 \x02 match marks into <mark> tags:

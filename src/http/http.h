@@ -53,6 +53,7 @@ struct req {
 	char location[256];
 	char cookie[512];
 	int retry_after;
+	int is_static;                    /* a file of the web application */
 };
 
 /* ---- reading (server.c) ---- */
@@ -156,6 +157,8 @@ int h_settings_get(struct req *r);
 int h_settings_put(struct req *r);
 int h_check(struct req *r);
 int h_initiative_tree(struct req *r);
+int h_static(struct req *r);
+int h_light_history(struct req *r);
 
 /* ---- the server (server.c) ---- */
 struct server_opts {
@@ -164,6 +167,7 @@ struct server_opts {
 	int threads;            /* 0: one per core */
 	int secure_cookies;     /* mark cookies Secure (behind TLS) */
 	int quiet;              /* no access log */
+	const char *web_root;   /* serve the web application from this folder, not the binary */
 };
 /* The attributes of the session cookie (Secure behind TLS). */
 const char *http_cookie_attrs(void);

@@ -31,6 +31,7 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/audit/verify", h_audit_verify, 0, "audit", "Check the audit trail's hash chain (admins)" },
 	{ "GET", "/api/v1/settings", h_settings_get, 0, "settings", "The org's rule thresholds" },
 	{ "PUT", "/api/v1/settings", h_settings_put, W, "settings", "Change rule thresholds (admins)" },
+	{ "GET", "/api/v1/lights/history", h_light_history, 0, "dashboard", "Tasks per light at the end of each month of a year" },
 	{ "GET", "/api/v1/initiatives/tree", h_initiative_tree, 0, "initiatives", "The initiative tree with progress, lights and counts" },
 	{ "GET", "/api/v1/groups/:key/check", h_check, 0, "groups", "Compliance findings of the group for a year" },
 	{ "GET", "/api/v1/tasks", h_task_list, 0, "tasks", "Tasks with their lights, filtered and paginated" },
@@ -52,6 +53,9 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/:list/:key/:child", h_children_create, W, NULL, "Add a nested record" },
 	{ "PATCH", "/api/v1/:list/:key/:child/:id", h_child_update, W, NULL, "Change a nested record (If-Match)" },
 	{ "DELETE", "/api/v1/:list/:key/:child/:id", h_child_delete, W, NULL, "Delete a nested record (If-Match)" },
+	/* Not part of the API (left out of its lists and document): the web
+	 * application's files, for every GET outside /api/. */
+	{ "GET", "/*", h_static, P, "web", "The web application" },
 };
 const int http_nroutes = (int)(sizeof(http_routes) / sizeof(http_routes[0]));
 
@@ -165,6 +169,12 @@ int http_route(struct req *r)
 	int n = split(r->path, segs, 8);
 	int path_known = 0;
 
+	if (strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/api") != 0) {
+		if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+			return req_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", r->method, r->path);
+		r->route = &http_routes[http_nroutes - 1];
+		return 0;
+	}
 	if (n < 0)
 		return req_error(r, 404, "no_route", NULL, "no such address: %s", r->path);
 	for (int i = 0; i < http_nroutes; i++) {
@@ -210,6 +220,9 @@ static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ct
 	for (int i = 0; i < http_nroutes; i++) {
 		const struct route *rt = &http_routes[i];
 		size_t nlists = model_nentities, nchildren, nactions;
+
+		if (strncmp(rt->pattern, "/api/", 5) != 0)
+			continue;
 
 		for (size_t li = 0; li < (strstr(rt->pattern, ":list") ? nlists : 1); li++) {
 			const struct entity *e = NULL;

@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "static.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -215,8 +216,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				r->content_type ? r->content_type : "application/json; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->is_static ? "no-cache" : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* Nothing from elsewhere, no inline script or style, no framing. */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+				"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+				"frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (r->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
 	if (r->location[0])
@@ -351,6 +358,7 @@ int server_run(const struct server_opts *o)
 	}
 	svc_close(&probe);
 	g_db = o->db;
+	static_set_root(o->web_root);
 	g_quiet = o->quiet;
 	g_secure = o->secure_cookies;
 	if (threads <= 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "views.h"
+#include "../domain/model.h"
 #include "../service/check.h"
 #include "../service/initiative.h"
 #include "../service/meeting.h"
@@ -299,6 +300,20 @@ json_t *view_check(const struct check_result *r)
 		json_array_append_new(arr, j);
 	}
 	json_object_set_new(o, "findings", arr);
+	arr = json_array();
+	for (size_t i = 0; i < r->findings.nmembers; i++) {
+		const struct member_stat *m = &r->findings.members[i];
+		json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "person", m->key, "name", m->name,
+				      "role", m->role >= 0 ? model_member_roles[m->role] : "member", "eligible", m->eligible,
+				      "present", m->present, "leave", m->leave, "absent", m->absent,
+				      "speeches", m->speeches, "papers", m->papers);
+
+		if (m->name_en)
+			json_object_set_new(j, "name_en", json_string(m->name_en));
+		json_object_set_new(j, "attendance_rate", m->eligible ? json_integer(m->present * 100 / m->eligible) : json_null());
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(o, "members", arr);
 	return o;
 }
 

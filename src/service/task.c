@@ -2,6 +2,7 @@
  * task.c -- tasks and the supervision workflow (see task.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -373,6 +374,98 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 fail:
 	store_rollback(svc->st);
 out:
+	arena_release(&a);
+	return rc;
+}
+
+struct fact {
+	int64_t task_id;
+	int32_t day;
+	int percent;
+};
+
+struct facts {
+	struct fact *items;
+	size_t n, cap;
+	int instants;      /* the dates are instants (closings) */
+	int offset;
+};
+
+static int add_fact(void *ctx, int64_t task_id, const char *when, int percent)
+{
+	struct facts *f = ctx;
+	int64_t t;
+	int32_t day = DATE_NONE;
+
+	if (f->instants ? datetime_parse(when, 0, &t) == 0 : date_parse(when, &day) == 0) {
+		if (f->instants)
+			day = datetime_local_day(t, f->offset);
+		if (f->n == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 64;
+			f->items = xreallocarray(f->items, f->cap, sizeof(*f->items));
+		}
+		f->items[f->n++] = (struct fact){ task_id, day, percent };
+	}
+	return 0;
+}
+
+int task_light_history(struct svc *svc, const int32_t *days, size_t ndays, int (*counts)[LIGHT_COUNT],
+		       struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct task_row *rows = NULL;
+	struct facts reports = { NULL, 0, 0, 0, 0 }, closings = { NULL, 0, 0, 1, svc->org.utc_offset };
+	size_t nrows = 0, ri = 0, ci = 0;
+	int rc = -1;
+
+	memset(counts, 0, ndays * sizeof(*counts));
+	if (store_task_list(svc->st, svc->org.id, NULL, &a, &rows, &nrows, err) != 0 ||
+	    store_report_facts(svc->st, svc->org.id, add_fact, &reports, err) != 0 ||
+	    store_closing_facts(svc->st, svc->org.id, add_fact, &closings, err) != 0)
+		goto out;
+	/* Rows and facts are both in task id order: one merge pass per task. */
+	for (size_t i = 0; i < nrows; i++) {
+		struct task_view v;
+		size_t r0, r1, c0, c1;
+
+		task_compute(svc, &rows[i], &v);
+		while (ri < reports.n && reports.items[ri].task_id < rows[i].id)
+			ri++;
+		for (r0 = r1 = ri; r1 < reports.n && reports.items[r1].task_id == rows[i].id;)
+			r1++;
+		while (ci < closings.n && closings.items[ci].task_id < rows[i].id)
+			ci++;
+		for (c0 = c1 = ci; c1 < closings.n && closings.items[c1].task_id == rows[i].id;)
+			c1++;
+		for (size_t d = 0; d < ndays; d++) {
+			struct task_facts f;
+			struct light_result lr;
+
+			memset(&f, 0, sizeof(f));
+			f.starts_on = day_or_none(rows[i].starts_on);
+			f.due_on = day_or_none(rows[i].due_on);
+			f.cadence = 0;
+			for (int k = 0; model_cadences[k]; k++)
+				if (rows[i].cadence && strcmp(model_cadences[k], rows[i].cadence) == 0)
+					f.cadence = k;
+			f.last_report_on = DATE_NONE;
+			for (size_t k = r0; k < r1 && reports.items[k].day <= days[d]; k++) {
+				f.has_report = 1;
+				f.percent = reports.items[k].percent;
+				f.last_report_on = reports.items[k].day;
+			}
+			for (size_t k = c0; k < c1; k++)
+				f.closed |= closings.items[k].day <= days[d];
+			task_light(&f, days[d], &svc->light, &lr);
+			counts[d][lr.light]++;
+		}
+		ri = r1;
+		ci = c1;
+	}
+	rc = 0;
+out:
+	free(reports.items);
+	free(closings.items);
 	arena_release(&a);
 	return rc;
 }

@@ -52,4 +52,11 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 int task_decide_extension(struct svc *svc, const char *key, int approve, const char *note,
 			  struct err *err);
 
+/* How many tasks had each light at the end of each given day, replaying
+ * the progress reports and closings filed by then (the due dates are
+ * today's: an extension moves a task's past lights too). counts[i] is for
+ * days[i]. */
+int task_light_history(struct svc *svc, const int32_t *days, size_t ndays, int (*counts)[LIGHT_COUNT],
+		       struct err *err);
+
 #endif

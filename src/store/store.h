@@ -353,6 +353,12 @@ struct search_hit {
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err);
 
+/* Every progress report of the org (task, date, percent) in task and date
+ * order, and every closing (task, instant): the facts of past lights. */
+typedef int (*store_fact_cb)(void *ctx, int64_t task_id, const char *when, int percent);
+int store_report_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
+int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
+
 /* ---- people and groups ---- */
 
 int store_person_find(struct store *st, int64_t org_id, const char *key, int64_t *id,
