@@ -46,7 +46,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test bench demo install uninstall clean asan lint deps
+.PHONY: all check unit cli-test api-test web-test bench demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -97,10 +97,15 @@ cli-test: plenum
 api-test: plenum
 	node --test --test-concurrency=2 tests/api/
 
+# Browser tests: Debian's chromium driven by playwright-core (tests/web).
+web-test: plenum
+	node --test --test-concurrency=1 tests/web/
+
 check: deps lint
 	$(MAKE) all unit
 	$(MAKE) cli-test
 	$(MAKE) api-test
+	$(MAKE) web-test
 
 DEMO_LISTEN ?= 127.0.0.1:8080
 

@@ -123,7 +123,7 @@ int cmd_check(int argc, char **argv)
 		printf("[%s] %s\n", f->severity == FINDING_BREACH ? (c.zh ? "不符合" : "breach") : (c.zh ? "有风险" : "at risk"),
 		       c.zh ? f->message_zh : f->message);
 		printf("    %s: %s\n", c.zh ? "规则" : "rule", f->rule);
-		printf("    %s: %s\n", c.zh ? "依据" : "evidence", f->evidence);
+		printf("    %s: %s\n", c.zh ? "依据" : "evidence", c.zh ? f->evidence_zh : f->evidence);
 	}
 	if (r.findings.n == 0)
 		printf("%s\n", c.zh ? "未发现问题" : "no findings: every rule is met");

@@ -26,7 +26,7 @@ void compliance_rules_default(struct compliance_rules *r)
 
 static void add(struct findings *out, struct arena *a, const char *rule,
 		enum finding_severity sev, const char *subject, const char *en,
-		const char *zh, const char *evidence)
+		const char *zh, const char *evidence, const char *evidence_zh)
 {
 	struct finding *f;
 
@@ -46,6 +46,7 @@ static void add(struct findings *out, struct arena *a, const char *rule,
 	f->message = arena_strdup(a, en);
 	f->message_zh = arena_strdup(a, zh);
 	f->evidence = arena_strdup(a, evidence);
+	f->evidence_zh = arena_strdup(a, evidence_zh);
 }
 
 static const char *en_name(const struct cf_member *m)
@@ -121,8 +122,6 @@ static void check_quarters(const struct compliance_input *in, const struct compl
 	for (int q = 1; q <= 4; q++) {
 		int32_t start = date_quarter_start(in->year, q), end = date_quarter_end(in->year, q);
 		int held = 0, planned = 0;
-		struct buf ev = BUF_INIT(4096);
-
 		for (size_t i = 0; i < in->nmeetings; i++) {
 			const struct cf_meeting *m = &in->meetings[i];
 
@@ -135,15 +134,17 @@ static void check_quarters(const struct compliance_input *in, const struct compl
 		}
 		if (held >= r->meetings_per_quarter || in->today <= end)
 			continue;
-		buf_printf(&ev, "%d held, %d planned or cancelled between %s and %s; the rule asks for %d",
-			   held, planned, date_format(start, d1), date_format(end, d2), r->meetings_per_quarter);
+		date_format(start, d1);
+		date_format(end, d2);
 		add(out, a, "quarterly_meeting", FINDING_BREACH, arena_printf(a, "Q%d", q),
 		    arena_printf(a, "Q%d %d: %d collective study meeting(s) held, fewer than %d",
 				 q, in->year, held, r->meetings_per_quarter),
 		    arena_printf(a, "%d年第%d季度仅举行集体学习%d次，少于%d次", in->year, q, held,
 				 r->meetings_per_quarter),
-		    buf_str(&ev));
-		buf_release(&ev);
+		    arena_printf(a, "%d held, %d planned or cancelled between %s and %s; the rule asks for %d",
+				 held, planned, d1, d2, r->meetings_per_quarter),
+		    arena_printf(a, "%s至%s已召开%d次、计划或取消%d次；规定不少于%d次", d1, d2, held, planned,
+				 r->meetings_per_quarter));
 	}
 }
 
@@ -155,7 +156,7 @@ static void check_attendance(const struct compliance_input *in, const struct com
 	for (size_t i = 0; i < in->nmembers; i++) {
 		const struct cf_member *m = &in->members[i];
 		int eligible = 0, present = 0;
-		struct buf ev = BUF_INIT(8192);
+		struct buf ev = BUF_INIT(8192), evz = BUF_INIT(8192);
 
 		if (!first_of_person(in, i))
 			continue;
@@ -173,9 +174,12 @@ static void check_attendance(const struct compliance_input *in, const struct com
 			}
 			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt),
 				   at == NULL ? "not recorded" : at->status == AT_LEAVE ? "on leave" : "absent");
+			buf_printf(&evz, "%s%s %s：%s", evz.len ? "；" : "", d, mt->title,
+				   at == NULL ? "未登记" : at->status == AT_LEAVE ? "请假" : "缺席");
 		}
 		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible) {
 			buf_release(&ev);
+			buf_release(&evz);
 			continue;
 		}
 		add(out, a, "attendance_rate", FINDING_BREACH, m->name,
@@ -183,8 +187,9 @@ static void check_attendance(const struct compliance_input *in, const struct com
 				 eligible, present * 100 / eligible, r->attendance_rate),
 		    arena_printf(a, "%s出勤%d次/应出勤%d次（%d%%），低于%d%%", m->name, present, eligible,
 				 present * 100 / eligible, r->attendance_rate),
-		    buf_str(&ev));
+		    buf_str(&ev), buf_str(&evz));
 		buf_release(&ev);
+		buf_release(&evz);
 	}
 }
 
@@ -198,21 +203,22 @@ static void check_leave_and_makeup(const struct compliance_input *in, const stru
 		const struct cf_meeting *mt = find_meeting(in, at->meeting_id);
 		const struct cf_member *who = find_member(in, at->person_id);
 		const char *name = who ? who->name : "?", *name_en = who ? en_name(who) : "?";
-		const char *ev;
+		const char *ev, *evz;
 		int32_t deadline;
 
 		if (mt == NULL || !mt->held || at->status == AT_PRESENT ||
 		    !person_on(in, at->person_id, mt->day))
 			continue;
 		ev = arena_printf(a, "%s %s (%s)", date_format(mt->day, d), en_title(mt), mt->key);
+		evz = arena_printf(a, "%s %s（%s）", d, mt->title, mt->key);
 		if (at->status == AT_LEAVE && !at->has_reason)
 			add(out, a, "leave_reason", FINDING_BREACH, name,
 			    arena_printf(a, "%s was on leave from \"%s\" with no reason recorded", name_en, en_title(mt)),
-			    arena_printf(a, "%s请假缺席“%s”，未记录请假事由", name, mt->title), ev);
+			    arena_printf(a, "%s请假缺席“%s”，未记录请假事由", name, mt->title), ev, evz);
 		if (at->status == AT_LEAVE && !at->has_approver)
 			add(out, a, "leave_approver", FINDING_BREACH, name,
 			    arena_printf(a, "%s was on leave from \"%s\" with no approver recorded", name_en, en_title(mt)),
-			    arena_printf(a, "%s请假缺席“%s”，未记录批准人", name, mt->title), ev);
+			    arena_printf(a, "%s请假缺席“%s”，未记录批准人", name, mt->title), ev, evz);
 		deadline = mt->day + r->makeup_days;
 		if (at->makeup_done != DATE_NONE && at->makeup_done <= deadline)
 			continue;
@@ -224,14 +230,14 @@ static void check_leave_and_makeup(const struct compliance_input *in, const stru
 			    arena_printf(a, "%s于%s补学“%s”，距会议%d天，超过%d天时限", name,
 					 date_format(at->makeup_done, d2), mt->title, at->makeup_done - mt->day,
 					 r->makeup_days),
-			    ev);
+			    ev, evz);
 		} else if (in->today > deadline) {
 			add(out, a, "makeup", FINDING_BREACH, name,
 			    arena_printf(a, "%s has not made up \"%s\" (due by %s)", name_en, en_title(mt),
 					 date_format(deadline, d2)),
 			    arena_printf(a, "%s缺席“%s”后未补学（应于%s前完成）", name, mt->title,
 					 date_format(deadline, d2)),
-			    ev);
+			    ev, evz);
 		}
 	}
 }
@@ -267,14 +273,16 @@ static void check_output(const struct compliance_input *in, const struct complia
 			    arena_printf(a, "%s%d年在中心组学习中发言%d次，少于%d次%s", m->name, in->year, speeches,
 					 r->exchange_speeches, year_over ? "" : "（截至目前）"),
 			    arena_printf(a, "keynote, central or exchange speeches at this group's meetings in %d: %d",
-					 in->year, speeches));
+					 in->year, speeches),
+			    arena_printf(a, "%d年在本组会议上的主题讲话、中心发言或交流发言：%d次", in->year, speeches));
 		if (papers < r->papers)
 			add(out, a, "paper", sev, m->name,
 			    arena_printf(a, "%s submitted %d written paper(s) in %d, fewer than %d%s", en_name(m),
 					 papers, in->year, r->papers, year_over ? "" : " so far"),
 			    arena_printf(a, "%s%d年提交书面研讨材料%d篇，少于%d篇%s", m->name, in->year, papers,
 					 r->papers, year_over ? "" : "（截至目前）"),
-			    arena_printf(a, "research reports, articles or reflections dated %d: %d", in->year, papers));
+			    arena_printf(a, "research reports, articles or reflections dated %d: %d", in->year, papers),
+			    arena_printf(a, "%d年提交的调研报告、理论文章或心得：%d篇", in->year, papers));
 	}
 }
 
@@ -288,12 +296,14 @@ static void check_plan(const struct compliance_input *in, const struct complianc
 	const struct cf_plan *p = &in->plan;
 
 	date_format(deadline, d);
+	date_format(p->approved_on, d2);
+	date_format(p->filed_on, d3);
 	if (!p->exists) {
 		if (in->today > deadline)
 			add(out, a, "plan_filed", FINDING_BREACH, arena_printf(a, "plan %d", in->year),
 			    arena_printf(a, "no study plan for %d (due approved and filed by %s)", in->year, d),
 			    arena_printf(a, "未制定%d年度学习计划（应于%s前审定并报备）", in->year, d),
-			    "no plan recorded for the year");
+			    "no plan recorded for the year", "本年度未登记学习计划");
 		return;
 	}
 	if (p->approved_on == DATE_NONE || p->approved_on > deadline) {
@@ -302,7 +312,8 @@ static void check_plan(const struct compliance_input *in, const struct complianc
 			    arena_printf(a, "the %d study plan was not approved by %s", in->year, d),
 			    arena_printf(a, "%d年度学习计划未于%s前审定", in->year, d),
 			    p->approved_on == DATE_NONE ? "approval date: none"
-							: arena_printf(a, "approved on %s", date_format(p->approved_on, d2)));
+							: arena_printf(a, "approved on %s", d2),
+			    p->approved_on == DATE_NONE ? "未登记审定日期" : arena_printf(a, "审定日期：%s", d2));
 	}
 	if (p->filed_on == DATE_NONE || p->filed_on > deadline) {
 		if (p->filed_on != DATE_NONE || in->today > deadline)
@@ -310,7 +321,8 @@ static void check_plan(const struct compliance_input *in, const struct complianc
 			    arena_printf(a, "the %d study plan was not filed with the superior by %s", in->year, d),
 			    arena_printf(a, "%d年度学习计划未于%s前报备", in->year, d),
 			    p->filed_on == DATE_NONE ? "filing date: none"
-						     : arena_printf(a, "filed on %s", date_format(p->filed_on, d3)));
+						     : arena_printf(a, "filed on %s", d3),
+			    p->filed_on == DATE_NONE ? "未登记报备日期" : arena_printf(a, "报备日期：%s", d3));
 	}
 }
 

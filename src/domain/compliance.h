@@ -95,7 +95,8 @@ struct finding {
 	const char *subject;        /* who or what: a name, a meeting, "Q2" */
 	const char *message;        /* English */
 	const char *message_zh;
-	const char *evidence;       /* the facts the finding rests on */
+	const char *evidence;       /* the facts the finding rests on, English */
+	const char *evidence_zh;
 };
 
 /* One member's year, the numbers the rules judge. */

@@ -54,6 +54,15 @@ const char *light_reason_text(enum light_reason r, int zh)
 	}
 }
 
+const char *light_reason_name(enum light_reason r)
+{
+	static const char *const names[] = {
+		"none", "closed", "not_started", "overdue", "behind", "due_soon", "report_missing", "on_track",
+	};
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "none";
+}
+
 int32_t light_next_report(int32_t from, int cadence)
 {
 	switch (cadence) {

@@ -68,6 +68,7 @@ const char *light_name(enum light l);                 /* "red" */
 const char *light_label(enum light l, int zh);        /* "red" / "红" */
 int light_parse(const char *name);                    /* -1 when unknown */
 const char *light_reason_text(enum light_reason r, int zh);
+const char *light_reason_name(enum light_reason r);        /* "report_missing" */
 
 /* The next report due after `from` for a cadence; DATE_NONE for "none". */
 int32_t light_next_report(int32_t from, int cadence);

@@ -29,6 +29,8 @@ static json_t *who_json(const struct principal *who)
 		json_object_set_new(u, "person", json_string(who->user.person_key));
 	if (who->user.person_name)
 		json_object_set_new(u, "person_name", json_string(who->user.person_name));
+	if (who->user.person_name_en)
+		json_object_set_new(u, "person_name_en", json_string(who->user.person_name_en));
 	return u;
 }
 

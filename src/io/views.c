@@ -98,6 +98,7 @@ json_t *view_task(const struct task_view *t)
 	set_s(o, "last_report_on", r->last_report_on);
 	json_object_set_new(light, "color", json_string(light_name(t->light.light)));
 	json_object_set_new(light, "reason", json_string(light_reason_text(t->light.reason, 0)));
+	json_object_set_new(light, "reason_code", json_string(light_reason_name(t->light.reason)));
 	json_object_set_new(light, "expected_percent", json_integer(t->light.expected));
 	json_object_set_new(light, "days_overdue", json_integer(t->light.days_overdue));
 	json_object_set_new(o, "light", light);
@@ -297,6 +298,7 @@ json_t *view_check(const struct check_result *r)
 		set_s(j, "message", f->message);
 		set_s(j, "message_zh", f->message_zh);
 		set_s(j, "evidence", f->evidence);
+		set_s(j, "evidence_zh", f->evidence_zh);
 		json_array_append_new(arr, j);
 	}
 	json_object_set_new(o, "findings", arr);

@@ -1323,7 +1323,7 @@ int store_extension_decide(struct store *st, int64_t extension_id, const char *s
 
 #define USER_COLS \
 	"u.id, u.org_id, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.login, u.role, u.password_hash, " \
-	"o.key, un.key, p.key, p.name, u.disabled "
+	"o.key, un.key, p.key, p.name, u.disabled, p.name_en "
 #define USER_FROM \
 	"FROM app_user u JOIN org o ON o.id = u.org_id LEFT JOIN unit un ON un.id = u.unit_id " \
 	"LEFT JOIN person p ON p.id = u.person_id "
@@ -1342,6 +1342,7 @@ static void read_user(struct db_stmt *s, struct arena *a, struct user_row *u)
 	u->person_key = col_s(s, 9, a);
 	u->person_name = col_s(s, 10, a);
 	u->disabled = (int)db_col_int(s, 11);
+	u->person_name_en = col_s(s, 12, a);
 }
 
 static int user_query(struct store *st, const char *sql, const char *p1, const char *p2, struct arena *a,
@@ -1359,7 +1360,7 @@ static int user_query(struct store *st, const char *sql, const char *p1, const c
 	if (rc == DB_ROW) {
 		read_user(s, a, out);
 		if (extra)
-			*extra = col_s(s, 12, a);
+			*extra = col_s(s, 13, a);
 	}
 	db_done(s);
 	if (rc < 0)

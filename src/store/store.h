@@ -303,7 +303,7 @@ int store_extension_decide(struct store *st, int64_t extension_id, const char *s
 
 struct user_row {
 	int64_t id, org_id, person_id, unit_id;
-	const char *login, *role, *password_hash, *org_key, *unit_key, *person_key, *person_name;
+	const char *login, *role, *password_hash, *org_key, *unit_key, *person_key, *person_name, *person_name_en;
 	int disabled;
 };
 

@@ -1,0 +1,279 @@
+// app.test.mjs -- the web application in a real browser (Debian's
+// chromium driven by playwright-core): the secretary records a leave and
+// its make-up and turns a decision into a task; the unit's reporter sees
+// only its tasks, files progress and the dashboard's light follows; the
+// language switch; text with markup stays text; scopes hold in the page.
+// A failing test leaves a screenshot in tests/web/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, client, ROOT } from '../api/helpers.mjs';
+
+const SHOTS = join(ROOT, 'tests', 'web', 'screenshots');
+const PAGES = join(ROOT, 'build', 'screenshots');
+let server, browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(PAGES, { recursive: true });
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// A browser page logged in as `login`, in `lang`; collects console errors.
+async function open(login, lang = 'zh') {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    // The browser logs every 4xx answer; the tests cause some on purpose.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.errors.push(m.text());
+  });
+  await page.goto(server.base + '/');
+  await page.evaluate((l) => localStorage.setItem('plenum.lang', l), lang);
+  await page.goto(server.base + '/');
+  await page.getByLabel(lang === 'zh' ? '账号' : 'Login').fill(login);
+  await page.getByLabel(lang === 'zh' ? '密码' : 'Password').fill('plenum-demo');
+  await page.keyboard.press('Enter');
+  await rendered(page, '#/');
+  return page;
+}
+
+async function go(page, hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await rendered(page, hash);
+}
+// Waits until the application has drawn the page of this address.
+const rendered = (page, hash) => page.waitForFunction((h) => document.body.dataset.rendered === h, hash);
+
+// Runs a test body; on failure keeps a screenshot of every open page.
+function browserTest(name, fn) {
+  test(name, async () => {
+    const pages = [];
+    try {
+      await fn(pages);
+    } catch (e) {
+      for (const [i, p] of pages.entries()) {
+        await p.screenshot({ path: join(SHOTS, `${name.replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => {});
+      }
+      throw e;
+    } finally {
+      for (const p of pages) await p.context().close().catch(() => {});
+    }
+  });
+}
+
+const mainText = (page) => page.textContent('main');
+
+browserTest('the secretary records a leave and its make-up, then turns a decision into a task', async (pages) => {
+  const page = await open('secretary');
+  pages.push(page);
+  await go(page, '#/meeting/m-2026-jm-xiongan');
+  const text = await mainText(page);
+  for (const fact of ['陈岸明', '雄安新区', '科技引领', '工业振兴', '园区再造', '交流发言', '主要负责同志', '市直有关单位']) {
+    assert.ok(text.includes(fact), `the record shows ${fact}`);
+  }
+  assert.ok(await page.locator('main .light').count() >= 10, 'tasks with lights under the decisions');
+
+  // a leave at the planned Q4 meeting, with its reason and approver
+  await go(page, '#/meeting/m-2026-q4/edit');
+  const add = page.getByRole('form', { name: '登记出席' });
+  await add.getByLabel('人员').selectOption('p-wang-jun');
+  await add.getByLabel('出席').selectOption('leave');
+  await add.getByLabel('请假事由').fill('赴省参加专题培训');
+  await add.getByLabel('批准人').selectOption('p-chen-anming');
+  await add.getByRole('button', { name: '添加' }).click();
+  const row = page.locator('form[data-person="p-wang-jun"]');
+  await row.waitFor();
+  // then its make-up
+  await row.getByLabel('补学日期').fill('2026-12-20');
+  await row.getByLabel('补学情况').fill('自学会议材料并提交心得');
+  await row.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#toast.show');
+  await go(page, '#/meeting/m-2026-q4');
+  const rec = await mainText(page);
+  assert.ok(rec.includes('赴省参加专题培训') && rec.includes('已补学') && rec.includes('自学会议材料并提交心得'), rec);
+
+  // an API error appears beside the field it names
+  await go(page, '#/meeting/m-2026-q4/edit');
+  const again = page.getByRole('form', { name: '登记出席' });
+  await again.getByLabel('人员').selectOption('p-wang-jun');
+  await again.getByRole('button', { name: '添加' }).click();
+  await page.waitForSelector('.form-error:not(:empty), .field-error:not(:empty)');
+
+  // a decision becomes a task for a unit
+  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
+  const block = page.locator('.decision-edit').nth(1);
+  await block.locator('summary').click();
+  const form = block.getByRole('form', { name: '据此立项督办任务' });
+  await form.getByLabel('编号').fill('t-web');
+  await form.getByLabel('任务', { exact: true }).fill('推动电子信息产业链补链强链');
+  await form.getByLabel('所属工程').selectOption('i-2-1-2');
+  await form.getByLabel('牵头单位').selectOption('u-jm-miit');
+  await form.getByLabel('配合单位').selectOption(['u-jm-commerce']);
+  await form.getByLabel('开始日期').fill('2026-10-01');
+  await form.getByLabel('办结时限').fill('2026-12-31');
+  await form.getByRole('button', { name: '立项' }).click();
+  await rendered(page, '#/task/t-web');
+  let t = await mainText(page);
+  assert.ok(t.includes('推动电子信息产业链补链强链') && t.includes('已立项') && t.includes('市工业和信息化局'), t);
+  await page.getByRole('button', { name: '交办' }).click();
+  await page.waitForFunction(() => document.querySelector('main').textContent.includes('已交办'));
+  assert.deepEqual(page.errors, []);
+});
+
+browserTest('the unit\'s reporter sees only its tasks, reports progress, and the dashboard follows', async (pages) => {
+  const sec = await client(server, 'secretary');
+  const before = await sec.get('/api/v1/dashboard');
+  assert.ok(before.json.red_tasks.some((x) => x.key === 't-web'), 'a dispatched task with no progress is red');
+
+  const page = await open('reporter');
+  pages.push(page);
+  const home = await mainText(page);
+  assert.ok(home.includes('市工业和信息化局'), 'the reporter starts on its unit');
+  assert.ok(home.includes('推动电子信息产业链补链强链'));
+  assert.ok(!home.includes('组织实施基础研究与关键技术攻关项目'), 'not another unit\'s task');
+  await go(page, '#/tasks');
+  const keys = await page.$$eval('tr[data-task]', (rows) => rows.map((r) => r.dataset.task));
+  const own = (await client(server, 'reporter')).get('/api/v1/tasks?limit=100');
+  assert.deepEqual(keys.sort(), (await own).json.items.map((x) => x.key).sort());
+  assert.ok(!keys.includes('t-1-2'));
+
+  await go(page, '#/task/t-web');
+  await page.getByRole('button', { name: '签收' }).click();
+  await page.waitForFunction(() => document.querySelector('main').textContent.includes('已签收'));
+  const report = page.getByRole('form', { name: '报送进展' });
+  await report.getByLabel('完成进度（%）').fill('150');
+  await report.getByLabel('已完成工作').fill('完成产业链图谱');
+  await report.getByRole('button', { name: '报送' }).click();
+  await report.locator('.field[data-name="percent"] .field-error:not(:empty)').waitFor();
+  await report.getByLabel('完成进度（%）').fill('90');
+  await report.getByRole('button', { name: '报送' }).click();
+  await page.waitForFunction(() => document.querySelector('main h1 .light')?.textContent === '绿');
+
+  const after = await sec.get('/api/v1/dashboard');
+  assert.ok(!after.json.red_tasks.some((x) => x.key === 't-web'), 'no longer red on the dashboard');
+  const dash = await open('secretary');
+  pages.push(dash);
+  const redRows = await dash.$$eval('tr[data-task]', (rows) => rows.map((r) => r.dataset.task));
+  assert.ok(!redRows.includes('t-web'));
+  assert.deepEqual(page.errors, []);
+});
+
+browserTest('the language switch works both ways and leaves nothing untranslated', async (pages) => {
+  const page = await open('admin', 'zh');
+  pages.push(page);
+  const visit = ['#/', '#/meetings', '#/meetings?view=calendar&month=2026-05', '#/meeting/m-2026-jm-xiongan',
+    '#/meeting/m-2026-q4/edit', '#/initiatives', '#/tasks', '#/task/t-3-2', '#/unit/u-jm-miit', '#/members', '#/plan',
+    '#/search?q=%E7%A1%85%E8%83%BD%E6%BA%90', '#/users', '#/audit'];
+  for (const lang of ['zh', 'en']) {
+    for (const hash of visit) {
+      await go(page, hash);
+      const text = await page.textContent('body');
+      assert.ok(!text.includes('⟦'), `untranslated label on ${hash} in ${lang}: ${text.match(/⟦[^⟧]*⟧/)}`);
+    }
+    const nav = await page.textContent('header nav');
+    assert.ok(lang === 'zh' ? nav.includes('总览') && nav.includes('督办任务') : nav.includes('Dashboard') && nav.includes('Tasks'));
+    await page.getByRole('button', { name: lang === 'zh' ? 'English' : '中文' }).click();
+    await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang === 'zh' ? 'en' : 'zh');
+  }
+  await page.reload();
+  await rendered(page, '#/audit');
+  await go(page, '#/');
+  assert.ok((await page.textContent('header nav')).includes('总览'), 'the choice is remembered');
+  await go(page, '#/task/t-3-2');
+  const zhDate = await page.textContent('main dl');
+  assert.match(zhDate, /2026年12月15日/, 'dates in Chinese');
+  assert.deepEqual(page.errors, []);
+});
+
+browserTest('a speech containing <script> is shown as text', async (pages) => {
+  const sec = await client(server, 'secretary');
+  const evil = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
+  const r = await sec.post('/api/v1/meetings/m-2026-q4/speeches', { key: 's-xss', seq: 7, kind: 'exchange',
+    speaker: 'p-wang-jun', title: evil, key_points: [evil] });
+  assert.equal(r.status, 201, r.text);
+  await sec.post('/api/v1/units', { key: 'u-xss', name: '<b>单位</b><script>window.__xss=3</script>', kind: 'other' });
+  const page = await open('secretary');
+  pages.push(page);
+  await go(page, '#/meeting/m-2026-q4');
+  assert.ok((await mainText(page)).includes(evil), 'the markup is visible as text');
+  await go(page, '#/search?q=__xss');
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+  assert.equal(await page.locator('main script, main img').count(), 0);
+  const csp = (await fetch(server.base + '/')).headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+});
+
+browserTest('a reporter cannot reach the meeting editor, an observer only the meetings observed', async (pages) => {
+  const page = await open('reporter');
+  pages.push(page);
+  await go(page, '#/meeting/m-2026-q4/edit');
+  assert.ok((await mainText(page)).includes('无权访问'));
+  assert.equal(await page.locator('main form').count(), 0);
+  await go(page, '#/meeting/m-2026-jm-xiongan');
+  assert.ok((await mainText(page)).includes('无权访问'));
+  const obs = await open('observer');
+  pages.push(obs);
+  const meetings = await obs.$$eval('main a[href^="#/meeting/"]', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(meetings, ['#/meeting/m-2026-q3']);
+});
+
+browserTest('keyboard only: log in and open a meeting', async (pages) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  pages.push(page);
+  await page.goto(server.base + '/');
+  await page.evaluate(() => localStorage.setItem('plenum.lang', 'en'));
+  await page.goto(server.base + '/');
+  await page.waitForSelector('input[name=login]');
+  await page.focus('input[name=login]');
+  await page.keyboard.type('viewer');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('plenum-demo');
+  await page.keyboard.press('Enter');
+  await rendered(page, '#/');
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.getAttribute('href') === '#/meetings')) break;
+  }
+  await page.keyboard.press('Enter');
+  await rendered(page, '#/meetings');
+  for (const el of await page.$$('main input, main select, main textarea')) {
+    const id = await el.getAttribute('id');
+    assert.ok(id && await page.locator(`label[for="${id}"]`).count(), 'every input has a label');
+  }
+});
+
+browserTest('screenshots of the main pages', async (pages) => {
+  const page = await open('secretary', 'zh');
+  pages.push(page);
+  for (const [hash, name] of [['#/', 'dashboard'], ['#/meeting/m-2026-jm-xiongan', 'meeting'], ['#/meetings?view=calendar&month=2026-05', 'calendar'],
+    ['#/initiatives', 'initiatives'], ['#/task/t-3-2', 'task'], ['#/members', 'members'], ['#/plan', 'plan'],
+    ['#/search?q=%E5%9B%AD%E5%8C%BA%E5%86%8D%E9%80%A0', 'search'], ['#/meeting/m-2026-q4/edit', 'editor']]) {
+    await go(page, hash);
+    await page.screenshot({ path: join(PAGES, `${name}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ media: 'print' });
+  await go(page, '#/meeting/m-2026-jm-xiongan');
+  await page.screenshot({ path: join(PAGES, 'meeting-print.png'), fullPage: true });
+  assert.equal(await page.locator('header#top').isVisible(), false, 'the header is not printed');
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.emulateMedia({ media: 'screen' });
+  await go(page, '#/');
+  await page.screenshot({ path: join(PAGES, 'dashboard-tablet.png'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'the layout holds on a tablet');
+});

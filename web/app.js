@@ -1,0 +1,123 @@
+// app.js -- the web application's entry: who is logged in, the header with
+// navigation and the language switch, and the hash router.
+import { h, clear, t, setLang, getLang, get, api, session, role, isAdmin, ApiError, pick } from './lib.js';
+import * as P from './pages.js';
+
+const routes = [
+  [/^\/?$/, () => home()],
+  [/^\/meetings$/, P.meetingsPage],
+  [/^\/meetings\/new$/, P.meetingNewPage],
+  [/^\/meeting\/([^/]+)$/, P.meetingPage],
+  [/^\/meeting\/([^/]+)\/edit$/, P.meetingEditPage],
+  [/^\/initiatives$/, P.initiativesPage],
+  [/^\/tasks$/, P.tasksPage],
+  [/^\/task\/([^/]+)$/, P.taskPage],
+  [/^\/unit\/([^/]+)$/, P.unitPage],
+  [/^\/members$/, P.membersPage],
+  [/^\/plan$/, P.planPage],
+  [/^\/search$/, P.searchPage],
+  [/^\/users$/, P.usersPage],
+  [/^\/audit$/, P.auditPage],
+];
+
+// What each role starts on and may open from the header.
+function home() {
+  if (role() === 'reporter') return P.unitPage(new URLSearchParams(), session.user.unit);
+  if (role() === 'observer') return P.meetingsPage(new URLSearchParams());
+  return P.dashboardPage();
+}
+
+function nav() {
+  const r = role();
+  const items = [];
+  if (!['reporter', 'observer'].includes(r)) {
+    items.push(['#/', 'nav.dashboard'], ['#/meetings', 'nav.meetings'], ['#/initiatives', 'nav.initiatives'],
+      ['#/tasks', 'nav.tasks'], ['#/members', 'nav.members'], ['#/plan', 'nav.plan']);
+  } else if (r === 'reporter') {
+    items.push(['#/', 'nav.my_unit'], ['#/tasks', 'nav.tasks']);
+  } else {
+    items.push(['#/meetings', 'nav.meetings']);
+  }
+  items.push(['#/search', 'nav.search']);
+  if (isAdmin()) items.push(['#/users', 'nav.users'], ['#/audit', 'nav.audit']);
+  return items;
+}
+
+function header() {
+  const top = document.getElementById('top');
+  const other = getLang() === 'zh' ? 'en' : 'zh';
+  const langButton = h('button', {
+    type: 'button', class: 'lang', lang: other === 'zh' ? 'zh-CN' : 'en', title: t('lang.switch'),
+    onclick: () => { setLang(other); render(); },
+  }, other === 'zh' ? '中文' : 'English');
+  if (!session.user) {
+    clear(top, h('div', { class: 'bar-top' }, h('span', { class: 'brand' }, t('app.name')), langButton));
+    return;
+  }
+  const current = location.hash.split('?')[0] || '#/';
+  clear(top, h('div', { class: 'bar-top' },
+    h('a', { class: 'brand', href: '#/' }, t('app.name')),
+    h('nav', { 'aria-label': t('nav.label') }, h('ul', null, nav().map(([href, key]) =>
+      h('li', null, h('a', { href, 'aria-current': href === current ? 'page' : null }, t(key)))))),
+    h('span', { class: 'who' }, pick(session.user, 'person_name') || session.user.login, ' · ', t(`role.${role()}`)),
+    langButton,
+    h('button', { type: 'button', onclick: logout }, t('nav.logout'))));
+}
+
+async function logout() {
+  try { await api('POST', '/logout', {}); } catch { /* gone already */ }
+  session.user = null;
+  session.csrf = null;
+  location.hash = '#/';
+  render();
+}
+
+let rendering = 0;
+async function render() {
+  const main = document.getElementById('main');
+  const mine = ++rendering;
+  delete document.body.dataset.rendered;
+  document.title = t('app.name');
+  header();
+  if (!session.user) {
+    clear(main, P.loginPage(() => { location.hash = '#/'; render(); }));
+    document.body.dataset.rendered = 'login';
+    return;
+  }
+  const [path, query] = (location.hash.slice(1) || '/').split('?');
+  const params = new URLSearchParams(query || '');
+  const route = routes.find(([re]) => re.test(path));
+  let page;
+  try {
+    page = route ? await route[1](params, ...path.match(route[0]).slice(1).map(decodeURIComponent)) : notFound();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      session.user = null;
+      return render();
+    }
+    page = e instanceof ApiError && e.status === 403 ? P.forbidden()
+      : h('div', { class: 'page' }, h('h1', null, t('error.title')), h('p', { role: 'alert' }, e.message));
+  }
+  if (mine !== rendering) return;            // a newer navigation won
+  clear(main, page);
+  const h1 = main.querySelector('h1');
+  if (h1) document.title = `${h1.textContent} — ${t('app.name')}`;
+  // Tests and assistive tools can tell the page is complete.
+  document.body.dataset.rendered = location.hash || '#/';
+}
+
+function notFound() {
+  return h('div', { class: 'page' }, h('h1', null, t('error.not_found')));
+}
+
+async function boot() {
+  try {
+    const me = await get('/me');
+    session.user = me.user;
+    session.csrf = me.csrf;
+  } catch { /* not logged in */ }
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+boot();

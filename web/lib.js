@@ -1,0 +1,186 @@
+// lib.js -- what every page uses: building DOM without HTML strings, the API
+// client (session cookie + CSRF token), the language, and formatting.
+import { dict } from './i18n.js';
+
+// ---- DOM: text is always text (textContent), never parsed as HTML ----
+export function h(tag, attrs, ...children) {
+  const el = tag.startsWith('svg:')
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.setAttribute('class', v);
+    else if (k === 'width%') el.style.width = `${Math.max(0, Math.min(100, v))}%`;
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+// Snippets from the server are HTML-escaped text with <mark> around matches:
+// turn them into text nodes and mark elements, never innerHTML.
+export function marked(snippet) {
+  const out = [];
+  const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const parts = snippet.split(/(<mark>|<\/mark>)/);
+  let inMark = false;
+  for (const p of parts) {
+    if (p === '<mark>') inMark = true;
+    else if (p === '</mark>') inMark = false;
+    else if (p) out.push(inMark ? h('mark', null, unescape(p)) : unescape(p));
+  }
+  return out;
+}
+
+// ---- language ----
+let lang = localStorage.getItem('plenum.lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en');
+export const getLang = () => lang;
+export function setLang(l) {
+  lang = l;
+  localStorage.setItem('plenum.lang', l);
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+}
+setLang(lang);
+
+// t('key') or t('key', {n: 3}); a missing key shows as ⟦key⟧ so that tests find it.
+export function t(key, vars) {
+  const entry = dict[key];
+  let s = entry ? entry[lang] ?? entry.en : `⟦${key}⟧`;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+// An enumerated value: t('state.in_progress').
+export const te = (kind, value) => (value ? t(`${kind}.${value}`) : '');
+// A field in the chosen language, falling back to the other.
+export function pick(obj, field) {
+  if (!obj) return '';
+  return lang === 'en' ? (obj[`${field}_en`] || obj[field] || '') : (obj[field] || obj[`${field}_en`] || '');
+}
+
+const locale = () => (lang === 'zh' ? 'zh-CN' : 'en-GB');
+export function fmtDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00+08:00` : iso);
+  return new Intl.DateTimeFormat(locale(), { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+}
+export function fmtDateTime(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+  }).format(new Date(iso));
+}
+export const fmtNum = (n, digits = 0) => (n === null || n === undefined ? '—'
+  : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n));
+export const fmtPct = (n) => (n === null || n === undefined ? '—' : `${fmtNum(n, 1)}%`);
+
+// ---- the API ----
+export const session = { user: null, csrf: null };
+
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error?.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = error?.code;
+    this.field = error?.field;
+    this.problems = error?.problems || [];
+  }
+}
+
+export async function api(method, path, body, { ifMatch } = {}) {
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && session.csrf) headers['x-csrf-token'] = session.csrf;
+  if (ifMatch) headers['if-match'] = ifMatch;
+  const r = await fetch(`/api/v1${path}`, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin',
+  });
+  let json = null;
+  try { json = await r.json(); } catch { /* empty */ }
+  if (!r.ok) throw new ApiError(r.status, json?.error);
+  if (json && typeof json === 'object' && !Array.isArray(json)) {
+    Object.defineProperty(json, '_etag', { value: r.headers.get('etag'), enumerable: false });
+  }
+  return json;
+}
+export const get = (p) => api('GET', p);
+export const q = (obj) => {
+  const s = new URLSearchParams(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+
+// ---- roles ----
+export const role = () => session.user?.role;
+export const canEdit = () => ['admin', 'secretary'].includes(role());
+export const isAdmin = () => role() === 'admin';
+
+// ---- forms: labels always, errors beside the field the API names ----
+let fieldSeq = 0;
+export function field(label, input, hint) {
+  const id = `f${++fieldSeq}`;
+  input.id = id;
+  const err = h('div', { class: 'field-error', id: `${id}-err`, role: 'alert' });
+  input.setAttribute('aria-describedby', `${id}-err`);
+  return h('div', { class: 'field', 'data-name': input.name }, h('label', { for: id }, label), input,
+    hint ? h('div', { class: 'hint' }, hint) : null, err);
+}
+export function input(name, value, attrs = {}) {
+  return h('input', { name, value: value ?? '', ...attrs });
+}
+export function select(name, options, value, attrs = {}) {
+  return h('select', { name, ...attrs },
+    options.map(([v, label]) => h('option', { value: v, selected: v === value || (Array.isArray(value) && value.includes(v)) }, label)));
+}
+export function textarea(name, value, attrs = {}) {
+  const el = h('textarea', { name, ...attrs });
+  el.value = value ?? '';
+  return el;
+}
+// Shows an API error beside the field it names (or at the top of the form).
+export function showError(form, e) {
+  form.querySelectorAll('.field-error').forEach((el) => { el.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  const problems = e.problems?.length ? e.problems : [{ field: e.field, message: e.message }];
+  let shown = false;
+  for (const p of problems) {
+    const name = (p.field || '').split('.')[0].split('[')[0];
+    const box = name && form.querySelector(`.field[data-name="${CSS.escape(name)}"]`);
+    if (box) {
+      box.querySelector('.field-error').textContent = p.message;
+      box.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true');
+      shown = true;
+    }
+  }
+  const top = form.querySelector('.form-error');
+  if (top) top.textContent = shown ? '' : e.message;
+  form.querySelector('[aria-invalid]')?.focus();
+}
+export function formValues(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === 'checkbox') out[el.name] = el.checked;
+    else if (el.multiple) out[el.name] = [...el.selectedOptions].map((o) => o.value);
+    else if (el.value !== '') out[el.name] = el.type === 'number' ? Number(el.value) : el.value;
+  }
+  return out;
+}
+
+export function toast(msg) {
+  const el = document.getElementById('toast');
+  el.textContent = msg;
+  el.classList.add('show');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove('show'), 3000);
+}

@@ -1,0 +1,613 @@
+// pages.js -- every screen of the web application. Each page function gets
+// the route's parameters and returns the page's DOM; data comes from the
+// JSON API only.
+import {
+  h, clear, marked, t, te, pick, fmtDate, fmtDateTime, fmtNum, fmtPct, api, get, q, session, role, canEdit,
+  isAdmin, field, input, select, textarea, showError, formValues, toast,
+} from './lib.js';
+import { lightBadge, lightCounts, progressBar, indicatorChart, lightsHistoryChart } from './charts.js';
+
+const link = (href, ...c) => h('a', { href }, ...c);
+const section = (title, ...c) => h('section', { class: 'card' }, h('h2', null, title), ...c);
+const empty = (msg) => h('p', { class: 'empty' }, msg);
+const year = () => Number(new Date().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+
+async function getAll(path) {
+  let items = [];
+  let cursor = null;
+  for (let i = 0; i < 20; i++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await get(`${path}${sep}limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    items = items.concat(r.items);
+    if (!r.next_cursor) break;
+    cursor = r.next_cursor;
+  }
+  return items;
+}
+
+function table(headers, rows, attrs = {}) {
+  return h('div', { class: 'table-wrap' }, h('table', attrs,
+    h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', null, rows)));
+}
+
+function reasonText(task) {
+  return task.light ? t(`reason.${task.light.reason_code}`) : '';
+}
+
+function taskRow(task) {
+  return h('tr', { 'data-task': task.key },
+    h('td', null, lightBadge(task.light.color, reasonText(task))),
+    h('td', null, link(`#/task/${task.key}`, pick(task, 'title'))),
+    h('td', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
+    h('td', null, fmtDate(task.due_on)),
+    h('td', null, te('state', task.state)),
+    h('td', { class: 'num' }, `${task.percent}%`),
+    h('td', null, task.light.color === 'green' || task.light.color === 'done' ? '' : reasonText(task)));
+}
+function taskTable(tasks) {
+  if (!tasks.length) return empty(t('tasks.none'));
+  return table([t('task.light'), t('task.title'), t('task.lead_unit'), t('task.due_on'), t('task.state'),
+    t('task.percent'), t('task.why')], tasks.map(taskRow), { class: 'tasks' });
+}
+
+// ---------------------------------------------------------------- login
+export function loginPage(onLogin) {
+  const form = h('form', { class: 'login card', novalidate: true },
+    h('h1', null, t('app.name')),
+    h('p', null, t('login.intro')),
+    field(t('login.login'), input('login', '', { autocomplete: 'username', required: true })),
+    field(t('login.password'), input('password', '', { type: 'password', autocomplete: 'current-password', required: true })),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('login.submit')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await api('POST', '/login', formValues(form));
+      session.user = r.user;
+      session.csrf = r.csrf;
+      onLogin();
+    } catch (e) {
+      form.querySelector('.form-error').textContent = e.status === 429 ? t('login.throttled') : t('login.failed');
+    }
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------- dashboard
+export async function dashboardPage() {
+  const [d, hist] = await Promise.all([get('/dashboard'), get(`/lights/history${q({ year: year() })}`)]);
+  const roots = d.initiatives;
+  const ini = roots.map((i) => h('div', { class: `initiative depth-${i.depth}` },
+    h('div', { class: 'initiative-head' }, link(`#/initiatives`, `${i.code} ${pick(i, 'title')}`), lightBadge(i.light)),
+    progressBar(i.progress, i.light), lightCounts(i.counts)));
+  const c = d.compliance;
+  return h('div', { class: 'page dashboard' },
+    h('h1', null, t('nav.dashboard')),
+    h('div', { class: 'grid' },
+      section(t('dash.initiatives'), ini.length ? ini : empty(t('dash.no_initiatives'))),
+      section(t('dash.lights_over_time'), hist.items.length ? lightsHistoryChart(hist.items) : empty('—'))),
+    section(t('dash.red_tasks'), taskTable(d.red_tasks)),
+    section(t('dash.yellow_tasks'), taskTable(d.yellow_tasks)),
+    section(t('dash.indicators'), h('div', { class: 'charts' }, d.indicators.map(indicatorChart))),
+    h('div', { class: 'grid' },
+      section(t('dash.upcoming'), d.upcoming_meetings.length ? h('ul', null, d.upcoming_meetings.map((m) =>
+        h('li', null, fmtDateTime(m.starts_at), ' ', link(`#/meeting/${m.key}`, pick(m, 'title'))))) : empty(t('dash.no_upcoming'))),
+      section(t('dash.findings', { year: c ? c.year : year() }), c ? findingsList(c.findings) : empty('—'))));
+}
+
+function findingsList(findings) {
+  if (!findings.length) return empty(t('check.none'));
+  return h('ul', { class: 'findings' }, findings.map((f) => h('li', { class: `finding ${f.severity}` },
+    h('span', { class: 'severity' }, te('severity', f.severity)), ' ',
+    h('strong', null, te('rule', f.rule)), ': ', getLangMessage(f),
+    h('div', { class: 'evidence' }, t('check.evidence'), ': ', document.documentElement.lang === 'en' ? f.evidence : f.evidence_zh))));
+}
+const getLangMessage = (f) => (document.documentElement.lang === 'en' ? f.message : f.message_zh);
+
+// ---------------------------------------------------------------- meetings
+export async function meetingsPage(params) {
+  const view = params.get('view') || 'list';
+  const meetings = await getAll('/meetings');
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('meetings.views') },
+    link('#/meetings?view=list', t('meetings.list')), link('#/meetings?view=calendar', t('meetings.calendar')),
+    canEdit() ? link('#/meetings/new', t('meetings.new')) : null);
+  let body;
+  if (view === 'calendar') {
+    body = calendar(meetings, params.get('month'));
+  } else {
+    body = meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
+      meetings.map((m) => h('tr', null, h('td', null, fmtDateTime(m.starts_at)),
+        h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
+        h('td', null, m.place || '')))) : empty(t('meetings.none'));
+  }
+  return h('div', { class: 'page' }, h('h1', null, t('nav.meetings')), tabs, body);
+}
+
+function calendar(meetings, monthParam) {
+  const localDay = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 10);
+  const first = monthParam || (meetings.length ? localDay(meetings.at(-1).starts_at).slice(0, 7) : new Date().toISOString().slice(0, 7));
+  const [y, m] = first.split('-').map(Number);
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const offset = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
+  const prev = new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
+  const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+  const cells = [];
+  for (let i = 0; i < offset; i++) cells.push(h('td', { class: 'blank' }));
+  for (let d = 1; d <= days; d++) {
+    const iso = `${first}-${String(d).padStart(2, '0')}`;
+    cells.push(h('td', null, h('div', { class: 'day' }, String(d)),
+      meetings.filter((x) => localDay(x.starts_at) === iso).map((x) => link(`#/meeting/${x.key}`, pick(x, 'title')))));
+  }
+  const rows = [];
+  for (let i = 0; i < cells.length; i += 7) rows.push(h('tr', null, cells.slice(i, i + 7)));
+  const title = new Intl.DateTimeFormat(document.documentElement.lang, { year: 'numeric', month: 'long' }).format(new Date(Date.UTC(y, m - 1, 15)));
+  return h('div', { class: 'calendar' },
+    h('div', { class: 'calendar-nav' }, link(`#/meetings?view=calendar&month=${prev}`, '‹ ', t('cal.prev')),
+      h('h2', null, title), link(`#/meetings?view=calendar&month=${next}`, t('cal.next'), ' ›')),
+    table(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => t(`cal.${d}`)), rows, { class: 'month' }));
+}
+
+export async function meetingPage(params, key) {
+  const m = await get(`/meetings/${encodeURIComponent(key)}`);
+  const caps = ['member', 'attendee', 'observer'];
+  const attendance = caps.map((cap) => {
+    const rows = m.attendance.filter((a) => a.capacity === cap);
+    if (!rows.length) return null;
+    return h('div', { class: 'capacity' }, h('h3', null, te('capacity', cap), ` (${rows.length})`),
+      table([t('att.name'), t('att.title'), t('att.status'), t('att.leave'), t('att.makeup')], rows.map((a) =>
+        h('tr', { class: `att-${a.status}` }, h('td', null, pick(a, 'name')), h('td', null, pick(a, 'title')),
+          h('td', null, te('astatus', a.status)),
+          h('td', null, a.status === 'leave' ? [a.leave_reason || t('att.no_reason'), ' · ', t('att.approver'), ': ',
+            a.leave_approver_name || t('att.no_approver')] : ''),
+          h('td', null, a.status === 'present' ? '' : a.makeup_done
+            ? [t('att.made_up'), ' ', fmtDate(a.makeup_done), a.makeup_note ? ` — ${a.makeup_note}` : '']
+            : [t('att.not_made_up'), a.makeup_due ? ` (${t('att.due')} ${fmtDate(a.makeup_due)})` : ''])))));
+  });
+  const speeches = m.speeches.map((s) => {
+    const points = (document.documentElement.lang === 'en' && s.key_points_en) ? s.key_points_en : s.key_points || [];
+    return h('article', { class: 'speech', id: `speech-${s.key}` },
+      h('h3', null, `${s.seq}. ${te('kind', s.kind)} — ${pick(s, 'speaker_name')}`),
+      s.title || s.title_en ? h('p', { class: 'speech-title' }, pick(s, 'title')) : null,
+      points.length ? h('ul', { class: 'points' }, points.map((p) => h('li', null, p))) : null,
+      s.text ? h('details', null, h('summary', null, t('speech.full_text')), h('div', { class: 'fulltext' }, s.text)) : null);
+  });
+  const decisions = m.decisions.map((d) => h('article', { class: 'decision', id: `decision-${d.key}` },
+    h('h3', null, `${d.number}. ${pick(d, 'text')}`),
+    h('p', { class: 'origin' }, d.speech
+      ? [t('decision.from_speech'), ' ', link(`#/meeting/${m.key}`, `${m.speeches.find((s) => s.key === d.speech)?.seq ?? ''}`)]
+      : t('decision.whole_meeting')),
+    d.tasks.length ? taskTable(d.tasks) : empty(t('decision.no_tasks'))));
+  return h('div', { class: 'page meeting' },
+    h('div', { class: 'actions no-print' },
+      h('button', { type: 'button', onclick: () => window.print() }, t('action.print')),
+      canEdit() ? h('a', { href: `#/meeting/${m.key}/edit`, class: 'button' }, t('action.edit')) : null),
+    h('h1', null, pick(m, 'title')),
+    h('dl', { class: 'facts' },
+      h('dt', null, t('meeting.when')), h('dd', null, fmtDateTime(m.starts_at)),
+      h('dt', null, t('meeting.status')), h('dd', null, te('mstatus', m.status)),
+      m.place ? [h('dt', null, t('meeting.place')), h('dd', null, m.place)] : null,
+      m.chair_name ? [h('dt', null, t('meeting.chair')), h('dd', null, pick(m, 'chair_name'))] : null,
+      m.recorder_name ? [h('dt', null, t('meeting.recorder')), h('dd', null, m.recorder_name)] : null,
+      m.topic_title ? [h('dt', null, t('meeting.topic')), h('dd', null, m.topic_title)] : null,
+      h('dt', null, t('meeting.group')), h('dd', null, m.group_name)),
+    m.summary || m.summary_en ? h('p', { class: 'summary' }, pick(m, 'summary')) : null,
+    section(t('meeting.materials'), m.materials.length ? h('ol', null, m.materials.map((x) =>
+      h('li', null, `[${te('mkind', x.kind)}] `, pick(x, 'title'), x.source ? ` — ${x.source}` : ''))) : empty('—')),
+    section(t('meeting.attendance'), attendance, m.units.length ? h('div', { class: 'capacity' },
+      h('h3', null, t('meeting.units')), h('ul', null, m.units.map((u) => h('li', null,
+        u.unit_name ? pick(u, 'unit_name') : pick(u, 'description'),
+        u.represented_by ? ` — ${pick(u, 'represented_by')}` : ''))))
+      : null),
+    section(t('meeting.speeches'), speeches.length ? speeches : empty('—')),
+    section(t('meeting.decisions'), decisions.length ? decisions : empty('—')),
+    m.minutes ? section(t('meeting.minutes'), h('div', { class: 'fulltext' }, m.minutes)) : null);
+}
+
+// ---------------------------------------------------------------- meeting editor
+const toLocalInput = (iso) => (iso ? new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 16) : '');
+const fromLocalInput = (v) => (v ? `${v}:00+08:00` : undefined);
+
+function submitter(form, fn) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await fn(formValues(form));
+    } catch (e) {
+      if (e.status === 401) { location.hash = '#/login'; return; }
+      showError(form, e);
+    }
+  });
+  return form;
+}
+
+async function choices() {
+  const [persons, units, tree] = await Promise.all([getAll('/persons'), getAll('/units'), get('/initiatives/tree')]);
+  return {
+    persons: [['', '—'], ...persons.map((p) => [p.key, pick(p, 'name')])],
+    units: units.map((u) => [u.key, pick(u, 'name')]),
+    initiatives: tree.items.map((i) => [i.key, `${'  '.repeat(i.depth)}${i.code} ${pick(i, 'title')}`]),
+  };
+}
+
+export async function meetingEditPage(params, key) {
+  if (!canEdit()) return forbidden();
+  const [m, rows, speeches, decisions, ch] = await Promise.all([
+    get(`/meetings/${encodeURIComponent(key)}`), getAll(`/meetings/${encodeURIComponent(key)}/attendance`),
+    getAll(`/meetings/${encodeURIComponent(key)}/speeches`), getAll(`/meetings/${encodeURIComponent(key)}/decisions`), choices()]);
+  let etag = m._etag;
+  const base = `/meetings/${encodeURIComponent(key)}`;
+  const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
+
+  const head = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('edit.meeting') },
+    h('h2', null, t('edit.meeting')),
+    field(t('meeting.title'), input('title', m.title, { required: true })),
+    field(t('meeting.title_en'), input('title_en', m.title_en)),
+    field(t('meeting.status'), select('status', ['planned', 'held', 'cancelled'].map((s) => [s, te('mstatus', s)]), m.status)),
+    field(t('meeting.when'), input('starts_at', toLocalInput(m.starts_at), { type: 'datetime-local' })),
+    field(t('meeting.place'), input('place', m.place)),
+    field(t('meeting.chair'), select('chair', ch.persons, m.chair)),
+    field(t('meeting.summary'), textarea('summary', m.summary, { rows: 3 })),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.save'))), async (v) => {
+    const body = { ...v, starts_at: fromLocalInput(v.starts_at) };
+    if (!v.chair) delete body.chair;
+    const r = await api('PATCH', base, body, { ifMatch: etag });
+    etag = r._etag;
+    toast(t('saved'));
+  });
+
+  const statusOpts = ['present', 'absent', 'leave'].map((s) => [s, te('astatus', s)]);
+  const attRows = rows.map((a) => {
+    const f = submitter(h('form', { class: 'row-form', novalidate: true, 'data-person': a.person },
+      h('strong', null, ch.persons.find(([k]) => k === a.person)?.[1] || a.person, ' · ', te('capacity', a.capacity)),
+      field(t('att.status'), select('status', statusOpts, a.status)),
+      field(t('att.leave_reason'), input('leave_reason', a.leave_reason)),
+      field(t('att.approver'), select('leave_approver', ch.persons, a.leave_approver || '')),
+      field(t('att.makeup_due'), input('makeup_due', a.makeup_due, { type: 'date' })),
+      field(t('att.makeup_done'), input('makeup_done', a.makeup_done, { type: 'date' })),
+      field(t('att.makeup_note'), input('makeup_note', a.makeup_note)),
+      h('div', { class: 'form-error', role: 'alert' }),
+      h('button', { type: 'submit' }, t('action.save'))), async (v) => {
+      const body = { status: v.status, leave_reason: v.leave_reason ?? null, leave_approver: v.leave_approver || null,
+        makeup_due: v.makeup_due ?? null, makeup_done: v.makeup_done ?? null, makeup_note: v.makeup_note ?? null };
+      const r = await api('PATCH', `${base}/attendance/${a.id}`, body, { ifMatch: `"${a.version}"` });
+      a.version = r.version;
+      toast(t('saved'));
+    });
+    return f;
+  });
+  const addAtt = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('att.add') },
+    h('strong', null, t('att.add')),
+    field(t('att.person'), select('person', ch.persons, '')),
+    field(t('att.capacity'), select('capacity', ['member', 'attendee', 'observer'].map((c) => [c, te('capacity', c)]), 'member')),
+    field(t('att.status'), select('status', statusOpts, 'present')),
+    field(t('att.leave_reason'), input('leave_reason', '')),
+    field(t('att.approver'), select('leave_approver', ch.persons, '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    if (!v.leave_approver) delete v.leave_approver;
+    if (!v.person) delete v.person;
+    await api('POST', `${base}/attendance`, v);
+    toast(t('saved'));
+    reload();
+  });
+
+  const addSpeech = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('speech.add') },
+    h('strong', null, t('speech.add')),
+    field(t('speech.seq'), input('seq', String(speeches.length + 1), { type: 'number', min: 1 })),
+    field(t('speech.kind'), select('kind', ['keynote', 'central', 'exchange', 'remarks', 'lecture'].map((k) => [k, te('kind', k)]), 'exchange')),
+    field(t('speech.speaker'), select('speaker', ch.persons, '')),
+    field(t('speech.speaker_name'), input('speaker_name', ''), t('speech.speaker_name_hint')),
+    field(t('speech.title'), input('title', '')),
+    field(t('speech.key_points'), textarea('key_points', '', { rows: 3 }), t('speech.key_points_hint')),
+    field(t('speech.text'), textarea('text', '', { rows: 4 })),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    const body = { ...v, key: `s-${Date.now().toString(36)}` };
+    body.key_points = (v.key_points || '').split('\n').map((s) => s.trim()).filter(Boolean);
+    if (!body.speaker) delete body.speaker;
+    await api('POST', `${base}/speeches`, body);
+    toast(t('saved'));
+    reload();
+  });
+
+  const addDecision = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('decision.add') },
+    h('strong', null, t('decision.add')),
+    field(t('decision.number'), input('number', String(decisions.length + 1), { type: 'number', min: 1 })),
+    field(t('decision.text'), textarea('text', '', { rows: 2 })),
+    field(t('decision.speech'), select('speech', [['', t('decision.whole_meeting')], ...speeches.map((s) => [s.key, `${s.seq}. ${s.speaker_name || s.speaker || ''} ${s.title || ''}`])], '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    const body = { ...v, key: `d-${Date.now().toString(36)}` };
+    if (!body.speech) delete body.speech;
+    await api('POST', `${base}/decisions`, body);
+    toast(t('saved'));
+    reload();
+  });
+
+  const decisionBlocks = decisions.map((d) => h('div', { class: 'decision-edit' },
+    h('p', null, h('strong', null, `${d.number}. `), d.text),
+    h('details', { class: 'make-tasks' }, h('summary', null, t('decision.make_task')), taskForm(d, ch))));
+
+  return h('div', { class: 'page editor' },
+    h('p', null, link(`#/meeting/${m.key}`, '← ', t('edit.back'))),
+    h('h1', null, t('edit.title'), ': ', pick(m, 'title')),
+    head,
+    section(t('meeting.attendance'), attRows, addAtt),
+    section(t('meeting.speeches'), h('ol', null, speeches.map((s) => h('li', null, `${te('kind', s.kind)} — ${s.speaker_name || ch.persons.find(([k]) => k === s.speaker)?.[1] || ''}: ${s.title || ''}`))), addSpeech),
+    section(t('meeting.decisions'), decisionBlocks, addDecision));
+}
+
+function taskForm(decision, ch) {
+  return submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('decision.make_task') },
+    field(t('task.key'), input('key', `t-${Date.now().toString(36)}`, { required: true })),
+    field(t('task.title'), input('title', '', { required: true })),
+    field(t('task.initiative'), select('initiative', ch.initiatives, '')),
+    field(t('task.lead_unit'), select('lead_unit', ch.units, '')),
+    field(t('task.supporting_units'), select('supporting_units', ch.units, [], { multiple: true, size: 4 })),
+    field(t('task.responsible'), select('responsible', ch.persons, '')),
+    field(t('task.starts_on'), input('starts_on', '', { type: 'date' })),
+    field(t('task.due_on'), input('due_on', '', { type: 'date' })),
+    field(t('task.cadence'), select('cadence', ['none', 'weekly', 'monthly', 'quarterly', 'half_yearly'].map((c) => [c, te('cadence', c)]), 'monthly')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.create_task'))), async (v) => {
+    const body = { ...v, decision: decision.key };
+    if (!body.responsible) delete body.responsible;
+    const r = await api('POST', '/tasks', body);
+    toast(t('task.created'));
+    location.hash = `#/task/${r.key}`;
+  });
+}
+
+export async function meetingNewPage() {
+  if (!canEdit()) return forbidden();
+  const groups = await getAll('/groups');
+  return h('div', { class: 'page' }, h('h1', null, t('meetings.new')), submitter(h('form', { class: 'card', novalidate: true },
+    field(t('meeting.group'), select('group', groups.map((g) => [g.key, pick(g, 'name')]), groups[0]?.key)),
+    field(t('meeting.key'), input('key', `m-${Date.now().toString(36)}`)),
+    field(t('meeting.title'), input('title', '')),
+    field(t('meeting.when'), input('starts_at', '', { type: 'datetime-local' })),
+    field(t('meeting.place'), input('place', '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.create'))), async (v) => {
+    const r = await api('POST', '/meetings', { ...v, status: 'planned', starts_at: fromLocalInput(v.starts_at) });
+    location.hash = `#/meeting/${r.key}/edit`;
+  }));
+}
+
+// ---------------------------------------------------------------- initiatives
+export async function initiativesPage() {
+  const tree = await get('/initiatives/tree');
+  return h('div', { class: 'page' }, h('h1', null, t('nav.initiatives')),
+    tree.items.length ? table([t('ini.code'), t('ini.title'), t('ini.progress'), t('task.light'), t('ini.counts')],
+      tree.items.map((i) => h('tr', { class: `depth-${i.depth}` },
+        h('td', null, i.code),
+        h('td', null, h('span', { class: `indent-${Math.min(i.depth, 3)}` }, pick(i, 'title')),
+          ' ', link(`#/tasks?initiative=${i.key}`, t('ini.tasks'))),
+        h('td', null, progressBar(i.progress, i.light)),
+        h('td', null, i.tasks ? lightBadge(i.light) : ''),
+        h('td', null, lightCounts(i.counts))))) : empty(t('dash.no_initiatives')));
+}
+
+// ---------------------------------------------------------------- tasks
+export async function tasksPage(params) {
+  const filters = Object.fromEntries([...params].filter(([k]) => ['unit', 'initiative', 'state', 'light'].includes(k)));
+  const tasks = await getAll(`/tasks${q(filters)}`);
+  const form = h('form', { class: 'filters', role: 'search' },
+    field(t('task.light'), select('light', [['', t('filter.any')], ...['red', 'yellow', 'green', 'grey', 'done'].map((l) => [l, te('light', l)])], filters.light || '')),
+    field(t('task.state'), select('state', [['', t('filter.any')], ...['registered', 'dispatched', 'acknowledged', 'in_progress', 'completion_reported', 'returned', 'closed'].map((s) => [s, te('state', s)])], filters.state || '')),
+    h('button', { type: 'submit' }, t('action.filter')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    location.hash = `#/tasks${q({ ...filters, ...formValues(form), light: form.light.value, state: form.state.value })}`;
+  });
+  return h('div', { class: 'page' }, h('h1', null, t('nav.tasks')), form, taskTable(tasks));
+}
+
+const SUPERVISE = ['dispatch', 'close', 'return'];
+function allowedActions(task) {
+  const st = task.state;
+  const sup = canEdit();
+  const lead = role() === 'reporter' && session.user.unit === task.lead_unit;
+  const reporter = role() === 'reporter';
+  const next = {
+    registered: ['dispatch'], dispatched: ['acknowledge'], acknowledged: ['report_completion'],
+    in_progress: ['report_completion'], completion_reported: ['close', 'return'], returned: ['report_completion'], closed: [],
+  }[st] || [];
+  return {
+    moves: next.filter((a) => (SUPERVISE.includes(a) ? sup : sup || lead)),
+    report: ['acknowledged', 'in_progress', 'returned'].includes(st) && (sup || reporter),
+    extend: ['dispatched', 'acknowledged', 'in_progress', 'returned'].includes(st) && (sup || lead),
+    decide: sup && task.extensions.some((x) => x.status === 'pending'),
+  };
+}
+
+export async function taskPage(params, key) {
+  const task = await get(`/tasks/${encodeURIComponent(key)}`);
+  const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
+  const allowed = allowedActions(task);
+  const moves = allowed.moves.map((a) => submitter(h('form', { class: 'inline-form', novalidate: true },
+    field(t('action.note'), input('note', '')), h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit', 'data-action': a }, te('act', a))), async (v) => {
+    await api('POST', `/tasks/${encodeURIComponent(key)}/${a}`, v);
+    toast(te('act', a));
+    reload();
+  }));
+  const report = allowed.report ? submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('report.title') },
+    h('h2', null, t('report.title')),
+    field(t('report.percent'), input('percent', String(task.percent), { type: 'number', min: 0, max: 100, required: true })),
+    field(t('report.done'), textarea('done', '', { rows: 2, required: true })),
+    field(t('report.problems'), textarea('problems', '', { rows: 2 })),
+    field(t('report.next_steps'), textarea('next_steps', '', { rows: 2 })),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('report.submit'))), async (v) => {
+    await api('POST', `/tasks/${encodeURIComponent(key)}/reports`, v);
+    toast(t('report.filed'));
+    reload();
+  }) : null;
+  const extend = allowed.extend ? submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('ext.title') },
+    h('h2', null, t('ext.title')),
+    field(t('ext.new_due_on'), input('new_due_on', '', { type: 'date', required: true })),
+    field(t('ext.reason'), textarea('reason', '', { rows: 2, required: true })),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('ext.submit'))), async (v) => {
+    await api('POST', `/tasks/${encodeURIComponent(key)}/extensions`, v);
+    toast(t('ext.requested'));
+    reload();
+  }) : null;
+  const decide = allowed.decide ? submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('ext.decide') },
+    h('h2', null, t('ext.decide')),
+    field(t('action.note'), input('note', '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit', name: 'approve', value: 'yes' }, t('ext.approve')), ' ',
+    h('button', { type: 'submit', name: 'approve', value: 'no' }, t('ext.refuse'))), async () => {}) : null;
+  if (decide) {
+    decide.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await api('POST', `/tasks/${encodeURIComponent(key)}/extensions/decision`,
+          { approve: ev.submitter?.value === 'yes', note: decide.note.value || undefined });
+        reload();
+      } catch (e) { showError(decide, e); }
+    }, { capture: true });
+  }
+  const events = [
+    ...task.transitions.map((x) => ({ at: x.at, text: [te('act', x.action), ': ', te('state', x.from_state), ' → ', te('state', x.to_state)], who: x.actor, note: x.note })),
+    ...task.reports.map((r) => ({ at: r.reported_on, report: r, who: r.reporter_name || r.filed_by })),
+  ].sort((a, b) => (a.at < b.at ? 1 : -1));
+  return h('div', { class: 'page task' },
+    h('h1', null, lightBadge(task.light.color, reasonText(task)), ' ', pick(task, 'title')),
+    h('p', { class: 'why' }, te('state', task.state), ' · ', reasonText(task),
+      task.light.days_overdue ? ` · ${t('task.days_overdue', { n: task.light.days_overdue })}` : ''),
+    h('dl', { class: 'facts' },
+      h('dt', null, t('task.origin')), h('dd', null, task.meeting
+        ? [link(`#/meeting/${task.meeting}`, task.meeting_title), task.speaker_name ? ` · ${task.speaker_name}` : ''] : '—'),
+      h('dt', null, t('task.initiative')), h('dd', null, task.initiative_title),
+      h('dt', null, t('task.lead_unit')), h('dd', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
+      h('dt', null, t('task.supporting_units')), h('dd', null, pick(task, 'supporting_units') || '—'),
+      h('dt', null, t('task.responsible')), h('dd', null, task.responsible_name || '—'),
+      h('dt', null, t('task.dates')), h('dd', null, fmtDate(task.starts_on), ' – ', fmtDate(task.due_on)),
+      h('dt', null, t('task.cadence')), h('dd', null, te('cadence', task.cadence)),
+      h('dt', null, t('task.percent')), h('dd', null, progressBar(task.percent, task.light.color),
+        t('task.expected', { n: task.light.expected_percent }))),
+    moves.length ? section(t('task.actions'), h('div', { class: 'moves' }, moves)) : null,
+    report, extend, decide,
+    task.extensions.length ? section(t('ext.list'), h('ul', null, task.extensions.map((x) => h('li', null,
+      `${fmtDate(x.old_due_on)} → ${fmtDate(x.new_due_on)} · ${te('xstatus', x.status)} · ${x.reason}`)))) : null,
+    section(t('task.timeline'), events.length ? h('ol', { class: 'timeline' }, events.map((e) => h('li', null,
+      h('time', null, e.at.length > 10 ? fmtDateTime(e.at) : fmtDate(e.at)), ' ',
+      e.report ? [h('strong', null, `${e.report.percent}%`), ' ', e.report.done,
+        e.report.problems ? h('div', { class: 'sub' }, t('report.problems'), ': ', e.report.problems) : null,
+        e.report.next_steps ? h('div', { class: 'sub' }, t('report.next_steps'), ': ', e.report.next_steps) : null]
+        : [e.text, e.note ? ` — ${e.note}` : ''],
+      h('span', { class: 'who' }, ' · ', e.who)))) : empty('—')));
+}
+
+export async function unitPage(params, key) {
+  const u = await get(`/units/${encodeURIComponent(key)}`);
+  return h('div', { class: 'page' }, h('h1', null, pick(u, 'name')),
+    h('p', null, lightCounts(u.counts), ' · ', t('unit.overdue', { n: u.overdue })),
+    section(t('nav.tasks'), taskTable(u.tasks)));
+}
+
+// ---------------------------------------------------------------- members, plan
+export async function membersPage(params) {
+  const y = Number(params.get('year')) || year();
+  const groups = await getAll('/groups');
+  const g = params.get('group') || groups[0]?.key;
+  const [c, settings] = await Promise.all([get(`/groups/${g}/check${q({ year: y })}`), get('/settings')]);
+  const rule = (n) => settings.items.find((s) => s.name === n)?.value;
+  const rate = rule('check.attendance_rate'), sp = rule('check.exchange_speeches'), pa = rule('check.papers');
+  return h('div', { class: 'page' }, h('h1', null, t('nav.members'), ` — ${c.group_name} ${y}`),
+    h('p', null, t('members.rules', { rate, sp, pa })),
+    table([t('att.name'), t('members.role'), t('members.attended'), t('members.rate'), t('members.speeches'), t('members.papers')],
+      c.members.map((m) => h('tr', null, h('td', null, pick(m, 'name')), h('td', null, te('role', m.role)),
+        h('td', null, `${m.present} / ${m.eligible}`, m.leave ? ` (${te('astatus', 'leave')} ${m.leave})` : ''),
+        h('td', { class: m.attendance_rate !== null && m.attendance_rate < rate ? 'short' : 'ok' }, fmtPct(m.attendance_rate)),
+        h('td', { class: m.speeches < sp ? 'short' : 'ok' }, String(m.speeches)),
+        h('td', { class: m.papers < pa ? 'short' : 'ok' }, String(m.papers))))),
+    section(t('dash.findings', { year: y }), findingsList(c.findings)));
+}
+
+export async function planPage(params) {
+  const y = Number(params.get('year')) || year();
+  const groups = await getAll('/groups');
+  const g = groups[0]?.key;
+  const plans = (await get(`/plans${q({ group: g, year: y })}`)).items;
+  const plan = plans.length ? await get(`/plans/${plans[0].key}`) : null;
+  const meetings = await getAll(`/meetings${q({ group: g, from: `${y}-01-01`, to: `${y + 1}-01-01` })}`);
+  const quarter = (iso) => Math.floor(new Date(Date.parse(iso) + 8 * 3600e3).getUTCMonth() / 3) + 1;
+  return h('div', { class: 'page' }, h('h1', null, t('nav.plan'), ` ${y}`),
+    h('p', null, link(`#/plan?year=${y - 1}`, `‹ ${y - 1}`), ' · ', link(`#/plan?year=${y + 1}`, `${y + 1} ›`)),
+    plan ? h('dl', { class: 'facts' },
+      h('dt', null, t('plan.status')), h('dd', null, te('pstatus', plan.status)),
+      h('dt', null, t('plan.approved_on')), h('dd', null, fmtDate(plan.approved_on) || '—'),
+      h('dt', null, t('plan.filed_on')), h('dd', null, fmtDate(plan.filed_on) || '—', plan.filed_with ? ` · ${plan.filed_with}` : ''))
+      : empty(t('plan.none')),
+    table([t('plan.quarter'), t('plan.topic'), t('plan.planned'), t('plan.held')], [1, 2, 3, 4].map((qn) => {
+      const topics = (plan?.topics || []).filter((x) => x.quarter === qn);
+      const inQ = meetings.filter((m) => quarter(m.starts_at) === qn);
+      return h('tr', null, h('td', null, `Q${qn}`),
+        h('td', null, topics.map((x) => h('div', null, pick(x, 'title')))),
+        h('td', null, String(inQ.filter((m) => m.status !== 'cancelled').length)),
+        h('td', { class: inQ.some((m) => m.status === 'held') ? 'ok' : 'short' },
+          inQ.filter((m) => m.status === 'held').map((m) => h('div', null, link(`#/meeting/${m.key}`, fmtDate(m.starts_at))))));
+    })));
+}
+
+// ---------------------------------------------------------------- search, users, audit
+export async function searchPage(params) {
+  const query = params.get('q') || '';
+  const form = h('form', { role: 'search', class: 'filters' },
+    field(t('search.label'), input('q', query, { type: 'search' })), h('button', { type: 'submit' }, t('search.submit')));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/search${q({ q: form.q.value })}`; });
+  let results = null;
+  if (query) {
+    const r = await get(`/search${q({ q: query })}`);
+    results = r.items.length ? h('ol', { class: 'results' }, r.items.map((i) => h('li', null,
+      h('span', { class: 'kind' }, te('hit', i.kind)), ' ',
+      link(i.kind === 'task' || i.kind === 'report' ? `#/task/${i.key}` : `#/meeting/${i.key}`, i.title),
+      h('div', { class: 'snippet' }, marked(i.snippet))))) : empty(t('search.none'));
+  }
+  return h('div', { class: 'page' }, h('h1', null, t('nav.search')), form, results);
+}
+
+export async function usersPage() {
+  if (!isAdmin()) return forbidden();
+  const [users, ch] = await Promise.all([getAll('/users'), choices()]);
+  const form = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('users.add') },
+    h('h2', null, t('users.add')),
+    field(t('login.login'), input('login', '')),
+    field(t('users.role'), select('role', ['admin', 'secretary', 'member', 'reporter', 'observer', 'viewer'].map((r) => [r, te('role', r)]), 'viewer')),
+    field(t('users.person'), select('person', ch.persons, '')),
+    field(t('users.unit'), select('unit', [['', '—'], ...ch.units], '')),
+    field(t('login.password'), input('password', '', { type: 'password', autocomplete: 'new-password' })),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    for (const k of ['person', 'unit']) if (!v[k]) delete v[k];
+    await api('POST', '/users', v);
+    toast(t('saved'));
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+  return h('div', { class: 'page' }, h('h1', null, t('nav.users')),
+    table([t('login.login'), t('users.role'), t('users.person'), t('users.unit'), t('users.disabled')], users.map((u) =>
+      h('tr', null, h('td', null, u.login), h('td', null, te('role', u.role)), h('td', null, u.person || ''),
+        h('td', null, u.unit || ''), h('td', null, u.disabled ? t('yes') : '')))), form);
+}
+
+export async function auditPage(params) {
+  if (!isAdmin()) return forbidden();
+  const cursor = params.get('cursor');
+  const [page, verify] = await Promise.all([get(`/audit${q({ limit: 100, cursor })}`), get('/audit/verify')]);
+  return h('div', { class: 'page' }, h('h1', null, t('nav.audit')),
+    h('p', { class: verify.intact ? 'ok' : 'short' }, verify.intact ? t('audit.intact', { n: verify.entries }) : `${t('audit.broken')}: ${verify.problem}`),
+    table([t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.change')], page.items.map((e) =>
+      h('tr', null, h('td', null, fmtDateTime(e.at)), h('td', null, e.actor), h('td', null, e.action),
+        h('td', null, `${e.entity} ${e.row_id || ''}`), h('td', { class: 'json' }, JSON.stringify(e.after ?? e.before ?? '').slice(0, 160))))),
+    page.next_cursor ? link(`#/audit?cursor=${page.next_cursor}`, t('audit.more')) : null);
+}
+
+export function forbidden() {
+  return h('div', { class: 'page' }, h('h1', null, t('forbidden.title')), h('p', null, t('forbidden.text')));
+}
