@@ -37,9 +37,10 @@ HTTP_SRC    := $(wildcard src/http/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
 MIGRATIONS  := $(sort $(wildcard src/store/migrations/*.sql))
 WEB_FILES   := $(shell find web -type f ! -name '.*' 2>/dev/null)
+TEMPLATE_FILES := $(shell find templates -type f ! -name '.*' 2>/dev/null)
 
 LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(HTTP_SRC)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/web_assets.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/web_assets.o $(BUILD)/templates.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
@@ -70,13 +71,17 @@ $(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(BUILD)
 	./scripts/embed-sql $@ $(MIGRATIONS)
 
-$(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-web
+$(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-files
 	@mkdir -p $(BUILD)
-	@./scripts/embed-web $@ web
+	@./scripts/embed-files $@ web web_assets
 
-$(BUILD)/web_assets.o: $(BUILD)/web_assets.c
+$(BUILD)/templates.c: $(TEMPLATE_FILES) scripts/embed-files
+	@mkdir -p $(BUILD)
+	@./scripts/embed-files $@ templates template_files
+
+$(BUILD)/web_assets.o $(BUILD)/templates.o: $(BUILD)/%.o: $(BUILD)/%.c
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
 	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<

@@ -68,7 +68,7 @@ int h_static(struct req *r)
 			buf_add(&r->out, chunk, n);
 		fclose(f);
 	} else {
-		const struct web_asset *a = web_assets;
+		const struct embedded_file *a = web_assets;
 
 		while (a->path && strcmp(a->path, path) != 0)
 			a++;

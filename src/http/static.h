@@ -6,15 +6,7 @@
 #ifndef PLENUM_STATIC_H
 #define PLENUM_STATIC_H
 
-#include <stddef.h>
-
-struct web_asset {
-	const char *path;             /* "/app.js" */
-	const unsigned char *data;    /* NUL-terminated, len bytes before it */
-	size_t len;
-};
-
-extern const struct web_asset web_assets[];
+#include "../core/embed.h"
 
 /* NULL: serve the embedded files; else the folder to read them from. */
 void static_set_root(const char *dir);
