@@ -14,7 +14,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
-PKGS    := sqlite3 jansson libsodium libmicrohttpd
+PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf libcmark-gfm libxml-2.0 libzip libical xlsxwriter
 TEST_PKGS := cmocka
 
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -25,7 +25,8 @@ CFLAGS  ?=
 CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
            -DPLENUM_DATADIR='"$(PREFIX)/share/plenum"' \
            $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+# libcsv and cmark-gfm's extensions have no pkg-config file.
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lm
 
 BUILD   := build
 CORE_SRC    := $(wildcard src/core/*.c)
@@ -34,12 +35,13 @@ STORE_SRC   := $(wildcard src/store/*.c)
 SERVICE_SRC := $(wildcard src/service/*.c)
 IO_SRC      := $(wildcard src/io/*.c)
 HTTP_SRC    := $(wildcard src/http/*.c)
+REPORT_SRC  := $(wildcard src/report/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
 MIGRATIONS  := $(sort $(wildcard src/store/migrations/*.sql))
 WEB_FILES   := $(shell find web -type f ! -name '.*' 2>/dev/null)
 TEMPLATE_FILES := $(shell find templates -type f ! -name '.*' 2>/dev/null)
 
-LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(HTTP_SRC)
+LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(REPORT_SRC) $(HTTP_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/web_assets.o $(BUILD)/templates.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

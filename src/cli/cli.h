@@ -71,5 +71,6 @@ int cmd_setting(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -120,6 +120,21 @@ int buf_add_json_escaped(struct buf *b, const char *s)
 	return b->err;
 }
 
+int buf_add_html_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_adds(b, "&amp;"); break;
+		case '<': buf_adds(b, "&lt;"); break;
+		case '>': buf_adds(b, "&gt;"); break;
+		case '"': buf_adds(b, "&quot;"); break;
+		case '\'': buf_adds(b, "&#39;"); break;
+		default: buf_addc(b, *s); break;
+		}
+	}
+	return b->err;
+}
+
 const char *buf_str(const struct buf *b)
 {
 	return b->data ? b->data : "";

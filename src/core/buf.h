@@ -30,6 +30,8 @@ int buf_add(struct buf *b, const void *data, size_t n);
 int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with &, <, >, " and ' escaped for HTML. */
+int buf_add_html_escaped(struct buf *b, const char *s);
 /* Appends s with JSON string escaping, without the surrounding quotes. */
 int buf_add_json_escaped(struct buf *b, const char *s);
 

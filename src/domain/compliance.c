@@ -337,6 +337,7 @@ static void member_stats(const struct compliance_input *in, struct arena *a, str
 		if (!first_of_person(in, i))
 			continue;
 		st = &out->members[out->nmembers++];
+		st->person_id = m->person_id;
 		st->key = m->key;
 		st->name = m->name;
 		st->name_en = m->name_en;

@@ -101,6 +101,7 @@ struct finding {
 
 /* One member's year, the numbers the rules judge. */
 struct member_stat {
+	int64_t person_id;
 	const char *key, *name, *name_en;
 	int role;                   /* index in model_member_roles */
 	int eligible;               /* held meetings while a member, up to today */

@@ -150,8 +150,12 @@ static int render(struct ctx *c, const char *p, const char *end)
 		while (len && name[len - 1] == ' ')
 			len--;
 		p = close + (raw ? 3 : 2);
-		if (kind == '!')
+		if (kind == '!') {
+			/* A comment alone on its line takes the line with it. */
+			if (*p == '\n' && (open == c->start || open[-1] == '\n'))
+				p++;
 			continue;
+		}
 		if (kind == '/')
 			return err_set(c->err, ST_INVALID, "template line %d: \"{{/%.*s}}\" closes nothing", line_of(c, open),
 				       (int)len, name);

@@ -47,6 +47,7 @@ json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m)
 	set_s(o, "place", m->place);
 	set_s(o, "group", m->group_key);
 	set_s(o, "group_name", m->group_name);
+	set_s(o, "group_name_en", m->group_name_en);
 	set_s(o, "chair", m->chair_key);
 	set_s(o, "chair_name", m->chair_name);
 	set_s(o, "chair_name_en", m->chair_name_en);

@@ -40,3 +40,8 @@ const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct ar
 		return "";
 	return arena_strdup(a, datetime_format_local(t, svc->org.utc_offset, out));
 }
+
+int meeting_involves(struct svc *svc, int64_t meeting_id, int64_t person_id)
+{
+	return store_meeting_involves(svc->st, meeting_id, person_id) == 1;
+}

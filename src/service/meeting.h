@@ -23,6 +23,9 @@ int meeting_list(struct svc *svc, const struct meeting_filter *f, struct arena *
 int meeting_show(struct svc *svc, const char *key, struct arena *a, struct meeting_view *out,
 		 struct err *err);
 
+/* 1 when the person is on the meeting's attendance or in its group. */
+int meeting_involves(struct svc *svc, int64_t meeting_id, int64_t person_id);
+
 /* The local date and time of a meeting row ("2026-03-18 09:00"). */
 const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a);
 

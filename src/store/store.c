@@ -1537,6 +1537,23 @@ int store_task_involves(struct store *st, int64_t org_id, const char *task_key, 
 	return rc < 0 ? -1 : rc == DB_ROW;
 }
 
+int store_meeting_involves(struct store *st, int64_t meeting_id, int64_t person_id)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT 1 FROM meeting m WHERE m.id = ?1 AND (EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = m.id "
+		"AND a.person_id = ?2) OR EXISTS (SELECT 1 FROM membership ms WHERE ms.group_id = m.group_id AND ms.person_id = ?2))",
+		NULL);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, meeting_id);
+	db_bind_int(s, 2, person_id);
+	rc = db_step(s, NULL);
+	db_done(s);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
 int store_observed(struct store *st, int64_t meeting_id, int64_t person_id)
 {
 	struct db_stmt *s = db_prepare(st->db, "SELECT 1 FROM attendance WHERE meeting_id = ? AND person_id = ? "
@@ -1679,6 +1696,36 @@ int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void
 {
 	return facts(st, "SELECT task_id, at, 0 FROM task_transition WHERE org_id = ? AND to_state = 'closed' "
 		     "ORDER BY task_id, at", org_id, cb, ctx, err);
+}
+
+int store_extensions_all(struct store *st, int64_t org_id, store_extension_cb cb, void *ctx, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT task_id, id, requested_at, requested_by, old_due_on, new_due_on, "
+				       "reason, status, decided_at, decided_by, decision_note FROM extension WHERE org_id = ? "
+				       "ORDER BY id", err);
+	struct extension_row x;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		x.id = db_col_int(s, 1);
+		x.requested_at = db_col_text(s, 2);
+		x.requested_by = db_col_text(s, 3);
+		x.old_due_on = db_col_text(s, 4);
+		x.new_due_on = db_col_text(s, 5);
+		x.reason = db_col_text(s, 6);
+		x.status = db_col_text(s, 7);
+		x.decided_at = db_col_text(s, 8);
+		x.decided_by = db_col_text(s, 9);
+		x.decision_note = db_col_text(s, 10);
+		rc = cb(ctx, db_col_int(s, 0), &x);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : rc;
 }
 
 /* ---- people and groups ---- */

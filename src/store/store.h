@@ -334,6 +334,8 @@ int store_login_failures_clear(struct store *st, const char *login, struct err *
 
 /* 1 when the unit is the task's lead or a supporting unit, 0 when not, -1 on error. */
 int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key);
+/* 1 when the person is on the meeting's attendance or in its group, 0 when not. */
+int store_meeting_involves(struct store *st, int64_t meeting_id, int64_t person_id);
 /* 1 when the person attended the meeting as an observer, 0 when not, -1 on error. */
 int store_observed(struct store *st, int64_t meeting_id, int64_t person_id);
 
@@ -358,6 +360,10 @@ int store_search(struct store *st, int64_t org_id, const char *query, int limit,
 typedef int (*store_fact_cb)(void *ctx, int64_t task_id, const char *when, int percent);
 int store_report_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
 int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
+
+/* Every extension request of the org, oldest first. */
+typedef int (*store_extension_cb)(void *ctx, int64_t task_id, const struct extension_row *x);
+int store_extensions_all(struct store *st, int64_t org_id, store_extension_cb cb, void *ctx, struct err *err);
 
 /* ---- people and groups ---- */
 

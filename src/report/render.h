@@ -1,0 +1,39 @@
+/*
+ * render.h -- from a template and the record to a file: Markdown as it is,
+ * HTML through cmark-gfm (tables included), PDF through pdf.h. Shared by
+ * every text report.
+ */
+#ifndef PLENUM_RENDER_H
+#define PLENUM_RENDER_H
+
+#include <jansson.h>
+
+#include "report.h"
+
+struct buf;
+struct err;
+struct pdf_chart;
+
+/* Renders the template over data and converts it to f. title heads the
+ * HTML page and the PDF's metadata. charts (NULL-terminated, may be NULL)
+ * are drawn where the Markdown says <!-- chart:NAME -->. */
+int report_render_charts(const char *template_name, json_t *data, enum report_format f, const char *title,
+			 const struct pdf_chart *charts, int toc, struct buf *out, struct err *err);
+int report_render(const char *template_name, json_t *data, enum report_format f, const char *title,
+		  struct buf *out, struct err *err);
+
+/* A cmark-gfm parser with GFM tables over md; *doc is the document. The
+ * caller frees the document, then the parser (which owns the extensions). */
+struct cmark_parser;
+struct cmark_node;
+struct cmark_parser *report_md_parser(const char *md, struct cmark_node **doc);
+
+/* Markdown to a whole HTML page (raw HTML in the Markdown is dropped). */
+int report_md_to_html(const char *md, const char *title, struct buf *out, struct err *err);
+
+/* Shared helpers of the report modules. */
+json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err *err);
+void report_localize(json_t *j, int en);
+void report_join(struct buf *b, json_t *names, int en);
+
+#endif
