@@ -72,5 +72,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 #endif

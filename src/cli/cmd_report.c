@@ -49,6 +49,81 @@ static int pick_format(const char *format, const char *out, int def)
 	return def;
 }
 
+static void progress(void *ctx, long done, long total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rchecking the ledger: %ld / %ld rows", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* plenum ledger import FILE: the same columns as 'plenum report ledger'. */
+int cmd_ledger(int argc, char **argv)
+{
+	static const char usage[] = "plenum ledger import FILE.csv|FILE.xlsx [--skip-bad] [--db FILE]";
+	struct cli_common c = { 0 };
+	int skip = 0;
+	const struct cli_opt opts[] = {
+		{ "skip-bad", 0, 0, NULL, &skip },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct buf data = BUF_INIT(LIM_IMPORT_BYTES), problems = BUF_INIT(1 << 20);
+	struct ledger_import li;
+	struct err err = ERR_INIT;
+	const char *pos[2], *dot;
+	struct svc svc;
+	int npos = 2, rc, f;
+	FILE *in;
+	char chunk[65536];
+	size_t n;
+
+	if (cli_parse(argc, argv, &c, opts, pos, &npos, usage) != 0)
+		return EXIT_USAGE;
+	if (c.help) {
+		printf("usage: %s\n\nReads a task ledger (the columns of 'plenum report ledger') from CSV or XLSX.\n"
+		       "New keys register tasks, known keys update them, unchanged rows are left alone.\n"
+		       "Every rejected row is listed with its row number, column and reason; nothing is\n"
+		       "written when any row is rejected, unless --skip-bad.\n", usage);
+		return EXIT_OK;
+	}
+	if (npos != 2 || strcmp(pos[0], "import") != 0)
+		return cli_usage(usage, "expected: import FILE");
+	dot = strrchr(pos[1], '.');
+	f = dot ? report_format_parse(dot + 1) : -1;
+	if (f != RF_CSV && f != RF_XLSX)
+		return cli_usage(usage, "the file must end in .csv or .xlsx");
+	in = fopen(pos[1], "rb");
+	if (in == NULL) {
+		fprintf(stderr, "plenum: cannot read \"%s\": %s\n", pos[1], strerror(errno));
+		return EXIT_USAGE;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		buf_add(&data, chunk, n);
+	fclose(in);
+	rc = cli_open(&svc, &c, 0, 1);
+	if (rc) {
+		buf_release(&data);
+		return rc;
+	}
+	memset(&li, 0, sizeof(li));
+	li.skip_bad = skip;
+	li.problems = &problems;
+	if (isatty(2))
+		li.progress = progress;
+	if (report_ledger_import(&svc, buf_str(&data), buf_len(&data), (enum report_format)f, &li, &err) != 0) {
+		fputs(buf_str(&problems), stderr);
+		rc = cli_fail(&err);
+	} else {
+		fputs(buf_str(&problems), stderr);
+		printf("%ld rows: %ld created, %ld updated, %ld unchanged, %ld rejected\n", li.rows, li.created, li.updated,
+		       li.rows - li.created - li.updated - li.rejected, li.rejected);
+	}
+	buf_release(&data);
+	buf_release(&problems);
+	svc_close(&svc);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const char usage[] =

@@ -27,6 +27,7 @@ static const struct cmd commands[] = {
 	{ "initiative", cmd_initiative, "show the initiative tree with progress and lights" },
 	{ "task", cmd_task, "list, show, report progress on and move tasks" },
 	{ "check", cmd_check, "compliance findings for a group and year" },
+	{ "ledger", cmd_ledger, "import a task ledger (CSV or XLSX) in one transaction" },
 	{ "report", cmd_report, "minutes, briefs, the dossier, notices, the ledger, calendars, packages" },
 	{ "setting", cmd_setting, "show or change the org's rule thresholds" },
 	{ "audit", cmd_audit, "verify the audit trail's hash chain" },

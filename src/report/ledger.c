@@ -612,6 +612,19 @@ int report_ledger_import(struct svc *svc, const char *data, size_t len, enum rep
 		li->rows++;
 		ic.row = (long)i + 1;
 		rec = row_record(header, row);
+		/* An empty cell in a required column is a mistake, not "no change". */
+		{
+			size_t k;
+			json_t *h;
+
+			json_array_foreach(header, k, h) {
+				const struct field *fd = model_field(e, json_string_value(h));
+				const char *v = json_string_value(json_array_get(row, k));
+
+				if (fd && (fd->flags & FF_REQUIRED) && (v == NULL || *v == '\0'))
+					rows_problem(&rw, json_string_value(h), "required");
+			}
+		}
 		if (rows_str(rec, "key") && store_key_id(svc->st, e, svc->org.id, rows_str(rec, "key"), &id, NULL) == 0)
 			rows_check_object(&rw, e, rec, "", ROWS_UPDATE, 0);
 		else
