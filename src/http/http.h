@@ -52,6 +52,7 @@ struct req {
 	char etag[32];
 	char location[256];
 	char cookie[512];
+	char disposition[320];            /* Content-Disposition of a file */
 	int retry_after;
 	int is_static;                    /* a file of the web application */
 };
@@ -159,6 +160,15 @@ int h_check(struct req *r);
 int h_initiative_tree(struct req *r);
 int h_static(struct req *r);
 int h_light_history(struct req *r);
+int h_meeting_report(struct req *r);
+int h_dossier(struct req *r);
+int h_package(struct req *r);
+int h_notice(struct req *r);
+int h_ledger(struct req *r);
+int h_ledger_import(struct req *r);
+int h_group_calendar(struct req *r);
+int h_calendar_token(struct req *r);
+int h_personal_calendar(struct req *r);
 
 /* ---- the server (server.c) ---- */
 struct server_opts {

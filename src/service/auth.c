@@ -205,6 +205,42 @@ int auth_token_new(struct svc *svc, const char *login, const char *name, struct 
 	return 0;
 }
 
+static void fill(struct principal *who, const struct user_row *u, const char *csrf, int via_session);
+
+int auth_calendar_token(struct svc *svc, const struct principal *who, struct arena *a, const char **token,
+			struct err *err)
+{
+	char hash[65], now[32];
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	*token = new_token(a, "cal_");
+	hash_token(*token, hash);
+	if (store_begin(svc->st, err) != 0)
+		return -1;
+	if (store_calendar_token_set(svc->st, who->user.org_id, who->user.id, hash, svc_now(now), err) ||
+	    audit_append(svc, "calendar_token", "user", who->user.id, NULL, NULL, err) || store_commit(svc->st, err)) {
+		store_rollback(svc->st);
+		return -1;
+	}
+	return 0;
+}
+
+int auth_calendar_user(struct svc *svc, const char *token, struct arena *a, struct principal *who,
+		       struct err *err)
+{
+	struct user_row u;
+	char hash[65];
+
+	if (sodium_ready(err) != 0)
+		return -1;
+	hash_token(token, hash);
+	if (store_user_by_calendar_token(svc->st, hash, a, &u, NULL) != 0 || u.disabled)
+		return err_set(err, ST_NOTFOUND, "no such calendar");
+	fill(who, &u, NULL, 0);
+	return 0;
+}
+
 static void fill(struct principal *who, const struct user_row *u, const char *csrf, int via_session)
 {
 	who->user = *u;

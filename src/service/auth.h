@@ -45,6 +45,13 @@ int auth_user_disable(struct svc *svc, const char *login, struct err *err);
 int auth_token_new(struct svc *svc, const char *login, const char *name, struct arena *a,
 		   const char **token, struct err *err);
 
+/* A new secret for the user's calendar feed (the old one stops working);
+ * and the user a calendar secret belongs to (ST_UNAUTH when none). */
+int auth_calendar_token(struct svc *svc, const struct principal *who, struct arena *a, const char **token,
+			struct err *err);
+int auth_calendar_user(struct svc *svc, const char *token, struct arena *a, struct principal *who,
+		       struct err *err);
+
 /* Checks a login and opens a session. On success *session and *csrf (arena)
  * are the cookie value and the CSRF token. Failures: ST_UNAUTH (wrong login
  * or password, disabled: one message for all), ST_THROTTLED. */

@@ -1458,6 +1458,30 @@ int store_user_logout_all(struct store *st, int64_t user_id, struct err *err)
 	return step_done(s, err);
 }
 
+int store_calendar_token_set(struct store *st, int64_t org_id, int64_t user_id, const char *token_hash,
+			     const char *created_at, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "INSERT INTO calendar_token (user_id, org_id, token_hash, created_at) "
+				       "VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, "
+				       "created_at = excluded.created_at", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	db_bind_int(s, 2, org_id);
+	db_bind_text(s, 3, token_hash);
+	db_bind_text(s, 4, created_at);
+	return step_done(s, err);
+}
+
+int store_user_by_calendar_token(struct store *st, const char *token_hash, struct arena *a,
+				 struct user_row *out, struct err *err)
+{
+	return user_query(st, "SELECT " USER_COLS USER_FROM
+			  "JOIN calendar_token ct ON ct.user_id = u.id WHERE ct.token_hash = ?",
+			  token_hash, NULL, a, out, NULL, err);
+}
+
 int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
 		       const char *token_hash, const char *created_at, struct err *err)
 {

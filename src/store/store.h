@@ -323,6 +323,11 @@ int store_session_insert(struct store *st, int64_t org_id, int64_t user_id, cons
 int store_session_delete(struct store *st, const char *token_hash, struct err *err);
 /* Ends every session and revokes every API token of a user. */
 int store_user_logout_all(struct store *st, int64_t user_id, struct err *err);
+/* Sets the user's calendar token (replacing an older one). */
+int store_calendar_token_set(struct store *st, int64_t org_id, int64_t user_id, const char *token_hash,
+			     const char *created_at, struct err *err);
+int store_user_by_calendar_token(struct store *st, const char *token_hash, struct arena *a,
+				 struct user_row *out, struct err *err);
 int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
 		       const char *token_hash, const char *created_at, struct err *err);
 /* Failed logins since an instant, for a login and for an address. */
