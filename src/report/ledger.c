@@ -456,6 +456,15 @@ out:
 	return rc;
 }
 
+int report_ledger_read(const char *data, size_t len, enum report_format f, json_t *rows, struct err *err)
+{
+	if (f == RF_CSV)
+		return read_csv(data, len, rows, err);
+	if (f == RF_XLSX)
+		return read_xlsx(data, len, rows, err);
+	return err_set(err, ST_INVALID, "a ledger is read from csv or xlsx");
+}
+
 struct import_ctx {
 	struct svc *svc;
 	struct ledger_import *li;
@@ -567,8 +576,7 @@ int report_ledger_import(struct svc *svc, const char *data, size_t len, enum rep
 	int rc = -1;
 
 	li->rows = li->created = li->updated = li->rejected = 0;
-	if ((f == RF_CSV ? read_csv(data, len, rows, err) : f == RF_XLSX ? read_xlsx(data, len, rows, err)
-			 : err_set(err, ST_INVALID, "a ledger is read from csv or xlsx")) != 0)
+	if (report_ledger_read(data, len, f, rows, err) != 0)
 		goto out;
 	header = json_array_get(rows, 0);
 	if (header == NULL) {

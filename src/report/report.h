@@ -63,4 +63,8 @@ struct ledger_import {
 int report_ledger_import(struct svc *svc, const char *data, size_t len, enum report_format f,
 			 struct ledger_import *li, struct err *err);
 
+/* The cells of a ledger file: an array of rows, each an array of strings
+ * (the header first). */
+int report_ledger_read(const char *data, size_t len, enum report_format f, json_t *rows, struct err *err);
+
 #endif
