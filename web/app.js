@@ -18,6 +18,7 @@ const routes = [
   [/^\/search$/, P.searchPage],
   [/^\/users$/, P.usersPage],
   [/^\/audit$/, P.auditPage],
+  [/^\/rules$/, P.rulesPage],
 ];
 
 // What each role starts on and may open from the header.
@@ -32,7 +33,7 @@ function nav() {
   const items = [];
   if (!['reporter', 'observer'].includes(r)) {
     items.push(['#/', 'nav.dashboard'], ['#/meetings', 'nav.meetings'], ['#/initiatives', 'nav.initiatives'],
-      ['#/tasks', 'nav.tasks'], ['#/members', 'nav.members'], ['#/plan', 'nav.plan']);
+      ['#/tasks', 'nav.tasks'], ['#/members', 'nav.members'], ['#/plan', 'nav.plan'], ['#/rules', 'nav.rules']);
   } else if (r === 'reporter') {
     items.push(['#/', 'nav.my_unit'], ['#/tasks', 'nav.tasks']);
   } else {

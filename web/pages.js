@@ -51,6 +51,13 @@ function taskTable(tasks) {
     t('task.percent'), t('task.why')], tasks.map(taskRow), { class: 'tasks' });
 }
 
+// Links to the reports, in the chosen language.
+function reportLinks(base, items, extra = {}) {
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
+  return h('span', { class: 'reports' }, items.map(([file, key]) =>
+    h('a', { class: 'button secondary', href: `${base}/${file}${q({ lang, ...extra })}`, target: '_blank', rel: 'noopener' }, t(key))));
+}
+
 // ---------------------------------------------------------------- login
 export function loginPage(onLogin) {
   const form = h('form', { class: 'login card', novalidate: true },
@@ -121,7 +128,38 @@ export async function meetingsPage(params) {
         h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
         h('td', null, m.place || '')))) : empty(t('meetings.none'));
   }
-  return h('div', { class: 'page' }, h('h1', null, t('nav.meetings')), tabs, body);
+  const sub = h('div', { class: 'actions' });
+  const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    const r = await api('POST', '/me/calendar', {});
+    clear(sub, h('label', null, t('cal.feed'), ' ', h('input', { value: r.url, readonly: true, size: 60 })));
+  } }, t('cal.subscribe'));
+  sub.append(button);
+  return h('div', { class: 'page' }, h('h1', null, t('nav.meetings')), tabs, sub, body);
+}
+
+// ---------------------------------------------------------------- rules
+export async function rulesPage(params) {
+  const y = Number(params.get('year')) || year();
+  const groups = await getAll('/groups');
+  const g = params.get('group') || groups[0]?.key;
+  const [settings, c] = await Promise.all([get('/settings'), get(`/groups/${g}/check${q({ year: y })}`)]);
+  const editable = isAdmin();
+  const form = h('form', { class: 'card', novalidate: true, 'aria-label': t('rules.thresholds') },
+    h('h2', null, t('rules.thresholds')),
+    settings.items.map((s) => field(`${t(`setting.${s.name}`)} (${t('rules.default')} ${s.default})`,
+      input(s.name, String(s.value), { type: 'number', min: s.min, max: s.max, disabled: !editable }))),
+    h('div', { class: 'form-error', role: 'alert' }),
+    editable ? h('button', { type: 'submit' }, t('action.save')) : h('p', { class: 'hint' }, t('rules.admin_only')));
+  if (editable) {
+    submitter(form, async (v) => {
+      await api('PUT', '/settings', v);
+      toast(t('saved'));
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+  }
+  return h('div', { class: 'page' }, h('h1', null, t('nav.rules'), ` ${y}`),
+    h('p', null, link(`#/rules?year=${y - 1}`, `‹ ${y - 1}`), ' · ', link(`#/rules?year=${y + 1}`, `${y + 1} ›`)),
+    section(t('dash.findings', { year: y }), findingsList(c.findings)), form);
 }
 
 function calendar(meetings, monthParam) {
@@ -181,6 +219,8 @@ export async function meetingPage(params, key) {
   return h('div', { class: 'page meeting' },
     h('div', { class: 'actions no-print' },
       h('button', { type: 'button', onclick: () => window.print() }, t('action.print')),
+      reportLinks(`/api/v1/meetings/${encodeURIComponent(m.key)}`, [['minutes.pdf', 'report.minutes_pdf'],
+        ['minutes.html', 'report.minutes_html'], ['minutes.md', 'report.minutes_md'], ['brief.md', 'report.brief']]),
       canEdit() ? h('a', { href: `#/meeting/${m.key}/edit`, class: 'button' }, t('action.edit')) : null),
     h('h1', null, pick(m, 'title')),
     h('dl', { class: 'facts' },
@@ -402,7 +442,36 @@ export async function tasksPage(params) {
     ev.preventDefault();
     location.hash = `#/tasks${q({ ...filters, ...formValues(form), light: form.light.value, state: form.state.value })}`;
   });
-  return h('div', { class: 'page' }, h('h1', null, t('nav.tasks')), form, taskTable(tasks));
+  const ledgerQ = { unit: filters.unit, initiative: filters.initiative, light: filters.light };
+  const importForm = canEdit() ? ledgerImport() : null;
+  return h('div', { class: 'page' }, h('h1', null, t('nav.tasks')),
+    h('div', { class: 'actions' }, reportLinks('/api/v1', [['ledger.xlsx', 'report.ledger_xlsx'], ['ledger.csv', 'report.ledger_csv']], ledgerQ),
+      role() !== 'reporter' ? reportLinks('/api/v1', [['notice.pdf', 'report.notice_pdf'], ['notice.md', 'report.notice_md']]) : null),
+    form, taskTable(tasks), importForm);
+}
+
+function ledgerImport() {
+  const out = h('div', { class: 'import-result', role: 'status' });
+  const form = h('form', { class: 'card', novalidate: true, 'aria-label': t('ledger.import') },
+    h('h2', null, t('ledger.import')), h('p', { class: 'hint' }, t('ledger.import_hint')),
+    field(t('ledger.file'), h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx' })),
+    h('div', { class: 'field', 'data-name': 'skip_bad' }, h('label', null, h('input', { type: 'checkbox', name: 'skip_bad' }), ' ', t('ledger.skip_bad'))),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('ledger.submit')), out);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = form.file.files[0];
+    if (!f) { form.querySelector('.form-error').textContent = t('ledger.choose'); return; }
+    const type = f.name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+    const r = await fetch(`/api/v1/ledger${form.skip_bad.checked ? '?skip_bad=true' : ''}`, {
+      method: 'POST', body: await f.arrayBuffer(), headers: { 'content-type': type, 'x-csrf-token': session.csrf } });
+    const j = await r.json();
+    if (j.error) { form.querySelector('.form-error').textContent = j.error.message; return; }
+    clear(out, h('p', null, t('ledger.result', { rows: j.rows, created: j.created, updated: j.updated, rejected: j.rejected })),
+      j.written ? null : h('p', { class: 'short' }, t('ledger.nothing')),
+      j.problems.length ? h('ul', { class: 'problems' }, j.problems.map((p) => h('li', null, p))) : null);
+  });
+  return form;
 }
 
 const SUPERVISE = ['dispatch', 'close', 'return'];
@@ -520,6 +589,7 @@ export async function membersPage(params) {
   const rule = (n) => settings.items.find((s) => s.name === n)?.value;
   const rate = rule('check.attendance_rate'), sp = rule('check.exchange_speeches'), pa = rule('check.papers');
   return h('div', { class: 'page' }, h('h1', null, t('nav.members'), ` — ${c.group_name} ${y}`),
+    h('div', { class: 'actions' }, reportLinks(`/api/v1/groups/${g}`, [['dossier.pdf', 'report.dossier'], ['package.zip', 'report.package']], { year: y })),
     h('p', null, t('members.rules', { rate, sp, pa })),
     table([t('att.name'), t('members.role'), t('members.attended'), t('members.rate'), t('members.speeches'), t('members.papers')],
       c.members.map((m) => h('tr', null, h('td', null, pick(m, 'name')), h('td', null, te('role', m.role)),

@@ -176,7 +176,7 @@ browserTest('the language switch works both ways and leaves nothing untranslated
   pages.push(page);
   const visit = ['#/', '#/meetings', '#/meetings?view=calendar&month=2026-05', '#/meeting/m-2026-jm-xiongan',
     '#/meeting/m-2026-q4/edit', '#/initiatives', '#/tasks', '#/task/t-3-2', '#/unit/u-jm-miit', '#/members', '#/plan',
-    '#/search?q=%E7%A1%85%E8%83%BD%E6%BA%90', '#/users', '#/audit'];
+    '#/search?q=%E7%A1%85%E8%83%BD%E6%BA%90', '#/users', '#/audit', '#/rules'];
   for (const lang of ['zh', 'en']) {
     for (const hash of visit) {
       await go(page, hash);
@@ -189,7 +189,7 @@ browserTest('the language switch works both ways and leaves nothing untranslated
     await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), lang === 'zh' ? 'en' : 'zh');
   }
   await page.reload();
-  await rendered(page, '#/audit');
+  await rendered(page, visit.at(-1));
   await go(page, '#/');
   assert.ok((await page.textContent('header nav')).includes('总览'), 'the choice is remembered');
   await go(page, '#/task/t-3-2');
@@ -257,12 +257,47 @@ browserTest('keyboard only: log in and open a meeting', async (pages) => {
   }
 });
 
+browserTest('reports, the ledger import and the rules from the page', async (pages) => {
+  const page = await open('admin', 'zh');
+  pages.push(page);
+  await go(page, '#/meeting/m-2026-jm-xiongan');
+  const pdf = await page.getByRole('link', { name: '学习记录 PDF' }).getAttribute('href');
+  assert.match(pdf, /minutes\.pdf\?lang=zh$/);
+  const r = await page.evaluate(async (u) => { const x = await fetch(u); return [x.status, x.headers.get('content-type')]; }, pdf);
+  assert.deepEqual(r, [200, 'application/pdf']);
+  const brief = await page.getByRole('link', { name: '新闻通稿' }).getAttribute('href');
+  const text = await page.evaluate(async (u) => (await fetch(u)).text(), brief);
+  assert.ok(text.includes('陈岸明') && text.includes('园区再造'));
+
+  await go(page, '#/tasks');
+  assert.ok(await page.getByRole('link', { name: '台账 XLSX' }).count());
+  const csv = await page.evaluate(async () => (await fetch('/api/v1/ledger.csv')).text());
+  const lines = csv.split('\r\n');
+  const bad = [lines[0], lines[1].replace('"2026-09-30"', '"2026-02-31"')].join('\r\n');
+  await page.setInputFiles('input[name=file]', { name: 'ledger.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.waitForSelector('.problems li');
+  assert.match(await page.textContent('.problems'), /row 2, column due_on/);
+  assert.ok((await page.textContent('.import-result')).includes('未写入'));
+
+  await go(page, '#/rules?year=2026');
+  assert.ok((await mainText(page)).includes('Yi Zhongqiang出勤2次'));
+  await page.getByLabel(/成员出勤率下限/).fill('60');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => !document.querySelector('main').textContent.includes('出勤2次'));
+  await page.getByLabel(/成员出勤率下限/).fill('90');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('main').textContent.includes('出勤2次'));
+  assert.deepEqual(page.errors, []);
+});
+
 browserTest('screenshots of the main pages', async (pages) => {
   const page = await open('secretary', 'zh');
   pages.push(page);
   for (const [hash, name] of [['#/', 'dashboard'], ['#/meeting/m-2026-jm-xiongan', 'meeting'], ['#/meetings?view=calendar&month=2026-05', 'calendar'],
     ['#/initiatives', 'initiatives'], ['#/task/t-3-2', 'task'], ['#/members', 'members'], ['#/plan', 'plan'],
-    ['#/search?q=%E5%9B%AD%E5%8C%BA%E5%86%8D%E9%80%A0', 'search'], ['#/meeting/m-2026-q4/edit', 'editor']]) {
+    ['#/search?q=%E5%9B%AD%E5%8C%BA%E5%86%8D%E9%80%A0', 'search'], ['#/meeting/m-2026-q4/edit', 'editor'], ['#/rules', 'rules'],
+    ['#/tasks', 'tasks']]) {
     await go(page, hash);
     await page.screenshot({ path: join(PAGES, `${name}.png`), fullPage: true });
   }
