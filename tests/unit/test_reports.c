@@ -42,7 +42,8 @@ static void templates_escape_and_repeat(void **state)
 	/* record text never becomes Markdown or HTML */
 	render_is("{{t}}", "{\"t\": \"<script>*x*_y_|z\"}", "\\<script\\>\\*x\\*\\_y\\_\\|z");
 	render_is("{{{t}}}", "{\"t\": \"*raw*\"}", "*raw*");
-	render_is("{{#items}}- {{name}} ({{role}})\n{{/items}}", "{\"role\": \"member\", \"items\": [{\"name\": \"A\"}, {\"name\": \"B\", \"role\": \"leader\"}]}",
+	render_is("{{#items}}- {{name}} ({{role}})\n{{/items}}",
+		  "{\"role\": \"member\", \"items\": [{\"name\": \"A\"}, {\"name\": \"B\", \"role\": \"leader\"}]}",
 		  "- A (member)\n- B (leader)\n");
 	render_is("{{#list}}{{.}},{{/list}}", "{\"list\": [\"x\", \"y\"]}", "x,y,");
 	render_is("{{^list}}none{{/list}}", "{\"list\": []}", "none");
