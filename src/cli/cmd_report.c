@@ -198,7 +198,7 @@ int cmd_report(int argc, char **argv)
 		f = pick_format(format, out, RF_CSV);
 		if (f != RF_CSV && f != RF_XLSX)
 			rc = cli_usage(usage, "--format: csv or xlsx");
-		else if (report_ledger(&svc, &tf, l, (enum report_format)f, &b, &err))
+		else if (report_ledger(&svc, &tf, l, !c.zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
 	} else if (strcmp(pos[0], "calendar") == 0) {
 		if (report_calendar(&svc, group, 0, "http://127.0.0.1:8080", &b, &err))

@@ -146,16 +146,17 @@ int h_notice(struct req *r)
 
 int h_ledger(struct req *r)
 {
-	static const char *const params[] = { "unit", "initiative", "light", "due_from", "due_to", NULL };
+	static const char *const params[] = { "unit", "initiative", "light", "due_from", "due_to", "lang", NULL };
 	struct task_filter tf;
 	struct buf b = BUF_INIT(128u << 20);
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
 	char base[32];
-	int f = format_of(r, base, sizeof(base)), l = -1;
+	int f = format_of(r, base, sizeof(base)), l = -1, en;
 
 	memset(&tf, 0, sizeof(tf));
-	if (req_need(r, CAN_READ, "task") || req_only_params(r, params) || req_param_date(r, "due_from", &tf.due_from) ||
+	if (req_need(r, CAN_READ, "task") || req_only_params(r, params) || lang_en(r, &en) ||
+	    req_param_date(r, "due_from", &tf.due_from) ||
 	    req_param_date(r, "due_to", &tf.due_to))
 		return 0;
 	if (light && (l = light_parse(light)) < 0)
@@ -167,7 +168,7 @@ int h_ledger(struct req *r)
 			return req_error(r, 403, "forbidden", "unit", "a reporter sees only the tasks of the unit");
 		tf.unit_key = r->who.user.unit_key;
 	}
-	if (report_ledger(r->svc, &tf, l, (enum report_format)f, &b, &err) != 0) {
+	if (report_ledger(r->svc, &tf, l, en, (enum report_format)f, &b, &err) != 0) {
 		buf_release(&b);
 		return req_fail(r, &err);
 	}

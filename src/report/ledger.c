@@ -172,13 +172,13 @@ static void csv_cell(struct buf *b, const char *s)
 	free(tmp);
 }
 
-static int write_csv(const struct sheet *s, struct buf *out)
+static int write_csv(const struct sheet *s, int en, struct buf *out)
 {
 	buf_adds(out, "\xEF\xBB\xBF");         /* a BOM, so that Excel reads UTF-8 */
 	for (size_t c = 0; c < NCOLS; c++) {
 		if (c)
 			buf_addc(out, ',');
-		csv_cell(out, cols[c].name);
+		csv_cell(out, en ? cols[c].name : cols[c].zh);
 	}
 	buf_adds(out, "\r\n");
 	for (size_t r = 0; r < s->rows; r++) {
@@ -206,7 +206,7 @@ static int slurp_file(const char *path, struct buf *out)
 	return out->err;
 }
 
-static int write_xlsx(const struct sheet *s, struct buf *out, struct err *err)
+static int write_xlsx(const struct sheet *s, int en, struct buf *out, struct err *err)
 {
 	char path[] = "/tmp/plenum-ledger-XXXXXX";
 	int fd = mkstemp(path), rc = -1;
@@ -223,7 +223,7 @@ static int write_xlsx(const struct sheet *s, struct buf *out, struct err *err)
 	format_set_bold(head);
 	format_set_bg_color(head, 0xE8EBF0);
 	for (size_t c = 0; c < NCOLS; c++) {
-		worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c].name, head);
+		worksheet_write_string(ws, 0, (lxw_col_t)c, en ? cols[c].name : cols[c].zh, head);
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, c == 2 || c == 16 ? 40 : 14, NULL);
 	}
 	worksheet_freeze_panes(ws, 1, 1);
@@ -240,7 +240,7 @@ static int write_xlsx(const struct sheet *s, struct buf *out, struct err *err)
 	return rc;
 }
 
-int report_ledger(struct svc *svc, const struct task_filter *f, int light, enum report_format fmt,
+int report_ledger(struct svc *svc, const struct task_filter *f, int light, int en, enum report_format fmt,
 		  struct buf *out, struct err *err)
 {
 	struct sheet s = { NULL, 0, 0 };
@@ -249,9 +249,9 @@ int report_ledger(struct svc *svc, const struct task_filter *f, int light, enum 
 	if (build(svc, f, light, &s, err) != 0)
 		goto out;
 	if (fmt == RF_CSV)
-		rc = write_csv(&s, out) ? err_set(err, ST_TOOBIG, "the ledger is too large") : 0;
+		rc = write_csv(&s, en, out) ? err_set(err, ST_TOOBIG, "the ledger is too large") : 0;
 	else if (fmt == RF_XLSX)
-		rc = write_xlsx(&s, out, err);
+		rc = write_xlsx(&s, en, out, err);
 	else
 		err_set(err, ST_INVALID, "the ledger comes as csv or xlsx");
 out:
@@ -583,15 +583,24 @@ int report_ledger_import(struct svc *svc, const char *data, size_t len, enum rep
 		err_set(err, ST_INVALID, "the ledger is empty");
 		goto out;
 	}
-	/* Every header must be a ledger column, and the key must be there. */
+	/* Every header must be a ledger column (its name or its Chinese label),
+	 * and the key must be there. */
 	{
 		int has_key = 0;
 
-		json_array_foreach(header, i, row) {
+		for (i = 0; i < json_array_size(header); i++) {
+			const char *label = json_string_value(json_array_get(header, i));
 			int known = 0;
 
-			for (size_t c = 0; c < NCOLS; c++)
-				known |= strcmp(cols[c].name, json_string_value(row)) == 0;
+			for (size_t c = 0; c < NCOLS && !known; c++) {
+				if (label && strcmp(cols[c].zh, label) == 0) {
+					json_array_set_new(header, i, json_string(cols[c].name));
+					known = 1;
+				} else if (label && strcmp(cols[c].name, label) == 0) {
+					known = 1;
+				}
+			}
+			row = json_array_get(header, i);
 			if (!known) {
 				err_set(err, ST_INVALID, "row 1, column %zu: \"%s\" is not a ledger column", i + 1, json_string_value(row));
 				goto out;

@@ -38,8 +38,9 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
  * limits the extension requests and reports counted. */
 int report_notice(struct svc *svc, const char *from, const char *to, int en, enum report_format f,
 		  struct buf *out, struct err *err);
-/* One row per task matching f (light >= 0 keeps one light). */
-int report_ledger(struct svc *svc, const struct task_filter *f, int light, enum report_format fmt,
+/* One row per task matching f (light >= 0 keeps one light). The header
+ * row is in Chinese unless en; import reads either. */
+int report_ledger(struct svc *svc, const struct task_filter *f, int light, int en, enum report_format fmt,
 		  struct buf *out, struct err *err);
 /* Meetings of a group (group_key) or of the groups a person belongs to
  * (person_id, when group_key is NULL); base_url makes links to the records. */

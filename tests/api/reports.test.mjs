@@ -116,7 +116,8 @@ test('the ledger goes out as XLSX and CSV and comes back unchanged; bad rows are
   assert.equal(r.status, 200, JSON.stringify(j));
   assert.ok(j.rows >= 15);
   assert.equal(j.created + j.updated + j.rejected, 0, 'export then import changes nothing');
-  const csv = (await file(sec, '/api/v1/ledger.csv')).bytes.toString('utf8');
+  const csv = (await file(sec, '/api/v1/ledger.csv?lang=en')).bytes.toString('utf8');
+  assert.ok((await file(sec, '/api/v1/ledger.csv')).bytes.toString('utf8').includes('牵头单位'), 'Chinese headers by default');
   const lines = csv.split('\r\n');
   const bad = [lines[0], lines[1].replace('"2026-09-30"', '"2026-02-30"'), lines[2].replace('"u-jm-sci"', '"u-nowhere"')].join('\r\n') + '\r\n';
   r = await fetch(server.base + '/api/v1/ledger', { method: 'POST', body: bad,
