@@ -49,7 +49,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test web-test bench demo install uninstall clean asan lint deps
+.PHONY: all check unit cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -131,6 +131,23 @@ demo: deps
 	@echo "Serving the API at http://$(DEMO_LISTEN)/api/v1/ (Ctrl-C stops it)."
 	@echo "Demo logins, password plenum-demo: admin, secretary, leader, reporter, reporter-commerce, observer, viewer"
 	./plenum --db demo.db serve --listen $(DEMO_LISTEN)
+
+# libFuzzer targets for the parsers of outside input (clang); each runs for
+# FUZZ_SECONDS. Not part of check: run it before a release.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := fuzz_import fuzz_ledger fuzz_template
+fuzz:
+	$(MAKE) clean
+	$(MAKE) CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(BUILD)/libplenum.a
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		clang $(CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $(BUILD)/fuzz/$$t tests/fuzz/$$t.c \
+			$(BUILD)/libplenum.a $(LDLIBS); \
+		mkdir -p $(BUILD)/fuzz/$$t.corpus; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=131072 $(BUILD)/fuzz/$$t.corpus tests/fuzz/seeds; \
+	done
+	$(MAKE) clean
 
 bench: plenum
 	./bench/run.sh ./plenum

@@ -64,7 +64,7 @@ for fact in "Chen Anming" "Wu Xiaohui" "Zhang Yuanxing" "Yi Zhongqiang" "Ling Ch
 	"silicon energy, new energy power batteries and intelligent equipment" "digital and intelligent transformation" \
 	"traditional industry" "park reconstruction" "Greater Bay Area" "industrial agglomeration area" \
 	"pioneering start-up areas" "industrial chain" "Intermediate People's Court" "Municipal Procuratorate" \
-	"main responsible comrades" "learning secretary" "Relevant municipal units" "Exchange speech" "Keynote"; do
+	"main responsible comrades" "learning secretary" "relevant municipal units" "Exchange speech" "Keynote"; do
 	has "$fact" "meeting show carries the article's fact"
 done
 has "[red]" "meeting show shows red tasks"
