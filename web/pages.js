@@ -272,9 +272,10 @@ async function choices() {
 
 export async function meetingEditPage(params, key) {
   if (!canEdit()) return forbidden();
-  const [m, rows, speeches, decisions, ch] = await Promise.all([
+  const [m, rows, speeches, decisions, materials, units, ch] = await Promise.all([
     get(`/meetings/${encodeURIComponent(key)}`), getAll(`/meetings/${encodeURIComponent(key)}/attendance`),
-    getAll(`/meetings/${encodeURIComponent(key)}/speeches`), getAll(`/meetings/${encodeURIComponent(key)}/decisions`), choices()]);
+    getAll(`/meetings/${encodeURIComponent(key)}/speeches`), getAll(`/meetings/${encodeURIComponent(key)}/decisions`),
+    getAll(`/meetings/${encodeURIComponent(key)}/materials`), getAll(`/meetings/${encodeURIComponent(key)}/units`), choices()]);
   let etag = m._etag;
   const base = `/meetings/${encodeURIComponent(key)}`;
   const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
@@ -366,16 +367,57 @@ export async function meetingEditPage(params, key) {
     reload();
   });
 
+  // A nested record's delete button; the API's refusal (a decision with
+  // tasks, a speech a decision cites) shows beside it.
+  const remover = (child, row) => {
+    const msg = h('span', { class: 'field-error', role: 'alert' });
+    return h('span', null, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      try {
+        await api('DELETE', `${base}/${child}/${row.id}`, undefined, { ifMatch: `"${row.version}"` });
+        reload();
+      } catch (e) { msg.textContent = e.message; }
+    } }, t('action.delete')), ' ', msg);
+  };
+  const addMaterial = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('material.add') },
+    h('strong', null, t('material.add')),
+    field(t('material.kind'), select('kind', ['speech', 'document', 'book', 'article', 'video', 'other'].map((k) => [k, te('mkind', k)]), 'document')),
+    field(t('material.title'), input('title', '')),
+    field(t('material.source'), input('source', '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    await api('POST', `${base}/materials`, v);
+    toast(t('saved'));
+    reload();
+  });
+  const addUnit = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('munit.add') },
+    h('strong', null, t('munit.add')),
+    field(t('munit.unit'), select('unit', [['', '—'], ...ch.units], '')),
+    field(t('munit.description'), input('description', ''), t('munit.description_hint')),
+    field(t('munit.represented_by'), input('represented_by', '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    if (!v.unit) delete v.unit;
+    await api('POST', `${base}/units`, v);
+    toast(t('saved'));
+    reload();
+  });
+
   const decisionBlocks = decisions.map((d) => h('div', { class: 'decision-edit' },
-    h('p', null, h('strong', null, `${d.number}. `), d.text),
+    h('p', null, h('strong', null, `${d.number}. `), d.text, ' ', remover('decisions', d)),
     h('details', { class: 'make-tasks' }, h('summary', null, t('decision.make_task')), taskForm(d, ch))));
 
   return h('div', { class: 'page editor' },
     h('p', null, link(`#/meeting/${m.key}`, '← ', t('edit.back'))),
     h('h1', null, t('edit.title'), ': ', pick(m, 'title')),
     head,
+    section(t('meeting.materials'), h('ol', null, materials.map((x) => h('li', null, `[${te('mkind', x.kind)}] ${x.title} `, remover('materials', x)))), addMaterial),
     section(t('meeting.attendance'), attRows, addAtt),
-    section(t('meeting.speeches'), h('ol', null, speeches.map((s) => h('li', null, `${te('kind', s.kind)} — ${s.speaker_name || ch.persons.find(([k]) => k === s.speaker)?.[1] || ''}: ${s.title || ''}`))), addSpeech),
+    section(t('meeting.units'), h('ul', null, units.map((u) => h('li', null,
+      `${u.unit ? ch.units.find(([k]) => k === u.unit)?.[1] || u.unit : u.description || ''}${u.represented_by ? ` — ${u.represented_by}` : ''} `,
+      remover('units', u)))), addUnit),
+    section(t('meeting.speeches'), h('ol', null, speeches.map((s) => h('li', null,
+      `${te('kind', s.kind)} — ${s.speaker_name || ch.persons.find(([k]) => k === s.speaker)?.[1] || ''}: ${s.title || ''} `,
+      remover('speeches', s)))), addSpeech),
     section(t('meeting.decisions'), decisionBlocks, addDecision));
 }
 

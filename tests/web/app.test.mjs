@@ -112,6 +112,23 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   await again.getByRole('button', { name: '添加' }).click();
   await page.waitForSelector('.form-error:not(:empty), .field-error:not(:empty)');
 
+  // materials and units attending can be added and removed
+  const mat = page.getByRole('form', { name: '添加学习材料' });
+  await mat.getByLabel('名称').fill('《习近平谈治国理政》第四卷');
+  await mat.getByRole('button', { name: '添加' }).click();
+  await page.waitForFunction(() => document.querySelector('main').textContent.includes('习近平谈治国理政'));
+  const unitForm = page.getByRole('form', { name: '添加列席单位' });
+  await unitForm.getByLabel('或类别').fill('各县（市、区）委宣传部');
+  await unitForm.getByRole('button', { name: '添加' }).click();
+  await page.waitForFunction(() => document.querySelector('main').textContent.includes('各县（市、区）委宣传部'));
+  await go(page, '#/meeting/m-2026-q4');
+  assert.ok((await mainText(page)).includes('习近平谈治国理政'));
+
+  // a decision with tasks cannot be deleted: the refusal shows beside the button
+  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
+  await page.locator('.decision-edit').first().getByRole('button', { name: '删除' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.decision-edit .field-error')].some((e) => e.textContent));
+
   // a decision becomes a task for a unit
   await go(page, '#/meeting/m-2026-jm-xiongan/edit');
   const block = page.locator('.decision-edit').nth(1);
