@@ -11,6 +11,12 @@ TMP=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
 "$PLENUM" --db "$TMP/b.db" demo >/dev/null
+SCALE=${BENCH_SCALE:-0.1}
+# The province-scale dataset of DESIGN.md section 6, at BENCH_SCALE (1.0 = full).
+sqlite3 "$TMP/b.db" -cmd ".parameter set :scale $SCALE" < "$(dirname "$0")/gen.sql" >/dev/null
+echo "dataset at scale $SCALE: $(sqlite3 "$TMP/b.db" "select (select count(*) from task) || ' tasks, ' ||
+	(select count(*) from progress_report) || ' progress reports, ' || (select count(*) from attendance) ||
+	' attendance rows, ' || (select count(*) from meeting) || ' meetings'")"
 PORT=$((20000 + $$ % 10000))
 START=$(date +%s%N)
 "$PLENUM" --db "$TMP/b.db" serve --quiet --listen 127.0.0.1:$PORT >"$TMP/serve.out" 2>&1 &
@@ -21,6 +27,12 @@ TOKEN=$("$PLENUM" --db "$TMP/b.db" user token secretary --name bench)
 H="Authorization: Bearer $TOKEN"
 B="http://127.0.0.1:$PORT/api/v1"
 
+cat >"$TMP/uncached.lua" <<'LUA'
+-- a different page each time: the answer cache cannot help
+request = function()
+	return wrk.format(nil, "/api/v1/tasks?limit=100&cursor=c" .. math.random(1, 2000))
+end
+LUA
 cat >"$TMP/report.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = '{"percent": 55, "done": "bench progress report"}'
@@ -37,8 +49,10 @@ run() {
 
 echo "wrk: 2 threads, $CONN connections, ${DUR}s each, on $(nproc) cores"
 run "GET /health (ceiling)" "$B/health"
-run "GET /tasks (list, lights)" "$B/tasks?limit=100"
+run "GET /tasks 100 (list, cached)" "$B/tasks?limit=100"
+run "GET /tasks 100 (list, uncached)" -s "$TMP/uncached.lua" "$B/tasks"
 run "GET /tasks/{key} (one record)" "$B/tasks/t-2-1-3"
+printf '%-34s %s\n' "GET /dashboard, first answer" "$(curl -s -o /dev/null -w '%{time_total}s' -H "$H" "$B/dashboard")"
 run "GET /meetings/{key} (whole record)" "$B/meetings/m-2026-jm-xiongan"
 run "GET /dashboard" "$B/dashboard"
 run "GET /search?q=硅能源" "$B/search?q=%E7%A1%85%E8%83%BD%E6%BA%90"
@@ -46,6 +60,7 @@ before=$(sqlite3 "$TMP/b.db" "select count(*) from progress_report")
 run "POST /tasks/{key}/reports" -s "$TMP/report.lua" "$B/tasks/t-2-1-3/reports"
 after=$(sqlite3 "$TMP/b.db" "select count(*) from progress_report")
 echo "progress reports stored during the write run: $((after - before))"
+echo "floor, the same list in the sqlite3 shell: $( { time -p sqlite3 "$TMP/b.db" "select t.key, t.title, t.due_on, (select percent from progress_report p where p.task_id = t.id order by reported_on desc limit 1) from task t order by t.id limit 100" >/dev/null; } 2>&1 | awk '/real/ { print $2 " s per query, process start included" }')"
 echo "peak resident memory: $(awk '/VmHWM/ { print $2 " kB" }' /proc/$PID/status)"
 kill -TERM $PID
 wait $PID 2>/dev/null || true

@@ -95,6 +95,7 @@ int req_cursor(struct req *r, int64_t *after_id);
 enum route_flags {
 	RF_PUBLIC = 1,          /* no login needed */
 	RF_WRITE = 2,           /* changes data: browser sessions must send the CSRF token */
+	RF_NOCACHE = 4,         /* the answer depends on more than the data and the caller's role */
 };
 
 struct route {

@@ -24,7 +24,7 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/openapi.json", h_openapi, P, "meta", "This API described as OpenAPI 3" },
 	{ "POST", "/api/v1/login", h_login, P, "auth", "Log in: a session cookie and a CSRF token" },
 	{ "POST", "/api/v1/logout", h_logout, W, "auth", "End the session" },
-	{ "GET", "/api/v1/me", h_me, 0, "auth", "Who is logged in, with role, unit and CSRF token" },
+	{ "GET", "/api/v1/me", h_me, RF_NOCACHE, "auth", "Who is logged in, with role, unit and CSRF token" },
 	{ "GET", "/api/v1/dashboard", h_dashboard, 0, "dashboard", "Roll-ups, red and yellow tasks, indicators, upcoming meetings, findings" },
 	{ "GET", "/api/v1/search", h_search, 0, "search", "Full-text search over meetings, speeches, decisions, tasks, reports" },
 	{ "GET", "/api/v1/audit", h_audit, 0, "audit", "The audit trail, newest last (admins)" },

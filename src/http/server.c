@@ -23,6 +23,7 @@
 
 #include "http.h"
 #include "static.h"
+#include "cache.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -192,9 +193,13 @@ static void handle(struct req *r)
 		req_error(r, 413, "too_large", NULL, "the request body is over the limit of %u bytes", LIM_BODY_BYTES);
 		return;
 	}
+	/* Reads are answered from the cache until the data changes. */
+	if (cache_lookup(r))
+		return;
 	r->route->handler(r);
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
+	cache_store(r);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)

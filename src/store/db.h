@@ -72,6 +72,9 @@ int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
 
 int64_t db_last_id(struct db *db);
+/* A number that changes whenever another connection commits to the
+ * database (SQLite's data_version); own commits do not change it. */
+int64_t db_data_version(struct db *db);
 int64_t db_changes(struct db *db);
 const char *db_driver_name(void);
 

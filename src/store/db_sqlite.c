@@ -243,6 +243,17 @@ int64_t db_last_id(struct db *db)
 	return sqlite3_last_insert_rowid(db->conn);
 }
 
+int64_t db_data_version(struct db *db)
+{
+	struct db_stmt *s = db_prepare(db, "PRAGMA data_version", NULL);
+	int64_t v = -1;
+
+	if (s && db_step(s, NULL) == DB_ROW)
+		v = db_col_int(s, 0);
+	db_done(s);
+	return v;
+}
+
 int64_t db_changes(struct db *db)
 {
 	return sqlite3_changes64(db->conn);

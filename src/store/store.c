@@ -6,6 +6,7 @@
  * entity into a per-store cache. Every list is one statement; the indexes
  * that serve each one are in the migrations.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,9 +120,21 @@ int store_begin(struct store *st, struct err *err)
 	return db_begin(st->db, err);
 }
 
+static _Atomic int64_t g_commits;
+
 int store_commit(struct store *st, struct err *err)
 {
-	return db_commit(st->db, err);
+	if (db_commit(st->db, err) != 0)
+		return -1;
+	atomic_fetch_add(&g_commits, 1);
+	return 0;
+}
+
+struct store_version store_version(struct store *st)
+{
+	struct store_version v = { db_data_version(st->db), atomic_load(&g_commits) };
+
+	return v;
 }
 
 void store_rollback(struct store *st)

@@ -33,6 +33,15 @@ int store_schema_version(void);
 struct store *store_open(const char *path, int create, struct err *err);
 void store_close(struct store *st);                 /* accepts NULL */
 
+/* What the data looks like now: two numbers that together change whenever
+ * anything is committed, by this process (any thread) or another one. Read
+ * caches key on them. */
+struct store_version {
+	int64_t others;          /* the database's data_version on this connection */
+	int64_t ours;            /* commits made by this process */
+};
+struct store_version store_version(struct store *st);
+
 int store_begin(struct store *st, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);

@@ -1,0 +1,172 @@
+/*
+ * cache.c -- per-thread cache of GET answers (see cache.h).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "http.h"
+#include "../core/xalloc.h"
+#include "../store/store.h"
+#include "../core/banned.h"
+
+struct entry {
+	char *key;
+	struct store_version v;
+	int32_t today;
+	int status;
+	const char *content_type;      /* static strings only */
+	char etag[32];
+	char disposition[320];
+	char *body;
+	size_t len;
+	uint64_t used;
+};
+
+struct cache {
+	struct entry e[CACHE_ENTRIES];
+	size_t bytes;
+	uint64_t tick;
+};
+
+static pthread_key_t g_key;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
+{
+	struct cache *c = p;
+
+	for (int i = 0; i < CACHE_ENTRIES; i++) {
+		free(c->e[i].key);
+		free(c->e[i].body);
+	}
+	free(c);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&g_key, cache_free);
+}
+
+static struct cache *mine(void)
+{
+	struct cache *c;
+
+	pthread_once(&g_once, make_key);
+	c = pthread_getspecific(g_key);
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		pthread_setspecific(g_key, c);
+	}
+	return c;
+}
+
+static int add_arg(void *ctx, const char *name, const char *value)
+{
+	buf_printf(ctx, "&%s=%s", name, value);
+	return 0;
+}
+
+/* What decides the answer; NULL when this request is not cached. */
+static char *key_of(struct req *r)
+{
+	struct buf b = BUF_INIT(4096);
+
+	if (strcmp(r->method, "GET") != 0 || r->route == NULL || (r->route->flags & (RF_PUBLIC | RF_NOCACHE)) || !r->authed)
+		return NULL;
+	buf_printf(&b, "%lld|%s|%s|%lld|%s?", (long long)r->who.user.org_id, r->who.user.role,
+		   r->who.user.unit_key ? r->who.user.unit_key : "", (long long)r->who.user.person_id, r->path);
+	req_query_each(r, add_arg, &b);
+	if (b.err) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+int cache_lookup(struct req *r)
+{
+	struct cache *c = mine();
+	struct store_version v = store_version(r->svc->st);
+	char *key = key_of(r);
+
+	if (key == NULL)
+		return 0;
+	for (int i = 0; i < CACHE_ENTRIES; i++) {
+		struct entry *e = &c->e[i];
+
+		if (e->key == NULL || strcmp(e->key, key) != 0)
+			continue;
+		free(key);
+		if (e->v.others != v.others || e->v.ours != v.ours || e->today != r->svc->today)
+			return 0;
+		buf_reset(&r->out);
+		buf_add(&r->out, e->body, e->len);
+		r->status = e->status;
+		r->content_type = e->content_type;
+		snprintf(r->etag, sizeof(r->etag), "%s", e->etag);
+		snprintf(r->disposition, sizeof(r->disposition), "%s", e->disposition);
+		e->used = ++c->tick;
+		return 1;
+	}
+	free(key);
+	return 0;
+}
+
+static void drop(struct cache *c, struct entry *e)
+{
+	c->bytes -= e->len;
+	free(e->key);
+	free(e->body);
+	memset(e, 0, sizeof(*e));
+}
+
+void cache_store(struct req *r)
+{
+	struct cache *c;
+	struct entry *slot = NULL;
+	char *key;
+
+	if (r->status != 200 || buf_len(&r->out) > CACHE_ENTRY_MAX || r->out.err)
+		return;
+	key = key_of(r);
+	if (key == NULL)
+		return;
+	c = mine();
+	for (int i = 0; i < CACHE_ENTRIES; i++)
+		if (c->e[i].key && strcmp(c->e[i].key, key) == 0)
+			drop(c, &c->e[i]);
+	/* Room: the least recently used go first. */
+	for (;;) {
+		struct entry *old = NULL;
+
+		slot = NULL;
+		for (int i = 0; i < CACHE_ENTRIES; i++) {
+			if (c->e[i].key == NULL && slot == NULL)
+				slot = &c->e[i];
+			else if (c->e[i].key && (old == NULL || c->e[i].used < old->used))
+				old = &c->e[i];
+		}
+		if (slot && c->bytes + buf_len(&r->out) <= CACHE_BYTES)
+			break;
+		if (old == NULL) {
+			free(key);
+			return;
+		}
+		drop(c, old);
+	}
+	slot->key = key;
+	slot->v = store_version(r->svc->st);
+	slot->today = r->svc->today;
+	slot->status = r->status;
+	slot->content_type = r->content_type;
+	snprintf(slot->etag, sizeof(slot->etag), "%s", r->etag);
+	snprintf(slot->disposition, sizeof(slot->disposition), "%s", r->disposition);
+	slot->len = buf_len(&r->out);
+	slot->body = xmalloc(slot->len + 1);
+	memcpy(slot->body, buf_str(&r->out), slot->len);
+	slot->used = ++c->tick;
+	c->bytes += slot->len;
+}
