@@ -3,7 +3,7 @@
 // and observers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client } from './helpers.mjs';
+import { startServer, client, plenum } from './helpers.mjs';
 
 let server, sec, rep, repc, obs, viewer, other;
 before(async () => {
@@ -227,4 +227,22 @@ test('settings: read by members, changed by admins, used at once', async () => {
   r = await viewer.get('/api/v1/groups/g-jm-tlcg/check?year=2026');
   assert.ok(!r.json.findings.some((f) => f.rule === 'attendance_rate'));
   r = await admin.req('PUT', '/api/v1/settings', { 'check.attendance_rate': 90 });
+});
+
+test('cached answers follow every write, from this server or from another process', async () => {
+  let r = await viewer.get('/api/v1/tasks/t-2-2-1');
+  const before = r.json.percent;
+  r = await viewer.get('/api/v1/tasks/t-2-2-1');
+  assert.equal(r.json.percent, before, 'the same answer twice');
+  plenum(['--db', server.db, '--org', 'jiangmen', 'task', 'report', 't-2-2-1', '--percent', '61', '--done', '另一进程报送']);
+  r = await viewer.get('/api/v1/tasks/t-2-2-1');
+  assert.equal(r.json.percent, 61, 'a write by the command line is seen at once');
+  await rep.post('/api/v1/tasks/t-2-1-3/reports', { percent: 66, done: '服务器内报送' });
+  r = await viewer.get('/api/v1/dashboard');
+  const lights = (d) => JSON.stringify([...d.red_tasks, ...d.yellow_tasks].map((t) => [t.key, t.percent, t.light.color]));
+  const d1 = lights(r.json);
+  assert.ok(!d1.includes('"t-2-1-3"'), 'at 66% it is on track');
+  await rep.post('/api/v1/tasks/t-2-1-3/reports', { percent: 20, done: '回落' });
+  r = await viewer.get('/api/v1/dashboard');
+  assert.ok(lights(r.json).includes('"t-2-1-3",20'), 'the dashboard follows the new report');
 });
