@@ -1574,37 +1574,34 @@ int store_task_involves(struct store *st, int64_t org_id, const char *task_key, 
 	return rc < 0 ? -1 : rc == DB_ROW;
 }
 
-int store_meeting_involves(struct store *st, int64_t meeting_id, int64_t person_id)
+/* 1 when sql (two integer parameters) finds a row, 0 when not, -1 on error. */
+static int exists_ii(struct store *st, const char *sql, int64_t p1, int64_t p2)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT 1 FROM meeting m WHERE m.id = ?1 AND (EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = m.id "
-		"AND a.person_id = ?2) OR EXISTS (SELECT 1 FROM membership ms WHERE ms.group_id = m.group_id AND ms.person_id = ?2))",
-		NULL);
+	struct db_stmt *s = db_prepare(st->db, sql, NULL);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	db_bind_int(s, 1, meeting_id);
-	db_bind_int(s, 2, person_id);
+	db_bind_int(s, 1, p1);
+	db_bind_int(s, 2, p2);
 	rc = db_step(s, NULL);
 	db_done(s);
 	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int store_meeting_involves(struct store *st, int64_t meeting_id, int64_t person_id)
+{
+	return exists_ii(st, "SELECT 1 FROM meeting m WHERE m.id = ?1 AND (EXISTS (SELECT 1 FROM attendance a "
+			 "WHERE a.meeting_id = m.id AND a.person_id = ?2) OR EXISTS (SELECT 1 FROM membership ms "
+			 "WHERE ms.group_id = m.group_id AND ms.person_id = ?2))", meeting_id, person_id);
 }
 
 int store_observed(struct store *st, int64_t meeting_id, int64_t person_id)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT 1 FROM attendance WHERE meeting_id = ? AND person_id = ? "
-				       "AND capacity = 'observer'", NULL);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, meeting_id);
-	db_bind_int(s, 2, person_id);
-	rc = db_step(s, NULL);
-	db_done(s);
-	return rc < 0 ? -1 : rc == DB_ROW;
+	return exists_ii(st, "SELECT 1 FROM attendance WHERE meeting_id = ? AND person_id = ? AND capacity = 'observer'",
+			 meeting_id, person_id);
 }
+
 
 /* ---- search ---- */
 
