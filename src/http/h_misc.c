@@ -163,21 +163,36 @@ static json_t *indicators(struct req *r, struct err *err)
 	return s.list;
 }
 
+struct lights_pick {
+	json_t *red, *yellow;
+};
+
+static int pick_light(void *ctx, const struct task_view *t)
+{
+	struct lights_pick *p = ctx;
+
+	if (t->light.light == LIGHT_RED && json_array_size(p->red) < LIM_PAGE_ITEMS)
+		json_array_append_new(p->red, view_task(t));
+	else if (t->light.light == LIGHT_YELLOW && json_array_size(p->yellow) < LIM_PAGE_ITEMS)
+		json_array_append_new(p->yellow, view_task(t));
+	return 0;
+}
+
 int h_dashboard(struct req *r)
 {
 	struct initiative_view *iv;
-	struct task_view *tasks;
 	struct meeting_row *meetings;
 	struct meeting_filter mf;
 	struct check_result res;
 	struct err err = ERR_INIT;
 	char now[DATETIME_LEN];
-	size_t ni, nt, nm;
+	size_t ni, nm;
 	json_t *out, *roots = json_array(), *red = json_array(), *yellow = json_array(), *up = json_array(), *ind;
+	struct lights_pick pick = { red, yellow };
 
 	if (req_need(r, CAN_READ, "dashboard") != 0)
 		goto fail_quiet;
-	if (initiative_tree(r->svc, &r->a, &iv, &ni, &err) != 0 || task_list(r->svc, NULL, -1, &r->a, &tasks, &nt, &err) != 0)
+	if (initiative_tree(r->svc, &r->a, &iv, &ni, &err) != 0 || task_scan(r->svc, NULL, pick_light, &pick, &err) != 0)
 		goto fail;
 	for (size_t i = 0; i < ni; i++)
 		if (iv[i].depth <= 1) {
@@ -186,12 +201,6 @@ int h_dashboard(struct req *r)
 			json_array_extend(roots, one);
 			json_decref(one);
 		}
-	for (size_t i = 0; i < nt; i++) {
-		if (tasks[i].light.light == LIGHT_RED && json_array_size(red) < LIM_PAGE_ITEMS)
-			json_array_append_new(red, view_task(&tasks[i]));
-		else if (tasks[i].light.light == LIGHT_YELLOW && json_array_size(yellow) < LIM_PAGE_ITEMS)
-			json_array_append_new(yellow, view_task(&tasks[i]));
-	}
 	memset(&mf, 0, sizeof(mf));
 	mf.status = "planned";
 	mf.from_at = datetime_format_utc(datetime_now(), now);

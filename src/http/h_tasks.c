@@ -14,17 +14,38 @@
 #include "../service/task.h"
 #include "../core/banned.h"
 
+struct page {
+	json_t *items;
+	int light;               /* -1: any */
+	size_t want;
+	int64_t last_id;         /* the last task on the page (not the extra one) */
+	int64_t prev_id;
+};
+
+static int page_add(void *ctx, const struct task_view *t)
+{
+	struct page *p = ctx;
+
+	if (p->light >= 0 && (int)t->light.light != p->light)
+		return 0;
+	json_array_append_new(p->items, view_task(t));
+	p->last_id = p->prev_id;
+	p->prev_id = t->row.id;
+	if (json_array_size(p->items) < p->want)
+		p->last_id = t->row.id;
+	return json_array_size(p->items) >= p->want ? 1 : 0;
+}
+
 int h_task_list(struct req *r)
 {
 	static const char *const params[] = { "unit", "initiative", "meeting", "state", "light", "due_from", "due_to",
 					      "limit", "cursor", NULL };
 	struct task_filter f;
-	struct task_view *tasks;
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
 	json_t *items;
 	long long limit;
-	size_t n, k = 0;
+	size_t k;
 	int l = -1;
 
 	memset(&f, 0, sizeof(f));
@@ -45,17 +66,22 @@ int h_task_list(struct req *r)
 			return req_error(r, 403, "forbidden", "unit", "a reporter sees only the tasks of the unit");
 		f.unit_key = r->who.user.unit_key;
 	}
-	/* Without a light filter the store pages; with one, lights are computed
-	 * on what the other filters select and the page is cut here. */
-	f.limit = l < 0 ? (int)limit : 0;
-	if (task_list(r->svc, &f, l, &r->a, &tasks, &n, &err) != 0)
-		return req_fail(r, &err);
+	/* The page is one more than asked for, to know whether a next one
+	 * exists; with a light filter the tasks are streamed until it is full. */
 	items = json_array();
-	for (; k < n && k < (size_t)limit; k++)
-		json_array_append_new(items, view_task(&tasks[k]));
-	return req_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					  (k == (size_t)limit && (l < 0 || n > k)) ? json_string(req_cursor_make(r, tasks[k - 1].row.id))
-										     : json_null()));
+	{
+		struct page pg = { items, l, (size_t)limit + 1, 0, 0 };
+
+		if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
+			json_decref(items);
+			return req_fail(r, &err);
+		}
+		k = json_array_size(items);
+		if (k > (size_t)limit)
+			json_array_remove(items, k - 1);
+		return req_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
+						  k > (size_t)limit ? json_string(req_cursor_make(r, pg.last_id)) : json_null()));
+	}
 }
 
 /* The task of :key, visible to the caller; replies 404/403 otherwise. */

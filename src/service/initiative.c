@@ -1,10 +1,12 @@
 /*
  * initiative.c -- the initiative tree and roll-up (see initiative.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "initiative.h"
 #include "task.h"
+
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
@@ -23,36 +25,56 @@ static void place(const struct initiative_row *rows, size_t n, const struct roll
 	}
 }
 
+struct task_facts_list {
+	struct rollup_task *items;
+	size_t n, cap;
+};
+
+/* Only what the roll-up needs is kept of each task. */
+static int keep_fact(void *ctx, const struct task_view *t)
+{
+	struct task_facts_list *l = ctx;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
+	}
+	l->items[l->n].initiative_id = t->row.initiative_id;
+	l->items[l->n].weight = t->row.weight;
+	l->items[l->n].progress = t->state == TS_CLOSED ? 100 : t->row.percent;
+	l->items[l->n].light = t->light.light;
+	l->n++;
+	return 0;
+}
+
 int initiative_tree(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
 		    struct err *err)
 {
 	struct initiative_row *rows = NULL;
-	struct task_view *tasks = NULL;
+	struct task_facts_list facts = { NULL, 0, 0 };
 	struct rollup_node *nodes;
-	struct rollup_task *rt;
-	size_t nrows = 0, ntasks = 0, k = 0;
+	size_t nrows = 0, k = 0;
 	char *placed;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (store_initiative_list(svc->st, svc->org.id, a, &rows, &nrows, err) != 0)
 		return -1;
-	if (task_list(svc, NULL, -1, a, &tasks, &ntasks, err) != 0)
+	/* Streamed: a province's tasks are never all held at once. */
+	if (task_scan(svc, NULL, keep_fact, &facts, err) != 0) {
+		free(facts.items);
 		return -1;
+	}
 	nodes = arena_calloc(a, nrows + 1, sizeof(*nodes));
-	rt = arena_calloc(a, ntasks + 1, sizeof(*rt));
 	for (size_t i = 0; i < nrows; i++) {
 		nodes[i].id = rows[i].id;
 		nodes[i].parent_id = rows[i].parent_id;
 		nodes[i].weight = rows[i].weight;
 	}
-	for (size_t i = 0; i < ntasks; i++) {
-		rt[i].initiative_id = tasks[i].row.initiative_id;
-		rt[i].weight = tasks[i].row.weight;
-		rt[i].progress = tasks[i].state == TS_CLOSED ? 100 : tasks[i].row.percent;
-		rt[i].light = tasks[i].light.light;
-	}
-	if (light_rollup(nodes, nrows, rt, ntasks) != 0)
+	rc = light_rollup(nodes, nrows, facts.items, facts.n);
+	free(facts.items);
+	if (rc != 0)
 		return err_set(err, ST_FAIL, "the initiative tree has a cycle");
 	*out = arena_calloc(a, nrows + 1, sizeof(**out));
 	placed = arena_calloc(a, nrows + 1, 1);

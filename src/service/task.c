@@ -71,6 +71,28 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
 	return 0;
 }
 
+struct scan_ctx {
+	struct svc *svc;
+	task_scan_cb cb;
+	void *ctx;
+};
+
+static int scan_one(void *ctx, const struct task_row *row)
+{
+	struct scan_ctx *s = ctx;
+	struct task_view v;
+
+	task_compute(s->svc, row, &v);
+	return s->cb(s->ctx, &v);
+}
+
+int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, void *ctx, struct err *err)
+{
+	struct scan_ctx s = { svc, cb, ctx };
+
+	return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
+}
+
 int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,
 	      struct task_history *hist, struct err *err)
 {

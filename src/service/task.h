@@ -28,6 +28,10 @@ void task_compute(struct svc *svc, const struct task_row *row, struct task_view 
 /* Tasks matching f, with lights; light >= 0 keeps only tasks of that light. */
 int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
 	      struct task_view **out, size_t *n, struct err *err);
+/* Every task matching f with its light, one at a time (strings borrowed
+ * for the call): for whole-org computations that must not hold every row. */
+typedef int (*task_scan_cb)(void *ctx, const struct task_view *t);
+int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, void *ctx, struct err *err);
 int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,
 	      struct task_history *hist, struct err *err);
 

@@ -144,9 +144,11 @@ void store_rollback(struct store *st)
 
 /* ---- helpers ---- */
 
+/* A text column: copied into the arena, or borrowed (valid until the next
+ * step) when a is NULL. */
 static const char *col_s(struct db_stmt *s, int i, struct arena *a)
 {
-	return arena_strdup(a, db_col_text(s, i));
+	return a ? arena_strdup(a, db_col_text(s, i)) : db_col_text(s, i);
 }
 
 /* Returns a zeroed slot at the end of *items, growing it in the arena. */
@@ -1092,8 +1094,8 @@ static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 	t->illustrative = col_s(s, 36, a);
 }
 
-int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
-		    struct arena *a, struct task_row **rows, size_t *n, struct err *err)
+/* The task list statement, bound to the org and filter. */
+static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct task_filter *f, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
 		"WHERE t.org_id = ?1 "
@@ -1105,13 +1107,9 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
 		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
 		"AND t.id > ?8 ORDER BY t.id LIMIT ?9", err);
-	size_t cap = 0;
-	int rc;
 
-	*rows = NULL;
-	*n = 0;
 	if (s == NULL)
-		return -1;
+		return NULL;
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, f ? f->unit_key : NULL);
 	db_bind_text(s, 3, f ? f->initiative_key : NULL);
@@ -1121,10 +1119,43 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 	db_bind_text(s, 7, f ? f->due_to : NULL);
 	db_bind_int(s, 8, f ? f->after_id : 0);
 	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : -1);
+	return s;
+}
+
+int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
+		    struct arena *a, struct task_row **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = task_query(st, org_id, f, err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
 	while ((rc = db_step(s, err)) == DB_ROW)
 		read_task(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
 	db_done(s);
 	return rc < 0 ? -1 : 0;
+}
+
+int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
+		    void *ctx, struct err *err)
+{
+	struct db_stmt *s = task_query(st, org_id, f, err);
+	struct task_row row;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		read_task(s, NULL, &row);
+		rc = cb(ctx, &row);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : rc;
 }
 
 static void read_task_v(struct db_stmt *s, struct arena *a, void *out)

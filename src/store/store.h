@@ -268,6 +268,11 @@ struct task_filter {
 
 int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
 		    struct arena *a, struct task_row **rows, size_t *n, struct err *err);
+/* Like store_task_list, one row at a time: the row's strings are borrowed
+ * for the call only. A non-zero return from cb stops the scan. */
+typedef int (*store_task_cb)(void *ctx, const struct task_row *t);
+int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
+		    void *ctx, struct err *err);
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err);
 
