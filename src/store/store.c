@@ -1476,14 +1476,20 @@ int store_session_insert(struct store *st, int64_t org_id, int64_t user_id, cons
 	return step_done(s, err);
 }
 
-int store_session_delete(struct store *st, const char *token_hash, struct err *err)
+/* Runs a statement with one text parameter. */
+static int exec_text(struct store *st, const char *sql, const char *text, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "DELETE FROM session WHERE token_hash = ?", err);
+	struct db_stmt *s = db_prepare(st->db, sql, err);
 
 	if (s == NULL)
 		return -1;
-	db_bind_text(s, 1, token_hash);
+	db_bind_text(s, 1, text);
 	return step_done(s, err);
+}
+
+int store_session_delete(struct store *st, const char *token_hash, struct err *err)
+{
+	return exec_text(st, "DELETE FROM session WHERE token_hash = ?", token_hash, err);
 }
 
 int store_user_logout_all(struct store *st, int64_t user_id, struct err *err)
@@ -1579,12 +1585,7 @@ int store_login_failure_add(struct store *st, const char *login, const char *add
 
 int store_login_failures_clear(struct store *st, const char *login, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "DELETE FROM login_failure WHERE login = ?", err);
-
-	if (s == NULL)
-		return -1;
-	db_bind_text(s, 1, login);
-	return step_done(s, err);
+	return exec_text(st, "DELETE FROM login_failure WHERE login = ?", login, err);
 }
 
 int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key)
