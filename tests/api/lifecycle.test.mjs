@@ -3,7 +3,7 @@
 // acknowledged is in the database afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, plenum } from './helpers.mjs';
+import { startServer, client, plenum, PLENUM, TODAY } from './helpers.mjs';
 
 test('SIGTERM with requests in flight', async () => {
   const server = await startServer({ threads: 2 });
@@ -37,4 +37,33 @@ test('SIGTERM with requests in flight', async () => {
 test('a bad database or address fails at start with a clear message', async () => {
   assert.throws(() => plenum(['--db', '/nonexistent/x.db', 'serve', '--listen', '127.0.0.1:1']), /no database/);
   assert.throws(() => plenum(['serve', '--listen', 'nowhere']), /--listen/);
+});
+
+test('writers at once, in the server and from the command line: every acknowledged report is stored', async () => {
+  const server = await startServer({ threads: 4 });
+  const sec = await client(server, 'secretary');
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const run = promisify(execFile);
+  const tasks = ['t-2-1-3', 't-2-2-1', 't-1-2'];
+  const before = {};
+  for (const t of tasks) before[t] = (await sec.get(`/api/v1/tasks/${t}`)).json.reports.length;
+  const posts = [];
+  for (let i = 0; i < 60; i++) posts.push(sec.post(`/api/v1/tasks/${tasks[i % 3]}/reports`, { percent: 40, done: `并发 ${i}` }));
+  const cli = [];
+  for (let i = 0; i < 4; i++) {
+    cli.push(run(PLENUM, ['--db', server.db, '--org', 'jiangmen', 'task', 'report', 't-2-1-3', '--percent', '41', '--done', `命令行 ${i}`],
+      { env: { ...process.env, PLENUM_TODAY: TODAY } }));
+  }
+  const answers = await Promise.all(posts);
+  await Promise.all(cli);
+  for (const r of answers) assert.equal(r.status, 201, r.text);
+  const after = {};
+  for (const t of tasks) after[t] = (await sec.get(`/api/v1/tasks/${t}`)).json.reports;
+  assert.equal(after['t-2-2-1'].length - before['t-2-2-1'], 20);
+  assert.equal(after['t-1-2'].length - before['t-1-2'], 20);
+  assert.equal(after['t-2-1-3'].length - before['t-2-1-3'], 24, 'the four from the command line too');
+  const done = new Set(Object.values(after).flat().map((r) => r.done));
+  for (let i = 0; i < 60; i++) assert.ok(done.has(`并发 ${i}`), `report ${i}`);
+  await server.stop();
 });
