@@ -8,18 +8,22 @@
 #include <string.h>
 
 #include "http.h"
+#include "../core/buf.h"
 #include "../core/limits.h"
 #include "../io/rows.h"
 #include "../io/views.h"
 #include "../service/task.h"
 #include "../core/banned.h"
 
+/* A page of tasks, written straight onto the reply as the scan yields them:
+ * a list is the hottest read, and a tree of jansson objects per task cost
+ * more than the query. */
 struct page {
-	json_t *items;
+	struct buf *out;
 	int light;               /* -1: any */
-	size_t want;
-	int64_t last_id;         /* the last task on the page (not the extra one) */
-	int64_t prev_id;
+	size_t want, n;
+	int more;                /* a task past the page exists */
+	int64_t last_id;         /* the last task on the page */
 };
 
 static int page_add(void *ctx, const struct task_view *t)
@@ -28,12 +32,15 @@ static int page_add(void *ctx, const struct task_view *t)
 
 	if (p->light >= 0 && (int)t->light.light != p->light)
 		return 0;
-	json_array_append_new(p->items, view_task(t));
-	p->last_id = p->prev_id;
-	p->prev_id = t->row.id;
-	if (json_array_size(p->items) < p->want)
-		p->last_id = t->row.id;
-	return json_array_size(p->items) >= p->want ? 1 : 0;
+	if (p->n == p->want) {
+		p->more = 1;
+		return 1;
+	}
+	if (p->n++)
+		buf_addc(p->out, ',');
+	p->last_id = t->row.id;
+	view_task_write(p->out, t);      /* an error stays in the buf, checked at the end */
+	return 0;
 }
 
 int h_task_list(struct req *r)
@@ -43,9 +50,8 @@ int h_task_list(struct req *r)
 	struct task_filter f;
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
-	json_t *items;
+	struct page pg;
 	long long limit;
-	size_t k;
 	int l = -1;
 
 	memset(&f, 0, sizeof(f));
@@ -66,22 +72,28 @@ int h_task_list(struct req *r)
 			return req_error(r, 403, "forbidden", "unit", "a reporter sees only the tasks of the unit");
 		f.unit_key = r->who.user.unit_key;
 	}
-	/* The page is one more than asked for, to know whether a next one
-	 * exists; with a light filter the tasks are streamed until it is full. */
-	items = json_array();
-	{
-		struct page pg = { items, l, (size_t)limit + 1, 0, 0 };
-
-		if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
-			json_decref(items);
-			return req_fail(r, &err);
-		}
-		k = json_array_size(items);
-		if (k > (size_t)limit)
-			json_array_remove(items, k - 1);
-		return req_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-						  k > (size_t)limit ? json_string(req_cursor_make(r, pg.last_id)) : json_null()));
+	/* The scan runs until one task past the page shows that a next page
+	 * exists; with a light filter, until the page is full. */
+	memset(&pg, 0, sizeof(pg));
+	pg.out = &r->out;
+	pg.light = l;
+	pg.want = (size_t)limit;
+	buf_reset(&r->out);
+	buf_adds(&r->out, "{\"items\":[");
+	if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
+		buf_reset(&r->out);
+		return req_fail(r, &err);
 	}
+	if (pg.more)
+		buf_printf(&r->out, "],\"next_cursor\":\"%s\"}", req_cursor_make(r, pg.last_id));
+	else
+		buf_adds(&r->out, "],\"next_cursor\":null}");
+	if (r->out.err) {
+		buf_reset(&r->out);
+		return req_error(r, 500, "internal", NULL, "reply too large");
+	}
+	r->status = 200;
+	return 0;
 }
 
 /* The task of :key, visible to the caller; replies 404/403 otherwise. */

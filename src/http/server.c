@@ -416,20 +416,25 @@ int server_run(const struct server_opts *o)
 
 /* ---- replies ---- */
 
+static int dump_to_buf(const char *data, size_t n, void *ctx)
+{
+	return buf_add(ctx, data, n) != 0 ? -1 : 0;
+}
+
 int req_json(struct req *r, int status, json_t *j)
 {
-	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	int rc;
 
-	json_decref(j);
 	buf_reset(&r->out);
-	if (text == NULL || buf_adds(&r->out, text) != 0) {
-		free(text);
+	/* Written straight onto the reply, not through a copy. */
+	rc = j ? json_dump_callback(j, dump_to_buf, &r->out, JSON_COMPACT | JSON_REAL_PRECISION(15)) : -1;
+	json_decref(j);
+	if (rc != 0 || r->out.err) {
 		buf_reset(&r->out);
 		buf_adds(&r->out, "{\"error\":{\"code\":\"internal\",\"message\":\"reply too large\"}}");
 		r->status = 500;
 		return -1;
 	}
-	free(text);
 	r->status = status;
 	return 0;
 }

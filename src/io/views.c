@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "views.h"
+#include "../core/buf.h"
+#include "../core/limits.h"
 #include "../domain/model.h"
 #include "../service/check.h"
 #include "../service/initiative.h"
@@ -68,42 +70,89 @@ json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m)
 	return o;
 }
 
-json_t *view_task(const struct task_view *t)
+/* The writer behind view_task_write(): members of one object, a comma before
+ * every one but the first. Absent (NULL) strings are left out, as in set_s(). */
+struct jw {
+	struct buf *b;
+	int n;
+};
+
+static void jw_key(struct jw *w, const char *name)
+{
+	buf_adds(w->b, w->n++ ? ",\"" : "\"");
+	buf_adds(w->b, name);
+	buf_adds(w->b, "\":");
+}
+
+static void jw_s(struct jw *w, const char *name, const char *s)
+{
+	if (s == NULL)
+		return;
+	jw_key(w, name);
+	buf_addc(w->b, '"');
+	buf_add_json_escaped(w->b, s);
+	buf_addc(w->b, '"');
+}
+
+static void jw_i(struct jw *w, const char *name, long long v)
+{
+	jw_key(w, name);
+	buf_printf(w->b, "%lld", v);
+}
+
+int view_task_write(struct buf *b, const struct task_view *t)
 {
 	const struct task_row *r = &t->row;
-	json_t *o = json_object(), *light = json_object();
+	struct jw o = { b, 0 }, light = { b, 0 };
 
-	set_s(o, "key", r->key);
-	set_s(o, "code", r->code);
-	set_s(o, "title", r->title);
-	set_s(o, "title_en", r->title_en);
-	set_s(o, "state", r->state);
-	json_object_set_new(o, "version", json_integer(r->version));
-	set_s(o, "initiative", r->initiative_key);
-	set_s(o, "initiative_title", r->initiative_title);
-	set_s(o, "decision", r->decision_key);
-	set_s(o, "meeting", r->meeting_key);
-	set_s(o, "meeting_title", r->meeting_title);
-	set_s(o, "speech", r->speech_key);
-	set_s(o, "speaker_name", r->speaker_name);
-	set_s(o, "lead_unit", r->lead_unit_key);
-	set_s(o, "lead_unit_name", r->lead_unit_name);
-	set_s(o, "lead_unit_name_en", r->lead_unit_name_en);
-	set_s(o, "supporting_units", r->supporting);
-	set_s(o, "supporting_units_en", r->supporting_en);
-	set_s(o, "responsible_name", r->responsible_name);
-	set_s(o, "starts_on", r->starts_on);
-	set_s(o, "due_on", r->due_on);
-	set_s(o, "cadence", r->cadence);
-	json_object_set_new(o, "percent", json_integer(r->has_report ? r->percent : 0));
-	set_s(o, "last_report_on", r->last_report_on);
-	json_object_set_new(light, "color", json_string(light_name(t->light.light)));
-	json_object_set_new(light, "reason", json_string(light_reason_text(t->light.reason, 0)));
-	json_object_set_new(light, "reason_code", json_string(light_reason_name(t->light.reason)));
-	json_object_set_new(light, "expected_percent", json_integer(t->light.expected));
-	json_object_set_new(light, "days_overdue", json_integer(t->light.days_overdue));
-	json_object_set_new(o, "light", light);
-	return o;
+	buf_addc(b, '{');
+	jw_s(&o, "key", r->key);
+	jw_s(&o, "code", r->code);
+	jw_s(&o, "title", r->title);
+	jw_s(&o, "title_en", r->title_en);
+	jw_s(&o, "state", r->state);
+	jw_i(&o, "version", r->version);
+	jw_s(&o, "initiative", r->initiative_key);
+	jw_s(&o, "initiative_title", r->initiative_title);
+	jw_s(&o, "decision", r->decision_key);
+	jw_s(&o, "meeting", r->meeting_key);
+	jw_s(&o, "meeting_title", r->meeting_title);
+	jw_s(&o, "speech", r->speech_key);
+	jw_s(&o, "speaker_name", r->speaker_name);
+	jw_s(&o, "lead_unit", r->lead_unit_key);
+	jw_s(&o, "lead_unit_name", r->lead_unit_name);
+	jw_s(&o, "lead_unit_name_en", r->lead_unit_name_en);
+	jw_s(&o, "supporting_units", r->supporting);
+	jw_s(&o, "supporting_units_en", r->supporting_en);
+	jw_s(&o, "responsible_name", r->responsible_name);
+	jw_s(&o, "starts_on", r->starts_on);
+	jw_s(&o, "due_on", r->due_on);
+	jw_s(&o, "cadence", r->cadence);
+	jw_i(&o, "percent", r->has_report ? r->percent : 0);
+	jw_s(&o, "last_report_on", r->last_report_on);
+	jw_key(&o, "light");
+	buf_addc(b, '{');
+	jw_s(&light, "color", light_name(t->light.light));
+	jw_s(&light, "reason", light_reason_text(t->light.reason, 0));
+	jw_s(&light, "reason_code", light_reason_name(t->light.reason));
+	jw_i(&light, "expected_percent", t->light.expected);
+	jw_i(&light, "days_overdue", t->light.days_overdue);
+	buf_adds(b, "}}");
+	return b->err;
+}
+
+/* One shape for a task, written once: the jansson form is the written text
+ * read back, so a list streamed with view_task_write() and a record built
+ * here cannot drift apart. */
+json_t *view_task(const struct task_view *t)
+{
+	struct buf b = BUF_INIT(LIM_VIEW_TASK);
+	json_t *o = NULL;
+
+	if (view_task_write(&b, t) == 0)
+		o = json_loadb(buf_str(&b), buf_len(&b), 0, NULL);
+	buf_release(&b);
+	return o ? o : json_object();
 }
 
 json_t *view_task_full(const struct task_view *t, const struct task_history *h)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+struct buf;
 struct svc;
 struct meeting_row;
 struct meeting_view;
@@ -24,6 +25,9 @@ struct check_result;
 json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m);
 json_t *view_meeting(struct svc *svc, const struct meeting_view *v);
 json_t *view_task(const struct task_view *t);
+/* The same object as view_task(), written as compact JSON onto b, for lists
+ * streamed without building a tree. Returns b's error state. */
+int view_task_write(struct buf *b, const struct task_view *t);
 json_t *view_task_full(const struct task_view *t, const struct task_history *h);
 json_t *view_initiatives(const struct initiative_view *v, size_t n);
 json_t *view_check(const struct check_result *r);

@@ -246,3 +246,30 @@ test('cached answers follow every write, from this server or from another proces
   r = await viewer.get('/api/v1/dashboard');
   assert.ok(lights(r.json).includes('"t-2-1-3",20'), 'the dashboard follows the new report');
 });
+
+test('a task in a list is the same object as in its own record, for every task of the demo', async () => {
+  const listed = [];
+  let cursor = null;
+  do {
+    const r = await sec.get('/api/v1/tasks?limit=7' + (cursor ? '&cursor=' + cursor : ''));
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.items.length <= 7);
+    listed.push(...r.json.items);
+    cursor = r.json.next_cursor;
+  } while (cursor);
+  assert.ok(listed.length > 10);
+  assert.equal(new Set(listed.map((t) => t.key)).size, listed.length, 'no task twice across pages');
+  for (const item of listed) {
+    const full = (await sec.get(`/api/v1/tasks/${item.key}`)).json;
+    const { transitions, extensions, reports, ...record } = full;
+    assert.ok(Array.isArray(reports) && Array.isArray(transitions) && Array.isArray(extensions));
+    assert.deepEqual(item, record, item.key);
+  }
+  // quotes, backslashes and line breaks in a title come back as they went in
+  let r = await sec.get('/api/v1/tasks/t-1-2');
+  const title = '引号"与\\反斜杠\n换行\t制表';
+  r = await sec.patch('/api/v1/tasks/t-1-2', { title }, { 'If-Match': r.headers.get('etag') });
+  assert.equal(r.status, 200, r.text);
+  const again = await sec.get('/api/v1/tasks?limit=100');
+  assert.equal(again.json.items.find((t) => t.key === 't-1-2').title, title);
+});
