@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh -- measures the API on the Jiangmen demo with wrk: requests per
-# second and latency of the main reads and of filing progress reports, peak
+# second and latency of the main reads (the answer cache serving the same
+# list from memory is the ceiling for a response of that size) and of filing progress reports, peak
 # resident memory and start-up time. Loopback only; each run is bounded.
 # Usage: bench/run.sh [./plenum]   (make bench)
 set -eu
@@ -53,8 +54,8 @@ run() {
 }
 
 echo "wrk: 2 threads, $CONN connections, ${DUR}s each, on $(nproc) cores"
-run "GET /health (ceiling)" "$B/health"
-run "GET /tasks 100 (list, cached)" "$B/tasks?limit=100"
+run "GET /health (smallest answer)" "$B/health"
+run "GET /tasks 100 (cached: the ceiling)" "$B/tasks?limit=100"
 run "GET /tasks 100 (list, uncached)" -s "$TMP/uncached.lua" "$B/tasks"
 run "GET /tasks/{key} (one record)" "$B/tasks/t-2-1-3"
 printf '%-34s %s\n' "GET /dashboard, first answer" "$(curl -s -o /dev/null -w '%{time_total}s' -H "$H" "$B/dashboard")"
@@ -66,6 +67,8 @@ run "POST /tasks/{key}/reports" -s "$TMP/report.lua" "$B/tasks"
 after=$(sqlite3 "$TMP/b.db" "select count(*) from progress_report")
 echo "progress reports stored during the write run: $((after - before))"
 echo "floor, the same list in the sqlite3 shell: $( { time -p sqlite3 "$TMP/b.db" "select t.key, t.title, t.due_on, (select percent from progress_report p where p.task_id = t.id order by reported_on desc limit 1) from task t order by t.id limit 100" >/dev/null; } 2>&1 | awk '/real/ { print $2 " s per query, process start included" }')"
-echo "peak resident memory: $(awk '/VmHWM/ { print $2 " kB" }' /proc/$PID/status)"
+echo "peak resident memory: $(awk '/VmHWM/ { print $2 " kB" }' /proc/$PID/status)" \
+	"(now: library code and other file pages $(awk '/RssFile/ { print $2 " kB" }' /proc/$PID/status)," \
+	"private heap and stacks $(awk '/RssAnon/ { print $2 " kB" }' /proc/$PID/status))"
 kill -TERM $PID
 wait $PID 2>/dev/null || true
