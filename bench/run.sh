@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh -- measures the API on the Jiangmen demo with wrk: requests per
-# second and latency of the main reads (the answer cache serving the same
-# list from memory is the ceiling for a response of that size) and of filing progress reports, peak
-# resident memory and start-up time. Loopback only; each run is bounded.
+# second and latency of the main reads and of filing progress reports, peak
+# resident memory and start-up time. The answer cache serving the same list
+# from memory is the ceiling for a response of that size. Loopback only;
+# each run is bounded.
 # Usage: bench/run.sh [./plenum]   (make bench)
 set -eu
 PLENUM=$(cd "$(dirname "${1:-./plenum}")" && pwd)/$(basename "${1:-./plenum}")
