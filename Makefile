@@ -156,6 +156,7 @@ asan:
 	$(MAKE) clean
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) check OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined"
+	$(MAKE) clean    # so that the next plain make does not keep the sanitized objects
 
 lint:
 	@./scripts/lint
