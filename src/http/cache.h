@@ -15,8 +15,8 @@
 struct req;
 
 #define CACHE_ENTRIES 32
-#define CACHE_BYTES (1024u * 1024)
-#define CACHE_ENTRY_MAX (256u * 1024)
+#define CACHE_BYTES (2048u * 1024)
+#define CACHE_ENTRY_MAX (1024u * 1024)   /* a province dashboard is ~300 kB */
 
 /* Fills the reply from the cache: 1 on a hit, 0 on a miss. */
 int cache_lookup(struct req *r);
