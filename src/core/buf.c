@@ -56,6 +56,14 @@ static int buf_grow(struct buf *b, size_t n)
 
 int buf_add(struct buf *b, const void *data, size_t n)
 {
+	/* The common case, room already there, without the call. */
+	if (b->len + n < b->cap && b->len + n < b->max && !b->err) {
+		if (n)
+			memcpy(b->data + b->len, data, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (buf_grow(b, n) != 0)
 		return -1;
 	if (n)

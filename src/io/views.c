@@ -77,27 +77,34 @@ struct jw {
 	int n;
 };
 
-static void jw_key(struct jw *w, const char *name)
+/* name is "\"key\":" with its length, built at compile time by the macros
+ * below: a list writes thousands of keys. */
+static void jw_key(struct jw *w, const char *name, size_t n)
 {
-	buf_adds(w->b, w->n++ ? ",\"" : "\"");
-	buf_adds(w->b, name);
-	buf_adds(w->b, "\":");
+	if (w->n++)
+		buf_addc(w->b, ',');
+	buf_add(w->b, name, n);
 }
 
-static void jw_s(struct jw *w, const char *name, const char *s)
+#define JW_NAME(lit) "\"" lit "\":", sizeof("\"" lit "\":") - 1
+
+static void jw_s(struct jw *w, const char *name, size_t n, const char *s)
 {
 	if (s == NULL)
 		return;
-	jw_key(w, name);
+	jw_key(w, name, n);
 	buf_addc(w->b, '"');
 	buf_add_json_escaped(w->b, s);
 	buf_addc(w->b, '"');
 }
 
-static void jw_i(struct jw *w, const char *name, long long v)
+static void jw_i(struct jw *w, const char *name, size_t n, long long v)
 {
-	jw_key(w, name);
-	buf_printf(w->b, "%lld", v);
+	char digits[24];
+	int k = snprintf(digits, sizeof(digits), "%lld", v);
+
+	jw_key(w, name, n);
+	buf_add(w->b, digits, (size_t)k);
 }
 
 int view_task_write(struct buf *b, const struct task_view *t)
@@ -106,37 +113,37 @@ int view_task_write(struct buf *b, const struct task_view *t)
 	struct jw o = { b, 0 }, light = { b, 0 };
 
 	buf_addc(b, '{');
-	jw_s(&o, "key", r->key);
-	jw_s(&o, "code", r->code);
-	jw_s(&o, "title", r->title);
-	jw_s(&o, "title_en", r->title_en);
-	jw_s(&o, "state", r->state);
-	jw_i(&o, "version", r->version);
-	jw_s(&o, "initiative", r->initiative_key);
-	jw_s(&o, "initiative_title", r->initiative_title);
-	jw_s(&o, "decision", r->decision_key);
-	jw_s(&o, "meeting", r->meeting_key);
-	jw_s(&o, "meeting_title", r->meeting_title);
-	jw_s(&o, "speech", r->speech_key);
-	jw_s(&o, "speaker_name", r->speaker_name);
-	jw_s(&o, "lead_unit", r->lead_unit_key);
-	jw_s(&o, "lead_unit_name", r->lead_unit_name);
-	jw_s(&o, "lead_unit_name_en", r->lead_unit_name_en);
-	jw_s(&o, "supporting_units", r->supporting);
-	jw_s(&o, "supporting_units_en", r->supporting_en);
-	jw_s(&o, "responsible_name", r->responsible_name);
-	jw_s(&o, "starts_on", r->starts_on);
-	jw_s(&o, "due_on", r->due_on);
-	jw_s(&o, "cadence", r->cadence);
-	jw_i(&o, "percent", r->has_report ? r->percent : 0);
-	jw_s(&o, "last_report_on", r->last_report_on);
-	jw_key(&o, "light");
+	jw_s(&o, JW_NAME("key"), r->key);
+	jw_s(&o, JW_NAME("code"), r->code);
+	jw_s(&o, JW_NAME("title"), r->title);
+	jw_s(&o, JW_NAME("title_en"), r->title_en);
+	jw_s(&o, JW_NAME("state"), r->state);
+	jw_i(&o, JW_NAME("version"), r->version);
+	jw_s(&o, JW_NAME("initiative"), r->initiative_key);
+	jw_s(&o, JW_NAME("initiative_title"), r->initiative_title);
+	jw_s(&o, JW_NAME("decision"), r->decision_key);
+	jw_s(&o, JW_NAME("meeting"), r->meeting_key);
+	jw_s(&o, JW_NAME("meeting_title"), r->meeting_title);
+	jw_s(&o, JW_NAME("speech"), r->speech_key);
+	jw_s(&o, JW_NAME("speaker_name"), r->speaker_name);
+	jw_s(&o, JW_NAME("lead_unit"), r->lead_unit_key);
+	jw_s(&o, JW_NAME("lead_unit_name"), r->lead_unit_name);
+	jw_s(&o, JW_NAME("lead_unit_name_en"), r->lead_unit_name_en);
+	jw_s(&o, JW_NAME("supporting_units"), r->supporting);
+	jw_s(&o, JW_NAME("supporting_units_en"), r->supporting_en);
+	jw_s(&o, JW_NAME("responsible_name"), r->responsible_name);
+	jw_s(&o, JW_NAME("starts_on"), r->starts_on);
+	jw_s(&o, JW_NAME("due_on"), r->due_on);
+	jw_s(&o, JW_NAME("cadence"), r->cadence);
+	jw_i(&o, JW_NAME("percent"), r->has_report ? r->percent : 0);
+	jw_s(&o, JW_NAME("last_report_on"), r->last_report_on);
+	jw_key(&o, JW_NAME("light"));
 	buf_addc(b, '{');
-	jw_s(&light, "color", light_name(t->light.light));
-	jw_s(&light, "reason", light_reason_text(t->light.reason, 0));
-	jw_s(&light, "reason_code", light_reason_name(t->light.reason));
-	jw_i(&light, "expected_percent", t->light.expected);
-	jw_i(&light, "days_overdue", t->light.days_overdue);
+	jw_s(&light, JW_NAME("color"), light_name(t->light.light));
+	jw_s(&light, JW_NAME("reason"), light_reason_text(t->light.reason, 0));
+	jw_s(&light, JW_NAME("reason_code"), light_reason_name(t->light.reason));
+	jw_i(&light, JW_NAME("expected_percent"), t->light.expected);
+	jw_i(&light, JW_NAME("days_overdue"), t->light.days_overdue);
 	buf_adds(b, "}}");
 	return b->err;
 }
