@@ -334,38 +334,54 @@ export async function meetingEditPage(params, key) {
     reload();
   });
 
-  const addSpeech = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('speech.add') },
-    h('strong', null, t('speech.add')),
-    field(t('speech.seq'), input('seq', String(speeches.length + 1), { type: 'number', min: 1 })),
-    field(t('speech.kind'), select('kind', ['keynote', 'central', 'exchange', 'remarks', 'lecture'].map((k) => [k, te('kind', k)]), 'exchange')),
-    field(t('speech.speaker'), select('speaker', ch.persons, '')),
-    field(t('speech.speaker_name'), input('speaker_name', ''), t('speech.speaker_name_hint')),
-    field(t('speech.title'), input('title', '')),
-    field(t('speech.key_points'), textarea('key_points', '', { rows: 3 }), t('speech.key_points_hint')),
-    field(t('speech.text'), textarea('text', '', { rows: 4 })),
+  // One form for a new speech and for changing one: a new one is POSTed,
+  // a changed one PATCHed with the version it was read at.
+  const speechForm = (sp) => submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': sp ? t('speech.edit') : t('speech.add') },
+    sp ? null : h('strong', null, t('speech.add')),
+    field(t('speech.seq'), input('seq', String(sp ? sp.seq : speeches.length + 1), { type: 'number', min: 1 })),
+    field(t('speech.kind'), select('kind', ['keynote', 'central', 'exchange', 'remarks', 'lecture'].map((k) => [k, te('kind', k)]), sp ? sp.kind : 'exchange')),
+    field(t('speech.speaker'), select('speaker', ch.persons, sp?.speaker || '')),
+    field(t('speech.speaker_name'), input('speaker_name', sp?.speaker_name || ''), t('speech.speaker_name_hint')),
+    field(t('speech.title'), input('title', sp?.title || '')),
+    field(t('speech.key_points'), textarea('key_points', (sp?.key_points || []).join('\n'), { rows: 3 }), t('speech.key_points_hint')),
+    field(t('speech.text'), textarea('text', sp?.text || '', { rows: 4 })),
     h('div', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
-    const body = { ...v, key: `s-${Date.now().toString(36)}` };
-    body.key_points = (v.key_points || '').split('\n').map((s) => s.trim()).filter(Boolean);
-    if (!body.speaker) delete body.speaker;
-    await api('POST', `${base}/speeches`, body);
+    h('button', { type: 'submit' }, sp ? t('action.save') : t('action.add'))), async (v) => {
+    const body = { ...v };
+    body.key_points = (v.key_points || '').split('\n').map((x) => x.trim()).filter(Boolean);
+    if (sp) {
+      for (const k of ['speaker', 'speaker_name', 'title', 'text']) if (!body[k]) body[k] = null;
+      await api('PATCH', `${base}/speeches/${sp.id}`, body, { ifMatch: `"${sp.version}"` });
+    } else {
+      body.key = `s-${Date.now().toString(36)}`;
+      if (!body.speaker) delete body.speaker;
+      await api('POST', `${base}/speeches`, body);
+    }
     toast(t('saved'));
     reload();
   });
+  const addSpeech = speechForm(null);
 
-  const addDecision = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('decision.add') },
-    h('strong', null, t('decision.add')),
-    field(t('decision.number'), input('number', String(decisions.length + 1), { type: 'number', min: 1 })),
-    field(t('decision.text'), textarea('text', '', { rows: 2 })),
-    field(t('decision.speech'), select('speech', [['', t('decision.whole_meeting')], ...speeches.map((s) => [s.key, `${s.seq}. ${s.speaker_name || s.speaker || ''} ${s.title || ''}`])], '')),
+  const decisionForm = (d) => submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': d ? t('decision.edit') : t('decision.add') },
+    d ? null : h('strong', null, t('decision.add')),
+    field(t('decision.number'), input('number', String(d ? d.number : decisions.length + 1), { type: 'number', min: 1 })),
+    field(t('decision.text'), textarea('text', d?.text || '', { rows: 2 })),
+    field(t('decision.speech'), select('speech', [['', t('decision.whole_meeting')], ...speeches.map((x) => [x.key, `${x.seq}. ${x.speaker_name || x.speaker || ''} ${x.title || ''}`])], d?.speech || '')),
     h('div', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
-    const body = { ...v, key: `d-${Date.now().toString(36)}` };
-    if (!body.speech) delete body.speech;
-    await api('POST', `${base}/decisions`, body);
+    h('button', { type: 'submit' }, d ? t('action.save') : t('action.add'))), async (v) => {
+    const body = { ...v };
+    if (d) {
+      if (!body.speech) body.speech = null;
+      await api('PATCH', `${base}/decisions/${d.id}`, body, { ifMatch: `"${d.version}"` });
+    } else {
+      body.key = `d-${Date.now().toString(36)}`;
+      if (!body.speech) delete body.speech;
+      await api('POST', `${base}/decisions`, body);
+    }
     toast(t('saved'));
     reload();
   });
+  const addDecision = decisionForm(null);
 
   // A nested record's delete button; the API's refusal (a decision with
   // tasks, a speech a decision cites) shows beside it.
@@ -404,6 +420,7 @@ export async function meetingEditPage(params, key) {
 
   const decisionBlocks = decisions.map((d) => h('div', { class: 'decision-edit' },
     h('p', null, h('strong', null, `${d.number}. `), d.text, ' ', remover('decisions', d)),
+    h('details', { class: 'edit-row' }, h('summary', null, t('decision.edit')), decisionForm(d)),
     h('details', { class: 'make-tasks' }, h('summary', null, t('decision.make_task')), taskForm(d, ch))));
 
   return h('div', { class: 'page editor' },
@@ -417,7 +434,8 @@ export async function meetingEditPage(params, key) {
       remover('units', u)))), addUnit),
     section(t('meeting.speeches'), h('ol', null, speeches.map((s) => h('li', null,
       `${te('kind', s.kind)} — ${s.speaker_name || ch.persons.find(([k]) => k === s.speaker)?.[1] || ''}: ${s.title || ''} `,
-      remover('speeches', s)))), addSpeech),
+      remover('speeches', s),
+      h('details', { class: 'edit-row' }, h('summary', null, t('speech.edit')), speechForm(s))))), addSpeech),
     section(t('meeting.decisions'), decisionBlocks, addDecision));
 }
 

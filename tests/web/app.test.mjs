@@ -124,6 +124,31 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   await go(page, '#/meeting/m-2026-q4');
   assert.ok((await mainText(page)).includes('习近平谈治国理政'));
 
+  // a speech and a decision are corrected after the meeting, and the record shows it
+  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
+  const spEdit = page.locator('details.edit-row', { hasText: '修改发言' }).first();
+  await spEdit.locator('summary').click();
+  const spForm = spEdit.getByRole('form', { name: '修改发言' });
+  const oldTitle = await spForm.getByLabel('题目').inputValue();
+  await spForm.getByLabel('题目').fill(oldTitle + '（修订稿）');
+  const points = await spForm.getByLabel('要点').inputValue();
+  assert.ok(points.split('\n').length >= 1 && points.length > 0, 'the key points are there to edit');
+  await spForm.getByLabel('要点').fill(points + '\n会后补充的一条要点');
+  await spForm.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#toast.show');
+  const dEdit = page.locator('details.edit-row', { hasText: '修改决定事项' }).nth(2);
+  await dEdit.locator('summary').click();
+  const dForm = dEdit.getByRole('form', { name: '修改决定事项' });
+  const oldText = await dForm.getByLabel('内容').inputValue();
+  await dForm.getByLabel('内容').fill(oldText + '（会后修订）');
+  await dForm.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#toast.show');
+  await go(page, '#/meeting/m-2026-jm-xiongan');
+  const corrected = await mainText(page);
+  assert.ok(corrected.includes(oldTitle + '（修订稿）'), 'the new speech title');
+  assert.ok(corrected.includes('会后补充的一条要点'), 'the added key point');
+  assert.ok(corrected.includes(oldText + '（会后修订）'), 'the new decision text');
+
   // a decision with tasks cannot be deleted: the refusal shows beside the button
   await go(page, '#/meeting/m-2026-jm-xiongan/edit');
   await page.locator('.decision-edit').first().getByRole('button', { name: '删除' }).click();
@@ -132,7 +157,7 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   // a decision becomes a task for a unit
   await go(page, '#/meeting/m-2026-jm-xiongan/edit');
   const block = page.locator('.decision-edit').nth(1);
-  await block.locator('summary').click();
+  await block.locator('details.make-tasks summary').click();
   const form = block.getByRole('form', { name: '据此立项督办任务' });
   await form.getByLabel('编号').fill('t-web');
   await form.getByLabel('任务', { exact: true }).fill('推动电子信息产业链补链强链');
