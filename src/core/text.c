@@ -138,3 +138,18 @@ int parse_double(const char *s, double *out, const char *what, struct err *err)
 	*out = v;
 	return 0;
 }
+
+int text_is_blank(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+			p += 3;
+		else
+			return 0;
+	}
+	return 1;
+}

@@ -17,6 +17,9 @@ struct err;
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates), else 0. */
 int text_utf8_valid(const char *s, size_t n);
+/* 1 when s holds nothing but spaces, tabs, line breaks and ideographic
+ * spaces (U+3000, what a Chinese input method types): a blank entry. */
+int text_is_blank(const char *s);
 /* Number of code points in a valid UTF-8 string. */
 size_t text_utf8_chars(const char *s);
 /* Columns a terminal uses to show s (CJK and full-width count 2). */

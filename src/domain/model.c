@@ -154,6 +154,9 @@ static const struct field report_fields[] = {
 	TEXT("done", FF_REQUIRED, LIM_NOTE_CHARS), NOTE("problems"), NOTE("next_steps"),
 	REF("reporter", 0, "person"), NAME("filed_by", FF_REQUIRED), ILLUS,
 };
+static const struct field feedback_fields[] = {
+	DATE("written_on", FF_REQUIRED), TEXT("text", FF_REQUIRED, LIM_NOTE_CHARS), NAME("filed_by", FF_REQUIRED), ILLUS,
+};
 static const struct field indicator_fields[] = {
 	KEY, REF("initiative", FF_REQUIRED, "initiative"), NAME("name", FF_REQUIRED), NAME("name_en", 0),
 	NAME("unit_of_measure", FF_REQUIRED), ENUMD("direction", directions, "higher"),
@@ -181,6 +184,7 @@ const struct entity model_entities[] = {
 	ENT("meeting_unit", "units", "meeting_unit", "meeting", "meeting_id", NULL, meeting_unit_fields),
 	ENT("speech", "speeches", "speech", "meeting", "meeting_id", "key", speech_fields),
 	ENT("decision", "decisions", "decision", "meeting", "meeting_id", "key", decision_fields),
+	ENTA("feedback", "feedback", "meeting_feedback", "meeting", "meeting_id", feedback_fields),
 	ENT("paper", "papers", "paper", NULL, NULL, "key", paper_fields),
 	ENT("initiative", "initiatives", "initiative", NULL, NULL, "key", initiative_fields),
 	ENT("task", "tasks", "task", NULL, NULL, "key", task_fields),

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../core/xalloc.h"
@@ -358,7 +359,8 @@ static char *dump(json_t *j)
 	return j ? json_dumps(j, JSON_COMPACT) : NULL;
 }
 
-static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
+/* Creates a row of e from body (taken over) under parent_id; replies. */
+static int create_from(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
 {
 	struct rows rw;
 	struct api_check c = { NULL, NULL };
@@ -366,12 +368,10 @@ static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;
 	unsigned char *present = NULL;
-	json_t *body = NULL, *obj = NULL;
+	json_t *obj = NULL;
 	char *after = NULL;
 	int64_t id = 0;
 
-	if (req_body_json(r, &body) != 0 || forbidden_fields(r, e, body) != 0)
-		goto out;
 	rows_init(&rw, &c, r);
 	rows_check_object(&rw, e, body, "", ROWS_CREATE, 0);
 	if (rw.nproblems) {
@@ -419,6 +419,19 @@ out:
 	return 0;
 }
 
+static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
+{
+	json_t *body = NULL;
+
+	if (req_body_json(r, &body) != 0)
+		return 0;
+	if (forbidden_fields(r, e, body) != 0) {
+		json_decref(body);
+		return 0;
+	}
+	return create_from(r, e, parent_id, body);
+}
+
 int h_rows_create(struct req *r)
 {
 	const struct entity *e = http_list_entity(r->params[0]);
@@ -437,6 +450,30 @@ int h_children_create(struct req *r)
 	if (req_need(r, CAN_WRITE, ce->name) || find_key(r, e, r->params[1], &id))
 		return 0;
 	return create_row(r, ce, id);
+}
+
+/* An observer's feedback note on a meeting observed: the date and the author
+ * are the server's, the text the caller's. Append-only, like progress. */
+int h_feedback_create(struct req *r)
+{
+	const struct entity *e = model_entity("meeting"), *fe = model_entity("feedback");
+	json_t *body = NULL;
+	char today[DATE_LEN], by[LIM_KEY_CHARS + 8];
+	int64_t id;
+
+	if (req_need(r, CAN_WRITE, "feedback") || find_key(r, e, r->params[0], &id) ||
+	    in_scope(r, e, r->params[0], id) || req_body_json(r, &body) != 0)
+		return 0;
+	for (const char *const *f = (const char *const[]){ "written_on", "filed_by", "illustrative", NULL }; *f; f++) {
+		if (json_object_get(body, *f)) {
+			json_decref(body);
+			return req_error(r, 400, "invalid_field", *f, "%s: set by the server", *f);
+		}
+	}
+	snprintf(by, sizeof(by), "user:%s", r->who.user.login);
+	json_object_set_new(body, "written_on", json_string(date_format(r->svc->today, today)));
+	json_object_set_new(body, "filed_by", json_string(by));
+	return create_from(r, fe, id, body);
 }
 
 /* Merges the patch over the current record and checks the result whole, so

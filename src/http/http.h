@@ -139,6 +139,7 @@ int h_rows_update(struct req *r);
 int h_rows_delete(struct req *r);
 int h_children_list(struct req *r);
 int h_children_create(struct req *r);
+int h_feedback_create(struct req *r);
 int h_child_update(struct req *r);
 int h_child_delete(struct req *r);
 int h_user_create(struct req *r);

@@ -60,6 +60,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/tasks/:key/extensions/decision", h_task_extension_decide, W, "tasks", "Approve or refuse the pending extension" },
 	{ "POST", "/api/v1/tasks/:key/:action", h_task_action, W, "tasks", "Move the task: dispatch, acknowledge, report_completion, close, return" },
 	{ "GET", "/api/v1/meetings/:key", h_meeting_get, 0, "meetings", "The whole record of a meeting, with tasks and lights" },
+	{ "POST", "/api/v1/meetings/:key/feedback", h_feedback_create, W, "meetings", "File a feedback note on a meeting observed (observers)" },
 	{ "GET", "/api/v1/units/:key", h_unit_get, 0, "units", "A unit with its tasks and lights" },
 	{ "POST", "/api/v1/users", h_user_create, W, "users", "Create a user with a password (admins)" },
 	{ "POST", "/api/v1/users/:key/password", h_user_password, W, "users", "Set a user's password (admins)" },

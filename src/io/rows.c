@@ -80,7 +80,7 @@ static void check_text(struct rows *r, const struct field *f, json_t *v, const c
 	s = json_string_value(v);
 	if (json_string_length(v) != strlen(s) || !text_utf8_valid(s, strlen(s)))
 		rows_problem(r, path, "text is not valid UTF-8");
-	else if ((f->flags & FF_REQUIRED) && *s == '\0')
+	else if ((f->flags & FF_REQUIRED) && text_is_blank(s))
 		rows_problem(r, path, "must not be empty");
 	else if (f->max > 0 && text_utf8_chars(s) > (size_t)f->max)
 		rows_problem(r, path, "text of %zu characters is longer than the limit of %lld",

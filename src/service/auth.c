@@ -360,11 +360,14 @@ int auth_can(const struct principal *who, enum auth_action action, const char *e
 			strcmp(entity, "transition") == 0 || strcmp(entity, "extension") == 0 ||
 			strcmp(entity, "search") == 0);
 	case ROLE_OBSERVER:
+		if (action == CAN_WRITE)
+			return strcmp(entity, "feedback") == 0;     /* on meetings observed: the caller checks */
 		return action == CAN_READ &&
 		       (strcmp(entity, "meeting") == 0 || strcmp(entity, "unit") == 0 || strcmp(entity, "person") == 0 ||
 			strcmp(entity, "material") == 0 || strcmp(entity, "attendance") == 0 ||
 			strcmp(entity, "meeting_unit") == 0 || strcmp(entity, "speech") == 0 ||
-			strcmp(entity, "decision") == 0 || strcmp(entity, "search") == 0);
+			strcmp(entity, "decision") == 0 || strcmp(entity, "feedback") == 0 ||
+			strcmp(entity, "search") == 0);
 	default:
 		return 0;
 	}

@@ -27,6 +27,8 @@ function mayWrite(role, method, path) {
   if (role === 'admin') return true;
   if (role === 'secretary') return !['users', 'settings'].includes(list);
   if (role === 'reporter') return list === 'tasks' && seg.length === 6 && REPORT_ACTIONS.includes(seg[5]);
+  // an observer files feedback notes on the meetings observed (the key below is one)
+  if (role === 'observer') return list === 'meetings' && seg.length === 6 && seg[5] === 'feedback';
   return false;
 }
 

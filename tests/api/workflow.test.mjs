@@ -156,6 +156,38 @@ test('an observer sees only the meetings observed', async () => {
   assert.equal(r.status, 403);
 });
 
+test('an observer files feedback notes on the meetings observed; they stay as filed', async () => {
+  let r = await obs.post('/api/v1/meetings/m-2026-q3/feedback', { text: '学习准备充分，交流发言结合分管工作，建议增加专题研讨时间' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.filed_by, 'user:observer');
+  assert.equal(r.json.written_on, '2026-11-25');
+  const id = r.json.id;
+  r = await obs.post('/api/v1/meetings/m-2026-q1/feedback', { text: '未列席的会议' });
+  assert.equal(r.status, 403, 'not a meeting observed');
+  r = await rep.post('/api/v1/meetings/m-2026-q3/feedback', { text: 'x' });
+  assert.equal(r.status, 403, 'a reporter files no feedback');
+  r = await obs.post('/api/v1/meetings/m-2026-q3/feedback', { text: '  ' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'text');
+  r = await obs.post('/api/v1/meetings/m-2026-q3/feedback', { text: 'x', filed_by: 'user:secretary' });
+  assert.equal(r.status, 400, 'the author is the server\'s to say');
+  assert.equal(r.json.error.field, 'filed_by');
+  r = await obs.post('/api/v1/meetings/m-2026-q3/feedback', { text: 'x', written_on: '2026-01-01' });
+  assert.equal(r.json.error.field, 'written_on');
+  // the secretary reads it with the meeting; nobody changes or deletes it
+  r = await sec.get('/api/v1/meetings/m-2026-q3/feedback');
+  assert.deepEqual(r.json.items.map((f) => f.text), ['学习准备充分，交流发言结合分管工作，建议增加专题研讨时间']);
+  r = await sec.patch(`/api/v1/meetings/m-2026-q3/feedback/${id}`, { text: '改过' }, { 'If-Match': '"1"' });
+  assert.ok(r.status >= 400 && r.status < 500, `a note is not changed (${r.status})`);
+  r = await sec.req('DELETE', `/api/v1/meetings/m-2026-q3/feedback/${id}`, undefined, { 'If-Match': '"1"' });
+  assert.ok(r.status >= 400 && r.status < 500, `a note is not deleted (${r.status})`);
+  r = await obs.get('/api/v1/meetings/m-2026-q3/feedback');
+  assert.equal(r.json.items.length, 1);
+  // and it travels with the org's export
+  const doc = JSON.parse(plenum(['--db', server.db, '--org', 'jiangmen', 'export']));
+  assert.equal(doc.meetings.find((m) => m.key === 'm-2026-q3').feedback[0].filed_by, 'user:observer');
+});
+
 test('nobody sees another org\'s rows', async () => {
   for (const p of ['/api/v1/meetings/m-2026-q3', '/api/v1/tasks/t-2-1-2', '/api/v1/persons/p-chen-anming',
     '/api/v1/groups/g-jm-tlcg/check']) {

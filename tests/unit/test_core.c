@@ -109,6 +109,17 @@ static void numbers_are_bounded(void **state)
 	assert_int_equal(parse_int("99999999999999999999", 0, 100, &v, "percent", &err), -1);
 }
 
+static void blank_text_is_recognised(void **state)
+{
+	(void)state;
+	assert_true(text_is_blank(""));
+	assert_true(text_is_blank(" \t\r\n"));
+	assert_true(text_is_blank("\xe3\x80\x80 \xe3\x80\x80"));   /* ideographic spaces */
+	assert_false(text_is_blank("\xe3\x80\x80\xe5\xad\xa6"));   /* then 学 */
+	assert_false(text_is_blank(" x "));
+	assert_false(text_is_blank("\xe3\x80"));                      /* a cut sequence is not blank */
+}
+
 static void buffer_stops_at_its_cap(void **state)
 {
 	struct buf b = BUF_INIT(16);
@@ -134,6 +145,7 @@ int main(void)
 		cmocka_unit_test(datetimes_normalise_to_utc),
 		cmocka_unit_test(utf8_is_checked),
 		cmocka_unit_test(numbers_are_bounded),
+		cmocka_unit_test(blank_text_is_recognised),
 		cmocka_unit_test(buffer_stops_at_its_cap),
 	};
 
