@@ -271,6 +271,24 @@ browserTest('a reporter cannot reach the meeting editor, an observer only the me
   pages.push(obs);
   const meetings = await obs.$$eval('main a[href^="#/meeting/"]', (as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(meetings, ['#/meeting/m-2026-q3']);
+
+  // the observer files a feedback note on that meeting; a blank one is refused beside the field
+  await go(obs, '#/meeting/m-2026-q3');
+  const fb = obs.getByRole('form', { name: '提交反馈意见' });
+  await fb.getByLabel('反馈意见').fill('　');
+  await fb.getByRole('button', { name: '提交' }).click();
+  await obs.waitForSelector('.field-error:not(:empty), .form-error:not(:empty)');
+  await fb.getByLabel('反馈意见').fill('学习材料准备充分，建议下次增加专题研讨');
+  await fb.getByRole('button', { name: '提交' }).click();
+  await obs.waitForFunction(() => document.querySelector('main .feedback')?.textContent.includes('建议下次增加专题研讨'));
+  // the secretary reads it on the record, without a form to file one
+  const sec = await open('secretary');
+  pages.push(sec);
+  await go(sec, '#/meeting/m-2026-q3');
+  const text = await mainText(sec);
+  assert.ok(text.includes('列席旁听反馈意见') && text.includes('学习材料准备充分，建议下次增加专题研讨'), text);
+  assert.equal(await sec.getByRole('form', { name: '提交反馈意见' }).count(), 0);
+  assert.deepEqual(obs.errors, []);
 });
 
 browserTest('keyboard only: log in and open a meeting', async (pages) => {
