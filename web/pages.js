@@ -187,8 +187,7 @@ function calendar(meetings, monthParam) {
 }
 
 export async function meetingPage(params, key) {
-  const [m, feedback] = await Promise.all([get(`/meetings/${encodeURIComponent(key)}`),
-    getAll(`/meetings/${encodeURIComponent(key)}/feedback`)]);
+  const m = await get(`/meetings/${encodeURIComponent(key)}`);
   const caps = ['member', 'attendee', 'observer'];
   const attendance = caps.map((cap) => {
     const rows = m.attendance.filter((a) => a.capacity === cap);
@@ -243,7 +242,7 @@ export async function meetingPage(params, key) {
     section(t('meeting.speeches'), speeches.length ? speeches : empty('—')),
     section(t('meeting.decisions'), decisions.length ? decisions : empty('—')),
     m.minutes ? section(t('meeting.minutes'), h('div', { class: 'fulltext' }, m.minutes)) : null,
-    feedbackSection(m, feedback));
+    feedbackSection(m, m.feedback || []));
 }
 
 // Feedback notes of observers (列席旁听): read by everyone who reads the
@@ -252,7 +251,8 @@ function feedbackSection(m, notes) {
   const mayFile = ['observer', 'admin'].includes(role());
   if (!notes.length && !mayFile) return null;
   const list = notes.length ? h('ul', { class: 'feedback' }, notes.map((f) => h('li', null,
-    h('p', null, f.text), h('p', { class: 'meta' }, fmtDate(f.written_on), ' · ', f.filed_by.replace(/^user:/, '')))))
+    h('p', null, f.text), h('p', { class: 'meta' }, fmtDate(f.written_on), ' · ',
+      f.author_name ? pick(f, 'author_name') : f.filed_by.replace(/^user:/, '')))))
     : empty(t('feedback.none'));
   const form = mayFile ? submitter(h('form', { class: 'row-form no-print', novalidate: true, 'aria-label': t('feedback.add') },
     field(t('feedback.text'), textarea('text', '', { rows: 3 }), t('feedback.hint')),

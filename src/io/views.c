@@ -304,6 +304,21 @@ json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
 	json_object_set_new(o, "units", units);
 	json_object_set_new(o, "speeches", sp);
 	json_object_set_new(o, "decisions", dec);
+	{
+		json_t *fb = json_array();
+
+		for (size_t i = 0; i < r->nfeedback; i++) {
+			json_t *j = json_object();
+
+			set_s(j, "written_on", r->feedback[i].written_on);
+			set_s(j, "text", r->feedback[i].text);
+			set_s(j, "filed_by", r->feedback[i].filed_by);
+			set_s(j, "author_name", r->feedback[i].author_name);
+			set_s(j, "author_name_en", r->feedback[i].author_name_en);
+			json_array_append_new(fb, j);
+		}
+		json_object_set_new(o, "feedback", fb);
+	}
 	return o;
 }
 

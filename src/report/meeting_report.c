@@ -156,6 +156,8 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 							      svc->org.utc_offset, en, date, sizeof(date))));
 	json_object_set_new(j, "status_label", json_string(label("mstatus", json_string_value(json_object_get(j, "status")), en)));
 	json_object_set(j, "group_name", json_object_get(j, "group_name"));
+	if (json_array_size(json_object_get(j, "feedback")))
+		json_object_set_new(j, "has_feedback", json_true());
 	json_array_foreach(json_object_get(j, "materials"), i, x) {
 		json_object_set_new(x, "n", json_integer((json_int_t)i + 1));
 		json_array_append(materials, json_object_get(x, "title"));

@@ -985,13 +985,39 @@ static int record_decisions(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+static int record_feedback(struct store *st, int64_t mid, struct arena *a,
+			   struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT f.written_on, f.text, f.filed_by, p.name, p.name_en FROM meeting_feedback f "
+		"LEFT JOIN app_user u ON u.org_id = f.org_id AND 'user:' || u.login = f.filed_by "
+		"LEFT JOIN person p ON p.id = u.person_id WHERE f.meeting_id = ? ORDER BY f.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct feedback_row *r = grow(a, &out->feedback, &out->nfeedback, &cap, sizeof(*r));
+
+		r->written_on = col_s(s, 0, a);
+		r->text = col_s(s, 1, a);
+		r->filed_by = col_s(s, 2, a);
+		r->author_name = col_s(s, 3, a);
+		r->author_name_en = col_s(s, 4, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 			 struct meeting_record *out, struct err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (record_materials(st, meeting_id, a, out, err) || record_attendance(st, meeting_id, a, out, err) ||
 	    record_units(st, meeting_id, a, out, err) || record_speeches(st, meeting_id, a, out, err) ||
-	    record_decisions(st, meeting_id, a, out, err))
+	    record_decisions(st, meeting_id, a, out, err) || record_feedback(st, meeting_id, a, out, err))
 		return -1;
 	return 0;
 }

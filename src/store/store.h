@@ -216,12 +216,18 @@ struct decision_row {
 	const char *speech_key;      /* NULL: taken by the meeting as a whole */
 };
 
+struct feedback_row {
+	const char *written_on, *text, *filed_by;
+	const char *author_name, *author_name_en;   /* the filing user's person, when linked */
+};
+
 struct meeting_record {
 	struct material_row *materials; size_t nmaterials;
 	struct attendance_row *attendance; size_t nattendance;   /* by capacity, then order entered */
 	struct meeting_unit_row *units; size_t nunits;
 	struct speech_row *speeches; size_t nspeeches;           /* by seq */
 	struct decision_row *decisions; size_t ndecisions;       /* by number */
+	struct feedback_row *feedback; size_t nfeedback;         /* observers' notes, as filed */
 };
 
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,

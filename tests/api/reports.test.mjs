@@ -79,6 +79,23 @@ test('minutes carry the attendance with leave and make-up, in both languages', a
   assert.equal(r.status, 403);
 });
 
+test('an observer\'s feedback note goes into the minutes, under the observer\'s name', async () => {
+  const obs = await client(server, 'observer');
+  let r = await obs.post('/api/v1/meetings/m-2026-q3/feedback', { text: '交流发言紧扣分管领域，建议会后形成问题清单' });
+  assert.equal(r.status, 201, r.text);
+  r = await file(viewer, '/api/v1/meetings/m-2026-q3/minutes.md?lang=zh');
+  let md = r.bytes.toString('utf8').replace(/\\/g, '');
+  assert.match(md, /## 列席旁听反馈意见/);
+  assert.ok(md.includes('交流发言紧扣分管领域，建议会后形成问题清单（2026-11-25，省委宣传部列席旁听人员（示意））'), md);
+  r = await file(viewer, '/api/v1/meetings/m-2026-q3/minutes.md?lang=en');
+  md = r.bytes.toString('utf8');
+  assert.match(md, /## Observer feedback/);
+  assert.match(md, /Observer from the Provincial Publicity Department/);
+  // a meeting without notes has no such section
+  r = await file(viewer, '/api/v1/meetings/m-2026-q1/minutes.md?lang=zh');
+  assert.doesNotMatch(r.bytes.toString('utf8'), /列席旁听反馈意见/);
+});
+
 test('the annual dossier: contents, plan, attendance matrix, findings, charts', async () => {
   const r = await file(viewer, '/api/v1/groups/g-jm-tlcg/dossier.pdf?year=2026&lang=zh');
   assert.equal(r.status, 200);
