@@ -289,6 +289,14 @@ static int meeting_show_cmd(int argc, char **argv)
 	}
 	if (v.m.minutes)
 		printf("\n%s\n%s\n", c.zh ? "会议记录" : "Minutes", v.m.minutes);
+	if (v.rec.nfeedback)
+		printf("\n%s\n", c.zh ? "列席旁听反馈意见" : "Observer feedback");
+	for (size_t i = 0; i < v.rec.nfeedback; i++) {
+		const struct feedback_row *f = &v.rec.feedback[i];
+
+		printf("  %s  %s\n     %s\n", f->written_on, f->author_name ? cli_pick(&c, f->author_name, f->author_name_en)
+								     : f->filed_by, f->text);
+	}
 out:
 	arena_release(&a);
 	svc_close(&svc);

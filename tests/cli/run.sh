@@ -136,6 +136,18 @@ expect 0 "export again" -- "$PLENUM" --db "$TMP/two.db" export -o "$TMP/two.json
 cmp -s "$TMP/one.json" "$TMP/two.json" && ok || bad "export, import, export differ"
 expect 2 "import the same org again" -- "$PLENUM" --db "$TMP/two.db" import "$TMP/one.json"
 has "--replace" "existing org refused"
+# an observer's feedback note comes in with the meeting and shows on its record
+jq '(.meetings[] | select(.key == "m-2026-q3")).feedback = [{"written_on": "2026-10-12", "text": "建议增加专题研讨时间", "filed_by": "user:observer"}]' \
+	"$TMP/one.json" >"$TMP/fb.json"
+expect 0 "import with feedback" -- "$PLENUM" --db "$TMP/fb.db" import "$TMP/fb.json"
+expect 0 "meeting show with feedback" -- "$PLENUM" --db "$TMP/fb.db" meeting show m-2026-q3 --lang zh
+has "列席旁听反馈意见" "feedback heading"
+has "2026-10-12  省委宣传部列席旁听人员（示意）" "feedback author by name"
+has "建议增加专题研讨时间" "feedback text"
+jq '(.meetings[] | select(.key == "m-2026-q3")).feedback = [{"written_on": "2026-10-12", "text": " "}]' "$TMP/one.json" >"$TMP/fb2.json"
+expect 2 "feedback without author or text" -- "$PLENUM" --db "$TMP/fb2.db" import "$TMP/fb2.json"
+has "feedback[0].filed_by" "missing author named"
+has "feedback[0].text: must not be empty" "blank text named"
 
 printf '{"org": {"key": "x", "name": "X"}, "persons": [{"key": "p-1", "name": "P", "unit": "u-9"}], "meetings": [1]}' >"$TMP/bad.json"
 expect 2 "bad import" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/bad.json"
