@@ -163,11 +163,12 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 	struct check_result res;
 	struct meeting_row *meetings;
 	struct attendance_fact *att;
+	struct feedback_row *fb;
 	struct meeting_filter mf;
 	struct charts_data cd;
-	size_t nm, na;
+	size_t nm, na, nfb;
 	json_t *data = NULL, *quarters = json_array(), *mlist = json_array(), *matrix = json_array();
-	json_t *members = json_array(), *findings = json_array(), *rates = json_array(), *plan;
+	json_t *members = json_array(), *findings = json_array(), *rates = json_array(), *notes = json_array(), *plan;
 	char from[DATETIME_LEN], to[DATETIME_LEN], title[256];
 	int rc = -1;
 
@@ -181,7 +182,8 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 	mf.from_at = datetime_format_utc((int64_t)date_from_ymd(year, 1, 1) * 86400 - svc->org.utc_offset * 60, from);
 	mf.to_at = datetime_format_utc((int64_t)date_from_ymd(year + 1, 1, 1) * 86400 - svc->org.utc_offset * 60, to);
 	if (store_meeting_list(svc->st, svc->org.id, &mf, &a, &meetings, &nm, err) != 0 ||
-	    store_group_attendance(svc->st, res.group.id, mf.from_at, mf.to_at, &a, &att, &na, err) != 0)
+	    store_group_attendance(svc->st, res.group.id, mf.from_at, mf.to_at, &a, &att, &na, err) != 0 ||
+	    store_group_feedback(svc->st, res.group.id, mf.from_at, mf.to_at, &a, &fb, &nfb, err) != 0)
 		goto out;
 	for (int q = 1; q <= 4; q++) {
 		struct buf titles = BUF_INIT(1 << 16);
@@ -255,6 +257,19 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 			fd->severity == FINDING_BREACH ? (en ? "Breach" : "不符合") : (en ? "At risk" : "有风险"),
 			"message", en ? fd->message : fd->message_zh, "evidence", en ? fd->evidence : fd->evidence_zh));
 	}
+	/* The observers' feedback notes, meeting by meeting. */
+	for (size_t i = 0; i < nfb; i++) {
+		int64_t t;
+		char day[DATE_LEN] = "";
+
+		if (datetime_parse(fb[i].meeting_starts_at, 0, &t) == 0)
+			date_format(datetime_local_day(t, svc->org.utc_offset), day);
+		json_array_append_new(notes, json_pack("{s:s, s:s, s:s, s:s, s:s}", "meeting_date", day,
+			"meeting_title", en && fb[i].meeting_title_en ? fb[i].meeting_title_en : fb[i].meeting_title,
+			"written_on", fb[i].written_on, "text", fb[i].text,
+			"author", fb[i].author_name ? (en && fb[i].author_name_en ? fb[i].author_name_en : fb[i].author_name)
+						    : fb[i].filed_by));
+	}
 	cd.members = rates;
 	plan = plan_json(svc, res.group.id, year, en, err);
 	data = json_pack("{s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s}",
@@ -264,6 +279,10 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 			 "legend", en ? "P present · L on leave · A absent · — not a member then, or not recorded"
 				      : "出席 · 请假 · 缺席 · —：当时不是成员或未登记");
 	quarters = mlist = matrix = members = findings = NULL;
+	if (data && json_array_size(notes))
+		json_object_set_new(data, "has_feedback", json_true());
+	if (data)
+		json_object_set(data, "feedback", notes);
 	if (plan)
 		json_object_set_new(data, "plan", plan);
 	snprintf(title, sizeof(title), en ? "%s: study dossier %d" : "%s%d年度学习档案",
@@ -285,6 +304,7 @@ out:
 	json_decref(members);
 	json_decref(findings);
 	json_decref(rates);
+	json_decref(notes);
 	arena_release(&a);
 	return rc;
 }

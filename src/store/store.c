@@ -985,30 +985,61 @@ static int record_decisions(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
-static int record_feedback(struct store *st, int64_t mid, struct arena *a,
-			   struct meeting_record *out, struct err *err)
+/* Feedback notes with the author's name (the filing user's person, when
+ * linked) and the meeting they are about. */
+#define FEEDBACK_SELECT \
+	"SELECT f.written_on, f.text, f.filed_by, p.name, p.name_en, m.title, m.title_en, m.starts_at " \
+	"FROM meeting_feedback f JOIN meeting m ON m.id = f.meeting_id " \
+	"LEFT JOIN app_user u ON u.org_id = f.org_id AND 'user:' || u.login = f.filed_by " \
+	"LEFT JOIN person p ON p.id = u.person_id "
+
+static int read_feedback(struct db_stmt *s, struct arena *a, struct feedback_row **rows, size_t *n,
+			 struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT f.written_on, f.text, f.filed_by, p.name, p.name_en FROM meeting_feedback f "
-		"LEFT JOIN app_user u ON u.org_id = f.org_id AND 'user:' || u.login = f.filed_by "
-		"LEFT JOIN person p ON p.id = u.person_id WHERE f.meeting_id = ? ORDER BY f.id", err);
 	size_t cap = 0;
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, mid);
 	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct feedback_row *r = grow(a, &out->feedback, &out->nfeedback, &cap, sizeof(*r));
+		struct feedback_row *r = grow(a, rows, n, &cap, sizeof(*r));
 
 		r->written_on = col_s(s, 0, a);
 		r->text = col_s(s, 1, a);
 		r->filed_by = col_s(s, 2, a);
 		r->author_name = col_s(s, 3, a);
 		r->author_name_en = col_s(s, 4, a);
+		r->meeting_title = col_s(s, 5, a);
+		r->meeting_title_en = col_s(s, 6, a);
+		r->meeting_starts_at = col_s(s, 7, a);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
+}
+
+static int record_feedback(struct store *st, int64_t mid, struct arena *a,
+			   struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, FEEDBACK_SELECT "WHERE f.meeting_id = ? ORDER BY f.id", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	return read_feedback(s, a, &out->feedback, &out->nfeedback, err);
+}
+
+int store_group_feedback(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			 struct arena *a, struct feedback_row **out, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, FEEDBACK_SELECT
+		"WHERE m.group_id = ? AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, f.id", err);
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	return read_feedback(s, a, out, n, err);
 }
 
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,

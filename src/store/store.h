@@ -219,6 +219,7 @@ struct decision_row {
 struct feedback_row {
 	const char *written_on, *text, *filed_by;
 	const char *author_name, *author_name_en;   /* the filing user's person, when linked */
+	const char *meeting_title, *meeting_title_en, *meeting_starts_at;
 };
 
 struct meeting_record {
@@ -232,6 +233,9 @@ struct meeting_record {
 
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 			 struct meeting_record *out, struct err *err);
+/* The feedback notes on a group's meetings that start in [from_at, to_at). */
+int store_group_feedback(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			 struct arena *a, struct feedback_row **out, size_t *n, struct err *err);
 
 /* ---- initiatives and tasks ---- */
 

@@ -94,6 +94,14 @@ test('an observer\'s feedback note goes into the minutes, under the observer\'s 
   // a meeting without notes has no such section
   r = await file(viewer, '/api/v1/meetings/m-2026-q1/minutes.md?lang=zh');
   assert.doesNotMatch(r.bytes.toString('utf8'), /列席旁听反馈意见/);
+  // and the year's dossier gathers the notes, meeting by meeting
+  r = await file(viewer, '/api/v1/groups/g-jm-tlcg/dossier.md?year=2026&lang=zh');
+  md = r.bytes.toString('utf8').replace(/\\/g, '');
+  assert.match(md, /## 六、列席旁听反馈意见/);
+  assert.match(md, /- 交流发言紧扣分管领域，建议会后形成问题清单（2026-\d\d-\d\d .+；2026-11-25，省委宣传部列席旁听人员（示意））/);
+  r = await file(viewer, '/api/v1/groups/g-jm-tlcg/dossier.md?year=2025&lang=zh');
+  assert.equal(r.status, 200);
+  assert.doesNotMatch(r.bytes.toString('utf8'), /列席旁听反馈意见/, 'not in another year');
 });
 
 test('the annual dossier: contents, plan, attendance matrix, findings, charts', async () => {
