@@ -689,6 +689,7 @@ export async function planPage(params) {
   const plan = plans.length ? await get(`/plans/${plans[0].key}`) : null;
   const meetings = await getAll(`/meetings${q({ group: g, from: `${y}-01-01`, to: `${y + 1}-01-01` })}`);
   const quarter = (iso) => Math.floor(new Date(Date.parse(iso) + 8 * 3600e3).getUTCMonth() / 3) + 1;
+  const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
   return h('div', { class: 'page' }, h('h1', null, t('nav.plan'), ` ${y}`),
     h('p', null, link(`#/plan?year=${y - 1}`, `‹ ${y - 1}`), ' · ', link(`#/plan?year=${y + 1}`, `${y + 1} ›`)),
     plan ? h('dl', { class: 'facts' },
@@ -700,11 +701,63 @@ export async function planPage(params) {
       const topics = (plan?.topics || []).filter((x) => x.quarter === qn);
       const inQ = meetings.filter((m) => quarter(m.starts_at) === qn);
       return h('tr', null, h('td', null, `Q${qn}`),
-        h('td', null, topics.map((x) => h('div', null, pick(x, 'title')))),
+        h('td', null, topics.map((x) => h('div', null, pick(x, 'title'), canEdit() ? [' ', topicRemover(plan, x)] : null))),
         h('td', null, String(inQ.filter((m) => m.status !== 'cancelled').length)),
         h('td', { class: inQ.some((m) => m.status === 'held') ? 'ok' : 'short' },
           inQ.filter((m) => m.status === 'held').map((m) => h('div', null, link(`#/meeting/${m.key}`, fmtDate(m.starts_at))))));
-    })));
+    })),
+    canEdit() && g ? planEditor(plan, g, y, reload) : null);
+}
+
+// The secretary drafts the year's plan, records its approval and its filing
+// with the superior department, and sets its topics quarter by quarter.
+function planEditor(plan, group, y, reload) {
+  const base = plan ? `/plans/${encodeURIComponent(plan.key)}` : null;
+  const head = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': plan ? t('plan.edit') : t('plan.create') },
+    h('h2', null, plan ? t('plan.edit') : t('plan.create')),
+    field(t('plan.title'), input('title', plan?.title || '')),
+    field(t('plan.status'), select('status', ['draft', 'approved', 'filed'].map((x) => [x, te('pstatus', x)]), plan?.status || 'draft')),
+    field(t('plan.approved_on'), input('approved_on', plan?.approved_on || '', { type: 'date' })),
+    field(t('plan.filed_on'), input('filed_on', plan?.filed_on || '', { type: 'date' })),
+    field(t('plan.filed_with'), input('filed_with', plan?.filed_with || '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, plan ? t('action.save') : t('plan.create'))), async (v) => {
+    const body = { title: v.title || null, status: v.status, approved_on: v.approved_on || null,
+      filed_on: v.filed_on || null, filed_with: v.filed_with || null };
+    if (plan) {
+      await api('PATCH', base, body, { ifMatch: plan._etag });
+    } else {
+      for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
+      await api('POST', '/plans', { ...body, key: `plan-${group}-${y}`, group, year: y });
+    }
+    toast(t('saved'));
+    reload();
+  });
+  const addTopic = plan ? submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('plan.add_topic') },
+    h('strong', null, t('plan.add_topic')),
+    field(t('plan.quarter'), select('quarter', [1, 2, 3, 4].map((x) => [String(x), `Q${x}`]), '1')),
+    field(t('plan.topic_title'), input('title', '')),
+    field(t('plan.research_question'), input('research_question', '')),
+    h('div', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit' }, t('action.add'))), async (v) => {
+    const body = { key: `topic-${Date.now().toString(36)}`, quarter: Number(v.quarter), title: v.title || '' };
+    if (v.research_question) body.research_question = v.research_question;
+    await api('POST', `${base}/topics`, body);
+    toast(t('saved'));
+    reload();
+  }) : null;
+  return h('div', { class: 'plan-editor no-print' }, head, addTopic);
+}
+
+function topicRemover(plan, topic) {
+  const msg = h('span', { class: 'field-error', role: 'alert' });
+  return h('span', null, h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('action.delete')} ${topic.title}`,
+    onclick: async () => {
+      try {
+        await api('DELETE', `/plans/${encodeURIComponent(plan.key)}/topics/${topic.id}`, undefined, { ifMatch: `"${topic.version}"` });
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } catch (e) { msg.textContent = e.message; }
+    } }, t('action.delete')), ' ', msg);
 }
 
 // ---------------------------------------------------------------- search, users, audit

@@ -291,6 +291,45 @@ browserTest('a reporter cannot reach the meeting editor, an observer only the me
   assert.deepEqual(obs.errors, []);
 });
 
+browserTest('the secretary drafts next year\'s plan, records its filing and sets its topics', async (pages) => {
+  const page = await open('secretary');
+  pages.push(page);
+  await go(page, '#/plan?year=2027');
+  assert.ok((await mainText(page)).includes('本年度尚无学习计划'));
+  const create = page.getByRole('form', { name: '制定本年度学习计划' });
+  await create.getByLabel('计划名称').fill('2027年市委理论学习中心组学习计划');
+  await create.getByRole('button', { name: '制定本年度学习计划' }).click();
+  const edit = page.getByRole('form', { name: '修改学习计划' });
+  await edit.waitFor();
+  await edit.getByLabel('计划状态').selectOption('filed');
+  await edit.getByLabel('审定日期').fill('2027-01-15');
+  await edit.getByLabel('报备日期').fill('2027-01-25');
+  await edit.getByLabel('报备单位').fill('省委宣传部');
+  await edit.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('main .facts')?.textContent.includes('省委宣传部'));
+  let text = await mainText(page);
+  assert.ok(text.includes('已报备'), text);
+  const topic = page.getByRole('form', { name: '添加学习专题' });
+  await topic.getByLabel('季度').selectOption('2');
+  await topic.getByLabel('专题', { exact: true }).fill('学习贯彻党的创新理论最新成果');
+  await topic.getByRole('button', { name: '添加' }).click();
+  await page.waitForFunction(() => document.querySelector('main table').textContent.includes('学习贯彻党的创新理论最新成果'));
+  // a topic without a title is refused beside the form
+  await topic.getByRole('button', { name: '添加' }).click();
+  await page.waitForSelector('.form-error:not(:empty), .field-error:not(:empty)');
+  // the plan is what the API holds
+  const sec = await client(server, 'secretary');
+  const plan = (await sec.get('/api/v1/plans?year=2027')).json.items[0];
+  assert.equal(plan.status, 'filed');
+  assert.equal(plan.filed_on, '2027-01-25');
+  const full = (await sec.get(`/api/v1/plans/${plan.key}`)).json;
+  assert.deepEqual(full.topics.map((x) => [x.quarter, x.title]), [[2, '学习贯彻党的创新理论最新成果']]);
+  // and a topic is removed again
+  await page.getByRole('button', { name: '删除 学习贯彻党的创新理论最新成果' }).click();
+  await page.waitForFunction(() => !document.querySelector('main table').textContent.includes('学习贯彻党的创新理论最新成果'));
+  assert.deepEqual(page.errors, []);
+});
+
 browserTest('keyboard only: log in and open a meeting', async (pages) => {
   const context = await browser.newContext();
   const page = await context.newPage();
