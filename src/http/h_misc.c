@@ -192,7 +192,7 @@ int h_dashboard(struct req *r)
 
 	if (req_need(r, CAN_READ, "dashboard") != 0)
 		goto fail_quiet;
-	if (initiative_tree(r->svc, &r->a, &iv, &ni, &err) != 0 || task_scan(r->svc, NULL, pick_light, &pick, &err) != 0)
+	if (initiative_tree_scan(r->svc, &r->a, &iv, &ni, pick_light, &pick, &err) != 0)
 		goto fail;
 	for (size_t i = 0; i < ni; i++)
 		if (iv[i].depth <= 1) {

@@ -28,9 +28,12 @@ static void place(const struct initiative_row *rows, size_t n, const struct roll
 struct task_facts_list {
 	struct rollup_task *items;
 	size_t n, cap;
+	task_scan_cb also;
+	void *also_ctx;
 };
 
-/* Only what the roll-up needs is kept of each task. */
+/* Only what the roll-up needs is kept of each task; the caller's own
+ * callback, if any, sees the task too, so one scan serves both. */
 static int keep_fact(void *ctx, const struct task_view *t)
 {
 	struct task_facts_list *l = ctx;
@@ -44,14 +47,20 @@ static int keep_fact(void *ctx, const struct task_view *t)
 	l->items[l->n].progress = t->state == TS_CLOSED ? 100 : t->row.percent;
 	l->items[l->n].light = t->light.light;
 	l->n++;
-	return 0;
+	return l->also ? l->also(l->also_ctx, t) : 0;
 }
 
 int initiative_tree(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
 		    struct err *err)
 {
+	return initiative_tree_scan(svc, a, out, n, NULL, NULL, err);
+}
+
+int initiative_tree_scan(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
+			 task_scan_cb also, void *also_ctx, struct err *err)
+{
 	struct initiative_row *rows = NULL;
-	struct task_facts_list facts = { NULL, 0, 0 };
+	struct task_facts_list facts = { NULL, 0, 0, also, also_ctx };
 	struct rollup_node *nodes;
 	size_t nrows = 0, k = 0;
 	char *placed;

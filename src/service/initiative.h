@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "service.h"
+#include "task.h"
 
 struct initiative_view {
 	struct initiative_row row;
@@ -19,5 +20,10 @@ struct initiative_view {
  * siblings by code), with its roll-up. */
 int initiative_tree(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
 		    struct err *err);
+/* The same, passing every task of the scan to also(also_ctx, task) as
+ * well, for a caller that needs the tasks too (the dashboard's red and
+ * yellow lists): one pass over the tasks instead of two. */
+int initiative_tree_scan(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
+			 task_scan_cb also, void *also_ctx, struct err *err);
 
 #endif
