@@ -61,6 +61,7 @@ int initiative_tree_scan(struct svc *svc, struct arena *a, struct initiative_vie
 {
 	struct initiative_row *rows = NULL;
 	struct task_facts_list facts = { NULL, 0, 0, also, also_ctx };
+	struct task_filter lean;
 	struct rollup_node *nodes;
 	size_t nrows = 0, k = 0;
 	char *placed;
@@ -70,8 +71,11 @@ int initiative_tree_scan(struct svc *svc, struct arena *a, struct initiative_vie
 	*n = 0;
 	if (store_initiative_list(svc->st, svc->org.id, a, &rows, &nrows, err) != 0)
 		return -1;
-	/* Streamed: a province's tasks are never all held at once. */
-	if (task_scan(svc, NULL, keep_fact, &facts, err) != 0) {
+	/* Streamed: a province's tasks are never all held at once; lean: the
+	 * roll-up reads no names or titles. */
+	memset(&lean, 0, sizeof(lean));
+	lean.lean = 1;
+	if (task_scan(svc, &lean, keep_fact, &facts, err) != 0) {
 		free(facts.items);
 		return -1;
 	}

@@ -22,7 +22,9 @@ int initiative_tree(struct svc *svc, struct arena *a, struct initiative_view **o
 		    struct err *err);
 /* The same, passing every task of the scan to also(also_ctx, task) as
  * well, for a caller that needs the tasks too (the dashboard's red and
- * yellow lists): one pass over the tasks instead of two. */
+ * yellow lists): one pass over the tasks instead of two. The tasks are lean
+ * (store.h task_filter.lean): their lights are right, their names absent;
+ * task_scan_ids() gives the whole view of those the caller keeps. */
 int initiative_tree_scan(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
 			 task_scan_cb also, void *also_ctx, struct err *err);
 

@@ -93,6 +93,13 @@ int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, voi
 	return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
 }
 
+int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err)
+{
+	struct scan_ctx s = { svc, cb, ctx };
+
+	return store_task_scan_ids(svc->st, svc->org.id, ids, n, scan_one, &s, err);
+}
+
 int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,
 	      struct task_history *hist, struct err *err)
 {

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
+#include "../core/limits.h"
 #include "../core/err.h"
 #include "../core/xalloc.h"
 #include "../domain/model.h"
@@ -1109,6 +1110,16 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
 	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
 
+/* The same columns, only those the light and the roll-up read filled in:
+ * a whole-org pass needs no names, titles or joins. */
+#define TASK_LEAN_COLS \
+	"t.id, t.initiative_id, t.version, t.key, NULL, NULL, NULL, t.state, t.cadence, " \
+	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
+	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, NULL "
+#define TASK_LEAN_FROM \
+	"FROM task t LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
+	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
+
 static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 {
 	t->id = db_col_int(s, 0);
@@ -1154,7 +1165,20 @@ static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 /* The task list statement, bound to the org and filter. */
 static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct task_filter *f, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
+	struct db_stmt *s;
+
+	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
+	    !f->due_to) {
+		s = db_prepare(st->db, "SELECT " TASK_LEAN_COLS TASK_LEAN_FROM
+			       "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3", err);
+		if (s == NULL)
+			return NULL;
+		db_bind_int(s, 1, org_id);
+		db_bind_int(s, 2, f->after_id);
+		db_bind_int(s, 3, f->limit > 0 ? f->limit : -1);
+		return s;
+	}
+	s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
 		"WHERE t.org_id = ?1 "
 		"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
 		"     WHERE tu.task_id = t.id AND su.key = ?2)) "
@@ -1164,7 +1188,6 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
 		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
 		"AND t.id > ?8 ORDER BY t.id LIMIT ?9", err);
-
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, org_id);
@@ -1213,6 +1236,43 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 	}
 	db_done(s);
 	return rc < 0 ? -1 : rc;
+}
+
+int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, size_t n, store_task_cb cb,
+			void *ctx, struct err *err)
+{
+	struct buf list = BUF_INIT(32 * (LIM_PAGE_ITEMS * 4) + 16);
+	struct db_stmt *s;
+	struct task_row row;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	buf_addc(&list, '[');
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_addc(&list, ']');
+	if (list.err) {
+		buf_release(&list);
+		return err_set(err, ST_FAIL, "too many tasks asked for at once");
+	}
+	s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
+		       "WHERE t.org_id = ? AND t.id IN (SELECT value FROM json_each(?)) ORDER BY t.id", err);
+	if (s == NULL) {
+		buf_release(&list);
+		return -1;
+	}
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, buf_str(&list));
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		read_task(s, NULL, &row);
+		rc = cb(ctx, &row);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	buf_release(&list);
+	return rc < 0 ? -1 : 0;
 }
 
 static void read_task_v(struct db_stmt *s, struct arena *a, void *out)

@@ -274,6 +274,9 @@ struct task_filter {
 	const char *due_from, *due_to;
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
+	int lean;                    /* with no other filter: rows carry only what the light and the
+	                              * roll-up read (ids, key, state, cadence, dates, weight, latest
+	                              * report), for whole-org passes */
 };
 
 int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
@@ -281,6 +284,9 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 /* Like store_task_list, one row at a time: the row's strings are borrowed
  * for the call only. A non-zero return from cb stops the scan. */
 typedef int (*store_task_cb)(void *ctx, const struct task_row *t);
+/* The whole rows of the tasks with these ids (at most LIM_PAGE_ITEMS * 4), by id. */
+int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, size_t n, store_task_cb cb,
+			void *ctx, struct err *err);
 int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
 		    void *ctx, struct err *err);
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,

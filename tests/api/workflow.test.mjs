@@ -277,6 +277,12 @@ test('cached answers follow every write, from this server or from another proces
   await rep.post('/api/v1/tasks/t-2-1-3/reports', { percent: 20, done: '回落' });
   r = await viewer.get('/api/v1/dashboard');
   assert.ok(lights(r.json).includes('"t-2-1-3",20'), 'the dashboard follows the new report');
+  // the dashboard's red and yellow tasks are the whole records, in the order the list gives them
+  const red = r.json.red_tasks;
+  assert.ok(red.length > 0 && red.every((t) => t.light.color === 'red'));
+  assert.ok(r.json.yellow_tasks.every((t) => t.light.color === 'yellow'));
+  const listed = (await viewer.get('/api/v1/tasks?light=red&limit=100')).json.items;
+  assert.deepEqual(red, listed);
 });
 
 test('a task in a list is the same object as in its own record, for every task of the demo', async () => {
