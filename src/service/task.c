@@ -1,6 +1,7 @@
 /*
  * task.c -- tasks and the supervision workflow (see task.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,36 @@ void task_compute(struct svc *svc, const struct task_row *row, struct task_view 
 	task_light(&f, svc->today, &svc->light, &out->light);
 }
 
+/* A filter naming something that does not exist is a mistake, not an empty
+ * list: a 'bad input' error naming the filter. */
+static int filter_known(struct svc *svc, const struct task_filter *f, struct err *err)
+{
+	static const struct {
+		const char *field, *entity;
+		size_t off;
+	} keys[] = {
+		{ "unit", "unit", offsetof(struct task_filter, unit_key) },
+		{ "initiative", "initiative", offsetof(struct task_filter, initiative_key) },
+		{ "meeting", "meeting", offsetof(struct task_filter, meeting_key) },
+	};
+
+	if (f == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *key = *(const char *const *)((const char *)f + keys[i].off);
+		struct err e = ERR_INIT;
+
+		if (key == NULL)
+			continue;
+		if (store_key_exists(svc->st, model_entity(keys[i].entity), svc->org.id, key, &e) != 0)
+			return e.code == ST_NOTFOUND
+				       ? err_field(err, ST_INVALID, keys[i].field, "%s: no %s \"%s\"", keys[i].field,
+						   keys[i].entity, key)
+				       : err_set(err, e.code, "%s", e.msg);
+	}
+	return 0;
+}
+
 int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
 	      struct task_view **out, size_t *n, struct err *err)
 {
@@ -52,12 +83,7 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
 
 	*out = NULL;
 	*n = 0;
-	/* A filter naming something that does not exist is a mistake, not an
-	 * empty list. */
-	if (f && ((f->unit_key && store_key_exists(svc->st, model_entity("unit"), svc->org.id, f->unit_key, err)) ||
-		  (f->initiative_key &&
-		   store_key_exists(svc->st, model_entity("initiative"), svc->org.id, f->initiative_key, err)) ||
-		  (f->meeting_key && store_key_exists(svc->st, model_entity("meeting"), svc->org.id, f->meeting_key, err))))
+	if (filter_known(svc, f, err) != 0)
 		return -1;
 	if (store_task_list(svc->st, svc->org.id, f, a, &rows, &nrows, err) != 0)
 		return -1;
@@ -90,6 +116,8 @@ int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, voi
 {
 	struct scan_ctx s = { svc, cb, ctx };
 
+	if (filter_known(svc, f, err) != 0)
+		return -1;
 	return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
 }
 

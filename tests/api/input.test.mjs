@@ -75,6 +75,15 @@ test('every kind of bad input gets a 4xx naming the problem, and nothing is writ
   r = await sec.get('/api/v1/tasks?due_from=2026-02-30');
   assert.equal(r.status, 400);
   assert.equal(r.json.error.field, 'due_from');
+  // a filter naming something that does not exist is a mistake, not an empty list
+  for (const [param, entity] of [['unit', 'unit'], ['initiative', 'initiative'], ['meeting', 'meeting']]) {
+    r = await sec.get(`/api/v1/tasks?${param}=nope`);
+    assert.equal(r.status, 400, param);
+    assert.equal(r.json.error.field, param);
+    assert.match(r.json.error.message, new RegExp(`no ${entity} "nope"`));
+  }
+  r = await sec.get('/api/v1/tasks?light=red&unit=nope');
+  assert.equal(r.status, 400, 'with a light filter too');
   assert.equal(await unitCount(), before, 'nothing was written');
   r = await sec.get('/api/v1/health');
   assert.equal(r.status, 200, 'the server goes on');
