@@ -189,6 +189,20 @@ static int take_filter(void *ctx, const char *name, const char *value)
 	}
 	if (fd->type == F_BOOL)
 		value = strcmp(value, "true") == 0 ? "1" : strcmp(value, "false") == 0 ? "0" : value;
+	/* A reference to nothing is a typo, not a filter that matches nothing. */
+	if (fd->type == F_REF) {
+		struct err err = ERR_INIT;
+		int64_t id;
+
+		if (store_key_id(f->r->svc->st, model_entity(fd->ref), f->r->svc->org.id, value, &id, &err) != 0) {
+			if (err.code == ST_NOTFOUND)
+				req_error(f->r, 400, "invalid_field", name, "%s: no %s \"%s\"", name, fd->ref, value);
+			else
+				req_fail(f->r, &err);
+			f->bad = 1;
+			return 1;
+		}
+	}
 	f->names[f->n] = name;
 	f->values[f->n++] = value;
 	return 0;

@@ -84,6 +84,14 @@ test('every kind of bad input gets a 4xx naming the problem, and nothing is writ
   }
   r = await sec.get('/api/v1/tasks?light=red&unit=nope');
   assert.equal(r.status, 400, 'with a light filter too');
+  for (const [list, param, entity] of [['meetings', 'group', 'group'], ['persons', 'unit', 'unit'], ['initiatives', 'parent', 'initiative']]) {
+    r = await sec.get(`/api/v1/${list}?${param}=nope`);
+    assert.equal(r.status, 400, `${list}?${param}`);
+    assert.equal(r.json.error.field, param);
+    assert.match(r.json.error.message, new RegExp(`no ${entity} "nope"`));
+  }
+  r = await sec.get('/api/v1/meetings?group=g-jm-tlcg');
+  assert.ok(r.json.items.length >= 3, 'a real group still filters');
   assert.equal(await unitCount(), before, 'nothing was written');
   r = await sec.get('/api/v1/health');
   assert.equal(r.status, 200, 'the server goes on');
