@@ -7,11 +7,40 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "../core/buf.h"
 #include "../core/date.h"
+#include "../core/limits.h"
 #include "../core/text.h"
 #include "../io/views.h"
 #include "../service/task.h"
 #include "../core/banned.h"
+
+struct task_printer {
+	struct cli_common *c;
+	int light;                   /* -1: any */
+	int json;
+	size_t n;
+	struct buf item;
+};
+
+static int print_task(void *ctx, const struct task_view *t)
+{
+	struct task_printer *p = ctx;
+
+	if (p->light >= 0 && (int)t->light.light != p->light)
+		return 0;
+	if (p->c->json) {
+		p->json = 1;
+		buf_reset(&p->item);
+		if (view_task_write(&p->item, t) != 0)
+			return -1;
+		printf("%s%s", p->n ? ",\n  " : "[\n  ", buf_str(&p->item));
+	} else {
+		cli_print_task(p->c, t, "");
+	}
+	p->n++;
+	return 0;
+}
 
 static int list_cmd(int argc, char **argv)
 {
@@ -30,11 +59,9 @@ static int list_cmd(int argc, char **argv)
 		{ "due-to", 0, 1, &f.due_to, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
-	struct arena a = ARENA_INIT;
-	struct task_view *tasks;
+	struct task_printer pr = { 0 };
 	struct err err = ERR_INIT;
 	struct svc svc;
-	size_t n;
 	int npos = 0, rc, l = -1;
 	int32_t d;
 
@@ -55,24 +82,24 @@ static int list_cmd(int argc, char **argv)
 	rc = cli_open(&svc, &c, 0, 1);
 	if (rc)
 		return rc;
-	if (task_list(&svc, &f, l, &a, &tasks, &n, &err) != 0) {
+	/* Streamed: a province's tasks are printed as they are read, never all
+	 * held at once. */
+	pr.c = &c;
+	pr.light = l;
+	buf_init(&pr.item, LIM_VIEW_TASK);
+	if (task_scan(&svc, &f, print_task, &pr, &err) != 0) {
+		if (pr.json && pr.n)
+			printf("\n]\n");
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (c.json) {
-		json_t *arr = json_array();
-
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, view_task(&tasks[i]));
-		rc = view_print(arr) ? EXIT_FAIL : EXIT_OK;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		cli_print_task(&c, &tasks[i], "");
-	if (n == 0)
+	if (c.json)
+		printf(pr.n ? "\n]\n" : "[]\n");
+	else if (pr.n == 0)
 		printf("%s\n", c.zh ? "没有符合条件的任务" : "no tasks match");
+	rc = pr.item.err ? EXIT_FAIL : EXIT_OK;
 out:
-	arena_release(&a);
+	buf_release(&pr.item);
 	svc_close(&svc);
 	return rc;
 }
