@@ -126,12 +126,10 @@ static int build(struct svc *svc, const struct task_filter *f, int light, struct
 	for (size_t i = 0; i < n; i++) {
 		const struct task_row *t = &tasks[i].row;
 		char id[32], pct[16];
-		struct task_history h;
 		const char *row[NCOLS];
 
 		snprintf(id, sizeof(id), "%lld", (long long)t->id);
 		snprintf(pct, sizeof(pct), "%d", t->has_report ? t->percent : 0);
-		memset(&h, 0, sizeof(h));
 		row[0] = t->key;
 		row[1] = t->code;
 		row[2] = t->title;
@@ -148,10 +146,8 @@ static int build(struct svc *svc, const struct task_filter *f, int light, struct
 		row[13] = t->state;
 		row[14] = pct;
 		row[15] = t->last_report_on;
-		row[16] = NULL;
+		row[16] = t->last_report_done;
 		row[17] = light_name(tasks[i].light.light);
-		if (t->has_report && store_task_history(svc->st, t->id, &a, &h, NULL) == 0 && h.nreports)
-			row[16] = h.reports[h.nreports - 1].done;
 		sheet_add(s, row);
 	}
 	rc = 0;

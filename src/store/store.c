@@ -1101,7 +1101,7 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 	"lu.key, lu.name, lu.name_en, " \
 	"(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id), " \
 	"(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id), " \
-	"rp.name, rp.name_en, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, t.illustrative "
+	"rp.name, rp.name_en, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, t.illustrative, pr.done "
 #define TASK_FROM \
 	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
 	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN speech s ON s.id = d.speech_id " \
@@ -1115,7 +1115,7 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 #define TASK_LEAN_COLS \
 	"t.id, t.initiative_id, t.version, t.key, NULL, NULL, NULL, t.state, t.cadence, " \
 	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
-	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, NULL "
+	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, NULL, NULL "
 #define TASK_LEAN_FROM \
 	"FROM task t LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
 	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
@@ -1160,6 +1160,7 @@ static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 	t->percent = (int)db_col_int(s, 34);
 	t->last_report_on = col_s(s, 35, a);
 	t->illustrative = col_s(s, 36, a);
+	t->last_report_done = col_s(s, 37, a);
 }
 
 /* The task list statement, bound to the org and filter. */

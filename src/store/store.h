@@ -264,6 +264,7 @@ struct task_row {
 	double weight;
 	int has_report, percent;
 	const char *last_report_on, *illustrative;
+	const char *last_report_done;    /* what the latest report says was done */
 };
 
 struct task_filter {

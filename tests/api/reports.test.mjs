@@ -144,6 +144,10 @@ test('the ledger goes out as XLSX and CSV and comes back unchanged; bad rows are
   const csv = (await file(sec, '/api/v1/ledger.csv?lang=en')).bytes.toString('utf8');
   assert.ok((await file(sec, '/api/v1/ledger.csv')).bytes.toString('utf8').includes('牵头单位'), 'Chinese headers by default');
   const lines = csv.split('\r\n');
+  // each task's row carries what its latest progress report says was done
+  const t213 = (await sec.get('/api/v1/tasks/t-2-1-3')).json;
+  const latest = t213.reports.reduce((a, b) => (b.reported_on >= a.reported_on ? b : a));
+  assert.ok(lines.find((l) => l.startsWith('"t-2-1-3",')).includes(`"${latest.done}"`), 'latest report in the ledger row');
   const bad = [lines[0], lines[1].replace('"2026-09-30"', '"2026-02-30"'), lines[2].replace('"u-jm-sci"', '"u-nowhere"')].join('\r\n') + '\r\n';
   r = await fetch(server.base + '/api/v1/ledger', { method: 'POST', body: bad,
     headers: { cookie: sec.cookie, 'x-csrf-token': sec.csrf, 'content-type': 'text/csv' } });
