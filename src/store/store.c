@@ -1094,6 +1094,9 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 
 /* The latest report comes from one indexed lookup per task inside the same
  * statement (progress_report_task), never from a query per row. */
+#define TASK_LATEST_REPORT \
+	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
+	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
 #define TASK_COLS \
 	"t.id, t.initiative_id, t.version, t.key, t.code, t.title, t.title_en, t.state, t.cadence, " \
 	"i.key, i.code, i.title, i.title_en, d.key, d.text, d.text_en, d.number, " \
@@ -1107,8 +1110,7 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN speech s ON s.id = d.speech_id " \
 	"LEFT JOIN person sp ON sp.id = s.speaker_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
 	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id " \
-	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
-	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
+	TASK_LATEST_REPORT
 
 /* The same columns, only those the light and the roll-up read filled in:
  * a whole-org pass needs no names, titles or joins. */
@@ -1116,9 +1118,7 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 	"t.id, t.initiative_id, t.version, t.key, NULL, NULL, NULL, t.state, t.cadence, " \
 	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
 	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, NULL, NULL "
-#define TASK_LEAN_FROM \
-	"FROM task t LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
-	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
+#define TASK_LEAN_FROM "FROM task t " TASK_LATEST_REPORT
 
 static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 {
@@ -1220,15 +1220,13 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 	return rc < 0 ? -1 : 0;
 }
 
-int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
-		    void *ctx, struct err *err)
+/* Steps s, handing each task to cb (its strings borrowed for the call);
+ * a non-zero return from cb stops. Returns -1, 0, or cb's positive stop. */
+static int scan_tasks(struct db_stmt *s, store_task_cb cb, void *ctx, struct err *err)
 {
-	struct db_stmt *s = task_query(st, org_id, f, err);
 	struct task_row row;
 	int rc;
 
-	if (s == NULL)
-		return -1;
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		read_task(s, NULL, &row);
 		rc = cb(ctx, &row);
@@ -1239,13 +1237,22 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 	return rc < 0 ? -1 : rc;
 }
 
+int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
+		    void *ctx, struct err *err)
+{
+	struct db_stmt *s = task_query(st, org_id, f, err);
+
+	if (s == NULL)
+		return -1;
+	return scan_tasks(s, cb, ctx, err);
+}
+
 int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, size_t n, store_task_cb cb,
 			void *ctx, struct err *err)
 {
 	struct buf list = BUF_INIT(32 * (LIM_PAGE_ITEMS * 4) + 16);
 	struct db_stmt *s;
-	struct task_row row;
-	int rc = 0;
+	int rc;
 
 	if (n == 0)
 		return 0;
@@ -1265,13 +1272,7 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	}
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, buf_str(&list));
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		read_task(s, NULL, &row);
-		rc = cb(ctx, &row);
-		if (rc != 0)
-			break;
-	}
-	db_done(s);
+	rc = scan_tasks(s, cb, ctx, err);
 	buf_release(&list);
 	return rc < 0 ? -1 : 0;
 }
