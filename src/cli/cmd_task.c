@@ -18,7 +18,6 @@
 struct task_printer {
 	struct cli_common *c;
 	int light;                   /* -1: any */
-	int json;
 	size_t n;
 	struct buf item;
 };
@@ -30,7 +29,6 @@ static int print_task(void *ctx, const struct task_view *t)
 	if (p->light >= 0 && (int)t->light.light != p->light)
 		return 0;
 	if (p->c->json) {
-		p->json = 1;
 		buf_reset(&p->item);
 		if (view_task_write(&p->item, t) != 0)
 			return -1;
@@ -88,7 +86,7 @@ static int list_cmd(int argc, char **argv)
 	pr.light = l;
 	buf_init(&pr.item, LIM_VIEW_TASK);
 	if (task_scan(&svc, &f, print_task, &pr, &err) != 0) {
-		if (pr.json && pr.n)
+		if (c.json && pr.n)
 			printf("\n]\n");
 		rc = cli_fail(&err);
 		goto out;

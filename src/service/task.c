@@ -1,7 +1,6 @@
 /*
  * task.c -- tasks and the supervision workflow (see task.h).
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,32 +46,20 @@ void task_compute(struct svc *svc, const struct task_row *row, struct task_view 
 
 /* A filter naming something that does not exist is a mistake, not an empty
  * list: a 'bad input' error naming the filter. */
+static int known(struct svc *svc, const char *entity, const char *key, struct err *err)
+{
+	struct err e = ERR_INIT;
+
+	if (key == NULL || store_key_exists(svc->st, model_entity(entity), svc->org.id, key, &e) == 0)
+		return 0;
+	return e.code == ST_NOTFOUND ? err_field(err, ST_INVALID, entity, "%s: no %s \"%s\"", entity, entity, key)
+				     : err_set(err, e.code, "%s", e.msg);
+}
+
 static int filter_known(struct svc *svc, const struct task_filter *f, struct err *err)
 {
-	static const struct {
-		const char *field, *entity;
-		size_t off;
-	} keys[] = {
-		{ "unit", "unit", offsetof(struct task_filter, unit_key) },
-		{ "initiative", "initiative", offsetof(struct task_filter, initiative_key) },
-		{ "meeting", "meeting", offsetof(struct task_filter, meeting_key) },
-	};
-
-	if (f == NULL)
-		return 0;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *key = *(const char *const *)((const char *)f + keys[i].off);
-		struct err e = ERR_INIT;
-
-		if (key == NULL)
-			continue;
-		if (store_key_exists(svc->st, model_entity(keys[i].entity), svc->org.id, key, &e) != 0)
-			return e.code == ST_NOTFOUND
-				       ? err_field(err, ST_INVALID, keys[i].field, "%s: no %s \"%s\"", keys[i].field,
-						   keys[i].entity, key)
-				       : err_set(err, e.code, "%s", e.msg);
-	}
-	return 0;
+	return f && (known(svc, "unit", f->unit_key, err) || known(svc, "initiative", f->initiative_key, err) ||
+		     known(svc, "meeting", f->meeting_key, err)) ? -1 : 0;
 }
 
 int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
