@@ -158,9 +158,7 @@ int cmd_setting(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (strcmp(pos[0], "set") == 0) {
-		if (store_begin(svc.st, &err) != 0 || svc_setting_set(&svc, pos[1], pos[2], &err) != 0 ||
-		    audit_append(&svc, "set", "setting", 0, NULL, pos[1], &err) != 0 || store_commit(svc.st, &err) != 0) {
-			store_rollback(svc.st);
+		if (svc_settings_write(&svc, &pos[1], &pos[2], 1, &err) != 0) {
 			rc = cli_fail(&err);
 		} else {
 			printf("%s = %s\n", pos[1], pos[2]);
@@ -182,33 +180,59 @@ int cmd_setting(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
-	static const char usage[] = "plenum audit verify [--json]";
+	static const char usage[] = "plenum audit verify [--against CHECKPOINTS] [--json] | plenum audit checkpoint";
 	struct cli_common c = { 0 };
 	struct audit_report r;
 	struct err err = ERR_INIT;
-	const char *pos[1];
+	const char *pos[1], *against = NULL;
+	const struct cli_opt opts[] = {
+		{ "against", 0, 1, &against, NULL },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	char line[1024];
 	struct svc svc;
 	int npos = 1, rc;
 
-	if (cli_parse(argc, argv, &c, NULL, pos, &npos, usage) != 0)
+	if (cli_parse(argc, argv, &c, opts, pos, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
-		printf("usage: %s\n\nWalks the org's audit trail and reports the first entry that was altered,\n"
-		       "inserted or removed. Exit status 1 when the chain is broken.\n", usage);
+		printf("usage: %s\n\n"
+		       "verify: walks the org's audit trail and reports the first problem: an entry altered,\n"
+		       "  inserted or removed; a row changed outside plenum (a change no entry seals, or a row that\n"
+		       "  differs from the image its last entry sealed); the newest entries removed or the chain\n"
+		       "  re-hashed, judged against the signed checkpoints (DB.checkpoints, or --against FILE, e.g.\n"
+		       "  a copy kept on another machine). Exit status 1 when anything is wrong.\n"
+		       "checkpoint: signs the chain's head now and appends it to DB.checkpoints (the key is\n"
+		       "  DB.audit-key, or $PLENUM_AUDIT_KEY; made on first use). Writes also add checkpoints.\n", usage);
 		return EXIT_OK;
 	}
-	if (npos != 1 || strcmp(pos[0], "verify") != 0)
-		return cli_usage(usage, "expected \"verify\"");
+	if (npos != 1 || (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "checkpoint") != 0))
+		return cli_usage(usage, "expected \"verify\" or \"checkpoint\"");
 	rc = cli_open(&svc, &c, 0, 1);
 	if (rc)
 		return rc;
-	if (audit_verify(&svc, &r, &err) != 0) {
+	if (strcmp(pos[0], "checkpoint") == 0) {
+		if (audit_checkpoint(&svc, line, sizeof(line), &err) != 0)
+			rc = cli_fail(&err);
+		else
+			printf("%s\n", line);
+	} else if (audit_verify(&svc, against, &r, &err) != 0) {
 		rc = cli_fail(&err);
-	} else if (r.first_bad_id) {
+	} else if (c.json) {
+		printf("{\"intact\":%s,\"entries\":%lld,\"rows\":%lld,\"checkpoints\":%d,\"first_bad_id\":%lld,"
+		       "\"problem\":\"", r.problem[0] ? "false" : "true", (long long)r.entries, (long long)r.rows,
+		       r.checkpoints, (long long)r.first_bad_id);
+		for (const char *p = r.problem; *p; p++)
+			printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+		printf("\"}\n");
+		rc = r.problem[0] ? EXIT_FAIL : EXIT_OK;
+	} else if (r.problem[0]) {
 		printf("audit chain broken: %s\n", r.problem);
 		rc = EXIT_FAIL;
 	} else {
-		printf("audit chain intact: %lld entries\n", (long long)r.entries);
+		printf("audit chain intact: %lld entries, %lld rows match their last sealed image, %d signed "
+		       "checkpoint%s hold\n", (long long)r.entries, (long long)r.rows, r.checkpoints,
+		       r.checkpoints == 1 ? "" : "s");
 	}
 	svc_close(&svc);
 	return rc;

@@ -439,11 +439,11 @@ int h_audit_verify(struct req *r)
 
 	if (req_need(r, CAN_ADMIN, "audit") != 0)
 		return 0;
-	if (audit_verify(r->svc, &rep, &err) != 0)
+	if (audit_verify(r->svc, NULL, &rep, &err) != 0)
 		return req_fail(r, &err);
-	return req_json(r, 200, json_pack("{s:b, s:I, s:I, s:s}", "intact", rep.first_bad_id == 0, "entries",
-					  (json_int_t)rep.entries, "first_bad_id", (json_int_t)rep.first_bad_id,
-					  "problem", rep.problem));
+	return req_json(r, 200, json_pack("{s:b, s:I, s:I, s:I, s:i, s:s}", "intact", rep.problem[0] == '\0', "entries",
+					  (json_int_t)rep.entries, "rows", (json_int_t)rep.rows, "first_bad_id",
+					  (json_int_t)rep.first_bad_id, "checkpoints", rep.checkpoints, "problem", rep.problem));
 }
 
 /* ---- settings ---- */
@@ -483,7 +483,6 @@ int h_settings_put(struct req *r)
 	json_t *body = NULL, *v;
 	struct err err = ERR_INIT;
 	const char *k;
-	char value[32], *after = NULL;
 
 	if (req_need(r, CAN_ADMIN, "setting") || req_body_json(r, &body))
 		return 0;
@@ -502,24 +501,27 @@ int h_settings_put(struct req *r)
 			return 0;
 		}
 	}
-	after = json_dumps(body, JSON_COMPACT);
-	if (store_begin(r->svc->st, &err) != 0)
-		goto fail;
-	json_object_foreach(body, k, v) {
-		snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(v));
-		if (svc_setting_set(r->svc, k, value, &err) != 0)
+	{
+		const char *names[32], *values[32];
+		char text[32][24];
+		size_t n = 0;
+
+		json_object_foreach(body, k, v) {
+			if (n == 32)
+				break;
+			snprintf(text[n], sizeof(text[n]), "%lld", (long long)json_integer_value(v));
+			names[n] = k;
+			values[n] = text[n];
+			n++;
+		}
+		if (svc_settings_write(r->svc, names, values, n, &err) != 0)
 			goto fail;
 	}
-	if (audit_append(r->svc, "update", "setting", 0, NULL, after, &err) || store_commit(r->svc->st, &err))
-		goto fail;
 	atomic_fetch_add(&http_settings_generation, 1);
 	r->svc->settings_generation = atomic_load(&http_settings_generation);
-	free(after);
 	json_decref(body);
 	return h_settings_get(r);
 fail:
-	store_rollback(r->svc->st);
-	free(after);
 	json_decref(body);
 	return req_fail(r, &err);
 }

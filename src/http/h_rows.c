@@ -19,7 +19,7 @@
 #include "../core/xalloc.h"
 #include "../domain/model.h"
 #include "../io/rows.h"
-#include "../service/audit.h"
+#include "../service/record.h"
 #include "../core/banned.h"
 
 /* ---- reading ---- */
@@ -347,30 +347,39 @@ static int forbidden_fields(struct req *r, const struct entity *e, json_t *body)
 	return 0;
 }
 
-static int set_links(struct req *r, const struct entity *e, json_t *body, int64_t id, struct err *err)
+/* The F_REFS lists in body as ids, for the record service. Keys were
+ * checked by rows_check_object(); *ids is freed by the caller. */
+static size_t body_links(struct req *r, const struct entity *e, json_t *body, struct record_links *links,
+			 int64_t **ids)
 {
-	for (size_t i = 0; i < e->nfields; i++) {
+	size_t nlinks = 0, total = 0;
+
+	*ids = NULL;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == F_REFS && json_is_array(json_object_get(body, e->fields[i].name)))
+			total += json_array_size(json_object_get(body, e->fields[i].name));
+	*ids = xcalloc(total ? total : 1, sizeof(**ids));
+	total = 0;
+	for (size_t i = 0; i < e->nfields && nlinks < 8; i++) {
 		const struct field *f = &e->fields[i];
 		json_t *list = json_object_get(body, f->name), *item;
-		int64_t ids[LIM_LIST_ITEMS];
-		size_t n = 0, k;
+		size_t k;
 
 		if (f->type != F_REFS || !json_is_array(list))
 			continue;
+		links[nlinks].f = f;
+		links[nlinks].ids = *ids + total;
+		links[nlinks].n = 0;
 		json_array_foreach(list, k, item) {
-			if (n < LIM_LIST_ITEMS &&
-			    store_key_id(r->svc->st, model_entity(f->ref), r->svc->org.id, json_string_value(item), &ids[n], err) == 0)
-				n++;
+			if (store_key_id(r->svc->st, model_entity(f->ref), r->svc->org.id, json_string_value(item),
+					 &(*ids)[total], NULL) == 0) {
+				total++;
+				links[nlinks].n++;
+			}
 		}
-		if (store_link_set(r->svc->st, f, r->svc->org.id, id, ids, n, err) != 0)
-			return -1;
+		nlinks++;
 	}
-	return 0;
-}
-
-static char *dump(json_t *j)
-{
-	return j ? json_dumps(j, JSON_COMPACT) : NULL;
+	return nlinks;
 }
 
 /* Creates a row of e from body (taken over) under parent_id; replies. */
@@ -382,8 +391,10 @@ static int create_from(struct req *r, const struct entity *e, int64_t parent_id,
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;
 	unsigned char *present = NULL;
+	struct record_links links[8];
+	struct record rec;
+	int64_t *ids = NULL;
 	json_t *obj = NULL;
-	char *after = NULL;
 	int64_t id = 0;
 
 	rows_init(&rw, &c, r);
@@ -398,34 +409,30 @@ static int create_from(struct req *r, const struct entity *e, int64_t parent_id,
 		req_error(r, 413, "too_large", NULL, "the record is too large");
 		goto out;
 	}
-	if (store_begin(r->svc->st, &err) != 0)
-		goto fail;
-	if (store_row_insert(r->svc->st, e, r->svc->org.id, parent_id, vals, &id, &err) != 0) {
-		if (err.code == ST_CONFLICT)
-			err_set(&err, ST_CONFLICT, "a %s with these values exists already (%s)", e->name,
-				e->key_field && rows_str(body, e->key_field) ? rows_str(body, e->key_field) : "a unique field");
-		goto fail;
+	memset(&rec, 0, sizeof(rec));
+	rec.e = e;
+	rec.parent_id = parent_id;
+	rec.vals = vals;
+	rec.present = present;
+	rec.links = links;
+	rec.nlinks = body_links(r, e, body, links, &ids);
+	if (record_create(r->svc, &rec, &id, &err) != 0) {
+		req_fail(r, &err);
+		goto out;
 	}
-	after = dump(body);
-	if (set_links(r, e, body, id, &err) || audit_append(r->svc, "create", e->name, id, NULL, after, &err) ||
-	    store_commit(r->svc->st, &err))
-		goto fail;
 	obj = row_json(r, e, id, 0, 0, &err);
-	if (obj == NULL)
-		goto fail_done;
+	if (obj == NULL) {
+		req_fail(r, &err);
+		goto out;
+	}
 	set_etag(r, obj);
 	if (e->key_field && e->parent == NULL)
 		snprintf(r->location, sizeof(r->location), "/api/v1/%s/%s", e->list, rows_str(body, e->key_field));
 	req_json(r, 201, obj);
-	goto out;
-fail:
-	store_rollback(r->svc->st);
-fail_done:
-	req_fail(r, &err);
 out:
 	if (c.problems)
 		json_decref(c.problems);
-	free(after);
+	free(ids);
 	free(vals);
 	free(present);
 	buf_release(&scratch);
@@ -501,7 +508,9 @@ static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t
 	struct value *vals = NULL;
 	unsigned char *present = NULL;
 	json_t *body = NULL, *before = NULL, *merged = NULL, *obj = NULL;
-	char *b = NULL, *a = NULL;
+	struct record_links links[8];
+	struct record rec;
+	int64_t *ids = NULL;
 	int64_t version;
 	const char *k;
 	json_t *v;
@@ -538,14 +547,17 @@ static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t
 		req_error(r, 413, "too_large", NULL, "the record is too large");
 		goto out;
 	}
-	if (store_begin(r->svc->st, &err) != 0)
-		goto fail;
-	if (store_row_update(r->svc->st, e, id, version, vals, present, &err) || set_links(r, e, body, id, &err))
-		goto fail;
-	b = dump(before);
-	a = dump(body);
-	if (audit_append(r->svc, "update", e->name, id, b, a, &err) || store_commit(r->svc->st, &err))
-		goto fail;
+	memset(&rec, 0, sizeof(rec));
+	rec.e = e;
+	rec.parent_id = parent_id;
+	rec.vals = vals;
+	rec.present = present;
+	rec.links = links;
+	rec.nlinks = body_links(r, e, body, links, &ids);
+	if (record_update(r->svc, &rec, id, version, &err) != 0) {
+		req_fail(r, &err);
+		goto out;
+	}
 	obj = row_json(r, e, id, parent_id, 0, &err);
 	if (obj == NULL) {
 		req_fail(r, &err);
@@ -553,15 +565,10 @@ static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t
 	}
 	set_etag(r, obj);
 	req_json(r, 200, obj);
-	goto out;
-fail:
-	store_rollback(r->svc->st);
-	req_fail(r, &err);
 out:
 	if (c.problems)
 		json_decref(c.problems);
-	free(a);
-	free(b);
+	free(ids);
 	free(vals);
 	free(present);
 	buf_release(&scratch);
@@ -602,113 +609,18 @@ int h_child_update(struct req *r)
 	return update_row(r, ce, id, pid);
 }
 
-/* The domain's rules about deleting: a held meeting is part of the record
- * (cancel a planned one instead of deleting it, or delete it when it was
- * entered by mistake); a task with history keeps it. */
-static int may_delete(struct req *r, const struct entity *e, json_t *before, int64_t id)
-{
-	if (strcmp(e->name, "meeting") == 0 && rows_str(before, "status") && strcmp(rows_str(before, "status"), "held") == 0)
-		return req_error(r, 409, "conflict", "status", "a held meeting is part of the record and cannot be deleted");
-	for (size_t i = 0; i < model_nentities; i++) {
-		const struct entity *ce = &model_entities[i];
-		struct row_query q;
-		struct collect c = { ce, NULL, 0, 0 };
-		size_t n;
-
-		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || !(ce->flags & EF_APPEND_ONLY))
-			continue;
-		c.items = json_array();
-		memset(&q, 0, sizeof(q));
-		q.org_id = r->svc->org.id;
-		q.parent_id = id;
-		q.limit = 1;
-		store_rows_view(r->svc->st, ce, &q, collect_row, &c, NULL);
-		n = json_array_size(c.items);
-		json_decref(c.items);
-		if (n)
-			return req_error(r, 409, "conflict", NULL, "this %s has %s on record and cannot be deleted", e->name, ce->list);
-	}
-	return 0;
-}
-
-struct id_list {
-	int64_t *ids;
-	size_t n, cap;
-};
-
-static int collect_id(void *ctx, const struct row_meta *m, const struct value *vals)
-{
-	struct id_list *l = ctx;
-
-	(void)vals;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
-	}
-	l->ids[l->n++] = m->id;
-	return 0;
-}
-
-/* Deletes the nested records of a row, then the row, in the open transaction. */
-static int delete_tree(struct req *r, const struct entity *e, int64_t id, struct err *err)
-{
-	for (size_t i = 0; i < model_nentities; i++) {
-		const struct entity *ce = &model_entities[i];
-		struct row_query q;
-		struct id_list l = { NULL, 0, 0 };
-		int rc = 0;
-
-		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0)
-			continue;
-		memset(&q, 0, sizeof(q));
-		q.org_id = r->svc->org.id;
-		q.parent_id = id;
-		if (store_rows_view(r->svc->st, ce, &q, collect_id, &l, err) != 0)
-			rc = -1;
-		for (size_t k = 0; rc == 0 && k < l.n; k++)
-			rc = delete_tree(r, ce, l.ids[k], err);
-		free(l.ids);
-		if (rc)
-			return -1;
-	}
-	for (size_t i = 0; i < e->nfields; i++)
-		if (e->fields[i].type == F_REFS && store_link_set(r->svc->st, &e->fields[i], r->svc->org.id, id, NULL, 0, err))
-			return -1;
-	return store_row_delete(r->svc->st, e, id, err);
-}
-
+/* Deleting: the version, the place and the domain's rules are checked by
+ * the record service inside its transaction. */
 static int delete_row(struct req *r, const struct entity *e, int64_t id, int64_t parent_id)
 {
 	struct err err = ERR_INIT;
-	json_t *before = NULL;
-	char *b = NULL;
 	int64_t version;
 
 	if (req_if_match(r, &version) != 0)
 		return 0;
-	before = row_json(r, e, id, parent_id, 0, &err);
-	if (before == NULL)
+	if (record_delete(r->svc, e, id, parent_id, version, &err) != 0)
 		return req_fail(r, &err);
-	if (json_integer_value(json_object_get(before, "version")) != version) {
-		json_decref(before);
-		return req_error(r, 412, "precondition_failed", "If-Match",
-				 "the %s was changed by someone else since version %lld: reload it", e->name, (long long)version);
-	}
-	if (may_delete(r, e, before, id) != 0) {
-		json_decref(before);
-		return 0;
-	}
-	b = dump(before);
-	if (store_begin(r->svc->st, &err) || delete_tree(r, e, id, &err) ||
-	    audit_append(r->svc, "delete", e->name, id, b, NULL, &err) || store_commit(r->svc->st, &err)) {
-		store_rollback(r->svc->st);
-		req_fail(r, &err);
-	} else {
-		req_json(r, 200, json_pack("{s:b}", "deleted", 1));
-	}
-	free(b);
-	json_decref(before);
-	return 0;
+	return req_json(r, 200, json_pack("{s:b}", "deleted", 1));
 }
 
 int h_rows_delete(struct req *r)

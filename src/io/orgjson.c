@@ -23,7 +23,8 @@
 #include "../core/text.h"
 #include "../core/xalloc.h"
 #include "../domain/model.h"
-#include "../service/audit.h"
+#include "../service/record.h"
+#include "../service/tx.h"
 #include "../service/service.h"
 #include "../store/store.h"
 #include "../core/banned.h"
@@ -228,14 +229,34 @@ static void check_cycles(struct imp *im)
 
 /* ---- pass C: writing ---- */
 
-static json_t *row_without_children(const struct entity *e, json_t *obj)
+/* The F_REFS lists of obj as ids of rows written before (keys checked in
+ * pass B); *ids is the caller's to free. */
+static size_t import_links(struct imp *im, const struct entity *e, json_t *obj, struct record_links *links,
+			   int64_t **ids)
 {
-	json_t *copy = json_copy(obj);
+	size_t nlinks = 0, total = 0;
 
-	for (size_t c = 0; c < model_nentities; c++)
-		if (model_entities[c].parent && strcmp(model_entities[c].parent, e->name) == 0)
-			json_object_del(copy, model_entities[c].list);
-	return copy;
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == F_REFS && json_is_array(json_object_get(obj, e->fields[i].name)))
+			total += json_array_size(json_object_get(obj, e->fields[i].name));
+	*ids = xcalloc(total ? total : 1, sizeof(**ids));
+	total = 0;
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+		json_t *list = json_object_get(obj, f->name), *item;
+		size_t k;
+
+		if (f->type != F_REFS || !json_is_array(list))
+			continue;
+		links[nlinks].f = f;
+		links[nlinks].ids = *ids + total;
+		links[nlinks].n = json_array_size(list);
+		json_array_foreach(list, k, item)
+			(*ids)[total++] = json_integer_value(json_object_get(im->keys[entity_index(model_entity(f->ref))],
+									     json_string_value(item)));
+		nlinks++;
+	}
+	return nlinks;
 }
 
 static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_t parent_id,
@@ -244,8 +265,10 @@ static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_
 	struct value *vals = xcalloc(e->nfields, sizeof(*vals));
 	unsigned char *present = xcalloc(e->nfields, 1);
 	struct buf scratch = BUF_INIT(LIM_IMPORT_BYTES);
-	json_t *copy = NULL;
-	char *after = NULL;
+	struct record_links *links = NULL;
+	struct record rec;
+	int64_t *ids = NULL;
+	size_t nlinks;
 	int rc = -1;
 
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -271,39 +294,26 @@ static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_
 	for (size_t i = 0; i < e->nfields; i++)
 		if (e->fields[i].type == F_REF && strcmp(e->fields[i].ref, e->name) == 0)
 			vals[i].kind = V_NULL;
-	if (store_row_insert(im->svc->st, e, im->svc->has_org ? im->svc->org.id : 0, parent_id, vals, id, im->err) != 0)
+	links = xcalloc(e->nfields ? e->nfields : 1, sizeof(*links));
+	nlinks = import_links(im, e, obj, links, &ids);
+	memset(&rec, 0, sizeof(rec));
+	rec.e = e;
+	rec.parent_id = parent_id;
+	rec.vals = vals;
+	rec.links = links;
+	rec.nlinks = nlinks;
+	if (record_create(im->svc, &rec, id, im->err) != 0)
 		goto out;
 	for (size_t k = 0; k < im->ndeferred; k++)
 		if (im->deferred[k].row_id == 0 && im->deferred[k].e == e)
 			im->deferred[k].row_id = *id;
 	if (e->key_field)
 		json_object_set_new(im->keys[entity_index(e)], str(obj, e->key_field), json_integer(*id));
-	for (size_t i = 0; i < e->nfields; i++) {
-		const struct field *f = &e->fields[i];
-		json_t *list = json_object_get(obj, f->name), *item;
-		size_t k;
-
-		if (f->type != F_REFS || !json_is_array(list))
-			continue;
-		json_array_foreach(list, k, item) {
-			int64_t ref = json_integer_value(json_object_get(im->keys[entity_index(model_entity(f->ref))],
-									  json_string_value(item)));
-
-			if (store_link_insert(im->svc->st, f, im->svc->org.id, *id, ref, im->err) != 0)
-				goto out;
-		}
-	}
-	if (e != &model_org) {
-		copy = row_without_children(e, obj);
-		after = json_dumps(copy, JSON_COMPACT);
-		if (audit_append(im->svc, "import", e->name, *id, NULL, after, im->err) != 0)
-			goto out;
-	}
 	im->rep->rows++;
 	rc = 0;
 out:
-	free(after);
-	json_decref(copy);
+	free(ids);
+	free(links);
 	buf_release(&scratch);
 	free(present);
 	free(vals);
@@ -469,10 +479,10 @@ static int write_all(struct imp *im, json_t *doc, int replace)
 	int64_t org_id;
 	int rc = -1;
 
-	if (store_begin(im->svc->st, im->err) != 0)
+	if (svc_tx_begin(im->svc, im->err) != 0)
 		goto out;
 	if (replace && store_org_get(im->svc->st, str(org, "key"), &a, &existing, &local) == 0 &&
-	    store_org_delete(im->svc->st, existing.id, im->err) != 0)
+	    svc_org_delete(im->svc, existing.id, existing.key, im->err) != 0)
 		goto fail;
 	im->svc->has_org = 0;
 	if (write_row(im, &model_org, org, 0, &org_id) != 0)
@@ -495,19 +505,19 @@ static int write_all(struct imp *im, json_t *doc, int replace)
 		struct deferred *d = &im->deferred[i];
 		int64_t ref = json_integer_value(json_object_get(im->keys[entity_index(d->e)], d->key));
 
-		if (store_row_set_ref(im->svc->st, d->e, d->f, d->row_id, ref, im->err) != 0)
+		if (record_set_ref(im->svc, d->e, d->f, d->row_id, ref, im->err) != 0)
 			goto fail;
 	}
 	snprintf(summary, sizeof(summary), "{\"rows\":%ld,\"replace\":%s}", im->rep->rows,
 		 replace ? "true" : "false");
-	if (audit_append(im->svc, "import", "org", org_id, NULL, summary, im->err) != 0)
-		goto fail;
-	if (store_commit(im->svc->st, im->err) != 0)
-		goto fail;
+	if (svc_tx_end(im->svc, 0, "import", "org", org_id, NULL, summary, im->err) != 0) {
+		im->svc->has_org = 0;
+		goto out;
+	}
 	rc = 0;
 	goto out;
 fail:
-	store_rollback(im->svc->st);
+	svc_tx_end(im->svc, -1, NULL, NULL, 0, NULL, NULL, NULL);
 	im->svc->has_org = 0;
 out:
 	arena_release(&a);

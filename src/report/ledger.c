@@ -25,7 +25,8 @@
 #include "../core/xalloc.h"
 #include "../domain/model.h"
 #include "../io/rows.h"
-#include "../service/audit.h"
+#include "../service/record.h"
+#include "../service/tx.h"
 #include "../service/task.h"
 #include "../core/banned.h"
 
@@ -657,15 +658,17 @@ int report_ledger_import(struct svc *svc, const char *data, size_t len, enum rep
 		err_set(err, ST_INVALID, "%ld of %ld rows rejected; nothing was written", li->rejected, li->rows);
 		goto out;
 	}
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		goto out;
 	json_array_foreach(good, i, row) {
 		struct value vals[32];
 		unsigned char present[32];
 		struct buf scratch = BUF_INIT(LIM_IMPORT_BYTES);
 		int64_t id = json_integer_value(json_object_get(row, "_id")), version = 0;
-		char *after;
-		int changed = 1;
+		int64_t unit_ids[LIM_LIST_ITEMS];
+		struct record_links links = { model_field(e, "supporting_units"), unit_ids, 0 };
+		struct record rec;
+		int changed = 1, w = 0;
 
 		json_object_del(row, "_row");
 		json_object_del(row, "_id");
@@ -690,45 +693,43 @@ int report_ledger_import(struct svc *svc, const char *data, size_t len, enum rep
 			changed = cur.obj && ledger_differs(svc, id, cur.obj, row);
 			json_decref(cur.obj);
 		}
-		after = json_dumps(row, JSON_COMPACT);
-		if (changed && (id ? store_row_update(svc->st, e, id, version, vals, present, err)
-				   : store_row_insert(svc->st, e, svc->org.id, 0, vals, &id, err)) != 0) {
-			free(after);
-			buf_release(&scratch);
-			goto fail;
-		}
-		if (changed && json_object_get(row, "supporting_units")) {
-			int64_t ids[LIM_LIST_ITEMS];
-			size_t n = 0, k;
+		if (json_object_get(row, "supporting_units")) {
+			size_t k;
 			json_t *u;
 
 			json_array_foreach(json_object_get(row, "supporting_units"), k, u)
-				if (n < LIM_LIST_ITEMS && store_key_id(svc->st, model_entity("unit"), svc->org.id, json_string_value(u), &ids[n], NULL) == 0)
-					n++;
-			if (store_link_set(svc->st, model_field(e, "supporting_units"), svc->org.id, id, ids, n, err) != 0) {
-				free(after);
-				buf_release(&scratch);
-				goto fail;
-			}
+				if (links.n < LIM_LIST_ITEMS && store_key_id(svc->st, model_entity("unit"), svc->org.id,
+									     json_string_value(u), &unit_ids[links.n], NULL) == 0)
+					links.n++;
 		}
-		if (changed && audit_append(svc, version ? "import_update" : "import_create", "task", id, NULL, after, err) != 0) {
-			free(after);
-			buf_release(&scratch);
+		memset(&rec, 0, sizeof(rec));
+		rec.e = e;
+		rec.vals = vals;
+		rec.present = present;
+		rec.links = &links;
+		rec.nlinks = json_object_get(row, "supporting_units") ? 1 : 0;
+		if (changed)
+			w = id ? record_update(svc, &rec, id, version, err) : record_create(svc, &rec, &id, err);
+		buf_release(&scratch);
+		if (w != 0)
 			goto fail;
-		}
 		if (changed && version)
 			li->updated++;
 		else if (changed)
 			li->created++;
-		free(after);
-		buf_release(&scratch);
 	}
-	if (store_commit(svc->st, err) != 0)
-		goto fail;
+	{
+		char summary[128];
+
+		snprintf(summary, sizeof(summary), "{\"rows\":%ld,\"created\":%ld,\"updated\":%ld}", li->rows,
+			 li->created, li->updated);
+		if (svc_tx_end(svc, 0, "import_ledger", "task", 0, NULL, summary, err) != 0)
+			goto out;
+	}
 	rc = 0;
 	goto out;
 fail:
-	store_rollback(svc->st);
+	svc_tx_end(svc, -1, NULL, NULL, 0, NULL, NULL, NULL);
 out:
 	json_decref(rows);
 	json_decref(good);

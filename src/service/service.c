@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "service.h"
+#include "tx.h"
+#include "audit.h"
+#include "../core/buf.h"
 #include "../core/date.h"
 #include "../core/text.h"
 #include "../core/banned.h"
@@ -85,6 +88,7 @@ int svc_open(struct svc *svc, const char *path, int create, const char *org_key,
 	compliance_rules_default(&svc->rules);
 	svc->actor = arena_printf(&svc->arena, "cli:%s", user && *user ? user : "unknown");
 	svc->today = date_today(480);
+	svc->db_path = arena_strdup(&svc->arena, path);
 	svc->st = store_open(path, create, err);
 	if (svc->st == NULL)
 		return -1;
@@ -121,4 +125,45 @@ int svc_setting_set(struct svc *svc, const char *name, const char *value, struct
 char *svc_now(char out[32])
 {
 	return datetime_format_utc(datetime_now(), out);
+}
+
+int svc_settings_write(struct svc *svc, const char *const *names, const char *const *values, size_t n,
+		       struct err *err)
+{
+	struct buf after = BUF_INIT(4096);
+	int rc;
+
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	rc = 0;
+	buf_addc(&after, '{');
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = svc_setting_set(svc, names[i], values[i], err);
+		buf_printf(&after, "%s\"", i ? "," : "");
+		buf_add_json_escaped(&after, names[i]);
+		buf_adds(&after, "\":");
+		buf_adds(&after, values[i]);
+	}
+	buf_addc(&after, '}');
+	rc = svc_tx_end(svc, rc, "update", "setting", 0, NULL, after.err ? NULL : buf_str(&after), err);
+	buf_release(&after);
+	return rc;
+}
+
+int svc_org_delete(struct svc *svc, int64_t org_id, const char *org_key, struct err *err)
+{
+	int rc;
+
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	rc = audit_checkpoint_end(svc, org_id, org_key, err);
+	if (rc == 0)
+		rc = store_org_delete(svc->st, org_id, err);
+	if (svc->tx_depth > 1 || rc != 0)
+		return svc_tx_end(svc, rc, "delete", "org", org_id, NULL, NULL, err);
+	/* On its own, the deletion ends the org's chain with the org: there is
+	 * no entry left to append to. */
+	svc->has_org = 0;
+	svc->tx_depth = 0;
+	return store_commit(svc->st, err);
 }

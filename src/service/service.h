@@ -10,6 +10,7 @@
 #ifndef PLENUM_SERVICE_H
 #define PLENUM_SERVICE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/arena.h"
@@ -28,6 +29,13 @@ struct svc {
 	const char *actor;            /* "cli:alice", "user:secretary" */
 	int32_t today;                /* in the org's time zone */
 	int settings_generation;      /* the server's, when the settings were read */
+	const char *db_path;          /* the database file, for the audit checkpoints beside it */
+	int tx_depth;                 /* svc_tx_begin() nesting (tx.h); 0 outside a write */
+	int tx_failed;                /* a nested write failed: the outermost rolls back */
+	struct svc_idem {             /* set by the HTTP layer for a POST with Idempotency-Key */
+		const char *key, *request_hash;
+		int claimed;
+	} idem;
 };
 
 /* Opens the store at path (creating it when create != 0) and, when org_key
@@ -47,7 +55,19 @@ struct setting_def {
 	const char *help;
 };
 extern const struct setting_def svc_settings[];
+/* Checks and stores one setting in the open write (no transaction of its
+ * own; use svc_settings_write). */
 int svc_setting_set(struct svc *svc, const char *name, const char *value, struct err *err);
+/* Sets n settings as one audited write; values are whole numbers as text.
+ * Nothing is written when any is unknown or out of range. */
+int svc_settings_write(struct svc *svc, const char *const *names, const char *const *values, size_t n,
+		       struct err *err);
+
+/* Deletes the org and every row it owns (store_org_delete), its audit trail
+ * included: joined to the caller's write (an import that replaces the org
+ * appends the new chain's first entry, naming the replaced head), or on its
+ * own. No other org's row is touched. */
+int svc_org_delete(struct svc *svc, int64_t org_id, const char *org_key, struct err *err);
 
 /* The current instant as "YYYY-MM-DDTHH:MM:SSZ" in out[32]. */
 char *svc_now(char out[32]);

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "task.h"
-#include "audit.h"
+#include "tx.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -148,15 +148,13 @@ static char *state_json(const char *state, const char *due_on)
 	return s;
 }
 
-/* Moves the task and records the transition and the audit entry; the caller
- * holds the transaction. */
+/* Moves the task and records the transition; the caller holds the write,
+ * whose audit entry seals both. */
 static int move(struct svc *svc, const struct task_view *t, enum task_action action,
 		enum task_state to, const char *note, struct err *err)
 {
 	struct transition_row tr;
 	char at[32];
-	char *before = NULL, *after = NULL;
-	int rc = -1;
 
 	if (to != t->state &&
 	    store_task_set_state(svc->st, t->row.id, t->row.version, workflow_state_name(to), err) != 0)
@@ -167,24 +165,17 @@ static int move(struct svc *svc, const struct task_view *t, enum task_action act
 	tr.at = svc_now(at);
 	tr.actor = svc->actor;
 	tr.note = note;
-	if (store_transition_insert(svc->st, svc->org.id, t->row.id, &tr, err) != 0)
-		return -1;
-	before = state_json(tr.from_state, t->row.due_on);
-	after = state_json(tr.to_state, t->row.due_on);
-	if (audit_append(svc, tr.action, "task", t->row.id, before, after, err) == 0)
-		rc = 0;
-	free(before);
-	free(after);
-	return rc;
+	return store_transition_insert(svc->st, svc->org.id, t->row.id, &tr, err);
 }
 
-/* Appends an audit entry whose "after" is the object o (taken: released here). */
-static int audit_obj(struct svc *svc, const char *action, const char *entity, int64_t id, json_t *o,
-		     struct err *err)
+/* Ends the write with an audit entry whose "after" is the object o (taken:
+ * released here, NULL when the write failed). */
+static int end_obj(struct svc *svc, int rc, const char *action, const char *entity, int64_t id, json_t *o,
+		   struct err *err)
 {
-	char *after = json_dumps(o, JSON_COMPACT);
-	int rc = audit_append(svc, action, entity, id, NULL, after, err);
+	char *after = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
+	rc = svc_tx_end(svc, rc, action, entity, id, NULL, after, err);
 	free(after);
 	json_decref(o);
 	return rc;
@@ -205,6 +196,7 @@ int task_act(struct svc *svc, const char *key, enum task_action action, const ch
 	struct arena a = ARENA_INIT;
 	struct task_view t;
 	enum task_state to;
+	char *before = NULL, *after = NULL;
 	int rc = -1;
 
 	if (action == TA_REPORT_PROGRESS || action == TA_REQUEST_EXTENSION || action == TA_DECIDE_EXTENSION) {
@@ -213,21 +205,21 @@ int task_act(struct svc *svc, const char *key, enum task_action action, const ch
 	}
 	if (check_note(note, "note", err) != 0)
 		goto out;
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		goto out;
-	if (task_show(svc, key, &a, &t, NULL, err) != 0)
-		goto fail;
-	if (workflow_next(t.state, action, &to) != 0) {
-		illegal(&t, action, err);
-		goto fail;
+	rc = task_show(svc, key, &a, &t, NULL, err);
+	if (rc == 0 && workflow_next(t.state, action, &to) != 0)
+		rc = illegal(&t, action, err);
+	if (rc == 0)
+		rc = move(svc, &t, action, to, note, err);
+	if (rc == 0) {
+		before = state_json(workflow_state_name(t.state), t.row.due_on);
+		after = state_json(workflow_state_name(to), t.row.due_on);
 	}
-	if (move(svc, &t, action, to, note, err) != 0 || store_commit(svc->st, err) != 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	store_rollback(svc->st);
+	rc = svc_tx_end(svc, rc, workflow_action_name(action), "task", rc == 0 ? t.row.id : 0, before, after, err);
 out:
+	free(before);
+	free(after);
 	arena_release(&a);
 	return rc;
 }
@@ -270,33 +262,23 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	r.problems = in->problems;
 	r.next_steps = in->next_steps;
 	r.filed_by = svc->actor;
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		goto out;
-	if (in->reporter_key && store_person_find(svc->st, svc->org.id, in->reporter_key, &reporter_id, err) != 0) {
-		err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", in->reporter_key);
-		goto fail;
-	}
-	if (task_show(svc, key, &a, &t, NULL, err) != 0)
-		goto fail;
-	if (workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0) {
-		illegal(&t, TA_REPORT_PROGRESS, err);
-		goto fail;
-	}
-	if (to != t.state && move(svc, &t, TA_REPORT_PROGRESS, to, NULL, err) != 0)
-		goto fail;
-	if (store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err) != 0)
-		goto fail;
-	if (audit_obj(svc, "report_progress", "report", id,
-		      json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on",
-				r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
-				"next_steps", r.next_steps), err) != 0)
-		goto fail;
-	if (store_commit(svc->st, err) != 0)
-		goto fail;
 	rc = 0;
-	goto out;
-fail:
-	store_rollback(svc->st);
+	if (in->reporter_key && store_person_find(svc->st, svc->org.id, in->reporter_key, &reporter_id, err) != 0)
+		rc = err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", in->reporter_key);
+	if (rc == 0)
+		rc = task_show(svc, key, &a, &t, NULL, err);
+	if (rc == 0 && workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0)
+		rc = illegal(&t, TA_REPORT_PROGRESS, err);
+	if (rc == 0 && to != t.state)
+		rc = move(svc, &t, TA_REPORT_PROGRESS, to, NULL, err);
+	if (rc == 0)
+		rc = store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err);
+	rc = end_obj(svc, rc, "report_progress", "report", id, rc != 0 ? NULL :
+		     json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on",
+			       r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
+			       "next_steps", r.next_steps), err);
 out:
 	arena_release(&a);
 	return rc;
@@ -320,7 +302,7 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 	enum task_state to;
 	int32_t due, new_due;
 	char at[32];
-	int64_t id;
+	int64_t id = 0;
 	int rc = -1;
 
 	if (new_due_on == NULL || date_parse(new_due_on, &new_due) != 0) {
@@ -333,46 +315,34 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 	}
 	if (check_note(reason, "reason", err) != 0)
 		goto out;
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		goto out;
-	if (task_show(svc, key, &a, &t, &h, err) != 0)
-		goto fail;
-	if (workflow_next(t.state, TA_REQUEST_EXTENSION, &to) != 0) {
-		illegal(&t, TA_REQUEST_EXTENSION, err);
-		goto fail;
+	rc = task_show(svc, key, &a, &t, &h, err);
+	if (rc == 0 && workflow_next(t.state, TA_REQUEST_EXTENSION, &to) != 0)
+		rc = illegal(&t, TA_REQUEST_EXTENSION, err);
+	due = rc == 0 ? day_or_none(t.row.due_on) : 0;
+	if (rc == 0 && svc->today > due)
+		rc = err_field(err, ST_CONFLICT, "new_due_on", "an extension must be requested before the due date (%s); "
+			       "this task is overdue", t.row.due_on);
+	if (rc == 0 && new_due <= due)
+		rc = err_field(err, ST_INVALID, "new_due_on", "new_due_on: %s is not after the due date %s", new_due_on,
+			       t.row.due_on);
+	if (rc == 0 && pending(&h))
+		rc = err_field(err, ST_CONFLICT, "new_due_on",
+			       "task \"%s\" already has an extension request waiting for a decision", key);
+	if (rc == 0) {
+		x.requested_at = svc_now(at);
+		x.requested_by = svc->actor;
+		x.old_due_on = t.row.due_on;
+		x.new_due_on = new_due_on;
+		x.reason = reason;
+		rc = store_extension_insert(svc->st, svc->org.id, t.row.id, &x, &id, err);
 	}
-	due = day_or_none(t.row.due_on);
-	if (svc->today > due) {
-		err_field(err, ST_CONFLICT, "new_due_on", "an extension must be requested before the due date (%s); "
-			  "this task is overdue", t.row.due_on);
-		goto fail;
-	}
-	if (new_due <= due) {
-		err_field(err, ST_INVALID, "new_due_on", "new_due_on: %s is not after the due date %s", new_due_on, t.row.due_on);
-		goto fail;
-	}
-	if (pending(&h)) {
-		err_field(err, ST_CONFLICT, "new_due_on", "task \"%s\" already has an extension request waiting for a decision", key);
-		goto fail;
-	}
-	x.requested_at = svc_now(at);
-	x.requested_by = svc->actor;
-	x.old_due_on = t.row.due_on;
-	x.new_due_on = new_due_on;
-	x.reason = reason;
-	if (store_extension_insert(svc->st, svc->org.id, t.row.id, &x, &id, err) != 0)
-		goto fail;
-	if (move(svc, &t, TA_REQUEST_EXTENSION, to, reason, err) != 0)
-		goto fail;
-	if (audit_obj(svc, "request_extension", "extension", id,
-		      json_pack("{s:s, s:s, s:s, s:s}", "task", key, "old_due_on", t.row.due_on, "new_due_on",
-				new_due_on, "reason", reason), err) != 0 ||
-	    store_commit(svc->st, err) != 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	store_rollback(svc->st);
+	if (rc == 0)
+		rc = move(svc, &t, TA_REQUEST_EXTENSION, to, reason, err);
+	rc = end_obj(svc, rc, "request_extension", "extension", id, rc != 0 ? NULL :
+		     json_pack("{s:s, s:s, s:s, s:s}", "task", key, "old_due_on", t.row.due_on, "new_due_on",
+			       new_due_on, "reason", reason), err);
 out:
 	arena_release(&a);
 	return rc;
@@ -390,33 +360,25 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 
 	if (check_note(note, "note", err) != 0)
 		goto out;
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		goto out;
-	if (task_show(svc, key, &a, &t, &h, err) != 0)
-		goto fail;
-	x = pending(&h);
-	if (x == NULL) {
-		err_field(err, ST_CONFLICT, "extension", "task \"%s\" has no extension request waiting for a decision", key);
-		goto fail;
-	}
-	if (store_extension_decide(svc->st, x->id, approve ? "approved" : "refused", svc_now(at), svc->actor,
-				   note, err) != 0)
-		goto fail;
-	if (approve && store_task_set_due(svc->st, t.row.id, x->new_due_on, err) != 0)
-		goto fail;
-	if (move(svc, &t, TA_DECIDE_EXTENSION, t.state,
-		 arena_printf(&a, "%s: %s -> %s%s%s", approve ? "approved" : "refused", x->old_due_on,
-			      x->new_due_on, note ? "; " : "", note ? note : ""), err) != 0)
-		goto fail;
-	if (audit_obj(svc, "decide_extension", "extension", x->id,
-		      json_pack("{s:s, s:s, s:s}", "task", key, "status", approve ? "approved" : "refused",
-				"due_on", approve ? x->new_due_on : x->old_due_on), err) != 0 ||
-	    store_commit(svc->st, err) != 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	store_rollback(svc->st);
+	rc = task_show(svc, key, &a, &t, &h, err);
+	x = rc == 0 ? pending(&h) : NULL;
+	if (rc == 0 && x == NULL)
+		rc = err_field(err, ST_CONFLICT, "extension", "task \"%s\" has no extension request waiting for a decision",
+			       key);
+	if (rc == 0)
+		rc = store_extension_decide(svc->st, x->id, approve ? "approved" : "refused", svc_now(at), svc->actor,
+					    note, err);
+	if (rc == 0 && approve)
+		rc = store_task_set_due(svc->st, t.row.id, x->new_due_on, err);
+	if (rc == 0)
+		rc = move(svc, &t, TA_DECIDE_EXTENSION, t.state,
+			  arena_printf(&a, "%s: %s -> %s%s%s", approve ? "approved" : "refused", x->old_due_on,
+				       x->new_due_on, note ? "; " : "", note ? note : ""), err);
+	rc = end_obj(svc, rc, "decide_extension", "extension", x ? x->id : 0, rc != 0 ? NULL :
+		     json_pack("{s:s, s:s, s:s}", "task", key, "status", approve ? "approved" : "refused",
+			       "due_on", approve ? x->new_due_on : x->old_due_on), err);
 out:
 	arena_release(&a);
 	return rc;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_int.h"
 #include "db.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
@@ -36,6 +37,11 @@ struct store {
 	struct gen_sql gen[64];
 	int ngen;
 };
+
+struct db *store_db(struct store *st)
+{
+	return st->db;
+}
 
 int store_schema_version(void)
 {
@@ -87,6 +93,9 @@ static int migrate(struct store *st, struct err *err)
 		}
 		db_done(s);
 	}
+	/* The audit triggers follow the schema: made anew whenever it changed. */
+	if (version < store_nmigrations && store_audit_triggers(st, err) != 0)
+		goto fail;
 	return db_commit(st->db, err);
 fail:
 	db_rollback(st->db);
@@ -606,39 +615,6 @@ int store_org_get(struct store *st, const char *key, struct arena *a,
 	return 0;
 }
 
-int store_org_delete(struct store *st, int64_t org_id, struct err *err)
-{
-	/* Children before parents, so that foreign keys hold at every step. */
-	static const char *const tables[] = {
-		"audit", "indicator_value", "indicator", "progress_report", "extension",
-		"task_transition", "task_unit", "task", "initiative_decision", "initiative",
-		"paper", "decision", "speech", "meeting_unit", "attendance", "material",
-		"meeting", "plan_topic", "plan", "membership", "study_group", "app_user",
-		"person", "unit", "setting",
-	};
-	char sql[128];
-	struct db_stmt *s;
-
-	/* Break self references first. */
-	if (db_exec(st->db, "UPDATE initiative SET parent_id = NULL WHERE parent_id IS NOT NULL", err) ||
-	    db_exec(st->db, "UPDATE unit SET parent_id = NULL WHERE parent_id IS NOT NULL", err))
-		return -1;
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE org_id = ?", tables[i]);
-		s = db_prepare(st->db, sql, err);
-		if (s == NULL)
-			return -1;
-		db_bind_int(s, 1, org_id);
-		if (step_done(s, err) != 0)
-			return -1;
-	}
-	s = db_prepare(st->db, "DELETE FROM org WHERE id = ?", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, org_id);
-	return step_done(s, err);
-}
-
 int store_settings(struct store *st, int64_t org_id, store_setting_cb cb, void *ctx,
 		   struct err *err)
 {
@@ -689,11 +665,11 @@ int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t si
 	return rc < 0 ? -1 : 0;
 }
 
-int store_audit_insert(struct store *st, const struct audit_row *r, struct err *err)
+int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db,
-		"INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, hash) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, hash, "
+		"changes_hash, nchanges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 
 	if (s == NULL)
 		return -1;
@@ -708,15 +684,21 @@ int store_audit_insert(struct store *st, const struct audit_row *r, struct err *
 	db_bind_text(s, 8, r->after);
 	db_bind_text(s, 9, r->prev_hash);
 	db_bind_text(s, 10, r->hash);
-	return step_done(s, err);
+	db_bind_text(s, 11, r->changes_hash);
+	db_bind_int(s, 12, r->nchanges);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (id)
+		*id = db_last_id(st->db);
+	return 0;
 }
 
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
 		     void *ctx, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db,
-		"SELECT id, org_id, at, actor, action, entity, coalesce(row_id, 0), before, after, prev_hash, hash "
-		"FROM audit WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?", err);
+		"SELECT id, org_id, at, actor, action, entity, coalesce(row_id, 0), before, after, prev_hash, hash, "
+		"changes_hash, nchanges FROM audit WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?", err);
 	struct audit_row r;
 	int rc;
 
@@ -737,6 +719,8 @@ int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int lim
 		r.after = db_col_text(s, 8);
 		r.prev_hash = db_col_text(s, 9);
 		r.hash = db_col_text(s, 10);
+		r.changes_hash = db_col_is_null(s, 11) ? NULL : db_col_text(s, 11);
+		r.nchanges = db_col_int(s, 12);
 		rc = cb(ctx, &r);
 		if (rc != 0)
 			break;

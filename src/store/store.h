@@ -129,7 +129,9 @@ struct org_row {
  * none or several). ST_NOTFOUND when absent. */
 int store_org_get(struct store *st, const char *key, struct arena *a,
 		  struct org_row *out, struct err *err);
-/* Deletes every row of the org, children first. */
+/* Deletes every row of the org from every table that has an org_id, in an
+ * order computed from the schema's foreign keys (referencing tables first),
+ * then the org itself and its audit trail. Touches no other org's rows. */
 int store_org_delete(struct store *st, int64_t org_id, struct err *err);
 
 typedef int (*store_setting_cb)(void *ctx, const char *name, const char *value);
@@ -146,16 +148,62 @@ struct audit_row {
 	int64_t row_id;             /* 0 when none */
 	const char *before, *after; /* JSON text or NULL */
 	const char *prev_hash, *hash;
+	const char *changes_hash;   /* over the row changes it sealed; NULL in entries older than 0005 */
+	int64_t nchanges;
 };
 
 /* The hash of the org's newest entry into out (size >= 129), "" when none. */
 int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t size,
 			  struct err *err);
-int store_audit_insert(struct store *st, const struct audit_row *row, struct err *err);
+/* Inserts the entry; its id into *id (which may be NULL). */
+int store_audit_insert(struct store *st, const struct audit_row *row, int64_t *id, struct err *err);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_row *row);
 /* Entries with id > after_id, oldest first, at most limit (0: all). */
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
 		     void *ctx, struct err *err);
+
+/* One row change copied by the audit triggers into audit_change: the row's
+ * table and identity (its id, or its primary key as a JSON array), the
+ * operation and the row's images (JSON objects of its columns, secrets left
+ * out). Strings are borrowed for the callback. */
+struct audit_change {
+	int64_t id;
+	const char *tbl, *row_key, *old_key, *op, *before, *after;
+};
+typedef int (*store_change_cb)(void *ctx, const struct audit_change *c);
+/* The changes entry audit_id sealed, or with audit_id 0 the org's changes
+ * not sealed yet, oldest first. */
+int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, store_change_cb cb, void *ctx,
+			struct err *err);
+/* Seals the org's pending changes into entry audit_id. */
+int store_audit_seal(struct store *st, int64_t org_id, int64_t audit_id, struct err *err);
+/* The current identity and image of every audited row of the org, computed
+ * exactly as the triggers compute them. */
+typedef int (*store_image_cb)(void *ctx, const char *tbl, const char *row_key, const char *image);
+int store_audit_images(struct store *st, int64_t org_id, store_image_cb cb, void *ctx, struct err *err);
+
+/* The parent and version (0 for append-only rows) of row id of e in the org;
+ * ST_NOTFOUND when there is none. */
+int store_row_meta(struct store *st, const struct entity *e, int64_t org_id, int64_t id,
+		   int64_t *parent_id, int64_t *version, struct err *err);
+
+/* ---- idempotency keys ---- */
+
+struct idem_row {
+	int found;
+	const char *request_hash;
+	int status;                  /* 0 while the reply is not stored yet */
+	const char *location, *body;
+};
+int store_idem_get(struct store *st, int64_t org_id, const char *actor, const char *key, struct arena *a,
+		   struct idem_row *out, struct err *err);
+/* Records the key inside the write's transaction; ST_CONFLICT (field
+ * "Idempotency-Key") when it is there already. */
+int store_idem_claim(struct store *st, int64_t org_id, const char *actor, const char *key,
+		     const char *request_hash, const char *now, struct err *err);
+int store_idem_finish(struct store *st, int64_t org_id, const char *actor, const char *key, int status,
+		      const char *location, const char *body, struct err *err);
+int store_idem_purge(struct store *st, const char *before, struct err *err);
 
 /* ---- meetings ---- */
 

@@ -189,7 +189,8 @@ expect 0 "audit verify" -- "$PLENUM" audit verify
 has "audit chain intact" "audit intact"
 sqlite3 "$PLENUM_DB" "UPDATE audit SET actor = 'someone else' WHERE id = 12" && ok || bad "tamper"
 expect 1 "audit verify after tampering" -- "$PLENUM" audit verify
-has "entry 12 was altered" "tampering found"
+has "entry 12 (#12," "tampering found names the entry"
+has "was altered" "tampering found"
 
 echo "cli: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"

@@ -1,0 +1,261 @@
+/*
+ * record.c -- the generic rows and their domain rules (see record.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "service.h"
+#include "tx.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../core/banned.h"
+
+static int set_links(struct svc *svc, const struct record *r, int64_t id, struct err *err)
+{
+	for (size_t i = 0; i < r->nlinks; i++)
+		if (store_link_set(svc->st, r->links[i].f, svc->org.id, id, r->links[i].ids, r->links[i].n, err) != 0)
+			return -1;
+	return 0;
+}
+
+static const char *key_value(const struct record *r)
+{
+	for (size_t i = 0; i < r->e->nfields; i++)
+		if (r->e->fields[i].type == F_KEY && r->vals[i].kind == V_TEXT)
+			return r->vals[i].s;
+	return NULL;
+}
+
+int record_create(struct svc *svc, const struct record *r, int64_t *id, struct err *err)
+{
+	int rc;
+
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	rc = store_row_insert(svc->st, r->e, r->e == &model_org ? 0 : svc->org.id, r->parent_id, r->vals, id, err);
+	if (rc != 0 && err && err->code == ST_CONFLICT) {
+		if (key_value(r))
+			err_field(err, ST_CONFLICT, r->e->key_field, "%s: a %s \"%s\" exists already", r->e->key_field,
+				  r->e->name, key_value(r));
+		else
+			err_set(err, ST_CONFLICT, "this %s is on record already (the same values are there once)", r->e->name);
+	}
+	if (rc == 0)
+		rc = set_links(svc, r, *id, err);
+	return svc_tx_end(svc, rc, "create", r->e->name, rc == 0 ? *id : 0, NULL, NULL, err);
+}
+
+/* The row's current value of a text field, through the dictionary's view. */
+struct current_text {
+	size_t index;
+	char *value;
+};
+
+static int read_current(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct current_text *c = ctx;
+
+	(void)m;
+	if (vals[c->index].kind == V_TEXT)
+		c->value = xstrdup(vals[c->index].s);
+	return 0;
+}
+
+static int current_text(struct svc *svc, const struct entity *e, int64_t id, const char *field, char **out,
+			struct err *err)
+{
+	const struct field *f = model_field(e, field);
+	struct current_text c = { 0, NULL };
+	struct row_query q;
+
+	*out = NULL;
+	if (f == NULL)
+		return 0;
+	c.index = (size_t)(f - e->fields);
+	memset(&q, 0, sizeof(q));
+	q.org_id = svc->org.id;
+	q.id = id;
+	if (store_rows_view(svc->st, e, &q, read_current, &c, err) != 0)
+		return -1;
+	*out = c.value;
+	return 0;
+}
+
+/* The row is there, under the parent named, in this org. */
+static int locate(struct svc *svc, const struct entity *e, int64_t id, int64_t parent_id, int64_t *version,
+		  struct err *err)
+{
+	int64_t parent = 0;
+
+	if (store_row_meta(svc->st, e, svc->org.id, id, &parent, version, err) != 0)
+		return -1;
+	if (parent_id && parent != parent_id)
+		return err_set(err, ST_NOTFOUND, "no such %s", e->name);
+	return 0;
+}
+
+static int is_meeting(const struct entity *e)
+{
+	return strcmp(e->name, "meeting") == 0;
+}
+
+/* A held meeting is part of the record: it cannot become planned or
+ * cancelled again (correct its record instead). */
+static int held_stays_held(struct svc *svc, const struct record *r, int64_t id, struct err *err)
+{
+	const struct field *f = model_field(r->e, "status");
+	char *status = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!is_meeting(r->e) || f == NULL)
+		return 0;
+	i = (size_t)(f - r->e->fields);
+	if (!r->present[i] || (r->vals[i].kind == V_TEXT && strcmp(r->vals[i].s, "held") == 0))
+		return 0;
+	if (current_text(svc, r->e, id, "status", &status, err) != 0)
+		return -1;
+	if (status && strcmp(status, "held") == 0)
+		rc = err_field(err, ST_CONFLICT, "status", "status: a held meeting is part of the record and stays held; "
+			       "correct its record instead");
+	free(status);
+	return rc;
+}
+
+int record_update(struct svc *svc, const struct record *r, int64_t id, int64_t version, struct err *err)
+{
+	int64_t current = 0;
+	int rc;
+
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	rc = locate(svc, r->e, id, r->parent_id, &current, err);
+	if (rc == 0)
+		rc = held_stays_held(svc, r, id, err);
+	if (rc == 0)
+		rc = store_row_update(svc->st, r->e, id, version, r->vals, r->present, err);
+	if (rc == 0)
+		rc = set_links(svc, r, id, err);
+	return svc_tx_end(svc, rc, "update", r->e->name, id, NULL, NULL, err);
+}
+
+int record_set_ref(struct svc *svc, const struct entity *e, const struct field *f, int64_t id, int64_t ref_id,
+		   struct err *err)
+{
+	int rc;
+
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	rc = store_row_set_ref(svc->st, e, f, id, ref_id, err);
+	return svc_tx_end(svc, rc, "update", e->name, id, NULL, NULL, err);
+}
+
+struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int collect_id(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct id_list *l = ctx;
+
+	(void)vals;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
+	}
+	l->ids[l->n++] = m->id;
+	return 0;
+}
+
+/* The nested rows of one row of e, of child entity ce (at most limit; 0: all). */
+static int children(struct svc *svc, const struct entity *ce, int64_t id, int limit, struct id_list *l,
+		    struct err *err)
+{
+	struct row_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.org_id = svc->org.id;
+	q.parent_id = id;
+	q.limit = limit;
+	return store_rows_view(svc->st, ce, &q, collect_id, l, err);
+}
+
+/* The domain's rules about deleting: a held meeting is part of the record
+ * (cancel a planned one instead, or delete it while it is still planned);
+ * a row with append-only history (a task's reports) keeps it. */
+static int may_delete(struct svc *svc, const struct entity *e, int64_t id, struct err *err)
+{
+	char *status = NULL;
+	int rc = 0;
+
+	if (e->flags & EF_APPEND_ONLY)
+		return err_set(err, ST_CONFLICT, "a %s is append-only and cannot be deleted", e->name);
+	if (is_meeting(e)) {
+		if (current_text(svc, e, id, "status", &status, err) != 0)
+			return -1;
+		if (status && strcmp(status, "held") == 0)
+			rc = err_field(err, ST_CONFLICT, "status", "a held meeting is part of the record and cannot be deleted");
+		free(status);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		struct id_list l = { NULL, 0, 0 };
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || !(ce->flags & EF_APPEND_ONLY))
+			continue;
+		rc = children(svc, ce, id, 1, &l, err);
+		free(l.ids);
+		if (rc)
+			return -1;
+		if (l.n)
+			return err_set(err, ST_CONFLICT, "this %s has %s on record and cannot be deleted", e->name, ce->list);
+	}
+	return 0;
+}
+
+/* Deletes the nested rows of a row, then the row, in the open write. */
+static int delete_tree(struct svc *svc, const struct entity *e, int64_t id, struct err *err)
+{
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		struct id_list l = { NULL, 0, 0 };
+		int rc;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0)
+			continue;
+		rc = children(svc, ce, id, 0, &l, err);
+		for (size_t k = 0; rc == 0 && k < l.n; k++)
+			rc = delete_tree(svc, ce, l.ids[k], err);
+		free(l.ids);
+		if (rc)
+			return -1;
+	}
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == F_REFS && store_link_set(svc->st, &e->fields[i], svc->org.id, id, NULL, 0, err))
+			return -1;
+	return store_row_delete(svc->st, e, id, err);
+}
+
+int record_delete(struct svc *svc, const struct entity *e, int64_t id, int64_t parent_id, int64_t version,
+		  struct err *err)
+{
+	int64_t current = 0;
+	int rc;
+
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	rc = locate(svc, e, id, parent_id, &current, err);
+	if (rc == 0 && current != version)
+		rc = err_field(err, ST_STALE, "If-Match", "the %s was changed by someone else since version %lld: reload it",
+			       e->name, (long long)version);
+	if (rc == 0)
+		rc = may_delete(svc, e, id, err);
+	if (rc == 0)
+		rc = delete_tree(svc, e, id, err);
+	return svc_tx_end(svc, rc, "delete", e->name, id, NULL, NULL, err);
+}

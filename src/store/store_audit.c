@@ -1,0 +1,521 @@
+/*
+ * store_audit.c -- the store's half of integrity: deleting exactly one org,
+ * the audit trail's row images, and idempotency keys (see store.h).
+ *
+ * What belongs to an org and in which order it can be deleted, and what a
+ * row's audit image is, are read from the schema itself (SQLite's
+ * sqlite_master and table pragmas), never from a hand-kept list, so that a
+ * new table or column is covered the day its migration lands.
+ *
+ * This file is NOT where the audit chain is hashed or judged: that is
+ * service/audit.c. It only stores and reads.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_int.h"
+#include "db.h"
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../core/xalloc.h"
+#include "../domain/model.h"
+#include "../core/banned.h"
+
+#define AUDIT_SQL_MAX 16384
+#define MAX_TABLES 64
+
+/* Tables that are not part of the record: the audit itself, logins and
+ * secrets, throttling, idempotency replies, the search index. */
+static const char *const not_audited[] = {
+	"audit", "audit_change", "session", "api_token", "login_failure", "calendar_token",
+	"idempotency", "schema_version", NULL,
+};
+
+/* Columns kept out of row images: secrets never enter the audit trail. */
+static const char *const secret_columns[] = { "app_user.password_hash", NULL };
+
+static int listed(const char *const *list, const char *name)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(list[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int secret_column(const char *table, const char *col)
+{
+	char name[160];
+
+	snprintf(name, sizeof(name), "%s.%s", table, col);
+	return listed(secret_columns, name);
+}
+
+struct table_info {
+	char name[64];
+	int has_id, has_org;
+	char cols[64][64];
+	int ncols;
+	char pk[8][64];
+	int npk;
+	char refs[16][64];            /* tables this one refers to */
+	int nrefs;
+};
+
+/* The plain tables of the schema (no virtual tables or their shadows). */
+static int list_tables(struct store *st, struct table_info *out, int max, int *n, struct err *err)
+{
+	struct db *db = store_db(st);
+	struct db_stmt *s = db_prepare(db,
+		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+		"AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT IN "
+		"(SELECT m.name FROM sqlite_master v, sqlite_master m WHERE v.sql LIKE 'CREATE VIRTUAL%' "
+		"AND m.name LIKE v.name || '_%') ORDER BY name", err);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = db_step(s, err)) == DB_ROW && *n < max) {
+		memset(&out[*n], 0, sizeof(out[*n]));
+		snprintf(out[*n].name, sizeof(out[*n].name), "%s", db_col_text(s, 0));
+		(*n)++;
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < *n; i++) {
+		struct table_info *t = &out[i];
+
+		s = db_prepare(db, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", err);
+		if (s == NULL)
+			return -1;
+		db_bind_text(s, 1, t->name);
+		while ((rc = db_step(s, err)) == DB_ROW) {
+			const char *c = db_col_text(s, 0);
+			int pk = (int)db_col_int(s, 1);
+
+			t->has_id |= strcmp(c, "id") == 0;
+			t->has_org |= strcmp(c, "org_id") == 0;
+			if (t->ncols < 64)
+				snprintf(t->cols[t->ncols++], sizeof(t->cols[0]), "%s", c);
+			if (pk > 0 && pk <= 8) {
+				snprintf(t->pk[pk - 1], sizeof(t->pk[0]), "%s", c);
+				if (pk > t->npk)
+					t->npk = pk;
+			}
+		}
+		db_done(s);
+		if (rc < 0)
+			return -1;
+		s = db_prepare(db, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", err);
+		if (s == NULL)
+			return -1;
+		db_bind_text(s, 1, t->name);
+		while ((rc = db_step(s, err)) == DB_ROW)
+			if (t->nrefs < 16)
+				snprintf(t->refs[t->nrefs++], sizeof(t->refs[0]), "%s", db_col_text(s, 0));
+		db_done(s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int audited(const struct table_info *t)
+{
+	return !listed(not_audited, t->name) && (t->has_org || strcmp(t->name, "org") == 0);
+}
+
+/* The row's identity as SQL over alias x: its id, else its primary key (or
+ * every column) as a JSON array. */
+static void key_expr(struct buf *b, const struct table_info *t, const char *x)
+{
+	if (t->has_id) {
+		buf_printf(b, "%s.id", x);
+		return;
+	}
+	buf_adds(b, "json_array(");
+	for (int i = 0, n = t->npk ? t->npk : t->ncols; i < n; i++)
+		buf_printf(b, "%s%s.%s", i ? ", " : "", x, t->npk ? t->pk[i] : t->cols[i]);
+	buf_adds(b, ")");
+}
+
+/* The row's image as SQL over alias x: a JSON object of its columns, secrets
+ * left out. The same text serves the triggers and audit verify. */
+static void image_expr(struct buf *b, const struct table_info *t, const char *x)
+{
+	int first = 1;
+
+	buf_adds(b, "json_object(");
+	for (int i = 0; i < t->ncols; i++) {
+		if (secret_column(t->name, t->cols[i]))
+			continue;
+		buf_printf(b, "%s'%s', %s.%s", first ? "" : ", ", t->cols[i], x, t->cols[i]);
+		first = 0;
+	}
+	buf_adds(b, ")");
+}
+
+static const char *org_col(const struct table_info *t)
+{
+	return t->has_org ? "org_id" : "id";
+}
+
+int store_audit_triggers(struct store *st, struct err *err)
+{
+	struct db *db = store_db(st);
+	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
+	struct buf sql = BUF_INIT(AUDIT_SQL_MAX * 4);
+	struct db_stmt *s;
+	char names[256][80];
+	int n = 0, ndrop = 0, rc = -1;
+
+	s = db_prepare(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'", err);
+	if (s == NULL)
+		goto out;
+	while ((rc = db_step(s, err)) == DB_ROW && ndrop < 256)
+		snprintf(names[ndrop++], sizeof(names[0]), "%s", db_col_text(s, 0));
+	db_done(s);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	for (int i = 0; i < ndrop; i++) {
+		buf_reset(&sql);
+		buf_printf(&sql, "DROP TRIGGER \"%s\"", names[i]);
+		if (db_exec(db, buf_str(&sql), err) != 0)
+			goto out;
+	}
+	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		const struct table_info *t = &tables[i];
+
+		if (!audited(t))
+			continue;
+		buf_reset(&sql);
+		buf_printf(&sql, "CREATE TRIGGER audit_%s_ins AFTER INSERT ON %s BEGIN INSERT INTO audit_change "
+			   "(org_id, tbl, row_key, op, after) VALUES (NEW.%s, '%s', ", t->name, t->name, org_col(t), t->name);
+		key_expr(&sql, t, "NEW");
+		buf_adds(&sql, ", 'insert', ");
+		image_expr(&sql, t, "NEW");
+		buf_printf(&sql, "); END;\nCREATE TRIGGER audit_%s_upd AFTER UPDATE ON %s BEGIN INSERT INTO audit_change "
+			   "(org_id, tbl, row_key, old_key, op, before, after) VALUES (NEW.%s, '%s', ",
+			   t->name, t->name, org_col(t), t->name);
+		key_expr(&sql, t, "NEW");
+		buf_adds(&sql, ", CASE WHEN ");
+		key_expr(&sql, t, "OLD");
+		buf_adds(&sql, " IS NOT ");
+		key_expr(&sql, t, "NEW");
+		buf_adds(&sql, " THEN ");
+		key_expr(&sql, t, "OLD");
+		buf_adds(&sql, " END, 'update', ");
+		image_expr(&sql, t, "OLD");
+		buf_adds(&sql, ", ");
+		image_expr(&sql, t, "NEW");
+		buf_printf(&sql, "); END;\nCREATE TRIGGER audit_%s_del AFTER DELETE ON %s BEGIN INSERT INTO audit_change "
+			   "(org_id, tbl, row_key, op, before) VALUES (OLD.%s, '%s', ", t->name, t->name, org_col(t), t->name);
+		key_expr(&sql, t, "OLD");
+		buf_adds(&sql, ", 'delete', ");
+		image_expr(&sql, t, "OLD");
+		buf_adds(&sql, "); END;");
+		if (sql.err) {
+			err_set(err, ST_FAIL, "the audit trigger of table %s is too long", t->name);
+			goto out;
+		}
+		if (db_exec(db, buf_str(&sql), err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&sql);
+	free(tables);
+	return rc;
+}
+
+/* ---- deleting one org ---- */
+
+static int exec_id(struct db *db, const char *sql, int64_t id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(db, sql, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, id);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_org_delete(struct store *st, int64_t org_id, struct err *err)
+{
+	struct db *db = store_db(st);
+	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
+	int done[MAX_TABLES] = { 0 };
+	struct buf sql = BUF_INIT(512);
+	int n = 0, left, rc = -1;
+
+	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
+		goto out;
+	/* Referencing tables go before the tables they refer to; a table that
+	 * refers to itself is emptied of the org's rows in one statement, which
+	 * SQLite checks as a whole. */
+	left = 0;
+	for (int i = 0; i < n; i++) {
+		done[i] = !tables[i].has_org;
+		left += !done[i];
+	}
+	while (left > 0) {
+		int progress = 0;
+
+		for (int i = 0; i < n; i++) {
+			int referenced = 0;
+
+			if (done[i])
+				continue;
+			for (int j = 0; j < n && !referenced; j++) {
+				if (done[j] || j == i)
+					continue;
+				for (int k = 0; k < tables[j].nrefs; k++)
+					if (strcmp(tables[j].refs[k], tables[i].name) == 0)
+						referenced = 1;
+			}
+			if (referenced)
+				continue;
+			buf_reset(&sql);
+			buf_printf(&sql, "DELETE FROM %s WHERE org_id = ?", tables[i].name);
+			if (exec_id(db, buf_str(&sql), org_id, err) != 0)
+				goto out;
+			done[i] = 1;
+			left--;
+			progress = 1;
+		}
+		if (!progress) {
+			err_set(err, ST_FAIL, "the schema's foreign keys form a cycle: cannot order the org's deletion");
+			goto out;
+		}
+	}
+	if (exec_id(db, "DELETE FROM org WHERE id = ?", org_id, err) != 0 ||
+	    exec_id(db, "DELETE FROM audit_change WHERE org_id = ?", org_id, err) != 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&sql);
+	free(tables);
+	return rc;
+}
+
+/* ---- the audit trail's row images ---- */
+
+int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, store_change_cb cb, void *ctx,
+			struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), audit_id
+		? "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change WHERE audit_id = ?2 ORDER BY id"
+		: "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change "
+		  "WHERE org_id = ?1 AND audit_id IS NULL ORDER BY id", err);
+	struct audit_change c;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (audit_id)
+		db_bind_int(s, 2, audit_id);
+	else
+		db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		c.id = db_col_int(s, 0);
+		c.tbl = db_col_text(s, 1);
+		c.row_key = db_col_text(s, 2);
+		c.old_key = db_col_text(s, 3);
+		c.op = db_col_text(s, 4);
+		c.before = db_col_text(s, 5);
+		c.after = db_col_text(s, 6);
+		rc = cb(ctx, &c);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : rc;
+}
+
+int store_audit_seal(struct store *st, int64_t org_id, int64_t audit_id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"UPDATE audit_change SET audit_id = ? WHERE org_id = ? AND audit_id IS NULL", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, audit_id);
+	db_bind_int(s, 2, org_id);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_audit_images(struct store *st, int64_t org_id, store_image_cb cb, void *ctx, struct err *err)
+{
+	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
+	struct buf sql = BUF_INIT(AUDIT_SQL_MAX);
+	int n = 0, rc = -1;
+
+	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		const struct table_info *t = &tables[i];
+		struct db_stmt *s;
+
+		if (!audited(t))
+			continue;
+		buf_reset(&sql);
+		buf_adds(&sql, "SELECT ");
+		key_expr(&sql, t, "x");
+		buf_adds(&sql, ", ");
+		image_expr(&sql, t, "x");
+		buf_printf(&sql, " FROM %s x WHERE x.%s = ?", t->name, org_col(t));
+		if (sql.err) {
+			err_set(err, ST_FAIL, "the image query of table %s is too long", t->name);
+			goto out;
+		}
+		s = db_prepare(store_db(st), buf_str(&sql), err);
+		if (s == NULL)
+			goto out;
+		db_bind_int(s, 1, org_id);
+		while ((rc = db_step(s, err)) == DB_ROW) {
+			rc = cb(ctx, t->name, db_col_text(s, 0), db_col_text(s, 1));
+			if (rc != 0)
+				break;
+		}
+		db_done(s);
+		if (rc != 0) {
+			rc = rc < 0 ? -1 : rc;
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&sql);
+	free(tables);
+	return rc;
+}
+
+/* ---- rows' place and version, for the services' checks ---- */
+
+int store_row_meta(struct store *st, const struct entity *e, int64_t org_id, int64_t id,
+		   int64_t *parent_id, int64_t *version, struct err *err)
+{
+	char sql[256];
+	struct db_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT %s, %s FROM %s WHERE id = ? AND org_id = ?",
+		 e->parent_col ? e->parent_col : "0", (e->flags & EF_APPEND_ONLY) ? "0" : "version", e->table);
+	s = db_prepare(store_db(st), sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, org_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		*parent_id = db_col_int(s, 0);
+		*version = db_col_int(s, 1);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc == DB_DONE)
+		return err_set(err, ST_NOTFOUND, "no such %s", e->name);
+	return 0;
+}
+
+/* ---- idempotency keys ---- */
+
+int store_idem_get(struct store *st, int64_t org_id, const char *actor, const char *key, struct arena *a,
+		   struct idem_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"SELECT request_hash, coalesce(status, 0), location, body FROM idempotency "
+		"WHERE org_id = ? AND actor = ? AND key = ?", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, actor);
+	db_bind_text(s, 3, key);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		out->found = 1;
+		out->request_hash = arena_strdup(a, db_col_text(s, 0));
+		out->status = (int)db_col_int(s, 1);
+		out->location = db_col_is_null(s, 2) ? NULL : arena_strdup(a, db_col_text(s, 2));
+		out->body = db_col_is_null(s, 3) ? NULL : arena_strdup(a, db_col_text(s, 3));
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_idem_claim(struct store *st, int64_t org_id, const char *actor, const char *key,
+		     const char *request_hash, const char *now, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"INSERT INTO idempotency (org_id, actor, key, request_hash, created_at) VALUES (?, ?, ?, ?, ?)", err);
+	struct err local = ERR_INIT;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, actor);
+	db_bind_text(s, 3, key);
+	db_bind_text(s, 4, request_hash);
+	db_bind_text(s, 5, now);
+	rc = db_step(s, &local);
+	db_done(s);
+	if (rc >= 0)
+		return 0;
+	if (local.code == ST_CONFLICT)
+		return err_field(err, ST_CONFLICT, "Idempotency-Key",
+				 "Idempotency-Key: a request with this key is being applied or was applied already");
+	if (err)
+		*err = local;
+	return -1;
+}
+
+int store_idem_finish(struct store *st, int64_t org_id, const char *actor, const char *key, int status,
+		      const char *location, const char *body, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"UPDATE idempotency SET status = ?, location = ?, body = ? WHERE org_id = ? AND actor = ? AND key = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, status);
+	db_bind_text(s, 2, location);
+	db_bind_text(s, 3, body);
+	db_bind_int(s, 4, org_id);
+	db_bind_text(s, 5, actor);
+	db_bind_text(s, 6, key);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_idem_purge(struct store *st, const char *before, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "DELETE FROM idempotency WHERE created_at < ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, before);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}

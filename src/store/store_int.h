@@ -1,0 +1,22 @@
+/*
+ * store_int.h -- what the files of src/store/ share and nobody else sees.
+ *
+ * store.c owns struct store; the other store files reach its connection
+ * through store_db(). Not for use outside src/store/.
+ */
+#ifndef PLENUM_STORE_INT_H
+#define PLENUM_STORE_INT_H
+
+struct db;
+struct store;
+struct err;
+
+/* The store's connection: borrowed, valid as long as the store. */
+struct db *store_db(struct store *st);
+
+/* (Re)creates the triggers that copy every changed row of the record into
+ * audit_change, from the schema as it is now. Runs inside migrate()'s
+ * transaction. */
+int store_audit_triggers(struct store *st, struct err *err);
+
+#endif

@@ -1,0 +1,544 @@
+/*
+ * test_integrity.c -- the record's integrity, through the services and
+ * against real SQLite files: one org's lifecycle never touches another's,
+ * every write has one owner and its rules hold on every path, and the
+ * audit trail detects each way of forging the record (a data row edited,
+ * an entry edited, the newest entries removed, an entry forged and the
+ * rest re-hashed).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "domain/model.h"
+#include "io/orgjson.h"
+#include "service/audit.h"
+#include "service/auth.h"
+#include "service/record.h"
+#include "service/service.h"
+#include "service/task.h"
+#include "store/db.h"
+
+#define DEMO "data/demo/jiangmen.json"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = malloc((size_t)n + 1);
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	data[n] = '\0';
+	fclose(f);
+	return data;
+}
+
+static void temp_db(char *path)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/plenum-int-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+}
+
+static void remove_db(const char *path)
+{
+	const char *suffixes[] = { "", "-wal", "-shm", ".checkpoints", ".audit-key" };
+	char p[128];
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+}
+
+static void import_doc(struct svc *svc, const char *doc, int replace)
+{
+	struct err err = ERR_INIT;
+	struct import_report rep = { NULL, 0, 0 };
+
+	if (orgjson_import(svc, doc, strlen(doc), replace, &rep, &err) != 0)
+		fail_msg("import failed: %s", err.msg);
+}
+
+/* The demo document made into another org: its key and every login changed. */
+static char *other_org_doc(const char *demo, const char *key)
+{
+	json_error_t je;
+	json_t *doc = json_loads(demo, 0, &je), *users, *u;
+	char login[128], *out;
+	size_t i;
+
+	assert_non_null(doc);
+	json_object_set_new(json_object_get(doc, "org"), "key", json_string(key));
+	users = json_object_get(doc, "users");
+	json_array_foreach(users, i, u) {
+		snprintf(login, sizeof(login), "%s-%s", key, json_string_value(json_object_get(u, "login")));
+		json_object_set_new(u, "login", json_string(login));
+	}
+	out = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	return out;
+}
+
+static char *export_org(const char *path, const char *org)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	struct buf b = BUF_INIT((size_t)1 << 30);
+	char *out;
+
+	assert_int_equal(svc_open(&svc, path, 0, org, 1, &err), 0);
+	if (orgjson_export(&svc, &b, &err) != 0)
+		fail_msg("export of %s failed: %s", org, err.msg);
+	svc_close(&svc);
+	out = strdup(buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* Sessions, API tokens and calendar secrets for one org's users. */
+static void add_logins(const char *path, const char *org, const char *prefix)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	struct arena a = ARENA_INIT;
+	struct principal who;
+	const char *token, *session, *csrf;
+	char login[64];
+
+	assert_int_equal(svc_open(&svc, path, 0, org, 1, &err), 0);
+	snprintf(login, sizeof(login), "%ssecretary", prefix);
+	assert_int_equal(auth_user_passwd(&svc, login, "correct horse battery", &err), 0);
+	assert_int_equal(auth_token_new(&svc, login, "script", &a, &token, &err), 0);
+	if (auth_login(&svc, login, "correct horse battery", "127.0.0.1", &a, &session, &csrf, &who, &err) != 0)
+		fail_msg("login %s: %s", login, err.msg);
+	assert_int_equal(auth_calendar_token(&svc, &who, &a, &token, &err), 0);
+	arena_release(&a);
+	svc_close(&svc);
+}
+
+static int count_rows_of_org(const char *path, long long org_id)
+{
+	struct err err = ERR_INIT;
+	struct db *db = db_open(path, DB_OPEN_EXISTING, &err);
+	struct db_stmt *s, *c;
+	char sql[512], names[64][64];
+	int n = 0, total = 0;
+
+	assert_non_null(db);
+	s = db_prepare(db, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND EXISTS "
+			   "(SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'org_id')", &err);
+	while (db_step(s, &err) == DB_ROW && n < 64)
+		snprintf(names[n++], sizeof(names[0]), "%s", db_col_text(s, 0));
+	db_done(s);
+	for (int i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %.63s WHERE org_id = %lld", names[i], org_id);
+		c = db_prepare(db, sql, &err);
+		assert_non_null(c);
+		assert_int_equal(db_step(c, &err), DB_ROW);
+		total += (int)db_col_int(c, 0);
+		db_done(c);
+	}
+	db_close(db);
+	return total;
+}
+
+static long long org_id_of(const char *path, const char *key)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	long long id;
+
+	assert_int_equal(svc_open(&svc, path, 0, key, 1, &err), 0);
+	id = svc.org.id;
+	svc_close(&svc);
+	return id;
+}
+
+/* Replacing or deleting one org leaves every row of the other exactly as it
+ * was, and leaves no row of the replaced one behind. */
+static void replacing_or_deleting_an_org_touches_no_other(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	char path[64], *demo = slurp(DEMO), *docb = other_org_doc(demo, "orgb");
+	char *before, *after, *a_export;
+	long long a_id;
+
+	(void)state;
+	temp_db(path);
+	assert_int_equal(svc_open(&svc, path, 1, NULL, 0, &err), 0);
+	import_doc(&svc, demo, 0);
+	import_doc(&svc, docb, 0);
+	svc_close(&svc);
+	add_logins(path, "jiangmen", "");
+	add_logins(path, "orgb", "orgb-");
+	/* A feedback note and an extension decision in both orgs. */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(svc_open(&svc, path, 0, i ? "orgb" : "jiangmen", 1, &err), 0);
+		assert_int_equal(task_act(&svc, "t-1-1", TA_DISPATCH, NULL, &err) == 0 || err.code == ST_CONFLICT, 1);
+		svc_close(&svc);
+	}
+	before = export_org(path, "orgb");
+	a_export = export_org(path, "jiangmen");
+	a_id = org_id_of(path, "jiangmen");
+
+	assert_int_equal(svc_open(&svc, path, 0, "jiangmen", 1, &err), 0);
+	import_doc(&svc, a_export, 1);
+	svc_close(&svc);
+	after = export_org(path, "orgb");
+	assert_string_equal(before, after);
+	free(after);
+	assert_int_equal(count_rows_of_org(path, a_id), 0);
+
+	a_id = org_id_of(path, "jiangmen");
+	assert_int_equal(svc_open(&svc, path, 0, "jiangmen", 1, &err), 0);
+	if (svc_org_delete(&svc, a_id, "jiangmen", &err) != 0)
+		fail_msg("delete: %s", err.msg);
+	svc_close(&svc);
+	after = export_org(path, "orgb");
+	assert_string_equal(before, after);
+	assert_int_equal(count_rows_of_org(path, a_id), 0);
+	assert_int_equal(svc_open(&svc, path, 0, "orgb", 1, &err), 0);
+	{
+		struct audit_report r;
+
+		assert_int_equal(audit_verify(&svc, NULL, &r, &err), 0);
+		if (r.problem[0])
+			fail_msg("org b's chain after deleting org a: %s", r.problem);
+	}
+	svc_close(&svc);
+	free(after);
+	free(before);
+	free(a_export);
+	free(docb);
+	free(demo);
+	remove_db(path);
+}
+
+/* A fresh database with the demo and a few audited writes after it. */
+static void open_demo_with_writes(struct svc *svc, char *path)
+{
+	struct err err = ERR_INIT;
+	char *demo = slurp(DEMO);
+
+	temp_db(path);
+	assert_int_equal(svc_open(svc, path, 1, NULL, 0, &err), 0);
+	import_doc(svc, demo, 0);
+	free(demo);
+	for (int i = 0; i < 5; i++) {
+		struct progress_input in;
+
+		memset(&in, 0, sizeof(in));
+		in.percent = 10 + i;
+		in.done = "surveyed the lead unit's work";
+		if (task_report(svc, "t-1-2", &in, &err) != 0)
+			fail_msg("report: %s", err.msg);
+	}
+}
+
+static void verify_expect(const char *path, const char *against, const char *expect)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	struct audit_report r;
+
+	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
+	if (audit_verify(&svc, against, &r, &err) != 0)
+		fail_msg("verify could not run: %s", err.msg);
+	if (expect == NULL && r.problem[0])
+		fail_msg("expected an intact chain, got: %s", r.problem);
+	if (expect && strstr(r.problem, expect) == NULL)
+		fail_msg("expected a problem with \"%s\", got \"%s\"", expect, r.problem);
+	svc_close(&svc);
+}
+
+static void raw(const char *path, const char *sql)
+{
+	struct err err = ERR_INIT;
+	struct db *db = db_open(path, DB_OPEN_EXISTING, &err);
+
+	assert_non_null(db);
+	if (db_exec(db, sql, &err) != 0)
+		fail_msg("%s: %s", sql, err.msg);
+	db_close(db);
+}
+
+static void audit_sees_a_data_row_edited_outside_plenum(void **state)
+{
+	struct svc svc;
+	char path[64];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	verify_expect(path, NULL, NULL);
+	/* With the triggers in place the change is recorded but never sealed. */
+	raw(path, "UPDATE task SET title = 'forged' WHERE key = 't-1-2'");
+	verify_expect(path, NULL, "outside plenum: no audit entry seals it");
+	/* With the triggers dropped first, the row no longer matches its image. */
+	raw(path, "DELETE FROM audit_change WHERE audit_id IS NULL");
+	raw(path, "DROP TRIGGER audit_task_upd");
+	raw(path, "UPDATE task SET title = 'forged again' WHERE key = 't-1-2'");
+	verify_expect(path, NULL, "differs from the image sealed by entry");
+	remove_db(path);
+}
+
+static void audit_sees_an_entry_edited(void **state)
+{
+	struct svc svc;
+	char path[64];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	raw(path, "UPDATE audit SET actor = 'user:someone-else' WHERE id = (SELECT max(id) - 2 FROM audit)");
+	verify_expect(path, NULL, "was altered");
+	remove_db(path);
+}
+
+static void checkpoint(const char *path)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+
+	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
+	if (audit_checkpoint(&svc, NULL, 0, &err) != 0)
+		fail_msg("checkpoint: %s", err.msg);
+	svc_close(&svc);
+}
+
+static void audit_sees_the_newest_entries_removed(void **state)
+{
+	struct svc svc;
+	char path[64];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	checkpoint(path);
+	verify_expect(path, NULL, NULL);
+	/* The last two reports and their entries and images, removed together. */
+	raw(path, "PRAGMA foreign_keys = OFF; DROP TRIGGER audit_progress_report_del; DROP TRIGGER audit_task_upd;"
+		  "DELETE FROM progress_report WHERE id IN (SELECT id FROM progress_report ORDER BY id DESC LIMIT 2);"
+		  "DELETE FROM audit_change WHERE audit_id IN (SELECT id FROM audit ORDER BY id DESC LIMIT 2);"
+		  "DELETE FROM audit WHERE id IN (SELECT id FROM audit ORDER BY id DESC LIMIT 2);");
+	verify_expect(path, NULL, "the newest entries were removed");
+	remove_db(path);
+}
+
+/* The attacker's tool: re-hash every entry from the first one changed, as
+ * audit.c hashes them. */
+static void hex_hash(crypto_generichash_state *h, char out[65])
+{
+	unsigned char d[32];
+
+	crypto_generichash_final(h, d, 32);
+	sodium_bin2hex(out, 65, d, 32);
+}
+
+static void part(crypto_generichash_state *h, const char *s)
+{
+	s = s ? s : "";
+	crypto_generichash_update(h, (const unsigned char *)s, strlen(s) + 1);
+}
+
+static void rehash_chain(const char *path)
+{
+	struct err err = ERR_INIT;
+	struct db *db = db_open(path, DB_OPEN_EXISTING, &err);
+	struct db_stmt *s, *u;
+	char prev[96] = "", hash[65];
+	int64_t ids[4096];
+	int n = 0;
+
+	assert_non_null(db);
+	assert_true(sodium_init() >= 0);
+	s = db_prepare(db, "SELECT id, prev_hash FROM audit ORDER BY id", &err);
+	while (db_step(s, &err) == DB_ROW && n < 4096) {
+		if (n == 0)
+			snprintf(prev, sizeof(prev), "%s", db_col_text(s, 1));
+		ids[n++] = db_col_int(s, 0);
+	}
+	db_done(s);
+	for (int i = 0; i < n; i++) {
+		crypto_generichash_state h;
+		char rid[32];
+
+		s = db_prepare(db, "SELECT at, actor, action, entity, coalesce(row_id, 0), before, after, changes_hash "
+				   "FROM audit WHERE id = ?", &err);
+		db_bind_int(s, 1, ids[i]);
+		assert_int_equal(db_step(s, &err), DB_ROW);
+		snprintf(rid, sizeof(rid), "%lld", (long long)db_col_int(s, 4));
+		crypto_generichash_init(&h, NULL, 0, 32);
+		part(&h, prev);
+		part(&h, db_col_text(s, 0));
+		part(&h, db_col_text(s, 1));
+		part(&h, db_col_text(s, 2));
+		part(&h, db_col_text(s, 3));
+		part(&h, rid);
+		part(&h, db_col_is_null(s, 5) ? NULL : db_col_text(s, 5));
+		part(&h, db_col_is_null(s, 6) ? NULL : db_col_text(s, 6));
+		if (!db_col_is_null(s, 7))
+			part(&h, db_col_text(s, 7));
+		hex_hash(&h, hash);
+		db_done(s);
+		u = db_prepare(db, "UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", &err);
+		db_bind_text(u, 1, prev);
+		db_bind_text(u, 2, hash);
+		db_bind_int(u, 3, ids[i]);
+		assert_int_equal(db_step(u, &err), DB_DONE);
+		db_done(u);
+		snprintf(prev, sizeof(prev), "%s", hash);
+	}
+	db_close(db);
+}
+
+static void audit_sees_an_entry_forged_and_the_rest_rehashed(void **state)
+{
+	struct svc svc;
+	char path[64], copy[96];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	checkpoint(path);
+	raw(path, "UPDATE audit SET actor = 'user:someone-else' WHERE id = (SELECT max(id) - 1 FROM audit)");
+	rehash_chain(path);
+	/* The chain itself is consistent again ... */
+	snprintf(copy, sizeof(copy), "%s.checkpoints", path);
+	rename(copy, "/tmp/plenum-int-moved.checkpoints");
+	verify_expect(path, NULL, NULL);
+	/* ... but not with the checkpoint signed before the forgery, kept elsewhere. */
+	verify_expect(path, "/tmp/plenum-int-moved.checkpoints", "was rewritten up to this entry");
+	unlink("/tmp/plenum-int-moved.checkpoints");
+	remove_db(path);
+}
+
+static void a_forged_checkpoint_is_refused(void **state)
+{
+	struct svc svc;
+	char path[64], cp[96], line[1024], *hash;
+	FILE *f;
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	checkpoint(path);
+	snprintf(cp, sizeof(cp), "%s.checkpoints", path);
+	f = fopen(cp, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	/* Claim another head hash than the one signed. */
+	hash = strstr(line, " jiangmen ");
+	assert_non_null(hash);
+	hash = strchr(hash + 10, ' ') + 1;
+	*hash = *hash == '0' ? '1' : '0';
+	f = fopen(cp, "w");
+	fputs(line, f);
+	fclose(f);
+	verify_expect(path, NULL, "signature does not verify");
+	remove_db(path);
+}
+
+static void held_meeting_stays_on_record(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	const struct entity *e = model_entity("meeting");
+	struct value *vals = calloc(e->nfields, sizeof(*vals));
+	unsigned char *present = calloc(e->nfields, 1);
+	const struct field *status = model_field(e, "status");
+	struct record rec;
+	int64_t id = 0, parent = 0, version = 0;
+	char path[64];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	assert_int_equal(store_key_id(svc.st, e, svc.org.id, "m-2026-jm-xiongan", &id, &err), 0);
+	assert_int_equal(store_row_meta(svc.st, e, svc.org.id, id, &parent, &version, &err), 0);
+	assert_int_equal(record_delete(&svc, e, id, 0, version, &err), -1);
+	assert_int_equal(err.code, ST_CONFLICT);
+	assert_non_null(strstr(err.msg, "held meeting"));
+	memset(&rec, 0, sizeof(rec));
+	rec.e = e;
+	rec.vals = vals;
+	rec.present = present;
+	present[status - e->fields] = 1;
+	vals[status - e->fields].kind = V_TEXT;
+	vals[status - e->fields].s = "planned";
+	assert_int_equal(record_update(&svc, &rec, id, version, &err), -1);
+	assert_int_equal(err.code, ST_CONFLICT);
+	assert_string_equal(err.field, "status");
+	/* A stale version is refused inside the write, before any rule. */
+	assert_int_equal(record_delete(&svc, e, id, 0, version + 7, &err), -1);
+	assert_int_equal(err.code, ST_STALE);
+	svc_close(&svc);
+	free(vals);
+	free(present);
+	remove_db(path);
+}
+
+static void a_setting_change_is_audited_with_its_value(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	const char *name = "light.due_soon_days", *value = "3";
+	struct db *db;
+	struct db_stmt *s;
+	char path[64];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	assert_int_equal(svc_settings_write(&svc, &name, &value, 1, &err), 0);
+	svc_close(&svc);
+	db = db_open(path, DB_OPEN_EXISTING, &err);
+	s = db_prepare(db, "SELECT after FROM audit ORDER BY id DESC LIMIT 1", &err);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "{\"light.due_soon_days\":3}");
+	db_done(s);
+	s = db_prepare(db, "SELECT c.after FROM audit_change c WHERE c.audit_id = (SELECT max(id) FROM audit)", &err);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_non_null(strstr(db_col_text(s, 0), "\"value\":\"3\""));
+	db_done(s);
+	db_close(db);
+	verify_expect(path, NULL, NULL);
+	remove_db(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(replacing_or_deleting_an_org_touches_no_other),
+		cmocka_unit_test(audit_sees_a_data_row_edited_outside_plenum),
+		cmocka_unit_test(audit_sees_an_entry_edited),
+		cmocka_unit_test(audit_sees_the_newest_entries_removed),
+		cmocka_unit_test(audit_sees_an_entry_forged_and_the_rest_rehashed),
+		cmocka_unit_test(a_forged_checkpoint_is_refused),
+		cmocka_unit_test(held_meeting_stays_on_record),
+		cmocka_unit_test(a_setting_change_is_audited_with_its_value),
+	};
+
+	setenv("PLENUM_CHECKPOINT_SECONDS", "-1", 1);   /* checkpoints only when the tests write them */
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
