@@ -102,6 +102,9 @@ export async function api(method, path, body, { ifMatch } = {}) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && session.csrf) headers['x-csrf-token'] = session.csrf;
   if (ifMatch) headers['if-match'] = ifMatch;
+  // One key per intended write: a retry of this very request (a lost answer)
+  // is applied once by the server.
+  if (method === 'POST' && globalThis.crypto?.randomUUID) headers['idempotency-key'] = crypto.randomUUID();
   const r = await fetch(`/api/v1${path}`, {
     method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin',
   });

@@ -13,6 +13,8 @@
 #include "../core/text.h"
 #include "../io/views.h"
 #include "../service/task.h"
+#include "../service/tx.h"
+#include "../store/store.h"
 #include "../core/banned.h"
 
 struct task_printer {
@@ -185,10 +187,10 @@ out:
 static int report_cmd(int argc, char **argv)
 {
 	static const char usage[] = "plenum task report KEY --percent N --done TEXT [--problems TEXT] "
-				    "[--next TEXT] [--on YYYY-MM-DD] [--reporter PERSON]";
+				    "[--next TEXT] [--on YYYY-MM-DD] [--reporter PERSON] [--idempotency-key KEY]";
 	struct cli_common c = { 0 };
 	struct progress_input in = { 0 };
-	const char *percent = NULL;
+	const char *percent = NULL, *idem = NULL;
 	const struct cli_opt opts[] = {
 		{ "percent", 0, 1, &percent, NULL },
 		{ "done", 0, 1, &in.done, NULL },
@@ -196,11 +198,15 @@ static int report_cmd(int argc, char **argv)
 		{ "next", 0, 1, &in.next_steps, NULL },
 		{ "on", 0, 1, &in.reported_on, NULL },
 		{ "reporter", 0, 1, &in.reporter_key, NULL },
+		{ "idempotency-key", 0, 1, &idem, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
 	const char *pos[1];
 	struct svc svc;
+	struct arena a = ARENA_INIT;
+	struct idem_row seen;
+	char hash[65];
 	long long p;
 	int npos = 1, rc;
 
@@ -208,7 +214,9 @@ static int report_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	if (c.help) {
 		printf("usage: %s\n\nFiles a progress report (append-only). An acknowledged or returned task moves\n"
-		       "to in progress. The report date defaults to today and cannot be in the future.\n", usage);
+		       "to in progress. The report date defaults to today and cannot be in the future.\n"
+		       "--idempotency-key: a script that may run the same report twice (a retry after a timeout)\n"
+		       "gives a key; the second run with the same key and values files nothing and says so.\n", usage);
 		return EXIT_OK;
 	}
 	if (npos != 1)
@@ -223,10 +231,34 @@ static int report_cmd(int argc, char **argv)
 	rc = cli_open(&svc, &c, 0, 1);
 	if (rc)
 		return rc;
-	if (task_report(&svc, pos[0], &in, &err) != 0)
+	if (idem) {
+		const char *parts[] = { "task report", pos[0], percent, in.done, in.problems, in.next_steps,
+					in.reported_on, in.reporter_key };
+
+		svc_idem_hash(parts, sizeof(parts) / sizeof(parts[0]), hash);
+		if (svc_idem_lookup(&svc, idem, hash, &a, &seen, &err) != 0) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+		if (seen.found) {
+			if (strcmp(seen.request_hash, hash) != 0) {
+				err_field(&err, ST_INVALID, "--idempotency-key", "--idempotency-key: \"%s\" was used for "
+					  "another request; use a new key for a new report", idem);
+				rc = cli_fail(&err);
+			} else {
+				printf("%s %s: %s\n", c.zh ? "已报送过" : "already filed", pos[0], idem);
+			}
+			goto out;
+		}
+	}
+	if (task_report(&svc, pos[0], &in, &err) != 0) {
 		rc = cli_fail(&err);
-	else
+	} else {
+		svc_idem_finish(&svc, 201, NULL, NULL, NULL);
 		printf("%s %s: %d%%\n", c.zh ? "已报送进展" : "progress filed for", pos[0], in.percent);
+	}
+out:
+	arena_release(&a);
 	svc_close(&svc);
 	return rc;
 }

@@ -55,7 +55,15 @@ struct req {
 	char disposition[320];            /* Content-Disposition of a file */
 	int retry_after;
 	int is_static;                    /* a file of the web application */
+	int replayed;                     /* the stored answer to an Idempotency-Key */
 };
+
+/* ---- Idempotency-Key (idem.c) ---- */
+/* Before a POST runs: 0 to go on, 1 when the stored answer was replayed,
+ * -1 when an error was replied (a reused or malformed key). */
+int http_idem_before(struct req *r);
+/* After it ran: stores the answer of a write that used a key. */
+void http_idem_after(struct req *r);
 
 /* ---- reading (server.c) ---- */
 const char *req_query(struct req *r, const char *name);   /* NULL when absent */

@@ -196,9 +196,14 @@ static void handle(struct req *r)
 	/* Reads are answered from the cache until the data changes. */
 	if (cache_lookup(r))
 		return;
+	if (r->route->flags & RF_PUBLIC)
+		memset(&r->svc->idem, 0, sizeof(r->svc->idem));
+	else if (http_idem_before(r) != 0)
+		return;
 	r->route->handler(r);
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
+	http_idem_after(r);
 	cache_store(r);
 }
 

@@ -1,12 +1,15 @@
 /*
  * tx.c -- the one owner of every write (see tx.h).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "tx.h"
 #include "audit.h"
 #include "service.h"
+#include "../core/date.h"
 #include "../core/banned.h"
 
 int svc_tx_begin(struct svc *svc, struct err *err)
@@ -58,4 +61,57 @@ fail:
 	if (svc->idem.claimed)
 		svc->idem.claimed = 0;
 	return -1;
+}
+
+int svc_idem_lookup(struct svc *svc, const char *key, const char *request_hash, struct arena *a,
+		    struct idem_row *out, struct err *err)
+{
+	memset(&svc->idem, 0, sizeof(svc->idem));
+	if (store_idem_get(svc->st, svc->org.id, svc->actor, key, a, out, err) != 0)
+		return -1;
+	if (!out->found) {
+		svc->idem.key = key;
+		svc->idem.request_hash = request_hash;
+	}
+	return 0;
+}
+
+int svc_idem_finish(struct svc *svc, int status, const char *location, const char *body, struct err *err)
+{
+	static _Atomic unsigned finished;
+	char cutoff[DATETIME_LEN];
+	int rc = 0;
+
+	if (svc->idem.key && svc->idem.claimed) {
+		/* Its own small transaction: the write it answers has committed. */
+		if (store_begin(svc->st, err) != 0)
+			rc = -1;
+		if (rc == 0 && store_idem_finish(svc->st, svc->org.id, svc->actor, svc->idem.key, status, location, body,
+						 err) != 0)
+			rc = -1;
+		/* Keys are kept for at least 24 hours; older ones go now and then. */
+		if (rc == 0 && (atomic_fetch_add(&finished, 1) & 255) == 0) {
+			datetime_format_utc(datetime_now() - 2 * 86400, cutoff);
+			rc = store_idem_purge(svc->st, cutoff, err);
+		}
+		if (rc == 0)
+			rc = store_commit(svc->st, err);
+		if (rc != 0)
+			store_rollback(svc->st);
+	}
+	memset(&svc->idem, 0, sizeof(svc->idem));
+	return rc;
+}
+
+void svc_idem_hash(const char *const *parts, size_t n, char out[65])
+{
+	crypto_generichash_state h;
+	unsigned char d[32];
+
+	crypto_generichash_init(&h, NULL, 0, sizeof(d));
+	for (size_t i = 0; i < n; i++)
+		crypto_generichash_update(&h, (const unsigned char *)(parts[i] ? parts[i] : ""),
+					  parts[i] ? strlen(parts[i]) + 1 : 0);
+	crypto_generichash_final(&h, d, sizeof(d));
+	sodium_bin2hex(out, 65, d, sizeof(d));
 }

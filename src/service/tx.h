@@ -16,6 +16,7 @@
 #ifndef PLENUM_TX_H
 #define PLENUM_TX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct svc;
@@ -33,5 +34,20 @@ int svc_tx_begin(struct svc *svc, struct err *err);
  * joined), -1 otherwise, with *err filled when the failure happened here. */
 int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, int64_t row_id,
 	       const char *before, const char *after, struct err *err);
+
+/* Idempotent requests. svc_idem_lookup() looks the caller's key up: when
+ * out->found, the caller replays the stored reply (out->status != 0), or
+ * answers that the first request is still being applied (status 0), or
+ * refuses a different request under the same key (request_hash differs);
+ * otherwise the next write records the key with its own commit (key and
+ * request_hash are borrowed until svc_idem_finish). svc_idem_finish()
+ * stores the reply of that write, when it committed, and forgets the key. */
+struct idem_row;
+struct arena;
+int svc_idem_lookup(struct svc *svc, const char *key, const char *request_hash, struct arena *a,
+		    struct idem_row *out, struct err *err);
+int svc_idem_finish(struct svc *svc, int status, const char *location, const char *body, struct err *err);
+/* A fingerprint of a request given as parts (NULL parts allowed). */
+void svc_idem_hash(const char *const *parts, size_t n, char out[65]);
 
 #endif

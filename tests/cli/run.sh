@@ -107,6 +107,14 @@ expect 2 "report without done" -- "$PLENUM" task report t-1-2 --percent 50
 expect 0 "file a progress report" -- "$PLENUM" task report t-2-1-3 --percent 70 --done "签约装备项目3个" --problems "用地" --next "开工"
 expect 0 "the light follows" -- "$PLENUM" task show t-2-1-3 --json
 jq -e '.percent == 70 and .light.color == "green" and (.reports | last | .done) == "签约装备项目3个"' "$TMP/out" >/dev/null && ok || bad "report changes the light"
+n0=$(sqlite3 "$PLENUM_DB" "SELECT count(*) FROM progress_report")
+expect 0 "report with a key" -- "$PLENUM" task report t-2-1-3 --percent 71 --done "重试" --idempotency-key k-71
+expect 0 "the same report again" -- "$PLENUM" task report t-2-1-3 --percent 71 --done "重试" --idempotency-key k-71
+has "already filed" "a retried report is not filed twice"
+n1=$(sqlite3 "$PLENUM_DB" "SELECT count(*) FROM progress_report")
+[ "$n1" = $((n0 + 1)) ] && ok || bad "retried report: $n0 -> $n1 reports, wanted one more"
+expect 2 "another report under the same key" -- "$PLENUM" task report t-2-1-3 --percent 72 --done "别的" --idempotency-key k-71
+has "was used for another request" "key reuse named"
 expect 1 "illegal move" -- "$PLENUM" task act t-1-2 close
 has "allowed now" "illegal move lists the legal ones"
 expect 0 "dispatch" -- "$PLENUM" task act t-q1-1 dispatch --note "交办宣传部"
