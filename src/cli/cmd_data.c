@@ -232,11 +232,13 @@ int cmd_import(int argc, char **argv)
 
 int cmd_export(int argc, char **argv)
 {
-	static const char usage[] = "plenum export [--db FILE] [--org KEY] [-o FILE]";
+	static const char usage[] = "plenum export [--db FILE] [--org KEY] [-o FILE] [--no-audit]";
 	struct cli_common c = { 0 };
 	const char *out = NULL;
+	int no_audit = 0;
 	const struct cli_opt opts[] = {
 		{ "output", 'o', 1, &out, NULL },
+		{ "no-audit", 0, 0, NULL, &no_audit },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct buf doc = BUF_INIT(LIM_IMPORT_BYTES);
@@ -247,14 +249,17 @@ int cmd_export(int argc, char **argv)
 	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
-		printf("usage: %s\n\nWrites the whole org as one JSON document (standard output unless -o);\n"
-		       "'plenum import' of it into an empty database reproduces the data exactly.\n", usage);
+		printf("usage: %s\n\nWrites the whole org as one JSON document (standard output unless -o), read\n"
+		       "as one snapshot, with its audit chain (\"audit\": every entry and the row changes it sealed;\n"
+		       "--no-audit leaves it out). 'plenum import' of it reproduces the data exactly and carries the\n"
+		       "chain over after checking it; the chain then ends with the import's own entry. API tokens,\n"
+		       "sessions and calendar secrets are never exported.\n", usage);
 		return EXIT_OK;
 	}
 	rc = cli_open(&svc, &c, 0, 1);
 	if (rc)
 		return rc;
-	if (orgjson_export(&svc, &doc, &err) != 0) {
+	if (orgjson_export(&svc, &doc, no_audit ? 0 : ORGJSON_AUDIT, &err) != 0) {
 		rc = cli_fail(&err);
 	} else if (out) {
 		/* Write beside the target and rename, so a failure leaves no half file. */

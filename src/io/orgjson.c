@@ -23,6 +23,8 @@
 #include "../core/text.h"
 #include "../core/xalloc.h"
 #include "../domain/model.h"
+#include "auditjson.h"
+#include "../service/audit.h"
 #include "../service/record.h"
 #include "../service/tx.h"
 #include "../service/service.h"
@@ -427,7 +429,8 @@ static void check_top(struct imp *im, json_t *doc)
 	int64_t id;
 
 	json_object_foreach(doc, k, v) {
-		int known = strcmp(k, "format") == 0 || strcmp(k, "org") == 0 || strcmp(k, "settings") == 0;
+		int known = strcmp(k, "format") == 0 || strcmp(k, "org") == 0 || strcmp(k, "settings") == 0 ||
+			    strcmp(k, "audit") == 0;
 
 		for (size_t i = 0; !known && i < model_nentities; i++)
 			known = model_entities[i].parent == NULL && strcmp(model_entities[i].list, k) == 0;
@@ -468,26 +471,111 @@ static void check_top(struct imp *im, json_t *doc)
 	arena_release(&a);
 }
 
+/* A task's state is where its last transition took it: a document where
+ * they disagree was torn (read while it was being written) or edited. */
+static void check_task_states(struct imp *im, json_t *doc)
+{
+	json_t *tasks = json_object_get(doc, "tasks"), *t;
+	char p[PATH_MAX_LEN];
+	size_t i;
+
+	json_array_foreach(tasks, i, t) {
+		json_t *tr = json_object_get(t, "transitions");
+		const char *state = str(t, "state"), *last;
+
+		if (!json_is_array(tr) || json_array_size(tr) == 0 || state == NULL)
+			continue;
+		last = str(json_array_get(tr, json_array_size(tr) - 1), "to_state");
+		if (last && strcmp(last, state) != 0) {
+			snprintf(p, sizeof(p), "tasks[%zu].state", i);
+			problem(im, p, "the task is \"%s\" but its last transition moved it to \"%s\": the document was "
+				"torn or edited", state, last);
+		}
+	}
+}
+
+/* The chain the document carries, checked entry by entry before anything
+ * is written. */
+static void check_audit(struct imp *im, json_t *doc)
+{
+	json_t *list = json_object_get(doc, "audit"), *e;
+	const char *prev = NULL;
+	char p[PATH_MAX_LEN], why[256];
+	size_t i;
+
+	if (list == NULL)
+		return;
+	if (!json_is_array(list)) {
+		problem(im, "audit", "expected the list of audit entries");
+		return;
+	}
+	json_array_foreach(list, i, e) {
+		struct audit_row r;
+		struct audit_change *changes = NULL;
+		size_t n = 0;
+
+		snprintf(p, sizeof(p), "audit[%zu]", i);
+		if (auditjson_entry(e, &r, &changes, &n, why, sizeof(why)) != 0 ||
+		    audit_entry_check(&r, changes, n, prev, why, sizeof(why)) != 0) {
+			problem(im, p, "%s (the audit chain does not verify; nothing was written)", why);
+			free(changes);
+			return;
+		}
+		free(changes);
+		prev = r.hash;
+	}
+}
+
+/* Stores the document's checked chain as the new org's, before the import's
+ * own entry; *head gets its last hash. */
+static int carry_audit(struct imp *im, json_t *doc, const char **head)
+{
+	json_t *list = json_object_get(doc, "audit"), *e;
+	char why[256];
+	size_t i;
+
+	*head = NULL;
+	json_array_foreach(list, i, e) {
+		struct audit_row r;
+		struct audit_change *changes = NULL;
+		size_t n = 0;
+		int rc = auditjson_entry(e, &r, &changes, &n, why, sizeof(why));
+
+		if (rc == 0)
+			rc = audit_carry(im->svc, &r, changes, n, im->err);
+		else
+			err_set(im->err, ST_INVALID, "audit[%zu]: %s", i, why);
+		free(changes);
+		if (rc != 0)
+			return -1;
+		*head = r.hash;
+	}
+	return 0;
+}
+
 static int write_all(struct imp *im, json_t *doc, int replace)
 {
 	json_t *org = json_object_get(doc, "org"), *settings = json_object_get(doc, "settings"), *v;
 	struct org_row existing;
 	struct arena a = ARENA_INIT;
 	struct err local = ERR_INIT;
-	const char *k;
-	char summary[96];
+	const char *k, *carried = NULL;
+	char summary[512], replaced[160] = "";
 	int64_t org_id;
 	int rc = -1;
 
 	if (svc_tx_begin(im->svc, im->err) != 0)
 		goto out;
 	if (replace && store_org_get(im->svc->st, str(org, "key"), &a, &existing, &local) == 0 &&
-	    svc_org_delete(im->svc, existing.id, existing.key, im->err) != 0)
+	    (store_audit_last_hash(im->svc->st, existing.id, replaced, sizeof(replaced), im->err) != 0 ||
+	     svc_org_delete(im->svc, existing.id, existing.key, im->err) != 0))
 		goto fail;
 	im->svc->has_org = 0;
 	if (write_row(im, &model_org, org, 0, &org_id) != 0)
 		goto fail;
 	if (svc_select_org(im->svc, str(org, "key"), im->err) != 0)
+		goto fail;
+	if (carry_audit(im, doc, &carried) != 0)
 		goto fail;
 	if (settings) {
 		json_object_foreach(settings, k, v) {
@@ -508,8 +596,12 @@ static int write_all(struct imp *im, json_t *doc, int replace)
 		if (record_set_ref(im->svc, d->e, d->f, d->row_id, ref, im->err) != 0)
 			goto fail;
 	}
-	snprintf(summary, sizeof(summary), "{\"rows\":%ld,\"replace\":%s}", im->rep->rows,
-		 replace ? "true" : "false");
+	/* What the new chain starts from: the chain the document carried (its
+	 * head), and the chain of the org this import replaced (ended). */
+	snprintf(summary, sizeof(summary), "{\"rows\":%ld,\"replace\":%s,\"carried_head\":%s%s%s,"
+		 "\"replaced_head\":%s%s%s}", im->rep->rows, replace ? "true" : "false",
+		 carried ? "\"" : "", carried ? carried : "null", carried ? "\"" : "",
+		 replaced[0] ? "\"" : "", replaced[0] ? replaced : "null", replaced[0] ? "\"" : "");
 	if (svc_tx_end(im->svc, 0, "import", "org", org_id, NULL, summary, im->err) != 0) {
 		im->svc->has_org = 0;
 		goto out;
@@ -575,6 +667,8 @@ int orgjson_import(struct svc *svc, const char *data, size_t len, int replace,
 	walk(&im, doc);
 	check_leaders(&im);
 	check_cycles(&im);
+	check_task_states(&im, doc);
+	check_audit(&im, doc);
 	if (rep->nproblems > 0) {
 		err_set(err, ST_INVALID, "%d problem%s in the document; nothing was written",
 			rep->nproblems, rep->nproblems == 1 ? "" : "s");
@@ -676,7 +770,7 @@ static int export_setting(void *ctx, const char *name, const char *value)
 	return 0;
 }
 
-int orgjson_export(struct svc *svc, struct buf *out, struct err *err)
+int orgjson_export(struct svc *svc, struct buf *out, int flags, struct err *err)
 {
 	struct exp x;
 	struct row_query q;
@@ -720,6 +814,13 @@ int orgjson_export(struct svc *svc, struct buf *out, struct err *err)
 			    store_link_keys(svc->st, &e->fields[k], svc->org.id, 0, export_link, &l, err) != 0)
 				goto out;
 		}
+	}
+	if (flags & ORGJSON_AUDIT) {
+		json_t *chain = auditjson_export(svc, err);
+
+		if (chain == NULL)
+			goto out;
+		json_object_set_new(x.doc, "audit", chain);
 	}
 	text = json_dumps(x.doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	if (text == NULL) {

@@ -661,3 +661,49 @@ out:
 	free(v.cps);
 	return rc;
 }
+
+/* ---- chains carried by export and import ---- */
+
+int audit_entry_check(const struct audit_row *r, const struct audit_change *changes, size_t n, const char *prev,
+		      char *problem, size_t size)
+{
+	crypto_generichash_state h;
+	char hash[HASH_HEX], ch[HASH_HEX];
+
+	if (sodium_init() < 0)
+		return snprintf(problem, size, "libsodium cannot start"), -1;
+	if (prev == NULL ? r->prev_hash[0] != '\0' && strncmp(r->prev_hash, "genesis:", 8) != 0
+			 : strcmp(r->prev_hash, prev) != 0) {
+		snprintf(problem, size, "does not follow the entry before it: an entry was removed or inserted there");
+		return -1;
+	}
+	crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
+	for (size_t i = 0; i < n; i++)
+		change_hash(&h, &changes[i]);
+	hash_hex(&h, ch);
+	if (r->changes_hash ? strcmp(ch, r->changes_hash) != 0 || (int64_t)n != r->nchanges : n != 0) {
+		snprintf(problem, size, "the row changes it sealed were altered, added or removed");
+		return -1;
+	}
+	entry_hash(r, hash);
+	if (strcmp(hash, r->hash) != 0) {
+		snprintf(problem, size, "was altered: its content no longer matches its hash");
+		return -1;
+	}
+	return 0;
+}
+
+int audit_carry(struct svc *svc, const struct audit_row *r, const struct audit_change *changes, size_t n,
+		struct err *err)
+{
+	struct audit_row copy = *r;
+	int64_t id = 0;
+
+	copy.org_id = svc->org.id;
+	if (store_audit_insert(svc->st, &copy, &id, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (store_audit_change_insert(svc->st, svc->org.id, id, &changes[i], err) != 0)
+			return -1;
+	return 0;
+}

@@ -62,4 +62,17 @@ int audit_checkpoint_end(struct svc *svc, int64_t org_id, const char *org_key, s
  * reported on standard error, never to the write that succeeded. */
 void audit_checkpoint_maybe(struct svc *svc);
 
+/* A chain carried from an export into an import. audit_entry_check()
+ * checks one entry with its changes against the hash of the entry before
+ * it (prev NULL for the first entry): 0, or -1 with the problem in
+ * problem[size]. audit_carry() stores a checked entry and its changes in
+ * the selected org's chain, inside the caller's write (tx.h); the import's
+ * own entry then follows it. */
+struct audit_row;
+struct audit_change;
+int audit_entry_check(const struct audit_row *r, const struct audit_change *changes, size_t n, const char *prev,
+		      char *problem, size_t size);
+int audit_carry(struct svc *svc, const struct audit_row *r, const struct audit_change *changes, size_t n,
+		struct err *err);
+
 #endif

@@ -175,6 +175,10 @@ typedef int (*store_change_cb)(void *ctx, const struct audit_change *c);
  * not sealed yet, oldest first. */
 int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, store_change_cb cb, void *ctx,
 			struct err *err);
+/* Inserts one change already sealed by entry audit_id (a chain carried
+ * over by an import). */
+int store_audit_change_insert(struct store *st, int64_t org_id, int64_t audit_id, const struct audit_change *c,
+			      struct err *err);
 /* Seals the org's pending changes into entry audit_id. */
 int store_audit_seal(struct store *st, int64_t org_id, int64_t audit_id, struct err *err);
 /* The current identity and image of every audited row of the org, computed

@@ -342,6 +342,29 @@ int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, stor
 	return rc < 0 ? -1 : rc;
 }
 
+int store_audit_change_insert(struct store *st, int64_t org_id, int64_t audit_id, const struct audit_change *c,
+			      struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"INSERT INTO audit_change (org_id, audit_id, tbl, row_key, old_key, op, before, after) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, audit_id);
+	db_bind_text(s, 3, c->tbl);
+	db_bind_text(s, 4, c->row_key);
+	db_bind_text(s, 5, c->old_key);
+	db_bind_text(s, 6, c->op);
+	db_bind_text(s, 7, c->before);
+	db_bind_text(s, 8, c->after);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 int store_audit_seal(struct store *st, int64_t org_id, int64_t audit_id, struct err *err)
 {
 	struct db_stmt *s = db_prepare(store_db(st),

@@ -141,7 +141,24 @@ expect 2 "bad setting" -- "$PLENUM" setting set check.attendance_rate 200
 expect 0 "export" -- "$PLENUM" export -o "$TMP/one.json"
 expect 0 "import into a new database" -- "$PLENUM" --db "$TMP/two.db" import "$TMP/one.json"
 expect 0 "export again" -- "$PLENUM" --db "$TMP/two.db" export -o "$TMP/two.json"
-cmp -s "$TMP/one.json" "$TMP/two.json" && ok || bad "export, import, export differ"
+jq -S 'del(.audit)' "$TMP/one.json" >"$TMP/one.data.json"; jq -S 'del(.audit)' "$TMP/two.json" >"$TMP/two.data.json"
+cmp -s "$TMP/one.data.json" "$TMP/two.data.json" && ok || bad "export, import, export differ in the data"
+expect 0 "export again without the audit" -- "$PLENUM" --db "$TMP/two.db" export --no-audit -o "$TMP/two.noaudit.json"
+expect 0 "export without the audit" -- "$PLENUM" export --no-audit -o "$TMP/one.noaudit.json"
+cmp -s "$TMP/one.noaudit.json" "$TMP/two.noaudit.json" && ok || bad "export --no-audit, import, export differ"
+# The chain comes along, checked, and ends with the import's own entry.
+[ "$(jq '.audit | length' "$TMP/two.json")" = "$(($(jq '.audit | length' "$TMP/one.json") + 1))" ] && ok || bad "the chain was not carried"
+[ "$(jq -r '.audit[-1].action' "$TMP/two.json")" = import ] && ok || bad "the import's entry is not last"
+[ "$(jq -r '.audit[-2].hash' "$TMP/two.json")" = "$(jq -r '.audit[-1].hash' "$TMP/one.json")" ] && ok || bad "the carried head"
+expect 0 "the carried chain verifies" -- "$PLENUM" --db "$TMP/two.db" audit verify
+has "audit chain intact" "carried chain intact"
+# A torn export (a task's state behind its transitions) and a forged chain are refused.
+jq '(.tasks[] | select(.key == "t-1-1")).state = "registered"' "$TMP/one.json" >"$TMP/torn.json"
+expect 2 "a torn export is refused" -- "$PLENUM" --db "$TMP/torn.db" import "$TMP/torn.json"
+has 'is "registered" but its last transition moved it to' "torn task named"
+jq '.audit[0].actor = "cli:someone-else"' "$TMP/one.json" >"$TMP/forged.json"
+expect 2 "a forged chain is refused" -- "$PLENUM" --db "$TMP/forged.db" import "$TMP/forged.json"
+has "audit[0]: was altered" "forged entry named"
 expect 2 "import the same org again" -- "$PLENUM" --db "$TMP/two.db" import "$TMP/one.json"
 has "--replace" "existing org refused"
 # an observer's feedback note comes in with the meeting and shows on its record

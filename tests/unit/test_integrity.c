@@ -107,7 +107,7 @@ static char *export_org(const char *path, const char *org)
 	char *out;
 
 	assert_int_equal(svc_open(&svc, path, 0, org, 1, &err), 0);
-	if (orgjson_export(&svc, &b, &err) != 0)
+	if (orgjson_export(&svc, &b, 0, &err) != 0)
 		fail_msg("export of %s failed: %s", org, err.msg);
 	svc_close(&svc);
 	out = strdup(buf_str(&b));

@@ -167,12 +167,12 @@ static void export_then_import_reproduces_the_data(void **state)
 
 	(void)state;
 	open_demo(&a, pa);
-	assert_int_equal(orgjson_export(&a, &one, &err), 0);
+	assert_int_equal(orgjson_export(&a, &one, 0, &err), 0);
 	temp_db(pb);
 	assert_int_equal(svc_open(&b, pb, 1, NULL, 0, &err), 0);
 	assert_int_equal(orgjson_import(&b, buf_str(&one), buf_len(&one), 0, &rep, &err), 0);
 	assert_true(rep.rows > 200);
-	assert_int_equal(orgjson_export(&b, &two, &err), 0);
+	assert_int_equal(orgjson_export(&b, &two, 0, &err), 0);
 	assert_string_equal(buf_str(&one), buf_str(&two));
 	/* the export carries what a person would look for */
 	assert_non_null(strstr(buf_str(&one), "\"Chen Anming\""));
