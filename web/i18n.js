@@ -194,6 +194,7 @@ export const dict = {
   'audit.entity': { zh: '对象', en: 'Record' },
   'audit.change': { zh: '内容', en: 'Change' },
   'audit.intact': { zh: '审计链完整，共{n}条', en: 'The chain is intact: {n} entries' },
+  'audit.rows': { zh: '{n}行记录变更', en: '{n} rows changed' },
   'audit.broken': { zh: '审计链被破坏', en: 'The chain is broken' },
   'audit.more': { zh: '更多', en: 'More' },
   'cal.prev': { zh: '上月', en: 'Previous' },

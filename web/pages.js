@@ -808,7 +808,8 @@ export async function auditPage(params) {
     h('p', { class: verify.intact ? 'ok' : 'short' }, verify.intact ? t('audit.intact', { n: verify.entries }) : `${t('audit.broken')}: ${verify.problem}`),
     table([t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.change')], page.items.map((e) =>
       h('tr', null, h('td', null, fmtDateTime(e.at)), h('td', null, e.actor), h('td', null, e.action),
-        h('td', null, `${e.entity} ${e.row_id || ''}`), h('td', { class: 'json' }, JSON.stringify(e.after ?? e.before ?? '').slice(0, 160))))),
+        h('td', null, `${e.entity} ${e.row_id || ''}`), h('td', { class: 'json' }, e.after != null || e.before != null
+          ? JSON.stringify(e.after ?? e.before).slice(0, 160) : t('audit.rows', { n: e.nchanges || 0 }))))),
     page.next_cursor ? link(`#/audit?cursor=${page.next_cursor}`, t('audit.more')) : null);
 }
 

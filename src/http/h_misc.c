@@ -405,6 +405,7 @@ static int audit_row(void *ctx, const struct audit_row *a)
 
 	json_object_set_new(o, "before", a->before ? json_loads(a->before, JSON_DECODE_ANY, NULL) : json_null());
 	json_object_set_new(o, "after", a->after ? json_loads(a->after, JSON_DECODE_ANY, NULL) : json_null());
+	json_object_set_new(o, "nchanges", json_integer(a->nchanges));
 	json_array_append_new(p->items, o);
 	p->last = a->id;
 	return 0;
