@@ -42,5 +42,9 @@ INSERT INTO task (org_id, key, initiative_id, title, lead_unit_id, starts_on, du
 INSERT INTO progress_report (org_id, task_id, reported_on, percent, done, filed_by)
 	SELECT 1, t.id, printf('2026-%02d-15', 3 + k.i), k.i * 9 + (t.id % 10), '进展' || k.i, 'bench'
 	FROM task t JOIN n k ON k.i <= 8 WHERE t.key LIKE 'bt-%';
+-- The audit triggers copied every generated row; rows made here are not part
+-- of any audited write (audit verify reports them as added outside plenum),
+-- and the benchmark's first write must not seal millions of them.
+DELETE FROM audit_change WHERE audit_id IS NULL;
 COMMIT;
 ANALYZE;
