@@ -29,6 +29,13 @@ static int exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
+static int64_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
 /* "YYYYMMDDTHHMMSSZ", now, in UTC. */
 static void stamp(char out[32])
 {
@@ -224,6 +231,7 @@ int backup_make(const char *db, const char *out, struct arena *a, struct backup_
 		goto out;
 	tmp = NULL;
 	info->file = out;
+	info->bytes = file_size(out);
 	if (cp_tmp) {
 		if (rename(cp_tmp, cp_out) != 0) {
 			err_set(err, ST_FAIL, "the backup \"%s\" is written, but its checkpoints \"%s\" are not: %s",
@@ -319,6 +327,7 @@ int backup_restore(const char *file, const char *db, struct arena *a, struct bac
 			goto out;
 	}
 	info->file = db;
+	info->bytes = file_size(db);
 	info->saved = saved_name;
 	if (cp_tmp) {
 		if (rename(cp_tmp, cp_db) != 0) {

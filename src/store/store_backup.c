@@ -92,15 +92,20 @@ static int one_int(struct db *db, const char *sql, int64_t *out, struct err *err
 static int check_integrity(struct db *db, struct store_file_info *out)
 {
 	struct err local = ERR_INIT;
-	struct db_stmt *s = db_prepare(db, "PRAGMA integrity_check(20)", &local);
+	struct db_stmt *s = db_prepare(db, "PRAGMA integrity_check(1)", &local);
 	int rc = -1;
 
 	if (s != NULL)
 		rc = db_step(s, &local);
 	if (rc == DB_ROW) {
-		const char *t = db_col_text(s, 0);
+		const char *t = db_col_text(s, 0), *nl;
 
-		snprintf(out->integrity, sizeof(out->integrity), "%s", t ? t : "(no answer)");
+		/* The first complaint, on one line, without the schema's name. */
+		if (t && strncmp(t, "*** in database main ***\n", 25) == 0)
+			t += 25;
+		nl = t ? strchr(t, '\n') : NULL;
+		snprintf(out->integrity, sizeof(out->integrity), "%.*s", nl ? (int)(nl - t) : 200,
+			 t ? t : "(no answer)");
 	} else {
 		snprintf(out->integrity, sizeof(out->integrity), "%s",
 			 local.msg[0] ? local.msg : "the check gave no answer");
