@@ -117,7 +117,7 @@ int cmd_restore(int argc, char **argv)
 		       "Replaces the whole database (every org) with the backup BACKUP. BACKUP is checked first\n"
 		       "(integrity, schema version, every org's audit chain) and only read; a damaged, empty,\n"
 		       "foreign or newer file is refused and nothing is changed. The current database is saved\n"
-		       "first as DB.before-restore-<UTC time> (a checked backup). A server running on DB may\n"
+		       "first as DB.before-restore-<UTC time> (as it is). A server running on DB may\n"
 		       "stay up: the content is replaced in one transaction and it serves the restored data at\n"
 		       "its next request (its users log in again when their sessions are not in the backup).\n"
 		       "BACKUP.checkpoints, when present, becomes DB.checkpoints.\n"

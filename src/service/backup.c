@@ -199,7 +199,10 @@ out:
 	return rc;
 }
 
-int backup_make(const char *db, const char *out, struct arena *a, struct backup_info *info, struct err *err)
+/* A backup of db named out; checked (check != 0) or only a consistent copy,
+ * which is what a restore keeps of a database it replaces, damaged or not. */
+static int make(const char *db, const char *out, int check, struct arena *a, struct backup_info *info,
+		struct err *err)
 {
 	const char *cp_src = arena_printf(a, "%s.checkpoints", db);
 	const char *cp_out = arena_printf(a, "%s.checkpoints", out);
@@ -223,8 +226,16 @@ int backup_make(const char *db, const char *out, struct arena *a, struct backup_
 	if (tmp == NULL || store_file_backup(db, tmp, err) != 0)
 		goto out;
 	/* A copy that fails its check is a failure here, not bad input. */
-	if (backup_check(tmp, a, info, &local) != 0) {
-		err_set(err, ST_FAIL, "the backup failed its check, so it was not kept: %s", local.msg);
+	if (check && backup_check(tmp, a, info, &local) != 0) {
+		/* Named after the database, not the temporary copy. */
+		const char *at = strstr(local.msg, tmp);
+		char why[sizeof(local.msg)];
+
+		if (at)
+			snprintf(why, sizeof(why), "%.*s%s%s", (int)(at - local.msg), local.msg, db, at + strlen(tmp));
+		else
+			snprintf(why, sizeof(why), "%s", local.msg);
+		err_set(err, ST_FAIL, "no backup was kept, the copy failed its check: %s", why);
 		goto out;
 	}
 	if (store_file_settle(tmp, err) != 0 || publish(tmp, out, err) != 0)
@@ -248,6 +259,11 @@ out:
 	if (cp_tmp)
 		unlink(cp_tmp);
 	return rc;
+}
+
+int backup_make(const char *db, const char *out, struct arena *a, struct backup_info *info, struct err *err)
+{
+	return make(db, out, 1, a, info, err);
 }
 
 static int same_file(const char *a, const char *b)
@@ -306,7 +322,8 @@ int backup_restore(const char *file, const char *db, struct arena *a, struct bac
 	if (exists(db)) {
 		stamp(ts);
 		saved_name = arena_printf(a, "%s.before-restore-%s", db, ts);
-		if (backup_make(db, saved_name, a, &saved, &local) != 0) {
+		/* Kept as it is: a restore is also how a damaged or forged record is replaced. */
+		if (make(db, saved_name, 0, a, &saved, &local) != 0) {
 			err_set(err, ST_FAIL, "the current database \"%s\" could not be saved before being replaced (%s). "
 				"Nothing was changed. If it is damaged, move it aside (mv) and restore again.",
 				db, local.msg);

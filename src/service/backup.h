@@ -11,7 +11,8 @@
  * there is one, is copied beside the backup as <backup>.checkpoints.
  *
  * A restore checks the file the same way first, saves the current database
- * as <db>.before-restore-<time> (itself a checked backup), then replaces
+ * as <db>.before-restore-<time> (a consistent copy, not checked: the record
+ * replaced may be the damaged or forged one), then replaces
  * the database's content in one transaction, so a server that has it open
  * goes on serving and sees the restored data at its next request.
  *

@@ -69,12 +69,12 @@ test('a backup taken under write load holds every report acknowledged before it 
     }
   };
   const writers = [0, 1, 2, 3].map(writer);
-  while (n < 60) await new Promise((r) => setTimeout(r, 5));
+  while (n < 150) await new Promise((r) => setTimeout(r, 5));
   const before = new Set(acked);
   const file = join(server.dir, 'under-load.db');
   const b = await plenumAsync(['--db', server.db, 'backup', '-o', file, '--json']);
   const afterBackup = n;
-  await new Promise((r) => setTimeout(r, 100));
+  while (n < 300) await new Promise((r) => setTimeout(r, 5));
   stop = true;
   await Promise.all(writers);
   assert.equal(b.code, 0, b.stderr);
@@ -90,6 +90,8 @@ test('a backup taken under write load holds every report acknowledged before it 
   assert.equal(got.size, inBackup.length, 'no report twice');
   const missing = [...before].filter((d) => !got.has(d));
   assert.deepEqual(missing, [], `${missing.length} of ${before.size} acknowledged reports missing`);
+  console.log(`# backup under load: ${before.size} reports acknowledged before it started, all in it; ` +
+    `${inBackup.length} in it, ${n} acknowledged in all`);
   assert.equal(sql(file, 'PRAGMA integrity_check'), 'ok');
   assert.equal(sql(file, 'PRAGMA journal_mode'), 'delete', 'one self-contained file');
   assert.equal(Number(info.orgs[0].progress_reports), Number(sql(file,
@@ -244,4 +246,21 @@ test('GET /backup as the admin of the only org: a checked database file, streame
   } finally {
     await one.stop();
   }
+});
+
+test('restore replaces a database whose audit chain was forged, and keeps that one as it was', async () => {
+  const good = join(server.dir, 'clean.db');
+  plenum(['--db', server.db, 'backup', '-o', good]);
+  const target = join(server.dir, 'forged-target.db');
+  plenum(['--db', server.db, 'backup', '-o', target]);
+  sql(target, "UPDATE audit SET after = 'forged' WHERE id = (SELECT max(id) FROM audit)");
+  const broken = await plenumAsync(['--db', target, 'backup', '-o', join(server.dir, 'nope.db')]);
+  assert.equal(broken.code, 1, 'no backup of a broken chain');
+  assert.match(broken.stderr, /no backup was kept.*forged-target\.db": the audit chain of org "\w+" is broken/);
+  assert.ok(!existsSync(join(server.dir, 'nope.db')));
+  const out = plenum(['--db', target, 'restore', good]);
+  const saved = /saved as (\S+)/.exec(out)[1];
+  assert.equal(sql(saved, "SELECT count(*) FROM audit WHERE after = 'forged'"), '1', 'the forged record is kept');
+  assert.equal(sql(target, "SELECT count(*) FROM audit WHERE after = 'forged'"), '0');
+  assert.match(plenum(['--db', target, '--org', 'jiangmen', 'audit', 'verify']), /intact/);
 });
