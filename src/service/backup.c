@@ -287,6 +287,7 @@ int backup_restore(const char *file, const char *db, struct arena *a, struct bac
 {
 	const char *cp_in = arena_printf(a, "%s.checkpoints", file);
 	const char *cp_db = arena_printf(a, "%s.checkpoints", db);
+	const char *wal = arena_printf(a, "%s-wal", db);
 	struct store_file_info fi;
 	struct backup_info saved;
 	struct err local = ERR_INIT;
@@ -319,7 +320,7 @@ int backup_restore(const char *file, const char *db, struct arena *a, struct bac
 		if (cp_tmp == NULL || copy_file(cp_in, cp_tmp, err) != 0)
 			goto out;
 	}
-	if (exists(db)) {
+	if (file_size(db) > 0) {
 		stamp(ts);
 		saved_name = arena_printf(a, "%s.before-restore-%s", db, ts);
 		/* Kept as it is: a restore is also how a damaged or forged record is replaced. */
@@ -335,6 +336,14 @@ int backup_restore(const char *file, const char *db, struct arena *a, struct bac
 			goto out;
 		}
 	} else {
+		/* No database (or an empty file, the trace of a failed copy): the
+		 * checked copy takes its name. A journal left without its database
+		 * would be applied to the new file, so it must go first. */
+		if (file_size(wal) > 0) {
+			err_set(err, ST_INVALID, "\"%s\" has no database but a journal \"%s\" is left beside it: "
+				"move the journal aside, then restore again. Nothing was changed.", db, wal);
+			goto out;
+		}
 		if (rename(tmp, db) != 0) {
 			err_set(err, ST_FAIL, "cannot create \"%s\": %s", db, strerror(errno));
 			goto out;

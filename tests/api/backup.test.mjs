@@ -264,3 +264,21 @@ test('restore replaces a database whose audit chain was forged, and keeps that o
   assert.equal(sql(target, "SELECT count(*) FROM audit WHERE after = 'forged'"), '0');
   assert.match(plenum(['--db', target, '--org', 'jiangmen', 'audit', 'verify']), /intact/);
 });
+
+test('restore into an empty (0-byte) file fills it; a journal left without its database is refused', async () => {
+  const good = join(server.dir, 'for-empty.db');
+  plenum(['--db', server.db, 'backup', '-o', good]);
+  const empty = join(server.dir, 'empty-target.db');
+  writeFileSync(empty, '');
+  const out = plenum(['--db', empty, 'restore', good]);
+  assert.doesNotMatch(out, /saved as/);
+  assert.equal(sql(empty, 'PRAGMA integrity_check'), 'ok');
+  assert.match(plenum(['--db', empty, '--org', 'jiangmen', 'audit', 'verify']), /intact/);
+
+  const lone = join(server.dir, 'lone.db');
+  writeFileSync(lone + '-wal', Buffer.alloc(4096, 1));
+  const r = await plenumAsync(['--db', lone, 'restore', good]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /journal .*lone\.db-wal" is left beside it/);
+  assert.ok(!existsSync(lone));
+});
