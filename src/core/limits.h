@@ -33,6 +33,5 @@
 #define LIM_YEAR_MAX       2200
 /* Backup and restore */
 #define LIM_RESTORE_LOCK_TRIES 6                /* restore: busy timeouts (5 s each) to get the write lock */
-#define LIM_CHECKPOINTS_BYTES (64u * 1024 * 1024) /* a <db>.checkpoints file copied beside a backup */
 
 #endif
