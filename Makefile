@@ -6,6 +6,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= honoured
 #   make asan       the test suite under AddressSanitizer and UBSan
 #   make lint       banned names and long lines
+#   make torture    kill -9 during writes, 50 cycles
 #
 # CC=clang works as well as gcc. Libraries are found with pkg-config; the
 # Debian packages that provide them are named in scripts/install-deps only.
@@ -148,6 +149,13 @@ fuzz:
 			-max_len=131072 $(BUILD)/fuzz/$$t.corpus tests/fuzz/seeds; \
 	done
 	$(MAKE) clean
+
+# kill -9 during writes: 50 cycles of start, concurrent writers, SIGKILL,
+# check (make check runs 5 of them in api-test).
+.PHONY: torture
+TORTURE_CYCLES ?= 50
+torture: plenum
+	KILL9_CYCLES=$(TORTURE_CYCLES) node --test tests/api/kill9.test.mjs
 
 bench: plenum
 	./bench/run.sh ./plenum

@@ -73,5 +73,7 @@ int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

@@ -203,7 +203,7 @@ int cmd_audit(int argc, char **argv)
 		       "  re-hashed, judged against the signed checkpoints (DB.checkpoints, or --against FILE, e.g.\n"
 		       "  a copy kept on another machine). Exit status 1 when anything is wrong.\n"
 		       "checkpoint: signs the chain's head now and appends it to DB.checkpoints (the key is\n"
-		       "  DB.audit-key, or $PLENUM_AUDIT_KEY; made on first use). Writes also add checkpoints.\n", usage);
+		       "  .plenum-audit-key beside DB, or $PLENUM_AUDIT_KEY; made on first use). Writes add them too.\n", usage);
 		return EXIT_OK;
 	}
 	if (npos != 1 || (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "checkpoint") != 0))

@@ -31,6 +31,8 @@ static const struct cmd commands[] = {
 	{ "report", cmd_report, "minutes, briefs, the dossier, notices, the ledger, calendars, packages" },
 	{ "setting", cmd_setting, "show or change the org's rule thresholds" },
 	{ "audit", cmd_audit, "verify the audit trail's hash chain" },
+	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
+	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
 	{ "serve", cmd_serve, "serve the JSON API (and, later, the web application)" },
 	{ "user", cmd_user, "add users, set passwords, disable, issue API tokens" },
 	{ "routes", cmd_routes, "list the API's routes, or print its OpenAPI document" },

@@ -31,5 +31,7 @@
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */
 #define LIM_YEAR_MAX       2200
+/* Backup and restore */
+#define LIM_RESTORE_LOCK_TRIES 6                /* restore: busy timeouts (5 s each) to get the write lock */
 
 #endif

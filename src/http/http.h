@@ -56,6 +56,9 @@ struct req {
 	int retry_after;
 	int is_static;                    /* a file of the web application */
 	int replayed;                     /* the stored answer to an Idempotency-Key */
+	int has_file;                     /* send file_fd (file_bytes long) instead of out; */
+	int file_fd;                      /*   server.c closes it, sent or not */
+	int64_t file_bytes;
 };
 
 /* ---- Idempotency-Key (idem.c) ---- */
@@ -179,6 +182,7 @@ int h_ledger_import(struct req *r);
 int h_group_calendar(struct req *r);
 int h_calendar_token(struct req *r);
 int h_personal_calendar(struct req *r);
+int h_backup(struct req *r);
 
 /* ---- the server (server.c) ---- */
 struct server_opts {
@@ -189,6 +193,8 @@ struct server_opts {
 	int quiet;              /* no access log */
 	const char *web_root;   /* serve the web application from this folder, not the binary */
 };
+/* The database file the server serves (for backups). */
+const char *http_db_path(void);
 /* The attributes of the session cookie (Secure behind TLS). */
 const char *http_cookie_attrs(void);
 /* Bumped when settings change, so every thread re-reads them. */

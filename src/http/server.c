@@ -108,6 +108,8 @@ int req_query_each(struct req *r, int (*cb)(void *ctx, const char *name, const c
 
 static void req_free(struct req *r)
 {
+	if (r->has_file)
+		close(r->file_fd);
 	buf_release(&r->body);
 	buf_release(&r->out);
 	arena_release(&r->a);
@@ -217,12 +219,22 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 
 	if (strcmp(r->method, "HEAD") == 0)
 		buf_reset(&r->out);
-	body = buf_detach(&r->out, &len);
-	/* MHD_RESPMEM_MUST_FREE: MHD owns body now and frees it with free(). */
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(body);
-		return MHD_NO;
+	if (r->has_file && r->status == 200) {
+		/* MHD reads the file as it sends and closes it at the end. */
+		resp = MHD_create_response_from_fd((uint64_t)r->file_bytes, r->file_fd);
+		if (resp == NULL)
+			return MHD_NO;
+		r->has_file = 0;
+		buf_reset(&r->out);
+		len = (size_t)r->file_bytes;
+	} else {
+		body = buf_detach(&r->out, &len);
+		/* MHD_RESPMEM_MUST_FREE: MHD owns body now and frees it with free(). */
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				r->content_type ? r->content_type : "application/json; charset=utf-8");
@@ -442,6 +454,11 @@ int req_json(struct req *r, int status, json_t *j)
 	}
 	r->status = status;
 	return 0;
+}
+
+const char *http_db_path(void)
+{
+	return g_db;
 }
 
 const char *http_cookie_attrs(void)

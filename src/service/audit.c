@@ -242,6 +242,22 @@ static void sibling_path(struct svc *svc, const char *env, const char *suffix, c
 		snprintf(out, size, "%s%s", svc->db_path ? svc->db_path : "plenum.db", suffix);
 }
 
+/* The signing key is the deployment's, not the file's: $PLENUM_AUDIT_KEY,
+ * else `.plenum-audit-key` in the database's directory, so that a backup
+ * restored or a database renamed beside it keeps verifying. */
+static void key_path(struct svc *svc, char *out, size_t size)
+{
+	const char *p = getenv("PLENUM_AUDIT_KEY"), *db = svc->db_path ? svc->db_path : "plenum.db";
+	const char *slash = strrchr(db, '/');
+
+	if (p && *p)
+		snprintf(out, size, "%s", p);
+	else if (slash)
+		snprintf(out, size, "%.*s/.plenum-audit-key", (int)(slash - db), db);
+	else
+		snprintf(out, size, ".plenum-audit-key");
+}
+
 /* Reads (or with create, makes) the signing key: 32 random bytes kept as
  * hex in a 0600 file. */
 static int load_key(struct svc *svc, int create, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
@@ -252,7 +268,7 @@ static int load_key(struct svc *svc, int create, unsigned char pk[crypto_sign_PU
 	ssize_t n;
 	int fd;
 
-	sibling_path(svc, "PLENUM_AUDIT_KEY", ".audit-key", path, sizeof(path));
+	key_path(svc, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create) {
 		randombytes_buf(seed, sizeof(seed));

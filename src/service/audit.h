@@ -16,8 +16,8 @@
  * The chain is per org. Entries are appended only by tx.c, inside the
  * write's own transaction, so an entry exists exactly when its change does.
  * Checkpoints are lines in a file beside the database (`DB.checkpoints`, or
- * $PLENUM_CHECKPOINTS), signed with a key kept outside it (`DB.audit-key`,
- * or $PLENUM_AUDIT_KEY; created 0600 on first use).
+ * $PLENUM_CHECKPOINTS), signed with a key kept outside it (`.plenum-audit-key`
+ * in the database's directory, or $PLENUM_AUDIT_KEY; created 0600 on first use).
  */
 #ifndef PLENUM_AUDIT_H
 #define PLENUM_AUDIT_H

@@ -78,4 +78,15 @@ int64_t db_data_version(struct db *db);
 int64_t db_changes(struct db *db);
 const char *db_driver_name(void);
 
+/* Backup and restore of a whole database (used by store_backup.c only).
+ * db_backup() writes a consistent copy of db, as of one instant, into the
+ * file at path, which must not exist or be empty; writers on other
+ * connections go on meanwhile. The copy is one self-contained file (no
+ * journal beside it). db_restore() replaces the whole content of db with
+ * the database in the file at path, in one transaction that waits for the
+ * write lock like any writer: other connections, in this process or
+ * another, see the old content or the new one, never a mixture. */
+int db_backup(struct db *db, const char *path, struct err *err);
+int db_restore(struct db *db, const char *path, struct err *err);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "../core/err.h"
+#include "../core/limits.h"
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
@@ -262,4 +263,52 @@ int64_t db_changes(struct db *db)
 const char *db_driver_name(void)
 {
 	return "sqlite " SQLITE_VERSION;
+}
+
+int db_backup(struct db *db, const char *path, struct err *err)
+{
+	struct db_stmt *s = db_prepare(db, "VACUUM INTO ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	/* One read transaction: the copy is the database as of its start,
+	 * and writers on other connections are not held up. */
+	db_bind_text(s, 1, path);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int db_restore(struct db *db, const char *path, struct err *err)
+{
+	sqlite3 *from = NULL;
+	sqlite3_backup *b = NULL;
+	int rc, tries = 0;
+
+	rc = sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, ST_FAIL, "cannot open \"%s\": %s", path, from ? sqlite3_errmsg(from) : sqlite3_errstr(rc));
+		goto out;
+	}
+	b = sqlite3_backup_init(db->conn, "main", from, "main");
+	if (b == NULL) {
+		rc = SQLITE_ERROR;
+		err_set(err, ST_FAIL, "database: restore: %s", sqlite3_errmsg(db->conn));
+		goto out;
+	}
+	/* All pages in one step, so one transaction on the destination; the
+	 * busy timeout applies to its write lock, and a busy database gets a
+	 * few more tries before the restore gives up. */
+	do {
+		rc = sqlite3_backup_step(b, -1);
+	} while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++tries < LIM_RESTORE_LOCK_TRIES);
+	if (rc != SQLITE_DONE) {
+		err_set(err, ST_FAIL, "database: restore: %s%s", sqlite3_errstr(rc),
+			rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? " (another process held the write lock throughout)" : "");
+	}
+	sqlite3_backup_finish(b);
+out:
+	sqlite3_close(from);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -206,6 +206,17 @@ expect 2 "unknown user" -- "$PLENUM" user passwd nobody --password-file /dev/nul
 expect 0 "routes" -- "$PLENUM" routes
 has "GET /api/v1/tasks/{key}" "route list"
 
+# ---- backup and restore (more in tests/api/backup.test.mjs) ----
+for c in backup restore; do
+	expect 0 "$c --help" -- "$PLENUM" "$c" --help
+	has "usage: plenum $c" "$c --help"
+done
+expect 2 "restore needs a file" -- "$PLENUM" restore
+expect 0 "backup" -- "$PLENUM" backup -o "$TMP/b.db"
+has "chain intact" "backup says what it checked"
+expect 0 "restore into a new file" -- "$PLENUM" --db "$TMP/b2.db" restore "$TMP/b.db"
+expect 0 "the restored database reads" -- "$PLENUM" --db "$TMP/b2.db" task show t-1-2
+
 # ---- init and audit ----
 expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"
 expect 0 "empty org lists nothing" -- "$PLENUM" --db "$TMP/four.db" meeting list
@@ -216,6 +227,9 @@ sqlite3 "$PLENUM_DB" "UPDATE audit SET actor = 'someone else' WHERE id = 12" && 
 expect 1 "audit verify after tampering" -- "$PLENUM" audit verify
 has "entry 12 (#12," "tampering found names the entry"
 has "was altered" "tampering found"
+expect 1 "no backup of a broken audit chain" -- "$PLENUM" backup -o "$TMP/broken.db"
+has "was altered" "the failed backup says why"
+[ ! -e "$TMP/broken.db" ] && ok || bad "a failed backup left a file"
 
 echo "cli: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"

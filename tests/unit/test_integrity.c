@@ -61,7 +61,7 @@ static void temp_db(char *path)
 
 static void remove_db(const char *path)
 {
-	const char *suffixes[] = { "", "-wal", "-shm", ".checkpoints", ".audit-key" };
+	const char *suffixes[] = { "", "-wal", "-shm", ".checkpoints" };
 	char p[128];
 
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
@@ -540,5 +540,6 @@ int main(void)
 	};
 
 	setenv("PLENUM_CHECKPOINT_SECONDS", "-1", 1);   /* checkpoints only when the tests write them */
+	setenv("PLENUM_AUDIT_KEY", "/tmp/plenum-int-test.audit-key", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
