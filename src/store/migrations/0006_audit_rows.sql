@@ -1,4 +1,4 @@
--- 0005_audit_rows.sql -- the audit trail covers the rows themselves.
+-- 0006_audit_rows.sql -- the audit trail covers the rows themselves.
 --
 -- Triggers (generated from the schema by store.c after every migration, not
 -- written here, so that a new column is covered without a new trigger) put
