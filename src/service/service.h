@@ -18,6 +18,8 @@
 #include "../domain/light.h"
 #include "../store/store.h"
 
+struct principal;
+
 struct svc {
 	struct store *st;
 	struct arena arena;           /* the org strings; results use the caller's arena */
@@ -28,6 +30,7 @@ struct svc {
 	const char *actor;            /* "cli:alice", "user:secretary" */
 	int32_t today;                /* in the org's time zone */
 	int settings_generation;      /* the server's, when the settings were read */
+	const struct principal *who;  /* the caller, whose scope task lists keep to; NULL: none (the CLI) */
 };
 
 /* Opens the store at path (creating it when create != 0) and, when org_key

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "task.h"
+#include "auth.h"
 #include "audit.h"
 #include "../core/date.h"
 #include "../core/limits.h"
@@ -66,13 +67,18 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
 	      struct task_view **out, size_t *n, struct err *err)
 {
 	struct task_row *rows = NULL;
+	struct task_filter scoped;
 	size_t nrows = 0, k = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (filter_known(svc, f, err) != 0)
 		return -1;
-	if (store_task_list(svc->st, svc->org.id, f, a, &rows, &nrows, err) != 0)
+	if (!auth_task_scope(svc->who, f, &scoped)) {
+		*out = arena_calloc(a, 1, sizeof(**out));
+		return 0;
+	}
+	if (store_task_list(svc->st, svc->org.id, &scoped, a, &rows, &nrows, err) != 0)
 		return -1;
 	*out = arena_calloc(a, nrows ? nrows : 1, sizeof(**out));
 	for (size_t i = 0; i < nrows; i++) {
@@ -88,6 +94,7 @@ struct scan_ctx {
 	struct svc *svc;
 	task_scan_cb cb;
 	void *ctx;
+	int check_scope;         /* rows not narrowed by the filter: check each */
 };
 
 static int scan_one(void *ctx, const struct task_row *row)
@@ -95,22 +102,30 @@ static int scan_one(void *ctx, const struct task_row *row)
 	struct scan_ctx *s = ctx;
 	struct task_view v;
 
+	if (s->check_scope && !auth_task_in_scope(s->svc, s->svc->who, row->lead_unit_key, row->key))
+		return 0;
 	task_compute(s->svc, row, &v);
 	return s->cb(s->ctx, &v);
 }
 
 int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, void *ctx, struct err *err)
 {
-	struct scan_ctx s = { svc, cb, ctx };
+	struct scan_ctx s = { svc, cb, ctx, 0 };
+	struct task_filter scoped;
 
 	if (filter_known(svc, f, err) != 0)
 		return -1;
-	return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
+	/* Lean whole-org passes (roll-ups) count every task and show none. */
+	if (f && f->lean)
+		return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
+	if (!auth_task_scope(svc->who, f, &scoped))
+		return 0;
+	return store_task_scan(svc->st, svc->org.id, &scoped, scan_one, &s, err);
 }
 
 int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err)
 {
-	struct scan_ctx s = { svc, cb, ctx };
+	struct scan_ctx s = { svc, cb, ctx, svc->who != NULL };
 
 	return store_task_scan_ids(svc->st, svc->org.id, ids, n, scan_one, &s, err);
 }

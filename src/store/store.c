@@ -1667,44 +1667,138 @@ int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const 
 	return step_done(s, err);
 }
 
-int store_login_failures(struct store *st, const char *login, const char *addr, const char *since,
-			 int *by_login, int *by_addr, struct err *err)
+int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, char next_at[32],
+		       struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT (SELECT count(*) FROM login_failure WHERE login = ?1 AND at >= ?3), "
-		"(SELECT count(*) FROM login_failure WHERE addr = ?2 AND at >= ?3)", err);
+	struct db_stmt *s = db_prepare(st->db, "SELECT failures, next_at FROM login_throttle WHERE login = ? AND addr = ?", err);
 	int rc;
 
+	*failures = 0;
+	next_at[0] = '\0';
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, addr);
-	db_bind_text(s, 3, since);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
-		*by_login = (int)db_col_int(s, 0);
-		*by_addr = (int)db_col_int(s, 1);
+		const char *t = db_col_text(s, 1);
+
+		*failures = (int)db_col_int(s, 0);
+		snprintf(next_at, 32, "%s", t ? t : "");
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
 }
 
-int store_login_failure_add(struct store *st, const char *login, const char *addr, const char *at,
-			    struct err *err)
+int store_throttle_addr_failures(struct store *st, const char *addr, const char *since, int *failures,
+				 struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "INSERT INTO login_failure (login, addr, at) VALUES (?, ?, ?)", err);
+	struct db_stmt *s = db_prepare(st->db, "SELECT coalesce(sum(failures), 0) FROM login_throttle "
+				       "WHERE addr = ? AND last_at >= ?", err);
+	int rc;
+
+	*failures = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, addr);
+	db_bind_text(s, 2, since);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*failures = (int)db_col_int(s, 0);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, const char *next_at,
+		       const char *now, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "INSERT INTO login_throttle (login, addr, failures, next_at, last_at) "
+				       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login, addr) DO UPDATE SET "
+				       "failures = excluded.failures, next_at = excluded.next_at, last_at = excluded.last_at", err);
 
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, addr);
-	db_bind_text(s, 3, at);
+	db_bind_int(s, 3, failures);
+	db_bind_text(s, 4, next_at);
+	db_bind_text(s, 5, now);
 	return step_done(s, err);
 }
 
-int store_login_failures_clear(struct store *st, const char *login, struct err *err)
+int store_throttle_clear(struct store *st, const char *login, const char *addr, struct err *err)
 {
-	return exec_text(st, "DELETE FROM login_failure WHERE login = ?", login, err);
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM login_throttle WHERE login = ? AND addr = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, addr);
+	return step_done(s, err);
+}
+
+int store_auth_purge(struct store *st, const char *now, const char *since, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM session WHERE expires_at <= ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, now);
+	if (step_done(s, err) != 0)
+		return -1;
+	s = db_prepare(st->db, "DELETE FROM login_throttle WHERE last_at < ? AND next_at <= ?", err);
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, since);
+	db_bind_text(s, 2, now);
+	return step_done(s, err);
+}
+
+int store_token_list(struct store *st, int64_t user_id, struct arena *a, struct token_row **out, size_t *n,
+		     struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT id, name, created_at FROM api_token WHERE user_id = ? AND revoked = 0 "
+				       "ORDER BY id LIMIT ?", err);
+	size_t cap = 16;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	db_bind_int(s, 2, LIM_PAGE_ITEMS);
+	*out = arena_calloc(a, cap, sizeof(**out));
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (*n == cap) {
+			struct token_row *more = arena_calloc(a, cap * 2, sizeof(**out));
+
+			memcpy(more, *out, cap * sizeof(**out));
+			*out = more;
+			cap *= 2;
+		}
+		(*out)[*n].id = db_col_int(s, 0);
+		(*out)[*n].name = col_s(s, 1, a);
+		(*out)[*n].created_at = col_s(s, 2, a);
+		(*n)++;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "UPDATE api_token SET revoked = 1 WHERE user_id = ? AND id = ? AND revoked = 0", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	db_bind_int(s, 2, token_id);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (db_changes(st->db) == 0)
+		return err_set(err, ST_NOTFOUND, "no API token %lld", (long long)token_id);
+	return 0;
 }
 
 int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key)

@@ -361,12 +361,29 @@ int store_user_by_calendar_token(struct store *st, const char *token_hash, struc
 				 struct user_row *out, struct err *err);
 int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
 		       const char *token_hash, const char *created_at, struct err *err);
-/* Failed logins since an instant, for a login and for an address. */
-int store_login_failures(struct store *st, const char *login, const char *addr, const char *since,
-			 int *by_login, int *by_addr, struct err *err);
-int store_login_failure_add(struct store *st, const char *login, const char *addr, const char *at,
-			    struct err *err);
-int store_login_failures_clear(struct store *st, const char *login, struct err *err);
+/* Login throttling, per (login, address): the failures since the last
+ * success and the earliest time of the next attempt (next_at "" when no
+ * row); the failures from an address since an instant, over every login. */
+int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, char next_at[32],
+		       struct err *err);
+int store_throttle_addr_failures(struct store *st, const char *addr, const char *since, int *failures,
+				 struct err *err);
+int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, const char *next_at,
+		       const char *now, struct err *err);
+int store_throttle_clear(struct store *st, const char *login, const char *addr, struct err *err);
+/* Deletes sessions expired by now and throttle rows idle since before
+ * since and no longer holding anyone back. */
+int store_auth_purge(struct store *st, const char *now, const char *since, struct err *err);
+
+/* A user's API tokens that are not revoked, oldest first. */
+struct token_row {
+	int64_t id;
+	const char *name, *created_at;
+};
+int store_token_list(struct store *st, int64_t user_id, struct arena *a, struct token_row **out, size_t *n,
+		     struct err *err);
+/* Revokes one token of the user; ST_NOTFOUND when it has no such live token. */
+int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id, struct err *err);
 
 /* 1 when the unit is the task's lead or a supporting unit, 0 when not, -1 on error. */
 int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key);
