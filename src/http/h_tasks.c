@@ -208,7 +208,8 @@ int h_task_action(struct req *r)
 
 int h_task_report(struct req *r)
 {
-	static const char *const allowed[] = { "percent", "done", "problems", "next_steps", "reported_on", "reporter", NULL };
+	static const char *const allowed[] = { "percent", "done", "problems", "next_steps", "reported_on", "reporter",
+					       "period_from", "period_to", NULL };
 	struct task_view t;
 	struct progress_input in;
 	struct err err = ERR_INIT;
@@ -227,7 +228,9 @@ int h_task_report(struct req *r)
 	    (in.problems = note_of(r, body, "problems")) == (const char *)-1 ||
 	    (in.next_steps = note_of(r, body, "next_steps")) == (const char *)-1 ||
 	    (in.reported_on = note_of(r, body, "reported_on")) == (const char *)-1 ||
-	    (in.reporter_key = note_of(r, body, "reporter")) == (const char *)-1)
+	    (in.reporter_key = note_of(r, body, "reporter")) == (const char *)-1 ||
+	    (in.period_from = note_of(r, body, "period_from")) == (const char *)-1 ||
+	    (in.period_to = note_of(r, body, "period_to")) == (const char *)-1)
 		goto out;
 	if (task_report(r->svc, r->params[0], &in, &err) != 0)
 		req_fail(r, &err);

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sodium.h>
 
 #include "auth.h"
@@ -259,43 +260,51 @@ static void fill(struct principal *who, const struct user_row *u, const char *cs
 static const char dummy_hash[crypto_pwhash_STRBYTES] =
 	"$argon2id$v=19$m=19456,t=2,p=1$n40zlgPbwPBvg6/p7B5PcA$hweB+FhT1y3IaAYaHZKPs2hQYKHlfmybV/TWACpe7Pg";
 
-/* The wait after n failures of one login from one address. */
-static int backoff_seconds(int failures)
+/* The wait in milliseconds after n failures of one login from one address. */
+static int64_t backoff_ms(int failures)
 {
-	int wait = 1;
+	int64_t wait = 1000;
 
 	if (failures < AUTH_FREE_TRIES)
 		return 0;
-	for (int i = AUTH_FREE_TRIES; i < failures && wait < AUTH_BACKOFF_MAX_S; i++)
+	for (int i = AUTH_FREE_TRIES; i < failures && wait < AUTH_BACKOFF_MAX_S * 1000; i++)
 		wait *= 2;
-	return wait < AUTH_BACKOFF_MAX_S ? wait : AUTH_BACKOFF_MAX_S;
+	return wait < AUTH_BACKOFF_MAX_S * 1000 ? wait : AUTH_BACKOFF_MAX_S * 1000;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Takes one attempt for (login, addr) in one write transaction, counted as
  * a failure until the password proves right: concurrent attempts cannot
  * all pass the check before any of them is counted. */
-static int take_attempt(struct svc *svc, const char *login, const char *addr, int *wait_s, struct err *err)
+static int take_attempt(struct svc *svc, const char *login, const char *addr, int *wait_s, int *failures,
+			struct err *err)
 {
-	char now[32], since[32], next[32];
-	int failures = 0, from_addr = 0;
-	int64_t t = datetime_now(), next_t;
+	char now[32], since[32];
+	int from_addr = 0;
+	int64_t ms = now_ms(), next = 0;
 
 	*wait_s = 0;
-	datetime_format_utc(t, now);
-	datetime_format_utc(t - AUTH_FAIL_WINDOW_MIN * 60, since);
+	datetime_format_utc(ms / 1000, now);
+	datetime_format_utc(ms / 1000 - AUTH_FAIL_WINDOW_MIN * 60, since);
 	if (store_begin(svc->st, err) != 0)
 		return -1;
-	if (store_auth_purge(svc->st, now, since, err) || store_throttle_get(svc->st, login, addr, &failures, next, err) ||
+	if (store_auth_purge(svc->st, now, ms, since, err) || store_throttle_get(svc->st, login, addr, failures, &next, err) ||
 	    store_throttle_addr_failures(svc->st, addr, since, &from_addr, err))
 		goto fail;
-	if (next[0] && strcmp(next, now) > 0 && datetime_parse(next, 0, &next_t) == 0) {
-		*wait_s = next_t > t ? (int)(next_t - t) : 1;
+	if (next > ms) {
+		*wait_s = (int)((next - ms + 999) / 1000);
 	} else if (from_addr >= AUTH_FAIL_PER_ADDR) {
 		*wait_s = AUTH_FAIL_WINDOW_MIN * 60;
 	} else {
-		failures++;
-		datetime_format_utc(t + backoff_seconds(failures), next);
-		if (store_throttle_set(svc->st, login, addr, failures, next, now, err))
+		(*failures)++;
+		if (store_throttle_set(svc->st, login, addr, *failures, ms + backoff_ms(*failures), now, err))
 			goto fail;
 	}
 	if (store_commit(svc->st, err) != 0)
@@ -316,20 +325,24 @@ int auth_login(struct svc *svc, const char *login, const char *password, const c
 	char now[32], expires[32], hash[65];
 	unsigned char raw[16];
 	char csrf_hex[33];
-	int known, ok;
+	int known, ok, failures = 0;
 
 	*retry_after = 0;
 	if (sodium_ready(err) != 0)
 		return -1;
 	if (login == NULL || password == NULL || strlen(login) > LIM_KEY_CHARS || strlen(password) > 1024)
 		return err_set(err, ST_UNAUTH, "wrong login or password");
-	if (take_attempt(svc, login, addr, retry_after, err) != 0)
+	if (take_attempt(svc, login, addr, retry_after, &failures, err) != 0)
 		return -1;
 	/* The same argon2id work whether or not the login exists. */
 	known = store_user_by_login(svc->st, login, a, &u, NULL) == 0 && !u.disabled && u.password_hash;
 	ok = crypto_pwhash_str_verify(known ? u.password_hash : dummy_hash, password, strlen(password)) == 0 && known;
-	if (!ok)
+	if (!ok) {
+		/* The wait runs from the answer, not from the start of the check. */
+		if (store_throttle_hold(svc->st, login, addr, now_ms() + backoff_ms(failures), err) != 0)
+			return -1;
 		return err_set(err, ST_UNAUTH, "wrong login or password");
+	}
 	svc_now(now);
 	*session = new_token(a, "");
 	hash_token(*session, hash);

@@ -247,6 +247,39 @@ out:
 	return rc;
 }
 
+/* A date of a report: 0 and *day, or -1 after a 400 on a date that is not
+ * real; NULL is left alone. */
+static int report_date(const char *s, const char *field, int32_t *day, struct err *err)
+{
+	if (s && date_parse(s, day) != 0)
+		return err_field(err, ST_INVALID, field, "%s: \"%s\" is not a real date YYYY-MM-DD", field, s);
+	return 0;
+}
+
+/* Who the report is from: the login's person for a reporter (naming
+ * another is refused), the person named or the login's for others. */
+static int report_person(struct svc *svc, const char *key, int64_t *id, struct err *err)
+{
+	const struct principal *who = svc->who;
+
+	*id = 0;
+	if (who && who->role == ROLE_REPORTER) {
+		if (key && (who->user.person_key == NULL || strcmp(key, who->user.person_key) != 0))
+			return err_field(err, ST_REFUSED, "reporter", "reporter: a report is filed in your own name%s%s%s; "
+					 "name no one else", who->user.person_key ? " (" : "",
+					 who->user.person_key ? who->user.person_key : "", who->user.person_key ? ")" : "");
+		*id = who->user.person_id;
+		return 0;
+	}
+	if (key == NULL) {
+		*id = who ? who->user.person_id : 0;
+		return 0;
+	}
+	if (store_person_find(svc->st, svc->org.id, key, id, err) != 0)
+		return err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", key);
+	return 0;
+}
+
 int task_report(struct svc *svc, const char *key, const struct progress_input *in,
 		struct err *err)
 {
@@ -255,18 +288,31 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	struct report_row r;
 	enum task_state to;
 	char today[DATE_LEN];
-	int32_t day;
+	int32_t day, from = 0, until = 0, start;
 	int64_t reporter_id = 0, id = 0;
+	int own = svc->who && svc->who->role == ROLE_REPORTER;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.reported_on = in->reported_on ? in->reported_on : date_format(svc->today, today);
-	if (date_parse(r.reported_on, &day) != 0) {
-		err_field(err, ST_INVALID, "reported_on", "reported_on: \"%s\" is not a real date YYYY-MM-DD", r.reported_on);
+	if (report_date(r.reported_on, "reported_on", &day, err) || report_date(in->period_from, "period_from", &from, err) ||
+	    report_date(in->period_to, "period_to", &until, err))
 		goto out;
-	}
 	if (day > svc->today) {
 		err_field(err, ST_INVALID, "reported_on", "reported_on: %s is in the future", r.reported_on);
+		goto out;
+	}
+	if (own && day != svc->today) {
+		err_field(err, ST_REFUSED, "reported_on", "reported_on: a report is dated the day it is filed (%s); "
+			  "say which period it covers with period_from and period_to", date_format(svc->today, today));
+		goto out;
+	}
+	if (in->period_to && until > svc->today) {
+		err_field(err, ST_REFUSED, "period_to", "period_to: %s is after today", in->period_to);
+		goto out;
+	}
+	if (in->period_from && in->period_to && until < from) {
+		err_field(err, ST_REFUSED, "period_to", "period_to: %s is before period_from %s", in->period_to, in->period_from);
 		goto out;
 	}
 	if (in->percent < 0 || in->percent > 100) {
@@ -285,14 +331,24 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	r.problems = in->problems;
 	r.next_steps = in->next_steps;
 	r.filed_by = svc->actor;
+	r.period_from = in->period_from;
+	r.period_to = in->period_to;
 	if (store_begin(svc->st, err) != 0)
 		goto out;
-	if (in->reporter_key && store_person_find(svc->st, svc->org.id, in->reporter_key, &reporter_id, err) != 0) {
-		err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", in->reporter_key);
+	if (report_person(svc, in->reporter_key, &reporter_id, err) != 0)
 		goto fail;
-	}
 	if (task_show(svc, key, &a, &t, NULL, err) != 0)
 		goto fail;
+	/* Nothing before the task's span. */
+	if (t.row.starts_on && date_parse(t.row.starts_on, &start) == 0) {
+		const char *field = day < start ? "reported_on" : in->period_from && from < start ? "period_from"
+								: in->period_to && until < start ? "period_to" : NULL;
+
+		if (field) {
+			err_field(err, ST_REFUSED, field, "%s: before the task starts (%s)", field, t.row.starts_on);
+			goto fail;
+		}
+	}
 	if (workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0) {
 		illegal(&t, TA_REPORT_PROGRESS, err);
 		goto fail;
@@ -302,9 +358,9 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	if (store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err) != 0)
 		goto fail;
 	if (audit_obj(svc, "report_progress", "report", id,
-		      json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on",
+		      json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?}", "task", t.row.key, "reported_on",
 				r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
-				"next_steps", r.next_steps), err) != 0)
+				"next_steps", r.next_steps, "period_from", r.period_from, "period_to", r.period_to), err) != 0)
 		goto fail;
 	if (store_commit(svc->st, err) != 0)
 		goto fail;

@@ -1340,7 +1340,7 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 	if (rc < 0)
 		return -1;
 	s = db_prepare(st->db, "SELECT r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, "
-		       "r.percent FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
+		       "r.percent, p.key, r.period_from, r.period_to FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
 		       "WHERE r.task_id = ? ORDER BY r.reported_on, r.id", err);
 	if (s == NULL)
 		return -1;
@@ -1357,6 +1357,9 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		r->reporter_name = col_s(s, 5, a);
 		r->filed_by = col_s(s, 6, a);
 		r->percent = (int)db_col_int(s, 7);
+		r->reporter_key = col_s(s, 8, a);
+		r->period_from = col_s(s, 9, a);
+		r->period_to = col_s(s, 10, a);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -1417,7 +1420,7 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO progress_report (org_id, task_id, reported_on, percent, done, problems, next_steps, "
-		"reporter_id, filed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"reporter_id, filed_by, period_from, period_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 
 	if (s == NULL)
 		return -1;
@@ -1431,6 +1434,8 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 	if (reporter_id)
 		db_bind_int(s, 8, reporter_id);
 	db_bind_text(s, 9, r->filed_by);
+	db_bind_text(s, 10, r->period_from);
+	db_bind_text(s, 11, r->period_to);
 	if (step_done(s, err) != 0)
 		return -1;
 	if (id)
@@ -1667,24 +1672,22 @@ int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const 
 	return step_done(s, err);
 }
 
-int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, char next_at[32],
+int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, int64_t *next_ms,
 		       struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "SELECT failures, next_at FROM login_throttle WHERE login = ? AND addr = ?", err);
 	int rc;
 
 	*failures = 0;
-	next_at[0] = '\0';
+	*next_ms = 0;
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, addr);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
-		const char *t = db_col_text(s, 1);
-
 		*failures = (int)db_col_int(s, 0);
-		snprintf(next_at, 32, "%s", t ? t : "");
+		*next_ms = db_col_int(s, 1);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -1709,7 +1712,7 @@ int store_throttle_addr_failures(struct store *st, const char *addr, const char 
 	return rc < 0 ? -1 : 0;
 }
 
-int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, const char *next_at,
+int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, int64_t next_ms,
 		       const char *now, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "INSERT INTO login_throttle (login, addr, failures, next_at, last_at) "
@@ -1721,8 +1724,21 @@ int store_throttle_set(struct store *st, const char *login, const char *addr, in
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, addr);
 	db_bind_int(s, 3, failures);
-	db_bind_text(s, 4, next_at);
+	db_bind_int(s, 4, next_ms);
 	db_bind_text(s, 5, now);
+	return step_done(s, err);
+}
+
+int store_throttle_hold(struct store *st, const char *login, const char *addr, int64_t next_ms, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "UPDATE login_throttle SET next_at = max(next_at, ?3) WHERE login = ?1 AND addr = ?2",
+				       err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, addr);
+	db_bind_int(s, 3, next_ms);
 	return step_done(s, err);
 }
 
@@ -1737,7 +1753,7 @@ int store_throttle_clear(struct store *st, const char *login, const char *addr, 
 	return step_done(s, err);
 }
 
-int store_auth_purge(struct store *st, const char *now, const char *since, struct err *err)
+int store_auth_purge(struct store *st, const char *now, int64_t now_ms, const char *since, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "DELETE FROM session WHERE expires_at <= ?", err);
 
@@ -1750,7 +1766,7 @@ int store_auth_purge(struct store *st, const char *now, const char *since, struc
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, since);
-	db_bind_text(s, 2, now);
+	db_bind_int(s, 2, now_ms);
 	return step_done(s, err);
 }
 

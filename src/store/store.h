@@ -304,6 +304,7 @@ struct extension_row {
 struct report_row {
 	int64_t id;
 	const char *reported_on, *done, *problems, *next_steps, *reporter_name, *filed_by;
+	const char *reporter_key, *period_from, *period_to;
 	int percent;
 };
 struct task_history {
@@ -362,18 +363,20 @@ int store_user_by_calendar_token(struct store *st, const char *token_hash, struc
 int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
 		       const char *token_hash, const char *created_at, struct err *err);
 /* Login throttling, per (login, address): the failures since the last
- * success and the earliest time of the next attempt (next_at "" when no
- * row); the failures from an address since an instant, over every login. */
-int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, char next_at[32],
+ * success and the earliest time of the next attempt (ms since 1970; 0 when
+ * no row); the failures from an address since an instant, over every login. */
+int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, int64_t *next_ms,
 		       struct err *err);
 int store_throttle_addr_failures(struct store *st, const char *addr, const char *since, int *failures,
 				 struct err *err);
-int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, const char *next_at,
+int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, int64_t next_ms,
 		       const char *now, struct err *err);
+/* Moves the next attempt's time to next_ms, unless it is later already. */
+int store_throttle_hold(struct store *st, const char *login, const char *addr, int64_t next_ms, struct err *err);
 int store_throttle_clear(struct store *st, const char *login, const char *addr, struct err *err);
 /* Deletes sessions expired by now and throttle rows idle since before
  * since and no longer holding anyone back. */
-int store_auth_purge(struct store *st, const char *now, const char *since, struct err *err);
+int store_auth_purge(struct store *st, const char *now, int64_t now_ms, const char *since, struct err *err);
 
 /* A user's API tokens that are not revoked, oldest first. */
 struct token_row {

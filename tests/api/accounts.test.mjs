@@ -13,7 +13,8 @@ import { startServer, client, plenum, PASSWORD } from './helpers.mjs';
 
 let server, admin;
 before(async () => {
-  server = await startServer();
+  // as many worker threads as concurrent attempts below: they race for real
+  server = await startServer({ threads: 12 });
   admin = await client(server, 'admin');
 });
 after(async () => { await server.stop(); });
@@ -207,7 +208,7 @@ test('API tokens are listed and revoked one by one, by their owner, an admin or 
 test('expired sessions and stale throttle rows are purged at login (ASVS 3.3)', async () => {
   sql("INSERT INTO session (org_id, user_id, token_hash, csrf, created_at, expires_at) " +
       "SELECT org_id, id, 'expired-hash', 'x', '2020-01-01T00:00:00Z', '2020-01-01T12:00:00Z' FROM app_user WHERE login = 'viewer'");
-  sql("INSERT INTO login_throttle (login, addr, failures, next_at, last_at) VALUES ('old', '10.0.0.1', 3, '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z')");
+  sql("INSERT INTO login_throttle (login, addr, failures, next_at, last_at) VALUES ('old', '10.0.0.1', 3, 1577836800000, '2020-01-01T00:00:00Z')");
   const r = await login('viewer', PASSWORD, { from: '127.0.0.5' });
   assert.equal(r.status, 200);
   assert.equal(sql("SELECT count(*) FROM session WHERE token_hash = 'expired-hash'"), '0');

@@ -329,7 +329,7 @@ static void supervision_workflow_end_to_end(void **state)
 {
 	struct svc svc;
 	struct err err = ERR_INIT;
-	struct progress_input p = { NULL, 30, "开展企业摸底", NULL, NULL, "p-wang-jun" };
+	struct progress_input p = { NULL, 30, "开展企业摸底", NULL, NULL, "p-wang-jun", NULL, NULL };
 	char path[64];
 	int before;
 

@@ -4,13 +4,14 @@
 -- or it is deleted -- whichever path (CLI, API, import) made the change.
 
 -- One row per login and address that failed since its last success:
--- failures counted, and the earliest time the next attempt is heard.
+-- failures counted, and the earliest time the next attempt is heard (in
+-- milliseconds since 1970: waits start at one second).
 DROP TABLE login_failure;
 CREATE TABLE login_throttle (
 	login TEXT NOT NULL,
 	addr TEXT NOT NULL,
 	failures INTEGER NOT NULL,
-	next_at TEXT NOT NULL,
+	next_at INTEGER NOT NULL,
 	last_at TEXT NOT NULL,
 	PRIMARY KEY (login, addr)
 );
