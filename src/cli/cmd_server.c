@@ -54,11 +54,12 @@ int cmd_serve(int argc, char **argv)
 
 int cmd_routes(int argc, char **argv)
 {
-	static const char usage[] = "plenum routes [--openapi]";
+	static const char usage[] = "plenum routes [--openapi | --rules]";
 	struct cli_common c = { 0 };
-	int openapi = 0;
+	int openapi = 0, rules = 0;
 	const struct cli_opt opts[] = {
 		{ "openapi", 0, 0, NULL, &openapi },
+		{ "rules", 0, 0, NULL, &rules },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct buf out = BUF_INIT(1 << 20);
@@ -67,7 +68,8 @@ int cmd_routes(int argc, char **argv)
 	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
-		printf("usage: %s\n\nPrints every method and path the server answers (or the OpenAPI document).\n", usage);
+		printf("usage: %s\n\nPrints every method and path the server answers (or the OpenAPI document, or\n"
+		       "--rules: who may call each, from the route table, as the rows of a Markdown table).\n", usage);
 		return EXIT_OK;
 	}
 	if (openapi) {
@@ -78,7 +80,10 @@ int cmd_routes(int argc, char **argv)
 		json_decref(doc);
 		return EXIT_OK;
 	}
-	http_route_list(&out);
+	if (rules)
+		http_route_rules(&out);
+	else
+		http_route_list(&out);
 	fputs(buf_str(&out), stdout);
 	buf_release(&out);
 	return EXIT_OK;

@@ -426,7 +426,7 @@ static void rule_one(void *ctx, const struct expanded *x)
 	int n = 0;
 
 	if (x->rt->need == NEED_NONE || x->rt->need == NEED_LOGIN) {
-		buf_printf(out, "| %s | %s | %s | |\n", x->method, x->path, x->rt->need == NEED_NONE ? "anyone, no login"
+		buf_printf(out, "| %s | %s | %s |  |\n", x->method, x->path, x->rt->need == NEED_NONE ? "anyone, no login"
 					      : "anyone logged in (their own)");
 		return;
 	}

@@ -183,6 +183,15 @@ test('the OpenAPI document lists exactly the routes the server has', async () =>
   assert.ok(r.json.components.schemas.task.properties.lead_unit);
 });
 
+test('docs/SECURITY.md holds the table of who may do what that the route table gives', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/SECURITY.md', import.meta.url), 'utf8');
+  const m = doc.match(/<!-- plenum routes --rules: begin -->\n\| method[^\n]*\n\| ---[^\n]*\n([\s\S]*?)<!-- plenum routes --rules: end -->/);
+  assert.ok(m, 'the generated table is in docs/SECURITY.md');
+  assert.equal(m[1], plenum(['routes', '--rules']), 'docs/SECURITY.md is out of date: paste `plenum routes --rules`');
+  assert.equal(m[1].trim().split('\n').length, routes.length, 'one row per route');
+});
+
 test('unknown addresses and methods', async () => {
   let r = await clients.admin.get('/api/v1/nothing');
   assert.equal(r.status, 404);
