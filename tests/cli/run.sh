@@ -175,11 +175,22 @@ has "at least 8" "password length named"
 expect 2 "unknown role" -- sh -c "echo 'a-long-password' | '$PLENUM' user add clerk3 --role king"
 expect 0 "token" -- "$PLENUM" user token clerk
 grep -q '^plm_' "$TMP/out" && ok || bad "token printed"
+expect 0 "tokens" -- "$PLENUM" user tokens clerk
+grep -qE '^[0-9]+	[0-9-]+T[0-9:]+Z	cli$' "$TMP/out" && ok || bad "tokens listed: id, date, name"
+hasnt "plm_" "the secret is never listed"
+expect 2 "revoke: a token id is a number" -- "$PLENUM" user revoke clerk first
+has "TOKEN-ID" "revoke names the argument"
+expect 2 "revoke: no such token" -- "$PLENUM" user revoke clerk 999999
+expect 2 "revoke: no token id" -- "$PLENUM" user revoke clerk
 expect 0 "disable" -- "$PLENUM" user disable clerk
+expect 0 "tokens of a disabled user" -- "$PLENUM" user tokens clerk
+hasnt "cli" "disabling revoked the tokens"
 expect 1 "no token for a disabled user" -- "$PLENUM" user token clerk
 expect 2 "unknown user" -- "$PLENUM" user passwd nobody --password-file /dev/null
 expect 0 "routes" -- "$PLENUM" routes
 has "GET /api/v1/tasks/{key}" "route list"
+expect 0 "routes --rules" -- "$PLENUM" routes --rules
+has "| GET | /api/v1/tasks/{key} | admin, secretary, member, viewer, reporter (read task) | reporter: its unit's tasks" "who may do what"
 
 # ---- init and audit ----
 expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"
