@@ -7,8 +7,11 @@
  * Redis's ...OrReply functions; a handler then just returns. So handlers
  * read as a straight line:
  *
- *	if (req_need(r, CAN_READ, "task") != 0 || req_body_json(r, &body) != 0)
+ *	if (req_only_params(r, params) != 0 || req_body_json(r, &body) != 0)
  *		return 0;
+ *
+ * Who may call a route is not the handler's business: the route table says
+ * what each route needs and http_route_permit() checks it first.
  *
  * Only server.c knows libmicrohttpd; handlers see struct req alone.
  * Errors have the shape {"error": {"code", "message", "field"}}.

@@ -1,6 +1,11 @@
 /*
- * router.c -- the route table, matching a request to a handler, and the
- * documents generated from the table: the route list and OpenAPI 3.
+ * router.c -- the route table, matching a request to a handler, the access
+ * check every route passes before its handler runs (the role's right to
+ * the action and the scope of the key, both written in the table), and the
+ * documents generated from the table: the route list, who may do what, and
+ * OpenAPI 3. It is NOT where the role rules live (auth_can() in
+ * service/auth.c) nor where lists are narrowed to a scope (the services,
+ * through svc->who).
  *
  * Generic routes use :list and :child, which stand for the data
  * dictionary's top-level lists ("meetings") and the lists nested in them
