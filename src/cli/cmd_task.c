@@ -185,7 +185,8 @@ out:
 static int report_cmd(int argc, char **argv)
 {
 	static const char usage[] = "plenum task report KEY --percent N --done TEXT [--problems TEXT] "
-				    "[--next TEXT] [--on YYYY-MM-DD] [--reporter PERSON]";
+				    "[--next TEXT] [--on YYYY-MM-DD] [--reporter PERSON]\n"
+				    "                          [--from YYYY-MM-DD] [--to YYYY-MM-DD]";
 	struct cli_common c = { 0 };
 	struct progress_input in = { 0 };
 	const char *percent = NULL;
@@ -196,6 +197,8 @@ static int report_cmd(int argc, char **argv)
 		{ "next", 0, 1, &in.next_steps, NULL },
 		{ "on", 0, 1, &in.reported_on, NULL },
 		{ "reporter", 0, 1, &in.reporter_key, NULL },
+		{ "from", 0, 1, &in.period_from, NULL },
+		{ "to", 0, 1, &in.period_to, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
@@ -208,7 +211,8 @@ static int report_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	if (c.help) {
 		printf("usage: %s\n\nFiles a progress report (append-only). An acknowledged or returned task moves\n"
-		       "to in progress. The report date defaults to today and cannot be in the future.\n", usage);
+		       "to in progress. The report date defaults to today and cannot be in the future;\n"
+		       "--from and --to say which period the report covers (from the task's start to today).\n", usage);
 		return EXIT_OK;
 	}
 	if (npos != 1)

@@ -104,9 +104,12 @@ has "2026-06-30 -> 2026-08-31" "task show lists the extension"
 expect 2 "report with bad percent" -- "$PLENUM" task report t-1-2 --percent 140 --done x
 has "--percent" "bad percent is named"
 expect 2 "report without done" -- "$PLENUM" task report t-1-2 --percent 50
-expect 0 "file a progress report" -- "$PLENUM" task report t-2-1-3 --percent 70 --done "签约装备项目3个" --problems "用地" --next "开工"
+expect 2 "report period before the task starts" -- "$PLENUM" task report t-2-1-3 --percent 70 --done x --from 2026-01-01 --to 2026-06-30
+has "period_from: before the task starts (2026-06-01)" "the period's field named"
+expect 0 "file a progress report" -- "$PLENUM" task report t-2-1-3 --percent 70 --done "签约装备项目3个" --problems "用地" --next "开工" \
+	--from 2026-06-01 --to 2026-06-30
 expect 0 "the light follows" -- "$PLENUM" task show t-2-1-3 --json
-jq -e '.percent == 70 and .light.color == "green" and (.reports | last | .done) == "签约装备项目3个"' "$TMP/out" >/dev/null && ok || bad "report changes the light"
+jq -e '.percent == 70 and .light.color == "green" and (.reports | last | .done) == "签约装备项目3个" and (.reports | last | .period_to) == "2026-06-30"' "$TMP/out" >/dev/null && ok || bad "report changes the light"
 expect 1 "illegal move" -- "$PLENUM" task act t-1-2 close
 has "allowed now" "illegal move lists the legal ones"
 expect 0 "dispatch" -- "$PLENUM" task act t-q1-1 dispatch --note "交办宣传部"
