@@ -127,7 +127,7 @@ demo: deps
 	@echo "  ./plenum --db demo.db initiative tree"
 	@echo "  ./plenum --db demo.db task list --light red"
 	@echo "  ./plenum --db demo.db check --group g-jm-tlcg --year 2026"
-	@echo "  curl -s -X POST http://$(DEMO_LISTEN)/api/v1/login -d '{\"login\":\"secretary\",\"password\":\"plenum-demo\"}'"
+	@echo "  curl -s -X POST http://$(DEMO_LISTEN)/api/v1/login -H 'Content-Type: application/json' -d '{\"login\":\"secretary\",\"password\":\"plenum-demo\"}'"
 	@echo
 	@echo "Serving the API at http://$(DEMO_LISTEN)/api/v1/ (Ctrl-C stops it)."
 	@echo "Demo logins, password plenum-demo: admin, secretary, leader, reporter, reporter-commerce, observer, viewer"

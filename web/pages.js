@@ -590,6 +590,8 @@ export async function taskPage(params, key) {
     field(t('report.done'), textarea('done', '', { rows: 2, required: true })),
     field(t('report.problems'), textarea('problems', '', { rows: 2 })),
     field(t('report.next_steps'), textarea('next_steps', '', { rows: 2 })),
+    field(t('report.period_from'), input('period_from', '', { type: 'date' })),
+    field(t('report.period_to'), input('period_to', '', { type: 'date' })),
     h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit' }, t('report.submit'))), async (v) => {
     await api('POST', `/tasks/${encodeURIComponent(key)}/reports`, v);
@@ -649,7 +651,9 @@ export async function taskPage(params, key) {
       h('time', null, e.at.length > 10 ? fmtDateTime(e.at) : fmtDate(e.at)), ' ',
       e.report ? [h('strong', null, `${e.report.percent}%`), ' ', e.report.done,
         e.report.problems ? h('div', { class: 'sub' }, t('report.problems'), ': ', e.report.problems) : null,
-        e.report.next_steps ? h('div', { class: 'sub' }, t('report.next_steps'), ': ', e.report.next_steps) : null]
+        e.report.next_steps ? h('div', { class: 'sub' }, t('report.next_steps'), ': ', e.report.next_steps) : null,
+        e.report.period_from || e.report.period_to ? h('div', { class: 'sub' }, t('report.period'), ': ',
+          fmtDate(e.report.period_from), ' – ', fmtDate(e.report.period_to)) : null]
         : [e.text, e.note ? ` — ${e.note}` : ''],
       h('span', { class: 'who' }, ' · ', e.who)))) : empty('—')));
 }

@@ -54,11 +54,12 @@ int cmd_serve(int argc, char **argv)
 
 int cmd_routes(int argc, char **argv)
 {
-	static const char usage[] = "plenum routes [--openapi]";
+	static const char usage[] = "plenum routes [--openapi | --rules]";
 	struct cli_common c = { 0 };
-	int openapi = 0;
+	int openapi = 0, rules = 0;
 	const struct cli_opt opts[] = {
 		{ "openapi", 0, 0, NULL, &openapi },
+		{ "rules", 0, 0, NULL, &rules },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct buf out = BUF_INIT(1 << 20);
@@ -67,7 +68,8 @@ int cmd_routes(int argc, char **argv)
 	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
-		printf("usage: %s\n\nPrints every method and path the server answers (or the OpenAPI document).\n", usage);
+		printf("usage: %s\n\nPrints every method and path the server answers (or the OpenAPI document, or\n"
+		       "--rules: who may call each, from the route table, as the rows of a Markdown table).\n", usage);
 		return EXIT_OK;
 	}
 	if (openapi) {
@@ -78,7 +80,10 @@ int cmd_routes(int argc, char **argv)
 		json_decref(doc);
 		return EXIT_OK;
 	}
-	http_route_list(&out);
+	if (rules)
+		http_route_rules(&out);
+	else
+		http_route_list(&out);
 	fputs(buf_str(&out), stdout);
 	buf_release(&out);
 	return EXIT_OK;
@@ -110,7 +115,9 @@ int cmd_user(int argc, char **argv)
 	static const char usage[] = "plenum user add LOGIN --role ROLE [--person KEY] [--unit KEY] [--password-file F]\n"
 				    "       plenum user passwd LOGIN [--password-file F]\n"
 				    "       plenum user disable LOGIN\n"
-				    "       plenum user token LOGIN [--name NAME]";
+				    "       plenum user token LOGIN [--name NAME]\n"
+				    "       plenum user tokens LOGIN\n"
+				    "       plenum user revoke LOGIN TOKEN-ID";
 	struct cli_common c = { 0 };
 	const char *role = NULL, *person = NULL, *unit = NULL, *pwfile = NULL, *name = NULL;
 	const struct cli_opt opts[] = {
@@ -123,10 +130,11 @@ int cmd_user(int argc, char **argv)
 	};
 	struct err err = ERR_INIT;
 	struct arena a = ARENA_INIT;
-	const char *pos[2], *token;
+	const char *pos[3], *token;
 	char pw[1100];
 	struct svc svc;
-	int npos = 2, rc;
+	int npos = 3, rc;
+	long long token_id = 0;
 
 	if (cli_parse(argc, argv, &c, opts, pos, &npos, usage) != 0)
 		return EXIT_USAGE;
@@ -134,14 +142,21 @@ int cmd_user(int argc, char **argv)
 		printf("usage: %s\n\nRoles: admin, secretary, member, reporter (needs --unit), observer, viewer.\n"
 		       "Passwords come from --password-file or the first line of standard input, never\n"
 		       "from the command line. 'token' prints an API token once; keep it: only its hash\n"
-		       "is stored.\n", usage);
+		       "is stored. 'tokens' lists the live tokens (id, date, name); 'revoke' ends one.\n"
+		       "Disabling a user or changing its password ends its sessions, tokens and calendar\n"
+		       "address.\n", usage);
 		return EXIT_OK;
 	}
-	if (npos != 2)
+	if (npos < 2)
 		return cli_usage(usage, "expected a command and a login");
 	if (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "passwd") != 0 && strcmp(pos[0], "disable") != 0 &&
-	    strcmp(pos[0], "token") != 0)
+	    strcmp(pos[0], "token") != 0 && strcmp(pos[0], "tokens") != 0 && strcmp(pos[0], "revoke") != 0)
 		return cli_usage(usage, "no user command \"%s\"", pos[0]);
+	if (npos != (strcmp(pos[0], "revoke") == 0 ? 3 : 2))
+		return cli_usage(usage, strcmp(pos[0], "revoke") == 0 ? "expected a login and a token id"
+								  : "expected a command and a login");
+	if (strcmp(pos[0], "revoke") == 0 && parse_int(pos[2], 1, INT64_MAX, &token_id, "TOKEN-ID", &err) != 0)
+		return cli_usage(usage, "%s", err.msg);
 	if (strcmp(pos[0], "add") == 0 && role == NULL)
 		return cli_usage(usage, "--role is required");
 	if (strcmp(pos[0], "passwd") == 0 || (strcmp(pos[0], "add") == 0 && (pwfile || !isatty(0)))) {
@@ -175,12 +190,20 @@ int cmd_user(int argc, char **argv)
 		rc = auth_token_new(&svc, pos[1], name, &a, &token, &err);
 		if (rc == 0)
 			printf("%s\n", token);
-	}
+	} else if (strcmp(pos[0], "tokens") == 0) {
+		struct token_row *t;
+		size_t n;
+
+		rc = auth_token_list(&svc, pos[1], &a, &t, &n, &err);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			printf("%lld\t%s\t%s\n", (long long)t[i].id, t[i].created_at, t[i].name);
+	} else if (strcmp(pos[0], "revoke") == 0)
+		rc = auth_token_revoke(&svc, pos[1], token_id, &err);
 	if (rc != 0 && err.code == ST_OK)
 		err_set(&err, ST_NOTFOUND, "no user \"%s\"", pos[1]);
 	if (rc != 0)
 		rc = cli_fail(&err);
-	else if (strcmp(pos[0], "token") != 0)
+	else if (strcmp(pos[0], "token") != 0 && strcmp(pos[0], "tokens") != 0)
 		printf("user %s: %s done\n", pos[1], pos[0]);
 	arena_release(&a);
 	svc_close(&svc);

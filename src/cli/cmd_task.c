@@ -187,7 +187,8 @@ out:
 static int report_cmd(int argc, char **argv)
 {
 	static const char usage[] = "plenum task report KEY --percent N --done TEXT [--problems TEXT] "
-				    "[--next TEXT] [--on YYYY-MM-DD] [--reporter PERSON] [--idempotency-key KEY]";
+				    "[--next TEXT] [--on YYYY-MM-DD] [--reporter PERSON]\n"
+				    "                          [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--idempotency-key KEY]";
 	struct cli_common c = { 0 };
 	struct progress_input in = { 0 };
 	const char *percent = NULL, *idem = NULL;
@@ -199,6 +200,8 @@ static int report_cmd(int argc, char **argv)
 		{ "on", 0, 1, &in.reported_on, NULL },
 		{ "reporter", 0, 1, &in.reporter_key, NULL },
 		{ "idempotency-key", 0, 1, &idem, NULL },
+		{ "from", 0, 1, &in.period_from, NULL },
+		{ "to", 0, 1, &in.period_to, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
@@ -214,7 +217,8 @@ static int report_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	if (c.help) {
 		printf("usage: %s\n\nFiles a progress report (append-only). An acknowledged or returned task moves\n"
-		       "to in progress. The report date defaults to today and cannot be in the future.\n"
+		       "to in progress. The report date defaults to today and cannot be in the future;\n"
+		       "--from and --to say which period the report covers (from the task's start to today).\n"
 		       "--idempotency-key: a script that may run the same report twice (a retry after a timeout)\n"
 		       "gives a key; the second run with the same key and values files nothing and says so.\n", usage);
 		return EXIT_OK;
@@ -233,7 +237,7 @@ static int report_cmd(int argc, char **argv)
 		return rc;
 	if (idem) {
 		const char *parts[] = { "task report", pos[0], percent, in.done, in.problems, in.next_steps,
-					in.reported_on, in.reporter_key };
+					in.reported_on, in.reporter_key, in.period_from, in.period_to };
 
 		svc_idem_hash(parts, sizeof(parts) / sizeof(parts[0]), hash);
 		if (svc_idem_lookup(&svc, idem, hash, &a, &seen, &err) != 0) {

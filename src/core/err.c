@@ -54,6 +54,7 @@ int err_exit_code(enum status code)
 	case ST_INVALID:
 	case ST_NOTFOUND:
 	case ST_TOOBIG:
+	case ST_REFUSED:
 		return 2;
 	default:
 		return 1;

@@ -69,7 +69,7 @@ static const struct field person_fields[] = {
 static const struct field user_fields[] = {
 	{ "login", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL, NULL },
 	ENUM("role", FF_REQUIRED, model_user_roles), REF("person", 0, "person"), REF("unit", 0, "unit"),
-	TEXT("password_hash", 0, 256), BOOLD("disabled"), ILLUS,
+	TEXT("password_hash", FF_NOEXPORT, 256), BOOLD("disabled"), ILLUS,
 };
 static const struct field group_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), ILLUS,
@@ -152,7 +152,7 @@ static const struct field extension_fields[] = {
 static const struct field report_fields[] = {
 	DATE("reported_on", FF_REQUIRED), INT("percent", FF_REQUIRED, 0, 100),
 	TEXT("done", FF_REQUIRED, LIM_NOTE_CHARS), NOTE("problems"), NOTE("next_steps"),
-	REF("reporter", 0, "person"), NAME("filed_by", FF_REQUIRED), ILLUS,
+	REF("reporter", 0, "person"), NAME("filed_by", FF_REQUIRED), DATE("period_from", 0), DATE("period_to", 0), ILLUS,
 };
 static const struct field feedback_fields[] = {
 	DATE("written_on", FF_REQUIRED), TEXT("text", FF_REQUIRED, LIM_NOTE_CHARS), NAME("filed_by", FF_REQUIRED), ILLUS,

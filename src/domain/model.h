@@ -34,7 +34,7 @@ enum ftype {
 
 enum fflag {
 	FF_REQUIRED = 1,   /* must be present and not null */
-	FF_NOEXPORT = 2,   /* accepted on import, never written back (none yet) */
+	FF_NOEXPORT = 2,   /* accepted on import, never written back: secrets (a password hash) */
 };
 
 struct field {

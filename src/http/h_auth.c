@@ -1,11 +1,16 @@
 /*
- * h_auth.c -- health, the OpenAPI document, login, logout, who am I, and
- * the user routes that need a password.
+ * h_auth.c -- health, the OpenAPI document, login, logout, who am I, API
+ * tokens (one's own, and any user's for admins), and the user routes that
+ * need a password. Who may call what is decided by the route table
+ * (router.c), not here.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
+#include "../core/text.h"
 #include "../io/rows.h"
 #include "../core/banned.h"
 
@@ -34,14 +39,41 @@ static json_t *who_json(const struct principal *who)
 	return u;
 }
 
+/* Login CSRF: a browser posting from another site says so in Origin (and
+ * Sec-Fetch-Site); a form cannot send application/json. Clients that send
+ * no Origin (scripts, curl) are not browsers posting across sites. */
+static int login_request_ok(struct req *r)
+{
+	const char *type = req_header(r, "Content-Type");
+	const char *origin = req_header(r, "Origin");
+	const char *site = req_header(r, "Sec-Fetch-Site");
+	const char *host = req_header(r, "Host");
+	const char *p;
+
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0 || (type[16] != '\0' && type[16] != ';'))
+		return req_error(r, 415, "unsupported_media_type", "Content-Type",
+				 "Content-Type: send the login as application/json");
+	if (site && strcmp(site, "cross-site") == 0)
+		return req_error(r, 403, "cross_origin", "Origin", "Origin: a login from another site is refused");
+	if (origin == NULL)
+		return 0;
+	p = strstr(origin, "://");
+	if (p == NULL || host == NULL || strcmp(p + 3, host) != 0 ||
+	    (strncmp(origin, "http://", 7) != 0 && strncmp(origin, "https://", 8) != 0))
+		return req_error(r, 403, "cross_origin", "Origin", "Origin: a login from %s to %s is refused",
+				 origin, host ? host : "this server");
+	return 0;
+}
+
 int h_login(struct req *r)
 {
 	json_t *body = NULL;
 	struct err err = ERR_INIT;
 	const char *session = NULL, *csrf = NULL;
 	struct principal who;
+	int wait = 0;
 
-	if (req_body_json(r, &body) != 0)
+	if (login_request_ok(r) != 0 || req_body_json(r, &body) != 0)
 		return 0;
 	if (!rows_str(body, "login") || !rows_str(body, "password")) {
 		json_decref(body);
@@ -49,9 +81,12 @@ int h_login(struct req *r)
 				 "send {\"login\": ..., \"password\": ...}");
 	}
 	if (auth_login(r->svc, rows_str(body, "login"), rows_str(body, "password"), r->addr, &r->a, &session, &csrf,
-		       &who, &err) != 0) {
+		       &who, &wait, &err) != 0) {
 		json_decref(body);
-		return req_fail(r, &err);
+		req_fail(r, &err);
+		if (wait)
+			r->retry_after = wait;
+		return 0;
 	}
 	json_decref(body);
 	snprintf(r->cookie, sizeof(r->cookie), "plenum_session=%s; Max-Age=%d%s", session, AUTH_SESSION_HOURS * 3600,
@@ -88,7 +123,7 @@ int h_user_create(struct req *r)
 	json_t *v;
 	static const char *const allowed[] = { "login", "role", "person", "unit", "password", NULL };
 
-	if (req_need(r, CAN_ADMIN, "user") != 0 || req_body_json(r, &body) != 0)
+	if (req_body_json(r, &body) != 0)
 		return 0;
 	json_object_foreach(body, k, v) {
 		int ok = 0;
@@ -117,7 +152,7 @@ int h_user_password(struct req *r)
 	json_t *body = NULL;
 	struct err err = ERR_INIT;
 
-	if (req_need(r, CAN_ADMIN, "user") != 0 || req_body_json(r, &body) != 0)
+	if (req_body_json(r, &body) != 0)
 		return 0;
 	if (auth_user_passwd(r->svc, r->params[0], rows_str(body, "password"), &err) != 0)
 		req_fail(r, &err);
@@ -125,4 +160,55 @@ int h_user_password(struct req *r)
 		req_json(r, 200, json_pack("{s:b}", "changed", 1));
 	json_decref(body);
 	return 0;
+}
+
+/* ---- API tokens ---- */
+
+static int token_list(struct req *r, const char *login)
+{
+	struct token_row *t;
+	struct err err = ERR_INIT;
+	size_t n;
+	json_t *items;
+
+	if (auth_token_list(r->svc, login, &r->a, &t, &n, &err) != 0)
+		return req_fail(r, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t[i].id, "name", t[i].name,
+						       "created_at", t[i].created_at));
+	return req_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int token_revoke(struct req *r, const char *login, const char *id_text)
+{
+	struct err err = ERR_INIT;
+	long long id;
+
+	if (parse_int(id_text, 1, INT64_MAX, &id, "id", &err) != 0 || auth_token_revoke(r->svc, login, id, &err) != 0) {
+		if (err.code == ST_INVALID)
+			err.code = ST_NOTFOUND;
+		return req_fail(r, &err);
+	}
+	return req_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "revoked", 1));
+}
+
+int h_my_tokens(struct req *r)
+{
+	return token_list(r, r->who.user.login);
+}
+
+int h_my_token_revoke(struct req *r)
+{
+	return token_revoke(r, r->who.user.login, r->params[0]);
+}
+
+int h_user_tokens(struct req *r)
+{
+	return token_list(r, r->params[0]);
+}
+
+int h_user_token_revoke(struct req *r)
+{
+	return token_revoke(r, r->params[0], r->params[1]);
 }

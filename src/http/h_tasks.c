@@ -55,7 +55,7 @@ int h_task_list(struct req *r)
 	int l = -1;
 
 	memset(&f, 0, sizeof(f));
-	if (req_need(r, CAN_READ, "task") || req_only_params(r, params) ||
+	if (req_only_params(r, params) ||
 	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
 	    req_param_date(r, "due_from", &f.due_from) || req_param_date(r, "due_to", &f.due_to))
 		return 0;
@@ -96,15 +96,14 @@ int h_task_list(struct req *r)
 	return 0;
 }
 
-/* The task of :key, visible to the caller; replies 404/403 otherwise. */
+/* The task of :key (the route table has checked that the caller may see
+ * it and do what the route does); replies 404 when there is none. */
 static int load(struct req *r, struct task_view *t, struct task_history *h)
 {
 	struct err err = ERR_INIT;
 
 	if (task_show(r->svc, r->params[0], &r->a, t, h, &err) != 0)
 		return req_fail(r, &err);
-	if (!auth_task_visible(r->svc, &r->who, t->row.lead_unit_key, t->row.key))
-		return req_error(r, 403, "forbidden", NULL, "a reporter sees only the tasks of the unit");
 	return 0;
 }
 
@@ -113,7 +112,7 @@ int h_task_get(struct req *r)
 	struct task_view t;
 	struct task_history h;
 
-	if (req_need(r, CAN_READ, "task") || load(r, &t, &h))
+	if (load(r, &t, &h))
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
 	return req_json(r, 200, view_task_full(&t, &h));
@@ -129,24 +128,6 @@ static int reply_task(struct req *r, int status)
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
 	return req_json(r, status, view_task_full(&t, &h));
-}
-
-/* Reporting is for the lead unit's reporter (supporting units may file
- * progress), supervising for secretaries and admins. */
-static int may(struct req *r, const struct task_view *t, enum task_action a)
-{
-	int supervise = a == TA_DISPATCH || a == TA_CLOSE || a == TA_RETURN || a == TA_DECIDE_EXTENSION;
-
-	if (supervise)
-		return req_need(r, CAN_SUPERVISE, "task");
-	if (auth_can(&r->who, CAN_SUPERVISE, "task"))
-		return 0;
-	if (req_need(r, CAN_REPORT, "task") != 0)
-		return -1;
-	if (a != TA_REPORT_PROGRESS && (!r->who.user.unit_key || !t->row.lead_unit_key ||
-					strcmp(r->who.user.unit_key, t->row.lead_unit_key) != 0))
-		return req_error(r, 403, "forbidden", NULL, "only the lead unit may %s this task", workflow_action_name(a));
-	return 0;
 }
 
 static int optional_version(struct req *r, const struct task_view *t)
@@ -207,11 +188,11 @@ int h_task_action(struct req *r)
 	static const char *const allowed[] = { "note", NULL };
 	struct task_view t;
 	struct err err = ERR_INIT;
-	int action = workflow_action_parse(r->params[1]);
+	int action = workflow_action_parse(strrchr(r->path, '/') + 1);     /* the route's last word */
 	json_t *body = NULL;
 	const char *note;
 
-	if (load(r, &t, NULL) || may(r, &t, (enum task_action)action) || optional_version(r, &t) ||
+	if (load(r, &t, NULL) || optional_version(r, &t) ||
 	    small_body(r, &body, allowed))
 		return 0;
 	note = note_of(r, body, "note");
@@ -227,14 +208,15 @@ int h_task_action(struct req *r)
 
 int h_task_report(struct req *r)
 {
-	static const char *const allowed[] = { "percent", "done", "problems", "next_steps", "reported_on", "reporter", NULL };
+	static const char *const allowed[] = { "percent", "done", "problems", "next_steps", "reported_on", "reporter",
+					       "period_from", "period_to", NULL };
 	struct task_view t;
 	struct progress_input in;
 	struct err err = ERR_INIT;
 	json_t *body = NULL, *pct;
 
 	memset(&in, 0, sizeof(in));
-	if (load(r, &t, NULL) || may(r, &t, TA_REPORT_PROGRESS) || small_body(r, &body, allowed))
+	if (load(r, &t, NULL) || small_body(r, &body, allowed))
 		return 0;
 	pct = json_object_get(body, "percent");
 	if (!json_is_integer(pct)) {
@@ -246,7 +228,9 @@ int h_task_report(struct req *r)
 	    (in.problems = note_of(r, body, "problems")) == (const char *)-1 ||
 	    (in.next_steps = note_of(r, body, "next_steps")) == (const char *)-1 ||
 	    (in.reported_on = note_of(r, body, "reported_on")) == (const char *)-1 ||
-	    (in.reporter_key = note_of(r, body, "reporter")) == (const char *)-1)
+	    (in.reporter_key = note_of(r, body, "reporter")) == (const char *)-1 ||
+	    (in.period_from = note_of(r, body, "period_from")) == (const char *)-1 ||
+	    (in.period_to = note_of(r, body, "period_to")) == (const char *)-1)
 		goto out;
 	if (task_report(r->svc, r->params[0], &in, &err) != 0)
 		req_fail(r, &err);
@@ -265,7 +249,7 @@ int h_task_extension(struct req *r)
 	json_t *body = NULL;
 	const char *due, *reason;
 
-	if (load(r, &t, NULL) || may(r, &t, TA_REQUEST_EXTENSION) || small_body(r, &body, allowed))
+	if (load(r, &t, NULL) || small_body(r, &body, allowed))
 		return 0;
 	if ((due = note_of(r, body, "new_due_on")) != (const char *)-1 &&
 	    (reason = note_of(r, body, "reason")) != (const char *)-1) {
@@ -286,7 +270,7 @@ int h_task_extension_decide(struct req *r)
 	json_t *body = NULL, *approve;
 	const char *note;
 
-	if (load(r, &t, NULL) || may(r, &t, TA_DECIDE_EXTENSION) || small_body(r, &body, allowed))
+	if (load(r, &t, NULL) || small_body(r, &body, allowed))
 		return 0;
 	approve = json_object_get(body, "approve");
 	if (!json_is_boolean(approve))

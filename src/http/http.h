@@ -7,8 +7,11 @@
  * Redis's ...OrReply functions; a handler then just returns. So handlers
  * read as a straight line:
  *
- *	if (req_need(r, CAN_READ, "task") != 0 || req_body_json(r, &body) != 0)
+ *	if (req_only_params(r, params) != 0 || req_body_json(r, &body) != 0)
  *		return 0;
+ *
+ * Who may call a route is not the handler's business: the route table says
+ * what each route needs and http_route_permit() checks it first.
  *
  * Only server.c knows libmicrohttpd; handlers see struct req alone.
  * Errors have the shape {"error": {"code", "message", "field"}}.
@@ -109,12 +112,29 @@ enum route_flags {
 	RF_NOCACHE = 4,         /* the answer depends on more than the data and the caller's role */
 };
 
+/* The scope a route's :key must be in, for the roles that are scoped (a
+ * reporter to its unit's tasks, an observer to the meetings observed);
+ * other roles pass. */
+enum route_scope {
+	SCOPE_NONE,
+	SCOPE_KEY,              /* generic routes: SCOPE_MEETING under meetings, SCOPE_TASK under tasks */
+	SCOPE_TASK,             /* the task is the reporter's unit's (lead or supporting) */
+	SCOPE_TASK_LEAD,        /* the reporter's unit leads the task */
+	SCOPE_MEETING,          /* the observer attended the meeting as observer */
+	SCOPE_UNIT,             /* the unit is the reporter's own */
+};
+#define NEED_NONE (-2)          /* public: no login */
+#define NEED_LOGIN (-1)         /* anyone logged in: their own session, tokens and calendar */
+
 struct route {
 	const char *method;
 	const char *pattern;    /* "/api/v1/tasks/:key/reports"; :list and :child match the data dictionary */
 	int (*handler)(struct req *r);
 	unsigned flags;
 	const char *tag, *summary;
+	int need;               /* an enum auth_action, NEED_NONE or NEED_LOGIN */
+	const char *what;       /* the entity the action is on; NULL: the :child's, else the :list's */
+	enum route_scope scope;
 };
 
 extern const struct route http_routes[];
@@ -122,6 +142,15 @@ extern const int http_nroutes;
 
 /* Finds the route and fills r->params; 0, or -1 after replying 404/405. */
 int http_route(struct req *r);
+/* Checks what the route needs -- the role's right to the action on the
+ * entity, and the scope of the :key -- before the handler runs: the one
+ * place where access is decided. 0, or -1 after replying 403 (a key that
+ * does not exist is left to the handler's 404). Also points r->svc->who at
+ * the caller, so that every list the services build keeps to its scope. */
+int http_route_permit(struct req *r);
+/* Who may call each route, as Markdown table rows ("| GET | /api/v1/... |
+ * roles | scope |"), generated from the table and auth_can(). */
+void http_route_rules(struct buf *out);
 /* Every concrete method and path the server answers (generic routes
  * expanded over the data dictionary), one "METHOD PATH" per line. */
 void http_route_list(struct buf *out);
@@ -143,6 +172,10 @@ int h_openapi(struct req *r);
 int h_login(struct req *r);
 int h_logout(struct req *r);
 int h_me(struct req *r);
+int h_my_tokens(struct req *r);
+int h_my_token_revoke(struct req *r);
+int h_user_tokens(struct req *r);
+int h_user_token_revoke(struct req *r);
 int h_rows_list(struct req *r);
 int h_rows_get(struct req *r);
 int h_rows_create(struct req *r);

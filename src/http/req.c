@@ -44,6 +44,7 @@ int req_fail(struct req *r, const struct err *err)
 		{ ST_TOOBIG, 413, "too_large" },
 		{ ST_UNAUTH, 401, "unauthorized" },
 		{ ST_THROTTLED, 429, "too_many_requests" },
+		{ ST_REFUSED, 422, "invalid_field" },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {

@@ -1,6 +1,11 @@
 /*
- * router.c -- the route table, matching a request to a handler, and the
- * documents generated from the table: the route list and OpenAPI 3.
+ * router.c -- the route table, matching a request to a handler, the access
+ * check every route passes before its handler runs (the role's right to
+ * the action and the scope of the key, both written in the table), and the
+ * documents generated from the table: the route list, who may do what, and
+ * OpenAPI 3. It is NOT where the role rules live (auth_can() in
+ * service/auth.c) nor where lists are narrowed to a scope (the services,
+ * through svc->who).
  *
  * Generic routes use :list and :child, which stand for the data
  * dictionary's top-level lists ("meetings") and the lists nested in them
@@ -14,76 +19,118 @@
 #include "../core/xalloc.h"
 #include "../domain/model.h"
 #include "../domain/workflow.h"
+#include "../service/task.h"
 #include "../core/banned.h"
 
 #define W RF_WRITE
 #define P RF_PUBLIC
+/* What a route needs: an action on an entity (NULL: the :list or :child
+ * entity of a generic route), and the scope the key in the path must be in. */
+#define PUB NEED_NONE, NULL, SCOPE_NONE
+#define ANYONE NEED_LOGIN, NULL, SCOPE_NONE
+#define RD(what) CAN_READ, what, SCOPE_NONE
+#define ADM(what) CAN_ADMIN, what, SCOPE_NONE
 
 const struct route http_routes[] = {
-	{ "GET", "/api/v1/health", h_health, P, "meta", "Is the server up" },
-	{ "GET", "/api/v1/openapi.json", h_openapi, P, "meta", "This API described as OpenAPI 3" },
-	{ "POST", "/api/v1/login", h_login, P, "auth", "Log in: a session cookie and a CSRF token" },
-	{ "POST", "/api/v1/logout", h_logout, W, "auth", "End the session" },
-	{ "GET", "/api/v1/me", h_me, RF_NOCACHE, "auth", "Who is logged in, with role, unit and CSRF token" },
-	{ "GET", "/api/v1/dashboard", h_dashboard, 0, "dashboard", "Roll-ups, red and yellow tasks, indicators, upcoming meetings, findings" },
-	{ "GET", "/api/v1/search", h_search, 0, "search", "Full-text search over meetings, speeches, decisions, tasks, reports" },
-	{ "GET", "/api/v1/audit", h_audit, 0, "audit", "The audit trail, newest last (admins)" },
-	{ "GET", "/api/v1/audit/verify", h_audit_verify, 0, "audit", "Check the audit trail's hash chain (admins)" },
-	{ "GET", "/api/v1/settings", h_settings_get, 0, "settings", "The org's rule thresholds" },
-	{ "PUT", "/api/v1/settings", h_settings_put, W, "settings", "Change rule thresholds (admins)" },
-	{ "GET", "/api/v1/lights/history", h_light_history, 0, "dashboard", "Tasks per light at the end of each month of a year" },
-	{ "GET", "/api/v1/initiatives/tree", h_initiative_tree, 0, "initiatives", "The initiative tree with progress, lights and counts" },
-	{ "GET", "/api/v1/groups/:key/check", h_check, 0, "groups", "Compliance findings of the group for a year" },
-	{ "GET", "/api/v1/meetings/:key/minutes.md", h_meeting_report, 0, "reports", "Minutes in Markdown (?lang=zh|en)" },
-	{ "GET", "/api/v1/meetings/:key/minutes.html", h_meeting_report, 0, "reports", "Minutes as an HTML page" },
-	{ "GET", "/api/v1/meetings/:key/minutes.pdf", h_meeting_report, 0, "reports", "Minutes as an A4 PDF" },
-	{ "GET", "/api/v1/meetings/:key/brief.md", h_meeting_report, 0, "reports", "News brief in Markdown (?lang=zh|en)" },
-	{ "GET", "/api/v1/meetings/:key/brief.html", h_meeting_report, 0, "reports", "News brief as an HTML page" },
-	{ "GET", "/api/v1/meetings/:key/brief.pdf", h_meeting_report, 0, "reports", "News brief as a PDF" },
-	{ "GET", "/api/v1/groups/:key/dossier.pdf", h_dossier, 0, "reports", "Annual study dossier, PDF (?year, ?lang)" },
-	{ "GET", "/api/v1/groups/:key/dossier.html", h_dossier, 0, "reports", "Annual study dossier, HTML" },
-	{ "GET", "/api/v1/groups/:key/dossier.md", h_dossier, 0, "reports", "Annual study dossier, Markdown" },
-	{ "GET", "/api/v1/groups/:key/package.zip", h_package, 0, "reports", "Upward-reporting package (?year, ?lang)" },
-	{ "GET", "/api/v1/groups/:key/calendar.ics", h_group_calendar, 0, "reports", "iCalendar feed of the group's meetings" },
-	{ "GET", "/api/v1/notice.md", h_notice, 0, "reports", "Supervision notice (?from, ?to, ?lang)" },
-	{ "GET", "/api/v1/notice.html", h_notice, 0, "reports", "Supervision notice, HTML" },
-	{ "GET", "/api/v1/notice.pdf", h_notice, 0, "reports", "Supervision notice, PDF" },
-	{ "GET", "/api/v1/ledger.csv", h_ledger, 0, "reports", "Task ledger, CSV (filters as for tasks)" },
-	{ "GET", "/api/v1/ledger.xlsx", h_ledger, 0, "reports", "Task ledger, XLSX" },
-	{ "POST", "/api/v1/ledger", h_ledger_import, RF_WRITE, "reports", "Import a ledger (text/csv or XLSX body; ?skip_bad=true)" },
-	{ "POST", "/api/v1/me/calendar", h_calendar_token, RF_WRITE, "reports", "A new secret address for my calendar feed" },
-	{ "GET", "/api/v1/calendar/:token", h_personal_calendar, RF_PUBLIC, "reports", "My meetings as iCalendar (the secret address)" },
-	{ "GET", "/api/v1/backup", h_backup, RF_NOCACHE, "backup", "A checked backup of the whole database, as a download (admins)" },
-	{ "GET", "/api/v1/tasks", h_task_list, 0, "tasks", "Tasks with their lights, filtered and paginated" },
-	{ "GET", "/api/v1/tasks/:key", h_task_get, 0, "tasks", "One task with origin, history, extensions and reports" },
-	{ "POST", "/api/v1/tasks/:key/reports", h_task_report, W, "tasks", "File a progress report" },
-	{ "POST", "/api/v1/tasks/:key/extensions", h_task_extension, W, "tasks", "Request an extension of the due date" },
-	{ "POST", "/api/v1/tasks/:key/extensions/decision", h_task_extension_decide, W, "tasks", "Approve or refuse the pending extension" },
-	{ "POST", "/api/v1/tasks/:key/:action", h_task_action, W, "tasks", "Move the task: dispatch, acknowledge, report_completion, close, return" },
-	{ "GET", "/api/v1/meetings/:key", h_meeting_get, 0, "meetings", "The whole record of a meeting, with tasks and lights" },
-	{ "POST", "/api/v1/meetings/:key/feedback", h_feedback_create, W, "meetings", "File a feedback note on a meeting observed (observers)" },
-	{ "GET", "/api/v1/units/:key", h_unit_get, 0, "units", "A unit with its tasks and lights" },
-	{ "POST", "/api/v1/users", h_user_create, W, "users", "Create a user with a password (admins)" },
-	{ "POST", "/api/v1/users/:key/password", h_user_password, W, "users", "Set a user's password (admins)" },
-	{ "GET", "/api/v1/:list", h_rows_list, 0, NULL, "List, filtered and paginated" },
-	{ "POST", "/api/v1/:list", h_rows_create, W, NULL, "Create" },
-	{ "GET", "/api/v1/:list/:key", h_rows_get, 0, NULL, "Get one, with its nested records" },
-	{ "PATCH", "/api/v1/:list/:key", h_rows_update, W, NULL, "Change fields (If-Match: the version read)" },
-	{ "DELETE", "/api/v1/:list/:key", h_rows_delete, W, NULL, "Delete, where the domain allows (If-Match)" },
-	{ "GET", "/api/v1/:list/:key/:child", h_children_list, 0, NULL, "List the nested records" },
-	{ "POST", "/api/v1/:list/:key/:child", h_children_create, W, NULL, "Add a nested record" },
-	{ "PATCH", "/api/v1/:list/:key/:child/:id", h_child_update, W, NULL, "Change a nested record (If-Match)" },
-	{ "DELETE", "/api/v1/:list/:key/:child/:id", h_child_delete, W, NULL, "Delete a nested record (If-Match)" },
+	{ "GET", "/api/v1/health", h_health, P, "meta", "Is the server up", PUB },
+	{ "GET", "/api/v1/openapi.json", h_openapi, P, "meta", "This API described as OpenAPI 3", PUB },
+	{ "POST", "/api/v1/login", h_login, P, "auth", "Log in (JSON body): a session cookie and a CSRF token", PUB },
+	{ "POST", "/api/v1/logout", h_logout, W, "auth", "End the session", ANYONE },
+	{ "GET", "/api/v1/me", h_me, RF_NOCACHE, "auth", "Who is logged in, with role, unit and CSRF token", ANYONE },
+	{ "GET", "/api/v1/me/tokens", h_my_tokens, RF_NOCACHE, "auth", "My API tokens (names and dates, never the secret)",
+	  ANYONE },
+	{ "DELETE", "/api/v1/me/tokens/:id", h_my_token_revoke, W, "auth", "Revoke one of my API tokens", ANYONE },
+	{ "GET", "/api/v1/dashboard", h_dashboard, 0, "dashboard", "Roll-ups, red and yellow tasks, indicators, upcoming meetings, findings",
+	  RD("dashboard") },
+	{ "GET", "/api/v1/search", h_search, 0, "search", "Full-text search over meetings, speeches, decisions, tasks, reports",
+	  RD("search") },
+	{ "GET", "/api/v1/audit", h_audit, 0, "audit", "The audit trail, newest last (admins)", ADM("audit") },
+	{ "GET", "/api/v1/audit/verify", h_audit_verify, 0, "audit", "Check the audit trail's hash chain (admins)", ADM("audit") },
+	{ "GET", "/api/v1/settings", h_settings_get, 0, "settings", "The org's rule thresholds", RD("setting") },
+	{ "PUT", "/api/v1/settings", h_settings_put, W, "settings", "Change rule thresholds (admins)", ADM("setting") },
+	{ "GET", "/api/v1/lights/history", h_light_history, 0, "dashboard", "Tasks per light at the end of each month of a year",
+	  RD("dashboard") },
+	{ "GET", "/api/v1/initiatives/tree", h_initiative_tree, 0, "initiatives", "The initiative tree with progress, lights and counts",
+	  RD("initiative") },
+	{ "GET", "/api/v1/groups/:key/check", h_check, 0, "groups", "Compliance findings of the group for a year", RD("group") },
+	{ "GET", "/api/v1/meetings/:key/minutes.md", h_meeting_report, 0, "reports", "Minutes in Markdown (?lang=zh|en)",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "GET", "/api/v1/meetings/:key/minutes.html", h_meeting_report, 0, "reports", "Minutes as an HTML page",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "GET", "/api/v1/meetings/:key/minutes.pdf", h_meeting_report, 0, "reports", "Minutes as an A4 PDF",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "GET", "/api/v1/meetings/:key/brief.md", h_meeting_report, 0, "reports", "News brief in Markdown (?lang=zh|en)",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "GET", "/api/v1/meetings/:key/brief.html", h_meeting_report, 0, "reports", "News brief as an HTML page",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "GET", "/api/v1/meetings/:key/brief.pdf", h_meeting_report, 0, "reports", "News brief as a PDF",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "GET", "/api/v1/groups/:key/dossier.pdf", h_dossier, 0, "reports", "Annual study dossier, PDF (?year, ?lang)", RD("group") },
+	{ "GET", "/api/v1/groups/:key/dossier.html", h_dossier, 0, "reports", "Annual study dossier, HTML", RD("group") },
+	{ "GET", "/api/v1/groups/:key/dossier.md", h_dossier, 0, "reports", "Annual study dossier, Markdown", RD("group") },
+	{ "GET", "/api/v1/groups/:key/package.zip", h_package, 0, "reports", "Upward-reporting package (?year, ?lang)", RD("group") },
+	{ "GET", "/api/v1/groups/:key/calendar.ics", h_group_calendar, 0, "reports", "iCalendar feed of the group's meetings",
+	  RD("group") },
+	{ "GET", "/api/v1/notice.md", h_notice, 0, "reports", "Supervision notice (?from, ?to, ?lang)", RD("dashboard") },
+	{ "GET", "/api/v1/notice.html", h_notice, 0, "reports", "Supervision notice, HTML", RD("dashboard") },
+	{ "GET", "/api/v1/notice.pdf", h_notice, 0, "reports", "Supervision notice, PDF", RD("dashboard") },
+	{ "GET", "/api/v1/ledger.csv", h_ledger, 0, "reports", "Task ledger, CSV (filters as for tasks)", RD("task") },
+	{ "GET", "/api/v1/ledger.xlsx", h_ledger, 0, "reports", "Task ledger, XLSX", RD("task") },
+	{ "POST", "/api/v1/ledger", h_ledger_import, RF_WRITE, "reports", "Import a ledger (text/csv or XLSX body; ?skip_bad=true)",
+	  CAN_WRITE, "task", SCOPE_NONE },
+	{ "POST", "/api/v1/me/calendar", h_calendar_token, RF_WRITE, "reports", "A new secret address for my calendar feed", ANYONE },
+	{ "GET", "/api/v1/calendar/:token", h_personal_calendar, RF_PUBLIC, "reports", "My meetings as iCalendar (the secret address)",
+	  PUB },
+	{ "GET", "/api/v1/backup", h_backup, RF_NOCACHE, "backup", "A checked backup of the whole database, as a download (admins)",
+	  ADM("backup") },
+	{ "GET", "/api/v1/tasks", h_task_list, 0, "tasks", "Tasks with their lights, filtered and paginated", RD("task") },
+	{ "GET", "/api/v1/tasks/:key", h_task_get, 0, "tasks", "One task with origin, history, extensions and reports",
+	  CAN_READ, "task", SCOPE_TASK },
+	{ "POST", "/api/v1/tasks/:key/reports", h_task_report, W, "tasks", "File a progress report",
+	  CAN_REPORT, "task", SCOPE_TASK },
+	{ "POST", "/api/v1/tasks/:key/extensions", h_task_extension, W, "tasks", "Request an extension of the due date",
+	  CAN_REPORT, "task", SCOPE_TASK_LEAD },
+	{ "POST", "/api/v1/tasks/:key/extensions/decision", h_task_extension_decide, W, "tasks", "Approve or refuse the pending extension",
+	  CAN_SUPERVISE, "task", SCOPE_NONE },
+	{ "POST", "/api/v1/tasks/:key/dispatch", h_task_action, W, "tasks", "Move the task: dispatch", CAN_SUPERVISE, "task", SCOPE_NONE },
+	{ "POST", "/api/v1/tasks/:key/acknowledge", h_task_action, W, "tasks", "Move the task: acknowledge (the lead unit)",
+	  CAN_REPORT, "task", SCOPE_TASK_LEAD },
+	{ "POST", "/api/v1/tasks/:key/report_completion", h_task_action, W, "tasks", "Move the task: report completion (the lead unit)",
+	  CAN_REPORT, "task", SCOPE_TASK_LEAD },
+	{ "POST", "/api/v1/tasks/:key/close", h_task_action, W, "tasks", "Move the task: close", CAN_SUPERVISE, "task", SCOPE_NONE },
+	{ "POST", "/api/v1/tasks/:key/return", h_task_action, W, "tasks", "Move the task: return", CAN_SUPERVISE, "task", SCOPE_NONE },
+	{ "GET", "/api/v1/meetings/:key", h_meeting_get, 0, "meetings", "The whole record of a meeting, with tasks and lights",
+	  CAN_READ, "meeting", SCOPE_MEETING },
+	{ "POST", "/api/v1/meetings/:key/feedback", h_feedback_create, W, "meetings", "File a feedback note on a meeting observed (observers)",
+	  CAN_WRITE, "feedback", SCOPE_MEETING },
+	{ "GET", "/api/v1/units/:key", h_unit_get, 0, "units", "A unit with its tasks and lights", CAN_READ, "unit", SCOPE_UNIT },
+	{ "POST", "/api/v1/users", h_user_create, W, "users", "Create a user with a password (admins)", ADM("user") },
+	{ "POST", "/api/v1/users/:key/password", h_user_password, W, "users", "Set a user's password (admins)", ADM("user") },
+	{ "GET", "/api/v1/users/:key/tokens", h_user_tokens, RF_NOCACHE, "users", "A user's API tokens (admins)", ADM("user") },
+	{ "DELETE", "/api/v1/users/:key/tokens/:id", h_user_token_revoke, W, "users", "Revoke a user's API token (admins)", ADM("user") },
+	/* Generic routes: the entity is the :list's (or the :child's, whose
+	 * parent must be readable too); keys of meetings and tasks are scoped. */
+	{ "GET", "/api/v1/:list", h_rows_list, 0, NULL, "List, filtered and paginated", CAN_READ, NULL, SCOPE_NONE },
+	{ "POST", "/api/v1/:list", h_rows_create, W, NULL, "Create", CAN_WRITE, NULL, SCOPE_NONE },
+	{ "GET", "/api/v1/:list/:key", h_rows_get, 0, NULL, "Get one, with its nested records", CAN_READ, NULL, SCOPE_KEY },
+	{ "PATCH", "/api/v1/:list/:key", h_rows_update, W, NULL, "Change fields (If-Match: the version read)", CAN_WRITE, NULL, SCOPE_KEY },
+	{ "DELETE", "/api/v1/:list/:key", h_rows_delete, W, NULL, "Delete, where the domain allows (If-Match)", CAN_WRITE, NULL, SCOPE_KEY },
+	{ "GET", "/api/v1/:list/:key/:child", h_children_list, 0, NULL, "List the nested records", CAN_READ, NULL, SCOPE_KEY },
+	{ "POST", "/api/v1/:list/:key/:child", h_children_create, W, NULL, "Add a nested record", CAN_WRITE, NULL, SCOPE_KEY },
+	{ "PATCH", "/api/v1/:list/:key/:child/:id", h_child_update, W, NULL, "Change a nested record (If-Match)", CAN_WRITE, NULL, SCOPE_KEY },
+	{ "DELETE", "/api/v1/:list/:key/:child/:id", h_child_delete, W, NULL, "Delete a nested record (If-Match)", CAN_WRITE, NULL, SCOPE_KEY },
 	/* Not part of the API (left out of its lists and document): the web
 	 * application's files, for every GET outside /api/. */
-	{ "GET", "/*", h_static, P, "web", "The web application" },
+	{ "GET", "/*", h_static, P, "web", "The web application", PUB },
 };
 const int http_nroutes = (int)(sizeof(http_routes) / sizeof(http_routes[0]));
 
 #undef W
 #undef P
-
-static const char *const task_actions[] = { "dispatch", "acknowledge", "report_completion", "close", "return", NULL };
+#undef PUB
+#undef ANYONE
+#undef RD
+#undef ADM
 
 const struct entity *http_list_entity(const char *list)
 {
@@ -141,14 +188,6 @@ static int split(const char *path, char segs[][128], int n)
 	return k;
 }
 
-static int in_list(const char *const *list, const char *s)
-{
-	for (int i = 0; list[i]; i++)
-		if (strcmp(list[i], s) == 0)
-			return 1;
-	return 0;
-}
-
 /* 1 when the route's pattern matches the path (params captured into r). */
 static int match(struct req *r, const struct route *rt, char segs[][128], int nsegs)
 {
@@ -175,8 +214,6 @@ static int match(struct req *r, const struct route *rt, char segs[][128], int ns
 			child = e ? http_child_entity(e, segs[i]) : NULL;
 			if (child == NULL)
 				return 0;
-		} else if (strcmp(pat[i], ":action") == 0 && !in_list(task_actions, segs[i])) {
-			return 0;
 		}
 		if (r->nparams < HTTP_MAX_PARAMS)
 			r->params[r->nparams++] = arena_strdup(&r->a, segs[i]);
@@ -190,6 +227,8 @@ int http_route(struct req *r)
 	int n = split(r->path, segs, 8);
 	int path_known = 0;
 
+	if (r->svc)
+		r->svc->who = NULL;      /* nobody's scope until http_route_permit() */
 	if (strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/api") != 0) {
 		if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 			return req_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", r->method, r->path);
@@ -222,6 +261,80 @@ int http_route(struct req *r)
 	return req_error(r, 404, "no_route", NULL, "no such address: %s", r->path);
 }
 
+/* ---- who may do what ---- */
+
+/* The entity a route's action is on, and its scope made concrete. */
+static const char *route_entity(const struct route *rt, const struct entity *e, const struct entity *child,
+				enum route_scope *scope)
+{
+	*scope = rt->scope;
+	if (e && rt->scope == SCOPE_KEY)
+		*scope = strcmp(e->name, "meeting") == 0 ? SCOPE_MEETING : strcmp(e->name, "task") == 0 ? SCOPE_TASK : SCOPE_NONE;
+	if (rt->what || e == NULL)
+		return rt->what;
+	return child ? child->name : e->name;
+}
+
+static int key_exists(struct req *r, const char *entity, const char *key, int64_t *id)
+{
+	return key && store_key_id(r->svc->st, model_entity(entity), r->svc->org.id, key, id, NULL) == 0;
+}
+
+static int scope_check(struct req *r, enum route_scope scope, const char *key)
+{
+	struct task_view t;
+	int64_t id;
+
+	switch (scope) {
+	case SCOPE_TASK:
+	case SCOPE_TASK_LEAD:
+		if (r->who.role != ROLE_REPORTER || !key_exists(r, "task", key, &id))
+			return 0;
+		if (scope == SCOPE_TASK && auth_task_visible(r->svc, &r->who, NULL, key))
+			return 0;
+		if (scope == SCOPE_TASK_LEAD && task_show(r->svc, key, &r->a, &t, NULL, NULL) == 0 && r->who.user.unit_key &&
+		    t.row.lead_unit_key && strcmp(t.row.lead_unit_key, r->who.user.unit_key) == 0)
+			return 0;
+		return req_error(r, 403, "forbidden", NULL, scope == SCOPE_TASK ? "a reporter sees only the tasks of the unit"
+						       : "only the lead unit may do this to the task");
+	case SCOPE_MEETING:
+		if (r->who.role != ROLE_OBSERVER || !key_exists(r, "meeting", key, &id) ||
+		    auth_meeting_visible(r->svc, &r->who, id))
+			return 0;
+		return req_error(r, 403, "forbidden", NULL, "an observer sees only the meetings observed");
+	case SCOPE_UNIT:
+		if (r->who.role != ROLE_REPORTER || (key && r->who.user.unit_key && strcmp(key, r->who.user.unit_key) == 0))
+			return 0;
+		return req_error(r, 403, "forbidden", NULL, "a reporter sees only its own unit");
+	default:
+		return 0;
+	}
+}
+
+int http_route_permit(struct req *r)
+{
+	const struct route *rt = r->route;
+	const struct entity *e = NULL, *child = NULL;
+	const char *key = r->nparams > 0 ? r->params[0] : NULL, *what;
+	enum route_scope scope;
+
+	r->svc->who = &r->who;
+	if (rt->need == NEED_NONE || rt->need == NEED_LOGIN)
+		return 0;
+	if (strstr(rt->pattern, ":list")) {
+		e = http_list_entity(r->params[0]);
+		child = strstr(rt->pattern, ":child") ? http_child_entity(e, r->params[2]) : NULL;
+		key = r->nparams > 1 ? r->params[1] : NULL;
+		/* a nested record is read or changed through its parent */
+		if (child && req_need(r, CAN_READ, e->name) != 0)
+			return -1;
+	}
+	what = route_entity(rt, e, child, &scope);
+	if (req_need(r, (enum auth_action)rt->need, what) != 0)
+		return -1;
+	return scope_check(r, scope, key);
+}
+
 /* ---- the documents ---- */
 
 struct expanded {
@@ -229,7 +342,6 @@ struct expanded {
 	char method[8];
 	char path[256];          /* OpenAPI style: {key} */
 	const struct entity *e, *child;
-	const char *action;
 };
 
 /* Calls fn for every concrete route, specific ones first, each method and
@@ -240,7 +352,7 @@ static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ct
 
 	for (int i = 0; i < http_nroutes; i++) {
 		const struct route *rt = &http_routes[i];
-		size_t nlists = model_nentities, nchildren, nactions;
+		size_t nlists = model_nentities, nchildren;
 
 		if (strncmp(rt->pattern, "/api/", 5) != 0)
 			continue;
@@ -264,8 +376,7 @@ static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ct
 				}
 				if (e && !generic_allows(rt->method, e, child))
 					continue;
-				nactions = strstr(rt->pattern, ":action") ? 5 : 1;
-				for (size_t ai = 0; ai < nactions; ai++) {
+				{
 					struct expanded x;
 					char key[300];
 					const char *p = rt->pattern;
@@ -275,7 +386,6 @@ static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ct
 					x.rt = rt;
 					x.e = e;
 					x.child = child;
-					x.action = strstr(rt->pattern, ":action") ? task_actions[ai] : NULL;
 					snprintf(x.method, sizeof(x.method), "%s", rt->method);
 					while (*p && len + 64 < sizeof(x.path)) {
 						if (*p != ':') {
@@ -286,8 +396,6 @@ static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ct
 							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "%s", e->list), p += 5;
 						else if (strncmp(p, ":child", 6) == 0)
 							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "%s", child->list), p += 6;
-						else if (strncmp(p, ":action", 7) == 0)
-							len += (size_t)snprintf(x.path + len, sizeof(x.path) - len, "%s", x.action), p += 7;
 						else {
 							const char *end = p + 1;
 
@@ -309,6 +417,39 @@ static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ct
 		}
 	}
 	json_decref(seen);
+}
+
+static void rule_one(void *ctx, const struct expanded *x)
+{
+	static const char *const roles[] = { "admin", "secretary", "member", "viewer", "reporter", "observer" };
+	static const char *const scopes[] = { "", "", "reporter: its unit's tasks (lead or supporting)",
+					      "reporter: tasks its unit leads", "observer: meetings observed",
+					      "reporter: its own unit" };
+	static const char *const verbs[] = { "read", "write", "supervise", "report on", "administer" };
+	struct buf *out = ctx;
+	enum route_scope scope;
+	const char *what = route_entity(x->rt, x->e, x->child, &scope);
+	struct principal p;
+	int n = 0;
+
+	if (x->rt->need == NEED_NONE || x->rt->need == NEED_LOGIN) {
+		buf_printf(out, "| %s | %s | %s |  |\n", x->method, x->path, x->rt->need == NEED_NONE ? "anyone, no login"
+					      : "anyone logged in (their own)");
+		return;
+	}
+	buf_printf(out, "| %s | %s | ", x->method, x->path);
+	memset(&p, 0, sizeof(p));
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		p.role = auth_role(roles[i]);
+		if (auth_can(&p, (enum auth_action)x->rt->need, what) && (x->child == NULL || auth_can(&p, CAN_READ, x->e->name)))
+			buf_printf(out, "%s%s", n++ ? ", " : "", roles[i]);
+	}
+	buf_printf(out, "%s (%s %s) | %s |\n", n ? "" : "nobody", verbs[x->rt->need], what, scopes[scope]);
+}
+
+void http_route_rules(struct buf *out)
+{
+	each_route(rule_one, out);
 }
 
 static void list_one(void *ctx, const struct expanded *x)

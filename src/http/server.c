@@ -190,6 +190,8 @@ static void handle(struct req *r)
 				return;
 			}
 		}
+		if (http_route_permit(r) != 0)     /* role and scope, from the route table */
+			return;
 	}
 	if (r->body_toobig) {
 		req_error(r, 413, "too_large", NULL, "the request body is over the limit of %u bytes", LIM_BODY_BYTES);

@@ -363,8 +363,9 @@ json_t *rows_to_json(const struct entity *e, const struct value *vals, int publi
 
 		if (v->kind == V_NULL || f->type == F_REFS)
 			continue;
-		if (public && strcmp(f->name, "password_hash") == 0)
-			continue;
+		if (f->flags & FF_NOEXPORT)
+			continue;                 /* secrets: taken in, never given out */
+		(void)public;
 		switch (f->type) {
 		case F_INT: jv = json_integer(v->i); break;
 		case F_REAL: jv = json_real(v->kind == V_REAL ? v->d : (double)v->i); break;

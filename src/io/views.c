@@ -202,8 +202,11 @@ json_t *view_task_full(const struct task_view *t, const struct task_history *h)
 		set_s(j, "done", x->done);
 		set_s(j, "problems", x->problems);
 		set_s(j, "next_steps", x->next_steps);
+		set_s(j, "reporter", x->reporter_key);
 		set_s(j, "reporter_name", x->reporter_name);
 		set_s(j, "filed_by", x->filed_by);
+		set_s(j, "period_from", x->period_from);
+		set_s(j, "period_to", x->period_to);
 		json_array_append_new(rp, j);
 	}
 	json_object_set_new(o, "transitions", tr);

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sodium.h>
 
 #include "auth.h"
@@ -148,8 +149,12 @@ int auth_user_passwd(struct svc *svc, const char *login, const char *password, s
 	char hash[crypto_pwhash_STRBYTES];
 	int rc = -1;
 
-	if (sodium_ready(err) || check_password(password, err) || password == NULL ||
-	    find_user(svc, login, &a, &u, err) || hash_password(password, hash, err))
+	if (password == NULL) {
+		err_field(err, ST_INVALID, "password", "password: required, at least 8 characters");
+		goto out;
+	}
+	if (sodium_ready(err) || check_password(password, err) || find_user(svc, login, &a, &u, err) ||
+	    hash_password(password, hash, err))
 		goto out;
 	if (store_begin(svc->st, err) != 0)
 		goto out;
@@ -249,33 +254,96 @@ static void fill(struct principal *who, const struct user_row *u, const char *cs
 	who->via_session = via_session;
 }
 
+/* What an unknown, disabled or password-less login is checked against, so
+ * that it costs the same argon2id work as a wrong password: the hash of a
+ * random password nobody knows, with the same parameters (PW_OPS, PW_MEM). */
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
+	"$argon2id$v=19$m=19456,t=2,p=1$n40zlgPbwPBvg6/p7B5PcA$hweB+FhT1y3IaAYaHZKPs2hQYKHlfmybV/TWACpe7Pg";
+
+/* The wait in milliseconds after n failures of one login from one address. */
+static int64_t backoff_ms(int failures)
+{
+	int64_t wait = 1000;
+
+	if (failures < AUTH_FREE_TRIES)
+		return 0;
+	for (int i = AUTH_FREE_TRIES; i < failures && wait < AUTH_BACKOFF_MAX_S * 1000; i++)
+		wait *= 2;
+	return wait < AUTH_BACKOFF_MAX_S * 1000 ? wait : AUTH_BACKOFF_MAX_S * 1000;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Takes one attempt for (login, addr) in one write transaction, counted as
+ * a failure until the password proves right: concurrent attempts cannot
+ * all pass the check before any of them is counted. */
+static int take_attempt(struct svc *svc, const char *login, const char *addr, int *wait_s, int *failures,
+			struct err *err)
+{
+	char now[32], since[32];
+	int from_addr = 0;
+	int64_t ms = now_ms(), next = 0;
+
+	*wait_s = 0;
+	datetime_format_utc(ms / 1000, now);
+	datetime_format_utc(ms / 1000 - AUTH_FAIL_WINDOW_MIN * 60, since);
+	if (store_begin(svc->st, err) != 0)
+		return -1;
+	if (store_auth_purge(svc->st, now, ms, since, err) || store_throttle_get(svc->st, login, addr, failures, &next, err) ||
+	    store_throttle_addr_failures(svc->st, addr, since, &from_addr, err))
+		goto fail;
+	if (next > ms) {
+		*wait_s = (int)((next - ms + 999) / 1000);
+	} else if (from_addr >= AUTH_FAIL_PER_ADDR) {
+		*wait_s = AUTH_FAIL_WINDOW_MIN * 60;
+	} else {
+		(*failures)++;
+		if (store_throttle_set(svc->st, login, addr, *failures, ms + backoff_ms(*failures), now, err))
+			goto fail;
+	}
+	if (store_commit(svc->st, err) != 0)
+		goto fail;
+	if (*wait_s)
+		return err_set(err, ST_THROTTLED, "too many failed logins: try again in %d seconds", *wait_s);
+	return 0;
+fail:
+	store_rollback(svc->st);
+	return -1;
+}
+
 int auth_login(struct svc *svc, const char *login, const char *password, const char *addr,
 	       struct arena *a, const char **session, const char **csrf, struct principal *who,
-	       struct err *err)
+	       int *retry_after, struct err *err)
 {
 	struct user_row u;
-	char now[32], since[32], expires[32], hash[65];
+	char now[32], expires[32], hash[65];
 	unsigned char raw[16];
 	char csrf_hex[33];
-	int by_login = 0, by_addr = 0, ok;
+	int known, ok, failures = 0;
 
+	*retry_after = 0;
 	if (sodium_ready(err) != 0)
 		return -1;
 	if (login == NULL || password == NULL || strlen(login) > LIM_KEY_CHARS || strlen(password) > 1024)
 		return err_set(err, ST_UNAUTH, "wrong login or password");
-	datetime_format_utc(datetime_now() - AUTH_FAIL_WINDOW_MIN * 60, since);
-	if (store_login_failures(svc->st, login, addr, since, &by_login, &by_addr, err) != 0)
+	if (take_attempt(svc, login, addr, retry_after, &failures, err) != 0)
 		return -1;
-	if (by_login >= AUTH_FAIL_PER_LOGIN || by_addr >= AUTH_FAIL_PER_ADDR)
-		return err_set(err, ST_THROTTLED, "too many failed logins: try again in %d minutes", AUTH_FAIL_WINDOW_MIN);
-	ok = store_user_by_login(svc->st, login, a, &u, NULL) == 0 && !u.disabled && u.password_hash &&
-	     crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) == 0;
-	svc_now(now);
+	/* The same argon2id work whether or not the login exists. */
+	known = store_user_by_login(svc->st, login, a, &u, NULL) == 0 && !u.disabled && u.password_hash;
+	ok = crypto_pwhash_str_verify(known ? u.password_hash : dummy_hash, password, strlen(password)) == 0 && known;
 	if (!ok) {
-		if (store_login_failure_add(svc->st, login, addr, now, err) != 0)
+		/* The wait runs from the answer, not from the start of the check. */
+		if (store_throttle_hold(svc->st, login, addr, now_ms() + backoff_ms(failures), err) != 0)
 			return -1;
 		return err_set(err, ST_UNAUTH, "wrong login or password");
 	}
+	svc_now(now);
 	*session = new_token(a, "");
 	hash_token(*session, hash);
 	randombytes_buf(raw, sizeof(raw));
@@ -285,12 +353,41 @@ int auth_login(struct svc *svc, const char *login, const char *password, const c
 	if (store_begin(svc->st, err) != 0)
 		return -1;
 	if (store_session_insert(svc->st, u.org_id, u.id, hash, *csrf, now, expires, err) ||
-	    store_login_failures_clear(svc->st, login, err) || store_commit(svc->st, err)) {
+	    store_throttle_clear(svc->st, login, addr, err) || store_commit(svc->st, err)) {
 		store_rollback(svc->st);
 		return -1;
 	}
 	fill(who, &u, *csrf, 1);
 	return 0;
+}
+
+int auth_token_list(struct svc *svc, const char *login, struct arena *a, struct token_row **out, size_t *n,
+		    struct err *err)
+{
+	struct user_row u;
+
+	if (find_user(svc, login, a, &u, err) != 0)
+		return -1;
+	return store_token_list(svc->st, u.id, a, out, n, err);
+}
+
+int auth_token_revoke(struct svc *svc, const char *login, int64_t token_id, struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct user_row u;
+	int rc = -1;
+
+	if (find_user(svc, login, &a, &u, err) != 0 || store_begin(svc->st, err) != 0)
+		goto out;
+	if (store_token_revoke(svc->st, u.id, token_id, err) ||
+	    audit_append(svc, "revoke_token", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
+		store_rollback(svc->st);
+		goto out;
+	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
 }
 
 int auth_logout(struct svc *svc, const char *session, struct err *err)
@@ -390,4 +487,30 @@ int auth_meeting_visible(struct svc *svc, const struct principal *who, int64_t m
 	if (who->role != ROLE_OBSERVER)
 		return 1;
 	return who->user.person_id && store_observed(svc->st, meeting_id, who->user.person_id) == 1;
+}
+
+int auth_task_scope(const struct principal *who, const struct task_filter *f, struct task_filter *out)
+{
+	if (f)
+		*out = *f;
+	else
+		memset(out, 0, sizeof(*out));
+	if (who == NULL)
+		return 1;
+	if (!auth_can(who, CAN_READ, "task"))
+		return 0;
+	if (who->role != ROLE_REPORTER)
+		return 1;
+	if (who->user.unit_key == NULL || (out->unit_key && strcmp(out->unit_key, who->user.unit_key) != 0))
+		return 0;
+	out->unit_key = who->user.unit_key;
+	return 1;
+}
+
+int auth_task_in_scope(struct svc *svc, const struct principal *who, const char *lead_unit_key,
+		       const char *task_key)
+{
+	if (who == NULL)
+		return 1;
+	return auth_can(who, CAN_READ, "task") && auth_task_visible(svc, who, lead_unit_key, task_key);
 }

@@ -19,6 +19,8 @@
 #include "../domain/light.h"
 #include "../store/store.h"
 
+struct principal;
+
 struct svc {
 	struct store *st;
 	struct arena arena;           /* the org strings; results use the caller's arena */
@@ -36,6 +38,7 @@ struct svc {
 		const char *key, *request_hash;
 		int claimed;
 	} idem;
+	const struct principal *who;  /* the caller, whose scope task lists keep to; NULL: none (the CLI) */
 };
 
 /* Opens the store at path (creating it when create != 0) and, when org_key

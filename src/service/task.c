@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "task.h"
+#include "auth.h"
 #include "tx.h"
 #include "../core/date.h"
 #include "../core/limits.h"
@@ -66,13 +67,18 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
 	      struct task_view **out, size_t *n, struct err *err)
 {
 	struct task_row *rows = NULL;
+	struct task_filter scoped;
 	size_t nrows = 0, k = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (filter_known(svc, f, err) != 0)
 		return -1;
-	if (store_task_list(svc->st, svc->org.id, f, a, &rows, &nrows, err) != 0)
+	if (!auth_task_scope(svc->who, f, &scoped)) {
+		*out = arena_calloc(a, 1, sizeof(**out));
+		return 0;
+	}
+	if (store_task_list(svc->st, svc->org.id, &scoped, a, &rows, &nrows, err) != 0)
 		return -1;
 	*out = arena_calloc(a, nrows ? nrows : 1, sizeof(**out));
 	for (size_t i = 0; i < nrows; i++) {
@@ -88,6 +94,7 @@ struct scan_ctx {
 	struct svc *svc;
 	task_scan_cb cb;
 	void *ctx;
+	int check_scope;         /* rows not narrowed by the filter: check each */
 };
 
 static int scan_one(void *ctx, const struct task_row *row)
@@ -95,22 +102,30 @@ static int scan_one(void *ctx, const struct task_row *row)
 	struct scan_ctx *s = ctx;
 	struct task_view v;
 
+	if (s->check_scope && !auth_task_in_scope(s->svc, s->svc->who, row->lead_unit_key, row->key))
+		return 0;
 	task_compute(s->svc, row, &v);
 	return s->cb(s->ctx, &v);
 }
 
 int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, void *ctx, struct err *err)
 {
-	struct scan_ctx s = { svc, cb, ctx };
+	struct scan_ctx s = { svc, cb, ctx, 0 };
+	struct task_filter scoped;
 
 	if (filter_known(svc, f, err) != 0)
 		return -1;
-	return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
+	/* Lean whole-org passes (roll-ups) count every task and show none. */
+	if (f && f->lean)
+		return store_task_scan(svc->st, svc->org.id, f, scan_one, &s, err);
+	if (!auth_task_scope(svc->who, f, &scoped))
+		return 0;
+	return store_task_scan(svc->st, svc->org.id, &scoped, scan_one, &s, err);
 }
 
 int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err)
 {
-	struct scan_ctx s = { svc, cb, ctx };
+	struct scan_ctx s = { svc, cb, ctx, svc->who != NULL };
 
 	return store_task_scan_ids(svc->st, svc->org.id, ids, n, scan_one, &s, err);
 }
@@ -224,6 +239,39 @@ out:
 	return rc;
 }
 
+/* A date of a report: 0 and *day, or -1 after a 400 on a date that is not
+ * real; NULL is left alone. */
+static int report_date(const char *s, const char *field, int32_t *day, struct err *err)
+{
+	if (s && date_parse(s, day) != 0)
+		return err_field(err, ST_INVALID, field, "%s: \"%s\" is not a real date YYYY-MM-DD", field, s);
+	return 0;
+}
+
+/* Who the report is from: the login's person for a reporter (naming
+ * another is refused), the person named or the login's for others. */
+static int report_person(struct svc *svc, const char *key, int64_t *id, struct err *err)
+{
+	const struct principal *who = svc->who;
+
+	*id = 0;
+	if (who && who->role == ROLE_REPORTER) {
+		if (key && (who->user.person_key == NULL || strcmp(key, who->user.person_key) != 0))
+			return err_field(err, ST_REFUSED, "reporter", "reporter: a report is filed in your own name%s%s%s; "
+					 "name no one else", who->user.person_key ? " (" : "",
+					 who->user.person_key ? who->user.person_key : "", who->user.person_key ? ")" : "");
+		*id = who->user.person_id;
+		return 0;
+	}
+	if (key == NULL) {
+		*id = who ? who->user.person_id : 0;
+		return 0;
+	}
+	if (store_person_find(svc->st, svc->org.id, key, id, err) != 0)
+		return err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", key);
+	return 0;
+}
+
 int task_report(struct svc *svc, const char *key, const struct progress_input *in,
 		struct err *err)
 {
@@ -232,18 +280,31 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	struct report_row r;
 	enum task_state to;
 	char today[DATE_LEN];
-	int32_t day;
+	int32_t day, from = 0, until = 0, start;
 	int64_t reporter_id = 0, id = 0;
+	int own = svc->who && svc->who->role == ROLE_REPORTER;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.reported_on = in->reported_on ? in->reported_on : date_format(svc->today, today);
-	if (date_parse(r.reported_on, &day) != 0) {
-		err_field(err, ST_INVALID, "reported_on", "reported_on: \"%s\" is not a real date YYYY-MM-DD", r.reported_on);
+	if (report_date(r.reported_on, "reported_on", &day, err) || report_date(in->period_from, "period_from", &from, err) ||
+	    report_date(in->period_to, "period_to", &until, err))
 		goto out;
-	}
 	if (day > svc->today) {
 		err_field(err, ST_INVALID, "reported_on", "reported_on: %s is in the future", r.reported_on);
+		goto out;
+	}
+	if (own && day != svc->today) {
+		err_field(err, ST_REFUSED, "reported_on", "reported_on: a report is dated the day it is filed (%s); "
+			  "say which period it covers with period_from and period_to", date_format(svc->today, today));
+		goto out;
+	}
+	if (in->period_to && until > svc->today) {
+		err_field(err, ST_REFUSED, "period_to", "period_to: %s is after today", in->period_to);
+		goto out;
+	}
+	if (in->period_from && in->period_to && until < from) {
+		err_field(err, ST_REFUSED, "period_to", "period_to: %s is before period_from %s", in->period_to, in->period_from);
 		goto out;
 	}
 	if (in->percent < 0 || in->percent > 100) {
@@ -262,13 +323,21 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	r.problems = in->problems;
 	r.next_steps = in->next_steps;
 	r.filed_by = svc->actor;
+	r.period_from = in->period_from;
+	r.period_to = in->period_to;
 	if (svc_tx_begin(svc, err) != 0)
 		goto out;
-	rc = 0;
-	if (in->reporter_key && store_person_find(svc->st, svc->org.id, in->reporter_key, &reporter_id, err) != 0)
-		rc = err_field(err, ST_NOTFOUND, "reporter", "reporter: no person \"%s\"", in->reporter_key);
+	rc = report_person(svc, in->reporter_key, &reporter_id, err);
 	if (rc == 0)
 		rc = task_show(svc, key, &a, &t, NULL, err);
+	/* Nothing before the task's span. */
+	if (rc == 0 && t.row.starts_on && date_parse(t.row.starts_on, &start) == 0) {
+		const char *field = day < start ? "reported_on" : in->period_from && from < start ? "period_from"
+								: in->period_to && until < start ? "period_to" : NULL;
+
+		if (field)
+			rc = err_field(err, ST_REFUSED, field, "%s: before the task starts (%s)", field, t.row.starts_on);
+	}
 	if (rc == 0 && workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0)
 		rc = illegal(&t, TA_REPORT_PROGRESS, err);
 	if (rc == 0 && to != t.state)
@@ -276,9 +345,9 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	if (rc == 0)
 		rc = store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err);
 	rc = end_obj(svc, rc, "report_progress", "report", id, rc != 0 ? NULL :
-		     json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "task", t.row.key, "reported_on",
+		     json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?}", "task", t.row.key, "reported_on",
 			       r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
-			       "next_steps", r.next_steps), err);
+			       "next_steps", r.next_steps, "period_from", r.period_from, "period_to", r.period_to), err);
 out:
 	arena_release(&a);
 	return rc;

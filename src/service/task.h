@@ -46,9 +46,15 @@ struct progress_input {
 	int percent;
 	const char *done, *problems, *next_steps;
 	const char *reporter_key;    /* a person, or NULL */
+	const char *period_from, *period_to;   /* the period the report covers, or NULL */
 };
 /* Files an append-only progress report; moves an acknowledged or returned
- * task to in progress. */
+ * task to in progress. The report is the caller's own: filed_by is the
+ * actor, and when svc->who is a reporter, the day is today and the person
+ * is the login's (naming another, or another day: ST_REFUSED on the field).
+ * Others (a secretary recording a report received on paper, the CLI) may
+ * name a person and an earlier day. No date may fall before the task starts
+ * or after today; period_from <= period_to. */
 int task_report(struct svc *svc, const char *key, const struct progress_input *in,
 		struct err *err);
 

@@ -1324,7 +1324,7 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 	if (rc < 0)
 		return -1;
 	s = db_prepare(st->db, "SELECT r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, "
-		       "r.percent FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
+		       "r.percent, p.key, r.period_from, r.period_to FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
 		       "WHERE r.task_id = ? ORDER BY r.reported_on, r.id", err);
 	if (s == NULL)
 		return -1;
@@ -1341,6 +1341,9 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		r->reporter_name = col_s(s, 5, a);
 		r->filed_by = col_s(s, 6, a);
 		r->percent = (int)db_col_int(s, 7);
+		r->reporter_key = col_s(s, 8, a);
+		r->period_from = col_s(s, 9, a);
+		r->period_to = col_s(s, 10, a);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -1401,7 +1404,7 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO progress_report (org_id, task_id, reported_on, percent, done, problems, next_steps, "
-		"reporter_id, filed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"reporter_id, filed_by, period_from, period_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 
 	if (s == NULL)
 		return -1;
@@ -1415,6 +1418,8 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 	if (reporter_id)
 		db_bind_int(s, 8, reporter_id);
 	db_bind_text(s, 9, r->filed_by);
+	db_bind_text(s, 10, r->period_from);
+	db_bind_text(s, 11, r->period_to);
 	if (step_done(s, err) != 0)
 		return -1;
 	if (id)
@@ -1651,44 +1656,149 @@ int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const 
 	return step_done(s, err);
 }
 
-int store_login_failures(struct store *st, const char *login, const char *addr, const char *since,
-			 int *by_login, int *by_addr, struct err *err)
+int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, int64_t *next_ms,
+		       struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT (SELECT count(*) FROM login_failure WHERE login = ?1 AND at >= ?3), "
-		"(SELECT count(*) FROM login_failure WHERE addr = ?2 AND at >= ?3)", err);
+	struct db_stmt *s = db_prepare(st->db, "SELECT failures, next_at FROM login_throttle WHERE login = ? AND addr = ?", err);
 	int rc;
 
+	*failures = 0;
+	*next_ms = 0;
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, addr);
-	db_bind_text(s, 3, since);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
-		*by_login = (int)db_col_int(s, 0);
-		*by_addr = (int)db_col_int(s, 1);
+		*failures = (int)db_col_int(s, 0);
+		*next_ms = db_col_int(s, 1);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
 }
 
-int store_login_failure_add(struct store *st, const char *login, const char *addr, const char *at,
-			    struct err *err)
+int store_throttle_addr_failures(struct store *st, const char *addr, const char *since, int *failures,
+				 struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "INSERT INTO login_failure (login, addr, at) VALUES (?, ?, ?)", err);
+	struct db_stmt *s = db_prepare(st->db, "SELECT coalesce(sum(failures), 0) FROM login_throttle "
+				       "WHERE addr = ? AND last_at >= ?", err);
+	int rc;
+
+	*failures = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, addr);
+	db_bind_text(s, 2, since);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*failures = (int)db_col_int(s, 0);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, int64_t next_ms,
+		       const char *now, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "INSERT INTO login_throttle (login, addr, failures, next_at, last_at) "
+				       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (login, addr) DO UPDATE SET "
+				       "failures = excluded.failures, next_at = excluded.next_at, last_at = excluded.last_at", err);
 
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, addr);
-	db_bind_text(s, 3, at);
+	db_bind_int(s, 3, failures);
+	db_bind_int(s, 4, next_ms);
+	db_bind_text(s, 5, now);
 	return step_done(s, err);
 }
 
-int store_login_failures_clear(struct store *st, const char *login, struct err *err)
+int store_throttle_hold(struct store *st, const char *login, const char *addr, int64_t next_ms, struct err *err)
 {
-	return exec_text(st, "DELETE FROM login_failure WHERE login = ?", login, err);
+	struct db_stmt *s = db_prepare(st->db, "UPDATE login_throttle SET next_at = max(next_at, ?3) WHERE login = ?1 AND addr = ?2",
+				       err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, addr);
+	db_bind_int(s, 3, next_ms);
+	return step_done(s, err);
+}
+
+int store_throttle_clear(struct store *st, const char *login, const char *addr, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM login_throttle WHERE login = ? AND addr = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, addr);
+	return step_done(s, err);
+}
+
+int store_auth_purge(struct store *st, const char *now, int64_t now_ms, const char *since, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "DELETE FROM session WHERE expires_at <= ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, now);
+	if (step_done(s, err) != 0)
+		return -1;
+	s = db_prepare(st->db, "DELETE FROM login_throttle WHERE last_at < ? AND next_at <= ?", err);
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, since);
+	db_bind_int(s, 2, now_ms);
+	return step_done(s, err);
+}
+
+int store_token_list(struct store *st, int64_t user_id, struct arena *a, struct token_row **out, size_t *n,
+		     struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT id, name, created_at FROM api_token WHERE user_id = ? AND revoked = 0 "
+				       "ORDER BY id LIMIT ?", err);
+	size_t cap = 16;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	db_bind_int(s, 2, LIM_PAGE_ITEMS);
+	*out = arena_calloc(a, cap, sizeof(**out));
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (*n == cap) {
+			struct token_row *more = arena_calloc(a, cap * 2, sizeof(**out));
+
+			memcpy(more, *out, cap * sizeof(**out));
+			*out = more;
+			cap *= 2;
+		}
+		(*out)[*n].id = db_col_int(s, 0);
+		(*out)[*n].name = col_s(s, 1, a);
+		(*out)[*n].created_at = col_s(s, 2, a);
+		(*n)++;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "UPDATE api_token SET revoked = 1 WHERE user_id = ? AND id = ? AND revoked = 0", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, user_id);
+	db_bind_int(s, 2, token_id);
+	if (step_done(s, err) != 0)
+		return -1;
+	if (db_changes(st->db) == 0)
+		return err_set(err, ST_NOTFOUND, "no API token %lld", (long long)token_id);
+	return 0;
 }
 
 int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key)

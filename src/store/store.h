@@ -356,6 +356,7 @@ struct extension_row {
 struct report_row {
 	int64_t id;
 	const char *reported_on, *done, *problems, *next_steps, *reporter_name, *filed_by;
+	const char *reporter_key, *period_from, *period_to;
 	int percent;
 };
 struct task_history {
@@ -413,12 +414,31 @@ int store_user_by_calendar_token(struct store *st, const char *token_hash, struc
 				 struct user_row *out, struct err *err);
 int store_token_insert(struct store *st, int64_t org_id, int64_t user_id, const char *name,
 		       const char *token_hash, const char *created_at, struct err *err);
-/* Failed logins since an instant, for a login and for an address. */
-int store_login_failures(struct store *st, const char *login, const char *addr, const char *since,
-			 int *by_login, int *by_addr, struct err *err);
-int store_login_failure_add(struct store *st, const char *login, const char *addr, const char *at,
-			    struct err *err);
-int store_login_failures_clear(struct store *st, const char *login, struct err *err);
+/* Login throttling, per (login, address): the failures since the last
+ * success and the earliest time of the next attempt (ms since 1970; 0 when
+ * no row); the failures from an address since an instant, over every login. */
+int store_throttle_get(struct store *st, const char *login, const char *addr, int *failures, int64_t *next_ms,
+		       struct err *err);
+int store_throttle_addr_failures(struct store *st, const char *addr, const char *since, int *failures,
+				 struct err *err);
+int store_throttle_set(struct store *st, const char *login, const char *addr, int failures, int64_t next_ms,
+		       const char *now, struct err *err);
+/* Moves the next attempt's time to next_ms, unless it is later already. */
+int store_throttle_hold(struct store *st, const char *login, const char *addr, int64_t next_ms, struct err *err);
+int store_throttle_clear(struct store *st, const char *login, const char *addr, struct err *err);
+/* Deletes sessions expired by now and throttle rows idle since before
+ * since and no longer holding anyone back. */
+int store_auth_purge(struct store *st, const char *now, int64_t now_ms, const char *since, struct err *err);
+
+/* A user's API tokens that are not revoked, oldest first. */
+struct token_row {
+	int64_t id;
+	const char *name, *created_at;
+};
+int store_token_list(struct store *st, int64_t user_id, struct arena *a, struct token_row **out, size_t *n,
+		     struct err *err);
+/* Revokes one token of the user; ST_NOTFOUND when it has no such live token. */
+int store_token_revoke(struct store *st, int64_t user_id, int64_t token_id, struct err *err);
 
 /* 1 when the unit is the task's lead or a supporting unit, 0 when not, -1 on error. */
 int store_task_involves(struct store *st, int64_t org_id, const char *task_key, const char *unit_key);

@@ -30,7 +30,7 @@
 /* Tables that are not part of the record: the audit itself, logins and
  * secrets, throttling, idempotency replies, the search index. */
 static const char *const not_audited[] = {
-	"audit", "audit_change", "session", "api_token", "login_failure", "calendar_token",
+	"audit", "audit_change", "session", "api_token", "login_failure", "login_throttle", "calendar_token",
 	"idempotency", "schema_version", NULL,
 };
 

@@ -1,7 +1,9 @@
 // roles.test.mjs -- every role against every route the server has (taken
 // from `plenum routes`), checked against the rules of DESIGN.md section 1
 // written down here independently of the server's code; and the OpenAPI
-// document against the routes, both ways.
+// document against the routes, both ways. An allowed answer is also read:
+// no task, meeting or other org's record the caller may not see may appear
+// inside it (a unit's tasks, a meeting's tasks, search hits, reports...).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, plenum } from './helpers.mjs';
@@ -43,12 +45,51 @@ const KEY = {
   meetings: 'm-2026-q3', papers: 'paper-chen-anming', initiatives: 'i-2', tasks: 't-2-1-3', indicators: 'ind-rd-share',
 };
 
-let server, routes, clients = {};
+// Out of scope: a task of another unit, a meeting the observer did not attend.
+const OUT = { units: 'u-jm-commerce', tasks: 't-1-2', meetings: 'm-2026-jm-xiongan' };
+
+let server, routes, clients = {}, hidden = {};
 before(async () => {
   server = await startServer();
   routes = plenum(['routes']).trim().split('\n').map((l) => l.split(' '));
   for (const role of ROLES) clients[role] = await client(server, role);
+  // What the scoped roles may not see, worked out here from the records
+  // (admin's view), not from the server's scope code.
+  const tasks = [];
+  for (let cursor = null; ;) {
+    const r = await clients.admin.get('/api/v1/tasks?limit=100' + (cursor ? '&cursor=' + cursor : ''));
+    tasks.push(...r.json.items);
+    if (!(cursor = r.json.next_cursor)) break;
+  }
+  const meetings = (await clients.admin.get('/api/v1/meetings?limit=100')).json.items;
+  const observed = [];
+  for (const m of meetings) {
+    const att = (await clients.admin.get(`/api/v1/meetings/${m.key}/attendance?limit=100`)).json.items;
+    if (att.some((a) => a.person === 'p-observer' && a.capacity === 'observer')) observed.push(m.key);
+  }
+  const ofUnit = async (u) => (await clients.admin.get(`/api/v1/tasks?unit=${u}&limit=100`)).json.items.map((t) => t.key);
+  const mine = new Set(await ofUnit('u-jm-miit'));
+  assert.ok(mine.size > 0 && mine.size < tasks.length && observed.length > 0 && observed.length < meetings.length);
+  const everyone = ['t-other', 'm-other', '别处'];
+  // keys, and titles too (a report may name a task without its key), except
+  // a title that is also an initiative's, which a reporter may read
+  const initiatives = new Set((await clients.admin.get('/api/v1/initiatives?limit=100')).json.items.map((i) => i.title));
+  const named = (xs) => xs.flatMap((x) => [x.key, initiatives.has(x.title) ? null : x.title].filter(Boolean));
+  hidden = {
+    reporter: [...named(tasks.filter((t) => !mine.has(t.key))), ...everyone],
+    observer: [...named(tasks), ...named(meetings.filter((m) => !observed.includes(m.key))), ...everyone],
+  };
+  for (const role of ['admin', 'secretary', 'member', 'viewer']) hidden[role] = everyone;
 });
+
+// The keys of hidden records that appear in an answer (as whole keys:
+// t-1-2 is not found inside t-1-2-1), and any password hash.
+function leaks(role, text) {
+  const esc = (k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = (hidden[role] || []).filter((k) => new RegExp(`(^|[^\\w-])${esc(k)}($|[^\\w-])`).test(text));
+  if (/argon2|password_hash/.test(text)) found.push('a password hash');
+  return found;
+}
 after(async () => { await server.stop(); });
 
 function concrete(path) {
@@ -77,13 +118,55 @@ test('every role against every route', async () => {
       const r = await clients[login].req(method, url, body);
       checked++;
       const denied = r.status === 403;
-      if (r.status === 401 || r.status === 405 || r.json?.error?.code === 'no_route' || allowed === denied) {
+      if (r.status >= 500 || r.status === 401 || r.status === 405 || r.json?.error?.code === 'no_route' ||
+          allowed === denied) {
         problems.push(`${login} ${method} ${url}: ${r.status} ${r.json?.error?.message ?? ''} (expected ${allowed ? 'allowed' : '403'})`);
+      }
+      if (method === 'GET' && r.status === 200) {
+        const l = leaks(role, r.text);
+        if (l.length) problems.push(`${login} GET ${url}: shows ${l.slice(0, 5).join(', ')}${l.length > 5 ? '...' : ''}`);
       }
     }
   }
   assert.ok(checked > 500, `only ${checked} checks`);
   assert.deepEqual(problems, []);
+});
+
+test('scoped roles asking for what is out of their scope: refused, or nothing of it shown', async () => {
+  const problems = [];
+  let checked = 0;
+  for (const [method, path] of routes) {
+    if (method !== 'GET' || !path.includes('{key}')) continue;
+    const list = path.split('/')[3];
+    if (!OUT[list]) continue;
+    const url = concrete(path).replace(`/${list}/${concrete(path).split('/')[4]}`, `/${list}/${OUT[list]}`);
+    for (const login of ['reporter', 'observer']) {
+      const r = await clients[login].get(url);
+      checked++;
+      if (r.status >= 500) problems.push(`${login} GET ${url}: ${r.status}`);
+      if (r.status === 200 && leaks(login, r.text).length) problems.push(`${login} GET ${url}: shows ${leaks(login, r.text).slice(0, 5)}`);
+    }
+  }
+  // search, the ledger and the lists, with words and filters that match hidden records
+  for (const url of ['/api/v1/search?q=%E5%B7%A5%E4%BD%9C', '/api/v1/search?q=t-1', '/api/v1/ledger.csv', '/api/v1/units',
+    '/api/v1/tasks?limit=100', '/api/v1/meetings?limit=100', '/api/v1/persons?limit=100']) {
+    for (const login of ['reporter', 'observer']) {
+      const r = await clients[login].get(url);
+      checked++;
+      if (r.status >= 500) problems.push(`${login} GET ${url}: ${r.status}`);
+      if (r.status === 200 && leaks(login, r.text).length) problems.push(`${login} GET ${url}: shows ${leaks(login, r.text).slice(0, 5)}`);
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} checks`);
+  assert.deepEqual(problems, []);
+});
+
+test('an observer reading a unit sees none of its tasks (F3)', async () => {
+  const r = await clients.observer.get('/api/v1/units/u-jm-miit');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.tasks, []);
+  const all = await clients.admin.get('/api/v1/units/u-jm-miit');
+  assert.ok(all.json.tasks.length > 0, 'the unit has tasks');
 });
 
 test('the OpenAPI document lists exactly the routes the server has', async () => {
@@ -107,6 +190,15 @@ test('the OpenAPI document lists exactly the routes the server has', async () =>
     assert.notEqual(res.json?.error?.code, 'no_route', x);
   }
   assert.ok(r.json.components.schemas.task.properties.lead_unit);
+});
+
+test('docs/SECURITY.md holds the table of who may do what that the route table gives', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/SECURITY.md', import.meta.url), 'utf8');
+  const m = doc.match(/<!-- plenum routes --rules: begin -->\n\| method[^\n]*\n\| ---[^\n]*\n([\s\S]*?)<!-- plenum routes --rules: end -->/);
+  assert.ok(m, 'the generated table is in docs/SECURITY.md');
+  assert.equal(m[1], plenum(['routes', '--rules']), 'docs/SECURITY.md is out of date: paste `plenum routes --rules`');
+  assert.equal(m[1].trim().split('\n').length, routes.length, 'one row per route');
 });
 
 test('unknown addresses and methods', async () => {

@@ -104,9 +104,12 @@ has "2026-06-30 -> 2026-08-31" "task show lists the extension"
 expect 2 "report with bad percent" -- "$PLENUM" task report t-1-2 --percent 140 --done x
 has "--percent" "bad percent is named"
 expect 2 "report without done" -- "$PLENUM" task report t-1-2 --percent 50
-expect 0 "file a progress report" -- "$PLENUM" task report t-2-1-3 --percent 70 --done "签约装备项目3个" --problems "用地" --next "开工"
+expect 2 "report period before the task starts" -- "$PLENUM" task report t-2-1-3 --percent 70 --done x --from 2026-01-01 --to 2026-06-30
+has "period_from: before the task starts (2026-06-01)" "the period's field named"
+expect 0 "file a progress report" -- "$PLENUM" task report t-2-1-3 --percent 70 --done "签约装备项目3个" --problems "用地" --next "开工" \
+	--from 2026-06-01 --to 2026-06-30
 expect 0 "the light follows" -- "$PLENUM" task show t-2-1-3 --json
-jq -e '.percent == 70 and .light.color == "green" and (.reports | last | .done) == "签约装备项目3个"' "$TMP/out" >/dev/null && ok || bad "report changes the light"
+jq -e '.percent == 70 and .light.color == "green" and (.reports | last | .done) == "签约装备项目3个" and (.reports | last | .period_to) == "2026-06-30"' "$TMP/out" >/dev/null && ok || bad "report changes the light"
 n0=$(sqlite3 "$PLENUM_DB" "SELECT count(*) FROM progress_report")
 expect 0 "report with a key" -- "$PLENUM" task report t-2-1-3 --percent 71 --done "重试" --idempotency-key k-71
 expect 0 "the same report again" -- "$PLENUM" task report t-2-1-3 --percent 71 --done "重试" --idempotency-key k-71
@@ -200,11 +203,22 @@ has "at least 8" "password length named"
 expect 2 "unknown role" -- sh -c "echo 'a-long-password' | '$PLENUM' user add clerk3 --role king"
 expect 0 "token" -- "$PLENUM" user token clerk
 grep -q '^plm_' "$TMP/out" && ok || bad "token printed"
+expect 0 "tokens" -- "$PLENUM" user tokens clerk
+grep -qE '^[0-9]+	[0-9-]+T[0-9:]+Z	cli$' "$TMP/out" && ok || bad "tokens listed: id, date, name"
+hasnt "plm_" "the secret is never listed"
+expect 2 "revoke: a token id is a number" -- "$PLENUM" user revoke clerk first
+has "TOKEN-ID" "revoke names the argument"
+expect 2 "revoke: no such token" -- "$PLENUM" user revoke clerk 999999
+expect 2 "revoke: no token id" -- "$PLENUM" user revoke clerk
 expect 0 "disable" -- "$PLENUM" user disable clerk
+expect 0 "tokens of a disabled user" -- "$PLENUM" user tokens clerk
+hasnt "cli" "disabling revoked the tokens"
 expect 1 "no token for a disabled user" -- "$PLENUM" user token clerk
 expect 2 "unknown user" -- "$PLENUM" user passwd nobody --password-file /dev/null
 expect 0 "routes" -- "$PLENUM" routes
 has "GET /api/v1/tasks/{key}" "route list"
+expect 0 "routes --rules" -- "$PLENUM" routes --rules
+has "| GET | /api/v1/tasks/{key} | admin, secretary, member, viewer, reporter (read task) | reporter: its unit's tasks" "who may do what"
 
 # ---- backup and restore (more in tests/api/backup.test.mjs) ----
 for c in backup restore; do

@@ -123,13 +123,14 @@ static void add_logins(const char *path, const char *org, const char *prefix)
 	struct arena a = ARENA_INIT;
 	struct principal who;
 	const char *token, *session, *csrf;
+	int retry = 0;
 	char login[64];
 
 	assert_int_equal(svc_open(&svc, path, 0, org, 1, &err), 0);
 	snprintf(login, sizeof(login), "%ssecretary", prefix);
 	assert_int_equal(auth_user_passwd(&svc, login, "correct horse battery", &err), 0);
 	assert_int_equal(auth_token_new(&svc, login, "script", &a, &token, &err), 0);
-	if (auth_login(&svc, login, "correct horse battery", "127.0.0.1", &a, &session, &csrf, &who, &err) != 0)
+	if (auth_login(&svc, login, "correct horse battery", "127.0.0.1", &a, &session, &csrf, &who, &retry, &err) != 0)
 		fail_msg("login %s: %s", login, err.msg);
 	assert_int_equal(auth_calendar_token(&svc, &who, &a, &token, &err), 0);
 	arena_release(&a);

@@ -19,6 +19,7 @@
 #include "domain/model.h"
 #include "io/orgjson.h"
 #include "service/audit.h"
+#include "service/auth.h"
 #include "service/check.h"
 #include "service/initiative.h"
 #include "service/meeting.h"
@@ -329,7 +330,7 @@ static void supervision_workflow_end_to_end(void **state)
 {
 	struct svc svc;
 	struct err err = ERR_INIT;
-	struct progress_input p = { NULL, 30, "开展企业摸底", NULL, NULL, "p-wang-jun" };
+	struct progress_input p = { NULL, 30, "开展企业摸底", NULL, NULL, "p-wang-jun", NULL, NULL };
 	char path[64];
 	int before;
 
@@ -498,6 +499,86 @@ static void demo_shows_every_light(void **state)
 	unsetenv("PLENUM_TODAY");
 }
 
+/* The services keep every task list to the caller's scope (svc->who): a
+ * reporter gets its unit's tasks, an observer none, the CLI (no one) all;
+ * a meeting's embedded tasks too. */
+static void task_lists_keep_to_the_callers_scope(void **state)
+{
+	struct svc svc;
+	struct arena a = ARENA_INIT;
+	struct task_view *all, *mine, *none;
+	struct task_filter f;
+	struct meeting_view mv;
+	struct principal rep, obs;
+	size_t nall, nmine, nnone, nunit;
+	char path[64];
+
+	(void)state;
+	open_demo(&svc, path);
+	memset(&rep, 0, sizeof(rep));
+	rep.role = ROLE_REPORTER;
+	rep.user.unit_key = "u-jm-miit";
+	memset(&obs, 0, sizeof(obs));
+	obs.role = ROLE_OBSERVER;
+	assert_int_equal(task_list(&svc, NULL, -1, &a, &all, &nall, NULL), 0);
+	memset(&f, 0, sizeof(f));
+	f.unit_key = "u-jm-miit";
+	assert_int_equal(task_list(&svc, &f, -1, &a, &mine, &nunit, NULL), 0);
+	assert_true(nunit > 0 && nunit < nall);
+
+	svc.who = &rep;
+	assert_int_equal(task_list(&svc, NULL, -1, &a, &mine, &nmine, NULL), 0);
+	assert_int_equal(nmine, nunit);
+	f.unit_key = "u-jm-commerce";         /* another unit's: nothing, not an error */
+	assert_int_equal(task_list(&svc, &f, -1, &a, &none, &nnone, NULL), 0);
+	assert_int_equal(nnone, 0);
+
+	svc.who = &obs;
+	assert_int_equal(task_list(&svc, NULL, -1, &a, &none, &nnone, NULL), 0);
+	assert_int_equal(nnone, 0);
+	assert_int_equal(meeting_show(&svc, "m-2026-jm-xiongan", &a, &mv, NULL), 0);
+	assert_int_equal(mv.ntasks, 0);
+	svc.who = NULL;
+	assert_int_equal(meeting_show(&svc, "m-2026-jm-xiongan", &a, &mv, NULL), 0);
+	assert_true(mv.ntasks > 0);
+
+	arena_release(&a);
+	svc_close(&svc);
+	remove_db(path);
+}
+
+/* Disabling a user, changing its password or deleting it ends its sessions
+ * and tokens in the store itself, whichever code made the change. */
+static void ending_an_account_ends_its_sessions(void **state)
+{
+	struct svc svc;
+	struct arena a = ARENA_INIT;
+	struct user_row u;
+	const char *csrf;
+	char path[64];
+
+	(void)state;
+	open_demo(&svc, path);
+	assert_int_equal(store_user_by_login(svc.st, "viewer", &a, &u, NULL), 0);
+	assert_int_equal(store_session_insert(svc.st, u.org_id, u.id, "h1", "c", "2026-01-01T00:00:00Z", "2999-01-01T00:00:00Z",
+					      NULL), 0);
+	assert_int_equal(store_token_insert(svc.st, u.org_id, u.id, "t", "th1", "2026-01-01T00:00:00Z", NULL), 0);
+	assert_int_equal(store_user_by_session(svc.st, "h1", "2026-06-01T00:00:00Z", &a, &u, &csrf, NULL), 0);
+	assert_int_equal(store_user_set_disabled(svc.st, u.id, 1, NULL), 0);
+	assert_int_equal(store_user_set_disabled(svc.st, u.id, 0, NULL), 0);
+	assert_int_not_equal(store_user_by_session(svc.st, "h1", "2026-06-01T00:00:00Z", &a, &u, &csrf, NULL), 0);
+	assert_int_not_equal(store_user_by_token(svc.st, "th1", &a, &u, NULL), 0);
+
+	assert_int_equal(store_user_by_login(svc.st, "viewer", &a, &u, NULL), 0);
+	assert_int_equal(store_session_insert(svc.st, u.org_id, u.id, "h2", "c", "2026-01-01T00:00:00Z", "2999-01-01T00:00:00Z",
+					      NULL), 0);
+	assert_int_equal(store_user_set_password(svc.st, u.id, "$argon2id$other", NULL), 0);
+	assert_int_not_equal(store_user_by_session(svc.st, "h2", "2026-06-01T00:00:00Z", &a, &u, &csrf, NULL), 0);
+	arena_release(&a);
+	svc_close(&svc);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +595,8 @@ int main(void)
 		cmocka_unit_test(progress_reports_are_append_only),
 		cmocka_unit_test(settings_change_the_rules),
 		cmocka_unit_test(demo_shows_every_light),
+		cmocka_unit_test(task_lists_keep_to_the_callers_scope),
+		cmocka_unit_test(ending_an_account_ends_its_sessions),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

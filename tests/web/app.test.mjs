@@ -200,9 +200,18 @@ browserTest('the unit\'s reporter sees only its tasks, reports progress, and the
   await report.getByLabel('已完成工作').fill('完成产业链图谱');
   await report.getByRole('button', { name: '报送' }).click();
   await report.locator('.field[data-name="percent"] .field-error:not(:empty)').waitFor();
+  // the period a report covers: not before the task starts (2026-10-01), the refusal beside the field
   await report.getByLabel('完成进度（%）').fill('90');
+  await report.getByLabel('覆盖期间自').fill('2026-09-01');
+  await report.getByLabel('覆盖期间至').fill('2026-10-31');
+  await report.getByRole('button', { name: '报送' }).click();
+  await report.locator('.field[data-name="period_from"] .field-error:not(:empty)').waitFor();
+  await report.getByLabel('覆盖期间自').fill('2026-10-01');
   await report.getByRole('button', { name: '报送' }).click();
   await page.waitForFunction(() => document.querySelector('main h1 .light')?.textContent === '绿');
+  const filed = await mainText(page);
+  assert.ok(filed.includes('2026年10月1日 – 2026年10月31日') && filed.includes('user:reporter'),
+    'the history shows the period covered and who filed it');
 
   const after = await sec.get('/api/v1/dashboard');
   assert.ok(!after.json.red_tasks.some((x) => x.key === 't-web'), 'no longer red on the dashboard');
