@@ -164,14 +164,8 @@ int cmd_setting(int argc, char **argv)
 			printf("%s = %s\n", pos[1], pos[2]);
 		}
 	} else {
-		const int values[] = {
-			svc.light.red_behind, svc.light.yellow_behind, svc.light.due_soon_days,
-			svc.rules.meetings_per_quarter, svc.rules.attendance_rate, svc.rules.makeup_days,
-			svc.rules.exchange_speeches, svc.rules.papers, svc.rules.plan_month, svc.rules.plan_day,
-		};
-
 		for (int i = 0; svc_settings[i].name; i++)
-			printf("%-28s %4d   (default %d) %s\n", svc_settings[i].name, values[i], svc_settings[i].def,
+			printf("%-28s %4d   (default %d) %s\n", svc_settings[i].name, svc_setting_value(&svc, i), svc_settings[i].def,
 			       svc_settings[i].help);
 	}
 	svc_close(&svc);

@@ -4,14 +4,13 @@
 #include <string.h>
 
 #include "compliance.h"
+#include "model.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/date.h"
 #include "../core/banned.h"
 
 enum { ROLE_LEADER, ROLE_DEPUTY, ROLE_MEMBER, ROLE_SECRETARY };
-enum { AT_PRESENT, AT_ABSENT, AT_LEAVE };
-enum { SK_KEYNOTE, SK_CENTRAL, SK_EXCHANGE };
 
 void compliance_rules_default(struct compliance_rules *r)
 {

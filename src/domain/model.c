@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "workflow.h"
 #include "../core/limits.h"
 #include "../core/banned.h"
 
@@ -31,14 +32,30 @@
 #define BOOLD(n) { n, F_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, "false" }
 #define ILLUS { "illustrative", F_ILLUS, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
-const char *const model_member_roles[] = { "leader", "deputy", "member", "secretary", NULL };
-const char *const model_capacities[] = { "member", "attendee", "observer", NULL };
-const char *const model_attendance[] = { "present", "absent", "leave", NULL };
-const char *const model_speech_kinds[] = { "keynote", "central", "exchange", "remarks", "lecture", NULL };
-const char *const model_task_states[] = {
-	"registered", "dispatched", "acknowledged", "in_progress",
-	"completion_reported", "returned", "closed", NULL
+const char *const model_member_roles[] = {
+	[MR_LEADER] = "leader", [MR_DEPUTY] = "deputy", [MR_MEMBER] = "member", [MR_SECRETARY] = "secretary",
+	[MR_COUNT] = NULL,
 };
+const char *const model_capacities[] = {
+	[CAP_MEMBER] = "member", [CAP_ATTENDEE] = "attendee", [CAP_OBSERVER] = "observer", [CAP_COUNT] = NULL,
+};
+const char *const model_attendance[] = {
+	[AT_PRESENT] = "present", [AT_ABSENT] = "absent", [AT_LEAVE] = "leave", [AT_COUNT] = NULL,
+};
+const char *const model_speech_kinds[] = {
+	[SK_KEYNOTE] = "keynote", [SK_CENTRAL] = "central", [SK_EXCHANGE] = "exchange", [SK_REMARKS] = "remarks",
+	[SK_LECTURE] = "lecture", [SK_COUNT] = NULL,
+};
+const char *const model_task_states[] = {
+	[TS_REGISTERED] = "registered", [TS_DISPATCHED] = "dispatched", [TS_ACKNOWLEDGED] = "acknowledged",
+	[TS_IN_PROGRESS] = "in_progress", [TS_COMPLETION_REPORTED] = "completion_reported",
+	[TS_RETURNED] = "returned", [TS_CLOSED] = "closed", [TS_COUNT] = NULL,
+};
+_Static_assert(N(model_member_roles) == MR_COUNT + 1, "model_member_roles and enum member_role differ");
+_Static_assert(N(model_capacities) == CAP_COUNT + 1, "model_capacities and enum capacity differ");
+_Static_assert(N(model_attendance) == AT_COUNT + 1, "model_attendance and enum attendance_status differ");
+_Static_assert(N(model_speech_kinds) == SK_COUNT + 1, "model_speech_kinds and enum speech_kind differ");
+_Static_assert(N(model_task_states) == TS_COUNT + 1, "model_task_states and enum task_state differ");
 const char *const model_cadences[] = { "none", "weekly", "monthly", "quarterly", "half_yearly", NULL };
 const char *const model_user_roles[] = { "admin", "secretary", "member", "reporter", "observer", "viewer", NULL };
 

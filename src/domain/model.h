@@ -81,6 +81,14 @@ const char *model_column(const struct field *f, char *buf, size_t size);
 /* 1 when the field has its own column in the entity's table. */
 int model_is_column(const struct field *f);
 
+/* Enumerations the rules share with the data dictionary: the index of each
+ * value in its list below. model.c builds the lists from these names with
+ * designated initializers and static asserts, so they cannot drift. */
+enum member_role { MR_LEADER, MR_DEPUTY, MR_MEMBER, MR_SECRETARY, MR_COUNT };
+enum capacity { CAP_MEMBER, CAP_ATTENDEE, CAP_OBSERVER, CAP_COUNT };
+enum attendance_status { AT_PRESENT, AT_ABSENT, AT_LEAVE, AT_COUNT };
+enum speech_kind { SK_KEYNOTE, SK_CENTRAL, SK_EXCHANGE, SK_REMARKS, SK_LECTURE, SK_COUNT };
+
 /* Enumerations the services share with the data dictionary. */
 extern const char *const model_member_roles[];     /* leader deputy member secretary */
 extern const char *const model_capacities[];       /* member attendee observer */

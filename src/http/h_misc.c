@@ -436,27 +436,13 @@ int h_audit_verify(struct req *r)
 
 /* ---- settings ---- */
 
-static int setting_value(struct svc *svc, const char *name)
-{
-	const int *slots[] = {
-		&svc->light.red_behind, &svc->light.yellow_behind, &svc->light.due_soon_days,
-		&svc->rules.meetings_per_quarter, &svc->rules.attendance_rate, &svc->rules.makeup_days,
-		&svc->rules.exchange_speeches, &svc->rules.papers, &svc->rules.plan_month, &svc->rules.plan_day,
-	};
-
-	for (int i = 0; svc_settings[i].name; i++)
-		if (strcmp(svc_settings[i].name, name) == 0)
-			return *slots[i];
-	return 0;
-}
-
 int h_settings_get(struct req *r)
 {
 	json_t *items = json_array();
 
 	for (int i = 0; svc_settings[i].name; i++)
 		json_array_append_new(items, json_pack("{s:s, s:i, s:i, s:i, s:i, s:s}", "name", svc_settings[i].name,
-						       "value", setting_value(r->svc, svc_settings[i].name),
+						       "value", svc_setting_value(r->svc, i),
 						       "default", svc_settings[i].def, "min", svc_settings[i].min,
 						       "max", svc_settings[i].max, "help", svc_settings[i].help));
 	return req_json(r, 200, json_pack("{s:o}", "items", items));

@@ -81,7 +81,7 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 			m[i].role = index_of(model_member_roles, members[i].role);
 			m[i].from_on = day_or_none(members[i].from_on);
 			m[i].to_on = day_or_none(members[i].to_on);
-			if (m[i].role != 3)
+			if (m[i].role != MR_SECRETARY)
 				out->members++;
 		}
 		in.members = m;

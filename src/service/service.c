@@ -1,6 +1,7 @@
 /*
  * service.c -- the service context and the org's rule settings (see service.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,33 +14,37 @@
 #include "../core/text.h"
 #include "../core/banned.h"
 
+#define S(name, field, min, max, def, help) { name, min, max, def, help, offsetof(struct svc, field) }
 const struct setting_def svc_settings[] = {
-	{ "light.red_behind", 1, 100, 30, "points behind the pro-rata schedule that make a task red" },
-	{ "light.yellow_behind", 1, 100, 10, "points behind the pro-rata schedule that make a task yellow" },
-	{ "light.due_soon_days", 0, 365, 7, "days before the due date when an unfinished task turns yellow" },
-	{ "check.meetings_per_quarter", 0, 31, 1, "collective study meetings required per quarter" },
-	{ "check.attendance_rate", 0, 100, 90, "minimum attendance rate of each member, percent" },
-	{ "check.makeup_days", 0, 365, 30, "days after a missed meeting by which the make-up must be done" },
-	{ "check.exchange_speeches", 0, 50, 1, "exchange speeches required per member per year" },
-	{ "check.papers", 0, 50, 1, "written papers required per member per year" },
-	{ "check.plan_month", 1, 12, 1, "month by which the year's plan must be approved and filed" },
-	{ "check.plan_day", 1, 31, 31, "day of that month" },
-	{ NULL, 0, 0, 0, NULL },
+	S("light.red_behind", light.red_behind, 1, 100, 30, "points behind the pro-rata schedule that make a task red"),
+	S("light.yellow_behind", light.yellow_behind, 1, 100, 10,
+	  "points behind the pro-rata schedule that make a task yellow"),
+	S("light.due_soon_days", light.due_soon_days, 0, 365, 7,
+	  "days before the due date when an unfinished task turns yellow"),
+	S("check.meetings_per_quarter", rules.meetings_per_quarter, 0, 31, 1,
+	  "collective study meetings required per quarter"),
+	S("check.attendance_rate", rules.attendance_rate, 0, 100, 90, "minimum attendance rate of each member, percent"),
+	S("check.makeup_days", rules.makeup_days, 0, 365, 30,
+	  "days after a missed meeting by which the make-up must be done"),
+	S("check.exchange_speeches", rules.exchange_speeches, 0, 50, 1, "exchange speeches required per member per year"),
+	S("check.papers", rules.papers, 0, 50, 1, "written papers required per member per year"),
+	S("check.plan_month", rules.plan_month, 1, 12, 1, "month by which the year's plan must be approved and filed"),
+	S("check.plan_day", rules.plan_day, 1, 31, 31, "day of that month"),
+	{ NULL, 0, 0, 0, NULL, 0 },
 };
+#undef S
 
 static int *setting_slot(struct svc *svc, const char *name)
 {
-	if (strcmp(name, "light.red_behind") == 0) return &svc->light.red_behind;
-	if (strcmp(name, "light.yellow_behind") == 0) return &svc->light.yellow_behind;
-	if (strcmp(name, "light.due_soon_days") == 0) return &svc->light.due_soon_days;
-	if (strcmp(name, "check.meetings_per_quarter") == 0) return &svc->rules.meetings_per_quarter;
-	if (strcmp(name, "check.attendance_rate") == 0) return &svc->rules.attendance_rate;
-	if (strcmp(name, "check.makeup_days") == 0) return &svc->rules.makeup_days;
-	if (strcmp(name, "check.exchange_speeches") == 0) return &svc->rules.exchange_speeches;
-	if (strcmp(name, "check.papers") == 0) return &svc->rules.papers;
-	if (strcmp(name, "check.plan_month") == 0) return &svc->rules.plan_month;
-	if (strcmp(name, "check.plan_day") == 0) return &svc->rules.plan_day;
+	for (int i = 0; svc_settings[i].name; i++)
+		if (strcmp(svc_settings[i].name, name) == 0)
+			return (int *)((char *)svc + svc_settings[i].off);
 	return NULL;
+}
+
+int svc_setting_value(const struct svc *svc, int i)
+{
+	return *(const int *)((const char *)svc + svc_settings[i].off);
 }
 
 static const struct setting_def *setting_def(const char *name)

@@ -56,8 +56,11 @@ struct setting_def {
 	const char *name;
 	int min, max, def;
 	const char *help;
+	size_t off;                   /* offsetof(struct svc, ...): the int the setting sets */
 };
 extern const struct setting_def svc_settings[];
+/* The value in force of svc_settings[i]. */
+int svc_setting_value(const struct svc *svc, int i);
 /* Checks and stores one setting in the open write (no transaction of its
  * own; use svc_settings_write). */
 int svc_setting_set(struct svc *svc, const char *name, const char *value, struct err *err);

@@ -7,12 +7,14 @@
  * that serve each one are in the migrations.
  */
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store.h"
 #include "store_int.h"
+#include "colmap.h"
 #include "db.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
@@ -1081,81 +1083,89 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 #define TASK_LATEST_REPORT \
 	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
 	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
-#define TASK_COLS \
-	"t.id, t.initiative_id, t.version, t.key, t.code, t.title, t.title_en, t.state, t.cadence, " \
-	"i.key, i.code, i.title, i.title_en, d.key, d.text, d.text_en, d.number, " \
-	"s.key, s.title, coalesce(sp.name, s.speaker_name), sp.name_en, m.key, m.title, m.title_en, " \
-	"lu.key, lu.name, lu.name_en, " \
-	"(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id), " \
-	"(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id), " \
-	"rp.name, rp.name_en, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, t.illustrative, pr.done "
 #define TASK_FROM \
 	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
 	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN speech s ON s.id = d.speech_id " \
 	"LEFT JOIN person sp ON sp.id = s.speaker_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
 	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id " \
 	TASK_LATEST_REPORT
-
-/* The same columns, only those the light and the roll-up read filled in:
- * a whole-org pass needs no names, titles or joins. */
-#define TASK_LEAN_COLS \
-	"t.id, t.initiative_id, t.version, t.key, NULL, NULL, NULL, t.state, t.cadence, " \
-	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " \
-	"NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.starts_on, t.due_on, t.weight, pr.percent, pr.reported_on, NULL, NULL "
 #define TASK_LEAN_FROM "FROM task t " TASK_LATEST_REPORT
+
+/* A task row, column by column. The lean columns are those the light and
+ * the roll-up read: a whole-org pass needs no names, titles or joins. */
+#define T(expr, type, field, lean) { expr, type, offsetof(struct task_row, field), lean }
+static const struct col_map task_cols[] = {
+	T("t.id", COL_I64, id, 1),
+	T("t.initiative_id", COL_I64, initiative_id, 1),
+	T("t.version", COL_I64, version, 1),
+	T("t.key", COL_TEXT, key, 1),
+	T("t.code", COL_TEXT, code, 0),
+	T("t.title", COL_TEXT, title, 0),
+	T("t.title_en", COL_TEXT, title_en, 0),
+	T("t.state", COL_TEXT, state, 1),
+	T("t.cadence", COL_TEXT, cadence, 1),
+	T("i.key", COL_TEXT, initiative_key, 0),
+	T("i.code", COL_TEXT, initiative_code, 0),
+	T("i.title", COL_TEXT, initiative_title, 0),
+	T("i.title_en", COL_TEXT, initiative_title_en, 0),
+	T("d.key", COL_TEXT, decision_key, 0),
+	T("d.text", COL_TEXT, decision_text, 0),
+	T("d.text_en", COL_TEXT, decision_text_en, 0),
+	T("d.number", COL_INT, decision_number, 0),
+	T("s.key", COL_TEXT, speech_key, 0),
+	T("s.title", COL_TEXT, speech_title, 0),
+	T("coalesce(sp.name, s.speaker_name)", COL_TEXT, speaker_name, 0),
+	T("sp.name_en", COL_TEXT, speaker_name_en, 0),
+	T("m.key", COL_TEXT, meeting_key, 0),
+	T("m.title", COL_TEXT, meeting_title, 0),
+	T("m.title_en", COL_TEXT, meeting_title_en, 0),
+	T("lu.key", COL_TEXT, lead_unit_key, 0),
+	T("lu.name", COL_TEXT, lead_unit_name, 0),
+	T("lu.name_en", COL_TEXT, lead_unit_name_en, 0),
+	T("(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
+	  "WHERE tu.task_id = t.id)", COL_TEXT, supporting, 0),
+	T("(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su "
+	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id)", COL_TEXT, supporting_en, 0),
+	T("rp.name", COL_TEXT, responsible_name, 0),
+	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
+	T("t.starts_on", COL_TEXT, starts_on, 1),
+	T("t.due_on", COL_TEXT, due_on, 1),
+	T("t.weight", COL_REAL, weight, 1),
+	T("pr.percent", COL_PRESENT, has_report, 1),
+	T("pr.percent", COL_INT, percent, 1),
+	T("pr.reported_on", COL_TEXT, last_report_on, 1),
+	T("t.illustrative", COL_TEXT, illustrative, 0),
+	T("pr.done", COL_TEXT, last_report_done, 0),
+};
+#undef T
+#define NTASK_COLS (sizeof(task_cols) / sizeof(task_cols[0]))
+
+/* "SELECT <task columns> FROM ... <tail>" into b (one text per shape, so the
+ * statement cache reuses it). */
+static const char *task_sql(struct buf *b, int lean, const char *tail)
+{
+	buf_adds(b, "SELECT ");
+	colmap_select(task_cols, NTASK_COLS, lean, b);
+	buf_adds(b, lean ? TASK_LEAN_FROM : TASK_FROM);
+	buf_adds(b, tail);
+	return buf_str(b);
+}
 
 static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 {
-	t->id = db_col_int(s, 0);
-	t->initiative_id = db_col_int(s, 1);
-	t->version = db_col_int(s, 2);
-	t->key = col_s(s, 3, a);
-	t->code = col_s(s, 4, a);
-	t->title = col_s(s, 5, a);
-	t->title_en = col_s(s, 6, a);
-	t->state = col_s(s, 7, a);
-	t->cadence = col_s(s, 8, a);
-	t->initiative_key = col_s(s, 9, a);
-	t->initiative_code = col_s(s, 10, a);
-	t->initiative_title = col_s(s, 11, a);
-	t->initiative_title_en = col_s(s, 12, a);
-	t->decision_key = col_s(s, 13, a);
-	t->decision_text = col_s(s, 14, a);
-	t->decision_text_en = col_s(s, 15, a);
-	t->decision_number = (int)db_col_int(s, 16);
-	t->speech_key = col_s(s, 17, a);
-	t->speech_title = col_s(s, 18, a);
-	t->speaker_name = col_s(s, 19, a);
-	t->speaker_name_en = col_s(s, 20, a);
-	t->meeting_key = col_s(s, 21, a);
-	t->meeting_title = col_s(s, 22, a);
-	t->meeting_title_en = col_s(s, 23, a);
-	t->lead_unit_key = col_s(s, 24, a);
-	t->lead_unit_name = col_s(s, 25, a);
-	t->lead_unit_name_en = col_s(s, 26, a);
-	t->supporting = col_s(s, 27, a);
-	t->supporting_en = col_s(s, 28, a);
-	t->responsible_name = col_s(s, 29, a);
-	t->responsible_name_en = col_s(s, 30, a);
-	t->starts_on = col_s(s, 31, a);
-	t->due_on = col_s(s, 32, a);
-	t->weight = db_col_double(s, 33);
-	t->has_report = !db_col_is_null(s, 34);
-	t->percent = (int)db_col_int(s, 34);
-	t->last_report_on = col_s(s, 35, a);
-	t->illustrative = col_s(s, 36, a);
-	t->last_report_done = col_s(s, 37, a);
+	colmap_read(task_cols, NTASK_COLS, s, a, t);
 }
 
 /* The task list statement, bound to the org and filter. */
 static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct task_filter *f, struct err *err)
 {
+	struct buf sql = BUF_INIT(SQL_MAX);
 	struct db_stmt *s;
 
 	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
 	    !f->due_to) {
-		s = db_prepare(st->db, "SELECT " TASK_LEAN_COLS TASK_LEAN_FROM
-			       "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3", err);
+		s = db_prepare(st->db, task_sql(&sql, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"), err);
+		buf_release(&sql);
 		if (s == NULL)
 			return NULL;
 		db_bind_int(s, 1, org_id);
@@ -1163,7 +1173,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		db_bind_int(s, 3, f->limit > 0 ? f->limit : -1);
 		return s;
 	}
-	s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
+	s = db_prepare(st->db, task_sql(&sql, 0,
 		"WHERE t.org_id = ?1 "
 		"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
 		"     WHERE tu.task_id = t.id AND su.key = ?2)) "
@@ -1172,7 +1182,8 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) "
 		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
 		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
-		"AND t.id > ?8 ORDER BY t.id LIMIT ?9", err);
+		"AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
+	buf_release(&sql);
 	if (s == NULL)
 		return NULL;
 	db_bind_int(s, 1, org_id);
@@ -1248,8 +1259,13 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 		buf_release(&list);
 		return err_set(err, ST_FAIL, "too many tasks asked for at once");
 	}
-	s = db_prepare(st->db, "SELECT " TASK_COLS TASK_FROM
-		       "WHERE t.org_id = ? AND t.id IN (SELECT value FROM json_each(?)) ORDER BY t.id", err);
+	{
+		struct buf sql = BUF_INIT(SQL_MAX);
+
+		s = db_prepare(st->db, task_sql(&sql, 0,
+			       "WHERE t.org_id = ? AND t.id IN (SELECT value FROM json_each(?)) ORDER BY t.id"), err);
+		buf_release(&sql);
+	}
 	if (s == NULL) {
 		buf_release(&list);
 		return -1;
@@ -1269,8 +1285,12 @@ static void read_task_v(struct db_stmt *s, struct arena *a, void *out)
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err)
 {
-	return get_by_key(st, "SELECT " TASK_COLS TASK_FROM "WHERE t.org_id = ? AND t.key = ?",
-			  org_id, key, read_task_v, out, a, "task", err);
+	struct buf sql = BUF_INIT(SQL_MAX);
+	int rc = get_by_key(st, task_sql(&sql, 0, "WHERE t.org_id = ? AND t.key = ?"), org_id, key, read_task_v, out,
+			    a, "task", err);
+
+	buf_release(&sql);
+	return rc;
 }
 
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
