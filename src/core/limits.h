@@ -28,6 +28,7 @@
 #define LIM_CONN_TIMEOUT_S 30                   /* idle seconds before a connection closes */
 #define LIM_STOP_WAIT_S    10                   /* graceful stop: wait for requests in flight */
 #define LIM_SEARCH_ITEMS   50
+#define LIM_QUERY_CHARS    100                  /* the words of a search or a ?q= filter */
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */
 #define LIM_YEAR_MAX       2200

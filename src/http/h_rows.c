@@ -20,6 +20,7 @@
 #include "../domain/model.h"
 #include "../io/rows.h"
 #include "../service/record.h"
+#include "../service/tx.h"
 #include "../core/banned.h"
 
 /* ---- reading ---- */
@@ -150,7 +151,7 @@ static int in_scope(struct req *r, const struct entity *e, const char *key, int6
 	return 0;
 }
 
-static const char *const page_params[] = { "limit", "cursor", "from", "to", NULL };
+static const char *const page_params[] = { "limit", "cursor", "from", "to", "q", NULL };
 
 static int is_filter_field(const struct field *f)
 {
@@ -236,6 +237,11 @@ static int list_rows(struct req *r, const struct entity *e, int64_t parent_id)
 	q.range_field = rf ? rf->name : NULL;
 	q.from = req_query(r, "from");
 	q.to = req_query(r, "to");
+	q.q = req_query(r, "q");
+	if (q.q && (text_utf8_chars(q.q) < 1 || text_utf8_chars(q.q) > LIM_QUERY_CHARS)) {
+		json_decref(c.items);
+		return req_error(r, 400, "invalid_field", "q", "q: the words to find, 1 to %d characters", LIM_QUERY_CHARS);
+	}
 	if (strcmp(e->name, "meeting") == 0 && r->who.role == ROLE_OBSERVER)
 		q.observer_person_id = r->who.user.person_id ? r->who.user.person_id : -1;
 	if (store_rows_view(r->svc->st, e, &q, collect_row, &c, &err) != 0) {
@@ -285,13 +291,20 @@ int h_children_list(struct req *r)
 struct api_check {
 	struct req *r;
 	json_t *problems;
+	json_t *pending;        /* entity name -> {key: true}: rows the same request creates */
 };
 
 static int api_resolve(void *ctx, const struct entity *e, const char *key, int64_t *id)
 {
 	struct api_check *c = ctx;
 
-	return store_key_id(c->r->svc->st, e, c->r->svc->org.id, key, id, NULL);
+	if (store_key_id(c->r->svc->st, e, c->r->svc->org.id, key, id, NULL) == 0)
+		return 0;
+	if (c->pending && json_object_get(json_object_get(c->pending, e->name), key)) {
+		*id = 0;              /* written earlier in the same request */
+		return 0;
+	}
+	return -1;
 }
 
 static void api_problem(void *ctx, const char *path, const char *msg)
@@ -377,11 +390,198 @@ static size_t body_links(struct req *r, const struct entity *e, json_t *body, st
 	return nlinks;
 }
 
+static int give_key(struct req *r, const struct entity *e, json_t *body);
+
+static void pending_add(struct api_check *c, const char *entity, const char *key)
+{
+	json_t *set = json_object_get(c->pending, entity);
+
+	if (set == NULL) {
+		set = json_object();
+		json_object_set_new(c->pending, entity, set);
+	}
+	json_object_set_new(set, key, json_true());
+}
+
+static int has_children_in(const struct entity *e, json_t *body)
+{
+	for (size_t i = 0; i < model_nentities; i++)
+		if (model_entities[i].parent && strcmp(model_entities[i].parent, e->name) == 0 &&
+		    json_object_get(body, model_entities[i].list))
+			return 1;
+	return 0;
+}
+
+/* Checks and writes one row (no reply): the values are converted at write
+ * time, so references to rows written before in the same request resolve. */
+static int write_one(struct req *r, struct rows *rw, const struct entity *e, int64_t parent_id, json_t *obj,
+		     int64_t *id, struct err *err)
+{
+	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
+	struct value *vals = xcalloc(e->nfields, sizeof(*vals));
+	unsigned char *present = xcalloc(e->nfields, 1);
+	struct record_links links[8];
+	struct record rec;
+	int64_t *ids = NULL;
+	int rc = -1;
+
+	if (rows_values(rw, e, obj, ROWS_CREATE, vals, present, &scratch) != 0) {
+		err_set(err, ST_TOOBIG, "the record is too large");
+		goto out;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.e = e;
+	rec.parent_id = parent_id;
+	rec.vals = vals;
+	rec.present = present;
+	rec.links = links;
+	rec.nlinks = body_links(r, e, obj, links, &ids);
+	rc = record_create(r->svc, &rec, id, err);
+out:
+	free(ids);
+	free(vals);
+	free(present);
+	buf_release(&scratch);
+	return rc;
+}
+
+/* A record with its nested records in one request (a meeting with its
+ * materials, attendance, speeches and decisions): all checked first, every
+ * problem named by its JSON path, then written in one write or not at all. */
+static int create_tree(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
+{
+	struct rows rw;
+	struct api_check c = { NULL, NULL, NULL };
+	struct err err = ERR_INIT;
+	char path[ROWS_PATH_MAX];
+	json_t *obj = NULL;
+	int64_t id = 0;
+	int w;
+
+	rows_init(&rw, &c, r);
+	c.pending = json_object();
+	/* Nested records without a key get one from their parent's ("m-2026-05-20-s2"). */
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		json_t *list = json_object_get(body, ce->list), *item;
+		char key[LIM_KEY_CHARS + 1];
+		size_t k;
+		int64_t unused;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || !json_is_array(list) || !ce->key_field ||
+		    !rows_str(body, e->key_field))
+			continue;
+		json_array_foreach(list, k, item) {
+			if (!json_is_object(item) || json_object_get(item, ce->key_field))
+				continue;
+			for (int n = 0; n < 100; n++) {
+				snprintf(key, sizeof(key), n ? "%.40s-%s%zu-%d" : "%.40s-%s%zu", rows_str(body, e->key_field),
+					 record_key_prefix(ce), k + 1, n + 1);
+				if (store_key_id(r->svc->st, ce, r->svc->org.id, key, &unused, NULL) != 0 &&
+				    !json_object_get(json_object_get(c.pending, ce->name), key))
+					break;
+			}
+			json_object_set_new(item, ce->key_field, json_string(key));
+		}
+	}
+	/* Keys the children bring can be referred to by later children. */
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		json_t *list = json_object_get(body, ce->list), *item;
+		size_t k;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || !json_is_array(list) || !ce->key_field)
+			continue;
+		json_array_foreach(list, k, item)
+			if (rows_str(item, ce->key_field))
+				pending_add(&c, ce->name, rows_str(item, ce->key_field));
+	}
+	rows_check_object(&rw, e, body, "", ROWS_CREATE, 1);
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		json_t *list = json_object_get(body, ce->list), *item;
+		size_t k;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || list == NULL)
+			continue;
+		if (!json_is_array(list) || json_array_size(list) > LIM_LIST_ITEMS) {
+			rows_problem(&rw, ce->list, "expected a list of at most %d %s records", LIM_LIST_ITEMS, ce->name);
+			continue;
+		}
+		json_array_foreach(list, k, item) {
+			snprintf(path, sizeof(path), "%s[%zu]", ce->list, k);
+			if (!json_is_object(item)) {
+				rows_problem(&rw, path, "expected a %s record", ce->name);
+				continue;
+			}
+			rows_check_object(&rw, ce, item, path, ROWS_CREATE, 0);
+		}
+	}
+	if (rw.nproblems) {
+		reply_problems(r, &c);
+		goto out;
+	}
+	if (svc_tx_begin(r->svc, &err) != 0) {
+		req_fail(r, &err);
+		goto out;
+	}
+	{
+		json_t *top = json_copy(body);
+
+		for (size_t i = 0; i < model_nentities; i++)
+			if (model_entities[i].parent && strcmp(model_entities[i].parent, e->name) == 0)
+				json_object_del(top, model_entities[i].list);
+		w = write_one(r, &rw, e, parent_id, top, &id, &err);
+		json_decref(top);
+	}
+	for (size_t i = 0; w == 0 && i < model_nentities; i++) {
+		const struct entity *ce = &model_entities[i];
+		json_t *list = json_object_get(body, ce->list), *item;
+		size_t k;
+		int64_t cid;
+
+		if (ce->parent == NULL || strcmp(ce->parent, e->name) != 0 || list == NULL)
+			continue;
+		json_array_foreach(list, k, item) {
+			if (w == 0)
+				w = write_one(r, &rw, ce, id, item, &cid, &err);
+			if (w != 0 && err.field[0] && strchr(err.field, '[') == NULL) {
+				char field[sizeof(err.field)];
+
+				snprintf(field, sizeof(field), "%s", err.field);
+				snprintf(err.field, sizeof(err.field), "%.20s[%zu].%.40s", ce->list, k, field);
+			}
+			if (w != 0)
+				break;
+		}
+	}
+	if (svc_tx_end(r->svc, w, "create", e->name, id, NULL, NULL, &err) != 0) {
+		if (r->status == 0)
+			req_fail(r, &err);
+		goto out;
+	}
+	obj = row_json(r, e, id, 0, 1, &err);
+	if (obj == NULL) {
+		req_fail(r, &err);
+		goto out;
+	}
+	set_etag(r, obj);
+	if (e->key_field && e->parent == NULL)
+		snprintf(r->location, sizeof(r->location), "/api/v1/%s/%s", e->list, rows_str(body, e->key_field));
+	req_json(r, 201, obj);
+out:
+	if (c.problems)
+		json_decref(c.problems);
+	json_decref(c.pending);
+	json_decref(body);
+	return 0;
+}
+
 /* Creates a row of e from body (taken over) under parent_id; replies. */
 static int create_from(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;
@@ -435,16 +635,36 @@ out:
 	return 0;
 }
 
+/* A record sent without its key gets a readable one from the server (a
+ * meeting's from its date): people never have to invent identifiers. */
+static int give_key(struct req *r, const struct entity *e, json_t *body)
+{
+	const char *start = rows_str(body, "starts_at");
+	char key[LIM_KEY_CHARS + 1], day[11] = "";
+	struct err err = ERR_INIT;
+
+	if (e->key_field == NULL || strcmp(e->key_field, "key") != 0 || json_object_get(body, "key"))
+		return 0;
+	if (start && strlen(start) >= 10 && start[4] == '-' && start[7] == '-')
+		snprintf(day, sizeof(day), "%.10s", start);
+	if (record_new_key(r->svc, e, day[0] ? day : NULL, key, sizeof(key), &err) != 0)
+		return req_fail(r, &err);
+	json_object_set_new(body, "key", json_string(key));
+	return 0;
+}
+
 static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
 {
 	json_t *body = NULL;
 
 	if (req_body_json(r, &body) != 0)
 		return 0;
-	if (forbidden_fields(r, e, body) != 0) {
+	if (forbidden_fields(r, e, body) != 0 || give_key(r, e, body) != 0) {
 		json_decref(body);
 		return 0;
 	}
+	if (has_children_in(e, body))
+		return create_tree(r, e, parent_id, body);
 	return create_from(r, e, parent_id, body);
 }
 
@@ -497,7 +717,7 @@ int h_feedback_create(struct req *r)
 static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t parent_id)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;

@@ -28,14 +28,80 @@ static const char *key_value(const struct record *r)
 	return NULL;
 }
 
+/* Values that must be unique among the rows of one parent. */
+static const struct unique_rule {
+	const char *entity, *field, *what;
+} unique_in_parent[] = {
+	{ "speech", "seq", "the order of another speech of this meeting" },
+	{ "decision", "number", "the number of another decision of this meeting" },
+	{ "attendance", "person", "on this meeting's attendance already" },
+};
+
+/* Values unique under their parent, checked before the write so that the
+ * answer names the field and the value (the schema's own constraints would
+ * only say "exists already"). */
+static int unique_rules(struct svc *svc, const struct record *r, int64_t exclude_id, struct err *err)
+{
+	char value[256];
+	int rc;
+
+	for (size_t i = 0; i < sizeof(unique_in_parent) / sizeof(unique_in_parent[0]); i++) {
+		const struct unique_rule *u = &unique_in_parent[i];
+		const struct field *f;
+		size_t k;
+
+		if (strcmp(u->entity, r->e->name) != 0 || (f = model_field(r->e, u->field)) == NULL)
+			continue;
+		k = (size_t)(f - r->e->fields);
+		if (exclude_id && !r->present[k])
+			continue;
+		rc = store_row_duplicate(svc->st, r->e, f, r->parent_id, exclude_id, &r->vals[k], value, sizeof(value), err);
+		if (rc < 0)
+			return -1;
+		if (rc)
+			return err_field(err, ST_CONFLICT, u->field, "%s: %s is %s", u->field, value, u->what);
+	}
+	return 0;
+}
+
+/* The rules across rows that need the row written: one validator for every
+ * way in (the API, the import, the ledger import), run inside the write so
+ * that what is stored always satisfies them. */
+static int cross_rules(struct svc *svc, const struct entity *e, int64_t id, struct err *err)
+{
+	int rc;
+
+	if (strcmp(e->name, "membership") == 0) {
+		rc = store_leader_overlap(svc->st, id, err);
+		if (rc < 0)
+			return -1;
+		if (rc)
+			return err_field(err, ST_CONFLICT, "role", "role: the group has another leader for these dates; "
+					 "a group has one leader at a time (end the other's membership first)");
+	}
+	if (strcmp(e->name, "task") == 0) {
+		rc = store_task_supports_its_lead(svc->st, id, err);
+		if (rc < 0)
+			return -1;
+		if (rc)
+			return err_field(err, ST_INVALID, "supporting_units", "supporting_units: the lead unit cannot also "
+					 "be a supporting unit of the same task");
+	}
+	return 0;
+}
+
 int record_create(struct svc *svc, const struct record *r, int64_t *id, struct err *err)
 {
 	int rc;
 
 	if (svc_tx_begin(svc, err) != 0)
 		return -1;
-	rc = store_row_insert(svc->st, r->e, r->e == &model_org ? 0 : svc->org.id, r->parent_id, r->vals, id, err);
-	if (rc != 0 && err && err->code == ST_CONFLICT) {
+	rc = unique_rules(svc, r, 0, err);
+	if (rc == 0 &&
+	    store_row_insert(svc->st, r->e, r->e == &model_org ? 0 : svc->org.id, r->parent_id, r->vals, id, err) != 0) {
+		rc = -1;
+		if (err == NULL || err->code != ST_CONFLICT)
+			goto out;
 		if (key_value(r))
 			err_field(err, ST_CONFLICT, r->e->key_field, "%s: a %s \"%s\" exists already", r->e->key_field,
 				  r->e->name, key_value(r));
@@ -44,6 +110,9 @@ int record_create(struct svc *svc, const struct record *r, int64_t *id, struct e
 	}
 	if (rc == 0)
 		rc = set_links(svc, r, *id, err);
+	if (rc == 0)
+		rc = cross_rules(svc, r->e, *id, err);
+out:
 	return svc_tx_end(svc, rc, "create", r->e->name, rc == 0 ? *id : 0, NULL, NULL, err);
 }
 
@@ -134,10 +203,14 @@ int record_update(struct svc *svc, const struct record *r, int64_t id, int64_t v
 	rc = locate(svc, r->e, id, r->parent_id, &current, err);
 	if (rc == 0)
 		rc = held_stays_held(svc, r, id, err);
+	if (rc == 0 && r->parent_id)
+		rc = unique_rules(svc, r, id, err);
 	if (rc == 0)
 		rc = store_row_update(svc->st, r->e, id, version, r->vals, r->present, err);
 	if (rc == 0)
 		rc = set_links(svc, r, id, err);
+	if (rc == 0)
+		rc = cross_rules(svc, r->e, id, err);
 	return svc_tx_end(svc, rc, "update", r->e->name, id, NULL, NULL, err);
 }
 
@@ -258,4 +331,47 @@ int record_delete(struct svc *svc, const struct entity *e, int64_t id, int64_t p
 	if (rc == 0)
 		rc = delete_tree(svc, e, id, err);
 	return svc_tx_end(svc, rc, "delete", e->name, id, NULL, NULL, err);
+}
+
+/* Readable key prefixes: what a secretary would write by hand. */
+static const struct key_prefix {
+	const char *entity, *prefix;
+} key_prefixes[] = {
+	{ "meeting", "m" }, { "person", "p" }, { "unit", "u" }, { "group", "g" }, { "plan", "plan" },
+	{ "topic", "q" }, { "speech", "s" }, { "decision", "d" }, { "paper", "paper" }, { "initiative", "i" },
+	{ "task", "t" }, { "indicator", "ind" },
+};
+
+const char *record_key_prefix(const struct entity *e)
+{
+	for (size_t i = 0; i < sizeof(key_prefixes) / sizeof(key_prefixes[0]); i++)
+		if (strcmp(key_prefixes[i].entity, e->name) == 0)
+			return key_prefixes[i].prefix;
+	return e->name;
+}
+
+int record_new_key(struct svc *svc, const struct entity *e, const char *day, char *out, size_t size,
+		   struct err *err)
+{
+	const char *prefix = record_key_prefix(e);
+	int64_t n = 0;
+	struct err local = ERR_INIT;
+
+	if (store_row_count(svc->st, e, svc->org.id, &n, err) != 0)
+		return -1;
+	for (int64_t k = day ? 1 : n + 1; k < n + 1000; k++) {
+		int rc;
+
+		if (day)
+			snprintf(out, size, k == 1 ? "%s-%s" : "%s-%s-%lld", prefix, day, (long long)k);
+		else
+			snprintf(out, size, "%s-%lld", prefix, (long long)k);
+		err_clear(&local);
+		rc = store_key_exists(svc->st, e, svc->org.id, out, &local);
+		if (rc != 0 && local.code == ST_NOTFOUND)
+			return 0;
+		if (rc != 0)
+			return err_set(err, local.code, "%s", local.msg);
+	}
+	return err_set(err, ST_FAIL, "no free key for a new %s", e->name);
 }

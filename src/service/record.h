@@ -64,4 +64,12 @@ int record_set_ref(struct svc *svc, const struct entity *e, const struct field *
 int record_delete(struct svc *svc, const struct entity *e, int64_t id, int64_t parent_id, int64_t version,
 		  struct err *err);
 
+/* A new readable key for a row of e that has none: "m-2026-03-19" (day,
+ * "YYYY-MM-DD", may be NULL), "m-2026-03-19-2" for a second one that day,
+ * else the prefix and the next number ("p-18"). */
+int record_new_key(struct svc *svc, const struct entity *e, const char *day, char *out, size_t size,
+		   struct err *err);
+/* The short prefix of e's readable keys ("m", "p", "s"...). */
+const char *record_key_prefix(const struct entity *e);
+
 #endif

@@ -407,6 +407,18 @@ static void view_sql(const struct entity *e, const struct row_query *q, struct b
 	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
 		buf_adds(b, " AND EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = t.id AND a.person_id = ?8 "
 			 "AND a.capacity = 'observer')");
+	if (q->q && *q->q) {
+		static const char *const text_fields[] = { "name", "name_en", "title", "title_en", NULL };
+
+		buf_printf(b, " AND (t.%s LIKE ?9 ESCAPE '\\'", e->key_field ? e->key_field : "rowid");
+		for (int k = 0; text_fields[k]; k++) {
+			const struct field *f = model_field(e, text_fields[k]);
+
+			if (f && model_is_column(f))
+				buf_printf(b, " OR t.%s LIKE ?9 ESCAPE '\\'", f->name);
+		}
+		buf_adds(b, ")");
+	}
 	if (q->range_field && q->from)
 		buf_printf(b, " AND t.%s >= ?5", q->range_field);
 	if (q->range_field && q->to)
@@ -450,6 +462,19 @@ int store_rows_view(struct store *st, const struct entity *e, const struct row_q
 	for (int k = 0; k < q->neq; k++)
 		if (model_field(e, q->eq_fields[k]))
 			db_bind_text(s, 10 + k, q->eq_values[k]);
+	if (q->q && *q->q) {
+		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
+
+		buf_addc(&like, '%');
+		for (const char *c = q->q; *c; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				buf_addc(&like, '\\');
+			buf_addc(&like, *c);
+		}
+		buf_addc(&like, '%');
+		db_bind_text(s, 9, buf_str(&like));
+		buf_release(&like);
+	}
 	vals = xcalloc(e->nfields, sizeof(*vals));
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int c = 3;

@@ -92,6 +92,7 @@ struct row_query {
 	const char *range_field;       /* a date or datetime field, from <= f < to */
 	const char *from, *to;
 	int64_t observer_person_id;    /* meetings only: those this person observed */
+	const char *q;                 /* words in the key, name or title (any of name, name_en, title, title_en) */
 };
 
 struct row_meta {
@@ -190,6 +191,21 @@ int store_audit_images(struct store *st, int64_t org_id, store_image_cb cb, void
  * ST_NOTFOUND when there is none. */
 int store_row_meta(struct store *st, const struct entity *e, int64_t org_id, int64_t id,
 		   int64_t *parent_id, int64_t *version, struct err *err);
+
+/* How many rows of e the org has. */
+int store_row_count(struct store *st, const struct entity *e, int64_t org_id, int64_t *n, struct err *err);
+
+/* Rules across rows, checked by the record service inside its write.
+ * store_row_duplicate(): 1 when a row under parent_id other than exclude_id
+ * has the value v in field f (the value, or the referenced key, into
+ * value[size]), 0 when not. store_leader_overlap(): 1 when membership id is
+ * a leader's whose dates overlap another leader's of the group.
+ * store_task_supports_its_lead(): 1 when the task's lead unit is also
+ * listed among its supporting units. -1 on error. */
+int store_row_duplicate(struct store *st, const struct entity *e, const struct field *f, int64_t parent_id,
+			int64_t exclude_id, const struct value *v, char *value, size_t size, struct err *err);
+int store_leader_overlap(struct store *st, int64_t membership_id, struct err *err);
+int store_task_supports_its_lead(struct store *st, int64_t task_id, struct err *err);
 
 /* ---- idempotency keys ---- */
 

@@ -542,3 +542,88 @@ int store_idem_purge(struct store *st, const char *before, struct err *err)
 	db_done(s);
 	return rc < 0 ? -1 : 0;
 }
+
+/* ---- rules across rows ---- */
+
+int store_row_duplicate(struct store *st, const struct entity *e, const struct field *f, int64_t parent_id,
+			int64_t exclude_id, const struct value *v, char *value, size_t size, struct err *err)
+{
+	char col[96], sql[768];
+	struct db_stmt *s;
+	int rc;
+
+	if (v->kind == V_NULL || e->parent_col == NULL)
+		return 0;
+	model_column(f, col, sizeof(col));
+	if (f->type == F_REF)
+		snprintf(sql, sizeof(sql), "SELECT (SELECT r.%s FROM %s r WHERE r.id = o.%s) FROM %s o "
+			 "WHERE o.%s = ? AND o.%s = ? AND o.id <> ? LIMIT 1", model_entity(f->ref)->key_field,
+			 model_entity(f->ref)->table, col, e->table, e->parent_col, col);
+	else
+		snprintf(sql, sizeof(sql), "SELECT o.%s FROM %s o WHERE o.%s = ? AND o.%s = ? AND o.id <> ? LIMIT 1", col,
+			 e->table, e->parent_col, col);
+	s = db_prepare(store_db(st), sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, parent_id);
+	switch (v->kind) {
+	case V_INT: db_bind_int(s, 2, v->i); break;
+	case V_REAL: db_bind_double(s, 2, v->d); break;
+	default: db_bind_text(s, 2, v->s); break;
+	}
+	db_bind_int(s, 3, exclude_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		snprintf(value, size, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int store_leader_overlap(struct store *st, int64_t membership_id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"SELECT 1 FROM membership x JOIN membership o ON o.group_id = x.group_id AND o.id <> x.id "
+		"AND o.role = 'leader' WHERE x.id = ? AND x.role = 'leader' "
+		"AND coalesce(o.from_on, '0000') <= coalesce(x.to_on, '9999') "
+		"AND coalesce(x.from_on, '0000') <= coalesce(o.to_on, '9999') LIMIT 1", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, membership_id);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int store_task_supports_its_lead(struct store *st, int64_t task_id, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st),
+		"SELECT 1 FROM task t JOIN task_unit tu ON tu.task_id = t.id AND tu.unit_id = t.lead_unit_id "
+		"WHERE t.id = ? LIMIT 1", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, task_id);
+	rc = db_step(s, err);
+	db_done(s);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int store_row_count(struct store *st, const struct entity *e, int64_t org_id, int64_t *n, struct err *err)
+{
+	char sql[256];
+	struct db_stmt *s;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE org_id = ?", e->table);
+	s = db_prepare(store_db(st), sql, err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	rc = db_step(s, err);
+	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
