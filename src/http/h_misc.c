@@ -355,11 +355,13 @@ int h_search(struct req *r)
 	for (size_t i = 0; i < n && json_array_size(items) < (size_t)limit; i++) {
 		struct search_hit *h = &hits[i];
 		int task_like = strcmp(h->kind, "task") == 0 || strcmp(h->kind, "report") == 0;
+		int person = strcmp(h->kind, "person") == 0;
 		struct buf sn = BUF_INIT(16384);
 		json_t *item;
 
-		if (task_like ? !auth_task_in_scope(r->svc, &r->who, NULL, h->link_key)
-			      : !auth_can(&r->who, CAN_READ, "meeting") || !auth_meeting_visible(r->svc, &r->who, h->meeting_id))
+		if (person ? !auth_can(&r->who, CAN_READ, "person")
+			   : task_like ? !auth_task_in_scope(r->svc, &r->who, NULL, h->link_key)
+			   : !auth_can(&r->who, CAN_READ, "meeting") || !auth_meeting_visible(r->svc, &r->who, h->meeting_id))
 			continue;
 		if (h->snippet)
 			escape_marks(&sn, h->snippet);
@@ -367,8 +369,8 @@ int h_search(struct req *r)
 				 "title", h->title ? h->title : "",
 				 "snippet", h->snippet ? buf_str(&sn) : short_snippet(&r->a, h->title ? h->title : "",
 										   h->body ? h->body : "", q));
-		json_object_set_new(item, "link", json_sprintf("/api/v1/%s/%s", task_like ? "tasks" : "meetings",
-								h->link_key ? h->link_key : ""));
+		json_object_set_new(item, "link", json_sprintf("/api/v1/%s/%s", person ? "persons" : task_like ? "tasks"
+								: "meetings", h->link_key ? h->link_key : ""));
 		json_array_append_new(items, item);
 		buf_release(&sn);
 	}

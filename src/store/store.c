@@ -1897,14 +1897,15 @@ int store_observed(struct store *st, int64_t meeting_id, int64_t person_id)
 
 #define SEARCH_COLS \
 	"s.kind, s.ref_id, coalesce(m.id, sp.meeting_id, d.meeting_id, 0), " \
-	"coalesce(m.key, ms.key, md.key, t.key, tr.key), s.title, s.body "
+	"coalesce(m.key, ms.key, md.key, t.key, tr.key, pe.key), s.title, s.body "
 #define SEARCH_FROM \
 	"FROM search_index s " \
 	"LEFT JOIN meeting m ON s.kind = 'meeting' AND m.id = s.ref_id " \
 	"LEFT JOIN speech sp ON s.kind = 'speech' AND sp.id = s.ref_id LEFT JOIN meeting ms ON ms.id = sp.meeting_id " \
 	"LEFT JOIN decision d ON s.kind = 'decision' AND d.id = s.ref_id LEFT JOIN meeting md ON md.id = d.meeting_id " \
 	"LEFT JOIN task t ON s.kind = 'task' AND t.id = s.ref_id " \
-	"LEFT JOIN progress_report pr ON s.kind = 'report' AND pr.id = s.ref_id LEFT JOIN task tr ON tr.id = pr.task_id "
+	"LEFT JOIN progress_report pr ON s.kind = 'report' AND pr.id = s.ref_id LEFT JOIN task tr ON tr.id = pr.task_id " \
+	"LEFT JOIN person pe ON s.kind = 'person' AND pe.id = s.ref_id "
 
 /* Quotes every word of the query as an FTS5 string; 0 when a word is too
  * short for the trigram index. */

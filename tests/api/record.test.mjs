@@ -94,3 +94,18 @@ test('people and meetings are found by name with ?q=; a person gets a key from t
   assert.equal(r.status, 400);
   assert.equal(r.json.error.field, 'q');
 });
+
+test('search finds people and meetings by their place', async () => {
+  let r = await sec.get('/api/v1/search?q=' + encodeURIComponent('吴晓晖'));
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.items.some((i) => i.kind === 'person' && i.key === 'p-wu-xiaohui' && i.link === '/api/v1/persons/p-wu-xiaohui'),
+    JSON.stringify(r.json.items));
+  const m = (await sec.get('/api/v1/meetings/m-2026-q1')).json;
+  if (m.place) {
+    r = await sec.get('/api/v1/search?q=' + encodeURIComponent(m.place));
+    assert.ok(r.json.items.some((i) => i.kind === 'meeting'), `place ${m.place}`);
+  }
+  const obs = await client(server, 'observer');
+  r = await obs.get('/api/v1/search?q=' + encodeURIComponent('吴晓晖'));
+  assert.equal(r.status, 200);
+});
