@@ -117,7 +117,8 @@ int cmd_user(int argc, char **argv)
 				    "       plenum user disable LOGIN\n"
 				    "       plenum user token LOGIN [--name NAME]\n"
 				    "       plenum user tokens LOGIN\n"
-				    "       plenum user revoke LOGIN TOKEN-ID";
+				    "       plenum user revoke LOGIN TOKEN-ID\n"
+				    "       plenum user instance-admin LOGIN on|off";
 	struct cli_common c = { 0 };
 	const char *role = NULL, *person = NULL, *unit = NULL, *pwfile = NULL, *name = NULL;
 	const struct cli_opt opts[] = {
@@ -144,17 +145,21 @@ int cmd_user(int argc, char **argv)
 		       "from the command line. 'token' prints an API token once; keep it: only its hash\n"
 		       "is stored. 'tokens' lists the live tokens (id, date, name); 'revoke' ends one.\n"
 		       "Disabling a user or changing its password ends its sessions, tokens and calendar\n"
-		       "address.\n", usage);
+		       "address. 'instance-admin' lets an admin create orgs over the API (POST /api/v1/orgs).\n", usage);
 		return EXIT_OK;
 	}
 	if (npos < 2)
 		return cli_usage(usage, "expected a command and a login");
 	if (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "passwd") != 0 && strcmp(pos[0], "disable") != 0 &&
-	    strcmp(pos[0], "token") != 0 && strcmp(pos[0], "tokens") != 0 && strcmp(pos[0], "revoke") != 0)
+	    strcmp(pos[0], "token") != 0 && strcmp(pos[0], "tokens") != 0 && strcmp(pos[0], "revoke") != 0 &&
+	    strcmp(pos[0], "instance-admin") != 0)
 		return cli_usage(usage, "no user command \"%s\"", pos[0]);
-	if (npos != (strcmp(pos[0], "revoke") == 0 ? 3 : 2))
+	if (npos != (strcmp(pos[0], "revoke") == 0 || strcmp(pos[0], "instance-admin") == 0 ? 3 : 2))
 		return cli_usage(usage, strcmp(pos[0], "revoke") == 0 ? "expected a login and a token id"
-								  : "expected a command and a login");
+					: strcmp(pos[0], "instance-admin") == 0 ? "expected a login and on or off"
+					: "expected a command and a login");
+	if (strcmp(pos[0], "instance-admin") == 0 && strcmp(pos[2], "on") != 0 && strcmp(pos[2], "off") != 0)
+		return cli_usage(usage, "expected on or off, not \"%s\"", pos[2]);
 	if (strcmp(pos[0], "revoke") == 0 && parse_int(pos[2], 1, INT64_MAX, &token_id, "TOKEN-ID", &err) != 0)
 		return cli_usage(usage, "%s", err.msg);
 	if (strcmp(pos[0], "add") == 0 && role == NULL)
@@ -199,6 +204,8 @@ int cmd_user(int argc, char **argv)
 			printf("%lld\t%s\t%s\n", (long long)t[i].id, t[i].created_at, t[i].name);
 	} else if (strcmp(pos[0], "revoke") == 0)
 		rc = auth_token_revoke(&svc, pos[1], token_id, &err);
+	else if (strcmp(pos[0], "instance-admin") == 0)
+		rc = auth_user_instance_admin(&svc, pos[1], strcmp(pos[2], "on") == 0, &err);
 	if (rc != 0 && err.code == ST_OK)
 		err_set(&err, ST_NOTFOUND, "no user \"%s\"", pos[1]);
 	if (rc != 0)

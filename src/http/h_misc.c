@@ -497,3 +497,74 @@ fail:
 	json_decref(body);
 	return req_fail(r, &err);
 }
+
+/* ---- orgs ---- */
+
+static void org_problem(void *ctx, const char *path, const char *msg)
+{
+	struct req *r = ctx;
+
+	if (r->status == 0)
+		req_error(r, 400, "invalid_field", path, "%s: %s", path, msg);
+}
+
+/* An instance administrator creates an org with its first admin account:
+ * {"key"?, "name", "name_en"?, "timezone"?, "utc_offset"?, "admin": {"login", "password"}}. */
+int h_org_create(struct req *r)
+{
+	json_t *body = NULL, *admin, *org = NULL;
+	struct err err = ERR_INIT;
+	struct buf scratch = BUF_INIT(LIM_BODY_BYTES);
+	struct value vals[32];
+	unsigned char present[32];
+	struct rows rw;
+	char key[LIM_KEY_CHARS + 1];
+
+	if (req_body_json(r, &body) != 0)
+		return 0;
+	admin = json_object_get(body, "admin");
+	if (!json_is_object(admin) || !rows_str(admin, "login") || !rows_str(admin, "password")) {
+		req_error(r, 400, "invalid_field", "admin", "admin: required: the new org's first admin, {\"login\", \"password\"}");
+		goto out;
+	}
+	org = json_copy(body);
+	json_object_del(org, "admin");
+	if (!json_object_get(org, "key")) {
+		for (int n = 1; n < 100000; n++) {
+			struct arena a = ARENA_INIT;
+			struct org_row row;
+
+			snprintf(key, sizeof(key), "org-%d", n);
+			if (store_org_get(r->svc->st, key, &a, &row, NULL) != 0) {
+				arena_release(&a);
+				break;
+			}
+			arena_release(&a);
+		}
+		json_object_set_new(org, "key", json_string(key));
+	}
+	memset(&rw, 0, sizeof(rw));
+	memset(vals, 0, sizeof(vals));
+	rw.offset = 480;
+	rw.resolve = NULL;
+	rw.problem = org_problem;
+	rw.ctx = r;
+	rows_check_object(&rw, &model_org, org, "", ROWS_CREATE, 0);
+	if (rw.nproblems)
+		goto out;
+	if (model_org.nfields > 32 || rows_values(&rw, &model_org, org, ROWS_CREATE, vals, present, &scratch) != 0) {
+		req_error(r, 413, "too_large", NULL, "the org is too large");
+		goto out;
+	}
+	if (svc_org_create(r->svc, vals, rows_str(admin, "login"), rows_str(admin, "password"), &err) != 0) {
+		req_fail(r, &err);
+		goto out;
+	}
+	req_json(r, 201, json_pack("{s:s, s:s, s:{s:s}}", "key", rows_str(org, "key"), "name", rows_str(org, "name"),
+				   "admin", "login", rows_str(admin, "login")));
+out:
+	buf_release(&scratch);
+	json_decref(org);
+	json_decref(body);
+	return 0;
+}

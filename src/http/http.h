@@ -125,6 +125,7 @@ enum route_scope {
 };
 #define NEED_NONE (-2)          /* public: no login */
 #define NEED_LOGIN (-1)         /* anyone logged in: their own session, tokens and calendar */
+#define NEED_INSTANCE (-3)      /* an administrator of the installation (app_user.instance_admin) */
 
 struct route {
 	const char *method;
@@ -202,6 +203,7 @@ int h_audit(struct req *r);
 int h_audit_verify(struct req *r);
 int h_settings_get(struct req *r);
 int h_settings_put(struct req *r);
+int h_org_create(struct req *r);
 int h_check(struct req *r);
 int h_initiative_tree(struct req *r);
 int h_static(struct req *r);

@@ -28,6 +28,7 @@
  * entity of a generic route), and the scope the key in the path must be in. */
 #define PUB NEED_NONE, NULL, SCOPE_NONE
 #define ANYONE NEED_LOGIN, NULL, SCOPE_NONE
+#define INSTANCE NEED_INSTANCE, NULL, SCOPE_NONE
 #define RD(what) CAN_READ, what, SCOPE_NONE
 #define ADM(what) CAN_ADMIN, what, SCOPE_NONE
 
@@ -104,6 +105,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/meetings/:key/feedback", h_feedback_create, W, "meetings", "File a feedback note on a meeting observed (observers)",
 	  CAN_WRITE, "feedback", SCOPE_MEETING },
 	{ "GET", "/api/v1/units/:key", h_unit_get, 0, "units", "A unit with its tasks and lights", CAN_READ, "unit", SCOPE_UNIT },
+	{ "POST", "/api/v1/orgs", h_org_create, W, "orgs", "Create an org with its first admin (instance administrators)",
+	  INSTANCE },
 	{ "POST", "/api/v1/users", h_user_create, W, "users", "Create a user with a password (admins)", ADM("user") },
 	{ "POST", "/api/v1/users/:key/password", h_user_password, W, "users", "Set a user's password (admins)", ADM("user") },
 	{ "GET", "/api/v1/users/:key/tokens", h_user_tokens, RF_NOCACHE, "users", "A user's API tokens (admins)", ADM("user") },
@@ -319,6 +322,9 @@ int http_route_permit(struct req *r)
 	enum route_scope scope;
 
 	r->svc->who = &r->who;
+	if (rt->need == NEED_INSTANCE)
+		return r->who.user.instance_admin ? 0 : req_error(r, 403, "forbidden", NULL, "only an administrator of the "
+								  "installation may do this (plenum user instance-admin LOGIN on)");
 	if (rt->need == NEED_NONE || rt->need == NEED_LOGIN)
 		return 0;
 	if (strstr(rt->pattern, ":list")) {
@@ -432,9 +438,10 @@ static void rule_one(void *ctx, const struct expanded *x)
 	struct principal p;
 	int n = 0;
 
-	if (x->rt->need == NEED_NONE || x->rt->need == NEED_LOGIN) {
+	if (x->rt->need == NEED_NONE || x->rt->need == NEED_LOGIN || x->rt->need == NEED_INSTANCE) {
 		buf_printf(out, "| %s | %s | %s |  |\n", x->method, x->path, x->rt->need == NEED_NONE ? "anyone, no login"
-					      : "anyone logged in (their own)");
+			   : x->rt->need == NEED_INSTANCE ? "an administrator of the installation"
+			   : "anyone logged in (their own)");
 		return;
 	}
 	buf_printf(out, "| %s | %s | ", x->method, x->path);

@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "audit.h"
+#include "tx.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -82,8 +83,9 @@ int auth_user_add(struct svc *svc, const char *login, const char *role, const ch
 	const struct entity *e = model_entity("user");
 	struct value vals[16];
 	char hash[crypto_pwhash_STRBYTES] = "";
-	int64_t person_id = 0, unit_id = 0, id;
+	int64_t person_id = 0, unit_id = 0, id = 0;
 	char after[512];
+	int rc;
 
 	if (sodium_ready(err) != 0)
 		return -1;
@@ -120,19 +122,12 @@ int auth_user_add(struct svc *svc, const char *login, const char *role, const ch
 			vals[i] = (struct value){ V_INT, 0, 0, NULL };
 	}
 	snprintf(after, sizeof(after), "{\"login\":\"%s\",\"role\":\"%s\"}", login, role);
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		return -1;
-	if (store_row_insert(svc->st, e, svc->org.id, 0, vals, &id, err) != 0) {
-		if (err && err->code == ST_CONFLICT)
-			err_field(err, ST_CONFLICT, "login", "login \"%s\" is taken", login);
-		goto fail;
-	}
-	if (audit_append(svc, "create", "user", id, NULL, after, err) != 0 || store_commit(svc->st, err) != 0)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(svc->st);
-	return -1;
+	rc = store_row_insert(svc->st, e, svc->org.id, 0, vals, &id, err);
+	if (rc != 0 && err && err->code == ST_CONFLICT)
+		err_field(err, ST_CONFLICT, "login", "login \"%s\" is taken", login);
+	return svc_tx_end(svc, rc, "create", "user", rc == 0 ? id : 0, NULL, after, err);
 }
 
 static int find_user(struct svc *svc, const char *login, struct arena *a, struct user_row *u, struct err *err)
@@ -183,6 +178,21 @@ int auth_user_disable(struct svc *svc, const char *login, struct err *err)
 		goto out;
 	}
 	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int auth_user_instance_admin(struct svc *svc, const char *login, int on, struct err *err)
+{
+	struct arena a = ARENA_INIT;
+	struct user_row u;
+	int rc = -1;
+
+	if (find_user(svc, login, &a, &u, err) != 0 || svc_tx_begin(svc, err) != 0)
+		goto out;
+	rc = store_user_set_instance_admin(svc->st, u.id, on, err);
+	rc = svc_tx_end(svc, rc, on ? "grant_instance_admin" : "revoke_instance_admin", "user", u.id, NULL, NULL, err);
 out:
 	arena_release(&a);
 	return rc;

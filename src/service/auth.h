@@ -47,6 +47,9 @@ int auth_user_add(struct svc *svc, const char *login, const char *role, const ch
 int auth_user_passwd(struct svc *svc, const char *login, const char *password, struct err *err);
 /* Disables the account and ends its sessions and tokens. */
 int auth_user_disable(struct svc *svc, const char *login, struct err *err);
+/* Makes the user an administrator of the whole installation (who may create
+ * orgs over the API), or no longer one. */
+int auth_user_instance_admin(struct svc *svc, const char *login, int on, struct err *err);
 /* Issues an API token; *token (arena) is shown once and never stored. */
 int auth_token_new(struct svc *svc, const char *login, const char *name, struct arena *a,
 		   const char **token, struct err *err);

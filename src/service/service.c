@@ -9,6 +9,9 @@
 #include "service.h"
 #include "tx.h"
 #include "audit.h"
+#include "auth.h"
+#include "record.h"
+#include "../domain/model.h"
 #include "../core/buf.h"
 #include "../core/date.h"
 #include "../core/text.h"
@@ -171,4 +174,39 @@ int svc_org_delete(struct svc *svc, int64_t org_id, const char *org_key, struct 
 	svc->has_org = 0;
 	svc->tx_depth = 0;
 	return store_commit(svc->st, err);
+}
+
+int svc_org_create(struct svc *svc, const struct value *vals, const char *admin_login, const char *admin_password,
+		   struct err *err)
+{
+	struct record rec;
+	const char *back = svc->has_org ? arena_strdup(&svc->arena, svc->org.key) : NULL;
+	const char *key = NULL;
+	int64_t id = 0;
+	int rc;
+
+	for (size_t i = 0; i < model_org.nfields; i++)
+		if (model_org.fields[i].type == F_KEY && vals[i].kind == V_TEXT)
+			key = arena_strdup(&svc->arena, vals[i].s);
+	if (key == NULL)
+		return err_field(err, ST_INVALID, "key", "key: required");
+	if (svc_tx_begin(svc, err) != 0)
+		return -1;
+	memset(&rec, 0, sizeof(rec));
+	rec.e = &model_org;
+	rec.vals = vals;
+	rc = record_create(svc, &rec, &id, err);
+	/* The new org's first admin; the entry goes to the new org's chain. */
+	if (rc == 0)
+		rc = svc_select_org(svc, key, err);
+	if (rc == 0)
+		rc = auth_user_add(svc, admin_login, "admin", NULL, NULL, admin_password, err);
+	rc = svc_tx_end(svc, rc, "create", "org", id, NULL, NULL, err);
+	if (back) {
+		struct err local = ERR_INIT;
+
+		if (svc_select_org(svc, back, &local) != 0 && rc == 0)
+			rc = err_set(err, local.code, "%s", local.msg);
+	}
+	return rc;
 }

@@ -75,6 +75,13 @@ int svc_settings_write(struct svc *svc, const char *const *names, const char *co
  * own. No other org's row is touched. */
 int svc_org_delete(struct svc *svc, int64_t org_id, const char *org_key, struct err *err);
 
+/* Creates an org (vals: the fields of model_org, key required) with its
+ * first admin account, as one write whose entry starts the new org's
+ * chain; the caller's org stays selected. */
+struct value;
+int svc_org_create(struct svc *svc, const struct value *vals, const char *admin_login, const char *admin_password,
+		   struct err *err);
+
 /* The current instant as "YYYY-MM-DDTHH:MM:SSZ" in out[32]. */
 char *svc_now(char out[32]);
 

@@ -1518,36 +1518,55 @@ int store_extension_decide(struct store *st, int64_t extension_id, const char *s
 
 /* ---- accounts ---- */
 
-#define USER_COLS \
-	"u.id, u.org_id, coalesce(u.person_id, 0), coalesce(u.unit_id, 0), u.login, u.role, u.password_hash, " \
-	"o.key, un.key, p.key, p.name, u.disabled, p.name_en "
 #define USER_FROM \
 	"FROM app_user u JOIN org o ON o.id = u.org_id LEFT JOIN unit un ON un.id = u.unit_id " \
 	"LEFT JOIN person p ON p.id = u.person_id "
 
-static void read_user(struct db_stmt *s, struct arena *a, struct user_row *u)
+#define U(expr, type, field) { expr, type, offsetof(struct user_row, field), 1 }
+static const struct col_map user_cols[] = {
+	U("u.id", COL_I64, id),
+	U("u.org_id", COL_I64, org_id),
+	U("coalesce(u.person_id, 0)", COL_I64, person_id),
+	U("coalesce(u.unit_id, 0)", COL_I64, unit_id),
+	U("u.login", COL_TEXT, login),
+	U("u.role", COL_TEXT, role),
+	U("u.password_hash", COL_TEXT, password_hash),
+	U("o.key", COL_TEXT, org_key),
+	U("un.key", COL_TEXT, unit_key),
+	U("p.key", COL_TEXT, person_key),
+	U("p.name", COL_TEXT, person_name),
+	U("u.disabled", COL_INT, disabled),
+	U("p.name_en", COL_TEXT, person_name_en),
+	U("u.instance_admin", COL_INT, instance_admin),
+};
+#undef U
+#define NUSER_COLS (sizeof(user_cols) / sizeof(user_cols[0]))
+
+/* "SELECT <user columns>[, extra] FROM ... <tail>" into b. */
+static const char *user_sql(struct buf *b, const char *extra, const char *tail)
 {
-	u->id = db_col_int(s, 0);
-	u->org_id = db_col_int(s, 1);
-	u->person_id = db_col_int(s, 2);
-	u->unit_id = db_col_int(s, 3);
-	u->login = col_s(s, 4, a);
-	u->role = col_s(s, 5, a);
-	u->password_hash = col_s(s, 6, a);
-	u->org_key = col_s(s, 7, a);
-	u->unit_key = col_s(s, 8, a);
-	u->person_key = col_s(s, 9, a);
-	u->person_name = col_s(s, 10, a);
-	u->disabled = (int)db_col_int(s, 11);
-	u->person_name_en = col_s(s, 12, a);
+	buf_adds(b, "SELECT ");
+	colmap_select(user_cols, NUSER_COLS, 0, b);
+	if (extra)
+		buf_printf(b, ", %s ", extra);
+	buf_adds(b, USER_FROM);
+	buf_adds(b, tail);
+	return buf_str(b);
 }
 
-static int user_query(struct store *st, const char *sql, const char *p1, const char *p2, struct arena *a,
-		      struct user_row *out, const char **extra, struct err *err)
+static void read_user(struct db_stmt *s, struct arena *a, struct user_row *u)
 {
-	struct db_stmt *s = db_prepare(st->db, sql, err);
+	colmap_read(user_cols, NUSER_COLS, s, a, u);
+}
+
+static int user_query(struct store *st, const char *extra_col, const char *tail, const char *p1, const char *p2,
+		      struct arena *a, struct user_row *out, const char **extra, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s = db_prepare(st->db, user_sql(&sql, extra_col, tail), err);
 	int rc;
 
+	buf_release(&sql);
 	if (s == NULL)
 		return -1;
 	db_bind_text(s, 1, p1);
@@ -1557,7 +1576,7 @@ static int user_query(struct store *st, const char *sql, const char *p1, const c
 	if (rc == DB_ROW) {
 		read_user(s, a, out);
 		if (extra)
-			*extra = col_s(s, 13, a);
+			*extra = col_s(s, (int)NUSER_COLS, a);
 	}
 	db_done(s);
 	if (rc < 0)
@@ -1570,13 +1589,13 @@ static int user_query(struct store *st, const char *sql, const char *p1, const c
 int store_user_by_login(struct store *st, const char *login, struct arena *a, struct user_row *out,
 			struct err *err)
 {
-	return user_query(st, "SELECT " USER_COLS USER_FROM "WHERE u.login = ?", login, NULL, a, out, NULL, err);
+	return user_query(st, NULL, "WHERE u.login = ?", login, NULL, a, out, NULL, err);
 }
 
 int store_user_by_session(struct store *st, const char *token_hash, const char *now, struct arena *a,
 			  struct user_row *out, const char **csrf, struct err *err)
 {
-	return user_query(st, "SELECT " USER_COLS ", se.csrf " USER_FROM
+	return user_query(st, "se.csrf",
 			  "JOIN session se ON se.user_id = u.id WHERE se.token_hash = ? AND se.expires_at > ?",
 			  token_hash, now, a, out, csrf, err);
 }
@@ -1584,7 +1603,7 @@ int store_user_by_session(struct store *st, const char *token_hash, const char *
 int store_user_by_token(struct store *st, const char *token_hash, struct arena *a, struct user_row *out,
 			struct err *err)
 {
-	return user_query(st, "SELECT " USER_COLS USER_FROM
+	return user_query(st, NULL,
 			  "JOIN api_token tk ON tk.user_id = u.id WHERE tk.token_hash = ? AND tk.revoked = 0",
 			  token_hash, NULL, a, out, NULL, err);
 }
@@ -1680,7 +1699,7 @@ int store_calendar_token_set(struct store *st, int64_t org_id, int64_t user_id, 
 int store_user_by_calendar_token(struct store *st, const char *token_hash, struct arena *a,
 				 struct user_row *out, struct err *err)
 {
-	return user_query(st, "SELECT " USER_COLS USER_FROM
+	return user_query(st, NULL,
 			  "JOIN calendar_token ct ON ct.user_id = u.id WHERE ct.token_hash = ?",
 			  token_hash, NULL, a, out, NULL, err);
 }
@@ -2247,4 +2266,15 @@ int store_plan_get(struct store *st, int64_t group_id, int year, struct arena *a
 	if (rc == DB_DONE)
 		return err_set(err, ST_NOTFOUND, "no plan for %d", year);
 	return 0;
+}
+
+int store_user_set_instance_admin(struct store *st, int64_t user_id, int on, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "UPDATE app_user SET instance_admin = ? WHERE id = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, on != 0);
+	db_bind_int(s, 2, user_id);
+	return step_done(s, err);
 }

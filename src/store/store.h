@@ -405,7 +405,10 @@ struct user_row {
 	int64_t id, org_id, person_id, unit_id;
 	const char *login, *role, *password_hash, *org_key, *unit_key, *person_key, *person_name, *person_name_en;
 	int disabled;
+	int instance_admin;          /* may create orgs (set from the command line only) */
 };
+
+int store_user_set_instance_admin(struct store *st, int64_t user_id, int on, struct err *err);
 
 /* A user by login (logins are unique across orgs); ST_NOTFOUND when none. */
 int store_user_by_login(struct store *st, const char *login, struct arena *a, struct user_row *out,

@@ -109,3 +109,30 @@ test('search finds people and meetings by their place', async () => {
   r = await obs.get('/api/v1/search?q=' + encodeURIComponent('吴晓晖'));
   assert.equal(r.status, 200);
 });
+
+test('an administrator of the installation creates an org over the API, with its first admin', async () => {
+  const { plenum } = await import('./helpers.mjs');
+  const admin = await client(server, 'admin');
+  const body = { name: '中共某市委', name_en: 'Some Municipal Committee', admin: { login: 'new-org-admin', password: 'plenum-demo' } };
+  let r = await admin.post('/api/v1/orgs', body);
+  assert.equal(r.status, 403, 'an org admin is not an instance administrator');
+  plenum(['--db', server.db, 'user', 'instance-admin', 'admin', 'on']);
+  r = await admin.post('/api/v1/orgs', body);
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.json.key, /^org-\d+$/);
+  r = await admin.post('/api/v1/orgs', { ...body, key: r.json.key, admin: { login: 'another', password: 'a long enough password' } });
+  assert.equal(r.status, 409, r.text);
+  r = await admin.post('/api/v1/orgs', { name: '', admin: { login: 'x-admin', password: 'a long enough password' } });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'name');
+  const fresh = await client(server, 'new-org-admin');
+  r = await fresh.get('/api/v1/me');
+  assert.equal(r.status, 200);
+  r = await fresh.get('/api/v1/meetings');
+  assert.deepEqual(r.json.items, [], 'a new org starts empty');
+  r = await fresh.get('/api/v1/audit/verify');
+  assert.equal(r.json.intact, true, r.json.problem);
+  r = await admin.get('/api/v1/audit/verify');
+  assert.equal(r.json.intact, true, r.json.problem);
+  plenum(['--db', server.db, 'user', 'instance-admin', 'admin', 'off']);
+});

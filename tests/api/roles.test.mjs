@@ -30,6 +30,7 @@ function mayWrite(role, method, path) {
   const seg = path.split('/');            // ['', 'api', 'v1', list, key, sub, ...]
   const list = seg[3];
   if (['login', 'logout', 'me'].includes(list)) return true;     // everyone: their own session and calendar
+  if (list === 'orgs') return false;    // only an administrator of the installation (none here)
   if (role === 'admin') return true;
   if (role === 'secretary') return !['users', 'settings'].includes(list);
   if (role === 'reporter') return list === 'tasks' && seg.length === 6 && REPORT_ACTIONS.includes(seg[5]);
