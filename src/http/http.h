@@ -45,6 +45,7 @@ struct req {
 	const char *params[HTTP_MAX_PARAMS];
 	int nparams;
 	int64_t started_us;
+	size_t uri_len;                   /* of the request target as sent, query included */
 	/* the reply */
 	int status;
 	struct buf out;
@@ -55,6 +56,7 @@ struct req {
 	char disposition[320];            /* Content-Disposition of a file */
 	int retry_after;
 	int is_static;                    /* a file of the web application */
+	int close;                        /* Connection: close after this reply */
 };
 
 /* ---- reading (server.c) ---- */
@@ -180,7 +182,16 @@ struct server_opts {
 	int secure_cookies;     /* mark cookies Secure (behind TLS) */
 	int quiet;              /* no access log */
 	const char *web_root;   /* serve the web application from this folder, not the binary */
+	const char *base_url;   /* links in feeds: "https://plenum.example.gov"; NULL: http://LISTEN */
+	int hsts;               /* send Strict-Transport-Security (behind TLS) */
+	unsigned max_connections;  /* 0: LIM_CONNECTIONS */
+	unsigned per_address;      /* 0: LIM_CONN_PER_ADDRESS */
+	unsigned header_timeout_s; /* 0: LIM_HEADER_TIMEOUT_S */
 };
+/* The base of links the server writes (calendar feeds), from --base-url or
+ * the listen address; NULL when there is none (listening on 0.0.0.0 without
+ * --base-url). Never taken from a request's Host header. */
+const char *http_base_url(void);
 /* The attributes of the session cookie (Secure behind TLS). */
 const char *http_cookie_attrs(void);
 /* Bumped when settings change, so every thread re-reads them. */
