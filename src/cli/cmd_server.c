@@ -19,10 +19,11 @@ int cmd_serve(int argc, char **argv)
 {
 	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]\n"
 				    "                    [--hsts] [--base-url URL] [--web-root DIR] [--max-connections N]\n"
-				    "                    [--per-address N] [--header-timeout SECONDS]";
+				    "                    [--per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]";
 	struct cli_common c = { 0 };
 	struct server_opts o = { 0 };
 	const char *threads = NULL, *max_conn = NULL, *per_address = NULL, *header_timeout = NULL;
+	const char *body_timeout = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", 0, 1, &o.listen, NULL },
 		{ "threads", 0, 1, &threads, NULL },
@@ -34,6 +35,7 @@ int cmd_serve(int argc, char **argv)
 		{ "max-connections", 0, 1, &max_conn, NULL },
 		{ "per-address", 0, 1, &per_address, NULL },
 		{ "header-timeout", 0, 1, &header_timeout, NULL },
+		{ "body-timeout", 0, 1, &body_timeout, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
@@ -55,8 +57,9 @@ int cmd_serve(int argc, char **argv)
 		       "(edit web/ and reload, while developing; regular files inside DIR only).\n"
 		       "Connections: at most --max-connections open (default %d; more are answered 503),\n"
 		       "--per-address from one address (default %d; raise it behind a proxy or NAT), and the\n"
-		       "request headers must arrive within --header-timeout seconds (default %d).\n",
-		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S);
+		       "request line and headers must arrive within --header-timeout seconds (default %d),\n"
+		       "a request body within --body-timeout seconds (default %d).\n",
+		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S, LIM_BODY_TIMEOUT_S);
 		return EXIT_OK;
 	}
 	if (threads) {
@@ -78,6 +81,11 @@ int cmd_serve(int argc, char **argv)
 		if (parse_int(header_timeout, 1, 3600, &n, "--header-timeout", &err) != 0)
 			return cli_usage(usage, "%s", err.msg);
 		o.header_timeout_s = (unsigned)n;
+	}
+	if (body_timeout) {
+		if (parse_int(body_timeout, 1, 3600, &n, "--body-timeout", &err) != 0)
+			return cli_usage(usage, "%s", err.msg);
+		o.body_timeout_s = (unsigned)n;
 	}
 	if (o.base_url && text_base_url(o.base_url, base, sizeof(base), "--base-url", &err) != 0)
 		return cli_usage(usage, "%s", err.msg);

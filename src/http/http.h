@@ -187,6 +187,7 @@ struct server_opts {
 	unsigned max_connections;  /* 0: LIM_CONNECTIONS */
 	unsigned per_address;      /* 0: LIM_CONN_PER_ADDRESS */
 	unsigned header_timeout_s; /* 0: LIM_HEADER_TIMEOUT_S */
+	unsigned body_timeout_s;   /* 0: LIM_BODY_TIMEOUT_S */
 };
 /* The base of links the server writes (calendar feeds), from --base-url or
  * the listen address; NULL when there is none (listening on 0.0.0.0 without

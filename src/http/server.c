@@ -7,7 +7,7 @@
  * Connections are bounded three ways (docs/SECURITY.md): a cap per address
  * (MHD closes the rest at once), a total cap (over it a fast 503, past the
  * spare room MHD closes), and deadlines MHD has no option for: the request
- * line and headers within --header-timeout, a body within LIM_BODY_TIMEOUT_S,
+ * line and headers within --header-timeout, a body within --body-timeout,
  * however slowly the bytes trickle in. A reaper thread shuts down the socket
  * of a connection past its deadline; MHD then closes it as a client abort.
  *
@@ -48,6 +48,7 @@ static int g_hsts;
 static char g_base_url[LIM_BASE_URL_BYTES + 1];  /* "" when links cannot be made */
 static unsigned g_max_conn = LIM_CONNECTIONS;
 static int64_t g_header_us = (int64_t)LIM_HEADER_TIMEOUT_S * 1000000;
+static int64_t g_body_us = (int64_t)LIM_BODY_TIMEOUT_S * 1000000;
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
 static atomic_int g_stopping;
@@ -441,7 +442,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		r->method = method;
 		r->path = url;
 		/* The headers are in: now the body has its own deadline. */
-		conn_deadline(c, (int64_t)LIM_BODY_TIMEOUT_S * 1000000);
+		conn_deadline(c, g_body_us);
 		if (conn_over_cap(c)) {
 			r->close = 1;
 			r->retry_after = 5;
@@ -601,6 +602,8 @@ int server_run(const struct server_opts *o)
 		g_max_conn = o->max_connections;
 	if (o->header_timeout_s)
 		g_header_us = (int64_t)o->header_timeout_s * 1000000;
+	if (o->body_timeout_s)
+		g_body_us = (int64_t)o->body_timeout_s * 1000000;
 	if (o->base_url) {
 		if (text_base_url(o->base_url, g_base_url, sizeof(g_base_url), "--base-url", &err) != 0) {
 			fprintf(stderr, "plenum: %s\n", err.msg);
