@@ -6,6 +6,7 @@
 // to regular files inside the root. (Connections: connections.test.mjs.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -181,5 +182,61 @@ test('--web-root serves regular files inside the root only: no dotfiles, symlink
     }
   } finally {
     await w.stop();
+  }
+});
+
+// Record text with every way a line can open a block of Markdown.
+const HOSTILE = 'ok\n\nFAKE SECTION\n===\n\n1. forged decision\n- forged item\n---\n> forged quote\n' +
+  '    forged code\n| forged | cell |\n|---|---|\n```\nfence\nend of note';
+
+function pdfText(bytes, dir, name) {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return execFileSync('pdftotext', ['-raw', path, '-'], { encoding: 'utf8' });
+}
+
+async function paper(c, path) {
+  const r = await fetch(server.base + path, { headers: { cookie: c.cookie } });
+  assert.equal(r.status, 200, path);
+  return Buffer.from(await r.arrayBuffer());
+}
+
+// The HTML of a report holds the hostile text only as text.
+function assertInert(html, what) {
+  for (const bad of [/<h\d>\s*FAKE/, /<li>\s*(<p>)?\s*forged/, /<blockquote>/, /<pre>/, /<td>\s*forged/, /<hr/,
+    /<h\d>[^<]*ok<\/h\d>/]) {
+    assert.ok(!bad.test(html), `${what}: ${bad} in\n${html.slice(html.indexOf('FAKE') - 300, html.indexOf('FAKE') + 600)}`);
+  }
+  assert.ok(html.includes('FAKE SECTION') && html.includes('forged decision') && html.includes('end of note'), what);
+}
+
+test('record text cannot make headings, lists, rules, quotes, tables or code in minutes, brief, dossier and notice', async () => {
+  const obs = await client(server, 'observer');
+  let r = await obs.post('/api/v1/meetings/m-2026-q3/feedback', { text: HOSTILE });
+  assert.equal(r.status, 201, r.text);
+  r = await sec.post('/api/v1/meetings/m-2026-jm-xiongan/decisions', { key: 'd-hostile', number: 9, text: HOSTILE, text_en: HOSTILE });
+  assert.equal(r.status, 201, r.text);
+  const viewer = await client(server, 'viewer');
+  const papers = [['/api/v1/meetings/m-2026-q3/minutes', 'minutes', ''], ['/api/v1/meetings/m-2026-jm-xiongan/minutes', 'decision minutes', ''],
+    ['/api/v1/meetings/m-2026-jm-xiongan/brief', 'brief', ''], ['/api/v1/groups/g-jm-tlcg/dossier', 'dossier', '&year=2026']];
+  for (const [base, what, year] of papers) {
+    for (const lang of ['en', 'zh']) {
+      const md = (await paper(viewer, `${base}.md?lang=${lang}${year}`)).toString('utf8');
+      assert.ok(!/^\s*={3,}\s*$/m.test(md) && !/^\s*-{3,}\s*$/m.test(md.replace(/^\|.*$/gm, '')),
+        `${what} ${lang}: a setext underline or rule in the Markdown`);
+      assert.ok(!/^ {4,}forged code/m.test(md), `${what} ${lang}: an indented code line`);
+      assertInert((await paper(viewer, `${base}.html?lang=${lang}${year}`)).toString('utf8'), `${what} ${lang}`);
+    }
+    const text = pdfText(await paper(viewer, `${base}.pdf?lang=en${year}`), server.dir, 'x.pdf');
+    assert.ok(text.includes('==='), `${what}: the === of the note is text in the PDF, not a heading's underline`);
+    assert.ok(text.includes('forged decision') && text.includes('end of note'), what);
+  }
+  // the notice: a task title and a progress report are record text too
+  r = await rep.post('/api/v1/tasks/t-2-1-2/reports', { percent: 42, done: HOSTILE });
+  assert.equal(r.status, 201, r.text);
+  for (const f of ['md', 'html']) {
+    const body = (await paper(sec, `/api/v1/notice.${f}?lang=en&from=2026-01-01&to=2026-11-25`)).toString('utf8');
+    if (f === 'html') assert.ok(!/<h\d>\s*FAKE|<pre>|<blockquote>/.test(body), 'notice html');
+    else assert.ok(!/^\s*={3,}\s*$/m.test(body), 'notice md');
   }
 });
