@@ -215,6 +215,24 @@ static void ledger_xlsx_matches_csv_cell_by_cell(void **state)
 	undemo(&svc, path);
 }
 
+/* A cell neutralised on the way out ("'=...") reads back as it was entered;
+ * a quote before anything else is the text's own. */
+static void ledger_csv_formula_cells_read_back(void **state)
+{
+	static const char csv[] = "a,b,c,d\r\n\"'=1+2\",'@x,'plain,\"'\t=1\"\r\n";
+	json_t *rows = json_array(), *row;
+	struct err err = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(report_ledger_read(csv, sizeof(csv) - 1, RF_CSV, rows, &err), 0);
+	row = json_array_get(rows, 1);
+	assert_string_equal(json_string_value(json_array_get(row, 0)), "=1+2");
+	assert_string_equal(json_string_value(json_array_get(row, 1)), "@x");
+	assert_string_equal(json_string_value(json_array_get(row, 2)), "'plain");
+	assert_string_equal(json_string_value(json_array_get(row, 3)), "\t=1");
+	json_decref(rows);
+}
+
 static void calendar_parses_back(void **state)
 {
 	struct svc svc;
@@ -282,6 +300,7 @@ int main(void)
 		cmocka_unit_test(templates_report_their_mistakes),
 		cmocka_unit_test(templates_keep_record_text_out_of_block_structure),
 		cmocka_unit_test(ledger_xlsx_matches_csv_cell_by_cell),
+		cmocka_unit_test(ledger_csv_formula_cells_read_back),
 		cmocka_unit_test(calendar_parses_back),
 		cmocka_unit_test(pdfs_are_pdfs),
 	};
