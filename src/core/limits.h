@@ -33,6 +33,7 @@
 #define LIM_CONN_SPARE     64                   /* over the cap, answered 503 at once; past it, closed */
 #define LIM_HEADER_TIMEOUT_S 10                 /* request line and headers must arrive within this */
 #define LIM_BODY_TIMEOUT_S 60                   /* the body must arrive within this */
+#define LIM_BUSY_WAIT_S    2                    /* over the cap, a connection waiting this long for a request is closed */
 #define LIM_BASE_URL_BYTES 200                  /* --base-url */
 #define LIM_HSTS_MAX_AGE_S 31536000             /* --hsts: one year */
 

@@ -74,6 +74,7 @@ struct conn {
 	struct conn *prev, *next;
 	MHD_socket fd;
 	int64_t deadline_us;          /* 0: none (a handler is answering) */
+	int64_t waiting_since_us;     /* for a request line and headers; 0: not waiting */
 	int over_cap;                 /* accepted past --max-connections: answered 503 */
 };
 
@@ -82,15 +83,19 @@ static struct conn *g_conns;
 static unsigned g_nconn;
 static atomic_int g_reaper_stop;
 
-static void conn_deadline(struct MHD_Connection *c, int64_t us)
+/* us from now the connection is shut down (0: never); waiting: it now
+ * waits for a request (line and headers), which a full server cuts short. */
+static void conn_deadline(struct MHD_Connection *c, int64_t us, int waiting)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct conn *k = ci ? ci->socket_context : NULL;
+	int64_t now = now_us();
 
 	if (k == NULL)
 		return;
 	pthread_mutex_lock(&g_conn_lock);
-	k->deadline_us = us ? now_us() + us : 0;
+	k->deadline_us = us ? now + us : 0;
+	k->waiting_since_us = waiting ? now : 0;
 	pthread_mutex_unlock(&g_conn_lock);
 }
 
@@ -114,6 +119,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		k = xcalloc(1, sizeof(*k));
 		k->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
 		k->deadline_us = now_us() + g_header_us;
+		k->waiting_since_us = now_us();
 		pthread_mutex_lock(&g_conn_lock);
 		k->next = g_conns;
 		if (g_conns)
@@ -141,18 +147,23 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	*socket_context = NULL;
 }
 
-/* Twice a second: connections past their deadline are shut down. */
+/* Four times a second: connections past their deadline are shut down; and
+ * while the server is full, those that have waited LIM_BUSY_WAIT_S or more
+ * for a request (idle, or trickling its headers) too, to make room. */
 static void *reaper(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&g_reaper_stop)) {
-		int64_t now = now_us();
+		int64_t now = now_us(), busy_since = now - (int64_t)LIM_BUSY_WAIT_S * 1000000;
 
 		pthread_mutex_lock(&g_conn_lock);
 		for (struct conn *k = g_conns; k; k = k->next) {
-			if (k->deadline_us && now > k->deadline_us && k->fd != MHD_INVALID_SOCKET) {
+			int late = k->deadline_us && now > k->deadline_us;
+			int crowding = g_nconn > g_max_conn && k->waiting_since_us && k->waiting_since_us < busy_since;
+
+			if ((late || crowding) && k->fd != MHD_INVALID_SOCKET) {
 				shutdown(k->fd, SHUT_RDWR);
-				k->deadline_us = 0;
+				k->deadline_us = k->waiting_since_us = 0;
 			}
 		}
 		pthread_mutex_unlock(&g_conn_lock);
@@ -442,7 +453,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		r->method = method;
 		r->path = url;
 		/* The headers are in: now the body has its own deadline. */
-		conn_deadline(c, g_body_us);
+		conn_deadline(c, g_body_us, 0);
 		if (conn_over_cap(c)) {
 			r->close = 1;
 			r->retry_after = 5;
@@ -476,7 +487,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	conn_deadline(c, 0);
+	conn_deadline(c, 0, 0);
 	handle(r);
 	return send_reply(c, r);
 }
@@ -530,7 +541,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	/* Kept alive: the next request has the idle time and then the header
 	 * time to arrive whole. */
-	conn_deadline(c, (int64_t)(LIM_CONN_TIMEOUT_S * 1000000) + g_header_us);
+	conn_deadline(c, (int64_t)(LIM_CONN_TIMEOUT_S * 1000000) + g_header_us, 1);
 	if (r == NULL)
 		return;
 	if (!g_quiet) {

@@ -60,6 +60,25 @@ test('600 slow connections from one address: a normal client is still answered a
   }
 });
 
+test('slow connections from many addresses fill the server: those still sending headers go first', async () => {
+  // 120 > 40 + 64 spare: the server is full and stops accepting; a new client
+  // waits in the listen queue until connections close. Those that have been
+  // sending headers for seconds are the first to go when the server is full,
+  // long before the 10 s header deadline.
+  const server = await startServer({ args: ['--max-connections', '40'] });
+  const held = [];
+  try {
+    for (let i = 0; i < 120; i++) held.push(slow(server.port, `127.0.2.${1 + (i % 6)}`, 1000));
+    await sleep(300);
+    const r = await get(server.port, '/api/v1/health', '127.0.0.5');
+    assert.equal(r.status, 200, r.error || r.body);
+    assert.ok(r.ms < 3500, `answered after ${r.ms} ms`);
+  } finally {
+    for (const h of held) h.end();
+    await server.stop();
+  }
+});
+
 test('headers that trickle in are cut off at --header-timeout', async () => {
   const server = await startServer({ args: ['--header-timeout', '2'] });
   try {
