@@ -46,6 +46,7 @@ struct req {
 	int nparams;
 	int64_t started_us;
 	size_t uri_len;                   /* of the request target as sent, query included */
+	int uri_nul;                      /* it holds %00 */
 	/* the reply */
 	int status;
 	struct buf out;

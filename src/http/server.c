@@ -259,6 +259,10 @@ static int check_request_size(struct req *r)
 
 	if (r->uri_len > LIM_URL_BYTES || strlen(r->path) > LIM_URL_BYTES)
 		return req_error(r, 414, "uri_too_long", NULL, "the address is longer than %d bytes", LIM_URL_BYTES);
+	/* MHD decodes %00 and cuts the path or value there: "/app.js%00.html"
+	 * would be "/app.js". */
+	if (r->uri_nul)
+		return req_error(r, 400, "invalid_url", NULL, "the address holds a NUL byte (%%00)");
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_header_bytes, &headers);
 	if (headers > LIM_HEADER_BYTES)
 		return req_error(r, 431, "headers_too_large", NULL, "the request headers are over %u bytes",
@@ -426,6 +430,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	(void)cls;
 	r->conn = c;
 	r->uri_len = strlen(uri);
+	for (const char *p = strchr(uri, '%'); p && !r->uri_nul; p = strchr(p + 1, '%'))
+		r->uri_nul = p[1] == '0' && p[2] == '0';
 	r->started_us = now_us();
 	buf_init(&r->body, LIM_BODY_BYTES);
 	buf_init(&r->out, 64u * 1024 * 1024);

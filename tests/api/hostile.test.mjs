@@ -240,3 +240,11 @@ test('record text cannot make headings, lists, rules, quotes, tables or code in 
     else assert.ok(!/^\s*={3,}\s*$/m.test(body), 'notice md');
   }
 });
+
+test('a NUL byte (%00) in the address is a 400, not a shorter path', async () => {
+  for (const path of ['/api/v1/units/u-jm-miit%00xyz', '/app.js%00.html', '/api/v1/tasks?unit=u-jm-miit%00x']) {
+    const r = await sec.get(path);
+    assert.equal(r.status, 400, `${path}: ${r.status} ${r.text.slice(0, 80)}`);
+    assert.equal(r.json.error.code, 'invalid_url', path);
+  }
+});
