@@ -51,7 +51,7 @@ test('600 slow connections from one address: a normal client is still answered a
     for (let i = 0; i < 5; i++) {
       const r = await get(server.port, '/api/v1/health', '127.0.0.2');
       assert.equal(r.status, 200, `request ${i} while 600 slow connections are held: ${r.error || r.status}`);
-      assert.ok(r.ms < 1000, `request ${i} took ${r.ms} ms`);
+      assert.ok(r.ms < 2000, `request ${i} took ${r.ms} ms`);
       await sleep(600);
     }
   } finally {
@@ -86,7 +86,7 @@ test('headers that trickle in are cut off at --header-timeout', async () => {
     const open = await Promise.race([s.closed, sleep(6000).then(() => -1)]);
     s.end();
     assert.ok(open > 0, 'the slow connection was still open after 6 s');
-    assert.ok(open >= 1500 && open < 4000, `closed after ${open} ms`);
+    assert.ok(open >= 1500 && open < 5000, `closed after ${open} ms`);
     const r = await get(server.port, '/api/v1/health', '127.0.0.1');
     assert.equal(r.status, 200);
   } finally {
@@ -109,7 +109,7 @@ test('a body that trickles in is cut off at --body-timeout', async () => {
     const open = await Promise.race([closed, sleep(6000).then(() => -1)]);
     s.destroy();
     assert.ok(open > 0, 'the slow body was still being read after 6 s');
-    assert.ok(open >= 1500 && open < 4000, `closed after ${open} ms`);
+    assert.ok(open >= 1500 && open < 5000, `closed after ${open} ms`);
   } finally {
     await server.stop();
   }
