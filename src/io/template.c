@@ -112,7 +112,8 @@ static const char *emit_line_start(struct buf *o, const char *s)
  * of its own making, wherever the template puts it. */
 static void emit_text(struct buf *o, const char *s, enum spot spot)
 {
-	while (*s == ' ' || *s == '\t')
+	/* leading blank lines would leave a list item empty, its text outside */
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
 	s = emit_line_start(o, s);
 	while (*s) {

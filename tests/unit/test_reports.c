@@ -117,6 +117,8 @@ static void templates_keep_record_text_out_of_block_structure(void **state)
 		buf_release(&html);
 	}
 	json_decref(data);
+	/* found by fuzz_record_text: leading line breaks left the item empty */
+	render_is("- {{t}}\n- second\n", "{\"t\": \"\\n\\nbA=\\n\\n1g\\n\"}", "- bA=  \n1g\n- second\n");
 }
 
 static void templates_report_their_mistakes(void **state)
