@@ -440,7 +440,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->addr, sizeof(r->addr));
 	else
 		snprintf(r->addr, sizeof(r->addr), "unknown");
-	atomic_fetch_add(&g_inflight, 1);
 	return r;
 }
 
@@ -458,6 +457,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 
 		r->method = method;
 		r->path = url;
+		/* In flight from here: a graceful stop waits for it, not for a
+		 * client still trickling its headers. */
+		atomic_fetch_add(&g_inflight, 1);
 		/* The headers are in: now the body has its own deadline. */
 		conn_deadline(c, g_body_us, 0);
 		if (conn_over_cap(c)) {
@@ -559,9 +561,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			(long long)(now_us() - r->started_us), r->authed ? r->who.user.login : "-",
 			why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	}
+	if (r->method)
+		atomic_fetch_sub(&g_inflight, 1);
 	req_free(r);
 	*con_cls = NULL;
-	atomic_fetch_sub(&g_inflight, 1);
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa)

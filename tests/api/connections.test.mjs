@@ -142,3 +142,17 @@ test('over --max-connections a new client gets a fast 503 with Retry-After and t
     await server.stop();
   }
 });
+
+test('SIGTERM stops at once while slow clients hold connections (they have no request in flight)', async () => {
+  const server = await startServer();
+  const held = [];
+  for (let i = 0; i < 50; i++) held.push(slow(server.port, '127.0.0.6', 1000));
+  await sleep(300);
+  const t0 = Date.now();
+  try {
+    await server.stop();
+  } finally {
+    for (const h of held) h.end();
+  }
+  assert.ok(Date.now() - t0 < 3000, `the server took ${Date.now() - t0} ms to stop`);
+});
