@@ -8,8 +8,8 @@
  * (MHD closes the rest at once), a total cap (over it a fast 503, past the
  * spare room MHD closes), and deadlines MHD has no option for: the request
  * line and headers within --header-timeout, a body within --body-timeout,
- * however slowly the bytes trickle in. A reaper thread shuts down the socket
- * of a connection past its deadline; MHD then closes it as a client abort.
+ * however slowly the bytes trickle in: conns.h keeps those deadlines, this
+ * file tells it when a connection opens, reads a body, answers and closes.
  *
  * This is the only file that includes microhttpd.h. Responses are built in
  * a struct buf and handed to MHD with MHD_RESPMEM_MUST_FREE: MHD owns the
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +31,7 @@
 #include "http.h"
 #include "static.h"
 #include "cache.h"
+#include "conns.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -47,8 +47,6 @@ static int g_secure;
 static int g_hsts;
 static char g_base_url[LIM_BASE_URL_BYTES + 1];  /* "" when links cannot be made */
 static unsigned g_max_conn = LIM_CONNECTIONS;
-static int64_t g_header_us = (int64_t)LIM_HEADER_TIMEOUT_S * 1000000;
-static int64_t g_body_us = (int64_t)LIM_BODY_TIMEOUT_S * 1000000;
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
 static atomic_int g_stopping;
@@ -68,108 +66,28 @@ static void svc_destroy(void *p)
 	free(p);
 }
 
-/* ---- connections and their deadlines ---- */
+/* ---- connections (conns.h keeps their deadlines) ---- */
 
-struct conn {
-	struct conn *prev, *next;
-	MHD_socket fd;
-	int64_t deadline_us;          /* 0: none (a handler is answering) */
-	int64_t waiting_since_us;     /* for a request line and headers; 0: not waiting */
-	int over_cap;                 /* accepted past --max-connections: answered 503 */
-};
-
-static pthread_mutex_t g_conn_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct conn *g_conns;
-static unsigned g_nconn;
-static atomic_int g_reaper_stop;
-
-/* us from now the connection is shut down (0: never); waiting: it now
- * waits for a request (line and headers), which a full server cuts short. */
-static void conn_deadline(struct MHD_Connection *c, int64_t us, int waiting)
+static struct conn *conn_of(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct conn *k = ci ? ci->socket_context : NULL;
-	int64_t now = now_us();
 
-	if (k == NULL)
-		return;
-	pthread_mutex_lock(&g_conn_lock);
-	k->deadline_us = us ? now + us : 0;
-	k->waiting_since_us = waiting ? now : 0;
-	pthread_mutex_unlock(&g_conn_lock);
-}
-
-static int conn_over_cap(struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	const struct conn *k = ci ? ci->socket_context : NULL;
-
-	return k && k->over_cap;
+	return ci ? ci->socket_context : NULL;
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
-	struct conn *k = *socket_context;
-
 	(void)cls;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
-		k = xcalloc(1, sizeof(*k));
-		k->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-		k->deadline_us = now_us() + g_header_us;
-		k->waiting_since_us = now_us();
-		pthread_mutex_lock(&g_conn_lock);
-		k->next = g_conns;
-		if (g_conns)
-			g_conns->prev = k;
-		g_conns = k;
-		k->over_cap = ++g_nconn > g_max_conn;
-		pthread_mutex_unlock(&g_conn_lock);
-		*socket_context = k;
+		*socket_context = conns_open(ci ? ci->connect_fd : -1);
 		return;
 	}
-	if (k == NULL)
-		return;
-	/* MHD closes the socket after this returns: the reaper, holding the
-	 * lock, never shuts down a descriptor that is already reused. */
-	pthread_mutex_lock(&g_conn_lock);
-	if (k->prev)
-		k->prev->next = k->next;
-	else
-		g_conns = k->next;
-	if (k->next)
-		k->next->prev = k->prev;
-	g_nconn--;
-	pthread_mutex_unlock(&g_conn_lock);
-	free(k);
+	/* MHD closes the socket only after this returns. */
+	conns_close(*socket_context);
 	*socket_context = NULL;
-}
-
-/* Four times a second: connections past their deadline are shut down; and
- * while the server is full, those that have waited LIM_BUSY_WAIT_S or more
- * for a request (idle, or trickling its headers) too, to make room. */
-static void *reaper(void *arg)
-{
-	(void)arg;
-	while (!atomic_load(&g_reaper_stop)) {
-		int64_t now = now_us(), busy_since = now - (int64_t)LIM_BUSY_WAIT_S * 1000000;
-
-		pthread_mutex_lock(&g_conn_lock);
-		for (struct conn *k = g_conns; k; k = k->next) {
-			int late = k->deadline_us && now > k->deadline_us;
-			int crowding = g_nconn > g_max_conn && k->waiting_since_us && k->waiting_since_us < busy_since;
-
-			if ((late || crowding) && k->fd != MHD_INVALID_SOCKET) {
-				shutdown(k->fd, SHUT_RDWR);
-				k->deadline_us = k->waiting_since_us = 0;
-			}
-		}
-		pthread_mutex_unlock(&g_conn_lock);
-		usleep(250000);
-	}
-	return NULL;
 }
 
 /* The worker thread's own service context, opened on its first request. */
@@ -461,8 +379,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		 * client still trickling its headers. */
 		atomic_fetch_add(&g_inflight, 1);
 		/* The headers are in: now the body has its own deadline. */
-		conn_deadline(c, g_body_us, 0);
-		if (conn_over_cap(c)) {
+		conns_phase(conn_of(c), CONN_BODY, 0);
+		if (conns_over_cap(conn_of(c))) {
 			r->close = 1;
 			r->retry_after = 5;
 			req_error(r, 503, "too_many_connections", NULL,
@@ -495,7 +413,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	conn_deadline(c, 0, 0);
+	conns_phase(conn_of(c), CONN_ANSWERING, 0);
 	handle(r);
 	return send_reply(c, r);
 }
@@ -549,7 +467,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	/* Kept alive: the next request has the idle time and then the header
 	 * time to arrive whole. */
-	conn_deadline(c, (int64_t)(LIM_CONN_TIMEOUT_S * 1000000) + g_header_us, 1);
+	conns_phase(conn_of(c), CONN_WAITING, 1);
 	if (r == NULL)
 		return;
 	if (!g_quiet) {
@@ -597,7 +515,6 @@ int server_run(const struct server_opts *o)
 	int sig = 0, threads = o->threads;
 	int64_t deadline;
 	MHD_socket fd;
-	pthread_t reaper_thread;
 
 	if (parse_listen(o->listen, &sa) != 0) {
 		fprintf(stderr, "plenum: --listen: expected ADDRESS:PORT such as 127.0.0.1:8080, got \"%s\"\n", o->listen);
@@ -620,10 +537,9 @@ int server_run(const struct server_opts *o)
 	g_hsts = o->hsts;
 	if (o->max_connections)
 		g_max_conn = o->max_connections;
-	if (o->header_timeout_s)
-		g_header_us = (int64_t)o->header_timeout_s * 1000000;
-	if (o->body_timeout_s)
-		g_body_us = (int64_t)o->body_timeout_s * 1000000;
+	conns_setup(g_max_conn, (int64_t)(o->header_timeout_s ? o->header_timeout_s : LIM_HEADER_TIMEOUT_S) * 1000000,
+		    (int64_t)(o->body_timeout_s ? o->body_timeout_s : LIM_BODY_TIMEOUT_S) * 1000000,
+		    (int64_t)LIM_CONN_TIMEOUT_S * 1000000);
 	if (o->base_url) {
 		if (text_base_url(o->base_url, g_base_url, sizeof(g_base_url), "--base-url", &err) != 0) {
 			fprintf(stderr, "plenum: %s\n", err.msg);
@@ -663,7 +579,7 @@ int server_run(const struct server_opts *o)
 		fprintf(stderr, "plenum: cannot listen on %s (in use, or not an address of this machine)\n", o->listen);
 		return 1;
 	}
-	pthread_create(&reaper_thread, NULL, reaper, NULL);
+	conns_reaper_start();
 	printf("plenum: serving %s on http://%s/ with %d threads\n", o->db, o->listen, threads);
 	fflush(stdout);
 	sigwait(&set, &sig);
@@ -680,8 +596,7 @@ int server_run(const struct server_opts *o)
 		quiet = atomic_load(&g_inflight) > 0 ? 0 : quiet + 1;
 		usleep(5000);
 	}
-	atomic_store(&g_reaper_stop, 1);
-	pthread_join(reaper_thread, NULL);
+	conns_reaper_stop();
 	MHD_stop_daemon(d);
 	if (!g_quiet)
 		fprintf(stderr, "plenum: stopped\n");
