@@ -248,3 +248,16 @@ test('a NUL byte (%00) in the address is a 400, not a shorter path', async () =>
     assert.equal(r.json.error.code, 'invalid_url', path);
   }
 });
+
+test('the HTML reports\' own style is allowed by the CSP (by its hash), nothing else inline', async () => {
+  const { createHash } = await import('node:crypto');
+  const r = await fetch(server.base + '/api/v1/meetings/m-2026-q1/minutes.html?lang=en', { headers: { cookie: sec.cookie } });
+  assert.equal(r.status, 200);
+  const html = await r.text();
+  const css = /<style>([\s\S]*?)<\/style>/.exec(html)[1];
+  const hash = createHash('sha256').update(css, 'utf8').digest('base64');
+  const csp = r.headers.get('content-security-policy');
+  assert.ok(csp.includes(`'sha256-${hash}'`), `the report's style is blocked by ${csp}`);
+  assert.ok(!csp.includes('unsafe-inline'));
+  assert.match(csp, /script-src 'self';/);
+});
