@@ -219,7 +219,6 @@ done:
 	return 0;
 }
 
-
 int h_group_calendar(struct req *r)
 {
 	struct buf b = BUF_INIT(16u << 20);
