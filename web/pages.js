@@ -131,7 +131,7 @@ export async function meetingsPage(params) {
   const sub = h('div', { class: 'actions' });
   const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
     const r = await api('POST', '/me/calendar', {});
-    clear(sub, h('label', null, t('cal.feed'), ' ', h('input', { value: r.url, readonly: true, size: 60 })));
+    clear(sub, h('label', null, t('cal.feed'), ' ', h('input', { value: new URL(r.url, location.href).href, readonly: true, size: 60 })));
   } }, t('cal.subscribe'));
   sub.append(button);
   return h('div', { class: 'page' }, h('h1', null, t('nav.meetings')), tabs, sub, body);

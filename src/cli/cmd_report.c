@@ -131,19 +131,20 @@ int cmd_report(int argc, char **argv)
 		"       plenum report dossier [--group KEY] [--year YYYY]           (pdf, md, html)\n"
 		"       plenum report notice [--from DATE] [--to DATE] [--format md|html|pdf]\n"
 		"       plenum report ledger [--format csv|xlsx] [--unit U] [--initiative I] [--light L] [--due-from D] [--due-to D]\n"
-		"       plenum report calendar [--group KEY]                        (ics)\n"
+		"       plenum report calendar [--group KEY] [--base-url URL]       (ics; links only with --base-url)\n"
 		"       plenum report package [--group KEY] [--year YYYY] -o FILE.zip\n"
 		"   common: [-o FILE] [--lang zh|en] [--db FILE]";
 	struct cli_common c = { 0 };
 	const char *meeting = NULL, *format = NULL, *out = NULL, *group = NULL, *year = NULL, *from = NULL, *to = NULL;
-	const char *light = NULL;
+	const char *light = NULL, *base_url = NULL;
+	char base[LIM_BASE_URL_BYTES + 1];
 	struct task_filter tf = { 0 };
 	const struct cli_opt opts[] = {
 		{ "meeting", 0, 1, &meeting, NULL }, { "format", 0, 1, &format, NULL }, { "output", 'o', 1, &out, NULL },
 		{ "group", 0, 1, &group, NULL }, { "year", 0, 1, &year, NULL }, { "from", 0, 1, &from, NULL },
 		{ "to", 0, 1, &to, NULL }, { "unit", 0, 1, &tf.unit_key, NULL }, { "initiative", 0, 1, &tf.initiative_key, NULL },
 		{ "light", 0, 1, &light, NULL }, { "due-from", 0, 1, &tf.due_from, NULL }, { "due-to", 0, 1, &tf.due_to, NULL },
-		{ NULL, 0, 0, NULL, NULL },
+		{ "base-url", 0, 1, &base_url, NULL }, { NULL, 0, 0, NULL, NULL },
 	};
 	struct buf b = BUF_INIT(256u << 20);
 	struct err err = ERR_INIT;
@@ -167,6 +168,8 @@ int cmd_report(int argc, char **argv)
 	if ((from && date_parse(from, &d) != 0) || (to && date_parse(to, &d) != 0) ||
 	    (tf.due_from && date_parse(tf.due_from, &d) != 0) || (tf.due_to && date_parse(tf.due_to, &d) != 0))
 		return cli_usage(usage, "dates are YYYY-MM-DD and real");
+	if (base_url && text_base_url(base_url, base, sizeof(base), "--base-url", &err) != 0)
+		return cli_usage(usage, "%s", err.msg);
 	if (light && (l = light_parse(light)) < 0)
 		return cli_usage(usage, "--light: expected red, yellow, green, grey or done");
 	rc = cli_open(&svc, &c, 0, 1);
@@ -201,7 +204,7 @@ int cmd_report(int argc, char **argv)
 		else if (report_ledger(&svc, &tf, l, !c.zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
 	} else if (strcmp(pos[0], "calendar") == 0) {
-		if (report_calendar(&svc, group, 0, "http://127.0.0.1:8080", &b, &err))
+		if (report_calendar(&svc, group, 0, base_url ? base : NULL, &b, &err))
 			rc = cli_fail(&err);
 	} else if (strcmp(pos[0], "package") == 0) {
 		if (out == NULL)

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "../core/buf.h"
+#include "../core/limits.h"
 #include "../core/text.h"
 #include "../http/http.h"
 #include "../service/auth.h"
@@ -17,30 +18,48 @@
 int cmd_serve(int argc, char **argv)
 {
 	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]\n"
-				    "                    [--web-root DIR]";
+				    "                    [--hsts] [--base-url URL] [--web-root DIR] [--max-connections N]\n"
+				    "                    [--per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]";
 	struct cli_common c = { 0 };
-	struct server_opts o = { NULL, "127.0.0.1:8080", 0, 0, 0, NULL };
-	const char *threads = NULL;
+	struct server_opts o = { 0 };
+	const char *threads = NULL, *max_conn = NULL, *per_address = NULL, *header_timeout = NULL;
+	const char *body_timeout = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", 0, 1, &o.listen, NULL },
 		{ "threads", 0, 1, &threads, NULL },
 		{ "quiet", 0, 0, NULL, &o.quiet },
 		{ "secure-cookies", 0, 0, NULL, &o.secure_cookies },
+		{ "hsts", 0, 0, NULL, &o.hsts },
+		{ "base-url", 0, 1, &o.base_url, NULL },
 		{ "web-root", 0, 1, &o.web_root, NULL },
+		{ "max-connections", 0, 1, &max_conn, NULL },
+		{ "per-address", 0, 1, &per_address, NULL },
+		{ "header-timeout", 0, 1, &header_timeout, NULL },
+		{ "body-timeout", 0, 1, &body_timeout, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
+	char base[LIM_BASE_URL_BYTES + 1];
 	int npos = 0;
 	long long n;
 
+	o.listen = "127.0.0.1:8080";
 	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
 		printf("usage: %s\n\nServes the JSON API under /api/v1 until SIGTERM or SIGINT, then finishes the\n"
 		       "requests in flight and stops. An access log line per request goes to standard error\n"
-		       "(--quiet: none). --secure-cookies marks the session cookie Secure, behind TLS.\n"
+		       "(--quiet: none). --secure-cookies marks the session cookie Secure, behind TLS;\n"
+		       "--hsts sends Strict-Transport-Security (only when every client reaches plenum over TLS).\n"
+		       "--base-url is the address users reach plenum at (https://plenum.example.gov), used in\n"
+		       "calendar feed links; without it links use the --listen address (none on 0.0.0.0).\n"
 		       "The web application is served at / from the binary, or from DIR with --web-root\n"
-		       "(edit web/ and reload, while developing).\n", usage);
+		       "(edit web/ and reload, while developing; regular files inside DIR only).\n"
+		       "Connections: at most --max-connections open (default %d; more are answered 503),\n"
+		       "--per-address from one address (default %d; raise it behind a proxy or NAT), and the\n"
+		       "request line and headers must arrive within --header-timeout seconds (default %d),\n"
+		       "a request body within --body-timeout seconds (default %d).\n",
+		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S, LIM_BODY_TIMEOUT_S);
 		return EXIT_OK;
 	}
 	if (threads) {
@@ -48,6 +67,28 @@ int cmd_serve(int argc, char **argv)
 			return cli_usage(usage, "%s", err.msg);
 		o.threads = (int)n;
 	}
+	if (max_conn) {
+		if (parse_int(max_conn, 1, 60000, &n, "--max-connections", &err) != 0)
+			return cli_usage(usage, "%s", err.msg);
+		o.max_connections = (unsigned)n;
+	}
+	if (per_address) {
+		if (parse_int(per_address, 1, 60000, &n, "--per-address", &err) != 0)
+			return cli_usage(usage, "%s", err.msg);
+		o.per_address = (unsigned)n;
+	}
+	if (header_timeout) {
+		if (parse_int(header_timeout, 1, 3600, &n, "--header-timeout", &err) != 0)
+			return cli_usage(usage, "%s", err.msg);
+		o.header_timeout_s = (unsigned)n;
+	}
+	if (body_timeout) {
+		if (parse_int(body_timeout, 1, 3600, &n, "--body-timeout", &err) != 0)
+			return cli_usage(usage, "%s", err.msg);
+		o.body_timeout_s = (unsigned)n;
+	}
+	if (o.base_url && text_base_url(o.base_url, base, sizeof(base), "--base-url", &err) != 0)
+		return cli_usage(usage, "%s", err.msg);
 	o.db = c.db;
 	return server_run(&o);
 }

@@ -29,6 +29,14 @@
 #define LIM_STOP_WAIT_S    10                   /* graceful stop: wait for requests in flight */
 #define LIM_SEARCH_ITEMS   50
 #define LIM_QUERY_CHARS    100                  /* the words of a search or a ?q= filter */
+/* Connections (plenum serve --max-connections, --per-address, --header-timeout) */
+#define LIM_CONN_PER_ADDRESS 64                 /* open connections from one address */
+#define LIM_CONN_SPARE     64                   /* over the cap, answered 503 at once; past it, closed */
+#define LIM_HEADER_TIMEOUT_S 10                 /* request line and headers must arrive within this */
+#define LIM_BODY_TIMEOUT_S 60                   /* the body must arrive within this */
+#define LIM_BUSY_WAIT_S    2                    /* over the cap, a connection waiting this long for a request is closed */
+#define LIM_BASE_URL_BYTES 200                  /* --base-url */
+#define LIM_HSTS_MAX_AGE_S 31536000             /* --hsts: one year */
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */
 #define LIM_YEAR_MAX       2200

@@ -8,6 +8,7 @@
 
 #include "text.h"
 #include "err.h"
+#include "limits.h"
 #include "banned.h"
 
 int text_utf8_valid(const char *str, size_t n)
@@ -103,6 +104,35 @@ size_t text_width(const char *s)
 			w += 1;
 	}
 	return w;
+}
+
+int text_base_url(const char *s, char *out, size_t size, const char *what, struct err *err)
+{
+	size_t n = strlen(s), scheme;
+	const char *host;
+
+	if (strncmp(s, "https://", 8) == 0)
+		scheme = 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		scheme = 7;
+	else
+		return err_set(err, ST_INVALID, "%s: expected http://HOST[:PORT][/PATH] or https://..., got \"%.80s\"", what, s);
+	while (n > scheme && s[n - 1] == '/')
+		n--;
+	host = s + scheme;
+	if (n == scheme || *host == '/' || *host == ':')
+		return err_set(err, ST_INVALID, "%s: the address names no host", what);
+	if (n > LIM_BASE_URL_BYTES || n >= size)
+		return err_set(err, ST_INVALID, "%s: longer than %d bytes", what, LIM_BASE_URL_BYTES);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch <= ' ' || ch >= 0x7f || strchr("\"'<>\\^`{|}?#", ch))
+			return err_set(err, ST_INVALID, "%s: the character at byte %zu is not allowed in a base URL", what, i + 1);
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
 }
 
 int parse_int(const char *s, long long min, long long max, long long *out,

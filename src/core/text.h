@@ -32,4 +32,11 @@ int parse_int(const char *s, long long min, long long max, long long *out,
 /* Parses all of s as a finite number. */
 int parse_double(const char *s, double *out, const char *what, struct err *err);
 
+/* Checks a base URL for links that plenum writes (feeds, calendar
+ * addresses): "http://" or "https://", a host, printable ASCII without
+ * spaces, quotes or angle brackets, no query or fragment, at most
+ * LIM_BASE_URL_BYTES. Copies it without a trailing "/" into out[size].
+ * -1 with *err naming `what` when it is not such a URL. */
+int text_base_url(const char *s, char *out, size_t size, const char *what, struct err *err);
+
 #endif

@@ -63,23 +63,71 @@ static struct cache *mine(void)
 	return c;
 }
 
+/* The query as the handler sees it: decoded names and values, each
+ * percent-encoded again where it could be taken for a separator, sorted,
+ * so that "?q=a%26limit%3D1" and "?q=a&limit=1" differ and the order of
+ * parameters does not matter. */
+struct args {
+	char *item[CACHE_KEY_ARGS];
+	int n, over;
+};
+
+static void add_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '%' || ch == '&' || ch == '=' || ch == '|' || ch < 0x20)
+			buf_printf(b, "%%%02X", ch);
+		else
+			buf_addc(b, (char)ch);
+	}
+}
+
 static int add_arg(void *ctx, const char *name, const char *value)
 {
-	buf_printf(ctx, "&%s=%s", name, value);
+	struct args *a = ctx;
+	struct buf b = BUF_INIT(4096);
+
+	if (a->n == CACHE_KEY_ARGS) {
+		a->over = 1;
+		return 1;
+	}
+	add_escaped(&b, name);
+	buf_addc(&b, '=');
+	add_escaped(&b, value);
+	if (b.err) {
+		buf_release(&b);
+		a->over = 1;
+		return 1;
+	}
+	a->item[a->n++] = buf_detach(&b, NULL);
 	return 0;
+}
+
+static int by_text(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
 /* What decides the answer; NULL when this request is not cached. */
 static char *key_of(struct req *r)
 {
 	struct buf b = BUF_INIT(4096);
+	struct args a = { { NULL }, 0, 0 };
 
 	if (strcmp(r->method, "GET") != 0 || r->route == NULL || (r->route->flags & (RF_PUBLIC | RF_NOCACHE)) || !r->authed)
 		return NULL;
 	buf_printf(&b, "%lld|%s|%s|%lld|%s?", (long long)r->who.user.org_id, r->who.user.role,
 		   r->who.user.unit_key ? r->who.user.unit_key : "", (long long)r->who.user.person_id, r->path);
-	req_query_each(r, add_arg, &b);
-	if (b.err) {
+	req_query_each(r, add_arg, &a);
+	qsort(a.item, (size_t)a.n, sizeof(a.item[0]), by_text);
+	for (int i = 0; i < a.n; i++) {
+		buf_addc(&b, '&');
+		buf_adds(&b, a.item[i]);
+		free(a.item[i]);
+	}
+	if (b.err || a.over) {
 		buf_release(&b);
 		return NULL;
 	}

@@ -5,7 +5,8 @@
  * are asked for far more often than anything is written. Each worker thread
  * keeps its own small cache (no locks), keyed by what decides the answer:
  * the org, the caller's role and scope (unit, person), the address with its
- * query, today's date, and the store's version (store.h), which moves on
+ * decoded query (parameters sorted; a request with more than CACHE_KEY_ARGS
+ * is not cached), today's date, and the store's version (store.h), which moves on
  * every commit by any thread or process. Bounded: CACHE_ENTRIES answers and
  * CACHE_BYTES in all per thread, least recently used out first.
  */
@@ -17,6 +18,7 @@ struct req;
 #define CACHE_ENTRIES 32
 #define CACHE_BYTES (2048u * 1024)
 #define CACHE_ENTRY_MAX (1024u * 1024)   /* a province dashboard is ~300 kB */
+#define CACHE_KEY_ARGS 32                /* query parameters in a key */
 
 /* Fills the reply from the cache: 1 on a hit, 0 on a miss. */
 int cache_lookup(struct req *r);

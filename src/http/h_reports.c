@@ -209,20 +209,13 @@ done:
 	return 0;
 }
 
-static const char *base_url(struct req *r)
-{
-	const char *host = req_header(r, "Host");
-
-	return arena_printf(&r->a, "http://%s", host ? host : "127.0.0.1:8080");
-}
-
 int h_group_calendar(struct req *r)
 {
 	struct buf b = BUF_INIT(16u << 20);
 	struct err err = ERR_INIT;
 
 	if (store_key_exists(r->svc->st, model_entity("group"), r->svc->org.id, r->params[0], &err) != 0 ||
-	    report_calendar(r->svc, r->params[0], 0, base_url(r), &b, &err) != 0) {
+	    report_calendar(r->svc, r->params[0], 0, http_base_url(), &b, &err) != 0) {
 		buf_release(&b);
 		return req_fail(r, &err);
 	}
@@ -236,7 +229,9 @@ int h_calendar_token(struct req *r)
 
 	if (auth_calendar_token(r->svc, &r->who, &r->a, &token, &err) != 0)
 		return req_fail(r, &err);
-	return req_json(r, 201, json_pack("{s:s}", "url", arena_printf(&r->a, "%s/api/v1/calendar/%s.ics", base_url(r), token)));
+	/* Without a base URL the address is relative to the server's own. */
+	return req_json(r, 201, json_pack("{s:s}", "url", arena_printf(&r->a, "%s/api/v1/calendar/%s.ics",
+								       http_base_url() ? http_base_url() : "", token)));
 }
 
 /* Public, for calendar programs: the secret in the address is the key. */
@@ -254,7 +249,7 @@ int h_personal_calendar(struct req *r)
 		if (svc_select_org(r->svc, r->who.user.org_key, &err) != 0)
 			return req_fail(r, &err);
 	}
-	if (report_calendar(r->svc, NULL, r->who.user.person_id ? r->who.user.person_id : -1, base_url(r), &b, &err) != 0) {
+	if (report_calendar(r->svc, NULL, r->who.user.person_id ? r->who.user.person_id : -1, http_base_url(), &b, &err) != 0) {
 		buf_release(&b);
 		return req_fail(r, &err);
 	}

@@ -48,6 +48,8 @@ struct req {
 	const char *params[HTTP_MAX_PARAMS];
 	int nparams;
 	int64_t started_us;
+	size_t uri_len;                   /* of the request target as sent, query included */
+	int uri_nul;                      /* it holds %00 */
 	/* the reply */
 	int status;
 	struct buf out;
@@ -62,6 +64,7 @@ struct req {
 	int has_file;                     /* send file_fd (file_bytes long) instead of out; */
 	int file_fd;                      /*   server.c closes it, sent or not */
 	int64_t file_bytes;
+	int close;                        /* Connection: close after this reply */
 };
 
 /* ---- Idempotency-Key (idem.c) ---- */
@@ -227,9 +230,19 @@ struct server_opts {
 	int secure_cookies;     /* mark cookies Secure (behind TLS) */
 	int quiet;              /* no access log */
 	const char *web_root;   /* serve the web application from this folder, not the binary */
+	const char *base_url;   /* links in feeds: "https://plenum.example.gov"; NULL: http://LISTEN */
+	int hsts;               /* send Strict-Transport-Security (behind TLS) */
+	unsigned max_connections;  /* 0: LIM_CONNECTIONS */
+	unsigned per_address;      /* 0: LIM_CONN_PER_ADDRESS */
+	unsigned header_timeout_s; /* 0: LIM_HEADER_TIMEOUT_S */
+	unsigned body_timeout_s;   /* 0: LIM_BODY_TIMEOUT_S */
 };
 /* The database file the server serves (for backups). */
 const char *http_db_path(void);
+/* The base of links the server writes (calendar feeds), from --base-url or
+ * the listen address; NULL when there is none (listening on 0.0.0.0 without
+ * --base-url). Never taken from a request's Host header. */
+const char *http_base_url(void);
 /* The attributes of the session cookie (Secure behind TLS). */
 const char *http_cookie_attrs(void);
 /* Bumped when settings change, so every thread re-reads them. */

@@ -22,6 +22,13 @@ int req_error(struct req *r, int status, const char *code, const char *field, co
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A message that echoes input is UTF-8 only if the input was (a cut
+	 * at the end of msg may split a character too): never a 500 for it. */
+	if (!text_utf8_valid(msg, strlen(msg))) {
+		for (char *p = msg; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	}
 	e = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
 	if (field && *field)
 		json_object_set_new(json_object_get(e, "error"), "field", json_string(field));

@@ -4,6 +4,13 @@
  * an access log line per request, and a graceful stop on SIGTERM or SIGINT
  * (new connections refused, requests in flight finished, database closed).
  *
+ * Connections are bounded three ways (docs/SECURITY.md): a cap per address
+ * (MHD closes the rest at once), a total cap (over it a fast 503, past the
+ * spare room MHD closes), and deadlines MHD has no option for: the request
+ * line and headers within --header-timeout, a body within --body-timeout,
+ * however slowly the bytes trickle in: conns.h keeps those deadlines, this
+ * file tells it when a connection opens, reads a body, answers and closes.
+ *
  * This is the only file that includes microhttpd.h. Responses are built in
  * a struct buf and handed to MHD with MHD_RESPMEM_MUST_FREE: MHD owns the
  * body from then on and frees it with free().
@@ -20,19 +27,29 @@
 #include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "http.h"
 #include "static.h"
 #include "cache.h"
+#include "conns.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../core/xalloc.h"
+#include "../report/render.h"
 #include "../core/banned.h"
+
+#define STR_(x) #x
+#define HTTP_STR(x) STR_(x)
 
 static const char *g_db;
 static int g_quiet;
 static int g_secure;
+static int g_hsts;
+static char g_base_url[LIM_BASE_URL_BYTES + 1];  /* "" when links cannot be made */
+static unsigned g_max_conn = LIM_CONNECTIONS;
+static char g_csp[512];
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
 static atomic_int g_stopping;
@@ -50,6 +67,30 @@ static void svc_destroy(void *p)
 {
 	svc_close(p);
 	free(p);
+}
+
+/* ---- connections (conns.h keeps their deadlines) ---- */
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = conns_open(ci ? ci->connect_fd : -1);
+		return;
+	}
+	/* MHD closes the socket only after this returns. */
+	conns_close(*socket_context);
+	*socket_context = NULL;
 }
 
 /* The worker thread's own service context, opened on its first request. */
@@ -102,6 +143,52 @@ int req_query_each(struct req *r, int (*cb)(void *ctx, const char *name, const c
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_arg, &e);
 	return e.rc;
+}
+
+const char *http_base_url(void)
+{
+	return g_base_url[0] ? g_base_url : NULL;
+}
+
+/* Every query name and value is UTF-8 before a handler sees it (or echoes
+ * it in an error): 400 naming the parameter otherwise. */
+static int check_query_arg(void *ctx, const char *name, const char *value)
+{
+	struct req *r = ctx;
+
+	if (!text_utf8_valid(name, strlen(name)))
+		return req_error(r, 400, "invalid_url", NULL, "a query parameter name is not valid UTF-8");
+	if (!text_utf8_valid(value, strlen(value)))
+		return req_error(r, 400, "invalid_field", name, "%s: not valid UTF-8", name);
+	return 0;
+}
+
+static enum MHD_Result add_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* What MHD would answer with its own bare page when larger than its
+ * memory (2 * LIM_HEADER_BYTES) is answered here first, with our headers. */
+static int check_request_size(struct req *r)
+{
+	size_t headers = 0;
+
+	if (r->uri_len > LIM_URL_BYTES || strlen(r->path) > LIM_URL_BYTES)
+		return req_error(r, 414, "uri_too_long", NULL, "the address is longer than %d bytes", LIM_URL_BYTES);
+	/* MHD decodes %00 and cuts the path or value there: "/app.js%00.html"
+	 * would be "/app.js". */
+	if (r->uri_nul)
+		return req_error(r, 400, "invalid_url", NULL, "the address holds a NUL byte (%%00)");
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_header_bytes, &headers);
+	if (headers > LIM_HEADER_BYTES)
+		return req_error(r, 431, "headers_too_large", NULL, "the request headers are over %u bytes",
+				 LIM_HEADER_BYTES);
+	return 0;
 }
 
 /* ---- one request ---- */
@@ -162,14 +249,14 @@ static void handle(struct req *r)
 	struct err err = ERR_INIT;
 	int writes;
 
+	if (check_request_size(r) != 0)
+		return;
 	if (!text_utf8_valid(r->path, strlen(r->path))) {
 		req_error(r, 400, "invalid_url", NULL, "the address is not valid UTF-8");
 		return;
 	}
-	if (strlen(r->path) > LIM_URL_BYTES) {
-		req_error(r, 400, "invalid_url", NULL, "the address is longer than %d bytes", LIM_URL_BYTES);
+	if (req_query_each(r, check_query_arg, r) != 0)
 		return;
-	}
 	r->svc = thread_svc(&err);
 	if (r->svc == NULL) {
 		req_error(r, 500, "internal", NULL, "the database cannot be opened: %s", err.msg);
@@ -242,12 +329,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 				r->content_type ? r->content_type : "application/json; charset=utf-8");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->is_static ? "no-cache" : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	/* Nothing from elsewhere, no inline script or style, no framing. */
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-				"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-				"frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Content-Security-Policy", g_csp);
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (g_hsts)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+					"max-age=" HTTP_STR(LIM_HSTS_MAX_AGE_S) "; includeSubDomains");
 	if (r->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
 	if (r->location[0])
@@ -256,7 +343,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	if (r->cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
-	if (atomic_load(&g_stopping))
+	if (atomic_load(&g_stopping) || r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->retry_after) {
 		snprintf(retry, sizeof(retry), "%d", r->retry_after);
@@ -268,6 +355,30 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 	return ok;
 }
 
+/* MHD has the request line, not yet the headers: the request begins here,
+ * so that the address length is known, and so that a request MHD itself
+ * refuses (a header block over its memory) still gets its log line. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct req *r = xcalloc(1, sizeof(*r));
+
+	(void)cls;
+	r->conn = c;
+	r->uri_len = strlen(uri);
+	for (const char *p = strchr(uri, '%'); p && !r->uri_nul; p = strchr(p + 1, '%'))
+		r->uri_nul = p[1] == '0' && p[2] == '0';
+	r->started_us = now_us();
+	buf_init(&r->body, LIM_BODY_BYTES);
+	buf_init(&r->out, 64u * 1024 * 1024);
+	arena_init(&r->a);
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->addr, sizeof(r->addr));
+	else
+		snprintf(r->addr, sizeof(r->addr), "unknown");
+	return r;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				 const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -275,24 +386,25 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 
 	(void)cls;
 	(void)version;
-	if (r == NULL) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (r == NULL)
+		*con_cls = r = on_uri(NULL, "", c);
+	if (r->method == NULL) {
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-		r = xcalloc(1, sizeof(*r));
-		r->conn = c;
 		r->method = method;
 		r->path = url;
-		r->started_us = now_us();
-		buf_init(&r->body, LIM_BODY_BYTES);
-		buf_init(&r->out, 64u * 1024 * 1024);
-		arena_init(&r->a);
-		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->addr, sizeof(r->addr));
-		else
-			snprintf(r->addr, sizeof(r->addr), "unknown");
+		/* In flight from here: a graceful stop waits for it, not for a
+		 * client still trickling its headers. */
 		atomic_fetch_add(&g_inflight, 1);
-		*con_cls = r;
+		/* The headers are in: now the body has its own deadline. */
+		conns_phase(conn_of(c), CONN_BODY, 0);
+		if (conns_over_cap(conn_of(c))) {
+			r->close = 1;
+			r->retry_after = 5;
+			req_error(r, 503, "too_many_connections", NULL,
+				  "the server holds its maximum of %u connections: try again shortly", g_max_conn);
+			return send_reply(c, r);
+		}
 		/* A body announced far over the limit is refused before it is sent
 		 * (the client may see the connection close); one a little over is
 		 * read and dropped, so that the client gets its 413 cleanly. */
@@ -319,8 +431,50 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	conns_phase(conn_of(c), CONN_ANSWERING, 0);
 	handle(r);
 	return send_reply(c, r);
+}
+
+/* Text for the access log: control bytes, spaces, backslashes and DEL are
+ * written as \n, \xHH..., so that one request is always one line of
+ * space-separated fields. Truncated with "..." to fit. */
+static void log_text(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 8 < size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '\n')
+			o += (size_t)snprintf(out + o, size - o, "\\n");
+		else if (ch == '\r')
+			o += (size_t)snprintf(out + o, size - o, "\\r");
+		else if (ch == '\t')
+			o += (size_t)snprintf(out + o, size - o, "\\t");
+		else if (ch == '\\')
+			o += (size_t)snprintf(out + o, size - o, "\\\\");
+		else if (ch <= ' ' || ch == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	if (*s && o + 4 <= size)
+		o += (size_t)snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+/* The path as log_text() writes it, with the secret of a private calendar
+ * feed (the whole key to it) left out. */
+static void log_path(char *out, size_t size, const char *path)
+{
+	static const char feed[] = "/api/v1/calendar/";
+
+	if (strncmp(path, feed, sizeof(feed) - 1) == 0 && path[sizeof(feed) - 1] != '\0') {
+		snprintf(out, size, "%s(secret).ics", feed);
+		return;
+	}
+	log_text(out, size, path);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -329,16 +483,24 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *r = *con_cls;
 
 	(void)cls;
-	(void)c;
+	/* Kept alive: the next request has the idle time and then the header
+	 * time to arrive whole. */
+	conns_phase(conn_of(c), CONN_WAITING, 1);
 	if (r == NULL)
 		return;
-	if (!g_quiet)
-		fprintf(stderr, "%s %s %s %d %zuB %lldus user=%s%s\n", r->addr, r->method, r->path, r->status,
-			r->out.len, (long long)(now_us() - r->started_us), r->authed ? r->who.user.login : "-",
+	if (!g_quiet) {
+		char method[32], path[LIM_URL_BYTES * 4 + 64];
+
+		log_text(method, sizeof(method), r->method ? r->method : "-");
+		log_path(path, sizeof(path), r->path ? r->path : "-");
+		fprintf(stderr, "%s %s %s %d %zuB %lldus user=%s%s\n", r->addr, method, path, r->status, r->out.len,
+			(long long)(now_us() - r->started_us), r->authed ? r->who.user.login : "-",
 			why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	}
+	if (r->method)
+		atomic_fetch_sub(&g_inflight, 1);
 	req_free(r);
 	*con_cls = NULL;
-	atomic_fetch_sub(&g_inflight, 1);
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa)
@@ -359,6 +521,22 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 	if (strcmp(host, "localhost") == 0 || host[0] == '\0')
 		return inet_pton(AF_INET, "127.0.0.1", &sa->sin_addr) == 1 ? 0 : -1;
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+/* Nothing from elsewhere, no inline script, no framing; inline style only
+ * the HTML reports' own sheet, named by its hash. */
+static void make_csp(void)
+{
+	const char *css = report_html_style();
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+
+	crypto_hash_sha256(h, (const unsigned char *)css, strlen(css));
+	sodium_bin2base64(b64, sizeof(b64), h, sizeof(h), sodium_base64_VARIANT_ORIGINAL);
+	snprintf(g_csp, sizeof(g_csp),
+		 "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-%s'; img-src 'self' data:; "
+		 "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		 b64);
 }
 
 int server_run(const struct server_opts *o)
@@ -384,9 +562,30 @@ int server_run(const struct server_opts *o)
 	}
 	svc_close(&probe);
 	g_db = o->db;
-	static_set_root(o->web_root);
+	if (static_set_root(o->web_root) != 0) {
+		fprintf(stderr, "plenum: --web-root: \"%s\" is not a folder\n", o->web_root);
+		return 2;
+	}
 	g_quiet = o->quiet;
 	g_secure = o->secure_cookies;
+	g_hsts = o->hsts;
+	make_csp();
+	if (o->max_connections)
+		g_max_conn = o->max_connections;
+	conns_setup(g_max_conn, (int64_t)(o->header_timeout_s ? o->header_timeout_s : LIM_HEADER_TIMEOUT_S) * 1000000,
+		    (int64_t)(o->body_timeout_s ? o->body_timeout_s : LIM_BODY_TIMEOUT_S) * 1000000,
+		    (int64_t)LIM_CONN_TIMEOUT_S * 1000000);
+	if (o->base_url) {
+		if (text_base_url(o->base_url, g_base_url, sizeof(g_base_url), "--base-url", &err) != 0) {
+			fprintf(stderr, "plenum: %s\n", err.msg);
+			return 2;
+		}
+	} else if (sa.sin_addr.s_addr != htonl(INADDR_ANY)) {
+		/* Links name the address served, never a client's Host header. */
+		snprintf(g_base_url, sizeof(g_base_url), "http://%s", o->listen);
+		if (strncmp(o->listen, "localhost:", 10) == 0 || o->listen[0] == ':')
+			snprintf(g_base_url, sizeof(g_base_url), "http://127.0.0.1:%u", (unsigned)ntohs(sa.sin_port));
+	}
 	if (threads <= 0)
 		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads <= 0)
@@ -402,15 +601,20 @@ int server_run(const struct server_opts *o)
 			     on_access, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)LIM_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_LIMIT, g_max_conn + (unsigned int)LIM_CONN_SPARE,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			     o->per_address ? o->per_address : (unsigned int)LIM_CONN_PER_ADDRESS,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)LIM_CONN_TIMEOUT_S,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * LIM_HEADER_BYTES),
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "plenum: cannot listen on %s (in use, or not an address of this machine)\n", o->listen);
 		return 1;
 	}
+	conns_reaper_start();
 	printf("plenum: serving %s on http://%s/ with %d threads\n", o->db, o->listen, threads);
 	fflush(stdout);
 	sigwait(&set, &sig);
@@ -427,6 +631,7 @@ int server_run(const struct server_opts *o)
 		quiet = atomic_load(&g_inflight) > 0 ? 0 : quiet + 1;
 		usleep(5000);
 	}
+	conns_reaper_stop();
 	MHD_stop_daemon(d);
 	if (!g_quiet)
 		fprintf(stderr, "plenum: stopped\n");

@@ -2,20 +2,36 @@
  * static.c -- serves the web application: "/" and every path outside
  * /api/ answer with the file of that name, from the binary or from
  * --web-root. The application routes with "#/...", so no other path is
- * an application page.
+ * an application page. From --web-root, only regular files inside the
+ * root: no dotfiles, no symbolic links (the path must be its own realpath,
+ * and the file is opened with O_NOFOLLOW), no directories.
  */
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "static.h"
 #include "../core/banned.h"
 
-static const char *g_root;
+static char g_root[PATH_MAX];     /* canonical; "" for the embedded files */
 
-void static_set_root(const char *dir)
+int static_set_root(const char *dir)
 {
-	g_root = dir;
+	struct stat st;
+
+	g_root[0] = '\0';
+	if (dir == NULL)
+		return 0;
+	if (realpath(dir, g_root) == NULL || stat(g_root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		g_root[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static const char *content_type(const char *path)
@@ -35,10 +51,11 @@ static const char *content_type(const char *path)
 	return "application/octet-stream";
 }
 
-/* Only plain names: letters, digits, - _ . / and no "..". */
+/* Only plain names: letters, digits, - _ . / ; no part of the path
+ * starts with a dot (no "..", no ".env" or ".git/"), no empty part. */
 static int safe_path(const char *p)
 {
-	if (strstr(p, "..") || strlen(p) > 200)
+	if (strstr(p, "..") || strstr(p, "/.") || strstr(p, "//") || strlen(p) > 200)
 		return 0;
 	for (; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
@@ -54,19 +71,28 @@ int h_static(struct req *r)
 	if (!safe_path(path))
 		return req_error(r, 404, "not_found", NULL, "no such file");
 	buf_reset(&r->out);
-	if (g_root) {
-		char full[512];
-		FILE *f;
+	if (g_root[0]) {
+		char full[PATH_MAX], real[PATH_MAX];
 		char chunk[16384];
-		size_t n;
+		struct stat st;
+		ssize_t n;
+		int fd;
 
-		snprintf(full, sizeof(full), "%s%s", g_root, path);
-		f = fopen(full, "rb");
-		if (f == NULL)
+		if ((size_t)snprintf(full, sizeof(full), "%s%s", g_root, path) >= sizeof(full) ||
+		    realpath(full, real) == NULL || strcmp(real, full) != 0)
 			return req_error(r, 404, "not_found", NULL, "no such file: %s", path);
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(&r->out, chunk, n);
-		fclose(f);
+		fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return req_error(r, 404, "not_found", NULL, "no such file: %s", path);
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return req_error(r, 404, "not_found", NULL, "no such file: %s", path);
+		}
+		while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+			buf_add(&r->out, chunk, (size_t)n);
+		close(fd);
+		if (n < 0 || r->out.err)
+			return req_error(r, 500, "internal", NULL, "cannot read %s", path);
 	} else {
 		const struct embedded_file *a = web_assets;
 

@@ -8,7 +8,10 @@
 
 #include "../core/embed.h"
 
-/* NULL: serve the embedded files; else the folder to read them from. */
-void static_set_root(const char *dir);
+/* NULL: serve the embedded files; else the folder to read them from. Only
+ * regular files inside it are served: no name starting with a dot, no
+ * symbolic link anywhere on the way, no directory. -1 when dir is not a
+ * folder that can be resolved. */
+int static_set_root(const char *dir);
 
 #endif

@@ -65,6 +65,82 @@ static json_t *lookup(struct ctx *c, const char *name, size_t len)
 	return v;
 }
 
+/* Where a value lands decides what its line breaks may become: in a table
+ * row or a heading (one line only) a space; at the start of a line (a block
+ * of its own) a paragraph break for a blank line, else a hard line break. */
+enum spot { SPOT_BLOCK, SPOT_ONE_LINE, SPOT_INLINE };
+
+static enum spot spot_of(const struct buf *out)
+{
+	const char *s = buf_str(out);
+	size_t n = buf_len(out), i = n, j;
+
+	while (i > 0 && s[i - 1] != '\n')
+		i--;
+	for (j = i; j < n && (s[j] == ' ' || s[j] == '\t'); j++)
+		;
+	if (j == n)
+		return SPOT_BLOCK;
+	if (s[j] == '#' || memchr(s + i, '|', n - i))
+		return SPOT_ONE_LINE;
+	return SPOT_INLINE;
+}
+
+/* At the start of a line of record text: what would open a block there
+ * (a list item "-", "+", "1." or "1)", a setext underline "===" or "---",
+ * a rule) is escaped; "#", ">", "*", "_", "`", "~", "|" and "<" are escaped
+ * everywhere. Indentation (code blocks, nesting) was skipped already. */
+static const char *emit_line_start(struct buf *o, const char *s)
+{
+	const char *d = s;
+
+	if (*s == '-' || *s == '+' || *s == '=') {
+		buf_addc(o, '\\');
+		return s;
+	}
+	while (*d >= '0' && *d <= '9')
+		d++;
+	if (d > s && (*d == '.' || *d == ')')) {
+		buf_add(o, s, (size_t)(d - s));
+		buf_addc(o, '\\');
+		return d;
+	}
+	return s;
+}
+
+/* Record text as Markdown text: inline markup escaped, and never a block
+ * of its own making, wherever the template puts it. */
+static void emit_text(struct buf *o, const char *s, enum spot spot)
+{
+	/* leading blank lines would leave a list item empty, its text outside */
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	s = emit_line_start(o, s);
+	while (*s) {
+		if (*s == '\n' || *s == '\r') {
+			const char *p = s;
+			int breaks = 0;
+
+			/* a run of line breaks and blank space is one break */
+			for (; *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'; p++)
+				breaks += *p == '\n' || (*p == '\r' && p[1] != '\n');
+			if (*p == '\0')
+				return;
+			if (spot == SPOT_ONE_LINE)
+				buf_addc(o, ' ');
+			else if (spot == SPOT_BLOCK && breaks > 1)
+				buf_adds(o, "\n\n");
+			else
+				buf_adds(o, "  \n");
+			s = emit_line_start(o, p);
+			continue;
+		}
+		if (strchr("\\`*_[]<>|~#", *s))
+			buf_addc(o, '\\');
+		buf_addc(o, *s++);
+	}
+}
+
 static void emit_value(struct ctx *c, json_t *v, int raw)
 {
 	char num[64];
@@ -84,16 +160,12 @@ static void emit_value(struct ctx *c, json_t *v, int raw)
 		buf_adds(c->out, s);
 		return;
 	}
-	/* Markdown escaping: record text must never become markup. */
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|~#", *s))
-			buf_addc(c->out, '\\');
-		if (*s == '\n') {
-			buf_adds(c->out, "  \n");
-			continue;
-		}
-		buf_addc(c->out, *s);
+	/* Numbers are the template's own ("{{n}}. " numbers a list). */
+	if (!json_is_string(v)) {
+		buf_adds(c->out, s);
+		return;
 	}
+	emit_text(c->out, s, spot_of(c->out));
 }
 
 static int truthy(json_t *v)

@@ -55,18 +55,19 @@ int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, c
 			continue;
 		end = m->ends_at ? utc(m->ends_at) : icaltime_add(start, icaldurationtype_from_int(3 * 3600));
 		snprintf(uid, sizeof(uid), "%s.%s@plenum", m->key, svc->org.key);
-		snprintf(url, sizeof(url), "%s/#/meeting/%s", base_url, m->key);
+		snprintf(url, sizeof(url), "%s/#/meeting/%s", base_url ? base_url : "", m->key);
 		ev = icalcomponent_vanew(ICAL_VEVENT_COMPONENT, icalproperty_new_uid(uid),
 					 icalproperty_new_dtstamp(utc(m->starts_at)), icalproperty_new_dtstart(start),
 					 icalproperty_new_dtend(end), icalproperty_new_summary(m->title),
-					 icalproperty_new_url(url),
 					 icalproperty_new_status(strcmp(m->status, "cancelled") == 0 ? ICAL_STATUS_CANCELLED
 								 : strcmp(m->status, "held") == 0 ? ICAL_STATUS_CONFIRMED
 								 : ICAL_STATUS_TENTATIVE),
 					 (void *)0);
 		if (m->place)
 			icalcomponent_add_property(ev, icalproperty_new_location(m->place));
-		icalcomponent_add_property(ev, icalproperty_new_description(m->summary ? m->summary : url));
+		if (base_url)
+			icalcomponent_add_property(ev, icalproperty_new_url(url));
+		icalcomponent_add_property(ev, icalproperty_new_description(m->summary ? m->summary : base_url ? url : ""));
 		icalcomponent_add_component(cal, ev);
 	}
 	text = icalcomponent_as_ical_string_r(cal);

@@ -160,12 +160,30 @@ out:
 	return rc;
 }
 
+/* The characters that make a spreadsheet read a cell as a formula (or, for
+ * TAB and CR, hide one): such a cell goes out behind a quote, as OWASP
+ * recommends, and read_csv() takes the quote off again. */
+static int csv_formula_start(const char *s)
+{
+	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
 static void csv_cell(struct buf *b, const char *s)
 {
-	size_t n = strlen(s), room = 2 * n + 3;
+	size_t n = strlen(s), room = 2 * n + 5;
 	char *tmp = xmalloc(room);
 
-	buf_add(b, tmp, csv_write(tmp, room, s, n));
+	/* csv_write() quotes the whole cell, so the quote goes inside. */
+	if (csv_formula_start(s)) {
+		char *q = xmalloc(n + 2);
+
+		q[0] = '\'';
+		memcpy(q + 1, s, n + 1);
+		buf_add(b, tmp, csv_write(tmp, room, q, n + 1));
+		free(q);
+	} else {
+		buf_add(b, tmp, csv_write(tmp, room, s, n));
+	}
 	free(tmp);
 }
 
@@ -269,6 +287,11 @@ static void on_field(void *s, size_t len, void *ctx)
 
 	if (t->row == NULL)
 		t->row = json_array();
+	/* A cell neutralised by csv_cell() comes back as it was entered. */
+	if (s && len >= 2 && ((const char *)s)[0] == '\'' && csv_formula_start((const char *)s + 1)) {
+		s = (char *)s + 1;
+		len--;
+	}
 	json_array_append_new(t->row, json_stringn(s ? s : "", len));
 }
 

@@ -54,6 +54,14 @@ cmark_parser *report_md_parser(const char *md, cmark_node **doc)
 	return p;
 }
 
+const char *report_html_style(void)
+{
+	return "body{font-family:'Noto Sans CJK SC',sans-serif;max-width:52em;margin:2em auto;"
+	       "line-height:1.6;padding:0 1em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;"
+	       "padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}"
+	       "@page{size:A4;margin:16mm}";
+}
+
 int report_md_to_html(const char *md, const char *title, struct buf *out, struct err *err)
 {
 	cmark_node *doc = NULL;
@@ -69,10 +77,9 @@ int report_md_to_html(const char *md, const char *title, struct buf *out, struct
 	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p));
 	buf_adds(out, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>");
 	buf_add_html_escaped(out, title ? title : "plenum");
-	buf_adds(out, "</title><style>body{font-family:'Noto Sans CJK SC',sans-serif;max-width:52em;margin:2em auto;"
-		 "line-height:1.6;padding:0 1em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;"
-		 "padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}"
-		 "@page{size:A4;margin:16mm}</style></head><body>\n");
+	buf_adds(out, "</title><style>");
+	buf_adds(out, report_html_style());
+	buf_adds(out, "</style></head><body>\n");
 	buf_adds(out, html);
 	buf_adds(out, "</body></html>\n");
 	free(html);

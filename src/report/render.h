@@ -28,6 +28,10 @@ struct cmark_parser;
 struct cmark_node;
 struct cmark_parser *report_md_parser(const char *md, struct cmark_node **doc);
 
+/* The style sheet inside every HTML report's <style>: the server allows
+ * exactly this text in its Content-Security-Policy, by its SHA-256. */
+const char *report_html_style(void);
+
 /* Markdown to a whole HTML page (raw HTML in the Markdown is dropped). */
 int report_md_to_html(const char *md, const char *title, struct buf *out, struct err *err);
 

@@ -43,7 +43,8 @@ int report_notice(struct svc *svc, const char *from, const char *to, int en, enu
 int report_ledger(struct svc *svc, const struct task_filter *f, int light, int en, enum report_format fmt,
 		  struct buf *out, struct err *err);
 /* Meetings of a group (group_key) or of the groups a person belongs to
- * (person_id, when group_key is NULL); base_url makes links to the records. */
+ * (person_id, when group_key is NULL); base_url ("https://host", no trailing /) makes
+ * links to the records; NULL: no links. */
 int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, const char *base_url,
 		    struct buf *out, struct err *err);
 /* A zip of the member list, this year's plan and last year's dossier. */

@@ -2,9 +2,9 @@
 // temporary database holding the Jiangmen demo, and talk to it as the demo
 // users do: session cookies with CSRF tokens, or bearer tokens.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -39,8 +39,9 @@ const OTHER_ORG = {
   tasks: [{ key: 't-other', initiative: 'i-x', title: '别处的任务', lead_unit: 'u-jm-miit', starts_on: '2026-01-01', due_on: '2026-12-31' }],
 };
 
-// otherOrg: false gives a database holding the demo org alone.
-export async function startServer({ threads = 2, otherOrg = true } = {}) {
+// otherOrg: false gives a database holding the demo org alone; files are
+// placed in the server's folder first ("$DIR" in args names it).
+export async function startServer({ threads = 2, otherOrg = true, args = [], files = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'plenum-api-'));
   const db = join(dir, 'test.db');
   plenum(['--db', db, 'demo']);
@@ -49,15 +50,24 @@ export async function startServer({ threads = 2, otherOrg = true } = {}) {
     plenum(['--db', db, 'import', join(dir, 'other.json')]);
     plenum(['--db', db, '--org', 'other', 'user', 'add', 'other-secretary', '--role', 'secretary'], { input: PASSWORD + '\n' });
   }
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const port = await freePort();
-  const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', String(threads)],
+  const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', String(threads),
+    ...args.map((a) => a.replace('$DIR', dir))],
     { cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && proc.exitCode === null; i++) {
     try { const r = await fetch(base + '/api/v1/health'); if (r.ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 50));
+  }
+  if (proc.exitCode !== null) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the server did not start (exit ${proc.exitCode}): ${log}`);
   }
   const server = {
     base, db, dir, proc, port,

@@ -191,6 +191,28 @@ expect 2 "malformed JSON" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/cut.jso
 has "line 1" "malformed JSON position"
 expect 2 "missing file" -- "$PLENUM" --db "$TMP/three.db" import "$TMP/nope.json"
 
+# ---- output encoding, feed links, server flags ----
+expect 0 "a report that looks like a formula" -- "$PLENUM" task report t-2-1-3 --percent 71 --done "=cmd|' /C calc'!A0"
+expect 0 "ledger csv" -- "$PLENUM" report ledger --format csv --lang en
+has "\"'=cmd|' /C calc'!A0\"" "a formula cell goes out behind a quote"
+hasnt ",\"=cmd" "no cell starts with ="
+expect 0 "calendar without a base URL" -- "$PLENUM" report calendar
+hasnt "127.0.0.1:8080" "no made-up address in the feed"
+hasnt "URL:" "no links without --base-url"
+expect 0 "calendar with a base URL" -- "$PLENUM" report calendar --base-url https://plenum.example.gov/
+has "URL:https://plenum.example.gov/#/meeting/m-2026-q1" "links use the base URL"
+for u in "javascript:alert(1)" "https://" "http://a b" "https://x/?q=1"; do
+	expect 2 "bad --base-url $u" -- "$PLENUM" report calendar --base-url "$u"
+	has "--base-url" "bad base URL named"
+done
+for f in "--max-connections 0" "--per-address many" "--header-timeout -1" "--body-timeout 99999" "--base-url ftp://x"; do
+	# shellcheck disable=SC2086
+	expect 2 "serve $f" -- timeout 10 "$PLENUM" serve --listen 127.0.0.1:1 $f
+	has "${f%% *}" "serve names the flag"
+done
+expect 2 "serve --web-root that is not a folder" -- timeout 10 "$PLENUM" serve --listen 127.0.0.1:1 --web-root "$TMP/none"
+has "--web-root" "web root named"
+
 # ---- users ----
 expect 2 "user add without role" -- "$PLENUM" user add someone
 expect 0 "user add" -- sh -c "echo 'a-long-password' | '$PLENUM' user add clerk --role secretary --person p-secretary"

@@ -136,6 +136,25 @@ static void buffer_stops_at_its_cap(void **state)
 	buf_release(&b);
 }
 
+static void base_urls_are_checked(void **state)
+{
+	char out[256];
+	struct err err = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(text_base_url("https://plenum.example.gov/", out, sizeof(out), "--base-url", &err), 0);
+	assert_string_equal(out, "https://plenum.example.gov");
+	assert_int_equal(text_base_url("http://10.1.2.3:8080/plenum//", out, sizeof(out), "--base-url", &err), 0);
+	assert_string_equal(out, "http://10.1.2.3:8080/plenum");
+	for (const char *const *bad = (const char *const[]){ "ftp://x", "https://", "http:///x", "https://a b",
+			"https://x/?q=1", "https://x/#f", "javascript:alert(1)", "https://x\r\nSet-Cookie: a=b",
+			"https://x/\"onload=", NULL }; *bad; bad++) {
+		if (text_base_url(*bad, out, sizeof(out), "--base-url", &err) == 0)
+			fail_msg("accepted \"%s\"", *bad);
+		assert_non_null(strstr(err.msg, "--base-url"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +166,7 @@ int main(void)
 		cmocka_unit_test(numbers_are_bounded),
 		cmocka_unit_test(blank_text_is_recognised),
 		cmocka_unit_test(buffer_stops_at_its_cap),
+		cmocka_unit_test(base_urls_are_checked),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "io/orgjson.h"
 #include "io/template.h"
+#include "report/render.h"
 #include "report/report.h"
 #include "service/service.h"
 
@@ -51,6 +52,73 @@ static void templates_escape_and_repeat(void **state)
 	render_is("{{a.b.c}}", "{\"a\": {\"b\": {\"c\": 42}}}", "42");
 	render_is("{{! a comment }}\nx", "{}", "x");
 	render_is("{{missing}}.", "{}", ".");
+}
+
+/* How many times tag occurs in s. */
+static int count(const char *s, const char *tag)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, tag)) != NULL; p += strlen(tag))
+		n++;
+	return n;
+}
+
+/* Record text with every way a line can start a block: wherever a template
+ * puts it, it stays text inside the block the template made. */
+static void templates_keep_record_text_out_of_block_structure(void **state)
+{
+	static const char hostile[] =
+		"ok\n\nFAKE SECTION\n===\n\n1. forged decision\n2) another\n- item\n+ plus\n* star\n"
+		"FAKE\n---\n***\n___\n> quote\n    indented code\n\t\ttab code\n```\nfence\n```\n~~~\n# heading\n"
+		"| a | b |\n|---|---|\n| c | d |\n<div>x</div>\n  - indented list\r\nCR line\rlone CR\n   \n\n\nend\n";
+	static const struct {
+		const char *tpl;
+		const char *tags[8];     /* the template's own blocks: exactly these counts */
+		int counts[8];
+	} cases[] = {
+		{ "{{t}}\n", { "<p>" }, { -1 } },
+		{ "# Title\n\n{{t}}\n\nafter\n", { "<h1>", "<p>" }, { 1, -1 } },
+		{ "- {{t}}\n- second\n", { "<ul>", "<li>" }, { 1, 2 } },
+		{ "{{n}}. {{t}} (origin)\n", { "<ol", "<li>" }, { 1, 1 } },
+		{ "| A | B |\n|---|---|\n| {{t}} | x |\n", { "<table>", "<tr>", "<td>" }, { 1, 2, 2 } },
+		{ "### {{n}}. {{t}}\n\ntext\n", { "<h3>", "<p>" }, { 1, 1 } },
+		{ "Place: {{t}}.\n", { "<p>" }, { 1 } },
+	};
+	static const char *const never[] = { "<h1>", "<h2>", "<h3>", "<hr", "<ol", "<ul>", "<li>", "<pre>",
+					     "<code>", "<blockquote>", "<table>", "<tr>", "<td>", "<div" };
+	json_t *data = json_pack("{s:s, s:i}", "t", hostile, "n", 1);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf md = BUF_INIT(1 << 16), html = BUF_INIT(1 << 18);
+		struct err err = ERR_INIT;
+		const char *h;
+
+		assert_int_equal(template_render(cases[i].tpl, data, &md, &err), 0);
+		assert_int_equal(report_md_to_html(buf_str(&md), "t", &html, &err), 0);
+		h = strstr(buf_str(&html), "<body");
+		assert_non_null(h);
+		for (size_t k = 0; k < sizeof(never) / sizeof(never[0]); k++) {
+			int want = 0;
+
+			for (size_t t = 0; t < 8 && cases[i].tags[t]; t++)
+				if (strcmp(cases[i].tags[t], never[k]) == 0)
+					want = cases[i].counts[t];
+			if (want >= 0 && count(h, never[k]) != want)
+				fail_msg("template %zu: %d \"%s\", wanted %d:\n%s\n---\n%s", i, count(h, never[k]), never[k], want,
+					 buf_str(&md), h);
+		}
+		/* the words are all there, as text */
+		assert_non_null(strstr(h, "FAKE SECTION"));
+		assert_non_null(strstr(h, "forged decision"));
+		assert_non_null(strstr(h, "end"));
+		buf_release(&md);
+		buf_release(&html);
+	}
+	json_decref(data);
+	/* found by fuzz_record_text: leading line breaks left the item empty */
+	render_is("- {{t}}\n- second\n", "{\"t\": \"\\n\\nbA=\\n\\n1g\\n\"}", "- bA=  \n1g\n- second\n");
 }
 
 static void templates_report_their_mistakes(void **state)
@@ -149,6 +217,24 @@ static void ledger_xlsx_matches_csv_cell_by_cell(void **state)
 	undemo(&svc, path);
 }
 
+/* A cell neutralised on the way out ("'=...") reads back as it was entered;
+ * a quote before anything else is the text's own. */
+static void ledger_csv_formula_cells_read_back(void **state)
+{
+	static const char csv[] = "a,b,c,d\r\n\"'=1+2\",'@x,'plain,\"'\t=1\"\r\n";
+	json_t *rows = json_array(), *row;
+	struct err err = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(report_ledger_read(csv, sizeof(csv) - 1, RF_CSV, rows, &err), 0);
+	row = json_array_get(rows, 1);
+	assert_string_equal(json_string_value(json_array_get(row, 0)), "=1+2");
+	assert_string_equal(json_string_value(json_array_get(row, 1)), "@x");
+	assert_string_equal(json_string_value(json_array_get(row, 2)), "'plain");
+	assert_string_equal(json_string_value(json_array_get(row, 3)), "\t=1");
+	json_decref(rows);
+}
+
 static void calendar_parses_back(void **state)
 {
 	struct svc svc;
@@ -214,7 +300,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(templates_escape_and_repeat),
 		cmocka_unit_test(templates_report_their_mistakes),
+		cmocka_unit_test(templates_keep_record_text_out_of_block_structure),
 		cmocka_unit_test(ledger_xlsx_matches_csv_cell_by_cell),
+		cmocka_unit_test(ledger_csv_formula_cells_read_back),
 		cmocka_unit_test(calendar_parses_back),
 		cmocka_unit_test(pdfs_are_pdfs),
 	};
