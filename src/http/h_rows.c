@@ -456,7 +456,7 @@ static int create_tree(struct req *r, const struct entity *e, int64_t parent_id,
 	char path[ROWS_PATH_MAX];
 	json_t *obj = NULL;
 	int64_t id = 0;
-	int w;
+	int w, nested = has_children_in(e, body);
 
 	rows_init(&rw, &c, r);
 	c.pending = json_object();
@@ -560,7 +560,7 @@ static int create_tree(struct req *r, const struct entity *e, int64_t parent_id,
 			req_fail(r, &err);
 		goto out;
 	}
-	obj = row_json(r, e, id, 0, 1, &err);
+	obj = row_json(r, e, id, 0, nested, &err);
 	if (obj == NULL) {
 		req_fail(r, &err);
 		goto out;
@@ -577,62 +577,11 @@ out:
 	return 0;
 }
 
-/* Creates a row of e from body (taken over) under parent_id; replies. */
+/* Creates a row of e from body (taken over) under parent_id, with the
+ * nested records it brings; replies. */
 static int create_from(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
 {
-	struct rows rw;
-	struct api_check c = { NULL, NULL, NULL };
-	struct err err = ERR_INIT;
-	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
-	struct value *vals = NULL;
-	unsigned char *present = NULL;
-	struct record_links links[8];
-	struct record rec;
-	int64_t *ids = NULL;
-	json_t *obj = NULL;
-	int64_t id = 0;
-
-	rows_init(&rw, &c, r);
-	rows_check_object(&rw, e, body, "", ROWS_CREATE, 0);
-	if (rw.nproblems) {
-		reply_problems(r, &c);
-		goto out;
-	}
-	vals = xcalloc(e->nfields, sizeof(*vals));
-	present = xcalloc(e->nfields, 1);
-	if (rows_values(&rw, e, body, ROWS_CREATE, vals, present, &scratch) != 0) {
-		req_error(r, 413, "too_large", NULL, "the record is too large");
-		goto out;
-	}
-	memset(&rec, 0, sizeof(rec));
-	rec.e = e;
-	rec.parent_id = parent_id;
-	rec.vals = vals;
-	rec.present = present;
-	rec.links = links;
-	rec.nlinks = body_links(r, e, body, links, &ids);
-	if (record_create(r->svc, &rec, &id, &err) != 0) {
-		req_fail(r, &err);
-		goto out;
-	}
-	obj = row_json(r, e, id, 0, 0, &err);
-	if (obj == NULL) {
-		req_fail(r, &err);
-		goto out;
-	}
-	set_etag(r, obj);
-	if (e->key_field && e->parent == NULL)
-		snprintf(r->location, sizeof(r->location), "/api/v1/%s/%s", e->list, rows_str(body, e->key_field));
-	req_json(r, 201, obj);
-out:
-	if (c.problems)
-		json_decref(c.problems);
-	free(ids);
-	free(vals);
-	free(present);
-	buf_release(&scratch);
-	json_decref(body);
-	return 0;
+	return create_tree(r, e, parent_id, body);
 }
 
 /* A record sent without its key gets a readable one from the server (a
@@ -663,8 +612,6 @@ static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
 		json_decref(body);
 		return 0;
 	}
-	if (has_children_in(e, body))
-		return create_tree(r, e, parent_id, body);
 	return create_from(r, e, parent_id, body);
 }
 

@@ -579,36 +579,34 @@ int store_row_duplicate(struct store *st, const struct entity *e, const struct f
 	return rc < 0 ? -1 : rc == DB_ROW;
 }
 
-int store_leader_overlap(struct store *st, int64_t membership_id, struct err *err)
+/* 1 when sql, binding one id, finds a row; 0 when not; -1 on error. */
+static int found_by_id(struct store *st, const char *sql, int64_t id, struct err *err)
 {
-	struct db_stmt *s = db_prepare(store_db(st),
-		"SELECT 1 FROM membership x JOIN membership o ON o.group_id = x.group_id AND o.id <> x.id "
-		"AND o.role = 'leader' WHERE x.id = ? AND x.role = 'leader' "
-		"AND coalesce(o.from_on, '0000') <= coalesce(x.to_on, '9999') "
-		"AND coalesce(x.from_on, '0000') <= coalesce(o.to_on, '9999') LIMIT 1", err);
+	struct db_stmt *s = db_prepare(store_db(st), sql, err);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	db_bind_int(s, 1, membership_id);
+	db_bind_int(s, 1, id);
 	rc = db_step(s, err);
 	db_done(s);
 	return rc < 0 ? -1 : rc == DB_ROW;
 }
 
+int store_leader_overlap(struct store *st, int64_t membership_id, struct err *err)
+{
+	return found_by_id(st,
+		"SELECT 1 FROM membership x JOIN membership o ON o.group_id = x.group_id AND o.id <> x.id "
+		"AND o.role = 'leader' WHERE x.id = ? AND x.role = 'leader' "
+		"AND coalesce(o.from_on, '0000') <= coalesce(x.to_on, '9999') "
+		"AND coalesce(x.from_on, '0000') <= coalesce(o.to_on, '9999') LIMIT 1", membership_id, err);
+}
+
 int store_task_supports_its_lead(struct store *st, int64_t task_id, struct err *err)
 {
-	struct db_stmt *s = db_prepare(store_db(st),
+	return found_by_id(st,
 		"SELECT 1 FROM task t JOIN task_unit tu ON tu.task_id = t.id AND tu.unit_id = t.lead_unit_id "
-		"WHERE t.id = ? LIMIT 1", err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	rc = db_step(s, err);
-	db_done(s);
-	return rc < 0 ? -1 : rc == DB_ROW;
+		"WHERE t.id = ? LIMIT 1", task_id, err);
 }
 
 int store_row_count(struct store *st, const struct entity *e, int64_t org_id, int64_t *n, struct err *err)
