@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "testlib.h"
 #include <jansson.h>
 #include <sodium.h>
 
@@ -31,44 +33,8 @@
 
 #define DEMO "data/demo/jiangmen.json"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long n;
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	data = malloc((size_t)n + 1);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	return data;
-}
 
-static void temp_db(char *path)
-{
-	int fd;
-
-	snprintf(path, 64, "/tmp/plenum-int-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-}
-
-static void remove_db(const char *path)
-{
-	const char *suffixes[] = { "", "-wal", "-shm", ".checkpoints" };
-	char p[128];
-
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-}
 
 static void import_doc(struct svc *svc, const char *doc, int replace)
 {

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/buf.h"
 #include "core/limits.h"
 #include "domain/model.h"
@@ -29,44 +31,8 @@
 
 #define DEMO "data/demo/jiangmen.json"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long n;
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	data = malloc((size_t)n + 1);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	data[n] = '\0';
-	fclose(f);
-	return data;
-}
 
-static void temp_db(char *path)
-{
-	int fd;
-
-	snprintf(path, 64, "/tmp/plenum-test-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-}
-
-static void remove_db(const char *path)
-{
-	char p[96];
-
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
 
 /* Opens a fresh database with the demo imported. */
 static void open_demo(struct svc *svc, char *path)
