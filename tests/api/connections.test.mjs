@@ -51,7 +51,9 @@ test('600 slow connections from one address: a normal client is still answered a
     for (let i = 0; i < 5; i++) {
       const r = await get(server.port, '/api/v1/health', '127.0.0.2');
       assert.equal(r.status, 200, `request ${i} while 600 slow connections are held: ${r.error || r.status}`);
-      assert.ok(r.ms < 2000, `request ${i} took ${r.ms} ms`);
+      // Before, it was never answered; the bound only has to tell that from a
+      // busy machine (a sanitizer build on 2 shared cores took 2.2 s once).
+      assert.ok(r.ms < 5000, `request ${i} took ${r.ms} ms`);
       await sleep(600);
     }
   } finally {
