@@ -388,7 +388,12 @@ int server_run(const struct server_opts *o)
 	if (threads <= 0)
 		threads = 2;
 	pthread_key_create(&g_svc_key, svc_destroy);
-	report_init();             /* library state shared by the threads, set up before them */
+	/* Library state shared by the threads, set up before them. */
+	report_init();
+	if (auth_init() != 0) {
+		fprintf(stderr, "plenum: libsodium cannot start (no random source?)\n");
+		return 1;
+	}
 	/* Workers inherit this mask; only sigwait() below sees the signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -14,8 +14,8 @@ struct buf;
 struct err;
 struct pdf_chart;
 
-/* Initialises the libraries reports use (cmark-gfm's extension registry,
- * pango's fonts) once; call before starting threads that render. The CLI
+/* Initialises the libraries reports use (libxml2's parser, cmark-gfm's
+ * extension registry, pango's fonts) once; call before starting threads that render. The CLI
  * may skip it: the first report does it on its own thread. */
 void report_init(void);
 

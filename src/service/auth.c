@@ -19,6 +19,11 @@
 
 static const char *const role_names[] = { "admin", "secretary", "member", "reporter", "observer", "viewer" };
 
+int auth_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
 enum role auth_role(const char *name)
 {
 	for (int i = 0; i < ROLE_NONE; i++)

@@ -32,6 +32,10 @@ struct principal {
 #define AUTH_FAIL_PER_LOGIN 5
 #define AUTH_FAIL_PER_ADDR 20
 
+/* Initialises libsodium (CPU features, the random source) once; call before
+ * starting threads. -1 when it cannot work (no random source). */
+int auth_init(void);
+
 enum role auth_role(const char *name);
 
 /* Creates a user in the selected org. person_key and unit_key may be NULL;
