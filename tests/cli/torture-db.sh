@@ -99,5 +99,5 @@ if [ "$FULL" = --full ]; then
 	STRIDE=${TORTURE_IMPORT_STRIDE:-10}
 	torture "demo (import, replacing the org)" demo
 fi
-echo "torture-db: $runs runs, $pass clean, $fail failed"
+echo "torture-db: $pass runs with a database call failed (of $runs), $fail problems"
 [ "$fail" = 0 ]
