@@ -19,11 +19,6 @@
 
 static const char *const role_names[] = { "admin", "secretary", "member", "reporter", "observer", "viewer" };
 
-int auth_init(void)
-{
-	return sodium_init() < 0 ? -1 : 0;
-}
-
 enum role auth_role(const char *name)
 {
 	for (int i = 0; i < ROLE_NONE; i++)
@@ -37,6 +32,11 @@ static int sodium_ready(struct err *err)
 	if (sodium_init() < 0)
 		return err_set(err, ST_FAIL, "libsodium cannot start");
 	return 0;
+}
+
+int auth_init(void)
+{
+	return sodium_ready(NULL);
 }
 
 static void hash_token(const char *token, char out[65])

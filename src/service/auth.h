@@ -32,8 +32,10 @@ struct principal {
 #define AUTH_FAIL_PER_LOGIN 5
 #define AUTH_FAIL_PER_ADDR 20
 
-/* Initialises libsodium (CPU features, the random source) once; call before
- * starting threads. -1 when it cannot work (no random source). */
+/* Initialises libsodium (CPU features, the random source) up front; the
+ * server calls it before starting threads so that no request pays for it
+ * (the calls that need it also do it lazily; sodium_init() is thread-safe).
+ * -1 when it cannot work (no random source). */
 int auth_init(void);
 
 enum role auth_role(const char *name);
