@@ -97,7 +97,7 @@ has "read-only" "the message says read-only"
 : >"$TMP/zero.db"
 for cmd in "task list" "task report t-1-2 --percent 5 --done x" "audit verify" "demo" "serve --listen 127.0.0.1:1"; do
 	# shellcheck disable=SC2086
-	expect 2 "$cmd on a 0-byte file" -- "$PLENUM" --db "$TMP/zero.db" $cmd
+	expect 2 "$cmd on a 0-byte file" -- timeout 10 "$PLENUM" --db "$TMP/zero.db" $cmd
 	has "zero.db\" is an empty file" "the 0-byte file is named"
 done
 [ ! -s "$TMP/zero.db" ] && ok || bad "a 0-byte file was written to"
@@ -115,7 +115,7 @@ for d in 2026-02-29 tomorrow 1989-12-31; do
 	PLENUM_TODAY=$d expect 2 "PLENUM_TODAY=$d" -- "$PLENUM" task report t-1-2 --percent 42 --done x
 	has "PLENUM_TODAY" "the variable is named"
 done
-PLENUM_TODAY=2026-02-29 expect 2 "serve with a bad PLENUM_TODAY" -- "$PLENUM" serve --listen 127.0.0.1:1
+PLENUM_TODAY=2026-02-29 expect 2 "serve with a bad PLENUM_TODAY" -- timeout 10 "$PLENUM" serve --listen 127.0.0.1:1
 
 # ---- the server: reads answered and writes refused quickly while locked ----
 TOKEN=$("$PLENUM" user token secretary 2>/dev/null)
