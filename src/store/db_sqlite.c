@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -30,6 +31,8 @@ struct db_stmt {
 
 struct db {
 	sqlite3 *conn;
+	int busy_ms;              /* how long to wait for a lock held elsewhere */
+	int64_t busy_since_us;    /* when the current wait began */
 	struct db_stmt **cache;   /* grows past LIM_DB_STMT_CACHE only while statements are held */
 	int ncache, cap;
 	uint64_t tick;
@@ -171,6 +174,30 @@ static int dir_writable(const char *path)
 	return access(slash == path ? "/" : dir, W_OK) == 0;
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SQLite's own busy handler sleeps longer and longer (up to 100 ms), so a
+ * waiter keeps missing a lock that other writers take and free every few
+ * milliseconds. This one looks every 2 ms until busy_ms have passed. */
+static int on_busy(void *p, int n)
+{
+	struct db *db = p;
+	int64_t now = mono_us();
+
+	if (n == 0)
+		db->busy_since_us = now;
+	if (now - db->busy_since_us >= (int64_t)db->busy_ms * 1000)
+		return 0;
+	usleep(2000);
+	return 1;
+}
+
 static struct db *open_conn(const char *name, int oflags, struct err *err)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
@@ -183,7 +210,8 @@ static struct db *open_conn(const char *name, int oflags, struct err *err)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(db->conn, 1);
-	sqlite3_busy_timeout(db->conn, LIM_DB_BUSY_MS);
+	db->busy_ms = LIM_DB_BUSY_MS;
+	sqlite3_busy_handler(db->conn, on_busy, db);
 	return db;
 }
 
@@ -253,7 +281,7 @@ void db_close(struct db *db)
 
 void db_set_busy_wait(struct db *db, int ms)
 {
-	sqlite3_busy_timeout(db->conn, ms);
+	db->busy_ms = ms;
 }
 
 int db_exec(struct db *db, const char *sql, struct err *err)

@@ -157,10 +157,10 @@ if start_server; then
 		posts="$posts $!"
 	done
 	sleep 0.1
-	curl -s -m 1 -o /dev/null -w '%{http_code}' "$URL/health" >"$TMP/out"
-	has "200" "/health answers within 1 s while writers wait on the lock"
-	api -m 1 -o /dev/null -w '%{http_code}' "$URL/tasks/t-2-2-2" >"$TMP/out"
-	has "200" "a GET answers within 1 s while writers wait on the lock"
+	curl -s -m 2 -o /dev/null -w '%{http_code}' "$URL/health" >"$TMP/out"
+	has "200" "/health answers within 2 s while writers wait on the lock"
+	api -m 2 -o /dev/null -w '%{http_code}' "$URL/tasks/t-2-2-2" >"$TMP/out"
+	has "200" "a GET answers within 2 s while writers wait on the lock"
 	# shellcheck disable=SC2086
 	wait $posts
 	for i in 1 2; do
