@@ -5,6 +5,7 @@
 #   make demo       install what is missing, build, load the Jiangmen demo, show it
 #   make install    PREFIX=/usr/local DESTDIR= honoured
 #   make asan       the test suite under AddressSanitizer and UBSan
+#   make torture-db every database call of representative commands failed in turn
 #   make lint       banned names and long lines
 #   make torture    kill -9 during writes, 50 cycles
 #
@@ -50,7 +51,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
+.PHONY: all check unit cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps torture-db
 
 all: plenum
 
@@ -100,6 +101,8 @@ unit: $(UNIT_BIN)
 
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
+	./tests/cli/edges.sh ./plenum
+	TORTURE_STRIDE=5 ./tests/cli/torture-db.sh ./plenum --quick
 
 # API tests: a real server on a free loopback port per test file.
 api-test: plenum
@@ -156,6 +159,13 @@ fuzz:
 TORTURE_CYCLES ?= 50
 torture: plenum
 	KILL9_CYCLES=$(TORTURE_CYCLES) node --test tests/api/kill9.test.mjs
+
+# Every database call of representative commands made to fail in turn
+# (PLENUM_DB_FAIL=N), and every 10th of the demo import; a few minutes.
+# Under ASan/LSan: make clean, then make torture-db OPT="-O1 -g -fsanitize=address,undefined" \
+#   LDFLAGS=-fsanitize=address,undefined (make asan runs the --quick subset).
+torture-db: plenum
+	TORTURE_STRIDE=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ./tests/cli/torture-db.sh ./plenum --full
 
 bench: plenum
 	./bench/run.sh ./plenum

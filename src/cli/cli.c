@@ -105,11 +105,11 @@ int cli_parse(int argc, char **argv, struct cli_common *c, const struct cli_opt 
 	return 0;
 }
 
-int cli_open(struct svc *svc, const struct cli_common *c, int create, int need_org)
+int cli_open(struct svc *svc, const struct cli_common *c, int flags, int need_org)
 {
 	struct err err = ERR_INIT;
 
-	if (svc_open(svc, c->db, create, c->org, need_org, &err) != 0) {
+	if (svc_open(svc, c->db, flags, c->org, need_org, &err) != 0) {
 		svc_close(svc);
 		return cli_fail(&err);
 	}

@@ -40,10 +40,12 @@ struct cli_opt {
 int cli_parse(int argc, char **argv, struct cli_common *c, const struct cli_opt *opts,
 	      const char **pos, int *npos, const char *usage);
 
-/* Opens the service context for the common options; on failure prints the
- * error and returns the exit code to use (> 0). need_org: the command works
- * on an org. */
-int cli_open(struct svc *svc, const struct cli_common *c, int create, int need_org);
+/* Opens the service context for the common options with store_open()'s
+ * flags (STORE_READONLY for a command that only reads: it then never waits
+ * for a writer and works on a read-only file); on failure prints the error
+ * and returns the exit code to use (> 0). need_org: the command works on an
+ * org. */
+int cli_open(struct svc *svc, const struct cli_common *c, int flags, int need_org);
 
 /* Prints "plenum: <msg>" (and the field) to stderr; returns the exit code. */
 int cli_fail(const struct err *err);

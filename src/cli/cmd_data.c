@@ -96,7 +96,7 @@ int cmd_init(int argc, char **argv)
 		const char *org = c.org;
 
 		c.org = NULL;
-		rc = cli_open(&svc, &c, 1, 0);
+		rc = cli_open(&svc, &c, STORE_INIT, 0);
 		if (rc)
 			return rc;
 		if (org) {
@@ -179,7 +179,7 @@ int cmd_demo(int argc, char **argv)
 	if (read_all(file, &data, &err) != 0)
 		return cli_fail(&err);
 	c.org = NULL;
-	rc = cli_open(&svc, &c, 1, 0);
+	rc = cli_open(&svc, &c, STORE_CREATE, 0);
 	if (rc == 0) {
 		rc = import_doc(&svc, file, buf_str(&data), buf_len(&data), 1, 0);
 		if (rc == 0)
@@ -221,7 +221,7 @@ int cmd_import(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	c.org = NULL;
-	rc = cli_open(&svc, &c, 1, 0);
+	rc = cli_open(&svc, &c, STORE_CREATE, 0);
 	if (rc == 0) {
 		rc = import_doc(&svc, pos[0], buf_str(&data), buf_len(&data), replace, 0);
 		svc_close(&svc);
@@ -256,7 +256,7 @@ int cmd_export(int argc, char **argv)
 		       "sessions and calendar secrets are never exported.\n", usage);
 		return EXIT_OK;
 	}
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (orgjson_export(&svc, &doc, no_audit ? 0 : ORGJSON_AUDIT, &err) != 0) {

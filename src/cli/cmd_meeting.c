@@ -72,7 +72,7 @@ static int meeting_list_cmd(int argc, char **argv)
 	}
 	if (status && strcmp(status, "planned") && strcmp(status, "held") && strcmp(status, "cancelled"))
 		return cli_usage(usage, "--status: expected planned, held or cancelled");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	f.group_key = group;
@@ -213,7 +213,7 @@ static int meeting_show_cmd(int argc, char **argv)
 	}
 	if (npos != 1)
 		return cli_usage(usage, "name the meeting (see 'plenum meeting list')");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (meeting_show(&svc, pos[0], &a, &v, &err) != 0) {

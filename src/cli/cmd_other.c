@@ -37,7 +37,7 @@ int cmd_initiative(int argc, char **argv)
 	}
 	if (npos != 1 || strcmp(pos[0], "tree") != 0)
 		return cli_usage(usage, "expected \"tree\"");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (initiative_tree(&svc, &a, &v, &n, &err) != 0) {
@@ -99,7 +99,7 @@ int cmd_check(int argc, char **argv)
 	}
 	if (year && parse_int(year, LIM_YEAR_MIN, LIM_YEAR_MAX, &y, "--year", &err) != 0)
 		return cli_usage(usage, "%s", err.msg);
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (!year)
@@ -154,7 +154,7 @@ int cmd_setting(int argc, char **argv)
 	if (npos < 1 || (strcmp(pos[0], "list") == 0 && npos != 1) || (strcmp(pos[0], "set") == 0 && npos != 3) ||
 	    (strcmp(pos[0], "list") != 0 && strcmp(pos[0], "set") != 0))
 		return cli_usage(usage, "expected list, or set NAME VALUE");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, strcmp(pos[0], "set") == 0 ? STORE_EXISTING : STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (strcmp(pos[0], "set") == 0) {
@@ -202,7 +202,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (npos != 1 || (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "checkpoint") != 0))
 		return cli_usage(usage, "expected \"verify\" or \"checkpoint\"");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (strcmp(pos[0], "checkpoint") == 0) {

@@ -172,7 +172,7 @@ int cmd_report(int argc, char **argv)
 		return cli_usage(usage, "%s", err.msg);
 	if (light && (l = light_parse(light)) < 0)
 		return cli_usage(usage, "--light: expected red, yellow, green, grey or done");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (!year)

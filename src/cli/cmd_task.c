@@ -79,7 +79,7 @@ static int list_cmd(int argc, char **argv)
 		return cli_usage(usage, "--state: no state \"%s\"", f.state);
 	if ((f.due_from && date_parse(f.due_from, &d) != 0) || (f.due_to && date_parse(f.due_to, &d) != 0))
 		return cli_usage(usage, "--due-from and --due-to take a real date YYYY-MM-DD");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	/* Streamed: a province's tasks are printed as they are read, never all
@@ -125,7 +125,7 @@ static int show_cmd(int argc, char **argv)
 	}
 	if (npos != 1)
 		return cli_usage(usage, "name the task (see 'plenum task list')");
-	rc = cli_open(&svc, &c, 0, 1);
+	rc = cli_open(&svc, &c, STORE_READONLY, 1);
 	if (rc)
 		return rc;
 	if (task_show(&svc, pos[0], &a, &t, &h, &err) != 0) {

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "date.h"
+#include "err.h"
 #include "limits.h"
 #include "banned.h"
 
@@ -237,4 +238,27 @@ int32_t date_today(int offset_min)
 	if (env && *env && date_parse(env, &day) == 0)
 		return day;
 	return datetime_local_day(datetime_now(), offset_min);
+}
+
+int date_clock_check(int64_t now, struct err *err)
+{
+	int64_t lo = (int64_t)date_from_ymd(LIM_YEAR_MIN, 1, 1) * 86400;
+	int64_t hi = (int64_t)date_from_ymd(LIM_YEAR_MAX + 1, 1, 1) * 86400;
+
+	if (now >= lo && now < hi)
+		return 0;
+	return err_set(err, ST_FAIL, "the system clock says %s %d, outside the years plenum works with (%d to %d): "
+		       "set the clock", now < lo ? "before" : "after", now < lo ? LIM_YEAR_MIN : LIM_YEAR_MAX,
+		       LIM_YEAR_MIN, LIM_YEAR_MAX);
+}
+
+int date_today_check(struct err *err)
+{
+	const char *env = getenv("PLENUM_TODAY");
+	int32_t day;
+
+	if (env && *env && date_parse(env, &day) != 0)
+		return err_field(err, ST_INVALID, "PLENUM_TODAY", "PLENUM_TODAY: \"%.40s\" is not a real date YYYY-MM-DD "
+				 "between %d and %d (unset it to use the clock's date)", env, LIM_YEAR_MIN, LIM_YEAR_MAX);
+	return date_clock_check(datetime_now(), err);
 }

@@ -50,4 +50,14 @@ int32_t date_today(int offset_min);
 /* Now, UTC seconds. */
 int64_t datetime_now(void);
 
+struct err;
+/* 0 when PLENUM_TODAY is unset or a real date within the limits and the
+ * system clock is within LIM_YEAR_MIN..LIM_YEAR_MAX; otherwise -1 with *err
+ * naming PLENUM_TODAY (ST_INVALID) or the clock (ST_FAIL). Every command and
+ * the server check this once at start, so date_today() never falls back
+ * silently. */
+int date_today_check(struct err *err);
+/* The clock half of that check, for the instant now. */
+int date_clock_check(int64_t now, struct err *err);
+
 #endif

@@ -21,6 +21,7 @@ enum status {
 	ST_UNAUTH,      /* no valid login, session or token (exit 1, HTTP 401) */
 	ST_THROTTLED,   /* too many attempts: wait (exit 1, HTTP 429) */
 	ST_REFUSED,     /* well-formed input that the rules refuse, the field named (exit 2, HTTP 422) */
+	ST_BUSY,        /* another writer holds the database: try again soon (exit 1, HTTP 503) */
 };
 
 struct err {

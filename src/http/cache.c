@@ -29,6 +29,7 @@ struct cache {
 	struct entry e[CACHE_ENTRIES];
 	size_t bytes;
 	uint64_t tick;
+	struct store_version before;   /* read by cache_lookup(), before the handler ran */
 };
 
 static pthread_key_t g_key;
@@ -138,8 +139,12 @@ int cache_lookup(struct req *r)
 {
 	struct cache *c = mine();
 	struct store_version v = store_version(r->svc->st);
-	char *key = key_of(r);
+	char *key;
 
+	/* An answer is stored under the version read before it was computed: a
+	 * commit landing meanwhile makes it stale at once, never fresh. */
+	c->before = v;
+	key = key_of(r);
 	if (key == NULL)
 		return 0;
 	for (int i = 0; i < CACHE_ENTRIES; i++) {
@@ -206,7 +211,7 @@ void cache_store(struct req *r)
 		drop(c, old);
 	}
 	slot->key = key;
-	slot->v = store_version(r->svc->st);
+	slot->v = c->before;
 	slot->today = r->svc->today;
 	slot->status = r->status;
 	slot->content_type = r->content_type;

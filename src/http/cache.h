@@ -22,7 +22,10 @@ struct req;
 
 /* Fills the reply from the cache: 1 on a hit, 0 on a miss. */
 int cache_lookup(struct req *r);
-/* Keeps the reply (a 200 to a GET) for the next request with the same key. */
+/* Keeps the reply (a 200 to a GET) for the next request with the same key,
+ * under the store version cache_lookup() read before the handler ran (so a
+ * commit during the handler leaves no stale answer behind). Call only after
+ * cache_lookup() on the same thread. */
 void cache_store(struct req *r);
 
 #endif

@@ -113,6 +113,7 @@ enum route_flags {
 	RF_PUBLIC = 1,          /* no login needed */
 	RF_WRITE = 2,           /* changes data: browser sessions must send the CSRF token */
 	RF_NOCACHE = 4,         /* the answer depends on more than the data and the caller's role */
+	RF_OWN_SNAPSHOT = 8,    /* a GET that opens its own transaction (a backup): not wrapped in a read snapshot */
 };
 
 /* The scope a route's :key must be in, for the roles that are scoped (a

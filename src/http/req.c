@@ -52,6 +52,7 @@ int req_fail(struct req *r, const struct err *err)
 		{ ST_UNAUTH, 401, "unauthorized" },
 		{ ST_THROTTLED, 429, "too_many_requests" },
 		{ ST_REFUSED, 422, "invalid_field" },
+		{ ST_BUSY, 503, "busy" },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -59,6 +60,8 @@ int req_fail(struct req *r, const struct err *err)
 			continue;
 		if (err->code == ST_THROTTLED)
 			r->retry_after = 15 * 60;
+		if (err->code == ST_BUSY)
+			r->retry_after = LIM_DB_RETRY_AFTER_S;
 		return req_error(r, map[i].http, map[i].name, err->field, "%s", err->msg);
 	}
 	return req_error(r, 500, "internal", NULL, "%s", err->msg[0] ? err->msg : "internal error");

@@ -82,7 +82,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/me/calendar", h_calendar_token, RF_WRITE, "reports", "A new secret address for my calendar feed", ANYONE },
 	{ "GET", "/api/v1/calendar/:token", h_personal_calendar, RF_PUBLIC, "reports", "My meetings as iCalendar (the secret address)",
 	  PUB },
-	{ "GET", "/api/v1/backup", h_backup, RF_NOCACHE, "backup", "A checked backup of the whole database, as a download (admins)",
+	{ "GET", "/api/v1/backup", h_backup, RF_NOCACHE | RF_OWN_SNAPSHOT, "backup", "A checked backup of the whole database, as a download (admins)",
 	  ADM("backup") },
 	{ "GET", "/api/v1/tasks", h_task_list, 0, "tasks", "Tasks with their lights, filtered and paginated", RD("task") },
 	{ "GET", "/api/v1/tasks/:key", h_task_get, 0, "tasks", "One task with origin, history, extensions and reports",

@@ -33,6 +33,7 @@
 #include "static.h"
 #include "cache.h"
 #include "conns.h"
+#include "../report/render.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -101,11 +102,14 @@ static struct svc *thread_svc(struct err *err)
 	if (svc)
 		return svc;
 	svc = xcalloc(1, sizeof(*svc));
-	if (svc_open(svc, g_db, 0, NULL, 0, err) != 0) {
+	if (svc_open(svc, g_db, STORE_EXISTING, NULL, 0, err) != 0) {
 		svc_close(svc);
 		free(svc);
 		return NULL;
 	}
+	/* A write waits for another process's lock only briefly, then gets 503:
+	 * the few event threads must never all sit in SQLite's busy handler. */
+	store_set_lock_wait(svc->st, LIM_DB_SERVER_WAIT_MS);
 	pthread_setspecific(g_svc_key, svc);
 	return svc;
 }
@@ -238,6 +242,8 @@ static int enter_org(struct req *r)
 		if (svc_select_org(svc, r->who.user.org_key, &err) != 0)
 			return req_fail(r, &err);
 		svc->settings_generation = gen;
+	} else if (svc_refresh_settings(svc, &err) != 0) {
+		return req_fail(r, &err);
 	}
 	svc->today = date_today(svc->org.utc_offset);
 	svc->actor = arena_printf(&r->a, "user:%s", r->who.user.login);
@@ -247,7 +253,7 @@ static int enter_org(struct req *r)
 static void handle(struct req *r)
 {
 	struct err err = ERR_INIT;
-	int writes;
+	int writes, snapshot;
 
 	if (check_request_size(r) != 0)
 		return;
@@ -259,7 +265,7 @@ static void handle(struct req *r)
 		return;
 	r->svc = thread_svc(&err);
 	if (r->svc == NULL) {
-		req_error(r, 500, "internal", NULL, "the database cannot be opened: %s", err.msg);
+		req_fail(r, &err);
 		return;
 	}
 	r->svc->actor = "anonymous";
@@ -291,7 +297,17 @@ static void handle(struct req *r)
 		memset(&r->svc->idem, 0, sizeof(r->svc->idem));
 	else if (http_idem_before(r) != 0)
 		return;
+	/* A read sees one snapshot however many statements it runs (a backup
+	 * makes its own: VACUUM INTO cannot run inside a transaction). */
+	snapshot = !(r->route->flags & (RF_PUBLIC | RF_OWN_SNAPSHOT)) &&
+		   (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0);
+	if (snapshot && store_read_begin(r->svc->st, &err) != 0) {
+		req_fail(r, &err);
+		return;
+	}
 	r->route->handler(r);
+	if (snapshot)
+		store_read_end(r->svc->st);
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
 	http_idem_after(r);
@@ -554,8 +570,9 @@ int server_run(const struct server_opts *o)
 		fprintf(stderr, "plenum: --listen: expected ADDRESS:PORT such as 127.0.0.1:8080, got \"%s\"\n", o->listen);
 		return 2;
 	}
-	/* Open once here so that a bad database fails at start, not at the first request. */
-	if (svc_open(&probe, o->db, 0, NULL, 0, &err) != 0) {
+	/* Open once here so that a bad database fails at start, not at the first
+	 * request (and is migrated, when older, before the threads start). */
+	if (svc_open(&probe, o->db, STORE_EXISTING, NULL, 0, &err) != 0) {
 		svc_close(&probe);
 		fprintf(stderr, "plenum: %s\n", err.msg);
 		return err_exit_code(err.code);
@@ -591,6 +608,12 @@ int server_run(const struct server_opts *o)
 	if (threads <= 0)
 		threads = 2;
 	pthread_key_create(&g_svc_key, svc_destroy);
+	/* Library state shared by the threads, set up before them. */
+	report_init();
+	if (auth_init() != 0) {
+		fprintf(stderr, "plenum: libsodium cannot start (no random source?)\n");
+		return 1;
+	}
 	/* Workers inherit this mask; only sigwait() below sees the signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <libxml/parser.h>
 
 #include "render.h"
 #include "pdf.h"
@@ -36,6 +37,13 @@ const char *report_content_type(enum report_format f)
 	case RF_ZIP: return "application/zip";
 	}
 	return "application/octet-stream";
+}
+
+void report_init(void)
+{
+	xmlInitParser();          /* the ledger import reads XLSX sheets on worker threads */
+	cmark_gfm_core_extensions_ensure_registered();
+	pdf_init();
 }
 
 /* A parser with GFM tables; the caller frees it after rendering. */

@@ -36,6 +36,11 @@ static int sodium_ready(struct err *err)
 	return 0;
 }
 
+int auth_init(void)
+{
+	return sodium_ready(NULL);
+}
+
 static void hash_token(const char *token, char out[65])
 {
 	unsigned char d[32];

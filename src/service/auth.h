@@ -38,6 +38,12 @@ struct principal {
 #define AUTH_BACKOFF_MAX_S (15 * 60)
 #define AUTH_FAIL_PER_ADDR 20
 
+/* Initialises libsodium (CPU features, the random source) up front; the
+ * server calls it before starting threads so that no request pays for it
+ * (the calls that need it also do it lazily; sodium_init() is thread-safe).
+ * -1 when it cannot work (no random source). */
+int auth_init(void);
+
 enum role auth_role(const char *name);
 
 /* Creates a user in the selected org. person_key and unit_key may be NULL;

@@ -77,6 +77,7 @@ int svc_select_org(struct svc *svc, const char *org_key, struct err *err)
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
 	svc->has_org = 0;
+	svc->settings_seen = store_version(svc->st);
 	if (store_org_get(svc->st, org_key, &svc->arena, &svc->org, err) != 0)
 		return -1;
 	svc->has_org = 1;
@@ -84,7 +85,21 @@ int svc_select_org(struct svc *svc, const char *org_key, struct err *err)
 	return store_settings(svc->st, svc->org.id, load_setting, svc, err);
 }
 
-int svc_open(struct svc *svc, const char *path, int create, const char *org_key,
+int svc_refresh_settings(struct svc *svc, struct err *err)
+{
+	struct store_version v = store_version(svc->st);
+
+	if (!svc->has_org || (v.others == svc->settings_seen.others && v.ours == svc->settings_seen.ours))
+		return 0;
+	/* The version is taken before the read: a change landing during it is
+	 * read again next time. */
+	svc->settings_seen = v;
+	light_rules_default(&svc->light);
+	compliance_rules_default(&svc->rules);
+	return store_settings(svc->st, svc->org.id, load_setting, svc, err);
+}
+
+int svc_open(struct svc *svc, const char *path, int flags, const char *org_key,
 	     int need_org, struct err *err)
 {
 	const char *user = getenv("USER");
@@ -95,9 +110,11 @@ int svc_open(struct svc *svc, const char *path, int create, const char *org_key,
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
 	svc->actor = arena_printf(&svc->arena, "cli:%s", user && *user ? user : "unknown");
+	if (date_today_check(err) != 0)
+		return -1;
 	svc->today = date_today(480);
 	svc->db_path = arena_strdup(&svc->arena, path);
-	svc->st = store_open(path, create, err);
+	svc->st = store_open(path, flags, err);
 	if (svc->st == NULL)
 		return -1;
 	if (svc_select_org(svc, org_key, &local) != 0 && (need_org || org_key)) {

@@ -39,17 +39,24 @@ struct svc {
 		int claimed;
 	} idem;
 	const struct principal *who;  /* the caller, whose scope task lists keep to; NULL: none (the CLI) */
+	struct store_version settings_seen;  /* the store's, when the settings were read */
 };
 
-/* Opens the store at path (creating it when create != 0) and, when org_key
- * is not NULL or the database holds exactly one org, selects that org and
- * reads its settings. need_org != 0 makes a missing org an error. */
-int svc_open(struct svc *svc, const char *path, int create, const char *org_key,
+/* Checks PLENUM_TODAY and the clock (date_today_check), opens the store at
+ * path with store_open()'s flags (STORE_READONLY for commands that only
+ * read) and, when org_key is not NULL or the database holds exactly one org,
+ * selects that org and reads its settings. need_org != 0 makes a missing org
+ * an error. */
+int svc_open(struct svc *svc, const char *path, int flags, const char *org_key,
 	     int need_org, struct err *err);
 void svc_close(struct svc *svc);
 
 /* Re-reads the org and its settings (after an import). */
 int svc_select_org(struct svc *svc, const char *org_key, struct err *err);
+/* Re-reads the settings when anything was committed since they were read,
+ * by any process (store_version()): a setting changed with the CLI reaches a
+ * running server at its next request. One cheap check when nothing moved. */
+int svc_refresh_settings(struct svc *svc, struct err *err);
 
 /* The rule settings an admin may change, with their defaults. */
 struct setting_def {

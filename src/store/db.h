@@ -8,8 +8,15 @@
  *
  * Statements from db_prepare() are cached per connection by SQL text and
  * reused: callers never finalize them, they call db_done() when finished,
- * which resets the statement and clears its bindings. One struct db is one
- * connection and belongs to one thread at a time.
+ * which resets the statement and clears its bindings. A statement is held
+ * from db_prepare() to db_done() and is never freed while held; past
+ * LIM_DB_STMT_CACHE statements the least recently used idle one is freed.
+ * One struct db is one connection and belongs to one thread at a time.
+ *
+ * Failure injection for tests: with PLENUM_DB_FAIL=N in the environment the
+ * Nth fallible call of the process (db_open, db_exec, db_prepare, db_step,
+ * db_begin, db_commit, counted across connections) fails with ST_FAIL and
+ * a line on standard error. Unset, it costs one load per call.
  *
  * Errors: functions returning int give 0 on success and -1 on failure with
  * the driver's message in *err; db_step() gives DB_ROW, DB_DONE or -1.
@@ -28,13 +35,20 @@ enum { DB_DONE = 0, DB_ROW = 1 };
 enum db_open_flags {
 	DB_OPEN_EXISTING = 0,   /* fail when the file does not exist */
 	DB_OPEN_CREATE = 1,     /* create the file when missing */
-	DB_OPEN_READONLY = 2,
+	DB_OPEN_READONLY = 2,   /* never writes, takes no lock; a read-only file, directory or mount works */
+	DB_OPEN_EMPTY_OK = 4,   /* accept a 0-byte file (plenum init); otherwise it is refused */
 };
 
 /* Opens a connection with WAL, synchronous=FULL, foreign keys and a busy
- * timeout. Returns NULL with *err filled on failure. */
+ * timeout of LIM_DB_BUSY_MS. A 0-byte file (without DB_OPEN_EMPTY_OK), a
+ * file that is not SQLite, a damaged one, are refused with a message naming
+ * the file and what to do (ST_INVALID for the wrong kind of file, ST_FAIL for
+ * damage). Returns NULL with *err filled on failure. */
 struct db *db_open(const char *path, int flags, struct err *err);
 void db_close(struct db *db);                      /* accepts NULL */
+/* How long a call waits for a lock another connection holds before failing
+ * with ST_BUSY (the server keeps this short so its threads never stall). */
+void db_set_busy_wait(struct db *db, int ms);
 
 /* Runs one or more statements with no parameters and no rows (DDL). */
 int db_exec(struct db *db, const char *sql, struct err *err);
@@ -66,8 +80,13 @@ int db_col_kind(struct db_stmt *st, int i);
 
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE),
  * so that concurrent writers wait on the busy timeout instead of failing
- * half way. db_rollback() accepts being called with no transaction open. */
+ * half way; a lock not had in time is ST_BUSY. db_begin_read() opens a read
+ * transaction (one snapshot for the statements up to db_commit(); takes no
+ * lock and never waits for writers). db_rollback() accepts being called with
+ * no transaction open. Any call failing on a lock held elsewhere is ST_BUSY. */
 int db_begin(struct db *db, struct err *err);
+int db_begin_read(struct db *db, struct err *err);
+int db_in_transaction(struct db *db);
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
 

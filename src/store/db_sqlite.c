@@ -5,9 +5,14 @@
  * SQL text, so that a statement is compiled once per connection and reused.
  * This is the only file in plenum that includes sqlite3.h.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -16,33 +21,208 @@
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
-#define DB_BUSY_MS 5000
-#define DB_CACHE_MAX 256
-
 struct db_stmt {
 	struct db *db;
 	sqlite3_stmt *st;
 	const char *sql;          /* owned copy, the cache key */
+	int held;                 /* between db_prepare() and db_done(): never evicted */
+	uint64_t used;            /* the connection's tick at the last db_prepare() */
 };
 
 struct db {
 	sqlite3 *conn;
-	struct db_stmt *cache[DB_CACHE_MAX];
-	int ncache;
+	int busy_ms;              /* how long to wait for a lock held elsewhere */
+	int64_t busy_since_us;    /* when the current wait began */
+	struct db_stmt **cache;   /* grows past LIM_DB_STMT_CACHE only while statements are held */
+	int ncache, cap;
+	uint64_t tick;
 };
 
+/* ---- failure injection (PLENUM_DB_FAIL=N: the Nth call fails) ---- */
+
+static long g_fail_at;             /* 0: inert */
+static atomic_long g_calls;
+static pthread_once_t g_fail_once = PTHREAD_ONCE_INIT;
+
+static void fail_read_env(void)
+{
+	const char *s = getenv("PLENUM_DB_FAIL");
+	char *end = NULL;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return;
+	v = strtol(s, &end, 10);
+	if (end && *end == '\0' && v > 0)
+		g_fail_at = v;
+}
+
+/* Counts one fallible call; -1 with *err filled when it is the one chosen
+ * to fail. Inert (one load) unless PLENUM_DB_FAIL is set. */
+static int injected(struct err *err)
+{
+	long n;
+
+	pthread_once(&g_fail_once, fail_read_env);
+	if (g_fail_at <= 0)
+		return 0;
+	n = atomic_fetch_add(&g_calls, 1) + 1;
+	if (n != g_fail_at)
+		return 0;
+	fprintf(stderr, "plenum: PLENUM_DB_FAIL: database call %ld made to fail\n", n);
+	return err_set(err, ST_FAIL, "database: injected failure (PLENUM_DB_FAIL=%ld)", n);
+}
+
+/* ---- errors ---- */
+
+/* The message for the connection's last error, with the file named and what
+ * to do for the failures a user can act on. */
 static int db_fail(struct db *db, struct err *err, const char *what)
 {
-	return err_set(err, ST_FAIL, "database: %s: %s", what,
-		       db && db->conn ? sqlite3_errmsg(db->conn) : "no connection");
+	const char *file = db && db->conn ? sqlite3_db_filename(db->conn, "main") : NULL;
+	const char *msg = db && db->conn ? sqlite3_errmsg(db->conn) : "no connection";
+	int xrc = db && db->conn ? sqlite3_extended_errcode(db->conn) : SQLITE_ERROR;
+
+	if (file == NULL || *file == '\0')
+		file = "(memory)";
+	switch (xrc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return err_set(err, ST_BUSY, "database: \"%s\" is busy: another process is writing to it; "
+			       "try again in a moment", file);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return err_set(err, ST_FAIL, "database: \"%s\" is damaged (%s): restore it from a backup", file, msg);
+	case SQLITE_READONLY:
+		if (xrc == SQLITE_READONLY_DIRECTORY)
+			return err_set(err, ST_FAIL, "database: \"%s\" cannot be written: its directory is read-only, and "
+				       "plenum must create \"%s-wal\" and \"%s-shm\" beside it to write", file, file, file);
+		return err_set(err, ST_FAIL, "database: \"%s\" is read-only (%s): writing needs write access to the "
+			       "file and its directory; reading does not", file, msg);
+	case SQLITE_FULL:
+		return err_set(err, ST_FAIL, "database: %s: the disk holding \"%s\" is full; free some space "
+			       "(a few MB: the search index may need to merge) and try again", msg, file);
+	case SQLITE_CONSTRAINT:
+		return err_set(err, ST_CONFLICT, "database: %s", msg);
+	default:
+		return err_set(err, ST_FAIL, "database: %s: %s", what, msg);
+	}
+}
+
+/* Refuses, before SQLite sees it, a 0-byte file (unless the caller is
+ * creating a database on purpose) or a directory. Only stat(): opening and
+ * closing the file here would drop the POSIX locks that this process's other
+ * connections hold on it (close() releases them all), and another process
+ * could then delete the -wal and -shm they use. A file of some other kind
+ * is recognised by SQLite (SQLITE_NOTADB) in db_open(). */
+static int check_file(const char *path, int flags, struct err *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return 0;                /* missing: db_open decides */
+	if (S_ISDIR(sb.st_mode))
+		return err_set(err, ST_INVALID, "\"%s\" is a directory, not a plenum database: name the database file "
+			       "with --db or $PLENUM_DB", path);
+	if (sb.st_size == 0 && !(flags & DB_OPEN_EMPTY_OK))
+		return err_set(err, ST_INVALID, "\"%s\" is an empty file (0 bytes), not a plenum database: restore it "
+			       "from a backup, or remove it and run 'plenum init' to start a new one", path);
+	return 0;
+}
+
+/* "file:" URI of path with immutable=1, for a read-only file whose -shm
+ * cannot be created (a read-only directory or mount). */
+static char *immutable_uri(const char *path)
+{
+	size_t len = strlen(path);
+	char *uri = xmalloc(len * 3 + 32), *o = uri;
+
+	o += snprintf(o, 8, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#') {
+			snprintf(o, 4, "%%%02X", (unsigned char)*p);
+			o += 3;
+		} else {
+			*o++ = *p;
+		}
+	}
+	snprintf(o, 24, "?immutable=1");
+	return uri;
+}
+
+static int wal_missing(const char *path)
+{
+	char wal[4096];
+	struct stat sb;
+
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal))
+		return 0;
+	return stat(wal, &sb) != 0 || sb.st_size == 0;
+}
+
+static int dir_writable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return access(".", W_OK) == 0;
+	if ((size_t)(slash - path) >= sizeof(dir))
+		return 1;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return access(slash == path ? "/" : dir, W_OK) == 0;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SQLite's own busy handler sleeps longer and longer (up to 100 ms), so a
+ * waiter keeps missing a lock that other writers take and free every few
+ * milliseconds. This one looks every 2 ms until busy_ms have passed. */
+static int on_busy(void *p, int n)
+{
+	struct db *db = p;
+	int64_t now = mono_us();
+
+	if (n == 0)
+		db->busy_since_us = now;
+	if (now - db->busy_since_us >= (int64_t)db->busy_ms * 1000)
+		return 0;
+	usleep(2000);
+	return 1;
+}
+
+static struct db *open_conn(const char *name, int oflags, struct err *err)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int rc = sqlite3_open_v2(name, &db->conn, oflags, NULL);
+
+	if (rc != SQLITE_OK) {
+		err_set(err, ST_FAIL, "cannot open database \"%s\": %s", name,
+			db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+		db_close(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db->conn, 1);
+	db->busy_ms = LIM_DB_BUSY_MS;
+	sqlite3_busy_handler(db->conn, on_busy, db);
+	return db;
 }
 
 struct db *db_open(const char *path, int flags, struct err *err)
 {
 	struct db *db = NULL;
+	char *uri = NULL;
 	int oflags = SQLITE_OPEN_NOMUTEX;
-	int rc;
 
+	if (injected(err))
+		return NULL;
 	if (flags & DB_OPEN_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
 	else
@@ -53,30 +233,34 @@ struct db *db_open(const char *path, int flags, struct err *err)
 		err_set(err, ST_NOTFOUND, "no database \"%s\" (create one with 'plenum init' or 'plenum import')", path);
 		return NULL;
 	}
-	db = xcalloc(1, sizeof(*db));
-	rc = sqlite3_open_v2(path, &db->conn, oflags, NULL);
-	if (rc != SQLITE_OK) {
-		err_set(err, ST_FAIL, "cannot open database \"%s\": %s", path,
-			db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+	if (check_file(path, flags, err) != 0)
+		return NULL;
+	/* Reading a WAL database needs its -shm, which cannot be made in a
+	 * directory we may not write (a read-only directory or mount): with no
+	 * -wal to replay, nobody is writing it, and it is read as immutable. */
+	if ((flags & DB_OPEN_READONLY) && wal_missing(path) && !dir_writable(path)) {
+		uri = immutable_uri(path);
+		db = open_conn(uri, oflags | SQLITE_OPEN_URI, err);
+	} else {
+		db = open_conn(path, oflags, err);
+	}
+	if (db == NULL)
+		goto fail;
+	/* The first statement that reads the file fails early on a file that is
+	 * not a database. */
+	if (db_exec(db, "PRAGMA foreign_keys=ON", err) != 0 ||
+	    (!(flags & DB_OPEN_READONLY) && db_exec(db, "PRAGMA journal_mode=WAL", err) != 0) ||
+	    db_exec(db, "PRAGMA synchronous=FULL", err) != 0 ||
+	    db_exec(db, "SELECT count(*) FROM sqlite_master", err) != 0) {
+		if ((sqlite3_extended_errcode(db->conn) & 0xff) == SQLITE_NOTADB)
+			err_set(err, ST_INVALID, "\"%s\" is not a plenum database (not an SQLite file): check --db or "
+				"$PLENUM_DB, or restore the file from a backup", path);
 		goto fail;
 	}
-	sqlite3_extended_result_codes(db->conn, 1);
-	sqlite3_busy_timeout(db->conn, DB_BUSY_MS);
-	if (db_exec(db, "PRAGMA foreign_keys=ON", err) != 0)
-		goto fail;
-	if (!(flags & DB_OPEN_READONLY)) {
-		if (db_exec(db, "PRAGMA journal_mode=WAL", err) != 0)
-			goto fail;
-	}
-	if (db_exec(db, "PRAGMA synchronous=FULL", err) != 0)
-		goto fail;
-	/* Fail early on a file that is not a database. */
-	if (db_exec(db, "SELECT count(*) FROM sqlite_master", err) != 0) {
-		err_set(err, ST_FAIL, "\"%s\" is not a plenum database", path);
-		goto fail;
-	}
+	free(uri);
 	return db;
 fail:
+	free(uri);
 	db_close(db);
 	return NULL;
 }
@@ -90,21 +274,44 @@ void db_close(struct db *db)
 		free((char *)db->cache[i]->sql);
 		free(db->cache[i]);
 	}
+	free(db->cache);
 	sqlite3_close(db->conn);
 	free(db);
 }
 
+void db_set_busy_wait(struct db *db, int ms)
+{
+	db->busy_ms = ms;
+}
+
 int db_exec(struct db *db, const char *sql, struct err *err)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+	int rc;
 
-	if (rc != SQLITE_OK) {
-		err_set(err, ST_FAIL, "database: %s", msg ? msg : sqlite3_errstr(rc));
-		sqlite3_free(msg);
+	if (injected(err))
 		return -1;
-	}
+	rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(db, err, "exec");
 	return 0;
+}
+
+/* Frees the least recently used statement that no caller holds; 0 when all
+ * are held. */
+static int evict_idle(struct db *db)
+{
+	int victim = -1;
+
+	for (int i = 0; i < db->ncache; i++)
+		if (!db->cache[i]->held && (victim < 0 || db->cache[i]->used < db->cache[victim]->used))
+			victim = i;
+	if (victim < 0)
+		return 0;
+	sqlite3_finalize(db->cache[victim]->st);
+	free((char *)db->cache[victim]->sql);
+	free(db->cache[victim]);
+	db->cache[victim] = db->cache[--db->ncache];
+	return 1;
 }
 
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
@@ -112,10 +319,15 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
 	struct db_stmt *s;
 	sqlite3_stmt *st = NULL;
 
+	if (injected(err))
+		return NULL;
 	for (int i = 0; i < db->ncache; i++) {
 		s = db->cache[i];
-		if (s->sql == sql || strcmp(s->sql, sql) == 0)
+		if (s->sql == sql || strcmp(s->sql, sql) == 0) {
+			s->held = 1;
+			s->used = ++db->tick;
 			return s;
+		}
 	}
 	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		db_fail(db, err, "prepare");
@@ -125,13 +337,13 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
 	s->db = db;
 	s->st = st;
 	s->sql = xstrdup(sql);
-	if (db->ncache == DB_CACHE_MAX) {
-		/* Full: evict the oldest entry, which is rarely a hot statement. */
-		sqlite3_finalize(db->cache[0]->st);
-		free((char *)db->cache[0]->sql);
-		free(db->cache[0]);
-		memmove(db->cache, db->cache + 1, sizeof(db->cache[0]) * (DB_CACHE_MAX - 1));
-		db->ncache--;
+	s->held = 1;
+	s->used = ++db->tick;
+	if (db->ncache >= LIM_DB_STMT_CACHE)
+		evict_idle(db);
+	if (db->ncache == db->cap) {
+		db->cap = db->cap ? db->cap * 2 : 64;
+		db->cache = xrealloc(db->cache, sizeof(db->cache[0]) * (size_t)db->cap);
 	}
 	db->cache[db->ncache++] = s;
 	return s;
@@ -141,6 +353,7 @@ void db_done(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
+	st->held = 0;
 	sqlite3_reset(st->st);
 	sqlite3_clear_bindings(st->st);
 }
@@ -175,17 +388,16 @@ int db_bind_null(struct db_stmt *st, int i)
 
 int db_step(struct db_stmt *st, struct err *err)
 {
-	int rc = sqlite3_step(st->st);
+	int rc;
 
+	if (injected(err))
+		return -1;
+	rc = sqlite3_step(st->st);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		err_set(err, ST_CONFLICT, "database: %s", sqlite3_errmsg(st->db->conn));
-	else
-		db_fail(st->db, err, "step");
-	return -1;
+	return db_fail(st->db, err, "step");
 }
 
 int db_col_count(struct db_stmt *st)
@@ -226,6 +438,16 @@ int db_col_kind(struct db_stmt *st, int i)
 int db_begin(struct db *db, struct err *err)
 {
 	return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int db_begin_read(struct db *db, struct err *err)
+{
+	return db_exec(db, "BEGIN", err);
+}
+
+int db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->conn);
 }
 
 int db_commit(struct db *db, struct err *err)

@@ -52,13 +52,33 @@ int store_schema_version(void)
 
 /* ---- opening and migrations ---- */
 
-static int read_version(struct store *st, int *version, struct err *err)
+/* The stored schema version, read without any lock: 0 for a database with
+ * no table at all (a new file); ST_INVALID for an SQLite file of some other
+ * program. */
+static int read_version(struct store *st, const char *path, int *version, struct err *err)
 {
 	struct db_stmt *s;
-	int rc;
+	int rc, tables = 0, has_version = 0;
 
-	if (db_exec(st->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err))
+	s = db_prepare(st->db, "SELECT count(*), count(CASE WHEN name = 'schema_version' THEN 1 END) "
+			"FROM sqlite_master WHERE type = 'table'", err);
+	if (s == NULL)
 		return -1;
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		tables = (int)db_col_int(s, 0);
+		has_version = (int)db_col_int(s, 1);
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	*version = 0;
+	if (!has_version) {
+		if (tables > 0)
+			return err_set(err, ST_INVALID, "\"%s\" is an SQLite database of another program, not a plenum "
+				       "database: check --db or $PLENUM_DB", path);
+		return 0;
+	}
 	s = db_prepare(st->db, "SELECT coalesce(max(version), 0) FROM schema_version", err);
 	if (s == NULL)
 		return -1;
@@ -68,20 +88,36 @@ static int read_version(struct store *st, int *version, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
-static int migrate(struct store *st, struct err *err)
+static int version_ok(const char *path, int version, int readonly, struct err *err)
+{
+	if (version > store_nmigrations)
+		return err_set(err, ST_FAIL, "\"%s\" has schema version %d, newer than this plenum understands (%d): "
+			       "use a newer plenum", path, version, store_nmigrations);
+	if (version < store_nmigrations && readonly)
+		return err_set(err, ST_FAIL, "\"%s\" has schema version %d, older than this plenum's (%d): run a "
+			       "command that writes (such as 'plenum init') once, with write access, to upgrade it",
+			       path, version, store_nmigrations);
+	return 0;
+}
+
+/* Brings the schema up to date. The version is read first with no lock, so
+ * an up-to-date database (every open but the first after an upgrade) never
+ * waits for a writer; only an older one takes the write lock, and reads the
+ * version again under it (another process may have migrated meanwhile). */
+static int migrate(struct store *st, const char *path, int readonly, struct err *err)
 {
 	int version = 0;
 	struct db_stmt *s;
 
+	if (read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
+		return -1;
+	if (version == store_nmigrations)
+		return 0;
 	if (db_begin(st->db, err) != 0)
 		return -1;
-	if (read_version(st, &version, err) != 0)
+	if (db_exec(st->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err) != 0 ||
+	    read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
 		goto fail;
-	if (version > store_nmigrations) {
-		err_set(err, ST_FAIL, "the database has schema version %d, newer than this plenum "
-			"understands (%d): use a newer plenum", version, store_nmigrations);
-		goto fail;
-	}
 	for (int v = version; v < store_nmigrations; v++) {
 		if (db_exec(st->db, store_migrations[v], err) != 0)
 			goto fail;
@@ -104,16 +140,38 @@ fail:
 	return -1;
 }
 
-struct store *store_open(const char *path, int create, struct err *err)
+struct store *store_open(const char *path, int flags, struct err *err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
+	int dflags = DB_OPEN_EXISTING;
 
-	st->db = db_open(path, create ? DB_OPEN_CREATE : DB_OPEN_EXISTING, err);
-	if (st->db == NULL || migrate(st, err) != 0) {
+	if (flags & STORE_CREATE)
+		dflags |= DB_OPEN_CREATE;
+	if (flags & STORE_INIT)
+		dflags |= DB_OPEN_CREATE | DB_OPEN_EMPTY_OK;
+	if (flags & STORE_READONLY)
+		dflags = DB_OPEN_READONLY;
+	st->db = db_open(path, dflags, err);
+	if (st->db == NULL || migrate(st, path, (flags & STORE_READONLY) != 0, err) != 0) {
 		store_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+void store_set_lock_wait(struct store *st, int ms)
+{
+	db_set_busy_wait(st->db, ms);
+}
+
+int store_read_begin(struct store *st, struct err *err)
+{
+	return db_begin_read(st->db, err);
+}
+
+void store_read_end(struct store *st)
+{
+	db_rollback(st->db);
 }
 
 void store_close(struct store *st)

@@ -29,9 +29,27 @@ struct store;
 /* The schema version this binary writes; a newer database is refused. */
 int store_schema_version(void);
 
-/* Opens (create != 0: creating when missing) and migrates. NULL on error. */
-struct store *store_open(const char *path, int create, struct err *err);
+/* How store_open() opens: flags may be or'ed. */
+enum store_open_flags {
+	STORE_EXISTING = 0,     /* the file must exist and hold plenum's schema (or none yet) */
+	STORE_CREATE = 1,       /* create the file when missing */
+	STORE_READONLY = 2,     /* read only: no lock, no write, no migration; read-only files work */
+	STORE_INIT = 4,         /* as STORE_CREATE, and a 0-byte file is accepted too (plenum init) */
+};
+
+/* Opens and, when the stored schema is older, migrates (taking the write lock
+ * only then). Refuses a 0-byte file (but with STORE_INIT), a file of another
+ * kind or program, a newer schema, and with STORE_READONLY an older one,
+ * naming the file and what to do. NULL on error. */
+struct store *store_open(const char *path, int flags, struct err *err);
 void store_close(struct store *st);                 /* accepts NULL */
+/* How long a write waits for the lock held by another connection before it
+ * fails with ST_BUSY (default LIM_DB_BUSY_MS). */
+void store_set_lock_wait(struct store *st, int ms);
+/* A read transaction: the reads until store_read_end() see one snapshot.
+ * Takes no lock; writers are not delayed. */
+int store_read_begin(struct store *st, struct err *err);
+void store_read_end(struct store *st);
 
 /* What the data looks like now: two numbers that together change whenever
  * anything is committed, by this process (any thread) or another one. Read

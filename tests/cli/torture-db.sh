@@ -1,0 +1,103 @@
+#!/bin/sh
+# torture-db.sh -- failing-database torture (like curl's torture mode): runs
+# representative commands with the Nth database call made to fail
+# (PLENUM_DB_FAIL=N, see src/store/db.h), for N = 1, 1+S, 1+2S, ... until a
+# run makes fewer than N calls. Every run must either succeed or fail with a
+# clean one-line error (exit 1 or 2, no crash, no sanitizer report, no leak
+# under `make asan`), and leave the database consistent: integrity_check ok,
+# `plenum audit verify` intact, and the data either untouched or exactly as a
+# clean run leaves it (a write is all or nothing).
+# Usage: TORTURE_STRIDE=S tests/cli/torture-db.sh ./plenum [--quick|--full]
+#   S defaults to 1 (every call); --quick: the three writes and one read
+#   (for make check); --full adds the demo import replacing the org (about
+#   1,500 calls, every TORTURE_IMPORT_STRIDE-th, default 10).
+set -u
+PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+FULL=${2:-}
+STRIDE=${TORTURE_STRIDE:-1}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export PLENUM_TODAY=2026-11-25
+unset PLENUM_DB_FAIL LANG
+pass=0
+fail=0
+runs=0
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+BASE="$TMP/base.db"
+"$PLENUM" --db "$BASE" demo >/dev/null 2>&1 || { echo "FAIL: demo"; exit 1; }
+sqlite3 "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+
+# What a write changes: row counts and versions of what the commands touch.
+fingerprint() {
+	sqlite3 "$1" "SELECT (SELECT count(*) FROM progress_report), (SELECT count(*) FROM audit),
+		(SELECT count(*) FROM task_transition), (SELECT total(version) FROM task),
+		(SELECT group_concat(name || '=' || value) FROM setting), (SELECT count(*) FROM task),
+		(SELECT count(*) FROM meeting)" 2>&1
+}
+
+fresh() {
+	rm -f "$TMP/w.db" "$TMP/w.db-wal" "$TMP/w.db-shm"
+	cp "$BASE" "$TMP/w.db"
+}
+
+# torture NAME ARGS...: the sweep for one command.
+torture() {
+	name=$1; shift
+	fresh
+	before=$(fingerprint "$TMP/w.db")
+	"$PLENUM" --db "$TMP/w.db" "$@" >/dev/null 2>"$TMP/err" || { bad "$name: fails with no failure injected"; cat "$TMP/err"; return; }
+	after=$(fingerprint "$TMP/w.db")
+	n=1
+	while :; do
+		fresh
+		PLENUM_DB_FAIL=$n "$PLENUM" --db "$TMP/w.db" "$@" >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		runs=$((runs + 1))
+		if ! grep -q "PLENUM_DB_FAIL: database call" "$TMP/err"; then
+			[ "$rc" = 0 ] || bad "$name: exit $rc with nothing injected at call $n"
+			break
+		fi
+		case $rc in
+		0|1|2) ;;
+		*) bad "$name: call $n failed: exit $rc (crash?)"; sed 's/^/    /' "$TMP/err" | head -20 ;;
+		esac
+		if grep -qE "Sanitizer|runtime error|Assertion" "$TMP/err"; then
+			bad "$name: call $n failed: sanitizer report"; sed 's/^/    /' "$TMP/err" | head -30
+		fi
+		if [ "$rc" != 0 ] && ! grep -q "^plenum: " "$TMP/err"; then
+			bad "$name: call $n failed: exit $rc without a message"
+		fi
+		ic=$(sqlite3 "$TMP/w.db" "PRAGMA integrity_check" 2>&1)
+		[ "$ic" = ok ] || bad "$name: call $n failed: integrity_check: $ic"
+		"$PLENUM" --db "$TMP/w.db" audit verify >"$TMP/verify" 2>&1 || {
+			bad "$name: call $n failed: audit verify"; sed 's/^/    /' "$TMP/verify" | head -5; }
+		now=$(fingerprint "$TMP/w.db")
+		if [ "$now" != "$before" ] && [ "$now" != "$after" ]; then
+			bad "$name: call $n failed: half a write is left: $now (before $before, after $after)"
+		fi
+		if [ "$rc" = 0 ] && [ "$now" != "$after" ] && [ "$before" != "$after" ]; then
+			bad "$name: call $n failed: exit 0 but the write is missing"
+		fi
+		pass=$((pass + 1))
+		n=$((n + STRIDE))
+	done
+	echo "torture-db: $name: $((n - 1)) database calls swept (stride $STRIDE)"
+}
+
+torture "task report" task report t-1-2 --percent 60 --done torture
+torture "task act" task act t-2-3 close --note torture
+torture "setting set" setting set light.due_soon_days 3
+torture "meeting show" meeting show m-2026-jm-xiongan
+if [ "$FULL" != --quick ]; then
+	torture "task show" task show t-1-2
+	torture "export" export -o "$TMP/x.json"
+	torture "report ledger" report ledger --format csv -o "$TMP/l.csv"
+fi
+if [ "$FULL" = --full ]; then
+	# about 1,500 calls: every 10th unless TORTURE_IMPORT_STRIDE says otherwise
+	STRIDE=${TORTURE_IMPORT_STRIDE:-10}
+	torture "demo (import, replacing the org)" demo
+fi
+echo "torture-db: $pass runs with a database call failed (of $runs), $fail problems"
+[ "$fail" = 0 ]
