@@ -132,10 +132,23 @@ static double layout_height(PangoLayout *l)
 	return h;
 }
 
+void pdf_init(void)
+{
+	PangoFontMap *fm = pango_cairo_font_map_get_default();
+	PangoContext *ctx = pango_font_map_create_context(fm);
+	PangoFontDescription *fd = pango_font_description_from_string(FONT " 10");
+	PangoFont *f = pango_font_map_load_font(fm, ctx, fd);
+
+	if (f)
+		g_object_unref(f);
+	pango_font_description_free(fd);
+	g_object_unref(ctx);
+}
+
 /* Draws a layout at x, line by line across pages when it must. */
 static void draw_flow(struct pdf *p, PangoLayout *l, double x)
 {
-	double h = layout_height(l);
+	double h = layout_height(l), shift = 0;   /* where the layout's lines sit on this page */
 	PangoLayoutIter *it;
 
 	ensure(p, h < PAGE_H - TOP - BOTTOM ? h : 0);
@@ -150,7 +163,6 @@ static void draw_flow(struct pdf *p, PangoLayout *l, double x)
 		PangoRectangle r;
 		int baseline = pango_layout_iter_get_baseline(it);
 		double top, lh;
-		static double shift;
 
 		pango_layout_iter_get_line_extents(it, NULL, &r);
 		top = (double)r.y / PANGO_SCALE;

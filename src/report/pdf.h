@@ -21,6 +21,9 @@ struct pdf_chart {
 	void *ctx;
 };
 
+/* Loads the font configuration and the body font once (report_init()). */
+void pdf_init(void);
+
 /* charts: NULL-terminated by name, or NULL. toc != 0 puts a table of
  * contents (headings of level 1 and 2) on the first page. */
 int pdf_from_markdown(const char *md, const char *title, const struct pdf_chart *charts, int toc,

@@ -38,6 +38,12 @@ const char *report_content_type(enum report_format f)
 	return "application/octet-stream";
 }
 
+void report_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	pdf_init();
+}
+
 /* A parser with GFM tables; the caller frees it after rendering. */
 cmark_parser *report_md_parser(const char *md, cmark_node **doc)
 {

@@ -14,6 +14,11 @@ struct buf;
 struct err;
 struct pdf_chart;
 
+/* Initialises the libraries reports use (cmark-gfm's extension registry,
+ * pango's fonts) once; call before starting threads that render. The CLI
+ * may skip it: the first report does it on its own thread. */
+void report_init(void);
+
 /* Renders the template over data and converts it to f. title heads the
  * HTML page and the PDF's metadata. charts (NULL-terminated, may be NULL)
  * are drawn where the Markdown says <!-- chart:NAME -->. */
