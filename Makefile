@@ -15,7 +15,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
-PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf libcmark-gfm libxml-2.0 libzip libical xlsxwriter
+PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf cairo-svg libcmark-gfm libxml-2.0 libzip libical xlsxwriter
 TEST_PKGS := cmocka
 
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
