@@ -497,6 +497,7 @@ struct table {
 };
 
 #define PAD 4.0
+#define SHORT_CELL 5.0      /* ems: a cell this short is not wrapped */
 
 static void table_read(struct table *t, cmark_node *node)
 {
@@ -556,16 +557,19 @@ static void table_plan(struct pdf *p, struct table *t, double width)
 			minw[c] = maxw[c] = 2 * PAD + 4;
 			for (int r = t->header ? 0 : 1; r < t->rows; r++) {
 				PangoLayout *l = cell_layout(p, t, r, c, 1);
-				double w = layout_w(l) + 2 * PAD;
+				double word = layout_w(l) + 2 * PAD, line;
 
 				g_object_unref(l);
-				if (w > minw[c])
-					minw[c] = w;
 				l = cell_layout(p, t, r, c, -1);
-				w = layout_w(l) + 2 * PAD;
+				line = layout_w(l) + 2 * PAD;
 				g_object_unref(l);
-				if (w > maxw[c])
-					maxw[c] = w;
+				/* A short cell (季度, 已召开, a name) stays on one line. */
+				if (line <= SHORT_CELL * t->f.pt + 2 * PAD && line > word)
+					word = line;
+				if (word > minw[c])
+					minw[c] = word;
+				if (line > maxw[c])
+					maxw[c] = line;
 			}
 			smin += minw[c];
 			smax += maxw[c];
@@ -600,15 +604,34 @@ static double row_height(struct pdf *p, const struct table *t, int r)
 	return h + 2 * PAD;
 }
 
+/* A task light's cell is tinted in its colour; the word stays. */
+static const double *light_fill(const char *text)
+{
+	static const struct { const char *word; double rgb[3]; } lights[] = {
+		{ "红", { 0.98, 0.80, 0.80 } }, { "red", { 0.98, 0.80, 0.80 } },
+		{ "黄", { 1.00, 0.93, 0.70 } }, { "yellow", { 1.00, 0.93, 0.70 } },
+		{ "绿", { 0.80, 0.93, 0.80 } }, { "green", { 0.80, 0.93, 0.80 } },
+	};
+
+	for (size_t i = 0; i < sizeof(lights) / sizeof(lights[0]); i++)
+		if (strcmp(text, lights[i].word) == 0)
+			return lights[i].rgb;
+	return NULL;
+}
+
 static void draw_row(struct pdf *p, const struct table *t, int r, double x, double h)
 {
+	static const double grey[3] = { 0.9, 0.9, 0.9 };
+
 	tag_open(p, "TR");
 	for (int c = 0; c < t->cols; c++) {
 		PangoLayout *l = cell_layout(p, t, r, c, t->w[c] - 2 * PAD);
 
+		const double *fill = r == 0 ? grey : light_fill(t->cell[r * t->cols + c]);
+
 		tag_open(p, r == 0 && t->header ? "TH" : "TD");
-		if (r == 0) {
-			cairo_set_source_rgb(p->cr, 0.9, 0.9, 0.9);
+		if (fill) {
+			cairo_set_source_rgb(p->cr, fill[0], fill[1], fill[2]);
 			cairo_rectangle(p->cr, x, p->y, t->w[c], h);
 			cairo_fill(p->cr);
 			cairo_set_source_rgb(p->cr, 0, 0, 0);
@@ -826,7 +849,7 @@ static void list(struct pdf *p, cmark_node *n, struct ctx *c)
 {
 	const struct style *s = p->s;
 	int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-	int num = cmark_node_get_list_start(n);
+	int num = ordered ? cmark_node_get_list_start(n) : 1;
 
 	tag_open(p, "L");
 	for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item), num++) {

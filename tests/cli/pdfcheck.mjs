@@ -148,6 +148,7 @@ for (const t of opt.whole) {
 	if (got < want) fail(`"${t}" appears whole ${got} times, the Markdown has it ${want} times (split in a cell or a line)`);
 }
 if (opt.noBullets && all.includes('•')) fail('a Western bullet "•" in a Chinese paper');
+if (opt.gov && /（0）/.test(all)) fail('a list numbered from （0）');
 
 // ---- table header repeated on each page the table covers ----
 if (opt.repeatHeader) {
