@@ -1079,53 +1079,77 @@ static void headings_free(struct pdf *p)
 	}
 }
 
-/* Cairo 1.16 has no metadata for the language: an incremental update adds
- * /Lang to the document catalog (ISO 32000-1, 7.5.6 and 14.9.2.1). */
+/* The first occurrence of the k bytes at needle in the n bytes at hay
+ * (which may hold NUL bytes), or NULL. */
+static const char *find(const char *hay, size_t n, const char *needle, size_t k)
+{
+	for (size_t i = 0; k <= n && i <= n - k; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, k) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* The last occurrence of needle in the n bytes at hay (binary), or NULL. */
+static const char *find_last(const char *hay, size_t n, const char *needle)
+{
+	const char *last = NULL, *at = hay;
+	size_t k = strlen(needle);
+
+	while (at + k <= hay + n) {
+		const char *f = find(at, (size_t)(hay + n - at), needle, k);
+
+		if (f == NULL)
+			break;
+		last = f;
+		at = f + 1;
+	}
+	return last;
+}
+
+/* Cairo 1.16 has no metadata for the language: an incremental update (ISO
+ * 32000-1, 7.5.6) writes the document catalog again with /Lang (14.9.2). */
 static void add_lang(struct buf *out, const char *lang)
 {
-	const char *pdf = buf_str(out), *t, *root, *obj, *end, *sx;
+	const char *pdf = buf_str(out), *t, *root, *obj, *end, *sx, *tend;
 	size_t len = buf_len(out), prev, at;
+	struct buf b = BUF_INIT(1 << 20);
 	char head[32];
 	long n;
 
 	if (lang == NULL || len == 0 || strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != strlen(lang))
 		return;
-	t = g_strrstr(pdf, "trailer");
-	sx = t ? strstr(t, "startxref") : NULL;
-	root = t ? strstr(t, "/Root ") : NULL;
-	if (sx == NULL || root == NULL || root > sx)
+	t = find_last(pdf, len, "\ntrailer");
+	sx = t ? find_last(t, len - (size_t)(t - pdf), "startxref") : NULL;
+	root = t && sx ? find(t, (size_t)(sx - t), "/Root ", 6) : NULL;
+	if (root == NULL)
 		return;
 	n = strtol(root + 6, NULL, 10);
 	prev = (size_t)strtoul(sx + 9, NULL, 10);
 	snprintf(head, sizeof(head), "\n%ld 0 obj", n);
-	obj = strstr(pdf, head);
-	end = obj ? strstr(obj, "endobj") : NULL;
-	if (obj == NULL || end == NULL || end > t)
+	obj = find(pdf, (size_t)(t - pdf), head, strlen(head));
+	end = obj ? find(obj, (size_t)(t - obj), "endobj", 6) : NULL;
+	if (end == NULL)
 		return;
 	obj += strlen(head);
 	while (end > obj && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r'))
 		end--;
-	if (end - obj < 2 || strncmp(end - 2, ">>", 2) != 0)
+	for (tend = sx; tend > t && tend[-1] != '>'; tend--)
+		;
+	if (end - obj < 2 || memcmp(end - 2, ">>", 2) != 0 || tend - t < 10)
 		return;
-	{
-		struct buf b = BUF_INIT(1 << 20);
-		const char *tend = sx;
-
-		while (tend > t && tend[-1] != '>')
-			tend--;
-		at = len;
-		buf_printf(&b, "%ld 0 obj\n", n);
-		buf_add(&b, obj, (size_t)(end - 2 - obj));
-		buf_printf(&b, " /Lang (%s)\n>>\nendobj\n", lang);
-		buf_printf(&b, "xref\n%ld 1\n%010zu 00000 n \n", n, at);
-		/* The old trailer's dictionary with /Prev added. */
-		buf_adds(&b, "trailer\n");
-		buf_add(&b, t + 7, (size_t)(tend - 2 - (t + 7)));
-		buf_printf(&b, " /Prev %zu\n>>\nstartxref\n%zu\n%%%%EOF\n", prev, at + (size_t)(strstr(buf_str(&b), "xref\n") - buf_str(&b)));
-		if (!b.err)
-			buf_add(out, buf_str(&b), buf_len(&b));
-		buf_release(&b);
-	}
+	at = len;
+	buf_printf(&b, "%ld 0 obj\n", n);
+	buf_add(&b, obj, (size_t)(end - 2 - obj));
+	buf_printf(&b, "   /Lang (%s)\n>>\nendobj\n", lang);
+	prev = at + buf_len(&b);            /* now where the new xref starts */
+	buf_printf(&b, "xref\n%ld 1\n%010zu 00000 n \n", n, at);
+	/* The last trailer's dictionary, with /Prev pointing at the old xref. */
+	buf_adds(&b, "trailer\n");
+	buf_add(&b, t + 9, (size_t)(tend - 2 - (t + 9)));
+	buf_printf(&b, "   /Prev %lu\n>>\nstartxref\n%zu\n%%%%EOF\n", strtoul(sx + 9, NULL, 10), prev);
+	if (!b.err)
+		buf_add(out, buf_str(&b), buf_len(&b));
+	buf_release(&b);
 }
 
 void pdf_init(void)

@@ -36,7 +36,8 @@ paper() {
 # check NAME LANG OPTIONS... : pdfcheck.mjs over the PDF with its Markdown
 check() {
 	name=$1; lang=$2; shift 2
-	if node "$HERE/pdfcheck.mjs" "$TMP/$name.$lang.pdf" --md "$TMP/$name.$lang.md" "$@"; then ok; else bad "$name ($lang) layout"; fi
+	tag=$([ "$lang" = zh ] && echo zh-CN || echo en)
+	if node "$HERE/pdfcheck.mjs" "$TMP/$name.$lang.pdf" --md "$TMP/$name.$lang.md" --lang "$tag" "$@"; then ok; else bad "$name ($lang) layout"; fi
 }
 
 paper minutes zh --meeting $M

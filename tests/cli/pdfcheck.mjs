@@ -5,7 +5,7 @@
 // right. Used by tests/cli/papers.sh; NOT a PDF parser of its own.
 //
 // Usage: node pdfcheck.mjs FILE.pdf [--gov] [--md FILE.md] [--pages MIN-MAX]
-//          [--title T] [--author A] [--font NAME]... [--whole TOKEN]...
+//          [--title T] [--author A] [--lang L] [--font NAME]... [--whole TOKEN]...
 //          [--repeat-header TEXT] [--toc] [--no-bullets] [--full-lines]
 // Prints one line per failed check and exits 1 when any failed.
 import { execFileSync } from 'node:child_process';
@@ -23,6 +23,7 @@ for (let i = 0; i < args.length; i++) {
 	else if (a === '--md') opt.md = readFileSync(args[++i], 'utf8');
 	else if (a === '--pages') opt.pages = args[++i].split('-').map(Number);
 	else if (a === '--title') opt.title = args[++i];
+	else if (a === '--lang') opt.lang = args[++i];
 	else if (a === '--author') opt.author = args[++i];
 	else if (a === '--font') opt.fonts.push(args[++i]);
 	else if (a === '--whole') opt.whole.push(args[++i]);
@@ -48,6 +49,9 @@ if (opt.author !== undefined && info.Author !== opt.author) fail(`Author "${info
 const npages = Number(info.Pages);
 if (opt.pages && (npages < opt.pages[0] || npages > opt.pages[1]))
 	fail(`${npages} pages, wanted ${opt.pages[0]} to ${opt.pages[1]}`);
+
+// The language in the document catalog (poppler does not print it).
+if (opt.lang && !readFileSync(file).includes(`/Lang (${opt.lang})`)) fail(`no /Lang (${opt.lang}) in the catalog`);
 
 // ---- pdffonts ----
 const fonts = run('pdffonts', file);
