@@ -118,7 +118,19 @@ static cmark_node *chart_svg(const struct pdf_chart *c)
 	cairo_surface_finish(s);
 	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !svg.err && (start = strstr(buf_str(&svg), "<svg")) != NULL) {
 		buf_printf(&html, "<figure class=\"chart\" role=\"img\" aria-label=\"%s\">", c->name);
-		buf_adds(&html, start);
+		/* Cairo names its glyphs and clips glyph0-1, clip1... in every SVG:
+		 * inline in one page they must not meet, so each chart's get a prefix. */
+		for (const char *q = start; *q; q++) {
+			if (strncmp(q, "id=\"", 4) == 0 || strncmp(q, "href=\"#", 7) == 0 || strncmp(q, "url(#", 5) == 0) {
+				size_t k = strncmp(q, "id=\"", 4) == 0 ? 4 : strncmp(q, "url(#", 5) == 0 ? 5 : 7;
+
+				buf_add(&html, q, k);
+				buf_printf(&html, "%s-", c->name);
+				q += k - 1;
+			} else {
+				buf_addc(&html, *q);
+			}
+		}
 		buf_adds(&html, "</figure>");
 		node = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 		cmark_node_set_on_enter(node, buf_str(&html));

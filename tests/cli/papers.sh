@@ -78,6 +78,9 @@ for lang in zh en; do
 		grep -q '@media print' "$TMP/$name.$lang.html" && ok || bad "$name.$lang.html has no print stylesheet"
 	done
 	[ "$(grep -c '<svg' "$TMP/dossier.$lang.html")" -ge 2 ] && ok || bad "dossier.$lang.html has no inline SVG charts"
+	# Two inline SVGs must not share glyph ids, or the second draws the first's glyphs.
+	dup=$(grep -o ' id="[^"]*"' "$TMP/dossier.$lang.html" | sort | uniq -d | head -3)
+	[ -z "$dup" ] && ok || bad "dossier.$lang.html repeats ids: $dup"
 done
 # One stylesheet: the same <style> in every HTML report.
 n=$(for f in "$TMP"/*.html; do sed -n '/<style>/,/<\/style>/p' "$f" | md5sum; done | sort -u | wc -l)
