@@ -755,15 +755,34 @@ static void paragraph(struct pdf *p, cmark_node *n, struct ctx *c)
 	free(m);
 }
 
-static PangoLayout *heading_layout(struct pdf *p, int level, const char *markup, double width, double *pitch)
+static PangoLayout *heading_layout(struct pdf *p, int level, const char *markup, double width, double *pitch,
+				   double *dx)
 {
 	const struct style *s = p->s;
 	const struct face *f = level == 1 ? &s->title : &s->head[level - 2 < 4 ? level - 2 : 3];
 	PangoLayout *l = make_layout(p, markup, width, f, level == 1 ? 0 : s->spacing, PANGO_WRAP_WORD_CHAR);
 
-	if (level == 1)
+	if (level == 1) {
+		/* A title of several lines is set in lines of even length (GB/T
+		 * 9704 7.3.3: 梯形 or 菱形), not one full line and a stub: the
+		 * narrowest width that needs no more lines. */
+		int lines = pango_layout_get_line_count(l);
+		double w = width;
+
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
-	else if (s->gov)
+		while (lines > 1 && w > f->pt * 4) {
+			pango_layout_set_width(l, (int)((w - f->pt) * PANGO_SCALE));
+			if (pango_layout_get_line_count(l) > lines)
+				break;
+			w -= f->pt;
+		}
+		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+		*pitch = s->gov ? s->pitch : f->pt * 1.4;
+		*dx = (width - w) / 2;
+		return l;
+	}
+	*dx = 0;
+	if (s->gov)
 		pango_layout_set_indent(l, (int)(s->indent * PANGO_SCALE));
 	*pitch = s->gov ? s->pitch : f->pt * 1.4;
 	return l;
@@ -795,7 +814,7 @@ static void heading(struct pdf *p, cmark_node *n, struct ctx *c)
 	int level = cmark_node_get_heading_level(n);
 	char *m = inline_markup(n), *text = m, name[32];
 	PangoLayout *l;
-	double pitch, h, before, after;
+	double pitch, h, before, after, dx;
 	int id = -1;
 
 	if (level < 1 || level > 6)
@@ -804,7 +823,7 @@ static void heading(struct pdf *p, cmark_node *n, struct ctx *c)
 		goto out;                    /* on the contents page already */
 	if (s->gov && level > 1)
 		text = gov_heading(m, level);
-	l = heading_layout(p, level, text, c->width, &pitch);
+	l = heading_layout(p, level, text, c->width, &pitch, &dx);
 	before = s->gov || level == 1 ? 0 : 8;
 	after = level == 1 ? s->pitch : s->gov ? 0 : 4;
 	h = grid_h(l, pitch);
@@ -835,7 +854,7 @@ static void heading(struct pdf *p, cmark_node *n, struct ctx *c)
 		}
 	}
 	tag_open(p, (const char *const[]){ "H1", "H2", "H3", "H4", "H5", "H6" }[level - 1]);
-	flow(p, l, c->x, pitch, NULL, 0);
+	flow(p, l, c->x + dx, pitch, NULL, 0);
 	tag_close(p);
 	p->y += after;
 	g_object_unref(l);
@@ -967,12 +986,12 @@ static void contents(struct pdf *p, const struct heading *h, int n)
 	char *e = g_markup_escape_text(p->doc->title ? p->doc->title : "", -1);
 	int en = p->doc->lang && strncmp(p->doc->lang, "en", 2) == 0;
 	PangoLayout *l;
-	double pitch;
+	double pitch, dx;
 
 	start_page(p);
-	l = heading_layout(p, 1, e, s->width, &pitch);
+	l = heading_layout(p, 1, e, s->width, &pitch, &dx);
 	tag_open(p, "H1");
-	flow(p, l, s->left, pitch, NULL, 0);
+	flow(p, l, s->left + dx, pitch, NULL, 0);
 	tag_close(p);
 	g_object_unref(l);
 	g_free(e);

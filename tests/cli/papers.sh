@@ -41,12 +41,12 @@ check() {
 }
 
 paper minutes zh --meeting $M
-check minutes zh --gov --full-lines --no-bullets --pages 3-8 --author "$ORG" --whole 2026-05-21 \
+check minutes zh --gov --full-lines --no-bullets --has "（一）主题讲话" --has "一、学习内容" --has "（1）任务" --pages 3-8 --author "$ORG" --whole 2026-05-21 \
 	--font NotoSerifCJKsc-Regular --font NotoSerifCJKsc-Bold --font NotoSansCJKsc-Regular --font UKaiCN
 paper minutes en --meeting $M
 check minutes en --pages 2-6 --author "$ORG_EN" --whole Committee --whole 2026-05-21 --font NotoSerifCJKsc-Regular
 paper notice zh
-check notice zh --gov --no-bullets --pages 1-4 --author "$ORG" --whole 2027-12-31 --font NotoSerifCJKsc-Regular
+check notice zh --gov --no-bullets --has "一、江门高新区管委会" --pages 1-4 --author "$ORG" --whole 2027-12-31 --font NotoSerifCJKsc-Regular
 paper notice en
 check notice en --pages 1-4 --author "$ORG_EN" --whole 2027-12-31
 paper dossier zh --year 2026

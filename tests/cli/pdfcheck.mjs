@@ -6,7 +6,7 @@
 //
 // Usage: node pdfcheck.mjs FILE.pdf [--gov] [--md FILE.md] [--pages MIN-MAX]
 //          [--title T] [--author A] [--lang L] [--font NAME]... [--whole TOKEN]...
-//          [--repeat-header TEXT] [--toc] [--no-bullets] [--full-lines]
+//          [--repeat-header TEXT] [--toc] [--no-bullets] [--full-lines] [--has TEXT]...
 // Prints one line per failed check and exits 1 when any failed.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ for (let i = 0; i < args.length; i++) {
 	else if (a === '--pages') opt.pages = args[++i].split('-').map(Number);
 	else if (a === '--title') opt.title = args[++i];
 	else if (a === '--lang') opt.lang = args[++i];
+	else if (a === '--has') (opt.has ||= []).push(args[++i]);
 	else if (a === '--author') opt.author = args[++i];
 	else if (a === '--font') opt.fonts.push(args[++i]);
 	else if (a === '--whole') opt.whole.push(args[++i]);
@@ -151,6 +152,7 @@ for (const t of opt.whole) {
 	if (want === 0) fail(`"${t}" is not in the Markdown: the check would prove nothing`);
 	if (got < want) fail(`"${t}" appears whole ${got} times, the Markdown has it ${want} times (split in a cell or a line)`);
 }
+for (const t of opt.has || []) if (!all.replace(/ /g, '').includes(t)) fail(`no "${t}" in the text`);
 if (opt.noBullets && all.includes('•')) fail('a Western bullet "•" in a Chinese paper');
 if (opt.gov && /（0）/.test(all)) fail('a list numbered from （0）');
 
@@ -196,9 +198,13 @@ if (opt.gov) {
 	if (full === 0 && opt.fullLines) fail('no full line of Chinese body text to check the 28 characters on');
 	if (full > 0 && full28 * 2 < full) fail(`only ${full28} of ${full} full lines hold 28 characters`);
 	// The title: centred on the first page.
-	const first = pages[0].lines[0];
-	if (first && Math.abs((first.xMin + first.xMax) / 2 - (block.x0 + block.x1) / 2) > 3)
-		fail(`the title is not centred: "${first.text}" (${first.xMin.toFixed(1)}-${first.xMax.toFixed(1)})`);
+	// The title: centred on the first page, its lines of even length (no stub).
+	const title = pages[0].lines.filter((l) => l.yMax - l.yMin > 28 && l.yMin < block.y0 + 150);
+	for (const l of title)
+		if (Math.abs((l.xMin + l.xMax) / 2 - (block.x0 + block.x1) / 2) > 3)
+			fail(`the title is not centred: "${l.text}" (${l.xMin.toFixed(1)}-${l.xMax.toFixed(1)})`);
+	if (title.length > 1 && Math.min(...title.map((l) => l.xMax - l.xMin)) < 0.5 * Math.max(...title.map((l) => l.xMax - l.xMin)))
+		fail(`the title's lines are uneven: ${JSON.stringify(title.map((l) => l.text))}`);
 }
 
 // ---- a table of contents with right page numbers ----
