@@ -43,6 +43,8 @@ check() {
 paper minutes zh --meeting $M
 check minutes zh --gov --full-lines --no-bullets --has "（一）主题讲话" --has "一、学习内容" --has "（1）任务" --pages 3-8 --author "$ORG" --whole 2026-05-21 \
 	--font NotoSerifCJKsc-Regular --font NotoSerifCJKsc-Bold --font NotoSansCJKsc-Regular --font UKaiCN
+paper brief zh --meeting $M
+check brief zh --gov --no-bullets --pages 1-3 --author "$ORG"
 paper minutes en --meeting $M
 check minutes en --pages 2-6 --author "$ORG_EN" --whole Committee --whole 2026-05-21 --font NotoSerifCJKsc-Regular
 paper notice zh

@@ -182,6 +182,11 @@ if (opt.gov) {
 		}
 		for (const l of body) {
 			const t = l.text.replace(/\s+/g, '');
+			// No holes: a justified line of Chinese with a Latin name in it must not widen its spaces.
+			if (l.yMax - l.yMin > 20 && l.yMax - l.yMin < 26)
+				for (let k = 1; k < l.words.length; k++)
+					if (l.words[k].xMin - l.words[k - 1].xMax > 12)
+						fail(`a hole of ${(l.words[k].xMin - l.words[k - 1].xMax).toFixed(0)} pt in a line: "${l.text}"`);
 			// A line of body text: one run of Chinese, 3号 high (not the 2号 title), the width of the block.
 			if (/^[\u4e00-\u9fff，。、；：]+$/.test(t) && l.words.length === 1 && l.yMax - l.yMin < 26 &&
 			    l.xMax - l.xMin > block.x1 - block.x0 - 20) {
