@@ -197,6 +197,21 @@ if (opt.gov) {
 			}
 		}
 	}
+	// Widows and orphans: a paragraph's first line is indented two characters, the
+	// others start at the margin. An indented full line last on a page followed by a
+	// line at the margin is an orphan; a short line at the margin first on a page
+	// is a widow.
+	const at = (l, x) => Math.abs(l.xMin - x) < 1;
+	const text3 = (l) => l.yMax - l.yMin > 20 && l.yMax - l.yMin < 26;
+	for (let i = 0; i + 1 < pages.length; i++) {
+		const a = bodyLines(pages[i]).filter(text3), b = bodyLines(pages[i + 1]).filter(text3);
+		const last = a.at(-1), first = b[0];
+		if (!last || !first || !at(first, block.x0)) continue;
+		if (at(last, block.x0 + 2 * 15.77) && last.xMax > block.x1 - 20 && lastLines(pages[i]).includes(last))
+			fail(`page ${i + 1}: the first line of a paragraph alone at the foot (orphan): "${last.text}"`);
+		if (first.xMax < block.x1 - 20 && (b.length < 2 || !at(b[1], block.x0)) && bodyLines(pages[i + 1])[0] === first)
+			fail(`page ${i + 2}: the last line of a paragraph alone at the head (widow): "${first.text}"`);
+	}
 	const pitch = [...steps.entries()].sort((a, b) => b[1] - a[1])[0];
 	const want = (225 * mm) / 22;
 	if (pitch && Math.abs(pitch[0] - want) > 0.6) fail(`body line pitch ${pitch && pitch[0]} pt, wanted ${want.toFixed(2)} (22 lines in 225 mm)`);
