@@ -136,7 +136,7 @@ demo: deps
 # libFuzzer targets for the parsers of outside input (clang); each runs for
 # FUZZ_SECONDS. Not part of check: run it before a release.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_import fuzz_ledger fuzz_template
+FUZZ_TARGETS := fuzz_import fuzz_ledger fuzz_template fuzz_paper
 fuzz:
 	$(MAKE) clean
 	$(MAKE) CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(BUILD)/libplenum.a
