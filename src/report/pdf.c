@@ -468,9 +468,7 @@ static int lead_number(const char *s, const char **rest)
 	return n;
 }
 
-/* A heading's markup in the gov style: its number in the form of its level
- * (一、（一）1.（1）). */
-static char *gov_heading(const char *markup, int level)
+char *pdf_gov_heading(const char *markup, int level)
 {
 	const char *rest;
 	int n = lead_number(markup, &rest);
@@ -823,7 +821,7 @@ static void heading(struct pdf *p, cmark_node *n, struct ctx *c)
 	if (level == 1 && p->doc->toc)
 		goto out;                    /* on the contents page already */
 	if (s->gov && level > 1)
-		text = gov_heading(m, level);
+		text = pdf_gov_heading(m, level);
 	l = heading_layout(p, level, text, c->width, &pitch, &dx);
 	before = s->gov || level == 1 ? 0 : 8;
 	after = level == 1 ? s->pitch : s->gov ? 0 : 4;

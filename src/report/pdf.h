@@ -50,6 +50,11 @@ struct pdf_doc {
 	const struct pdf_chart *charts;   /* NULL-terminated by name */
 };
 
+/* A heading's text (or markup) with its leading number ("2. ", "二、",
+ * "（2）") in the gov form of its Markdown level: ## 一、, ### （一）,
+ * #### 1., deeper （1）. Text without a number is copied. Free with g_free. */
+char *pdf_gov_heading(const char *text, int level);
+
 /* Loads the font configuration and the faces once (report_init()). */
 void pdf_init(void);
 

@@ -9,6 +9,7 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 #include <cairo-svg.h>
+#include <glib.h>
 
 #include "render.h"
 #include "pdf.h"
@@ -147,12 +148,24 @@ static cmark_node *chart_svg(const struct pdf_chart *c)
 }
 
 /* Raw HTML blocks the report writes itself become markup; the rest stays
- * out (cmark leaves it out without CMARK_OPT_UNSAFE). */
-static void html_blocks(cmark_node *doc, const struct pdf_chart *charts)
+ * out (cmark leaves it out without CMARK_OPT_UNSAFE). Chinese headings are
+ * numbered as in the PDF (一、（一）1.（1）). */
+static void html_blocks(cmark_node *doc, const struct pdf_chart *charts, int gov)
 {
-	cmark_node *n = cmark_node_first_child(doc);
+	cmark_node *n;
 
-	while (n) {
+	for (n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+		cmark_node *first = cmark_node_first_child(n);
+
+		if (gov && cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) > 1 && first &&
+		    cmark_node_get_type(first) == CMARK_NODE_TEXT) {
+			char *t = pdf_gov_heading(cmark_node_get_literal(first), cmark_node_get_heading_level(n));
+
+			cmark_node_set_literal(first, t);
+			g_free(t);
+		}
+	}
+	for (n = cmark_node_first_child(doc); n;) {
 		cmark_node *next = cmark_node_next(n), *repl = NULL;
 		const char *lit = cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK ? cmark_node_get_literal(n) : NULL;
 		const char *name = lit ? strstr(lit, "chart:") : NULL;
@@ -189,7 +202,7 @@ int report_md_to_html(const char *md, const char *title, const char *lang, const
 		cmark_parser_free(p);
 		return err_set(err, ST_FAIL, "cannot read the Markdown");
 	}
-	html_blocks(doc, charts);
+	html_blocks(doc, charts, lang && strncmp(lang, "zh", 2) == 0);
 	/* Without CMARK_OPT_UNSAFE raw HTML is left out: record text is escaped
 	 * by the template, and nothing else may become markup. */
 	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p));

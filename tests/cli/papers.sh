@@ -84,6 +84,8 @@ for lang in zh en; do
 	dup=$(grep -o ' id="[^"]*"' "$TMP/dossier.$lang.html" | sort | uniq -d | head -3)
 	[ -z "$dup" ] && ok || bad "dossier.$lang.html repeats ids: $dup"
 done
+grep -q '<h2>一、江门高新区管委会</h2>' "$TMP/notice.zh.html" && ok || bad "notice.zh.html: a unit's heading not numbered 一、"
+grep -q '<h3>（一）' "$TMP/minutes.zh.html" && ok || bad "minutes.zh.html: a speech's heading not numbered （一）"
 # One stylesheet: the same <style> in every HTML report.
 n=$(for f in "$TMP"/*.html; do sed -n '/<style>/,/<\/style>/p' "$f" | md5sum; done | sort -u | wc -l)
 [ "$n" = 1 ] && ok || bad "HTML reports have $n different stylesheets"
