@@ -16,7 +16,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
-PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf libcmark-gfm libxml-2.0 libzip libical xlsxwriter
+PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf cairo-svg libcmark-gfm libxml-2.0 libzip libical xlsxwriter
 TEST_PKGS := cmocka
 
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -139,7 +139,7 @@ demo: deps
 # libFuzzer targets for the parsers of outside input (clang); each runs for
 # FUZZ_SECONDS. Not part of check: run it before a release.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_import fuzz_ledger fuzz_template fuzz_record_text
+FUZZ_TARGETS := fuzz_import fuzz_ledger fuzz_template fuzz_record_text fuzz_paper
 fuzz:
 	$(MAKE) clean
 	$(MAKE) CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(BUILD)/libplenum.a

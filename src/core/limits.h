@@ -46,6 +46,10 @@
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */
 #define LIM_YEAR_MAX       2200
+/* Papers (report/pdf.c) */
+#define LIM_PDF_HEADINGS   512                  /* headings in a table of contents */
+#define LIM_PDF_COLUMNS    64                   /* columns of a table; more are left out */
+#define LIM_PDF_TAGS       16                   /* structure tags open at once */
 /* Backup and restore */
 #define LIM_RESTORE_LOCK_TRIES 6                /* restore: busy timeouts (5 s each) to get the write lock */
 

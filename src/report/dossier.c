@@ -294,7 +294,7 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 			{ NULL, 0, NULL, NULL },
 		};
 
-		rc = report_render_charts(en ? "dossier.en.md" : "dossier.zh.md", data, f, title, charts, 1, out, err);
+		rc = report_render_charts(svc, en ? "dossier.en.md" : "dossier.zh.md", data, f, title, charts, 1, out, err);
 	}
 out:
 	json_decref(data);

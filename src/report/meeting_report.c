@@ -270,7 +270,7 @@ static int meeting_report(struct svc *svc, const char *key, const char *name, in
 	if (data == NULL)
 		return -1;
 	snprintf(tpl, sizeof(tpl), "%s.%s.md", name, en ? "en" : "zh");
-	rc = report_render(tpl, data, f, json_string_value(json_object_get(data, "title")), out, err);
+	rc = report_render(svc, tpl, data, f, json_string_value(json_object_get(data, "title")), out, err);
 	json_decref(data);
 	return rc;
 }

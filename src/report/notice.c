@@ -99,7 +99,7 @@ int report_notice(struct svc *svc, const char *from, const char *to, int en, enu
 	data = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:O}", "from", date_format(day_from, dfrom), "to",
 			 date_format(day_to, dto), "overdue_count", overdue, "red_count", red, "yellow_count", yellow,
 			 "unit_count", (json_int_t)json_array_size(list), "units", list);
-	rc = report_render(en ? "notice.en.md" : "notice.zh.md", data, f, en ? "Supervision notice" : "督办通报", out, err);
+	rc = report_render(svc, en ? "notice.en.md" : "notice.zh.md", data, f, en ? "Supervision notice" : "督办通报", out, err);
 out:
 	svc->today = saved;
 	json_decref(data);

@@ -67,7 +67,7 @@ static int plan_doc(struct svc *svc, const struct group_row *g, int year, int en
 			 "filed_on", plan.filed_on ? plan.filed_on : "—", "topics", topics);
 	report_localize(data, en);
 	snprintf(title, sizeof(title), en ? "Study plan %d" : "%d年度学习计划", year);
-	rc = report_render(en ? "plan.en.md" : "plan.zh.md", data, f, title, out, err);
+	rc = report_render(svc, en ? "plan.en.md" : "plan.zh.md", data, f, title, out, err);
 	json_decref(data);
 	arena_release(&a);
 	return rc;

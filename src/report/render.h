@@ -1,7 +1,12 @@
 /*
  * render.h -- from a template and the record to a file: Markdown as it is,
- * HTML through cmark-gfm (tables included), PDF through pdf.h. Shared by
- * every text report.
+ * HTML through cmark-gfm (tables included, one stylesheet for every report,
+ * charts as inline SVG), PDF through pdf.h. Shared by every text report.
+ *
+ * The language of a paper is its template's (NAME.zh.md or NAME.en.md):
+ * Chinese papers are set in the GB/T 9704 layout (PDF_GOV), English ones in
+ * the plain style; the author is the org. NOT for the spreadsheet, CSV or
+ * calendar outputs.
  */
 #ifndef PLENUM_RENDER_H
 #define PLENUM_RENDER_H
@@ -20,11 +25,13 @@ struct pdf_chart;
 void report_init(void);
 
 /* Renders the template over data and converts it to f. title heads the
- * HTML page and the PDF's metadata. charts (NULL-terminated, may be NULL)
- * are drawn where the Markdown says <!-- chart:NAME -->. */
-int report_render_charts(const char *template_name, json_t *data, enum report_format f, const char *title,
-			 const struct pdf_chart *charts, int toc, struct buf *out, struct err *err);
-int report_render(const char *template_name, json_t *data, enum report_format f, const char *title,
+ * HTML page and the PDF's metadata; svc's org (may be NULL) is the author.
+ * charts (NULL-terminated, may be NULL) are drawn where the Markdown says
+ * <!-- chart:NAME --> (PDF: with cairo; HTML: the same drawing as inline
+ * SVG). toc != 0 puts a table of contents on the PDF's first page. */
+int report_render_charts(struct svc *svc, const char *template_name, json_t *data, enum report_format f,
+			 const char *title, const struct pdf_chart *charts, int toc, struct buf *out, struct err *err);
+int report_render(struct svc *svc, const char *template_name, json_t *data, enum report_format f, const char *title,
 		  struct buf *out, struct err *err);
 
 /* A cmark-gfm parser with GFM tables over md; *doc is the document. The
@@ -37,8 +44,11 @@ struct cmark_parser *report_md_parser(const char *md, struct cmark_node **doc);
  * exactly this text in its Content-Security-Policy, by its SHA-256. */
 const char *report_html_style(void);
 
-/* Markdown to a whole HTML page (raw HTML in the Markdown is dropped). */
-int report_md_to_html(const char *md, const char *title, struct buf *out, struct err *err);
+/* Markdown to a whole HTML page in language lang ("zh-CN", "en"): raw HTML
+ * in the Markdown is dropped, except <!-- pagebreak --> (a print page
+ * break) and <!-- chart:NAME --> (the chart as inline SVG). */
+int report_md_to_html(const char *md, const char *title, const char *lang, const struct pdf_chart *charts,
+		      struct buf *out, struct err *err);
 
 /* Shared helpers of the report modules. */
 json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err *err);

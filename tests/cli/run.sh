@@ -267,6 +267,9 @@ expect 1 "no backup of a broken audit chain" -- "$PLENUM" backup -o "$TMP/broken
 has "was altered" "the failed backup says why"
 [ ! -e "$TMP/broken.db" ] && ok || bad "a failed backup left a file"
 
+# ---- papers: PDF layout, metadata and HTML, read back with poppler ----
+if "$(dirname "$0")/papers.sh" "$PLENUM"; then ok; else bad "papers (tests/cli/papers.sh)"; fi
+
 echo "cli: $pass passed, $fail failed"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

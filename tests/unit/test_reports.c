@@ -96,7 +96,7 @@ static void templates_keep_record_text_out_of_block_structure(void **state)
 		const char *h;
 
 		assert_int_equal(template_render(cases[i].tpl, data, &md, &err), 0);
-		assert_int_equal(report_md_to_html(buf_str(&md), "t", &html, &err), 0);
+		assert_int_equal(report_md_to_html(buf_str(&md), "t", "en", NULL, &html, &err), 0);
 		h = strstr(buf_str(&html), "<body");
 		assert_non_null(h);
 		for (size_t k = 0; k < sizeof(never) / sizeof(never[0]); k++) {

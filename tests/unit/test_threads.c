@@ -53,7 +53,11 @@ static int render(const char *md, struct buf *out)
 	char *p, *end;
 
 	buf_reset(out);
-	if (pdf_from_markdown(md, "flow", NULL, 0, out, &err) != 0)
+	/* The gov style with contents: three passes, tags, /Lang added. */
+	static const struct pdf_doc doc = { .title = "flow", .author = "org", .subject = "test", .lang = "zh-CN",
+					    .style = PDF_GOV, .toc = 1 };
+
+	if (pdf_from_markdown(md, &doc, out, &err) != 0)
 		return -1;
 	p = memmem(out->data, buf_len(out), "/CreationDate (", 15);
 	if (p) {
