@@ -103,7 +103,7 @@ cli-test: plenum
 
 # API tests: a real server on a free loopback port per test file.
 api-test: plenum
-	node --test --test-concurrency=2 tests/api/
+	node --test --test-concurrency=2 tests/api/ tests/openapi/
 
 # Browser tests: Debian's chromium driven by playwright-core (tests/web).
 web-test: plenum
