@@ -40,21 +40,26 @@ static struct icaltimetype utc(const char *iso)
 	return utc_at(t);
 }
 
-/* A meeting known only by its date: starts_at is a bare "YYYY-MM-DD". This
- * is the hook for the record's date precision (issue 9): when the model
- * marks precision explicitly, test that mark here instead. */
-static int date_only(const struct meeting_row *m, struct icaltimetype *day)
+/* 1 when the meeting is an all-day event, with its first day and the day
+ * after its last (VALUE=DATE). Today: a start stored as a bare "YYYY-MM-DD".
+ * This is the one place for the record's date precision (issue 9): when the
+ * model marks precision (a date, a part of the day, several days), decide
+ * from that mark here, in the org's local days. */
+static int all_day(struct svc *svc, const struct meeting_row *m, struct icaltimetype *start, struct icaltimetype *end)
 {
 	int32_t d;
 	int y, mo, da;
 
+	(void)svc;
 	if (m->starts_at == NULL || strlen(m->starts_at) != 10 || date_parse(m->starts_at, &d) != 0)
 		return 0;
 	date_to_ymd(d, &y, &mo, &da);
-	*day = icaltime_null_date();
-	day->year = y;
-	day->month = mo;
-	day->day = da;
+	*start = icaltime_null_date();
+	start->year = y;
+	start->month = mo;
+	start->day = da;
+	*end = *start;
+	icaltime_adjust(end, 1, 0, 0, 0);
 	return 1;
 }
 
@@ -104,10 +109,7 @@ int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, c
 
 		if (person_id && !meeting_involves(svc, m->id, person_id))
 			continue;
-		if (date_only(m, &start)) {
-			end = start;
-			icaltime_adjust(&end, 1, 0, 0, 0);
-		} else {
+		if (!all_day(svc, m, &start, &end)) {
 			start = utc(m->starts_at);
 			end = m->ends_at ? utc(m->ends_at) : icaltime_add(start, icaldurationtype_from_int(3 * 3600));
 		}
