@@ -3,7 +3,7 @@
 #   make            build ./plenum (strict: warnings are errors)
 #   make check      every test (unit tests under cmocka, CLI tests)
 #   make demo       install what is missing, build, load the Jiangmen demo, show it
-#   make install    PREFIX=/usr/local DESTDIR= honoured
+#   make install    PREFIX=/usr/local DESTDIR= honoured: binary, data, man page, systemd unit
 #   make asan       the test suite under AddressSanitizer and UBSan
 #   make torture-db every database call of representative commands failed in turn
 #   make lint       banned names and long lines
@@ -25,7 +25,6 @@ WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-protot
 OPT     ?= -O2 -g
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
-           -DPLENUM_DATADIR='"$(PREFIX)/share/plenum"' \
            $(shell $(PKG_CONFIG) --cflags $(PKGS))
 # libcsv and cmark-gfm's extensions have no pkg-config file.
 LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lm
@@ -51,7 +50,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps torture-db
+.PHONY: all check unit cli-test api-test web-test pkg-test fuzz bench demo install uninstall clean asan lint deps torture-db
 
 all: plenum
 
@@ -106,7 +105,7 @@ cli-test: plenum
 
 # API tests: a real server on a free loopback port per test file.
 api-test: plenum
-	node --test --test-concurrency=2 tests/api/
+	node --test --test-concurrency=2 tests/api/ tests/openapi/
 
 # Browser tests: Debian's chromium driven by playwright-core (tests/web).
 web-test: plenum
@@ -115,6 +114,7 @@ web-test: plenum
 check: deps lint
 	$(MAKE) all unit
 	$(MAKE) cli-test
+	$(MAKE) pkg-test
 	$(MAKE) api-test
 	$(MAKE) web-test
 
@@ -179,14 +179,32 @@ asan:
 lint:
 	@./scripts/lint
 
-install: plenum
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/plenum/demo
+# The manual page, from the binary's own --help texts (scripts/make-man).
+$(BUILD)/plenum.1: plenum scripts/make-man
+	@mkdir -p $(BUILD)
+	./scripts/make-man ./plenum > $@.tmp && mv $@.tmp $@
+
+# Any PREFIX: the binary finds its data relative to itself (../share/plenum),
+# so nothing is compiled in. The unit goes to PREFIX/lib/systemd/system; the
+# sample configuration to PREFIX/share/doc/plenum (copy it to /etc/plenum.conf).
+install: plenum $(BUILD)/plenum.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/plenum/demo $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/plenum
 	install -m 755 plenum $(DESTDIR)$(PREFIX)/bin/plenum
 	install -m 644 data/demo/jiangmen.json $(DESTDIR)$(PREFIX)/share/plenum/demo/jiangmen.json
+	install -m 644 $(BUILD)/plenum.1 $(DESTDIR)$(PREFIX)/share/man/man1/plenum.1
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/plenum.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/plenum.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/plenum.service
+	install -m 644 dist/plenum.conf $(DESTDIR)$(PREFIX)/share/doc/plenum/plenum.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/plenum
-	rm -rf $(DESTDIR)$(PREFIX)/share/plenum
+	rm -f $(DESTDIR)$(PREFIX)/bin/plenum $(DESTDIR)$(PREFIX)/share/man/man1/plenum.1
+	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/system/plenum.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/plenum $(DESTDIR)$(PREFIX)/share/doc/plenum
+
+# The install, the manual, the unit and the configuration file (tests/pkg).
+pkg-test: plenum
+	./tests/pkg/run.sh
 
 clean:
 	rm -rf $(BUILD) plenum

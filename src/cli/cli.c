@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "../core/err.h"
 #include "../core/text.h"
 #include "../service/task.h"
@@ -91,8 +92,17 @@ int cli_parse(int argc, char **argv, struct cli_common *c, const struct cli_opt 
 			*o->flag = 1;
 		}
 	}
-	if (c->db == NULL)
-		c->db = getenv("PLENUM_DB");
+	if (!c->help) {
+		const struct config *cfg;
+		struct err err = ERR_INIT;
+
+		if (config_get(&cfg, &err) != 0)
+			return cli_usage(usage, "%s", err.msg), -1;
+		if (c->db == NULL)
+			c->db = getenv("PLENUM_DB");
+		if (c->db == NULL || *c->db == '\0')
+			c->db = cfg->db;
+	}
 	if (c->db == NULL || *c->db == '\0')
 		c->db = "plenum.db";
 	if (lang) {

@@ -17,7 +17,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 /* The options every command takes. */
 struct cli_common {
-	const char *db;      /* --db, default $PLENUM_DB, else plenum.db */
+	const char *db;      /* --db, default $PLENUM_DB, else db in /etc/plenum.conf, else plenum.db */
 	const char *org;     /* --org KEY: which org, when the database has several */
 	int json;            /* --json */
 	int zh;              /* --lang zh (default: from $LANG) */

@@ -18,9 +18,14 @@
 
 #define DEMO_PASSWORD "plenum-demo"
 
-#ifndef PLENUM_DATADIR
-#define PLENUM_DATADIR "/usr/local/share/plenum"
-#endif
+/* The demo data, relative to the directory of the running binary: an
+ * installed binary (PREFIX/bin/plenum) finds PREFIX/share/plenum whatever
+ * PREFIX was given to make install, and a binary in the source tree finds
+ * data/. Never relative to the current directory. */
+static const char *const demo_places[] = {
+	"../share/plenum/demo/jiangmen.json",
+	"data/demo/jiangmen.json",
+};
 
 /* Reads a whole file (or standard input for "-") into b, within its cap. */
 static int read_all(const char *path, struct buf *b, struct err *err)
@@ -116,19 +121,38 @@ int cmd_init(int argc, char **argv)
 	return rc;
 }
 
-static const char *find_demo(void)
+/* The directory of the running binary, with a trailing '/', or "" . */
+static void exe_dir(char *out, size_t size)
 {
-	static const char *const candidates[] = {
-		"data/demo/jiangmen.json",
-		PLENUM_DATADIR "/demo/jiangmen.json",
-	};
+	ssize_t n = readlink("/proc/self/exe", out, size - 1);
+	char *slash;
+
+	if (n <= 0 || (size_t)n >= size - 1) {
+		out[0] = '\0';
+		return;
+	}
+	out[n] = '\0';
+	slash = strrchr(out, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		out[0] = '\0';
+}
+
+static const char *find_demo(char *out, size_t size)
+{
 	const char *env = getenv("PLENUM_DEMO");
+	char dir[4096];
 
 	if (env && *env)
 		return env;
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
-		if (access(candidates[i], R_OK) == 0)
-			return candidates[i];
+	exe_dir(dir, sizeof(dir));
+	if (dir[0] == '\0')
+		return NULL;
+	for (size_t i = 0; i < sizeof(demo_places) / sizeof(demo_places[0]); i++) {
+		if ((size_t)snprintf(out, size, "%s%s", dir, demo_places[i]) < size && access(out, R_OK) == 0)
+			return out;
+	}
 	return NULL;
 }
 
@@ -161,17 +185,19 @@ int cmd_demo(int argc, char **argv)
 	struct err err = ERR_INIT;
 	struct svc svc;
 	int npos = 0, rc;
+	char path[4096];
 
 	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
 		printf("usage: %s\n\nLoads the Jiangmen demo org into the database, replacing an earlier copy.\n"
-		       "The file is data/demo/jiangmen.json, %s/demo/jiangmen.json or $PLENUM_DEMO.\n",
-		       usage, PLENUM_DATADIR);
+		       "The file is $PLENUM_DEMO, else share/plenum/demo/jiangmen.json beside the binary's\n"
+		       "directory (PREFIX/bin/../share/plenum), else data/demo/jiangmen.json in the source tree.\n",
+		       usage);
 		return EXIT_OK;
 	}
 	if (file == NULL)
-		file = find_demo();
+		file = find_demo(path, sizeof(path));
 	if (file == NULL) {
 		fprintf(stderr, "plenum: cannot find the demo data: give it with --file or $PLENUM_DEMO\n");
 		return EXIT_FAIL;

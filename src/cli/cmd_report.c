@@ -204,7 +204,7 @@ int cmd_report(int argc, char **argv)
 		else if (report_ledger(&svc, &tf, l, !c.zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
 	} else if (strcmp(pos[0], "calendar") == 0) {
-		if (report_calendar(&svc, group, 0, base_url ? base : NULL, &b, &err))
+		if (report_calendar(&svc, group, 0, base_url ? base : NULL, !c.zh, &b, &err))
 			rc = cli_fail(&err);
 	} else if (strcmp(pos[0], "package") == 0) {
 		if (out == NULL)

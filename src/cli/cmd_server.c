@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -40,10 +41,10 @@ int cmd_serve(int argc, char **argv)
 	};
 	struct err err = ERR_INIT;
 	char base[LIM_BASE_URL_BYTES + 1];
+	const struct config *cfg;
 	int npos = 0;
 	long long n;
 
-	o.listen = "127.0.0.1:8080";
 	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
 		return EXIT_USAGE;
 	if (c.help) {
@@ -58,10 +59,26 @@ int cmd_serve(int argc, char **argv)
 		       "Connections: at most --max-connections open (default %d; more are answered 503),\n"
 		       "--per-address from one address (default %d; raise it behind a proxy or NAT), and the\n"
 		       "request line and headers must arrive within --header-timeout seconds (default %d),\n"
-		       "a request body within --body-timeout seconds (default %d).\n",
-		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S, LIM_BODY_TIMEOUT_S);
+		       "a request body within --body-timeout seconds (default %d).\n"
+		       "The configuration file (%s, or $PLENUM_CONFIG) may set db, listen, threads,\n"
+		       "base_url, secure_cookies and hsts; the command line overrides it.\n",
+		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S, LIM_BODY_TIMEOUT_S,
+		       CONFIG_DEFAULT_PATH);
 		return EXIT_OK;
 	}
+	/* What the command line leaves unset comes from the configuration file
+	 * (cli_parse has read it already, and refused a bad one). */
+	config_get(&cfg, NULL);
+	if (o.listen == NULL)
+		o.listen = cfg->listen ? cfg->listen : "127.0.0.1:8080";
+	if (threads == NULL)
+		threads = cfg->threads;
+	if (o.base_url == NULL)
+		o.base_url = cfg->base_url;
+	if (!o.secure_cookies && cfg->secure_cookies == 1)
+		o.secure_cookies = 1;
+	if (!o.hsts && cfg->hsts == 1)
+		o.hsts = 1;
 	if (threads) {
 		if (parse_int(threads, 1, 256, &n, "--threads", &err) != 0)
 			return cli_usage(usage, "%s", err.msg);

@@ -33,7 +33,7 @@ static const struct cmd commands[] = {
 	{ "audit", cmd_audit, "verify the audit trail's hash chain" },
 	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
 	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
-	{ "serve", cmd_serve, "serve the JSON API (and, later, the web application)" },
+	{ "serve", cmd_serve, "serve the web application and the JSON API (plenum.service runs it)" },
 	{ "user", cmd_user, "add users, set passwords, disable, issue API tokens" },
 	{ "routes", cmd_routes, "list the API's routes, or print its OpenAPI document" },
 };
@@ -46,8 +46,9 @@ static void help(FILE *f)
 	      "commands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nEvery command takes --db FILE (default $PLENUM_DB, else plenum.db) and --help.\n"
-	      "Exit status: 0 ok, 1 failure, 2 bad usage or bad input.\n", f);
+	fputs("\nEvery command takes --db FILE (default $PLENUM_DB, else db in /etc/plenum.conf or\n"
+	      "$PLENUM_CONFIG, else plenum.db) and --help. plenum --version prints the version.\n"
+	      "Exit status: 0 ok, 1 failure, 2 bad usage or bad input. The manual: man plenum.\n", f);
 }
 
 int main(int argc, char **argv)

@@ -37,6 +37,8 @@
 #define LIM_BUSY_WAIT_S    2                    /* over the cap, a connection waiting this long for a request is closed */
 #define LIM_BASE_URL_BYTES 200                  /* --base-url */
 #define LIM_HSTS_MAX_AGE_S 31536000             /* --hsts: one year */
+#define LIM_CONFIG_BYTES   4096                 /* /etc/plenum.conf: the values kept */
+#define LIM_CONFIG_LINE    1024                 /* /etc/plenum.conf: one line */
 
 /* Database */
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */

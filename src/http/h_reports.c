@@ -211,11 +211,15 @@ done:
 
 int h_group_calendar(struct req *r)
 {
+	static const char *const params[] = { "lang", NULL };
 	struct buf b = BUF_INIT(16u << 20);
 	struct err err = ERR_INIT;
+	int en = 0;
 
+	if (req_only_params(r, params) || lang_en(r, &en))
+		return 0;
 	if (store_key_exists(r->svc->st, model_entity("group"), r->svc->org.id, r->params[0], &err) != 0 ||
-	    report_calendar(r->svc, r->params[0], 0, http_base_url(), &b, &err) != 0) {
+	    report_calendar(r->svc, r->params[0], 0, http_base_url(), en, &b, &err) != 0) {
 		buf_release(&b);
 		return req_fail(r, &err);
 	}
@@ -239,17 +243,21 @@ int h_personal_calendar(struct req *r)
 {
 	struct buf b = BUF_INIT(16u << 20);
 	struct err err = ERR_INIT;
+	static const char *const params[] = { "lang", NULL };
 	char token[128];
 	const char *dot = strrchr(r->params[0], '.');
+	int en = 0;
 
 	snprintf(token, sizeof(token), "%.*s", dot ? (int)(dot - r->params[0]) : (int)strlen(r->params[0]), r->params[0]);
 	if (dot == NULL || strcmp(dot, ".ics") != 0 || auth_calendar_user(r->svc, token, &r->a, &r->who, &err) != 0)
 		return req_error(r, 404, "not_found", NULL, "no such calendar");
+	if (req_only_params(r, params) || lang_en(r, &en))
+		return 0;
 	if (!r->svc->has_org || r->svc->org.id != r->who.user.org_id) {
 		if (svc_select_org(r->svc, r->who.user.org_key, &err) != 0)
 			return req_fail(r, &err);
 	}
-	if (report_calendar(r->svc, NULL, r->who.user.person_id ? r->who.user.person_id : -1, http_base_url(), &b, &err) != 0) {
+	if (report_calendar(r->svc, NULL, r->who.user.person_id ? r->who.user.person_id : -1, http_base_url(), en, &b, &err) != 0) {
 		buf_release(&b);
 		return req_fail(r, &err);
 	}

@@ -159,7 +159,18 @@ void http_route_rules(struct buf *out);
 /* Every concrete method and path the server answers (generic routes
  * expanded over the data dictionary), one "METHOD PATH" per line. */
 void http_route_list(struct buf *out);
-/* The OpenAPI 3 document of the routes. */
+/* A route made concrete: generic patterns expanded over the data dictionary
+ * (/api/v1/meetings/{key}/speeches), with the entity and child entity. */
+struct expanded {
+	const struct route *rt;
+	char method[8];
+	char path[256];          /* OpenAPI style: {key} */
+	const struct entity *e, *child;
+};
+/* Calls fn for every concrete API route, specific ones first, each method
+ * and path once (the web application's files left out). */
+void http_each_route(void (*fn)(void *ctx, const struct expanded *x), void *ctx);
+/* The OpenAPI 3 document of the routes (openapi.c); the caller owns it. */
 json_t *http_openapi(void);
 
 /* The entity a top-level list name or a child list name stands for. */

@@ -2,8 +2,8 @@
  * router.c -- the route table, matching a request to a handler, the access
  * check every route passes before its handler runs (the role's right to
  * the action and the scope of the key, both written in the table), and the
- * documents generated from the table: the route list, who may do what, and
- * OpenAPI 3. It is NOT where the role rules live (auth_can() in
+ * documents generated from the table: the route list and who may do what
+ * (OpenAPI 3 is built in openapi.c over http_each_route()). It is NOT where the role rules live (auth_can() in
  * service/auth.c) nor where lists are narrowed to a scope (the services,
  * through svc->who).
  *
@@ -343,16 +343,7 @@ int http_route_permit(struct req *r)
 
 /* ---- the documents ---- */
 
-struct expanded {
-	const struct route *rt;
-	char method[8];
-	char path[256];          /* OpenAPI style: {key} */
-	const struct entity *e, *child;
-};
-
-/* Calls fn for every concrete route, specific ones first, each method and
- * path once. */
-static void each_route(void (*fn)(void *ctx, const struct expanded *x), void *ctx)
+void http_each_route(void (*fn)(void *ctx, const struct expanded *x), void *ctx)
 {
 	json_t *seen = json_object();
 
@@ -456,7 +447,7 @@ static void rule_one(void *ctx, const struct expanded *x)
 
 void http_route_rules(struct buf *out)
 {
-	each_route(rule_one, out);
+	http_each_route(rule_one, out);
 }
 
 static void list_one(void *ctx, const struct expanded *x)
@@ -466,121 +457,5 @@ static void list_one(void *ctx, const struct expanded *x)
 
 void http_route_list(struct buf *out)
 {
-	each_route(list_one, out);
-}
-
-static json_t *field_schema(const struct field *f)
-{
-	json_t *s = json_object();
-	const char *type = "string";
-
-	switch (f->type) {
-	case F_INT: type = "integer"; break;
-	case F_REAL: type = "number"; break;
-	case F_BOOL: type = "boolean"; break;
-	case F_REFS:
-	case F_STRLIST:
-		json_object_set_new(s, "type", json_string("array"));
-		json_object_set_new(s, "items", json_pack("{s:s}", "type", "string"));
-		return s;
-	case F_ILLUS:
-		json_object_set_new(s, "description", json_string("true, or the names of the fields made up for a demo"));
-		return s;
-	default: break;
-	}
-	json_object_set_new(s, "type", json_string(type));
-	if (f->type == F_DATE)
-		json_object_set_new(s, "format", json_string("date"));
-	if (f->type == F_DATETIME)
-		json_object_set_new(s, "format", json_string("date-time"));
-	if (f->type == F_ENUM) {
-		json_t *en = json_array();
-
-		for (int i = 0; f->values[i]; i++)
-			json_array_append_new(en, json_string(f->values[i]));
-		json_object_set_new(s, "enum", en);
-	}
-	if (f->type == F_REF)
-		json_object_set_new(s, "description", json_sprintf("the key of a %s", f->ref));
-	if (f->type == F_TEXT && f->max)
-		json_object_set_new(s, "maxLength", json_integer(f->max));
-	return s;
-}
-
-static json_t *entity_schema(const struct entity *e)
-{
-	json_t *props = json_object(), *req = json_array();
-
-	for (size_t i = 0; i < e->nfields; i++) {
-		if (strcmp(e->fields[i].name, "password_hash") == 0)
-			continue;
-		json_object_set_new(props, e->fields[i].name, field_schema(&e->fields[i]));
-		if (e->fields[i].flags & FF_REQUIRED)
-			json_array_append_new(req, json_string(e->fields[i].name));
-	}
-	return json_pack("{s:s, s:o, s:o}", "type", "object", "properties", props, "required", req);
-}
-
-static void doc_one(void *ctx, const struct expanded *x)
-{
-	json_t *paths = ctx, *item, *op, *params = json_array();
-	const struct entity *subject = x->child ? x->child : x->e;
-	const char *p;
-	char summary[256], ref[128];
-
-	item = json_object_get(paths, x->path);
-	if (item == NULL) {
-		item = json_object();
-		json_object_set_new(paths, x->path, item);
-	}
-	for (p = strchr(x->path, '{'); p; p = strchr(p + 1, '{')) {
-		const char *end = strchr(p, '}');
-
-		json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1, (size_t)(end - p - 1),
-							"in", "path", "required", 1, "schema", "type", "string"));
-	}
-	snprintf(summary, sizeof(summary), "%s%s%s", subject && !x->rt->tag ? subject->name : "",
-		 subject && !x->rt->tag ? ": " : "", x->rt->summary);
-	snprintf(ref, sizeof(ref), "#/components/schemas/%s", subject ? subject->name : "");
-	op = json_pack("{s:s, s:[s], s:o, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}",
-		       "summary", summary,
-		       "tags", x->rt->tag ? x->rt->tag : (x->e ? x->e->list : "records"),
-		       "parameters", params,
-		       "responses", "200", "description", "done", "400", "description", "bad input, the field named",
-		       "401", "description", "not logged in", "403", "description", "not allowed for this role");
-	if (subject && (strcmp(x->method, "POST") == 0 || strcmp(x->method, "PATCH") == 0) && x->rt->tag == NULL)
-		json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
-								 "application/json", "schema", "$ref", ref));
-	if (x->rt->flags & RF_PUBLIC)
-		json_object_set_new(op, "security", json_array());
-	{
-		char lower[8];
-		size_t i;
-
-		for (i = 0; x->method[i] && i + 1 < sizeof(lower); i++)
-			lower[i] = (char)(x->method[i] | 0x20);
-		lower[i] = '\0';
-		json_object_set_new(item, lower, op);
-	}
-}
-
-json_t *http_openapi(void)
-{
-	json_t *doc, *paths = json_object(), *schemas = json_object();
-
-	each_route(doc_one, paths);
-	for (size_t i = 0; i < model_nentities; i++)
-		json_object_set_new(schemas, model_entities[i].name, entity_schema(&model_entities[i]));
-	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}},"
-			" s:[{s:[]}, {s:[]}]}",
-			"openapi", "3.0.3",
-			"info", "title", "plenum", "version", "1",
-			"description", "The record of a Theoretical Learning Center Group and the follow-through of its decisions.",
-			"servers", "url", "/",
-			"paths", paths,
-			"components", "schemas", schemas, "securitySchemes",
-			"bearer", "type", "http", "scheme", "bearer",
-			"session", "type", "apiKey", "in", "cookie", "name", "plenum_session",
-			"security", "bearer", "session");
-	return doc;
+	http_each_route(list_one, out);
 }

@@ -44,8 +44,9 @@ int report_ledger(struct svc *svc, const struct task_filter *f, int light, int e
 		  struct buf *out, struct err *err);
 /* Meetings of a group (group_key) or of the groups a person belongs to
  * (person_id, when group_key is NULL); base_url ("https://host", no trailing /) makes
- * links to the records; NULL: no links. */
-int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, const char *base_url,
+ * links to the records; NULL: no links. en: titles and descriptions in
+ * English where the record has them. DTSTAMP is the time of the call. */
+int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, const char *base_url, int en,
 		    struct buf *out, struct err *err);
 /* A zip of the member list, this year's plan and last year's dossier. */
 int report_package(struct svc *svc, const char *group_key, int year, int en, struct buf *out,

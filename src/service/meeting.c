@@ -45,3 +45,8 @@ int meeting_involves(struct svc *svc, int64_t meeting_id, int64_t person_id)
 {
 	return store_meeting_involves(svc->st, meeting_id, person_id) == 1;
 }
+
+int meeting_changed(struct svc *svc, struct arena *a, int64_t **ids, const char ***ats, size_t *n, struct err *err)
+{
+	return store_meeting_changed(svc->st, svc->org.id, a, ids, ats, n, err);
+}

@@ -26,6 +26,11 @@ int meeting_show(struct svc *svc, const char *key, struct arena *a, struct meeti
 /* 1 when the person is on the meeting's attendance or in its group. */
 int meeting_involves(struct svc *svc, int64_t meeting_id, int64_t person_id);
 
+/* When each meeting row was last written, from the audit trail: ids[i] was
+ * changed at ats[i] ("YYYY-MM-DDTHH:MM:SSZ"); meetings never written on their
+ * own since an import have no entry. Arrays live in a. */
+int meeting_changed(struct svc *svc, struct arena *a, int64_t **ids, const char ***ats, size_t *n, struct err *err);
+
 /* The local date and time of a meeting row ("2026-03-18 09:00"). */
 const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a);
 

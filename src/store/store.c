@@ -898,6 +898,28 @@ int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct 
 			  org_id, key, read_meeting_v, out, a, "meeting", err);
 }
 
+int store_meeting_changed(struct store *st, int64_t org_id, struct arena *a, int64_t **ids, const char ***ats,
+			  size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT row_id, max(at) FROM audit "
+				       "WHERE org_id = ? AND entity = 'meeting' AND row_id IS NOT NULL GROUP BY row_id", err);
+	size_t cap = 0, cap2 = 0, n2 = 0;
+	int rc;
+
+	*ids = NULL;
+	*ats = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		*(int64_t *)grow(a, ids, n, &cap, sizeof(**ids)) = db_col_int(s, 0);
+		*(const char **)grow(a, ats, &n2, &cap2, sizeof(**ats)) = col_s(s, 1, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 static int record_materials(struct store *st, int64_t mid, struct arena *a,
 			    struct meeting_record *out, struct err *err)
 {

@@ -267,6 +267,11 @@ int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_fi
 		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err);
 int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		      struct meeting_row *out, struct err *err);
+/* The time ("YYYY-MM-DDTHH:MM:SSZ", in the arena) of the last audit entry
+ * that wrote the meeting row itself, for each of the org's meetings that has
+ * one: ids[i], ats[i], *n of them. One statement over the org's entries. */
+int store_meeting_changed(struct store *st, int64_t org_id, struct arena *a, int64_t **ids, const char ***ats,
+			  size_t *n, struct err *err);
 
 struct material_row {
 	const char *kind, *title, *title_en, *source, *note;
