@@ -3,214 +3,644 @@
  * worksheet (libzip and libxml2, since Debian has no C library that reads
  * XLSX). See sheet.h.
  *
+ * Bounded cost: the workbook's parts are inflated a chunk at a time into
+ * libxml2's push parser (SAX, no tree), and every limit of limits.h is
+ * checked while reading, before anything is kept for it: inflated bytes per
+ * part and in all, rows, the column of a cell reference (XFD at most, parsed
+ * without overflow), cells, the bytes of one cell and of all of them, and the
+ * shared-string table's entries and bytes. CSV is fed to libcsv in chunks
+ * with the same row, column, cell and text limits plus the length of a row.
+ * A file over a limit is refused with ST_TOOBIG and a message that names it.
+ *
  * Not for interpreting the columns: that is the ledger's business.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <csv.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <zip.h>
 
 #include "sheet.h"
 #include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/limits.h"
+#include "../core/text.h"
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
-struct table {
-	json_t *rows;            /* array of arrays of strings */
-	json_t *row;
+#define CHUNK 32768              /* bytes handed to a parser at a time */
+
+/* ---- the rows being built, with the limits every format shares ---- */
+
+struct sink {
+	json_t *rows;            /* borrowed: the caller's array */
+	json_t *row;             /* the row being filled, or NULL */
+	json_t *empty;           /* one "" shared by every padding cell */
+	size_t nrows;            /* rows appended to rows */
+	size_t cells, text;      /* kept so far, padding included */
+	struct err *err;
+	int failed;              /* set once; every later call does nothing */
 };
 
-static void on_field(void *s, size_t len, void *ctx)
-{
-	struct table *t = ctx;
+static int sink_fail(struct sink *s, enum status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-	if (t->row == NULL)
-		t->row = json_array();
-	json_array_append_new(t->row, json_stringn(s ? s : "", len));
+static int sink_fail(struct sink *s, enum status code, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (s->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->failed = 1;
+	return err_set(s->err, code, "%s", msg);
 }
 
-static void on_row(int c, void *ctx)
+/* "A" for column 0, "XFD" for column 16383. */
+static const char *col_name(size_t col, char out[8])
 {
-	struct table *t = ctx;
+	char tmp[8];
+	size_t n = 0, i = 0;
 
-	(void)c;
-	if (t->row == NULL)
-		t->row = json_array();
-	json_array_append_new(t->rows, t->row);
-	t->row = NULL;
+	col++;
+	while (col > 0 && n < sizeof(tmp) - 1) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	while (n > 0)
+		out[i++] = tmp[--n];
+	out[i] = '\0';
+	return out;
+}
+
+static int sink_row_begin(struct sink *s)
+{
+	if (s->failed)
+		return -1;
+	if (s->nrows >= LIM_SHEET_ROWS)
+		return sink_fail(s, ST_TOOBIG, "the sheet has more than the limit of %d rows", LIM_SHEET_ROWS);
+	if (s->row == NULL)
+		s->row = json_array();
+	return 0;
+}
+
+static void sink_row_end(struct sink *s)
+{
+	if (s->row == NULL)
+		return;
+	json_array_append_new(s->rows, s->row);
+	s->row = NULL;
+	s->nrows++;
+}
+
+static int sink_count(struct sink *s, size_t len)
+{
+	if (s->cells >= LIM_SHEET_CELLS)
+		return sink_fail(s, ST_TOOBIG, "the sheet has more than the limit of %d cells", LIM_SHEET_CELLS);
+	if (len > LIM_SHEET_TEXT_BYTES - s->text)
+		return sink_fail(s, ST_TOOBIG, "the sheet holds more than the limit of %u bytes of text",
+				 LIM_SHEET_TEXT_BYTES);
+	s->cells++;
+	s->text += len;
+	return 0;
+}
+
+/* Pads the current row with empty cells up to column col (0-based). */
+static int sink_pad(struct sink *s, size_t col)
+{
+	while (!s->failed && json_array_size(s->row) < col)
+		if (sink_count(s, 0) == 0)
+			json_array_append(s->row, s->empty);
+	return s->failed ? -1 : 0;
+}
+
+/* Appends one cell to the current row; what names it in messages. */
+static int sink_cell(struct sink *s, const char *text, size_t len, const char *what)
+{
+	json_t *v;
+
+	if (s->failed || sink_row_begin(s) != 0 || sink_count(s, len) != 0)
+		return -1;
+	if (!text_utf8_valid(text, len))
+		return sink_fail(s, ST_INVALID, "%s: not valid UTF-8", what);
+	v = json_stringn_nocheck(text, len);
+	if (v == NULL)
+		return sink_fail(s, ST_FAIL, "%s: out of memory", what);
+	json_array_append_new(s->row, v);
+	return 0;
+}
+
+static void sink_init(struct sink *s, json_t *rows, struct err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->rows = rows;
+	s->empty = json_string("");
+	s->err = err;
+}
+
+static void sink_release(struct sink *s)
+{
+	json_decref(s->row);
+	json_decref(s->empty);
+}
+
+/* ---- CSV ---- */
+
+struct csvr {
+	struct sink s;
+	size_t ncols;            /* fields of the current row so far */
+	size_t line;             /* its bytes so far */
+};
+
+static void csv_on_field(void *text, size_t len, void *ctx)
+{
+	struct csvr *c = ctx;
+	char what[64];
+
+	if (c->s.failed)
+		return;
+	if (len > LIM_CELL_BYTES) {
+		sink_fail(&c->s, ST_TOOBIG, "row %zu, column %zu: the field is longer than the limit of %u bytes",
+			  c->s.nrows + 1, c->ncols + 1, LIM_CELL_BYTES);
+		return;
+	}
+	if (c->ncols >= LIM_SHEET_COLS) {
+		sink_fail(&c->s, ST_TOOBIG, "row %zu has more than the limit of %d columns", c->s.nrows + 1,
+			  LIM_SHEET_COLS);
+		return;
+	}
+	c->line += len + 1;
+	if (c->line > LIM_CSV_LINE_BYTES) {
+		sink_fail(&c->s, ST_TOOBIG, "row %zu is longer than the limit of %u bytes", c->s.nrows + 1,
+			  LIM_CSV_LINE_BYTES);
+		return;
+	}
+	snprintf(what, sizeof(what), "row %zu, column %zu", c->s.nrows + 1, c->ncols + 1);
+	if (sink_cell(&c->s, text ? text : "", text ? len : 0, what) == 0)
+		c->ncols++;
+}
+
+static void csv_on_row(int term, void *ctx)
+{
+	struct csvr *c = ctx;
+
+	(void)term;
+	if (c->s.failed || sink_row_begin(&c->s) != 0)
+		return;
+	sink_row_end(&c->s);
+	c->ncols = 0;
+	c->line = 0;
 }
 
 static int read_csv(const char *data, size_t len, json_t *rows, struct err *err)
 {
 	struct csv_parser p;
-	struct table t = { rows, NULL };
+	struct csvr c;
+	size_t off = 0;
+	int rc = -1;
 
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
-		len -= 3;
+	memset(&c, 0, sizeof(c));
+	sink_init(&c.s, rows, err);
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		off = 3;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		err_set(err, ST_FAIL, "cannot start the CSV parser");
+		sink_release(&c.s);
+		return -1;
 	}
-	csv_init(&p, CSV_APPEND_NULL);
-	if (csv_parse(&p, data, len, on_field, on_row, &t) != len) {
-		csv_free(&p);
-		json_decref(t.row);
-		return err_set(err, ST_INVALID, "the CSV is malformed: %s", csv_strerror(csv_error(&p)));
+	csv_set_blk_size(&p, CHUNK);
+	/* A chunk at a time, so that a field without end (an unclosed quote)
+	 * is caught at the cell limit instead of being buffered whole. */
+	while (off < len && !c.s.failed) {
+		size_t n = len - off < CHUNK ? len - off : CHUNK;
+
+		if (csv_parse(&p, data + off, n, csv_on_field, csv_on_row, &c) != n) {
+			sink_fail(&c.s, ST_INVALID, "the CSV is malformed: %s", csv_strerror(csv_error(&p)));
+			break;
+		}
+		off += n;
+		if (csv_get_buffer_size(&p) > (size_t)LIM_CELL_BYTES + 2 * CHUNK)
+			sink_fail(&c.s, ST_TOOBIG, "row %zu, column %zu: the field is longer than the limit of %u bytes",
+				  c.s.nrows + 1, c.ncols + 1, LIM_CELL_BYTES);
 	}
-	csv_fini(&p, on_field, on_row, &t);
+	if (!c.s.failed)
+		csv_fini(&p, csv_on_field, csv_on_row, &c);
 	csv_free(&p);
-	json_decref(t.row);
+	if (!c.s.failed)
+		rc = 0;
+	sink_release(&c.s);
+	return rc;
+}
+
+/* ---- XLSX ---- */
+
+enum cell_type { CT_VALUE, CT_SHARED, CT_INLINE };
+
+struct xlsx {
+	struct sink s;
+	xmlParserCtxtPtr ctx;
+	const char *part;        /* the part being read, for messages */
+	size_t inflated;         /* bytes inflated from every part so far */
+	/* the shared-string table: each string followed by a NUL */
+	struct buf sst;
+	size_t *sst_off, nsst, sst_cap;
+	/* where the parser is */
+	int depth;               /* of the element being read */
+	int si_depth, row_depth, c_depth, t_depth, v_depth, is_depth, rph_depth; /* 0: not inside */
+	int in_sheet_data;
+	enum cell_type type;
+	size_t col;              /* of the cell being read */
+	struct buf text;         /* of the cell or shared string being read */
+};
+
+static int x_fail(struct xlsx *x, enum status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int x_fail(struct xlsx *x, enum status code, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sink_fail(&x->s, code, "%s", msg);
+	xmlStopParser(x->ctx);
+	return -1;
+}
+
+/* The value of attribute name, as [*v, *end); 0 when present. */
+static int attr(const xmlChar **attrs, int n, const char *name, const char **v, const char **end)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp((const char *)attrs[5 * i], name) == 0) {
+			*v = (const char *)attrs[5 * i + 3];
+			*end = (const char *)attrs[5 * i + 4];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The column of a reference such as "AB12" (0-based): 0, 1 when past XFD,
+ * -1 when not a reference. Stops counting at XFD, so it cannot overflow. */
+static int ref_col(const char *p, const char *end, size_t *col)
+{
+	const char *q = p;
+	size_t c = 0;
+
+	for (; q < end && *q >= 'A' && *q <= 'Z'; q++) {
+		c = c * 26 + (size_t)(*q - 'A' + 1);
+		if (c > LIM_SHEET_COLS)
+			return 1;
+	}
+	if (q == p || q == end)
+		return -1;
+	for (; q < end; q++)
+		if (*q < '0' || *q > '9')
+			return -1;
+	*col = c - 1;
 	return 0;
 }
 
-static char *zip_entry(zip_t *z, const char *name, size_t *len)
+/* A decimal number of at most max: 0, 1 when over max, -1 when not a number. */
+static int decimal(const char *p, const char *end, size_t max, size_t *out)
 {
-	zip_stat_t st;
-	zip_file_t *f;
-	char *data;
+	size_t v = 0;
 
-	if (zip_stat(z, name, 0, &st) != 0 || st.size > LIM_IMPORT_BYTES)
-		return NULL;
+	if (p == end)
+		return -1;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (size_t)(*p - '0');
+		if (v > max)
+			return 1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void x_row_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
+{
+	const char *v, *end;
+	size_t r = 0;
+	int rc;
+
+	if (attr(attrs, nattrs, "r", &v, &end) == 0) {
+		rc = decimal(v, end, LIM_SHEET_ROWS, &r);
+		if (rc > 0) {
+			x_fail(x, ST_TOOBIG, "row %.*s is past the limit of %d rows", (int)(end - v > 24 ? 24 : end - v), v,
+			       LIM_SHEET_ROWS);
+			return;
+		}
+		if (rc < 0 || r == 0) {
+			x_fail(x, ST_INVALID, "row \"%.*s\" is not a row number", (int)(end - v > 24 ? 24 : end - v), v);
+			return;
+		}
+		if (r <= x->s.nrows) {
+			x_fail(x, ST_INVALID, "row %zu comes after row %zu", r, x->s.nrows);
+			return;
+		}
+		/* Rows the workbook leaves out (empty ones) stay, as blank rows,
+		 * so that every row keeps its number. */
+		while (!x->s.failed && x->s.nrows + 1 < r)
+			if (sink_cell(&x->s, "", 0, "row") == 0)
+				sink_row_end(&x->s);
+	}
+	if (sink_row_begin(&x->s) != 0)
+		xmlStopParser(x->ctx);
+}
+
+static void x_cell_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
+{
+	const char *v, *end;
+	int rc;
+
+	x->type = CT_VALUE;
+	if (attr(attrs, nattrs, "t", &v, &end) == 0) {
+		if (end - v == 1 && *v == 's')
+			x->type = CT_SHARED;
+		else if (end - v == 9 && memcmp(v, "inlineStr", 9) == 0)
+			x->type = CT_INLINE;
+	}
+	x->col = json_array_size(x->s.row);
+	if (attr(attrs, nattrs, "r", &v, &end) == 0) {
+		int shown = (int)(end - v > 24 ? 24 : end - v);
+
+		rc = ref_col(v, end, &x->col);
+		if (rc > 0) {
+			x_fail(x, ST_TOOBIG, "cell %.*s is past column XFD, the limit of %d columns", shown, v,
+			       LIM_SHEET_COLS);
+			return;
+		}
+		if (rc < 0) {
+			x_fail(x, ST_INVALID, "row %zu: \"%.*s\" is not a cell reference", x->s.nrows + 1, shown, v);
+			return;
+		}
+		if (x->col < json_array_size(x->s.row)) {
+			x_fail(x, ST_INVALID, "cell %.*s comes after a cell to its right", shown, v);
+			return;
+		}
+	} else if (x->col >= LIM_SHEET_COLS) {
+		x_fail(x, ST_TOOBIG, "row %zu has more than the limit of %d columns", x->s.nrows + 1, LIM_SHEET_COLS);
+		return;
+	}
+	if (sink_pad(&x->s, x->col) != 0)
+		xmlStopParser(x->ctx);
+	buf_reset(&x->text);
+}
+
+static void x_cell_end(struct xlsx *x)
+{
+	char what[48], name[8];
+	const char *text = buf_str(&x->text);
+	size_t len = buf_len(&x->text), idx = 0;
+
+	snprintf(what, sizeof(what), "cell %s%zu", col_name(x->col, name), x->s.nrows + 1);
+	if (x->type == CT_SHARED && len > 0) {
+		if (decimal(text, text + len, x->nsst, &idx) != 0 || idx >= x->nsst) {
+			x_fail(x, ST_INVALID, "%s: shared string %.24s does not exist", what, text);
+			return;
+		}
+		text = buf_str(&x->sst) + x->sst_off[idx];
+		len = strlen(text);
+	}
+	if (sink_cell(&x->s, text, len, what) != 0)
+		xmlStopParser(x->ctx);
+}
+
+static void x_string_end(struct xlsx *x)
+{
+	if (x->nsst >= LIM_XLSX_STRINGS) {
+		x_fail(x, ST_TOOBIG, "the workbook has more than the limit of %d shared strings", LIM_XLSX_STRINGS);
+		return;
+	}
+	if (x->nsst == x->sst_cap) {
+		x->sst_cap = x->sst_cap ? 2 * x->sst_cap : 256;
+		x->sst_off = xreallocarray(x->sst_off, x->sst_cap, sizeof(size_t));
+	}
+	x->sst_off[x->nsst] = buf_len(&x->sst);
+	buf_add(&x->sst, buf_str(&x->text), buf_len(&x->text) + 1);
+	if (x->sst.err) {
+		x_fail(x, ST_TOOBIG, "the shared strings hold more than the limit of %u bytes", LIM_XLSX_STRINGS_BYTES);
+		return;
+	}
+	x->nsst++;
+}
+
+static void x_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+		    const xmlChar **ns, int nattrs, int ndefaulted, const xmlChar **attrs)
+{
+	struct xlsx *x = ctx;
+	const char *n = (const char *)local;
+
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+	if (x->s.failed)
+		return;
+	x->depth++;
+	if (strcmp(n, "si") == 0 && !x->si_depth) {
+		x->si_depth = x->depth;
+		buf_reset(&x->text);
+	} else if (strcmp(n, "sheetData") == 0) {
+		x->in_sheet_data = 1;
+	} else if (strcmp(n, "row") == 0 && x->in_sheet_data && !x->row_depth) {
+		x->row_depth = x->depth;
+		x_row_start(x, attrs, nattrs);
+	} else if (strcmp(n, "c") == 0 && x->row_depth && !x->c_depth) {
+		x->c_depth = x->depth;
+		x_cell_start(x, attrs, nattrs);
+	} else if (strcmp(n, "v") == 0 && x->c_depth && !x->v_depth) {
+		x->v_depth = x->depth;
+	} else if (strcmp(n, "is") == 0 && x->c_depth && !x->is_depth) {
+		x->is_depth = x->depth;
+	} else if (strcmp(n, "rPh") == 0 && !x->rph_depth) {
+		x->rph_depth = x->depth;     /* phonetic guide: not part of the text */
+	} else if (strcmp(n, "t") == 0 && (x->si_depth || x->is_depth) && !x->t_depth) {
+		x->t_depth = x->depth;
+	}
+}
+
+static void x_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct xlsx *x = ctx;
+	const char *n = (const char *)local;
+
+	(void)prefix, (void)uri;
+	if (x->s.failed)
+		return;
+	if (x->depth == x->t_depth) {
+		x->t_depth = 0;
+	} else if (x->depth == x->rph_depth) {
+		x->rph_depth = 0;
+	} else if (x->depth == x->v_depth) {
+		x->v_depth = 0;
+	} else if (x->depth == x->is_depth) {
+		x->is_depth = 0;
+	} else if (x->depth == x->c_depth) {
+		x->c_depth = 0;
+		x_cell_end(x);
+	} else if (x->depth == x->row_depth) {
+		x->row_depth = 0;
+		if (sink_row_begin(&x->s) == 0)
+			sink_row_end(&x->s);
+	} else if (x->depth == x->si_depth) {
+		x->si_depth = 0;
+		x_string_end(x);
+	} else if (strcmp(n, "sheetData") == 0) {
+		x->in_sheet_data = 0;
+	}
+	x->depth--;
+}
+
+static void x_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct xlsx *x = ctx;
+	char name[8];
+
+	if (x->s.failed || x->rph_depth || !(x->v_depth || x->t_depth))
+		return;
+	if (buf_add(&x->text, ch, (size_t)len) == 0)
+		return;
+	if (x->si_depth)
+		x_fail(x, ST_TOOBIG, "shared string %zu holds more than the limit of %u bytes", x->nsst + 1, LIM_CELL_BYTES);
+	else
+		x_fail(x, ST_TOOBIG, "cell %s%zu holds more than the limit of %u bytes", col_name(x->col, name),
+		       x->s.nrows + 1, LIM_CELL_BYTES);
+}
+
+static void x_dtd(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	struct xlsx *x = ctx;
+
+	(void)name, (void)ext, (void)sys;
+	x_fail(x, ST_INVALID, "%s declares a DTD, which a workbook never does", x->part);
+}
+
+static void x_quiet(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx, (void)e;
+}
+
+/* Streams one part of the workbook through the parser. A missing part is an
+ * error when required, else nothing to read. */
+static int read_part(struct xlsx *x, zip_t *z, const char *name, int required)
+{
+	xmlSAXHandler sax;
+	zip_stat_t st;
+	zip_file_t *f = NULL;
+	char chunk[CHUNK];
+	size_t part = 0;
+	int rc = -1;
+
+	x->part = name;
+	zip_stat_init(&st);
+	if (zip_stat(z, name, 0, &st) != 0) {
+		if (!required)
+			return 0;
+		return sink_fail(&x->s, ST_INVALID, "not an XLSX workbook (no %s)", name);
+	}
+	if ((st.valid & ZIP_STAT_SIZE) && st.size > LIM_XLSX_PART_BYTES)
+		return sink_fail(&x->s, ST_TOOBIG, "%s inflates past the limit of %u bytes for one part of a workbook", name,
+				 LIM_XLSX_PART_BYTES);
 	f = zip_fopen(z, name, 0);
 	if (f == NULL)
-		return NULL;
-	data = xmalloc(st.size + 1);
-	if (zip_fread(f, data, st.size) != (zip_int64_t)st.size) {
-		zip_fclose(f);
-		free(data);
-		return NULL;
+		return sink_fail(&x->s, ST_INVALID, "cannot read %s: %s", name, zip_error_strerror(zip_get_error(z)));
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = x_start;
+	sax.endElementNs = x_end;
+	sax.characters = x_text;
+	sax.cdataBlock = x_text;
+	sax.internalSubset = x_dtd;
+	sax.serror = x_quiet;
+	x->ctx = xmlCreatePushParserCtxt(&sax, x, NULL, 0, name);
+	if (x->ctx == NULL) {
+		sink_fail(&x->s, ST_FAIL, "cannot start the XML parser");
+		goto out;
 	}
-	zip_fclose(f);
-	data[st.size] = '\0';
-	*len = st.size;
-	return data;
-}
+	xmlCtxtUseOptions(x->ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	x->depth = 0;
+	for (;;) {
+		zip_int64_t n = zip_fread(f, chunk, sizeof(chunk));
+		int xrc;
 
-static xmlNode *child(xmlNode *n, const char *name)
-{
-	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-/* Every <t> below n, concatenated (rich text runs included). */
-static void text_of(xmlNode *n, struct buf *b)
-{
-	for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "t") == 0) {
-			xmlChar *s = xmlNodeGetContent(c);
-
-			buf_adds(b, (const char *)s);
-			xmlFree(s);
-		} else if (c->type == XML_ELEMENT_NODE) {
-			text_of(c, b);
+		if (n < 0) {
+			sink_fail(&x->s, ST_INVALID, "%s is damaged: %s", name, zip_file_strerror(f));
+			goto out;
 		}
+		part += (size_t)n;
+		x->inflated += (size_t)n;
+		if (part > LIM_XLSX_PART_BYTES) {
+			sink_fail(&x->s, ST_TOOBIG, "%s inflates past the limit of %u bytes for one part of a workbook", name,
+				  LIM_XLSX_PART_BYTES);
+			goto out;
+		}
+		if (x->inflated > LIM_XLSX_TOTAL_BYTES) {
+			sink_fail(&x->s, ST_TOOBIG, "the workbook inflates past the limit of %u bytes for the parts read",
+				  LIM_XLSX_TOTAL_BYTES);
+			goto out;
+		}
+		xrc = xmlParseChunk(x->ctx, chunk, (int)n, n == 0);
+		if (x->s.failed)
+			goto out;
+		if (xrc != 0) {
+			const xmlError *e = xmlCtxtGetLastError(x->ctx);
+			size_t m = e && e->message ? strcspn(e->message, "\n") : 0;
+
+			sink_fail(&x->s, ST_INVALID, "%s is not well-formed XML (line %d: %.*s)", name, e ? e->line : 0, (int)m,
+				  e && e->message ? e->message : "");
+			goto out;
+		}
+		if (n == 0)
+			break;
 	}
-}
-
-static int col_index(const char *ref)
-{
-	int c = 0;
-
-	for (; *ref >= 'A' && *ref <= 'Z'; ref++)
-		c = c * 26 + (*ref - 'A' + 1);
-	return c - 1;
+	rc = 0;
+out:
+	if (x->ctx) {
+		xmlFreeDoc(x->ctx->myDoc);
+		xmlFreeParserCtxt(x->ctx);
+	}
+	x->ctx = NULL;
+	zip_fclose(f);
+	return rc;
 }
 
 static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err)
 {
+	struct xlsx x;
 	zip_error_t ze;
 	zip_source_t *src;
-	zip_t *z;
-	char *sst = NULL, *sheet = NULL;
-	size_t sst_len = 0, sheet_len = 0;
-	xmlDoc *sdoc = NULL, *wdoc = NULL;
-	json_t *strings = json_array();
+	zip_t *z = NULL;
 	int rc = -1;
 
+	memset(&x, 0, sizeof(x));
+	sink_init(&x.s, rows, err);
+	buf_init(&x.sst, LIM_XLSX_STRINGS_BYTES);
+	buf_init(&x.text, LIM_CELL_BYTES);
 	zip_error_init(&ze);
 	src = zip_source_buffer_create(data, len, 0, &ze);
 	z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
 	if (z == NULL) {
 		if (src)
 			zip_source_free(src);
-		err_set(err, ST_INVALID, "not an XLSX workbook (not a zip file)");
+		sink_fail(&x.s, ST_INVALID, "not an XLSX workbook (not a zip file)");
 		goto out;
 	}
-	sheet = zip_entry(z, "xl/worksheets/sheet1.xml", &sheet_len);
-	sst = zip_entry(z, "xl/sharedStrings.xml", &sst_len);
-	if (sheet == NULL) {
-		err_set(err, ST_INVALID, "not an XLSX workbook (no first worksheet)");
+	if (read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 || read_part(&x, z, "xl/worksheets/sheet1.xml", 1) != 0)
 		goto out;
-	}
-	if (sst) {
-		sdoc = xmlReadMemory(sst, (int)sst_len, "sst.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOENT * 0);
-		for (xmlNode *si = sdoc ? xmlDocGetRootElement(sdoc)->children : NULL; si; si = si->next) {
-			struct buf b = BUF_INIT(1 << 20);
-
-			if (si->type != XML_ELEMENT_NODE)
-				continue;
-			text_of(si, &b);
-			json_array_append_new(strings, json_string(buf_str(&b)));
-			buf_release(&b);
-		}
-	}
-	wdoc = xmlReadMemory(sheet, (int)sheet_len, "sheet.xml", NULL, XML_PARSE_NONET);
-	if (wdoc == NULL) {
-		err_set(err, ST_INVALID, "the worksheet is not readable XML");
-		goto out;
-	}
-	for (xmlNode *r = child(child(xmlDocGetRootElement(wdoc), "sheetData"), "row"); r; r = r->next) {
-		json_t *row;
-
-		if (r->type != XML_ELEMENT_NODE)
-			continue;
-		row = json_array();
-		for (xmlNode *c = r->children; c; c = c->next) {
-			xmlChar *ref, *type;
-			struct buf b = BUF_INIT(1 << 20);
-			int idx;
-
-			if (c->type != XML_ELEMENT_NODE)
-				continue;
-			ref = xmlGetProp(c, (const xmlChar *)"r");
-			type = xmlGetProp(c, (const xmlChar *)"t");
-			idx = ref ? col_index((const char *)ref) : (int)json_array_size(row);
-			while ((int)json_array_size(row) < idx)
-				json_array_append_new(row, json_string(""));
-			if (type && strcmp((const char *)type, "s") == 0) {
-				xmlChar *v = xmlNodeGetContent(child(c, "v"));
-				json_t *s = json_array_get(strings, v ? (size_t)strtoul((const char *)v, NULL, 10) : 0);
-
-				buf_adds(&b, json_is_string(s) ? json_string_value(s) : "");
-				xmlFree(v);
-			} else if (type && strcmp((const char *)type, "inlineStr") == 0) {
-				text_of(child(c, "is"), &b);
-			} else {
-				xmlChar *v = xmlNodeGetContent(child(c, "v"));
-
-				buf_adds(&b, v ? (const char *)v : "");
-				xmlFree(v);
-			}
-			json_array_append_new(row, json_string(buf_str(&b)));
-			buf_release(&b);
-			xmlFree(ref);
-			xmlFree(type);
-		}
-		json_array_append_new(rows, row);
-	}
 	rc = 0;
 out:
 	if (z)
 		zip_discard(z);
-	xmlFreeDoc(sdoc);
-	xmlFreeDoc(wdoc);
-	free(sst);
-	free(sheet);
-	json_decref(strings);
+	zip_error_fini(&ze);
+	buf_release(&x.sst);
+	buf_release(&x.text);
+	free(x.sst_off);
+	sink_release(&x.s);
 	return rc;
 }
 
