@@ -181,6 +181,15 @@ expect 2 "unknown user" -- "$PLENUM" user passwd nobody --password-file /dev/nul
 expect 0 "routes" -- "$PLENUM" routes
 has "GET /api/v1/tasks/{key}" "route list"
 
+# ---- hostile ledger files (issue 10): refused at once with the limit named, exit 2 ----
+FIX=$(cd "$(dirname "$0")/../fixtures/xlsx" && pwd)
+expect 2 "column past XFD" -- "$PLENUM" ledger import "$FIX/col7.xlsx"
+has "cell AAAAAAA2 is past column XFD, the limit of 16384 columns" "the column limit named"
+expect 2 "decompression bomb" -- "$PLENUM" ledger import "$FIX/bomb.xlsx"
+has "inflates past the limit of" "the inflated-size limit named"
+expect 2 "four million rows" -- "$PLENUM" ledger import "$FIX/rows.xlsx"
+has "more than the limit of 200000 rows" "the row limit named"
+
 # ---- init and audit ----
 expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"
 expect 0 "empty org lists nothing" -- "$PLENUM" --db "$TMP/four.db" meeting list
