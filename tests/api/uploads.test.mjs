@@ -62,3 +62,14 @@ test('a CSV over a limit gets 413 naming it', async () => {
   assert.equal(r.status, 400);
   assert.match(r.json.error.message, /row 2, column 2: not valid UTF-8/);
 });
+
+test('query input that is not UTF-8 gets a 400 naming it, not a 500', async () => {
+  // Found by fuzz_req: the error echoed the bytes, jansson refused them, and
+  // the reply became 500 "reply too large".
+  for (const q of ['%ff=1', 'limit=%ff', 'due_from=%e4%b8', 'cursor=c%c3%28']) {
+    const r = await sec.get('/api/v1/tasks?' + q);
+    assert.equal(r.status, 400, `${q}: ${JSON.stringify(r.json)}`);
+    assert.equal(r.json.error.code, 'invalid_field', q);
+    if (!q.startsWith('cursor')) assert.match(r.json.error.message, /\?/, `${q}: the bad bytes shown as ?`);
+  }
+});
