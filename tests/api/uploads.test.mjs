@@ -29,6 +29,7 @@ test('hostile workbooks get 413 naming the limit, and the server goes on', async
     ['col7.xlsx', /cell AAAAAAA2 is past column XFD, the limit of 16384 columns/],
     ['col-overflow.xlsx', /past column XFD/],
     ['bomb.xlsx', /inflates past the limit of \d+ bytes/],
+    ['bomb-lying.xlsx', /inflates past the limit of \d+ bytes/],
     ['rows.xlsx', /more than the limit of 200000 rows/],
     ['cells.xlsx', /more than the limit of 4000000 cells/],
     ['sst-reuse.xlsx', /more than the limit of \d+ bytes of text/],
