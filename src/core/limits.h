@@ -21,7 +21,7 @@
 /* Spreadsheets read by io/sheet.c (the ledger import), CSV and XLSX alike */
 #define LIM_SHEET_ROWS     200000               /* rows of one file (a province: 100,000 tasks) */
 #define LIM_SHEET_COLS     16384                /* columns: XFD, Excel's last */
-#define LIM_SHEET_CELLS    4000000              /* cells kept, empty ones that pad a row included */
+#define LIM_SHEET_CELLS    2000000              /* cells kept, padding included (100,000 tasks x 18 columns fit) */
 #define LIM_SHEET_TEXT_BYTES (64u * 1024 * 1024) /* text of all cells together */
 #define LIM_CELL_BYTES     (128u * 1024)         /* one cell (Excel holds 32,767 characters) */
 #define LIM_CSV_LINE_BYTES (1024u * 1024)        /* one CSV row, quoted newlines included */

@@ -42,6 +42,7 @@ struct sink {
 	size_t cells, text;      /* kept so far, padding included */
 	struct err *err;
 	int failed;              /* set once; every later call does nothing */
+	int a1;                  /* name cells "B7" (XLSX), else "row 7, column 2" (CSV) */
 };
 
 static int sink_fail(struct sink *s, enum status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -118,19 +119,33 @@ static int sink_pad(struct sink *s, size_t col)
 	return s->failed ? -1 : 0;
 }
 
-/* Appends one cell to the current row; what names it in messages. */
-static int sink_cell(struct sink *s, const char *text, size_t len, const char *what)
+/* The name of the cell at col (0-based) of the row being read, for messages. */
+static const char *sink_cell_name(const struct sink *s, size_t col, char out[48])
 {
+	char letters[8];
+
+	if (s->a1)
+		snprintf(out, 48, "cell %s%zu", col_name(col, letters), s->nrows + 1);
+	else
+		snprintf(out, 48, "row %zu, column %zu", s->nrows + 1, col + 1);
+	return out;
+}
+
+/* Appends one cell to the current row, at column col. */
+static int sink_cell(struct sink *s, const char *text, size_t len, size_t col)
+{
+	char name[48];
 	json_t *v;
 
 	if (s->failed || sink_row_begin(s) != 0 || sink_count(s, len) != 0)
 		return -1;
+	if (len == 0)
+		return json_array_append(s->row, s->empty) == 0 ? 0 : sink_fail(s, ST_FAIL, "out of memory");
 	if (!text_utf8_valid(text, len))
-		return sink_fail(s, ST_INVALID, "%s: not valid UTF-8", what);
+		return sink_fail(s, ST_INVALID, "%s: not valid UTF-8", sink_cell_name(s, col, name));
 	v = json_stringn_nocheck(text, len);
-	if (v == NULL)
-		return sink_fail(s, ST_FAIL, "%s: out of memory", what);
-	json_array_append_new(s->row, v);
+	if (v == NULL || json_array_append_new(s->row, v) != 0)
+		return sink_fail(s, ST_FAIL, "%s: out of memory", sink_cell_name(s, col, name));
 	return 0;
 }
 
@@ -159,7 +174,6 @@ struct csvr {
 static void csv_on_field(void *text, size_t len, void *ctx)
 {
 	struct csvr *c = ctx;
-	char what[64];
 
 	if (c->s.failed)
 		return;
@@ -179,8 +193,7 @@ static void csv_on_field(void *text, size_t len, void *ctx)
 			  LIM_CSV_LINE_BYTES);
 		return;
 	}
-	snprintf(what, sizeof(what), "row %zu, column %zu", c->s.nrows + 1, c->ncols + 1);
-	if (sink_cell(&c->s, text ? text : "", text ? len : 0, what) == 0)
+	if (sink_cell(&c->s, text ? text : "", text ? len : 0, c->ncols) == 0)
 		c->ncols++;
 }
 
@@ -348,7 +361,7 @@ static void x_row_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
 		/* Rows the workbook leaves out (empty ones) stay, as blank rows,
 		 * so that every row keeps its number. */
 		while (!x->s.failed && x->s.nrows + 1 < r)
-			if (sink_cell(&x->s, "", 0, "row") == 0)
+			if (sink_cell(&x->s, "", 0, 0) == 0)
 				sink_row_end(&x->s);
 	}
 	if (sink_row_begin(&x->s) != 0)
@@ -396,20 +409,19 @@ static void x_cell_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
 
 static void x_cell_end(struct xlsx *x)
 {
-	char what[48], name[8];
+	char name[48];
 	const char *text = buf_str(&x->text);
 	size_t len = buf_len(&x->text), idx = 0;
 
-	snprintf(what, sizeof(what), "cell %s%zu", col_name(x->col, name), x->s.nrows + 1);
 	if (x->type == CT_SHARED && len > 0) {
 		if (decimal(text, text + len, x->nsst, &idx) != 0 || idx >= x->nsst) {
-			x_fail(x, ST_INVALID, "%s: shared string %.24s does not exist", what, text);
+			x_fail(x, ST_INVALID, "%s: shared string %.24s does not exist", sink_cell_name(&x->s, x->col, name), text);
 			return;
 		}
 		text = buf_str(&x->sst) + x->sst_off[idx];
 		len = strlen(text);
 	}
-	if (sink_cell(&x->s, text, len, what) != 0)
+	if (sink_cell(&x->s, text, len, x->col) != 0)
 		xmlStopParser(x->ctx);
 }
 
@@ -619,6 +631,7 @@ static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err
 
 	memset(&x, 0, sizeof(x));
 	sink_init(&x.s, rows, err);
+	x.s.a1 = 1;
 	buf_init(&x.sst, LIM_XLSX_STRINGS_BYTES);
 	buf_init(&x.text, LIM_CELL_BYTES);
 	zip_error_init(&ze);
