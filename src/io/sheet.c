@@ -14,6 +14,7 @@
  *
  * Not for interpreting the columns: that is the ledger's business.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -621,6 +622,15 @@ out:
 	return rc;
 }
 
+/* libxml2 2.9 must be initialised once before threads use it (server workers
+ * import ledgers side by side). */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+	xmlInitParser();
+}
+
 static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err)
 {
 	struct xlsx x;
@@ -629,6 +639,7 @@ static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err
 	zip_t *z = NULL;
 	int rc = -1;
 
+	pthread_once(&xml_once, xml_init);
 	memset(&x, 0, sizeof(x));
 	sink_init(&x.s, rows, err);
 	x.s.a1 = 1;

@@ -154,6 +154,9 @@ static void hostile_workbooks_are_refused_with_the_limit_named(void **state)
 	refused("sst-index.xlsx", SHEET_XLSX, ST_INVALID, "shared string 7 does not exist");
 	refused("sst-index-overflow.xlsx", SHEET_XLSX, ST_INVALID, "does not exist");
 	refused("dtd.xlsx", SHEET_XLSX, ST_INVALID, "DTD");
+	refused("row-order.xlsx", SHEET_XLSX, ST_INVALID, "row 2 comes after row 3");
+	refused("cell-order.xlsx", SHEET_XLSX, ST_INVALID, "cell B1 comes after a cell to its right");
+	refused("cell-ref.xlsx", SHEET_XLSX, ST_INVALID, "\"1A\" is not a cell reference");
 }
 
 static void csv_reads_quotes_and_newlines(void **state)
