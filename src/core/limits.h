@@ -29,6 +29,7 @@
 #define LIM_XLSX_TOTAL_BYTES (96u * 1024 * 1024) /* the parts read, inflated, together */
 #define LIM_XLSX_STRINGS   1000000              /* entries of the shared-string table */
 #define LIM_XLSX_STRINGS_BYTES (32u * 1024 * 1024) /* text of the shared-string table */
+#define LIM_XLSX_FORMATS   65536                /* cell formats and number formats (Excel: 64,000) */
 /* HTTP */
 #define LIM_BODY_BYTES     (1024u * 1024)        /* one request body */
 #define LIM_BODY_DRAIN     (8u * 1024 * 1024)    /* past this a too-large body is cut off */

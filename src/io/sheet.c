@@ -19,12 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <csv.h>
 #include <libxml/parser.h>
 #include <zip.h>
 
 #include "sheet.h"
 #include "../core/buf.h"
+#include "../core/date.h"
 #include "../core/err.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -252,7 +254,10 @@ static int read_csv(const char *data, size_t len, json_t *rows, struct err *err)
 
 /* ---- XLSX ---- */
 
-enum cell_type { CT_VALUE, CT_SHARED, CT_INLINE };
+enum cell_type { CT_NUMBER, CT_VALUE, CT_SHARED, CT_INLINE };
+
+/* What a cell format shows of a number: the number, a date, a date and time. */
+enum fmt_kind { FMT_NONE, FMT_DATE, FMT_DATETIME };
 
 struct xlsx {
 	struct sink s;
@@ -262,6 +267,12 @@ struct xlsx {
 	/* the shared-string table: each string followed by a NUL */
 	struct buf sst;
 	size_t *sst_off, nsst, sst_cap;
+	/* cell formats (xl/styles.xml): the kind of each cellXfs entry, by index,
+	 * and the workbook's own number formats by id; the date system */
+	unsigned char *xf_kind, *fmt_kind;
+	size_t *fmt_id, nxf, xf_cap, nfmt, fmt_cap;
+	int in_cell_xfs, date1904;
+	size_t style;            /* of the cell being read: an index into xf_kind */
 	/* where the parser is */
 	int depth;               /* of the element being read */
 	int si_depth, row_depth, c_depth, t_depth, v_depth, is_depth, rph_depth; /* 0: not inside */
@@ -374,13 +385,18 @@ static void x_cell_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
 	const char *v, *end;
 	int rc;
 
-	x->type = CT_VALUE;
+	x->type = CT_NUMBER;
 	if (attr(attrs, nattrs, "t", &v, &end) == 0) {
 		if (end - v == 1 && *v == 's')
 			x->type = CT_SHARED;
 		else if (end - v == 9 && memcmp(v, "inlineStr", 9) == 0)
 			x->type = CT_INLINE;
+		else if (!(end - v == 1 && *v == 'n'))
+			x->type = CT_VALUE;
 	}
+	x->style = 0;
+	if (attr(attrs, nattrs, "s", &v, &end) == 0 && decimal(v, end, LIM_XLSX_FORMATS, &x->style) != 0)
+		x->style = LIM_XLSX_FORMATS;     /* no format: the number as written */
 	x->col = json_array_size(x->s.row);
 	if (attr(attrs, nattrs, "r", &v, &end) == 0) {
 		int shown = (int)(end - v > 24 ? 24 : end - v);
@@ -408,9 +424,125 @@ static void x_cell_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
 	buf_reset(&x->text);
 }
 
+/* The built-in number formats that show a date: 14-17 and 22 everywhere,
+ * 27-31, 36, 50-54, 57 and 58 in a Chinese Excel (yyyy"年"m"月"d"日" ...). */
+static enum fmt_kind builtin_kind(size_t id)
+{
+	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 || (id >= 50 && id <= 54) || id == 57 ||
+	    id == 58)
+		return FMT_DATE;
+	return id == 22 ? FMT_DATETIME : FMT_NONE;
+}
+
+/* A format code shows a date when it holds y or d outside "text", \x, _x,
+ * *x and [brackets]; a time as well when it also holds h or s. */
+static enum fmt_kind code_kind(const char *p, const char *end)
+{
+	int date = 0, time = 0;
+
+	for (; p < end; p++) {
+		char c = (char)(*p | 0x20);
+
+		if (*p == '"') {
+			while (p + 1 < end && p[1] != '"')
+				p++;
+			p++;
+		} else if (*p == '[') {
+			while (p + 1 < end && p[1] != ']')
+				p++;
+			p++;
+		} else if (*p == '\\' || *p == '_' || *p == '*') {
+			p++;
+		} else if (c == 'y' || c == 'd') {
+			date = 1;
+		} else if (c == 'h' || c == 's') {
+			time = 1;
+		}
+	}
+	return date ? (time ? FMT_DATETIME : FMT_DATE) : FMT_NONE;
+}
+
+/* Excel's serial day (1900 or 1904 system) as YYYY-MM-DD, with THH:MM:SS for a
+ * date-and-time format; 0, or -1 when it is no day (then the number stays). */
+static int serial_date(const char *text, int date1904, int kind, char out[32])
+{
+	char day[DATE_LEN];
+	double v;
+	long days, secs;
+
+	if (parse_double(text, &v, "cell", NULL) != 0 || v < 0 || v >= 2958466)  /* 9999-12-31 */
+		return -1;
+	days = (long)v;
+	secs = lround((v - (double)days) * 86400);
+	if (secs >= 86400) {
+		days++;
+		secs -= 86400;
+	}
+	if (date1904)
+		days -= 24107;                   /* day 0 is 1904-01-01 */
+	else if (days == 0 || days == 60)
+		return -1;                       /* "1900-01-00", and Lotus's 1900-02-29 */
+	else
+		days -= days < 60 ? 25568 : 25569;
+	date_format((int32_t)days, day);
+	if (kind == FMT_DATETIME)
+		snprintf(out, 32, "%sT%02u:%02u:%02u", day, (unsigned)(secs / 3600) % 24u, (unsigned)(secs / 60) % 60u,
+			 (unsigned)secs % 60u);
+	else
+		snprintf(out, 32, "%s", day);
+	return 0;
+}
+
+/* <numFmt numFmtId formatCode>: one of the workbook's own number formats. */
+static void x_number_format(struct xlsx *x, const xmlChar **attrs, int nattrs)
+{
+	const char *v, *end, *code, *code_end;
+	size_t id;
+
+	if (attr(attrs, nattrs, "numFmtId", &v, &end) != 0 || decimal(v, end, LIM_XLSX_FORMATS, &id) != 0 ||
+	    attr(attrs, nattrs, "formatCode", &code, &code_end) != 0)
+		return;
+	if (x->nfmt >= LIM_XLSX_FORMATS) {
+		x_fail(x, ST_TOOBIG, "the workbook has more than the limit of %d number formats", LIM_XLSX_FORMATS);
+		return;
+	}
+	if (x->nfmt == x->fmt_cap) {
+		x->fmt_cap = x->fmt_cap ? 2 * x->fmt_cap : 32;
+		x->fmt_id = xreallocarray(x->fmt_id, x->fmt_cap, sizeof(size_t));
+		x->fmt_kind = xreallocarray(x->fmt_kind, x->fmt_cap, 1);
+	}
+	x->fmt_id[x->nfmt] = id;
+	x->fmt_kind[x->nfmt++] = (unsigned char)code_kind(code, code_end);
+}
+
+/* <xf numFmtId> inside <cellXfs>: the format of the cells whose s is its index. */
+static void x_cell_format(struct xlsx *x, const xmlChar **attrs, int nattrs)
+{
+	const char *v, *end;
+	size_t id = 0;
+	enum fmt_kind kind = FMT_NONE;
+
+	if (attr(attrs, nattrs, "numFmtId", &v, &end) == 0 && decimal(v, end, LIM_XLSX_FORMATS, &id) == 0) {
+		size_t i = 0;
+
+		while (i < x->nfmt && x->fmt_id[i] != id)
+			i++;
+		kind = i < x->nfmt ? (enum fmt_kind)x->fmt_kind[i] : builtin_kind(id);
+	}
+	if (x->nxf >= LIM_XLSX_FORMATS) {
+		x_fail(x, ST_TOOBIG, "the workbook has more than the limit of %d cell formats", LIM_XLSX_FORMATS);
+		return;
+	}
+	if (x->nxf == x->xf_cap) {
+		x->xf_cap = x->xf_cap ? 2 * x->xf_cap : 64;
+		x->xf_kind = xreallocarray(x->xf_kind, x->xf_cap, 1);
+	}
+	x->xf_kind[x->nxf++] = (unsigned char)kind;
+}
+
 static void x_cell_end(struct xlsx *x)
 {
-	char name[48];
+	char name[48], date[32];
 	const char *text = buf_str(&x->text);
 	size_t len = buf_len(&x->text), idx = 0;
 
@@ -421,6 +553,11 @@ static void x_cell_end(struct xlsx *x)
 		}
 		text = buf_str(&x->sst) + x->sst_off[idx];
 		len = strlen(text);
+	}
+	if (x->type == CT_NUMBER && x->style < x->nxf && x->xf_kind[x->style] != FMT_NONE &&
+	    serial_date(text, x->date1904, x->xf_kind[x->style], date) == 0) {
+		text = date;
+		len = strlen(date);
 	}
 	if (sink_cell(&x->s, text, len, x->col) != 0)
 		xmlStopParser(x->ctx);
@@ -460,6 +597,17 @@ static void x_start(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
 		buf_reset(&x->text);
 	} else if (strcmp(n, "sheetData") == 0) {
 		x->in_sheet_data = 1;
+	} else if (strcmp(n, "workbookPr") == 0) {
+		const char *v, *end;
+
+		x->date1904 = attr(attrs, nattrs, "date1904", &v, &end) == 0 &&
+			      ((end - v == 1 && *v == '1') || (end - v == 4 && memcmp(v, "true", 4) == 0));
+	} else if (strcmp(n, "numFmt") == 0) {
+		x_number_format(x, attrs, nattrs);
+	} else if (strcmp(n, "cellXfs") == 0) {
+		x->in_cell_xfs = 1;
+	} else if (strcmp(n, "xf") == 0 && x->in_cell_xfs) {
+		x_cell_format(x, attrs, nattrs);
 	} else if (strcmp(n, "row") == 0 && x->in_sheet_data && !x->row_depth) {
 		x->row_depth = x->depth;
 		x_row_start(x, attrs, nattrs);
@@ -505,6 +653,8 @@ static void x_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const 
 		x_string_end(x);
 	} else if (strcmp(n, "sheetData") == 0) {
 		x->in_sheet_data = 0;
+	} else if (strcmp(n, "cellXfs") == 0) {
+		x->in_cell_xfs = 0;
 	}
 	x->depth--;
 }
@@ -654,7 +804,8 @@ static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err
 		sink_fail(&x.s, ST_INVALID, "not an XLSX workbook (not a zip file)");
 		goto out;
 	}
-	if (read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 || read_part(&x, z, "xl/worksheets/sheet1.xml", 1) != 0)
+	if (read_part(&x, z, "xl/workbook.xml", 0) != 0 || read_part(&x, z, "xl/styles.xml", 0) != 0 ||
+	    read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 || read_part(&x, z, "xl/worksheets/sheet1.xml", 1) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -664,6 +815,9 @@ out:
 	buf_release(&x.sst);
 	buf_release(&x.text);
 	free(x.sst_off);
+	free(x.xf_kind);
+	free(x.fmt_kind);
+	free(x.fmt_id);
 	sink_release(&x.s);
 	return rc;
 }

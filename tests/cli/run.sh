@@ -189,6 +189,9 @@ expect 2 "decompression bomb" -- "$PLENUM" ledger import "$FIX/bomb.xlsx"
 has "inflates past the limit of" "the inflated-size limit named"
 expect 2 "four million rows" -- "$PLENUM" ledger import "$FIX/rows.xlsx"
 has "more than the limit of 200000 rows" "the row limit named"
+# a row of the demo ledger whose dates were typed in Excel (serial days with a date format)
+expect 0 "Excel dates import as dates" -- "$PLENUM" ledger import "$FIX/ledger-dates.xlsx"
+has "1 rows: 0 created, 0 updated, 1 unchanged, 0 rejected" "an Excel date is the same date"
 
 # ---- init and audit ----
 expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"

@@ -136,6 +136,34 @@ static void the_last_column_is_xfd(void **state)
 	refused("col-xfe.xlsx", SHEET_XLSX, ST_TOOBIG, "past column XFD");
 }
 
+/* A date typed in Excel is a number of days with a date format: it comes out
+ * as YYYY-MM-DD, which is what the ledger's date columns expect. */
+static void excel_dates_come_out_as_dates(void **state)
+{
+	static const char *const want[] = { "2026-12-31", "2025-12-31", "2025-01-01", "12.5", "2026-12-31T12:00:00",
+		"2026-12-31", "0.5", "46387", "60", "1900-01-01", "46387", "46387", "46387" };
+	size_t len;
+	char *data = slurp("dates.xlsx", &len);
+	json_t *rows = json_array();
+	struct err err = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strcmp(cell(rows, 0, i), want[i]) != 0)
+			fail_msg("cell %zu: \"%s\", expected \"%s\"", i, cell(rows, 0, i), want[i]);
+	json_decref(rows);
+	free(data);
+
+	data = slurp("dates1904.xlsx", &len);         /* the Mac's 1904 date system */
+	rows = json_array();
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	assert_string_equal(cell(rows, 0, 0), "1904-01-01");
+	assert_string_equal(cell(rows, 0, 1), "2026-12-31");
+	json_decref(rows);
+	free(data);
+}
+
 static void hostile_workbooks_are_refused_with_the_limit_named(void **state)
 {
 	(void)state;
@@ -277,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(libreoffice_workbooks_read_cell_by_cell),
 		cmocka_unit_test(the_last_column_is_xfd),
+		cmocka_unit_test(excel_dates_come_out_as_dates),
 		cmocka_unit_test(hostile_workbooks_are_refused_with_the_limit_named),
 		cmocka_unit_test(csv_reads_quotes_and_newlines),
 		cmocka_unit_test(hostile_csv_is_refused_with_the_limit_named),
