@@ -19,7 +19,7 @@
 #define LIM_LIST_ITEMS     1000                 /* one list on one screen */
 #define LIM_ERRORS_SHOWN   200                  /* problems listed per import */
 /* Spreadsheets read by io/sheet.c (the ledger import), CSV and XLSX alike */
-#define LIM_SHEET_ROWS     200000               /* rows of one file (a province: 100,000 tasks) */
+#define LIM_SHEET_ROWS     200000               /* rows of one file (an org has thousands of tasks) */
 #define LIM_SHEET_COLS     16384                /* columns: XFD, Excel's last */
 #define LIM_SHEET_CELLS    2000000              /* cells kept, padding included (100,000 tasks x 18 columns fit) */
 #define LIM_SHEET_TEXT_BYTES (64u * 1024 * 1024) /* text of all cells together */
