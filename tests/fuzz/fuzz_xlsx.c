@@ -1,9 +1,9 @@
 /* fuzz_xlsx.c -- libFuzzer target: the XLSX reader (io/sheet.c).
  *
  * An input that starts with "PK" is taken as a whole workbook (zip, then the
- * shared strings and first worksheet). Any other input is the XML itself:
- * the shared-string table, a NUL, then the worksheet (or only a worksheet
- * when there is no NUL), packed here into a valid zip. Mutations of a zip
+ * workbook, styles, shared strings and first worksheet). Any other input is
+ * the XML itself: [[[workbook NUL] styles NUL] shared strings NUL] worksheet,
+ * packed here into a valid zip. Mutations of a zip
  * mostly break its checksums or its deflate stream, so this second form is
  * what lets the fuzzer reach the XML reader: cell references, row numbers,
  * shared-string indexes, nesting. Seeds: workbooks written by LibreOffice and
@@ -34,10 +34,14 @@ static void add(zip_t *z, const char *name, const uint8_t *data, size_t size)
 	zip_set_file_compression(z, (zip_uint64_t)i, ZIP_CM_STORE, 0);
 }
 
-/* A zip of the two parts, in *out (caller frees). */
+/* A zip of the parts, in *out (caller frees). The input is split at its NULs,
+ * the last piece being the worksheet, the one before it the shared strings,
+ * then the styles, then the workbook. */
 static size_t pack(const uint8_t *data, size_t size, uint8_t **out)
 {
-	const uint8_t *nul = memchr(data, 0, size);
+	static const char *const names[] = { "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml",
+					     "xl/workbook.xml" };
+	const uint8_t *end = data + size;
 	zip_error_t ze;
 	zip_source_t *src;
 	zip_t *z;
@@ -50,11 +54,16 @@ static size_t pack(const uint8_t *data, size_t size, uint8_t **out)
 	z = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
 	if (z == NULL)
 		abort();
-	if (nul) {
-		add(z, "xl/sharedStrings.xml", data, (size_t)(nul - data));
-		add(z, "xl/worksheets/sheet1.xml", nul + 1, size - (size_t)(nul - data) - 1);
-	} else {
-		add(z, "xl/worksheets/sheet1.xml", data, size);
+	for (int part = 0; part < 4; part++) {
+		const uint8_t *start = end;
+
+		while (start > data && (part == 3 || start[-1] != 0))
+			start--;
+		if (end > start || part == 0)       /* an empty piece: no such part */
+			add(z, names[part], start, (size_t)(end - start));
+		if (start == data)
+			break;
+		end = start - 1;
 	}
 	if (zip_close(z) != 0 || zip_source_stat(src, &st) != 0 || zip_source_open(src) != 0)
 		abort();
