@@ -189,6 +189,11 @@ expect 2 "decompression bomb" -- "$PLENUM" ledger import "$FIX/bomb.xlsx"
 has "inflates past the limit of" "the inflated-size limit named"
 expect 2 "four million rows" -- "$PLENUM" ledger import "$FIX/rows.xlsx"
 has "more than the limit of 200000 rows" "the row limit named"
+# an org document nested 40 deep: refused before it is parsed
+{ printf '{"org": {"key": "x", "name": "x"}, "notes": '; i=0; while [ $i -lt 40 ]; do printf '['; i=$((i + 1)); done
+  i=0; while [ $i -lt 40 ]; do printf ']'; i=$((i + 1)); done; printf '}\n'; } > "$TMP/deep.json"
+expect 2 "JSON nested too deep" -- "$PLENUM" --db "$TMP/deep.db" import "$TMP/deep.json"
+has "nested deeper than the limit of 32 levels" "the depth limit named"
 # a row of the demo ledger whose dates were typed in Excel (serial days with a date format)
 expect 0 "Excel dates import as dates" -- "$PLENUM" ledger import "$FIX/ledger-dates.xlsx"
 has "1 rows: 0 created, 0 updated, 1 unchanged, 0 rejected" "an Excel date is the same date"
