@@ -269,8 +269,9 @@ struct xlsx {
 	size_t *sst_off, nsst, sst_cap;
 	/* cell formats (xl/styles.xml): the kind of each cellXfs entry, by index,
 	 * and the workbook's own number formats by id; the date system */
-	unsigned char *xf_kind, *fmt_kind;
-	size_t *fmt_id, nxf, xf_cap, nfmt, fmt_cap;
+	unsigned char *xf_kind;  /* by cellXfs index */
+	unsigned char *fmt_kind; /* by number-format id: 1 + its kind, 0 for none of the workbook's */
+	size_t nxf, xf_cap, nfmt;
 	int in_cell_xfs, date1904;
 	size_t style;            /* of the cell being read: an index into xf_kind */
 	/* where the parser is */
@@ -506,13 +507,10 @@ static void x_number_format(struct xlsx *x, const xmlChar **attrs, int nattrs)
 		x_fail(x, ST_TOOBIG, "the workbook has more than the limit of %d number formats", LIM_XLSX_FORMATS);
 		return;
 	}
-	if (x->nfmt == x->fmt_cap) {
-		x->fmt_cap = x->fmt_cap ? 2 * x->fmt_cap : 32;
-		x->fmt_id = xreallocarray(x->fmt_id, x->fmt_cap, sizeof(size_t));
-		x->fmt_kind = xreallocarray(x->fmt_kind, x->fmt_cap, 1);
-	}
-	x->fmt_id[x->nfmt] = id;
-	x->fmt_kind[x->nfmt++] = (unsigned char)code_kind(code, code_end);
+	if (x->fmt_kind == NULL)
+		x->fmt_kind = xcalloc(LIM_XLSX_FORMATS + 1, 1);   /* ids are at most the limit */
+	x->fmt_kind[id] = (unsigned char)(1 + code_kind(code, code_end));
+	x->nfmt++;
 }
 
 /* <xf numFmtId> inside <cellXfs>: the format of the cells whose s is its index. */
@@ -522,13 +520,8 @@ static void x_cell_format(struct xlsx *x, const xmlChar **attrs, int nattrs)
 	size_t id = 0;
 	enum fmt_kind kind = FMT_NONE;
 
-	if (attr(attrs, nattrs, "numFmtId", &v, &end) == 0 && decimal(v, end, LIM_XLSX_FORMATS, &id) == 0) {
-		size_t i = 0;
-
-		while (i < x->nfmt && x->fmt_id[i] != id)
-			i++;
-		kind = i < x->nfmt ? (enum fmt_kind)x->fmt_kind[i] : builtin_kind(id);
-	}
+	if (attr(attrs, nattrs, "numFmtId", &v, &end) == 0 && decimal(v, end, LIM_XLSX_FORMATS, &id) == 0)
+		kind = x->fmt_kind && x->fmt_kind[id] ? (enum fmt_kind)(x->fmt_kind[id] - 1) : builtin_kind(id);
 	if (x->nxf >= LIM_XLSX_FORMATS) {
 		x_fail(x, ST_TOOBIG, "the workbook has more than the limit of %d cell formats", LIM_XLSX_FORMATS);
 		return;
@@ -817,7 +810,6 @@ out:
 	free(x.sst_off);
 	free(x.xf_kind);
 	free(x.fmt_kind);
-	free(x.fmt_id);
 	sink_release(&x.s);
 	return rc;
 }

@@ -182,6 +182,7 @@ static void hostile_workbooks_are_refused_with_the_limit_named(void **state)
 	refused("sst-index.xlsx", SHEET_XLSX, ST_INVALID, "shared string 7 does not exist");
 	refused("sst-index-overflow.xlsx", SHEET_XLSX, ST_INVALID, "does not exist");
 	refused("dtd.xlsx", SHEET_XLSX, ST_INVALID, "DTD");
+	refused("formats.xlsx", SHEET_XLSX, ST_TOOBIG, "more than the limit of 65536 cell formats");
 	refused("row-order.xlsx", SHEET_XLSX, ST_INVALID, "row 2 comes after row 3");
 	refused("cell-order.xlsx", SHEET_XLSX, ST_INVALID, "cell B1 comes after a cell to its right");
 	refused("cell-ref.xlsx", SHEET_XLSX, ST_INVALID, "\"1A\" is not a cell reference");
