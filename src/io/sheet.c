@@ -8,7 +8,9 @@
  * checked while reading, before anything is kept for it: inflated bytes per
  * part and in all, rows, the column of a cell reference (XFD at most, parsed
  * without overflow), cells, the bytes of one cell and of all of them, and the
- * shared-string table's entries and bytes. CSV is fed to libcsv in chunks
+ * shared-string table's entries and bytes, the cell formats, and the
+ * attributes of one element (counted ahead of libxml2, whose check for
+ * duplicate attributes is quadratic). CSV is fed to libcsv in chunks
  * with the same row, column, cell and text limits plus the length of a row.
  * A file over a limit is refused with ST_TOOBIG and a message that names it.
  *
@@ -259,8 +261,22 @@ enum cell_type { CT_NUMBER, CT_VALUE, CT_SHARED, CT_INLINE };
 /* What a cell format shows of a number: the number, a date, a date and time. */
 enum fmt_kind { FMT_NONE, FMT_DATE, FMT_DATETIME };
 
+/* Where a byte of XML is, as far as counting attributes needs to know: the
+ * scan runs ahead of libxml2, whose duplicate-attribute check is quadratic
+ * in the attributes of one element, and stops an element with too many. */
+enum scan_state { SC_TEXT, SC_LT, SC_BANG, SC_TAG, SC_VALUE, SC_SKIP };
+
+struct scan {
+	enum scan_state state;
+	char quote;              /* of the attribute value being read */
+	const char *term;        /* what ends the comment, CDATA or PI being skipped */
+	char tail[3];            /* the last bytes skipped, to find term */
+	int attrs;               /* of the element being read */
+};
+
 struct xlsx {
 	struct sink s;
+	struct scan scan;
 	xmlParserCtxtPtr ctx;
 	const char *part;        /* the part being read, for messages */
 	size_t inflated;         /* bytes inflated from every part so far */
@@ -681,6 +697,69 @@ static void x_quiet(void *ctx, xmlErrorPtr e)
 	(void)ctx, (void)e;
 }
 
+static void scan_skip_until(struct scan *sc, const char *term)
+{
+	sc->state = SC_SKIP;
+	sc->term = term;
+	memset(sc->tail, 0, sizeof(sc->tail));
+}
+
+/* 0, or -1 when an element of p[0..n) has more than LIM_XML_ATTRS attributes. */
+static int scan(struct scan *sc, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+
+		switch (sc->state) {
+		case SC_TEXT:
+			if (c == '<')
+				sc->state = SC_LT;
+			break;
+		case SC_LT:
+			sc->attrs = 0;
+			if (c == '!')
+				sc->state = SC_BANG;
+			else if (c == '?')
+				scan_skip_until(sc, "?>");
+			else
+				sc->state = c == '>' ? SC_TEXT : SC_TAG;
+			break;
+		case SC_BANG:
+			if (c == '-')
+				scan_skip_until(sc, "-->");
+			else if (c == '[')
+				scan_skip_until(sc, "]]>");
+			else
+				sc->state = c == '>' ? SC_TEXT : SC_TAG;
+			break;
+		case SC_TAG:
+			if (c == '"' || c == '\'') {
+				sc->quote = c;
+				sc->state = SC_VALUE;
+			} else if (c == '>') {
+				sc->state = SC_TEXT;
+			} else if (c == '=' && ++sc->attrs > LIM_XML_ATTRS) {
+				return -1;
+			}
+			break;
+		case SC_VALUE:
+			if (c == sc->quote)
+				sc->state = SC_TAG;
+			break;
+		case SC_SKIP: {
+			size_t t = strlen(sc->term);
+
+			memmove(sc->tail, sc->tail + 1, 2);
+			sc->tail[2] = c;
+			if (memcmp(sc->tail + 3 - t, sc->term, t) == 0)
+				sc->state = SC_TEXT;
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
 /* Streams one part of the workbook through the parser. A missing part is an
  * error when required, else nothing to read. */
 static int read_part(struct xlsx *x, zip_t *z, const char *name, int required)
@@ -720,6 +799,7 @@ static int read_part(struct xlsx *x, zip_t *z, const char *name, int required)
 	}
 	xmlCtxtUseOptions(x->ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	x->depth = 0;
+	memset(&x->scan, 0, sizeof(x->scan));
 	for (;;) {
 		zip_int64_t n = zip_fread(f, chunk, sizeof(chunk));
 		int xrc;
@@ -738,6 +818,11 @@ static int read_part(struct xlsx *x, zip_t *z, const char *name, int required)
 		if (x->inflated > LIM_XLSX_TOTAL_BYTES) {
 			sink_fail(&x->s, ST_TOOBIG, "the workbook inflates past the limit of %u bytes for the parts read",
 				  LIM_XLSX_TOTAL_BYTES);
+			goto out;
+		}
+		if (scan(&x->scan, chunk, (size_t)n) != 0) {
+			sink_fail(&x->s, ST_TOOBIG, "%s has an element with more than the limit of %d attributes", name,
+				  LIM_XML_ATTRS);
 			goto out;
 		}
 		xrc = xmlParseChunk(x->ctx, chunk, (int)n, n == 0);

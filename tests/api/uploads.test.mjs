@@ -34,6 +34,7 @@ test('hostile workbooks get 413 naming the limit, and the server goes on', async
     ['cells.xlsx', /more than the limit of 2000000 cells/],
     ['sst-reuse.xlsx', /more than the limit of \d+ bytes of text/],
     ['cell-big.xlsx', /cell A1 holds more than the limit of 131072 bytes/],
+    ['attrs.xlsx', /an element with more than the limit of 256 attributes/],
   ];
   // Two at once first: before, two such uploads held both workers and /health stopped answering.
   const both = await Promise.all([upload(readFileSync(join(ROOT, 'tests/fixtures/xlsx/col7.xlsx')), XLSX),

@@ -134,6 +134,15 @@ static void the_last_column_is_xfd(void **state)
 	json_decref(rows);
 	free(data);
 	refused("col-xfe.xlsx", SHEET_XLSX, ST_TOOBIG, "past column XFD");
+
+	/* 256 attributes are allowed; quotes, = and > in a comment or CDATA are no attributes */
+	data = slurp("attrs-ok.xlsx", &len);
+	rows = json_array();
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	assert_string_equal(cell(rows, 0, 0), "x=\"1\" > y='2");
+	assert_string_equal(cell(rows, 1, 0), "1");
+	json_decref(rows);
+	free(data);
 }
 
 /* A date typed in Excel is a number of days with a date format: it comes out
@@ -183,6 +192,7 @@ static void hostile_workbooks_are_refused_with_the_limit_named(void **state)
 	refused("sst-index-overflow.xlsx", SHEET_XLSX, ST_INVALID, "does not exist");
 	refused("dtd.xlsx", SHEET_XLSX, ST_INVALID, "DTD");
 	refused("formats.xlsx", SHEET_XLSX, ST_TOOBIG, "more than the limit of 65536 cell formats");
+	refused("attrs.xlsx", SHEET_XLSX, ST_TOOBIG, "an element with more than the limit of 256 attributes");
 	refused("row-order.xlsx", SHEET_XLSX, ST_INVALID, "row 2 comes after row 3");
 	refused("cell-order.xlsx", SHEET_XLSX, ST_INVALID, "cell B1 comes after a cell to its right");
 	refused("cell-ref.xlsx", SHEET_XLSX, ST_INVALID, "\"1A\" is not a cell reference");
