@@ -139,8 +139,9 @@ demo: deps
 # http/req.c. They are built in build-fuzz with ASan and UBSan, beside the
 # normal build. `make fuzz` runs each for FUZZ_SECONDS; `make fuzz-smoke`, part
 # of check, for FUZZ_SMOKE_SECONDS. Seeds: tests/fuzz/seeds/NAME (templates/
-# for the template target); what a run finds is kept in build-fuzz/NAME.corpus
-# and a crashing input in build-fuzz/NAME-crash-*.
+# for the template target); what make fuzz finds is kept in build-fuzz/NAME.corpus
+# for the next make fuzz (the short run starts from the seeds each time), and a
+# crashing input in build-fuzz/NAME-crash-*.
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_TARGETS := fuzz_import fuzz_csv fuzz_xlsx fuzz_template fuzz_req
@@ -159,7 +160,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libplenum.a
 		$(FUZZ_BUILD)/libplenum.a $(LDLIBS)
 
 fuzz: fuzz-build
-	@./scripts/fuzz-run $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@./scripts/fuzz-run --keep $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
 	@./scripts/fuzz-run $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
