@@ -174,6 +174,7 @@ struct csvr {
 	struct sink s;
 	size_t ncols;            /* fields of the current row so far */
 	size_t line;             /* its bytes so far */
+	int last_term;           /* the byte that ended the last row */
 };
 
 static void csv_on_field(void *text, size_t len, void *ctx)
@@ -202,12 +203,24 @@ static void csv_on_field(void *text, size_t len, void *ctx)
 		c->ncols++;
 }
 
+/* libcsv (CSV_REPALL_NL) also reports the line breaks outside any record:
+ * the LF of a CR LF is passed over, any other is a blank line, kept as a
+ * blank row ("" alone) as a spreadsheet shows it. */
 static void csv_on_row(int term, void *ctx)
 {
 	struct csvr *c = ctx;
+	int blank = c->ncols == 0;
 
-	(void)term;
-	if (c->s.failed || sink_row_begin(&c->s) != 0)
+	if (c->s.failed)
+		return;
+	if (blank && term == '\n' && c->last_term == '\r') {
+		c->last_term = 0;
+		return;
+	}
+	c->last_term = term;
+	if (blank && sink_cell(&c->s, "", 0, 0) != 0)
+		return;
+	if (sink_row_begin(&c->s) != 0)
 		return;
 	sink_row_end(&c->s);
 	c->ncols = 0;
@@ -225,7 +238,7 @@ static int read_csv(const char *data, size_t len, json_t *rows, struct err *err)
 	sink_init(&c.s, rows, err);
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		off = 3;
-	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
 		err_set(err, ST_FAIL, "cannot start the CSV parser");
 		sink_release(&c.s);
 		return -1;

@@ -194,6 +194,10 @@ has "more than the limit of 200000 rows" "the row limit named"
   i=0; while [ $i -lt 40 ]; do printf ']'; i=$((i + 1)); done; printf '}\n'; } > "$TMP/deep.json"
 expect 2 "JSON nested too deep" -- "$PLENUM" --db "$TMP/deep.db" import "$TMP/deep.json"
 has "nested deeper than the limit of 32 levels" "the depth limit named"
+# a blank line keeps its row: the problem names the row a spreadsheet shows
+printf 'key,due_on\r\n\r\nt-1-2,2027-02-30\r\n' > "$TMP/blank.csv"
+expect 2 "a bad date after a blank line" -- "$PLENUM" ledger import "$TMP/blank.csv"
+has "row 3, column due_on" "the row number counts the blank line"
 # a row of the demo ledger whose dates were typed in Excel (serial days with a date format)
 expect 0 "Excel dates import as dates" -- "$PLENUM" ledger import "$FIX/ledger-dates.xlsx"
 has "1 rows: 0 created, 0 updated, 1 unchanged, 0 rejected" "an Excel date is the same date"

@@ -208,8 +208,20 @@ static void csv_reads_quotes_and_newlines(void **state)
 	assert_int_equal(sheet_read(csv, strlen(csv), SHEET_CSV, rows, &err), 0);
 	assert_string_equal(cell(rows, 0, 0), "key");
 	assert_string_equal(cell(rows, 1, 1), "a, \"b\"\nc");
-	assert_string_equal(cell(rows, 2, 0), "t-2");
-	assert_string_equal(cell(rows, 2, 1), "");
+	/* A blank line is a blank row, as a spreadsheet shows it, so that the
+	 * rows after it keep the numbers the user sees (it used to vanish). */
+	assert_int_equal(json_array_size(rows), 4);
+	assert_int_equal(json_array_size(json_array_get(rows, 2)), 1);
+	assert_string_equal(cell(rows, 2, 0), "");
+	assert_string_equal(cell(rows, 3, 0), "t-2");
+	assert_string_equal(cell(rows, 3, 1), "");
+	json_decref(rows);
+
+	rows = json_array();                     /* line feeds alone, no final one */
+	csv = "key\n\n\nt-3";
+	assert_int_equal(sheet_read(csv, strlen(csv), SHEET_CSV, rows, &err), 0);
+	assert_int_equal(json_array_size(rows), 4);
+	assert_string_equal(cell(rows, 3, 0), "t-3");
 	json_decref(rows);
 }
 
