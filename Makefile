@@ -1,13 +1,14 @@
 # plenum -- build, test, demo and install.
 #
 #   make            build ./plenum (strict: warnings are errors)
-#   make check      every test (unit tests under cmocka, CLI tests)
+#   make check      every test (unit, CLI, API, browser) and a short run of each fuzz target
 #   make demo       install what is missing, build, load the Jiangmen demo, show it
 #   make install    PREFIX=/usr/local DESTDIR= honoured: binary, data, man page, systemd unit
 #   make asan       the test suite under AddressSanitizer and UBSan
 #   make torture-db every database call of representative commands failed in turn
 #   make lint       banned names and long lines
 #   make torture    kill -9 during writes, 50 cycles
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (30) each
 #
 # CC=clang works as well as gcc. Libraries are found with pkg-config; the
 # Debian packages that provide them are named in scripts/install-deps only.
@@ -50,7 +51,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test web-test pkg-test fuzz bench demo install uninstall clean asan lint deps torture-db
+.PHONY: all check unit cli-test api-test web-test pkg-test fuzz fuzz-build fuzz-smoke bench demo install uninstall clean asan lint deps torture-db
 
 all: plenum
 
@@ -117,6 +118,7 @@ check: deps lint
 	$(MAKE) pkg-test
 	$(MAKE) api-test
 	$(MAKE) web-test
+	$(MAKE) fuzz-smoke
 
 DEMO_LISTEN ?= 127.0.0.1:8080
 
@@ -136,22 +138,36 @@ demo: deps
 	@echo "Demo logins, password plenum-demo: admin, secretary, leader, reporter, reporter-commerce, observer, viewer"
 	./plenum --db demo.db serve --listen $(DEMO_LISTEN)
 
-# libFuzzer targets for the parsers of outside input (clang); each runs for
-# FUZZ_SECONDS. Not part of check: run it before a release.
+# libFuzzer targets for every parser of outside input (clang): the org JSON
+# import, CSV and XLSX ledgers, report templates and the request input of
+# http/req.c. They are built in build-fuzz with ASan and UBSan, beside the
+# normal build. `make fuzz` runs each for FUZZ_SECONDS; `make fuzz-smoke`, part
+# of check, for FUZZ_SMOKE_SECONDS. Seeds: tests/fuzz/seeds/NAME (templates/
+# for the template target); what make fuzz finds is kept in build-fuzz/NAME.corpus
+# for the next make fuzz (the short run starts from the seeds each time), and a
+# crashing input in build-fuzz/NAME-crash-*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_import fuzz_ledger fuzz_template fuzz_record_text fuzz_paper
-fuzz:
-	$(MAKE) clean
-	$(MAKE) CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(BUILD)/libplenum.a
-	@mkdir -p $(BUILD)/fuzz
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		clang $(CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $(BUILD)/fuzz/$$t tests/fuzz/$$t.c \
-			$(BUILD)/libplenum.a $(LDLIBS); \
-		mkdir -p $(BUILD)/fuzz/$$t.corpus; \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
-			-max_len=131072 $(BUILD)/fuzz/$$t.corpus tests/fuzz/seeds; \
-	done
-	$(MAKE) clean
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_TARGETS := fuzz_import fuzz_csv fuzz_xlsx fuzz_template fuzz_req fuzz_record_text fuzz_paper
+FUZZ_BUILD := build-fuzz
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+		OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+		$(FUZZ_BUILD)/libplenum.a
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libplenum.a
+	@echo "  FUZZ    $@"
+	@clang $(CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -o $@ $< \
+		$(FUZZ_BUILD)/libplenum.a $(LDLIBS)
+
+fuzz: fuzz-build
+	@./scripts/fuzz-run --keep $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@./scripts/fuzz-run $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # kill -9 during writes: 50 cycles of start, concurrent writers, SIGKILL,
 # check (make check runs 5 of them in api-test).
@@ -207,6 +223,6 @@ pkg-test: plenum
 	./tests/pkg/run.sh
 
 clean:
-	rm -rf $(BUILD) plenum
+	rm -rf $(BUILD) $(FUZZ_BUILD) plenum
 
 -include $(DEPS)

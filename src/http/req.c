@@ -13,25 +13,40 @@
 #include "../core/text.h"
 #include "../core/banned.h"
 
+/* Replaces, in place, each byte of s that does not start a well-formed UTF-8
+ * sequence by '?': request input is echoed in errors, and a JSON string must
+ * be UTF-8 (a cut message may also end inside a sequence). */
+static char *utf8_scrub(char *s)
+{
+	for (size_t i = 0; s[i];) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+		if (len > 1 && strnlen(s + i, len) == len && text_utf8_valid(s + i, len)) {
+			i += len;
+		} else {
+			if (len != 1)
+				s[i] = '?';
+			i++;
+		}
+	}
+	return s;
+}
+
 int req_error(struct req *r, int status, const char *code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[1024];
+	char msg[1024], name[128];
 	json_t *e;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* A message that echoes input is UTF-8 only if the input was (a cut
-	 * at the end of msg may split a character too): never a 500 for it. */
-	if (!text_utf8_valid(msg, strlen(msg))) {
-		for (char *p = msg; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				*p = '?';
+	e = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", utf8_scrub(msg));
+	if (field && *field) {
+		snprintf(name, sizeof(name), "%s", field);
+		json_object_set_new(json_object_get(e, "error"), "field", json_string(utf8_scrub(name)));
 	}
-	e = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
-	if (field && *field)
-		json_object_set_new(json_object_get(e, "error"), "field", json_string(field));
 	req_json(r, status, e);
 	return -1;
 }

@@ -19,6 +19,7 @@
 #include "rows.h"
 #include "../core/buf.h"
 #include "../core/date.h"
+#include "../core/jsonlim.h"
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../core/xalloc.h"
@@ -620,6 +621,7 @@ int orgjson_import(struct svc *svc, const char *data, size_t len, int replace,
 		   struct import_report *rep, struct err *err)
 {
 	struct imp im;
+	struct err lim = ERR_INIT;
 	json_error_t jerr;
 	json_t *doc = NULL;
 	int rc = -1;
@@ -643,6 +645,10 @@ int orgjson_import(struct svc *svc, const char *data, size_t len, int replace,
 		problem(&im, "", "the document is not valid UTF-8");
 		err_set(err, ST_INVALID, "the document is not valid UTF-8");
 		return -1;
+	}
+	if (jsonlim_check(data, len, &lim) != 0) {
+		problem(&im, "", "%s", lim.msg);
+		return err_set(err, lim.code, "%s", lim.msg);
 	}
 	doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (doc == NULL) {

@@ -182,9 +182,11 @@ static const char *section_end(const char *p, const char *name, size_t len, cons
 	while ((p = strstr(p, "{{")) != NULL) {
 		const char *q = p + 2;
 
-		if ((*q == '#' || *q == '^') && strncmp(q + 1, name, len) == 0 && q[1 + len] == '}')
+		/* A tag ends with two braces: "{{/name}" (one) is no tag, and taking
+		 * it for one would put *after past the end of the template. */
+		if ((*q == '#' || *q == '^') && strncmp(q + 1, name, len) == 0 && strncmp(q + 1 + len, "}}", 2) == 0)
 			level++;
-		else if (*q == '/' && strncmp(q + 1, name, len) == 0 && q[1 + len] == '}' && --level == 0) {
+		else if (*q == '/' && strncmp(q + 1, name, len) == 0 && strncmp(q + 1 + len, "}}", 2) == 0 && --level == 0) {
 			*after = q + 1 + len + 2;
 			return p;
 		}
@@ -213,7 +215,7 @@ static int render(struct ctx *c, const char *p, const char *end)
 		} else {
 			close = strstr(open, "}}");
 		}
-		if (close == NULL || close > end)
+		if (close == NULL || close + (raw ? 3 : 2) > end)
 			return err_set(c->err, ST_INVALID, "template line %d: \"{{\" is not closed", line_of(c, open));
 		name = open + 2 + (kind == '#' || kind == '^' || kind == '/' || kind == '!' || kind == '{');
 		while (*name == ' ')

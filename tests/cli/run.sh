@@ -253,6 +253,27 @@ has "chain intact" "backup says what it checked"
 expect 0 "restore into a new file" -- "$PLENUM" --db "$TMP/b2.db" restore "$TMP/b.db"
 expect 0 "the restored database reads" -- "$PLENUM" --db "$TMP/b2.db" task show t-1-2
 
+# ---- hostile ledger files (issue 10): refused at once with the limit named, exit 2 ----
+FIX=$(cd "$(dirname "$0")/../fixtures/xlsx" && pwd)
+expect 2 "column past XFD" -- "$PLENUM" ledger import "$FIX/col7.xlsx"
+has "cell AAAAAAA2 is past column XFD, the limit of 16384 columns" "the column limit named"
+expect 2 "decompression bomb" -- "$PLENUM" ledger import "$FIX/bomb.xlsx"
+has "inflates past the limit of" "the inflated-size limit named"
+expect 2 "four million rows" -- "$PLENUM" ledger import "$FIX/rows.xlsx"
+has "more than the limit of 200000 rows" "the row limit named"
+# an org document nested 40 deep: refused before it is parsed
+{ printf '{"org": {"key": "x", "name": "x"}, "notes": '; i=0; while [ $i -lt 40 ]; do printf '['; i=$((i + 1)); done
+  i=0; while [ $i -lt 40 ]; do printf ']'; i=$((i + 1)); done; printf '}\n'; } > "$TMP/deep.json"
+expect 2 "JSON nested too deep" -- "$PLENUM" --db "$TMP/deep.db" import "$TMP/deep.json"
+has "nested deeper than the limit of 32 levels" "the depth limit named"
+# a blank line keeps its row: the problem names the row a spreadsheet shows
+printf 'key,due_on\r\n\r\nt-1-2,2027-02-30\r\n' > "$TMP/blank.csv"
+expect 2 "a bad date after a blank line" -- "$PLENUM" ledger import "$TMP/blank.csv"
+has "row 3, column due_on" "the row number counts the blank line"
+# a row of the demo ledger whose dates were typed in Excel (serial days with a date format)
+expect 0 "Excel dates import as dates" -- "$PLENUM" ledger import "$FIX/ledger-dates.xlsx"
+has "1 rows: 0 created, 0 updated, 1 unchanged, 0 rejected" "an Excel date is the same date"
+
 # ---- init and audit ----
 expect 0 "init with an org" -- "$PLENUM" --db "$TMP/four.db" init --org demo2 --name "测试市委"
 expect 0 "empty org lists nothing" -- "$PLENUM" --db "$TMP/four.db" meeting list

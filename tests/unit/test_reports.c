@@ -133,6 +133,16 @@ static void templates_report_their_mistakes(void **state)
 	assert_non_null(strstr(err.msg, "not closed"));
 	assert_int_equal(template_render("{{/x}}", data, &out, &err), -1);
 	assert_int_equal(template_render("{{oops", data, &out, &err), -1);
+	/* Found by fuzz_template: a closing tag with one brace was taken as the
+	 * end of the section, and rendering went on past the template's end. */
+	json_object_set_new(data, "t", json_true());
+	buf_reset(&out);
+	assert_int_equal(template_render("{{#t}}x{{/t}", data, &out, &err), -1);
+	assert_non_null(strstr(err.msg, "section \"t\" is not closed"));
+	buf_reset(&out);
+	assert_int_equal(template_render("{{#t}}{{{x}}}{{/t}}", data, &out, &err), 0);
+	buf_reset(&out);
+	assert_int_equal(template_render("{{#t}}{{{x}}{{/t}}", data, &out, &err), -1);
 	buf_release(&out);
 	json_decref(data);
 }
