@@ -73,6 +73,6 @@ test('query input that is not UTF-8 gets a 400 naming it, not a 500', async () =
     assert.equal(r.status, 400, `${q}: ${JSON.stringify(r.json)}`);
     // A name that is not UTF-8 cannot be named: the address is refused as such.
     assert.equal(r.json.error.code, q.startsWith('%ff') ? 'invalid_url' : 'invalid_field', q);
-    if (!q.startsWith('cursor') && !q.startsWith('%ff')) assert.match(r.json.error.message, /\?/, `${q}: the bad bytes shown as ?`);
+    if (!q.startsWith('%ff')) assert.ok(r.json.error.message.startsWith(q.split('=')[0]), `${q}: names the parameter`);
   }
 });
