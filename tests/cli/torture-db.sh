@@ -36,9 +36,12 @@ fingerprint() {
 		(SELECT count(*) FROM meeting)" 2>&1
 }
 
+# The signed checkpoints go with the copy: an old copy of the database beside
+# newer checkpoints is what a truncated chain looks like (audit verify says so).
 fresh() {
-	rm -f "$TMP/w.db" "$TMP/w.db-wal" "$TMP/w.db-shm"
+	rm -f "$TMP/w.db" "$TMP/w.db-wal" "$TMP/w.db-shm" "$TMP/w.db.checkpoints"
 	cp "$BASE" "$TMP/w.db"
+	[ ! -f "$BASE.checkpoints" ] || cp "$BASE.checkpoints" "$TMP/w.db.checkpoints"
 }
 
 # torture NAME ARGS...: the sweep for one command.
