@@ -42,9 +42,14 @@ static void templates_escape_and_repeat(void **state)
 	/* record text never becomes Markdown or HTML */
 	render_is("{{t}}", "{\"t\": \"<script>*x*_y_|z\"}", "\\<script\\>\\*x\\*\\_y\\_\\|z");
 	render_is("{{{t}}}", "{\"t\": \"*raw*\"}", "*raw*");
+	/* an item without a field prints nothing there, never the enclosing record's value */
 	render_is("{{#items}}- {{name}} ({{role}})\n{{/items}}",
 		  "{\"role\": \"member\", \"items\": [{\"name\": \"A\"}, {\"name\": \"B\", \"role\": \"leader\"}]}",
-		  "- A (member)\n- B (leader)\n");
+		  "- A ()\n- B (leader)\n");
+	render_is("{{#items}}{{#title}}[{{title}}]{{/title}}{{/items}}",
+		  "{\"title\": \"Meeting\", \"items\": [{\"name\": \"A\"}, {\"title\": \"T\"}]}", "[T]");
+	/* a section over a value or true keeps the record around it */
+	render_is("{{#flag}}{{name}}{{/flag}}{{#name}}={{name}}{{/name}}", "{\"flag\": true, \"name\": \"N\"}", "N=N");
 	render_is("{{#list}}{{.}},{{/list}}", "{\"list\": [\"x\", \"y\"]}", "x,y,");
 	render_is("{{^list}}none{{/list}}", "{\"list\": []}", "none");
 	render_is("{{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}", "{\"flag\": false}", "no");
