@@ -147,6 +147,22 @@ static void check_quarters(const struct compliance_input *in, const struct compl
 	}
 }
 
+enum seen { SEEN_PRESENT, SEEN_LEAVE, SEEN_ABSENT, SEEN_NOT_RECORDED, SEEN_NOT_ITEMISED };
+
+/* What the record says of a person at a meeting; *how names the evidence
+ * when it is not an attendance row ("chaired or spoke"). */
+static enum seen seen_at(const struct compliance_input *in, const struct cf_meeting *mt, int64_t person_id)
+{
+	const struct cf_attendance *at = find_att(in, mt->id, person_id);
+
+	if (at)
+		return at->status == AT_PRESENT ? SEEN_PRESENT : at->status == AT_LEAVE ? SEEN_LEAVE : SEEN_ABSENT;
+	for (size_t i = 0; i < in->npresence; i++)
+		if (in->presence[i].meeting_id == mt->id && in->presence[i].person_id == person_id)
+			return SEEN_PRESENT;
+	return mt->members_category ? SEEN_NOT_ITEMISED : SEEN_NOT_RECORDED;
+}
+
 static void check_attendance(const struct compliance_input *in, const struct compliance_rules *r,
 			     struct arena *a, struct findings *out)
 {
@@ -161,20 +177,26 @@ static void check_attendance(const struct compliance_input *in, const struct com
 			continue;
 		for (size_t k = 0; k < in->nmeetings; k++) {
 			const struct cf_meeting *mt = &in->meetings[k];
-			const struct cf_attendance *at;
+			enum seen seen;
 
 			if (!mt->held || mt->day > in->today || !person_on(in, m->person_id, mt->day))
 				continue;
+			seen = seen_at(in, mt, m->person_id);
+			if (seen == SEEN_NOT_ITEMISED) {
+				buf_printf(&ev, "%s%s %s: not itemised (members recorded as a category)", ev.len ? "; " : "",
+					   date_format(mt->day, d), en_title(mt));
+				buf_printf(&evz, "%s%s %s：未逐一登记（成员按类别登记）", evz.len ? "；" : "", d, mt->title);
+				continue;
+			}
 			eligible++;
-			at = find_att(in, mt->id, m->person_id);
-			if (at && at->status == AT_PRESENT) {
+			if (seen == SEEN_PRESENT) {
 				present++;
 				continue;
 			}
 			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt),
-				   at == NULL ? "not recorded" : at->status == AT_LEAVE ? "on leave" : "absent");
+				   seen == SEEN_NOT_RECORDED ? "not recorded" : seen == SEEN_LEAVE ? "on leave" : "absent");
 			buf_printf(&evz, "%s%s %s：%s", evz.len ? "；" : "", d, mt->title,
-				   at == NULL ? "未登记" : at->status == AT_LEAVE ? "请假" : "缺席");
+				   seen == SEEN_NOT_RECORDED ? "未登记" : seen == SEEN_LEAVE ? "请假" : "缺席");
 		}
 		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible) {
 			buf_release(&ev);
@@ -343,15 +365,19 @@ static void member_stats(const struct compliance_input *in, struct arena *a, str
 		st->role = m->role;
 		for (size_t k = 0; k < in->nmeetings; k++) {
 			const struct cf_meeting *mt = &in->meetings[k];
-			const struct cf_attendance *at;
+			enum seen seen;
 
 			if (!mt->held || mt->day > in->today || !person_on(in, m->person_id, mt->day))
 				continue;
+			seen = seen_at(in, mt, m->person_id);
+			if (seen == SEEN_NOT_ITEMISED) {
+				st->not_itemised++;
+				continue;
+			}
 			st->eligible++;
-			at = find_att(in, mt->id, m->person_id);
-			if (at && at->status == AT_PRESENT)
+			if (seen == SEEN_PRESENT)
 				st->present++;
-			else if (at && at->status == AT_LEAVE)
+			else if (seen == SEEN_LEAVE)
 				st->leave++;
 			else
 				st->absent++;

@@ -7,7 +7,11 @@
  * Rules (thresholds from struct compliance_rules, defaults in brackets):
  *   quarterly_meeting  at least N held collective meetings per quarter [1]
  *   attendance_rate    each member's attendance rate >= R% [90], counting
- *                      only held meetings while the person was a member
+ *                      only held meetings while the person was a member.
+ *                      Present: an attendance row saying so, or, with no
+ *                      row, chairing or speaking at the meeting. With no row
+ *                      and the group's members recorded only as a category,
+ *                      the meeting is "not itemised" and left out of the rate.
  *   leave_reason       every leave has a reason
  *   leave_approver     every leave has an approver
  *   makeup             every absence or leave has a make-up done within D
@@ -52,6 +56,7 @@ struct cf_meeting {
 	const char *key, *title, *title_en;  /* title_en may be NULL */
 	int32_t day;
 	int held;                   /* status is held */
+	int members_category;       /* the group's members attended as a category, unnamed */
 };
 
 struct cf_attendance {
@@ -64,6 +69,12 @@ struct cf_attendance {
 struct cf_speech {
 	int64_t person_id;
 	int kind;                   /* index in model_speech_kinds */
+};
+
+/* Evidence that a person was at a meeting besides an attendance row: the
+ * person chaired it (or a host body's part, or a session) or spoke at it. */
+struct cf_presence {
+	int64_t meeting_id, person_id;
 };
 
 struct cf_paper {
@@ -85,6 +96,7 @@ struct compliance_input {
 	const struct cf_speech *speeches; size_t nspeeches;    /* at the group's meetings in the year */
 	const struct cf_paper *papers; size_t npapers;         /* submitted in the year */
 	struct cf_plan plan;
+	const struct cf_presence *presence; size_t npresence;
 };
 
 enum finding_severity { FINDING_BREACH, FINDING_AT_RISK };
@@ -106,6 +118,7 @@ struct member_stat {
 	int role;                   /* index in model_member_roles */
 	int eligible;               /* held meetings while a member, up to today */
 	int present, leave, absent; /* absent includes "not recorded" */
+	int not_itemised;           /* meetings whose record cannot tell (members as a category) */
 	int speeches, papers;
 };
 

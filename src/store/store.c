@@ -733,6 +733,11 @@ int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int lim
 
 /* ---- meetings ---- */
 
+/* A group's meetings: those it held, and those it held jointly as a host
+ * (meeting_host). Binds ?1 to the group's id. */
+#define MEETING_OF_GROUP \
+	"(m.group_id = ?1 OR EXISTS (SELECT 1 FROM meeting_host h WHERE h.meeting_id = m.id AND h.group_id = ?1))"
+
 #define MEETING_COLS \
 	"m.id, m.key, m.title, m.title_en, m.kind, m.status, m.starts_at, m.ends_at, m.place, " \
 	"g.key, g.name, g.name_en, c.key, c.name, c.name_en, r.name, r.name_en, t.key, t.title, " \
@@ -799,7 +804,9 @@ int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_fi
 		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
-		"WHERE m.org_id = ? AND (?2 IS NULL OR g.key = ?2) AND (?3 IS NULL OR m.status = ?3) "
+		"WHERE m.org_id = ? AND (?2 IS NULL OR g.key = ?2 OR EXISTS (SELECT 1 FROM meeting_host h "
+		"JOIN study_group hg ON hg.id = h.group_id WHERE h.meeting_id = m.id AND hg.key = ?2)) "
+		"AND (?3 IS NULL OR m.status = ?3) "
 		"AND (?4 IS NULL OR m.starts_at >= ?4) AND (?5 IS NULL OR m.starts_at < ?5) "
 		"ORDER BY m.starts_at, m.id", err);
 	size_t cap = 0;
@@ -2213,7 +2220,7 @@ int store_group_attendance(struct store *st, int64_t group_id, const char *from_
 		"SELECT a.meeting_id, a.person_id, a.capacity, a.status, a.makeup_done, "
 		"a.leave_reason IS NOT NULL AND a.leave_reason <> '', a.leave_approver_id IS NOT NULL "
 		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id "
-		"WHERE m.group_id = ? AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
+		"WHERE " MEETING_OF_GROUP " AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
 	size_t cap = 0;
 	int rc;
 
@@ -2245,7 +2252,7 @@ int store_group_speeches(struct store *st, int64_t group_id, const char *from_at
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT s.speaker_id, s.kind FROM speech s JOIN meeting m ON m.id = s.meeting_id "
-		"WHERE m.group_id = ? AND m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ? "
+		"WHERE " MEETING_OF_GROUP " AND m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ? "
 		"AND s.speaker_id IS NOT NULL ORDER BY s.id", err);
 	size_t cap = 0;
 	int rc;
@@ -2262,6 +2269,42 @@ int store_group_speeches(struct store *st, int64_t group_id, const char *from_at
 
 		r->person_id = db_col_int(s, 0);
 		r->kind = col_s(s, 1, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_group_presence(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			 struct arena *a, struct presence_fact **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"WITH mm AS (SELECT m.id, m.chair_id FROM meeting m WHERE " MEETING_OF_GROUP
+		" AND m.status = 'held' AND m.starts_at >= ?2 AND m.starts_at < ?3) "
+		"SELECT id, chair_id, 0 FROM mm WHERE chair_id IS NOT NULL "
+		"UNION SELECT h.meeting_id, h.chair_id, 0 FROM meeting_host h JOIN mm ON mm.id = h.meeting_id "
+		"WHERE h.chair_id IS NOT NULL "
+		"UNION SELECT x.meeting_id, x.chair_id, 0 FROM meeting_session x JOIN mm ON mm.id = x.meeting_id "
+		"WHERE x.chair_id IS NOT NULL "
+		"UNION SELECT s.meeting_id, s.speaker_id, 0 FROM speech s JOIN mm ON mm.id = s.meeting_id "
+		"WHERE s.speaker_id IS NOT NULL "
+		"UNION SELECT mu.meeting_id, 0, 1 FROM meeting_unit mu JOIN mm ON mm.id = mu.meeting_id "
+		"WHERE mu.group_id = ?1 AND mu.capacity = 'member' ORDER BY 1, 2", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct presence_fact *r = grow(a, rows, n, &cap, sizeof(*r));
+
+		r->meeting_id = db_col_int(s, 0);
+		r->person_id = db_col_int(s, 1);
+		r->members_category = (int)db_col_int(s, 2);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;

@@ -545,6 +545,17 @@ struct speech_fact {
 int store_group_speeches(struct store *st, int64_t group_id, const char *from_at,
 			 const char *to_at, struct arena *a, struct speech_fact **rows,
 			 size_t *n, struct err *err);
+/* Evidence of presence at the group's held meetings in [from_at, to_at)
+ * besides attendance rows: chairs (of the meeting, a host body, a session)
+ * and named speakers, one row per (meeting, person); and, with person_id 0
+ * and members_category 1, the meetings where the group's members attended
+ * as a category. */
+struct presence_fact {
+	int64_t meeting_id, person_id;
+	int members_category;
+};
+int store_group_presence(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			 struct arena *a, struct presence_fact **rows, size_t *n, struct err *err);
 int store_group_papers(struct store *st, int64_t group_id, const char *from_on,
 		       const char *to_on, struct arena *a, int64_t **person_ids, size_t *n,
 		       struct err *err);
