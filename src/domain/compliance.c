@@ -183,9 +183,9 @@ static void check_attendance(const struct compliance_input *in, const struct com
 				continue;
 			seen = seen_at(in, mt, m->person_id);
 			if (seen == SEEN_NOT_ITEMISED) {
-				buf_printf(&ev, "%s%s %s: not itemised (members recorded as a category)", ev.len ? "; " : "",
+				buf_printf(&ev, "%s%s %s: not itemised (members as a category, or an excerpt)", ev.len ? "; " : "",
 					   date_format(mt->day, d), en_title(mt));
-				buf_printf(&evz, "%s%s %s：未逐一登记（成员按类别登记）", evz.len ? "；" : "", d, mt->title);
+				buf_printf(&evz, "%s%s %s：未逐一登记（成员按类别登记或记录为摘录）", evz.len ? "；" : "", d, mt->title);
 				continue;
 			}
 			eligible++;

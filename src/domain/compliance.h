@@ -10,8 +10,9 @@
  *                      only held meetings while the person was a member.
  *                      Present: an attendance row saying so, or, with no
  *                      row, chairing or speaking at the meeting. With no row
- *                      and the group's members recorded only as a category,
- *                      the meeting is "not itemised" and left out of the rate.
+ *                      and the group's members recorded only as a category
+ *                      (or the record an excerpt of a published report), the
+ *                      meeting is "not itemised" and left out of the rate.
  *   leave_reason       every leave has a reason
  *   leave_approver     every leave has an approver
  *   makeup             every absence or leave has a make-up done within D
@@ -56,7 +57,7 @@ struct cf_meeting {
 	const char *key, *title, *title_en;  /* title_en may be NULL */
 	int32_t day;
 	int held;                   /* status is held */
-	int members_category;       /* the group's members attended as a category, unnamed */
+	int members_category;       /* cannot tell absences: members as a category, or an excerpt */
 };
 
 struct cf_attendance {

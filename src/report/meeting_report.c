@@ -323,6 +323,11 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 	set_date_lead(j, svc, en);
 	json_object_set_new(j, "status_label", json_string(label("mstatus", json_string_value(json_object_get(j, "status")), en)));
 	json_object_set_new(j, "kind_text", json_string(kind_text(json_string_value(json_object_get(j, "kind")), en)));
+	if (en)
+		json_object_set_new(j, "kind_article", json_string(strchr("aeiou", kind_text(json_string_value(
+			json_object_get(j, "kind")), en)[0]) ? "an" : "a"));
+	if (json_array_size(json_object_get(j, "attendance")))
+		json_object_set_new(j, "has_attendance", json_true());
 	if (json_integer_value(json_object_get(j, "ordinal")) > 0) {
 		char ord[128], iso[DATE_LEN];
 		int64_t t;
@@ -415,7 +420,14 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 	{
 		char count[512];
 
-		if (json_array_size(members_cat)) {
+		if (json_array_size(members_cat) && present_members == 0) {
+			struct buf b = BUF_INIT(1 << 14);
+
+			report_join(&b, members_cat, en);
+			snprintf(count, sizeof(count), en ? "Present: %s, not named one by one." : "%s出席，未逐一列名。",
+				 buf_str(&b));
+			buf_release(&b);
+		} else if (json_array_size(members_cat)) {
 			struct buf b = BUF_INIT(1 << 14);
 
 			report_join(&b, members_cat, en);
@@ -526,6 +538,8 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 	set_joined(j, "attendees_text", attendees, en);
 	set_joined(j, "observers_text", observers, en);
 	set_joined(j, "units_text", units, en);
+	if (present_members == 0)
+		json_array_clear(members_cat);   /* the count line says it already */
 	set_joined(j, "members_category_text", members_cat, en);
 	set_joined(j, "materials_text", materials, en);
 	set_joined(j, "remarks_text", remarks, en);

@@ -2288,7 +2288,9 @@ int store_group_presence(struct store *st, int64_t group_id, const char *from_at
 		"UNION SELECT s.meeting_id, s.speaker_id, 0 FROM speech s JOIN mm ON mm.id = s.meeting_id "
 		"WHERE s.speaker_id IS NOT NULL "
 		"UNION SELECT mu.meeting_id, 0, 1 FROM meeting_unit mu JOIN mm ON mm.id = mu.meeting_id "
-		"WHERE mu.group_id = ?1 AND mu.capacity = 'member' ORDER BY 1, 2", err);
+		"WHERE mu.group_id = ?1 AND mu.capacity = 'member' "
+		"UNION SELECT m.id, 0, 1 FROM meeting m JOIN mm ON mm.id = m.id WHERE m.source_extent = 'excerpt' "
+		"ORDER BY 1, 2", err);
 	size_t cap = 0;
 	int rc;
 

@@ -548,8 +548,9 @@ int store_group_speeches(struct store *st, int64_t group_id, const char *from_at
 /* Evidence of presence at the group's held meetings in [from_at, to_at)
  * besides attendance rows: chairs (of the meeting, a host body, a session)
  * and named speakers, one row per (meeting, person); and, with person_id 0
- * and members_category 1, the meetings where the group's members attended
- * as a category. */
+ * and members_category 1, the meetings whose record cannot tell who was
+ * absent: the group's members attended as a category, or the record is an
+ * excerpt of a published report. */
 struct presence_fact {
 	int64_t meeting_id, person_id;
 	int members_category;
