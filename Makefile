@@ -100,6 +100,7 @@ unit: $(UNIT_BIN)
 
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
+	./tests/cli/hard-cases.sh ./plenum
 
 # API tests: a real server on a free loopback port per test file.
 api-test: plenum
