@@ -16,12 +16,36 @@
 #include "../service/meeting.h"
 #include "../core/banned.h"
 
+static int64_t start_t(const struct meeting_row *m)
+{
+	int64_t t = 0;
+
+	datetime_parse(m->starts_at, 0, &t);
+	return t;
+}
+
 static struct icaltimetype utc(const char *iso)
 {
 	int64_t t = 0;
 
 	datetime_parse(iso, 0, &t);
 	return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
+}
+
+/* The local day of a stored instant, or a stored day, as an iCalendar date. */
+static struct icaltimetype local_date(struct svc *svc, const char *iso_at, const char *iso_day, int plus)
+{
+	int32_t d = 0;
+	int64_t t = 0;
+	int y, m, dd;
+
+	if (iso_day == NULL || date_parse(iso_day, &d) != 0) {
+		datetime_parse(iso_at, 0, &t);
+		d = datetime_local_day(t, svc->org.utc_offset);
+	}
+	date_to_ymd(d + plus, &y, &m, &dd);
+	return (struct icaltimetype){ .year = y, .month = m,
+		.day = dd, .is_date = 1 };
 }
 
 int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, const char *base_url,
@@ -48,12 +72,21 @@ int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, c
 	for (size_t i = 0; i < n; i++) {
 		const struct meeting_row *m = &rows[i];
 		icalcomponent *ev;
-		char uid[256], url[512];
+		char uid[256], url[512], dbuf[DATE_LEN];
 		struct icaltimetype start = utc(m->starts_at), end;
+		/* no clock time on record (a date, a part of the day) or several days:
+		 * an all-day event, never an invented hour */
+		int all_day = (m->time_precision && strcmp(m->time_precision, "time") != 0) ||
+			      (m->ends_on && strcmp(m->ends_on, date_format(datetime_local_day(start_t(m), svc->org.utc_offset),
+									    dbuf)) > 0);
 
 		if (person_id && !meeting_involves(svc, m->id, person_id))
 			continue;
 		end = m->ends_at ? utc(m->ends_at) : icaltime_add(start, icaldurationtype_from_int(3 * 3600));
+		if (all_day) {
+			start = local_date(svc, m->starts_at, NULL, 0);
+			end = local_date(svc, m->starts_at, m->ends_on, 1);
+		}
 		snprintf(uid, sizeof(uid), "%s.%s@plenum", m->key, svc->org.key);
 		snprintf(url, sizeof(url), "%s/#/meeting/%s", base_url, m->key);
 		ev = icalcomponent_vanew(ICAL_VEVENT_COMPONENT, icalproperty_new_uid(uid),

@@ -130,6 +130,14 @@ has "会上进行了交流发言。" "afternoon brief zh: unattributed exchange"
 report brief $M en
 has "On the afternoon of 20 November 2025" "afternoon brief en"
 
+# ---- the calendar: all-day events where no clock time is known ----
+run "calendar" "$PLENUM" report calendar --group g-tlcg
+has "DTSTART:20240612T010000Z" "calendar: exact time kept"
+has "DTSTART;VALUE=DATE:20250708" "calendar: seminar starts as an all-day event"
+has "DTEND;VALUE=DATE:20250711" "calendar: seminar spans to its last day"
+has "DTSTART;VALUE=DATE:20251120" "calendar: date-and-afternoon meeting is all-day"
+hasntre "^DT(START|END).*T070000Z" "calendar: no invented hour"
+
 # ---- the check: no false absence ----
 run "check 2025" "$PLENUM" check --group g-tlcg --year 2025
 hasnt "attendance_rate" "check 2025: no absence where the record cannot tell"
