@@ -130,6 +130,14 @@ has "会上进行了交流发言。" "afternoon brief zh: unattributed exchange"
 report brief $M en
 has "On the afternoon of 20 November 2025" "afternoon brief en"
 
+# ---- the dossier's sources ----
+run "dossier 2025" "$PLENUM" report dossier --group g-tlcg --year 2025 --format md --lang zh
+has "## 资料来源" "dossier: a sources section"
+has "- 2025-11-20 市委理论学习中心组学习会议：市委理论学习中心组举行学习会议，临城日报，2025-11-21，记者张三（摘录）" "dossier: the meeting's source, outlet, date, reporter, extent"
+has "https://example.org/lincheng/2025-11-21.html" "dossier: the address"
+run "dossier 2024" "$PLENUM" report dossier --group g-tlcg --year 2024 --format md --lang zh
+hasnt "## 资料来源" "dossier: no sources section without sources"
+
 # ---- the calendar: all-day events where no clock time is known ----
 run "calendar" "$PLENUM" report calendar --group g-tlcg
 has "DTSTART:20240612T010000Z" "calendar: exact time kept"
