@@ -547,7 +547,7 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 		json_object_set_new(j, "lectures", lectures);
 	else
 		json_decref(lectures);
-	if (json_array_size(notes))
+	if (json_array_size(notes) && svc->report.inferred_marks)
 		json_object_set_new(j, "inferred_notes", notes);
 	else
 		json_decref(notes);

@@ -30,6 +30,8 @@ const struct setting_def svc_settings[] = {
 	S("check.papers", rules.papers, 0, 50, 1, "written papers required per member per year"),
 	S("check.plan_month", rules.plan_month, 1, 12, 1, "month by which the year's plan must be approved and filed"),
 	S("check.plan_day", rules.plan_day, 1, 31, 31, "day of that month"),
+	S("report.inferred_marks", report.inferred_marks, 0, 1, 1,
+	  "1: minutes list the facts marked inferred, with their notes; 0: they are left out"),
 	{ NULL, 0, 0, 0, NULL, 0 },
 };
 #undef S
@@ -73,6 +75,7 @@ int svc_select_org(struct svc *svc, const char *org_key, struct err *err)
 {
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
+	svc->report.inferred_marks = 1;
 	svc->has_org = 0;
 	if (store_org_get(svc->st, org_key, &svc->arena, &svc->org, err) != 0)
 		return -1;
@@ -91,6 +94,7 @@ int svc_open(struct svc *svc, const char *path, int create, const char *org_key,
 	arena_init(&svc->arena);
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
+	svc->report.inferred_marks = 1;
 	svc->actor = arena_printf(&svc->arena, "cli:%s", user && *user ? user : "unknown");
 	svc->today = date_today(480);
 	svc->db_path = arena_strdup(&svc->arena, path);

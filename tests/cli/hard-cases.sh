@@ -124,6 +124,12 @@ has "### 2. 交流发言" "afternoon minutes zh: unattributed speech"
 hasnt "### 2. 交流发言：" "afternoon minutes zh: no stand-in name"
 has "来源：市委理论学习中心组举行学习会议，临城日报，2025-11-21" "afternoon minutes zh: source"
 hasnt "| 张三" "afternoon minutes zh: the reporter is no attendee"
+run "hide inferred marks" "$PLENUM" setting set report.inferred_marks 0
+report minutes $M zh
+hasnt "推定" "afternoon minutes zh: marks hidden when the setting says so"
+run "show inferred marks" "$PLENUM" setting set report.inferred_marks 1
+report minutes $M zh
+has "## 推定事项" "afternoon minutes zh: marks shown again"
 report brief $M zh
 has "2025年11月20日下午，临城市委理论学习中心组召开学习会议（2025年第4次集体学习）" "afternoon brief zh"
 has "会上进行了交流发言。" "afternoon brief zh: unattributed exchange"
