@@ -391,6 +391,47 @@ static void member_stats(const struct compliance_input *in, struct arena *a, str
 	}
 }
 
+static const char *nth(int n)
+{
+	return n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
+static void check_ordinals(const struct compliance_input *in, struct arena *a, struct findings *out)
+{
+	int top = 0;
+
+	for (size_t i = 0; i < in->nmeetings; i++)
+		if (in->meetings[i].ordinal > top)
+			top = in->meetings[i].ordinal;
+	for (int n = 1; n <= top && n <= 1000; n++) {
+		struct buf ev = BUF_INIT(4096), evz = BUF_INIT(4096);
+		int seen = 0;
+		char d[DATE_LEN];
+
+		for (size_t i = 0; i < in->nmeetings; i++) {
+			const struct cf_meeting *mt = &in->meetings[i];
+
+			if (mt->ordinal != n)
+				continue;
+			seen++;
+			buf_printf(&ev, "%s%s %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt));
+			buf_printf(&evz, "%s%s %s", evz.len ? "；" : "", d, mt->title);
+		}
+		if (seen > 1)
+			add(out, a, "ordinal", FINDING_BREACH, arena_printf(a, "%d", n),
+			    arena_printf(a, "%d meetings are each the %d%s collective study of %d", seen, n, nth(n), in->year),
+			    arena_printf(a, "%d次会议都登记为%d年第%d次集体学习", seen, in->year, n), buf_str(&ev), buf_str(&evz));
+		else if (seen == 0)
+			add(out, a, "ordinal", FINDING_AT_RISK, arena_printf(a, "%d", n),
+			    arena_printf(a, "the %d%s collective study of %d is not on record", n, nth(n), in->year),
+			    arena_printf(a, "未登记%d年第%d次集体学习", in->year, n),
+			    arena_printf(a, "the record holds up to the %d%s", top, nth(top)),
+			    arena_printf(a, "已登记至第%d次", top));
+		buf_release(&ev);
+		buf_release(&evz);
+	}
+}
+
 void compliance_check(const struct compliance_input *in, const struct compliance_rules *r,
 		      struct arena *arena, struct findings *out)
 {
@@ -408,4 +449,5 @@ void compliance_check(const struct compliance_input *in, const struct compliance
 	check_attendance(in, r, arena, out);
 	check_leave_and_makeup(in, r, arena, out);
 	check_output(in, r, arena, out);
+	check_ordinals(in, arena, out);
 }

@@ -21,6 +21,10 @@
  *                      (keynote, central or exchange; remarks do not count) [1]
  *   paper              at least N written papers per member [1]
  *   plan_filed         the year's plan approved and filed by MM-DD [01-31]
+ *   ordinal            the ordinals given to the year's meetings ("the 3rd
+ *                      collective study of 2026") are unique (a breach) and
+ *                      skip none below the highest (at risk: the record
+ *                      lacks that meeting)
  *
  * A rule about a period not over yet (a quarter or year still running, a
  * make-up still within its days) gives no breach; per-year counts that are
@@ -58,6 +62,7 @@ struct cf_meeting {
 	int32_t day;
 	int held;                   /* status is held */
 	int members_category;       /* cannot tell absences: members as a category, or an excerpt */
+	int ordinal;                /* "the Nth collective study of the year"; 0: not given */
 };
 
 struct cf_attendance {

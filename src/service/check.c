@@ -103,6 +103,7 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 			m[k].title = meetings[i].title;
 			m[k].title_en = meetings[i].title_en;
 			m[k].held = strcmp(meetings[i].status, "held") == 0;
+			m[k].ordinal = meetings[i].ordinal;
 			for (size_t x = 0; x < nseen; x++)
 				m[k].members_category |= seen[x].meeting_id == meetings[i].id && seen[x].members_category;
 			m[k].day = datetime_parse(meetings[i].starts_at, 0, &t) == 0

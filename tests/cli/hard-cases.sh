@@ -155,6 +155,8 @@ hasntre "^DT(START|END).*T070000Z" "calendar: no invented hour"
 # ---- the check: no false absence ----
 run "check 2025" "$PLENUM" check --group g-tlcg --year 2025
 hasnt "attendance_rate" "check 2025: no absence where the record cannot tell"
+has "the 3rd collective study of 2025 is not on record" "check 2025: the ordinals show a meeting the record lacks"
+hasnt "meetings are each the" "check 2025: no ordinal given twice"
 run "check 2025 json" "$PLENUM" check --group g-tlcg --year 2025 --json
 run "check 2024" "$PLENUM" check --group g-tlcg --year 2024
 hasnt "attendance_rate" "check 2024: everyone present"

@@ -261,7 +261,7 @@ static void year_init(struct year *y, const char *today)
 	y->members[2] = (struct cf_member){ 3, "p3", "丙", "C", 2, D("2026-07-01"), DATE_NONE };
 	y->members[3] = (struct cf_member){ 4, "p4", "秘书", "Secretary", 3, DATE_NONE, DATE_NONE };
 	for (int i = 0; i < 4; i++) {
-		y->meetings[i] = (struct cf_meeting){ 10 + i, "m", "meeting", "meeting", D(days[i]), 1, 0 };
+		y->meetings[i] = (struct cf_meeting){ 10 + i, "m", "meeting", "meeting", D(days[i]), 1, 0, 0 };
 		y->speeches[i] = (struct cf_speech){ i < 3 ? i + 1 : 1, 2 };
 		y->papers[i] = (struct cf_paper){ i < 3 ? i + 1 : 1 };
 	}
@@ -355,6 +355,31 @@ static void chairing_speaking_and_categories_are_evidence(void **state)
 	f = judge(&y, &a);
 	assert_int_equal(count_rule(&f, "attendance_rate"), 1);
 	assert_int_equal(f.members[1].absent, 2);
+	arena_release(&a);
+}
+
+/* The ordinal within the year ("the 3rd collective study of 2026"): two
+ * meetings with one ordinal is a breach, a number skipped is a meeting the
+ * record lacks. */
+static void ordinals_are_unique_and_without_gaps(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	for (int i = 0; i < 4; i++)
+		y.meetings[i].ordinal = i + 1;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "ordinal"), 0);
+	y.meetings[2].ordinal = 2;
+	y.meetings[3].ordinal = 4;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "ordinal"), 2);     /* 2 twice, 3 missing */
+	for (size_t i = 0; i < f.n; i++)
+		if (strcmp(f.items[i].rule, "ordinal") == 0)
+			assert_true(strstr(f.items[i].message, "2nd") || strstr(f.items[i].message, "3rd"));
 	arena_release(&a);
 }
 
@@ -497,6 +522,7 @@ int main(void)
 		cmocka_unit_test(clean_year_has_no_findings),
 		cmocka_unit_test(member_who_joined_in_july_is_judged_from_july),
 		cmocka_unit_test(chairing_speaking_and_categories_are_evidence),
+		cmocka_unit_test(ordinals_are_unique_and_without_gaps),
 		cmocka_unit_test(leave_without_approver_and_late_makeup),
 		cmocka_unit_test(makeup_not_done_is_judged_only_after_its_days),
 		cmocka_unit_test(quarter_with_no_meeting),
