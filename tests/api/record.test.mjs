@@ -61,3 +61,18 @@ test('an inferred mark must name a field of the record', async () => {
   assert.equal(r.status, 201, r.text);
   assert.ok((await minutes('m-2026-q4', 'zh')).includes('9. 会议要求：各单位要抓好落实'));
 });
+
+test('a meeting known by its date and part of day is shown that precisely (the web app prints local_time)', async () => {
+  let r = await sec.post('/api/v1/meetings', { key: 'm-afternoon', group: 'g-jm-tlcg', title: '学习会议', status: 'held',
+    starts_at: '2026-10-20T15:00:00+08:00', time_precision: 'part_of_day' });
+  assert.equal(r.status, 400, 'a part of day is required with that precision');
+  assert.match(r.text, /part_of_day/);
+  r = await sec.post('/api/v1/meetings', { key: 'm-afternoon', group: 'g-jm-tlcg', title: '学习会议', status: 'held',
+    starts_at: '2026-10-20T15:00:00+08:00', time_precision: 'part_of_day', part_of_day: 'afternoon' });
+  assert.equal(r.status, 201, r.text);
+  r = await sec.get('/api/v1/meetings/m-afternoon');
+  assert.equal(r.json.local_time, '2026-10-20 afternoon');
+  assert.equal(r.json.local_time_zh, '2026-10-20下午');
+  const ics = await (await fetch(`${server.base}/api/v1/groups/g-jm-tlcg/calendar.ics`, { headers: { cookie: sec.cookie } })).text();
+  assert.ok(ics.includes('DTSTART;VALUE=DATE:20261020'), 'an all-day event');
+});
