@@ -54,6 +54,26 @@ static const char *label(const struct cli_common *c, const char *code)
 	return code ? code : "";
 }
 
+/* The list's column: the start as precise as recorded, and the last day of a
+ * span ("2025-07-08–07-10", "2025-11-20 下午"); the whole text is in show. */
+static const char *when_short(struct svc *svc, const struct cli_common *c, const struct meeting_row *m,
+			      struct arena *a)
+{
+	const char *full = meeting_when_text(svc, m, !c->zh, a);
+	char out[64];
+
+	if (m->ends_on && strlen(full) >= 10 && strcmp(m->ends_on, full) > 0 && strncmp(m->ends_on, full, 10) != 0) {
+		snprintf(out, sizeof(out), "%.10s–%s", full, strncmp(m->ends_on, full, 5) == 0 ? m->ends_on + 5 : m->ends_on);
+		return arena_strdup(a, out);
+	}
+	if (m->time_precision && strcmp(m->time_precision, "part_of_day") == 0 && m->part_of_day) {
+		snprintf(out, sizeof(out), "%.10s %s", full, meeting_part_of_day(m->part_of_day, !c->zh));
+		return arena_strdup(a, out);
+	}
+	snprintf(out, sizeof(out), "%.16s", full);
+	return arena_strdup(a, out);
+}
+
 static int meeting_list_cmd(int argc, char **argv)
 {
 	static const char usage[] = "plenum meeting list [--group KEY] [--year YYYY] [--status S] [--json]";
@@ -113,7 +133,7 @@ static int meeting_list_cmd(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++) {
 		cli_pad(stdout, rows[i].key, 26);
-		cli_pad(stdout, meeting_when(&svc, &rows[i], &a), 18);
+		cli_pad(stdout, when_short(&svc, &c, &rows[i], &a), 18);
 		cli_pad(stdout, label(&c, rows[i].status), 10);
 		printf("%2d/%-2d  %s\n", rows[i].n_present, rows[i].n_attendance,
 		       cli_pick(&c, rows[i].title, rows[i].title_en));

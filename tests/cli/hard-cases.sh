@@ -34,6 +34,10 @@ report() { run "$1 $2 $3" "$PLENUM" report "$1" --meeting "$2" --lang "$3"; }
 
 run "import the hard cases" "$PLENUM" import "$ROOT/tests/fixtures/hard-cases.json"
 
+run "meeting list" "$PLENUM" meeting list --lang zh
+hasre "^m-2025-seminar +2025-07-08–07-10 +已召开" "list: the seminar's span"
+hasre "^m-2025-afternoon +2025-11-20 下午 +已召开" "list: date and afternoon"
+
 # ---- 1. a joint meeting of two bodies, with a decision of the whole meeting,
 # requirements and emphases, and a person promoted before the next meeting ----
 M=m-2024-joint
