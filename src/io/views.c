@@ -470,6 +470,7 @@ json_t *view_check(const struct check_result *r)
 
 		if (m->name_en)
 			json_object_set_new(j, "name_en", json_string(m->name_en));
+		json_object_set_new(j, "not_itemised", json_integer(m->not_itemised));
 		json_object_set_new(j, "attendance_rate", m->eligible ? json_integer(m->present * 100 / m->eligible) : json_null());
 		json_array_append_new(arr, j);
 	}

@@ -162,6 +162,8 @@ hasnt "attendance_rate" "check 2025: no absence where the record cannot tell"
 has "the 3rd collective study of 2025 is not on record" "check 2025: the ordinals show a meeting the record lacks"
 hasnt "meetings are each the" "check 2025: no ordinal given twice"
 run "check 2025 json" "$PLENUM" check --group g-tlcg --year 2025 --json
+jq -e '[.members[] | select(.person == "p-zhou")][0] | .not_itemised == 2 and .absent == 0' "$TMP/out" >/dev/null && ok || bad "check json: Zhou Tao not itemised twice, never absent"
+jq -e '[.members[] | select(.person == "p-li")][0] | .present == 2 and .absent == 0' "$TMP/out" >/dev/null && ok || bad "check json: Li Ming present at both (chaired the seminar's opening session)"
 run "check 2024" "$PLENUM" check --group g-tlcg --year 2024
 hasnt "attendance_rate" "check 2024: everyone present"
 
