@@ -6,6 +6,14 @@
 -- decision clauses with a kind and an attribution, and the provenance of a
 -- record. docs/ARCHITECTURE.md (data model) and docs/REPORTS.md describe them.
 
+-- The audit triggers are generated again from the schema after every
+-- migration (store_audit_triggers); the old ones go first, so that filling
+-- the new columns of rows already on record below is not taken for a change
+-- made outside plenum.
+DROP TRIGGER IF EXISTS audit_attendance_upd;
+DROP TRIGGER IF EXISTS audit_speech_upd;
+DROP TRIGGER IF EXISTS audit_meeting_upd;
+
 -- A person's posts with their dates: the title as of a day.
 CREATE TABLE post (
 	id INTEGER PRIMARY KEY,
