@@ -329,6 +329,7 @@ export const dict = {
   'setting.check.papers': { zh: '每人每年书面材料篇数', en: 'Papers per member per year' },
   'setting.check.plan_month': { zh: '年度计划报备截止月份', en: 'Month by which the plan is filed' },
   'setting.check.plan_day': { zh: '年度计划报备截止日', en: 'Day of that month' },
+  'setting.report.inferred_marks': { zh: '纪要列出推定事项（1 列出，0 不列）', en: 'Minutes list facts marked inferred (1 yes, 0 no)' },
   'action.delete': { zh: '删除', en: 'Delete' },
   'material.add': { zh: '添加学习材料', en: 'Add a material' },
   'material.kind': { zh: '类型', en: 'Kind' },

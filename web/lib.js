@@ -80,6 +80,13 @@ export function fmtDateTime(iso) {
     timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
   }).format(new Date(iso));
 }
+// When a meeting was, exactly as precise as the record (a date, a part of the
+// day or a clock time, with its end): the server's text, never an invented hour.
+export function fmtWhen(m) {
+  if (!m) return '';
+  const text = lang === 'zh' ? (m.local_time_zh || m.local_time) : m.local_time;
+  return text || fmtDateTime(m.starts_at);
+}
 export const fmtNum = (n, digits = 0) => (n === null || n === undefined ? '—'
   : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n));
 export const fmtPct = (n) => (n === null || n === undefined ? '—' : `${fmtNum(n, 1)}%`);

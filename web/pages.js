@@ -2,7 +2,7 @@
 // the route's parameters and returns the page's DOM; data comes from the
 // JSON API only.
 import {
-  h, clear, marked, t, te, pick, fmtDate, fmtDateTime, fmtNum, fmtPct, api, get, q, session, role, canEdit,
+  h, clear, marked, t, te, pick, fmtDate, fmtDateTime, fmtWhen, fmtNum, fmtPct, api, get, q, session, role, canEdit,
   isAdmin, field, input, select, textarea, showError, formValues, toast,
 } from './lib.js';
 import { lightBadge, lightCounts, progressBar, indicatorChart, lightsHistoryChart } from './charts.js';
@@ -99,7 +99,7 @@ export async function dashboardPage() {
     section(t('dash.indicators'), h('div', { class: 'charts' }, d.indicators.map(indicatorChart))),
     h('div', { class: 'grid' },
       section(t('dash.upcoming'), d.upcoming_meetings.length ? h('ul', null, d.upcoming_meetings.map((m) =>
-        h('li', null, fmtDateTime(m.starts_at), ' ', link(`#/meeting/${m.key}`, pick(m, 'title'))))) : empty(t('dash.no_upcoming'))),
+        h('li', null, fmtWhen(m), ' ', link(`#/meeting/${m.key}`, pick(m, 'title'))))) : empty(t('dash.no_upcoming'))),
       section(t('dash.findings', { year: c ? c.year : year() }), c ? findingsList(c.findings) : empty('—'))));
 }
 
@@ -124,7 +124,7 @@ export async function meetingsPage(params) {
     body = calendar(meetings, params.get('month'));
   } else {
     body = meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
-      meetings.map((m) => h('tr', null, h('td', null, fmtDateTime(m.starts_at)),
+      meetings.map((m) => h('tr', null, h('td', null, fmtWhen(m)),
         h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
         h('td', null, m.place || '')))) : empty(t('meetings.none'));
   }
@@ -224,7 +224,7 @@ export async function meetingPage(params, key) {
       canEdit() ? h('a', { href: `#/meeting/${m.key}/edit`, class: 'button' }, t('action.edit')) : null),
     h('h1', null, pick(m, 'title')),
     h('dl', { class: 'facts' },
-      h('dt', null, t('meeting.when')), h('dd', null, fmtDateTime(m.starts_at)),
+      h('dt', null, t('meeting.when')), h('dd', null, fmtWhen(m)),
       h('dt', null, t('meeting.status')), h('dd', null, te('mstatus', m.status)),
       m.place ? [h('dt', null, t('meeting.place')), h('dd', null, m.place)] : null,
       m.chair_name ? [h('dt', null, t('meeting.chair')), h('dd', null, pick(m, 'chair_name'))] : null,

@@ -37,12 +37,41 @@ static const char *label(const struct cli_common *c, const char *code)
 		{ "article", "文章", "article" },
 		{ "video", "视频", "video" },
 		{ "other", "其他", "other" },
+		{ "collective", "集体学习", "collective study" },
+		{ "expanded", "扩大学习", "expanded study meeting" },
+		{ "special", "专题学习", "special study meeting" },
+		{ "seminar", "读书班", "seminar (读书班)" },
+		{ "decision", "决定", "decision" },
+		{ "requirement", "要求", "requirement" },
+		{ "emphasis", "强调", "emphasis" },
+		{ "excerpt", "摘录", "excerpt" },
+		{ "complete", "全文", "complete" },
 	};
 
 	for (size_t i = 0; code && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i][0], code) == 0)
 			return c->zh ? map[i][1] : map[i][2];
 	return code ? code : "";
+}
+
+/* The list's column: the start as precise as recorded, and the last day of a
+ * span ("2025-07-08–07-10", "2025-11-20 下午"); the whole text is in show. */
+static const char *when_short(struct svc *svc, const struct cli_common *c, const struct meeting_row *m,
+			      struct arena *a)
+{
+	const char *full = meeting_when_text(svc, m, !c->zh, a);
+	char out[64];
+
+	if (m->ends_on && strlen(full) >= 10 && strcmp(m->ends_on, full) > 0 && strncmp(m->ends_on, full, 10) != 0) {
+		snprintf(out, sizeof(out), "%.10s–%s", full, strncmp(m->ends_on, full, 5) == 0 ? m->ends_on + 5 : m->ends_on);
+		return arena_strdup(a, out);
+	}
+	if (m->time_precision && strcmp(m->time_precision, "part_of_day") == 0 && m->part_of_day) {
+		snprintf(out, sizeof(out), "%.10s %s", full, meeting_part_of_day(m->part_of_day, !c->zh));
+		return arena_strdup(a, out);
+	}
+	snprintf(out, sizeof(out), "%.16s", full);
+	return arena_strdup(a, out);
 }
 
 static int meeting_list_cmd(int argc, char **argv)
@@ -104,7 +133,7 @@ static int meeting_list_cmd(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++) {
 		cli_pad(stdout, rows[i].key, 26);
-		cli_pad(stdout, meeting_when(&svc, &rows[i], &a), 18);
+		cli_pad(stdout, when_short(&svc, &c, &rows[i], &a), 18);
 		cli_pad(stdout, label(&c, rows[i].status), 10);
 		printf("%2d/%-2d  %s\n", rows[i].n_present, rows[i].n_attendance,
 		       cli_pick(&c, rows[i].title, rows[i].title_en));
@@ -180,16 +209,63 @@ static void print_attendance(const struct cli_common *c, const struct meeting_re
 		}
 	}
 	if (r->nunits) {
-		printf("  %s:\n", c->zh ? "列席单位" : "Units attending");
+		printf("  %s:\n", c->zh ? "按类别登记" : "By category");
 		for (size_t i = 0; i < r->nunits; i++) {
 			const struct meeting_unit_row *u = &r->units[i];
 			const char *name = u->unit_name ? cli_pick(c, u->unit_name, u->unit_name_en)
 							: cli_pick(c, u->description, u->description_en);
 			const char *by = cli_pick(c, u->represented_by, u->represented_by_en);
 
-			printf("    %s%s%s\n", name, *by ? " — " : "", by);
+			printf("    [%s] ", label(c, u->capacity));
+			if (u->group_name)
+				printf(c->zh ? "%s成员" : "members of the %s", cli_pick(c, u->group_name, u->group_name_en));
+			else if (u->all_members)
+				printf(c->zh ? "%s全体成员" : "all members of the %s", name);
+			else
+				printf("%s%s%s", name, *by ? " — " : "", by);
+			if (u->count)
+				printf(c->zh ? "（%d人）" : " (%d)", u->count);
+			printf("\n");
 		}
 	}
+}
+
+/* Who gave a speech: a person or free name, a unit, a category; "" when the
+ * record does not say. */
+static const char *speaker_of(const struct cli_common *c, const struct speech_row *s)
+{
+	if (s->speaker_name || s->speaker_name_en)
+		return cli_pick(c, s->speaker_name, s->speaker_name_en);
+	if (s->speaker_unit_name)
+		return cli_pick(c, s->speaker_unit_name, s->speaker_unit_name_en);
+	if (s->speaker_category || s->speaker_category_en)
+		return cli_pick(c, s->speaker_category, s->speaker_category_en);
+	return c->zh ? "（未署名）" : "(not attributed)";
+}
+
+static void print_record_notes(const struct cli_common *c, const struct meeting_row *m)
+{
+	json_t *inf = m->inferred ? json_loads(m->inferred, 0, NULL) : NULL, *v, *rep;
+	size_t i;
+
+	json_array_foreach(inf, i, v)
+		printf("%s: %s\n", c->zh ? "推定" : "Inferred", json_string_value(v));
+	json_decref(inf);
+	if (!m->source_title && !m->source_url && !m->outlet)
+		return;
+	printf("\n%s\n", c->zh ? "来源" : "Source");
+	if (m->source_title)
+		printf("  %s%s%s\n", m->source_title, m->source_extent ? " — " : "",
+		       m->source_extent ? label(c, m->source_extent) : "");
+	if (m->outlet || m->published_on)
+		printf("  %s%s%s\n", m->outlet ? m->outlet : "", m->outlet && m->published_on ? ", " : "",
+		       m->published_on ? m->published_on : "");
+	rep = m->reporters ? json_loads(m->reporters, 0, NULL) : NULL;
+	json_array_foreach(rep, i, v)
+		printf("  %s: %s\n", c->zh ? "记者" : "Reporter", json_string_value(v));
+	json_decref(rep);
+	if (m->source_url)
+		printf("  %s\n", m->source_url);
 }
 
 static int meeting_show_cmd(int argc, char **argv)
@@ -228,11 +304,49 @@ static int meeting_show_cmd(int argc, char **argv)
 	if (!c.zh && v.m.title_en)
 		printf("%s\n", v.m.title);
 	printf("\n%s: %s   %s: %s   %s: %s%s\n", c.zh ? "编号" : "Key", v.m.key, c.zh ? "状态" : "Status",
-	       label(&c, v.m.status), c.zh ? "时间" : "When", meeting_when(&svc, &v.m, &a),
+	       label(&c, v.m.status), c.zh ? "时间" : "When", meeting_when_text(&svc, &v.m, !c.zh, &a),
 	       v.m.illustrative ? (c.zh ? "（部分信息为示意）" : "  (some details illustrative)") : "");
 	printf("%s: %s\n", c.zh ? "学习组" : "Group", cli_pick(&c, v.m.group_name, v.m.group_name_en));
+	printf("%s: %s\n", c.zh ? "类型" : "Kind", label(&c, v.m.kind));
+	if (v.m.ordinal)
+	{
+		const char *y = meeting_when_text(&svc, &v.m, 1, &a);
+
+		if (c.zh)
+			printf("序次: %.4s年第%d次集体学习\n", y, v.m.ordinal);
+		else
+			printf("Ordinal: collective study no. %d of %.4s\n", v.m.ordinal, y);
+	}
+	for (size_t i = 0; i < v.rec.nhosts; i++) {
+		const struct host_row *h = &v.rec.hosts[i];
+
+		printf("%s: %s", c.zh ? "主办" : "Held by",
+		       h->group_name ? cli_pick(&c, h->group_name, h->group_name_en)
+		       : h->unit_name ? cli_pick(&c, h->unit_name, h->unit_name_en) : cli_pick(&c, h->description, h->description_en));
+		if (h->chair_name)
+			printf("   %s: %s%s%s%s", c.zh ? "主持" : "chair", cli_pick(&c, h->chair_name, h->chair_name_en),
+			       h->chair_title ? " (" : "", h->chair_title ? cli_pick(&c, h->chair_title, h->chair_title_en) : "",
+			       h->chair_title ? ")" : "");
+		printf("\n");
+	}
 	if (v.m.chair_name)
-		printf("%s: %s\n", c.zh ? "主持" : "Chair", cli_pick(&c, v.m.chair_name, v.m.chair_name_en));
+		printf("%s: %s%s%s%s\n", c.zh ? "主持" : "Chair", cli_pick(&c, v.m.chair_name, v.m.chair_name_en),
+		       v.m.chair_title ? " (" : "", v.m.chair_title ? cli_pick(&c, v.m.chair_title, v.m.chair_title_en) : "",
+		       v.m.chair_title ? ")" : "");
+	for (size_t i = 0; i < v.rec.nsessions; i++) {
+		const struct session_row *x = &v.rec.sessions[i];
+
+		printf("%s %d: %s%s%s%s", c.zh ? "单元" : "Session", x->seq, x->held_on ? x->held_on : "",
+		       x->part_of_day ? " " : "", x->part_of_day ? meeting_part_of_day(x->part_of_day, !c.zh) : "",
+		       x->title || x->title_en ? "  " : "");
+		if (x->title || x->title_en)
+			printf("%s", cli_pick(&c, x->title, x->title_en));
+		if (x->chair_name)
+			printf("   %s: %s%s%s%s", c.zh ? "主持" : "chair", cli_pick(&c, x->chair_name, x->chair_name_en),
+			       x->chair_title ? " (" : "", x->chair_title ? cli_pick(&c, x->chair_title, x->chair_title_en) : "",
+			       x->chair_title ? ")" : "");
+		printf("\n");
+	}
 	if (v.m.recorder_name)
 		printf("%s: %s\n", c.zh ? "记录" : "Recorder", cli_pick(&c, v.m.recorder_name, v.m.recorder_name_en));
 	if (v.m.place)
@@ -255,7 +369,7 @@ static int meeting_show_cmd(int argc, char **argv)
 	for (size_t i = 0; i < v.rec.nspeeches; i++) {
 		const struct speech_row *s = &v.rec.speeches[i];
 
-		printf("  %d. %s — %s", s->seq, label(&c, s->kind), cli_pick(&c, s->speaker_name, s->speaker_name_en));
+		printf("  %d. %s — %s", s->seq, label(&c, s->kind), speaker_of(&c, s));
 		if (s->speaker_title)
 			printf(" (%s)", cli_pick(&c, s->speaker_title, s->speaker_title_en));
 		printf("\n");
@@ -269,14 +383,16 @@ static int meeting_show_cmd(int argc, char **argv)
 		const struct decision_row *d = &v.rec.decisions[i];
 		int any = 0;
 
-		printf("  %d. %s\n", d->number, cli_pick(&c, d->text, d->text_en));
+		printf("  %d. [%s] %s\n", d->number, label(&c, d->kind), cli_pick(&c, d->text, d->text_en));
 		if (d->speech_key) {
 			for (size_t k = 0; k < v.rec.nspeeches; k++)
 				if (strcmp(v.rec.speeches[k].key, d->speech_key) == 0)
 					printf("     %s %d (%s)\n", c.zh ? "出自发言" : "from speech", v.rec.speeches[k].seq,
-					       cli_pick(&c, v.rec.speeches[k].speaker_name, v.rec.speeches[k].speaker_name_en));
+					       speaker_of(&c, &v.rec.speeches[k]));
+		} else if (d->body_name) {
+			printf("     %s: %s\n", c.zh ? "作出机构" : "by", cli_pick(&c, d->body_name, d->body_name_en));
 		} else {
-			printf("     %s\n", c.zh ? "会议集体决定" : "decided by the meeting as a whole");
+			printf("     %s\n", c.zh ? "会议整体" : "by the meeting as a whole");
 		}
 		for (size_t k = 0; k < v.ntasks; k++) {
 			if (!v.tasks[k].row.decision_key || strcmp(v.tasks[k].row.decision_key, d->key) != 0)
@@ -289,6 +405,7 @@ static int meeting_show_cmd(int argc, char **argv)
 	}
 	if (v.m.minutes)
 		printf("\n%s\n%s\n", c.zh ? "会议记录" : "Minutes", v.m.minutes);
+	print_record_notes(&c, &v.m);
 	if (v.rec.nfeedback)
 		printf("\n%s\n", c.zh ? "列席旁听反馈意见" : "Observer feedback");
 	for (size_t i = 0; i < v.rec.nfeedback; i++) {

@@ -147,6 +147,22 @@ static void check_quarters(const struct compliance_input *in, const struct compl
 	}
 }
 
+enum seen { SEEN_PRESENT, SEEN_LEAVE, SEEN_ABSENT, SEEN_NOT_RECORDED, SEEN_NOT_ITEMISED };
+
+/* What the record says of a person at a meeting; *how names the evidence
+ * when it is not an attendance row ("chaired or spoke"). */
+static enum seen seen_at(const struct compliance_input *in, const struct cf_meeting *mt, int64_t person_id)
+{
+	const struct cf_attendance *at = find_att(in, mt->id, person_id);
+
+	if (at)
+		return at->status == AT_PRESENT ? SEEN_PRESENT : at->status == AT_LEAVE ? SEEN_LEAVE : SEEN_ABSENT;
+	for (size_t i = 0; i < in->npresence; i++)
+		if (in->presence[i].meeting_id == mt->id && in->presence[i].person_id == person_id)
+			return SEEN_PRESENT;
+	return mt->members_category ? SEEN_NOT_ITEMISED : SEEN_NOT_RECORDED;
+}
+
 static void check_attendance(const struct compliance_input *in, const struct compliance_rules *r,
 			     struct arena *a, struct findings *out)
 {
@@ -161,20 +177,26 @@ static void check_attendance(const struct compliance_input *in, const struct com
 			continue;
 		for (size_t k = 0; k < in->nmeetings; k++) {
 			const struct cf_meeting *mt = &in->meetings[k];
-			const struct cf_attendance *at;
+			enum seen seen;
 
 			if (!mt->held || mt->day > in->today || !person_on(in, m->person_id, mt->day))
 				continue;
+			seen = seen_at(in, mt, m->person_id);
+			if (seen == SEEN_NOT_ITEMISED) {
+				buf_printf(&ev, "%s%s %s: not itemised (members as a category, or an excerpt)", ev.len ? "; " : "",
+					   date_format(mt->day, d), en_title(mt));
+				buf_printf(&evz, "%s%s %s：未逐一登记（成员按类别登记或记录为摘录）", evz.len ? "；" : "", d, mt->title);
+				continue;
+			}
 			eligible++;
-			at = find_att(in, mt->id, m->person_id);
-			if (at && at->status == AT_PRESENT) {
+			if (seen == SEEN_PRESENT) {
 				present++;
 				continue;
 			}
 			buf_printf(&ev, "%s%s %s: %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt),
-				   at == NULL ? "not recorded" : at->status == AT_LEAVE ? "on leave" : "absent");
+				   seen == SEEN_NOT_RECORDED ? "not recorded" : seen == SEEN_LEAVE ? "on leave" : "absent");
 			buf_printf(&evz, "%s%s %s：%s", evz.len ? "；" : "", d, mt->title,
-				   at == NULL ? "未登记" : at->status == AT_LEAVE ? "请假" : "缺席");
+				   seen == SEEN_NOT_RECORDED ? "未登记" : seen == SEEN_LEAVE ? "请假" : "缺席");
 		}
 		if (eligible == 0 || present * 100 >= r->attendance_rate * eligible) {
 			buf_release(&ev);
@@ -343,15 +365,19 @@ static void member_stats(const struct compliance_input *in, struct arena *a, str
 		st->role = m->role;
 		for (size_t k = 0; k < in->nmeetings; k++) {
 			const struct cf_meeting *mt = &in->meetings[k];
-			const struct cf_attendance *at;
+			enum seen seen;
 
 			if (!mt->held || mt->day > in->today || !person_on(in, m->person_id, mt->day))
 				continue;
+			seen = seen_at(in, mt, m->person_id);
+			if (seen == SEEN_NOT_ITEMISED) {
+				st->not_itemised++;
+				continue;
+			}
 			st->eligible++;
-			at = find_att(in, mt->id, m->person_id);
-			if (at && at->status == AT_PRESENT)
+			if (seen == SEEN_PRESENT)
 				st->present++;
-			else if (at && at->status == AT_LEAVE)
+			else if (seen == SEEN_LEAVE)
 				st->leave++;
 			else
 				st->absent++;
@@ -362,6 +388,47 @@ static void member_stats(const struct compliance_input *in, struct arena *a, str
 					 in->speeches[k].kind == SK_KEYNOTE);
 		for (size_t k = 0; k < in->npapers; k++)
 			st->papers += in->papers[k].person_id == m->person_id;
+	}
+}
+
+static const char *nth(int n)
+{
+	return n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
+static void check_ordinals(const struct compliance_input *in, struct arena *a, struct findings *out)
+{
+	int top = 0;
+
+	for (size_t i = 0; i < in->nmeetings; i++)
+		if (in->meetings[i].ordinal > top)
+			top = in->meetings[i].ordinal;
+	for (int n = 1; n <= top && n <= 1000; n++) {
+		struct buf ev = BUF_INIT(4096), evz = BUF_INIT(4096);
+		int seen = 0;
+		char d[DATE_LEN];
+
+		for (size_t i = 0; i < in->nmeetings; i++) {
+			const struct cf_meeting *mt = &in->meetings[i];
+
+			if (mt->ordinal != n)
+				continue;
+			seen++;
+			buf_printf(&ev, "%s%s %s", ev.len ? "; " : "", date_format(mt->day, d), en_title(mt));
+			buf_printf(&evz, "%s%s %s", evz.len ? "；" : "", d, mt->title);
+		}
+		if (seen > 1)
+			add(out, a, "ordinal", FINDING_BREACH, arena_printf(a, "%d", n),
+			    arena_printf(a, "%d meetings are each the %d%s collective study of %d", seen, n, nth(n), in->year),
+			    arena_printf(a, "%d次会议都登记为%d年第%d次集体学习", seen, in->year, n), buf_str(&ev), buf_str(&evz));
+		else if (seen == 0)
+			add(out, a, "ordinal", FINDING_AT_RISK, arena_printf(a, "%d", n),
+			    arena_printf(a, "the %d%s collective study of %d is not on record", n, nth(n), in->year),
+			    arena_printf(a, "未登记%d年第%d次集体学习", in->year, n),
+			    arena_printf(a, "the record holds up to the %d%s", top, nth(top)),
+			    arena_printf(a, "已登记至第%d次", top));
+		buf_release(&ev);
+		buf_release(&evz);
 	}
 }
 
@@ -382,4 +449,5 @@ void compliance_check(const struct compliance_input *in, const struct compliance
 	check_attendance(in, r, arena, out);
 	check_leave_and_makeup(in, r, arena, out);
 	check_output(in, r, arena, out);
+	check_ordinals(in, arena, out);
 }

@@ -7,7 +7,12 @@
  * Rules (thresholds from struct compliance_rules, defaults in brackets):
  *   quarterly_meeting  at least N held collective meetings per quarter [1]
  *   attendance_rate    each member's attendance rate >= R% [90], counting
- *                      only held meetings while the person was a member
+ *                      only held meetings while the person was a member.
+ *                      Present: an attendance row saying so, or, with no
+ *                      row, chairing or speaking at the meeting. With no row
+ *                      and the group's members recorded only as a category
+ *                      (or the record an excerpt of a published report), the
+ *                      meeting is "not itemised" and left out of the rate.
  *   leave_reason       every leave has a reason
  *   leave_approver     every leave has an approver
  *   makeup             every absence or leave has a make-up done within D
@@ -16,6 +21,10 @@
  *                      (keynote, central or exchange; remarks do not count) [1]
  *   paper              at least N written papers per member [1]
  *   plan_filed         the year's plan approved and filed by MM-DD [01-31]
+ *   ordinal            the ordinals given to the year's meetings ("the 3rd
+ *                      collective study of 2026") are unique (a breach) and
+ *                      skip none below the highest (at risk: the record
+ *                      lacks that meeting)
  *
  * A rule about a period not over yet (a quarter or year still running, a
  * make-up still within its days) gives no breach; per-year counts that are
@@ -52,6 +61,8 @@ struct cf_meeting {
 	const char *key, *title, *title_en;  /* title_en may be NULL */
 	int32_t day;
 	int held;                   /* status is held */
+	int members_category;       /* cannot tell absences: members as a category, or an excerpt */
+	int ordinal;                /* "the Nth collective study of the year"; 0: not given */
 };
 
 struct cf_attendance {
@@ -64,6 +75,12 @@ struct cf_attendance {
 struct cf_speech {
 	int64_t person_id;
 	int kind;                   /* index in model_speech_kinds */
+};
+
+/* Evidence that a person was at a meeting besides an attendance row: the
+ * person chaired it (or a host body's part, or a session) or spoke at it. */
+struct cf_presence {
+	int64_t meeting_id, person_id;
 };
 
 struct cf_paper {
@@ -85,6 +102,7 @@ struct compliance_input {
 	const struct cf_speech *speeches; size_t nspeeches;    /* at the group's meetings in the year */
 	const struct cf_paper *papers; size_t npapers;         /* submitted in the year */
 	struct cf_plan plan;
+	const struct cf_presence *presence; size_t npresence;
 };
 
 enum finding_severity { FINDING_BREACH, FINDING_AT_RISK };
@@ -106,6 +124,7 @@ struct member_stat {
 	int role;                   /* index in model_member_roles */
 	int eligible;               /* held meetings while a member, up to today */
 	int present, leave, absent; /* absent includes "not recorded" */
+	int not_itemised;           /* meetings whose record cannot tell (members as a category) */
 	int speeches, papers;
 };
 

@@ -30,6 +30,7 @@
 #define ENUMD(n, v, d) { n, F_ENUM, 0, 0, 0, NULL, v, NULL, NULL, NULL, "\"" d "\"" }
 #define REALD(n, lo, hi, d) { n, F_REAL, 0, lo, hi, NULL, NULL, NULL, NULL, NULL, d }
 #define BOOLD(n) { n, F_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, "false" }
+#define INFERRED STRLIST("inferred")
 #define ILLUS { "illustrative", F_ILLUS, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 const char *const model_member_roles[] = {
@@ -64,7 +65,14 @@ static const char *const unit_kinds[] = {
 	"institution", "category", "other", NULL
 };
 static const char *const plan_status[] = { "draft", "approved", "filed", NULL };
-static const char *const meeting_kinds[] = { "collective", "expanded", "special", NULL };
+static const char *const meeting_kinds[] = { "collective", "expanded", "special", "seminar", "lecture", NULL };
+/* How precise a meeting's time is: the source gives a clock time, a part of
+ * the day, or only the date (starts_at then holds local noon or the part's
+ * conventional hour, never shown). */
+const char *const model_time_precisions[] = { "time", "part_of_day", "date", NULL };
+const char *const model_parts_of_day[] = { "morning", "afternoon", "evening", NULL };
+static const char *const source_extents[] = { "excerpt", "complete", NULL };
+const char *const model_clause_kinds[] = { "decision", "requirement", "emphasis", NULL };
 static const char *const meeting_status[] = { "planned", "held", "cancelled", NULL };
 static const char *const material_kinds[] = { "speech", "document", "book", "article", "video", "other", NULL };
 static const char *const paper_kinds[] = { "research_report", "article", "reflection", NULL };
@@ -82,6 +90,9 @@ static const struct field unit_fields[] = {
 static const struct field person_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), NAME("title", 0), NAME("title_en", 0),
 	REF("unit", 0, "unit"), BOOLD("external"), ILLUS,
+};
+static const struct field post_fields[] = {
+	NAME("title", FF_REQUIRED), NAME("title_en", 0), DATE("from_on", 0), DATE("to_on", 0), INFERRED, ILLUS,
 };
 static const struct field user_fields[] = {
 	{ "login", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL, NULL },
@@ -109,7 +120,21 @@ static const struct field meeting_fields[] = {
 	ENUMD("kind", meeting_kinds, "collective"), ENUM("status", FF_REQUIRED, meeting_status),
 	DATETIME("starts_at", FF_REQUIRED), DATETIME("ends_at", 0), NAME("place", 0),
 	REF("chair", 0, "person"), REF("recorder", 0, "person"), REF("topic", 0, "topic"),
-	NOTE("summary"), NOTE("summary_en"), LONG("minutes"), ILLUS,
+	NOTE("summary"), NOTE("summary_en"), LONG("minutes"),
+	ENUMD("time_precision", model_time_precisions, "time"), ENUM("part_of_day", 0, model_parts_of_day),
+	DATE("ends_on", 0), REAL("duration_days", 0, 0, 366), INT("ordinal", 0, 1, 1000),
+	NAME("chair_title", 0), NAME("chair_title_en", 0), INFERRED,
+	NAME("source_title", 0), TEXT("source_url", 0, LIM_NOTE_CHARS), NAME("outlet", 0), STRLIST("reporters"),
+	DATE("published_on", 0), ENUM("source_extent", 0, source_extents), ILLUS,
+};
+static const struct field host_fields[] = {
+	REF("group", 0, "group"), REF("unit", 0, "unit"), NAME("description", 0), NAME("description_en", 0),
+	REF("chair", 0, "person"), NAME("chair_title", 0), NAME("chair_title_en", 0), INFERRED, ILLUS,
+};
+static const struct field session_fields[] = {
+	INT("seq", FF_REQUIRED, 1, 1000), NAME("title", 0), NAME("title_en", 0), DATE("held_on", 0),
+	ENUM("part_of_day", 0, model_parts_of_day), REF("chair", 0, "person"), NAME("chair_title", 0),
+	NAME("chair_title_en", 0), INFERRED, ILLUS,
 };
 static const struct field material_fields[] = {
 	ENUM("kind", FF_REQUIRED, material_kinds), NAME("title", FF_REQUIRED), NAME("title_en", 0),
@@ -119,21 +144,25 @@ static const struct field attendance_fields[] = {
 	REF("person", FF_REQUIRED, "person"), ENUM("capacity", FF_REQUIRED, model_capacities),
 	ENUM("status", FF_REQUIRED, model_attendance), NOTE("leave_reason"),
 	REF("leave_approver", 0, "person"), DATE("makeup_due", 0), DATE("makeup_done", 0),
-	NOTE("makeup_note"), NOTE("note"), ILLUS,
+	NOTE("makeup_note"), NOTE("note"), NAME("title", 0), NAME("title_en", 0), INFERRED, ILLUS,
 };
 static const struct field meeting_unit_fields[] = {
 	REF("unit", 0, "unit"), NAME("description", 0), NAME("description_en", 0),
 	NAME("represented_by", 0), NAME("represented_by_en", 0),
-	ENUMD("capacity", model_capacities, "attendee"), ILLUS,
+	ENUMD("capacity", model_capacities, "attendee"), REF("group", 0, "group"), BOOLD("all_members"),
+	INT("count", 0, 1, 100000), INFERRED, ILLUS,
 };
 static const struct field speech_fields[] = {
 	KEY, INT("seq", FF_REQUIRED, 1, 1000), ENUM("kind", FF_REQUIRED, model_speech_kinds),
 	REF("speaker", 0, "person"), NAME("speaker_name", 0), NAME("title", 0), NAME("title_en", 0),
-	STRLIST("key_points"), STRLIST("key_points_en"), LONG("text"), ILLUS,
+	STRLIST("key_points"), STRLIST("key_points_en"), LONG("text"), REF("speaker_unit", 0, "unit"),
+	NAME("speaker_category", 0), NAME("speaker_category_en", 0), BOOLD("unattributed"),
+	NAME("speaker_title", 0), NAME("speaker_title_en", 0), INFERRED, ILLUS,
 };
 static const struct field decision_fields[] = {
 	KEY, INT("number", FF_REQUIRED, 1, 1000), TEXT("text", FF_REQUIRED, LIM_NOTE_CHARS),
-	TEXT("text_en", 0, LIM_NOTE_CHARS), REF("speech", 0, "speech"), ILLUS,
+	TEXT("text_en", 0, LIM_NOTE_CHARS), REF("speech", 0, "speech"), ENUMD("kind", model_clause_kinds, "decision"),
+	REF("body", 0, "unit"), INFERRED, ILLUS,
 };
 static const struct field paper_fields[] = {
 	KEY, REF("group", FF_REQUIRED, "group"), REF("person", FF_REQUIRED, "person"),
@@ -190,12 +219,15 @@ static const struct field value_fields[] = {
 const struct entity model_entities[] = {
 	ENT("unit", "units", "unit", NULL, NULL, "key", unit_fields),
 	ENT("person", "persons", "person", NULL, NULL, "key", person_fields),
+	ENT("post", "posts", "post", "person", "person_id", NULL, post_fields),
 	ENT("user", "users", "app_user", NULL, NULL, "login", user_fields),
 	ENT("group", "groups", "study_group", NULL, NULL, "key", group_fields),
 	ENT("membership", "members", "membership", "group", "group_id", NULL, member_fields),
 	ENT("plan", "plans", "plan", NULL, NULL, "key", plan_fields),
 	ENT("topic", "topics", "plan_topic", "plan", "plan_id", "key", topic_fields),
 	ENT("meeting", "meetings", "meeting", NULL, NULL, "key", meeting_fields),
+	ENT("host", "hosts", "meeting_host", "meeting", "meeting_id", NULL, host_fields),
+	ENT("session", "sessions", "meeting_session", "meeting", "meeting_id", NULL, session_fields),
 	ENT("material", "materials", "material", "meeting", "meeting_id", NULL, material_fields),
 	ENT("attendance", "attendance", "attendance", "meeting", "meeting_id", NULL, attendance_fields),
 	ENT("meeting_unit", "units", "meeting_unit", "meeting", "meeting_id", NULL, meeting_unit_fields),

@@ -95,6 +95,9 @@ extern const char *const model_capacities[];       /* member attendee observer *
 extern const char *const model_attendance[];       /* present absent leave */
 extern const char *const model_speech_kinds[];     /* keynote central exchange remarks lecture */
 extern const char *const model_task_states[];
+extern const char *const model_time_precisions[];  /* time part_of_day date */
+extern const char *const model_parts_of_day[];     /* morning afternoon evening */
+extern const char *const model_clause_kinds[];     /* decision requirement emphasis */
 extern const char *const model_cadences[];
 extern const char *const model_user_roles[];
 

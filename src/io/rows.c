@@ -222,6 +222,56 @@ static int is_child_list(const struct entity *e, const char *name)
 	return 0;
 }
 
+/* Rules across the fields of the faithful record (migration 0007): a part of
+ * day with its precision, an end not before the start, one attribution per
+ * clause, a host or category that says who, inferred marks naming fields. */
+static void check_faithful_record(struct rows *r, const struct entity *e, json_t *obj, const char *path,
+				  enum rows_mode mode)
+{
+	char p[ROWS_PATH_MAX];
+	const char *name = e->name;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(obj, "inferred"), i, v) {
+		const char *s = json_string_value(v), *colon = s ? strchr(s, ':') : NULL;
+		char field[64];
+		size_t n = colon ? (size_t)(colon - s) : (s ? strlen(s) : 0);
+
+		if (s == NULL || n == 0 || n >= sizeof(field))
+			continue;
+		memcpy(field, s, n);
+		field[n] = '\0';
+		if (model_field(e, field) == NULL) {
+			char item[ROWS_PATH_MAX];
+
+			snprintf(item, sizeof(item), "%s[%zu]", rows_path(p, path, "inferred"), i);
+			rows_problem(r, item, "names no field of a %s: \"%s\" (write \"field\" or \"field: note\")", name, field);
+		}
+	}
+	if (strcmp(name, "meeting") == 0 || strcmp(name, "session") == 0) {
+		const char *prec = rows_str(obj, "time_precision");
+
+		if (prec && strcmp(prec, "part_of_day") == 0 && !rows_str(obj, "part_of_day") && mode == ROWS_CREATE)
+			rows_problem(r, rows_path(p, path, "part_of_day"),
+				     "required when time_precision is \"part_of_day\": morning, afternoon or evening");
+		if (rows_str(obj, "starts_at") && rows_str(obj, "ends_on") &&
+		    strncmp(rows_str(obj, "ends_on"), rows_str(obj, "starts_at"), 10) < 0)
+			rows_problem(r, rows_path(p, path, "ends_on"), "is before the day of starts_at");
+	} else if (strcmp(name, "decision") == 0) {
+		if (rows_str(obj, "speech") && rows_str(obj, "body"))
+			rows_problem(r, rows_path(p, path, "body"),
+				     "a clause is attributed to a speech or to a body, not both");
+	} else if (strcmp(name, "host") == 0 && mode == ROWS_CREATE) {
+		if (!rows_str(obj, "group") && !rows_str(obj, "unit") && !rows_str(obj, "description"))
+			rows_problem(r, rows_path(p, path, "group"),
+				     "required: a group key, a unit key (a body such as the Standing Committee) or a description");
+	} else if (strcmp(name, "meeting_unit") == 0) {
+		if (json_is_true(json_object_get(obj, "all_members")) && !rows_str(obj, "unit"))
+			rows_problem(r, rows_path(p, path, "all_members"), "needs the unit (the body) whose members attended");
+	}
+}
+
 void rows_check_object(struct rows *r, const struct entity *e, json_t *obj, const char *path,
 		       enum rows_mode mode, int children)
 {
@@ -252,17 +302,21 @@ void rows_check_object(struct rows *r, const struct entity *e, json_t *obj, cons
 		    datetime_parse(rows_str(obj, "ends_at"), r->offset, &t) == 0 && t < s)
 			rows_problem(r, rows_path(p, path, "ends_at"), "is before starts_at");
 	} else if (strcmp(name, "speech") == 0 && mode == ROWS_CREATE) {
-		if (!rows_str(obj, "speaker") && !rows_str(obj, "speaker_name"))
+		if (!rows_str(obj, "speaker") && !rows_str(obj, "speaker_name") && !rows_str(obj, "speaker_unit") &&
+		    !rows_str(obj, "speaker_category") && !json_is_true(json_object_get(obj, "unattributed")))
 			rows_problem(r, rows_path(p, path, "speaker"),
-				     "required: a person key, or speaker_name for a speaker with no person record");
+				     "required: a person key, speaker_name for a speaker with no person record, "
+				     "speaker_unit, speaker_category, or \"unattributed\": true");
 	} else if (strcmp(name, "meeting_unit") == 0 && mode == ROWS_CREATE) {
-		if (!rows_str(obj, "unit") && !rows_str(obj, "description"))
+		if (!rows_str(obj, "unit") && !rows_str(obj, "description") && !rows_str(obj, "group"))
 			rows_problem(r, rows_path(p, path, "unit"),
-				     "required: a unit key, or a description such as \"relevant municipal units\"");
+				     "required: a unit key, a group key (its members, unnamed), or a description such as "
+				     "\"relevant municipal units\"");
 	} else if (strcmp(name, "user") == 0 && rows_str(obj, "role") && strcmp(rows_str(obj, "role"), "reporter") == 0 &&
 		   !rows_str(obj, "unit") && mode == ROWS_CREATE) {
 		rows_problem(r, rows_path(p, path, "unit"), "required for a reporter: the unit whose tasks the user reports on");
 	}
+	check_faithful_record(r, e, obj, path, mode);
 }
 
 /* Copies s into scratch and remembers its offset: scratch may move while it grows. */

@@ -47,9 +47,14 @@ static json_t *lookup(struct ctx *c, const char *name, size_t len)
 	dot = strchr(key, '.');
 	if (dot)
 		key[dot - key] = '\0';
-	for (int i = c->depth - 1; i >= 0 && v == NULL; i--)
-		if (json_is_object(c->stack[i]))
+	/* Only the innermost record is asked: a list item without a field prints
+	 * nothing there, never the enclosing record's value of the same name. A
+	 * section over a value or true opens no record, so those are skipped. */
+	for (int i = c->depth - 1; i >= 0; i--)
+		if (json_is_object(c->stack[i])) {
 			v = json_object_get(c->stack[i], key);
+			break;
+		}
 	while (v && dot) {
 		const char *next = strchr(dot + 1, '.');
 		char part[128];

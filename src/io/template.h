@@ -8,7 +8,10 @@
  *   {{#name}}..{{/name}}   a list: once per item; true or an object: once; else skipped
  *   {{^name}}..{{/name}}   once when name is missing, false, null or an empty list
  *   {{! comment }}
- * Names are looked up in the current item, then outward. Debian packages no C
+ * Names are looked up in the innermost record (object) only, never outward:
+ * a speech without a title prints no title, not the meeting's. A section
+ * over a string, number or true opens no record, so inside {{#summary}} the
+ * record around it still answers. Debian packages no C
  * Mustache library, hence this one; it is NOT a general Mustache (no
  * partials, lambdas or delimiter changes).
  */

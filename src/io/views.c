@@ -44,7 +44,15 @@ json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m)
 	set_s(o, "kind", m->kind);
 	set_s(o, "status", m->status);
 	set_s(o, "starts_at", m->starts_at);
-	set_s(o, "local_time", meeting_when(svc, m, &a));
+	set_s(o, "local_time", meeting_when_text(svc, m, 1, &a));
+	set_s(o, "local_time_zh", meeting_when_text(svc, m, 0, &a));
+	set_s(o, "time_precision", m->time_precision);
+	set_s(o, "part_of_day", m->part_of_day);
+	set_s(o, "ends_on", m->ends_on);
+	if (m->duration_days)
+		json_object_set_new(o, "duration_days", json_real(strtod(m->duration_days, NULL)));
+	if (m->ordinal)
+		json_object_set_new(o, "ordinal", json_integer(m->ordinal));
 	set_s(o, "ends_at", m->ends_at);
 	set_s(o, "place", m->place);
 	set_s(o, "group", m->group_key);
@@ -53,12 +61,21 @@ json_t *view_meeting_row(struct svc *svc, const struct meeting_row *m)
 	set_s(o, "chair", m->chair_key);
 	set_s(o, "chair_name", m->chair_name);
 	set_s(o, "chair_name_en", m->chair_name_en);
+	set_s(o, "chair_title", m->chair_title);
+	set_s(o, "chair_title_en", m->chair_title_en);
 	set_s(o, "recorder_name", m->recorder_name);
 	set_s(o, "topic", m->topic_key);
 	set_s(o, "topic_title", m->topic_title);
 	set_s(o, "summary", m->summary);
 	set_s(o, "summary_en", m->summary_en);
 	set_s(o, "minutes", m->minutes);
+	set_list(o, "inferred", m->inferred);
+	set_s(o, "source_title", m->source_title);
+	set_s(o, "source_url", m->source_url);
+	set_s(o, "outlet", m->outlet);
+	set_list(o, "reporters", m->reporters);
+	set_s(o, "published_on", m->published_on);
+	set_s(o, "source_extent", m->source_extent);
 	set_list(o, "illustrative", m->illustrative && strcmp(m->illustrative, "*") ? m->illustrative : NULL);
 	if (m->illustrative && strcmp(m->illustrative, "*") == 0)
 		json_object_set_new(o, "illustrative", json_true());
@@ -250,6 +267,7 @@ json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
 		set_s(j, "makeup_done", x->makeup_done);
 		set_s(j, "makeup_note", x->makeup_note);
 		set_s(j, "note", x->note);
+		set_list(j, "inferred", x->inferred);
 		json_array_append_new(att, j);
 	}
 	for (size_t i = 0; i < r->nunits; i++) {
@@ -264,6 +282,14 @@ json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
 		set_s(j, "represented_by", x->represented_by);
 		set_s(j, "represented_by_en", x->represented_by_en);
 		set_s(j, "capacity", x->capacity);
+		set_s(j, "group", x->group_key);
+		set_s(j, "group_name", x->group_name);
+		set_s(j, "group_name_en", x->group_name_en);
+		if (x->all_members)
+			json_object_set_new(j, "all_members", json_true());
+		if (x->count)
+			json_object_set_new(j, "count", json_integer(x->count));
+		set_list(j, "inferred", x->inferred);
 		json_array_append_new(units, j);
 	}
 	for (size_t i = 0; i < r->nspeeches; i++) {
@@ -277,6 +303,15 @@ json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
 		set_s(j, "speaker_name", x->speaker_name);
 		set_s(j, "speaker_name_en", x->speaker_name_en);
 		set_s(j, "speaker_title", x->speaker_title);
+		set_s(j, "speaker_title_en", x->speaker_title_en);
+		set_s(j, "speaker_unit", x->speaker_unit_key);
+		set_s(j, "speaker_unit_name", x->speaker_unit_name);
+		set_s(j, "speaker_unit_name_en", x->speaker_unit_name_en);
+		set_s(j, "speaker_category", x->speaker_category);
+		set_s(j, "speaker_category_en", x->speaker_category_en);
+		if (x->unattributed)
+			json_object_set_new(j, "unattributed", json_true());
+		set_list(j, "inferred", x->inferred);
 		set_s(j, "title", x->title);
 		set_s(j, "title_en", x->title_en);
 		set_list(j, "key_points", x->key_points);
@@ -296,6 +331,11 @@ json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
 			set_s(j, "speech", x->speech_key);
 		else
 			json_object_set_new(j, "speech", json_null());
+		set_s(j, "kind", x->kind);
+		set_s(j, "body", x->body_key);
+		set_s(j, "body_name", x->body_name);
+		set_s(j, "body_name_en", x->body_name_en);
+		set_list(j, "inferred", x->inferred);
 		for (size_t k = 0; k < v->ntasks; k++)
 			if (v->tasks[k].row.decision_key && strcmp(v->tasks[k].row.decision_key, x->key) == 0)
 				json_array_append_new(tasks, view_task(&v->tasks[k]));
@@ -307,6 +347,49 @@ json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
 	json_object_set_new(o, "units", units);
 	json_object_set_new(o, "speeches", sp);
 	json_object_set_new(o, "decisions", dec);
+	{
+		json_t *hosts = json_array(), *sessions = json_array();
+
+		for (size_t i = 0; i < r->nhosts; i++) {
+			const struct host_row *x = &r->hosts[i];
+			json_t *j = json_object();
+
+			set_s(j, "group", x->group_key);
+			set_s(j, "group_name", x->group_name);
+			set_s(j, "group_name_en", x->group_name_en);
+			set_s(j, "unit", x->unit_key);
+			set_s(j, "unit_name", x->unit_name);
+			set_s(j, "unit_name_en", x->unit_name_en);
+			set_s(j, "description", x->description);
+			set_s(j, "description_en", x->description_en);
+			set_s(j, "chair", x->chair_key);
+			set_s(j, "chair_name", x->chair_name);
+			set_s(j, "chair_name_en", x->chair_name_en);
+			set_s(j, "chair_title", x->chair_title);
+			set_s(j, "chair_title_en", x->chair_title_en);
+			set_list(j, "inferred", x->inferred);
+			json_array_append_new(hosts, j);
+		}
+		for (size_t i = 0; i < r->nsessions; i++) {
+			const struct session_row *x = &r->sessions[i];
+			json_t *j = json_object();
+
+			json_object_set_new(j, "seq", json_integer(x->seq));
+			set_s(j, "title", x->title);
+			set_s(j, "title_en", x->title_en);
+			set_s(j, "held_on", x->held_on);
+			set_s(j, "part_of_day", x->part_of_day);
+			set_s(j, "chair", x->chair_key);
+			set_s(j, "chair_name", x->chair_name);
+			set_s(j, "chair_name_en", x->chair_name_en);
+			set_s(j, "chair_title", x->chair_title);
+			set_s(j, "chair_title_en", x->chair_title_en);
+			set_list(j, "inferred", x->inferred);
+			json_array_append_new(sessions, j);
+		}
+		json_object_set_new(o, "hosts", hosts);
+		json_object_set_new(o, "sessions", sessions);
+	}
 	{
 		json_t *fb = json_array();
 
@@ -387,6 +470,7 @@ json_t *view_check(const struct check_result *r)
 
 		if (m->name_en)
 			json_object_set_new(j, "name_en", json_string(m->name_en));
+		json_object_set_new(j, "not_itemised", json_integer(m->not_itemised));
 		json_object_set_new(j, "attendance_rate", m->eligible ? json_integer(m->present * 100 / m->eligible) : json_null());
 		json_array_append_new(arr, j);
 	}

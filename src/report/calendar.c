@@ -40,26 +40,41 @@ static struct icaltimetype utc(const char *iso)
 	return utc_at(t);
 }
 
+static int64_t start_t(const struct meeting_row *m)
+{
+	int64_t t = 0;
+
+	datetime_parse(m->starts_at, 0, &t);
+	return t;
+}
+
+/* The local day of a stored instant, or a stored day, as an iCalendar date. */
+static struct icaltimetype local_date(struct svc *svc, const char *iso_at, const char *iso_day, int plus)
+{
+	int32_t d = 0;
+	int64_t t = 0;
+	int y, m, dd;
+
+	if (iso_day == NULL || date_parse(iso_day, &d) != 0) {
+		datetime_parse(iso_at, 0, &t);
+		d = datetime_local_day(t, svc->org.utc_offset);
+	}
+	date_to_ymd(d + plus, &y, &m, &dd);
+	return (struct icaltimetype){ .year = y, .month = m, .day = dd, .is_date = 1 };
+}
+
 /* 1 when the meeting is an all-day event, with its first day and the day
- * after its last (VALUE=DATE). Today: a start stored as a bare "YYYY-MM-DD".
- * This is the one place for the record's date precision (issue 9): when the
- * model marks precision (a date, a part of the day, several days), decide
- * from that mark here, in the org's local days. */
+ * after its last (VALUE=DATE): no clock time on record (a date, a part of
+ * the day) or several days -- never an invented hour. */
 static int all_day(struct svc *svc, const struct meeting_row *m, struct icaltimetype *start, struct icaltimetype *end)
 {
-	int32_t d;
-	int y, mo, da;
+	char dbuf[DATE_LEN];
 
-	(void)svc;
-	if (m->starts_at == NULL || strlen(m->starts_at) != 10 || date_parse(m->starts_at, &d) != 0)
+	if (!((m->time_precision && strcmp(m->time_precision, "time") != 0) ||
+	      (m->ends_on && strcmp(m->ends_on, date_format(datetime_local_day(start_t(m), svc->org.utc_offset), dbuf)) > 0)))
 		return 0;
-	date_to_ymd(d, &y, &mo, &da);
-	*start = icaltime_null_date();
-	start->year = y;
-	start->month = mo;
-	start->day = da;
-	*end = *start;
-	icaltime_adjust(end, 1, 0, 0, 0);
+	*start = local_date(svc, m->starts_at, NULL, 0);
+	*end = local_date(svc, m->starts_at, m->ends_on, 1);
 	return 1;
 }
 

@@ -169,6 +169,7 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 	size_t nm, na, nfb;
 	json_t *data = NULL, *quarters = json_array(), *mlist = json_array(), *matrix = json_array();
 	json_t *members = json_array(), *findings = json_array(), *rates = json_array(), *notes = json_array(), *plan;
+	json_t *sources = json_array();
 	char from[DATETIME_LEN], to[DATETIME_LEN], title[256];
 	int rc = -1;
 
@@ -270,6 +271,40 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 			"author", fb[i].author_name ? (en && fb[i].author_name_en ? fb[i].author_name_en : fb[i].author_name)
 						    : fb[i].filed_by));
 	}
+	/* Where each meeting's record came from (migration 0007). */
+	for (size_t i = 0; i < nm; i++) {
+		const struct meeting_row *m = &meetings[i];
+		json_t *src, *rep;
+		struct buf who = BUF_INIT(4096);
+		int64_t t;
+		char day[DATE_LEN] = "";
+
+		if (!m->source_title && !m->source_url && !m->outlet)
+			continue;
+		if (datetime_parse(m->starts_at, 0, &t) == 0)
+			date_format(datetime_local_day(t, svc->org.utc_offset), day);
+		src = json_pack("{s:s, s:s}", "meeting_date", day, "meeting_title",
+				en && m->title_en ? m->title_en : m->title);
+		if (m->source_title)
+			json_object_set_new(src, "source_title", json_string(m->source_title));
+		if (m->outlet)
+			json_object_set_new(src, "outlet", json_string(m->outlet));
+		if (m->published_on)
+			json_object_set_new(src, "published_on", json_string(m->published_on));
+		if (m->source_url)
+			json_object_set_new(src, "url", json_string(m->source_url));
+		if (m->source_extent)
+			json_object_set_new(src, "extent_label", json_string(strcmp(m->source_extent, "excerpt") == 0
+				? (en ? "excerpt" : "摘录") : (en ? "complete" : "全文")));
+		rep = m->reporters ? json_loads(m->reporters, 0, NULL) : NULL;
+		if (json_array_size(rep)) {
+			report_join(&who, rep, en);
+			json_object_set_new(src, "reporters", json_string(buf_str(&who)));
+		}
+		json_decref(rep);
+		buf_release(&who);
+		json_array_append_new(sources, src);
+	}
 	cd.members = rates;
 	plan = plan_json(svc, res.group.id, year, en, err);
 	data = json_pack("{s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:s}",
@@ -285,6 +320,8 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 		json_object_set(data, "feedback", notes);
 	if (plan)
 		json_object_set_new(data, "plan", plan);
+	if (data && json_array_size(sources))
+		json_object_set(data, "sources", sources);
 	snprintf(title, sizeof(title), en ? "%s: study dossier %d" : "%s%d年度学习档案",
 		 en && res.group.name_en ? res.group.name_en : res.group.name, year);
 	{
@@ -297,6 +334,7 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 		rc = report_render_charts(svc, en ? "dossier.en.md" : "dossier.zh.md", data, f, title, charts, 1, out, err);
 	}
 out:
+	json_decref(sources);
 	json_decref(data);
 	json_decref(quarters);
 	json_decref(mlist);

@@ -468,7 +468,7 @@ int auth_can(const struct principal *who, enum auth_action action, const char *e
 			return strcmp(entity, "task") == 0;
 		return action == CAN_READ &&
 		       (strcmp(entity, "task") == 0 || strcmp(entity, "unit") == 0 || strcmp(entity, "person") == 0 ||
-			strcmp(entity, "initiative") == 0 || strcmp(entity, "report") == 0 ||
+			strcmp(entity, "post") == 0 || strcmp(entity, "initiative") == 0 || strcmp(entity, "report") == 0 ||
 			strcmp(entity, "transition") == 0 || strcmp(entity, "extension") == 0 ||
 			strcmp(entity, "search") == 0);
 	case ROLE_OBSERVER:
@@ -479,6 +479,7 @@ int auth_can(const struct principal *who, enum auth_action action, const char *e
 			strcmp(entity, "material") == 0 || strcmp(entity, "attendance") == 0 ||
 			strcmp(entity, "meeting_unit") == 0 || strcmp(entity, "speech") == 0 ||
 			strcmp(entity, "decision") == 0 || strcmp(entity, "feedback") == 0 ||
+			strcmp(entity, "post") == 0 || strcmp(entity, "host") == 0 || strcmp(entity, "session") == 0 ||
 			strcmp(entity, "search") == 0);
 	default:
 		return 0;

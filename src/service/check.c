@@ -41,11 +41,12 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 	struct meeting_row *meetings;
 	struct attendance_fact *att;
 	struct speech_fact *sp;
+	struct presence_fact *seen;
 	struct plan_row plan;
 	struct meeting_filter mf;
 	struct err local = ERR_INIT;
 	int64_t *papers;
-	size_t nm, nmt, na, ns, np;
+	size_t nm, nmt, na, ns, np, nseen;
 	int32_t first = date_from_ymd(year, 1, 1), last = date_from_ymd(year, 12, 31);
 	const char *from_at = local_midnight(svc, first, a), *to_at = local_midnight(svc, last + 1, a);
 	char d1[DATE_LEN], d2[DATE_LEN];
@@ -65,6 +66,7 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 	    store_meeting_list(svc->st, svc->org.id, &mf, a, &meetings, &nmt, err) != 0 ||
 	    store_group_attendance(svc->st, out->group.id, from_at, to_at, a, &att, &na, err) != 0 ||
 	    store_group_speeches(svc->st, out->group.id, from_at, to_at, a, &sp, &ns, err) != 0 ||
+	    store_group_presence(svc->st, out->group.id, from_at, to_at, a, &seen, &nseen, err) != 0 ||
 	    store_group_papers(svc->st, out->group.id, date_format(first, d1), date_format(last, d2), a,
 			       &papers, &np, err) != 0)
 		return -1;
@@ -101,6 +103,9 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 			m[k].title = meetings[i].title;
 			m[k].title_en = meetings[i].title_en;
 			m[k].held = strcmp(meetings[i].status, "held") == 0;
+			m[k].ordinal = meetings[i].ordinal;
+			for (size_t x = 0; x < nseen; x++)
+				m[k].members_category |= seen[x].meeting_id == meetings[i].id && seen[x].members_category;
 			m[k].day = datetime_parse(meetings[i].starts_at, 0, &t) == 0
 					   ? datetime_local_day(t, svc->org.utc_offset) : first;
 			k++;
@@ -136,6 +141,16 @@ int check_group_year(struct svc *svc, const char *group_key, int year, struct ar
 		in.nspeeches = ns;
 		in.papers = p;
 		in.npapers = np;
+	}
+	{
+		struct cf_presence *x = arena_calloc(a, nseen + 1, sizeof(*x));
+		size_t k = 0;
+
+		for (size_t i = 0; i < nseen; i++)
+			if (!seen[i].members_category)
+				x[k++] = (struct cf_presence){ seen[i].meeting_id, seen[i].person_id };
+		in.presence = x;
+		in.npresence = k;
 	}
 	if (store_plan_get(svc->st, out->group.id, year, a, &plan, &local) == 0) {
 		in.plan.exists = 1;

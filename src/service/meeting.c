@@ -1,6 +1,7 @@
 /*
  * meeting.c -- study meetings (see meeting.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "meeting.h"
@@ -31,14 +32,55 @@ int meeting_show(struct svc *svc, const char *key, struct arena *a, struct meeti
 	return task_list(svc, &f, -1, a, &out->tasks, &out->ntasks, err);
 }
 
-const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a)
+const char *meeting_part_of_day(const char *part, int en)
 {
-	char out[DATETIME_LEN];
-	int64_t t;
+	static const char *const names[][3] = {
+		{ "morning", "上午", "morning" }, { "afternoon", "下午", "afternoon" }, { "evening", "晚上", "evening" },
+	};
+
+	for (size_t i = 0; part && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(part, names[i][0]) == 0)
+			return names[i][en ? 2 : 1];
+	return NULL;
+}
+
+const char *meeting_when_text(struct svc *svc, const struct meeting_row *m, int en, struct arena *a)
+{
+	char out[DATETIME_LEN], day[DATE_LEN], text[160];
+	const char *prec = m->time_precision ? m->time_precision : "time", *part;
+	int64_t t, e;
+	size_t n;
 
 	if (m->starts_at == NULL || datetime_parse(m->starts_at, 0, &t) != 0)
 		return "";
-	return arena_strdup(a, datetime_format_local(t, svc->org.utc_offset, out));
+	date_format(datetime_local_day(t, svc->org.utc_offset), day);
+	part = strcmp(prec, "part_of_day") == 0 ? meeting_part_of_day(m->part_of_day, en) : NULL;
+	if (strcmp(prec, "time") == 0)
+		snprintf(text, sizeof(text), "%s", datetime_format_local(t, svc->org.utc_offset, out));
+	else if (part)
+		snprintf(text, sizeof(text), en ? "%s %s" : "%s%s", day, part);
+	else
+		snprintf(text, sizeof(text), "%s", day);
+	n = strlen(text);
+	/* the end: a later day, or a clock time the same day when the start has one */
+	if (m->ends_on && strcmp(m->ends_on, day) != 0)
+		snprintf(text + n, sizeof(text) - n, en ? " to %s" : "至%s", m->ends_on);
+	else if (m->ends_at && strcmp(prec, "time") == 0 && datetime_parse(m->ends_at, 0, &e) == 0) {
+		char d2[DATE_LEN];
+		const char *end = datetime_format_local(e, svc->org.utc_offset, out);
+
+		date_format(datetime_local_day(e, svc->org.utc_offset), d2);
+		snprintf(text + n, sizeof(text) - n, en ? " to %s" : "至%s", strcmp(d2, day) == 0 ? end + 11 : end);
+	}
+	n = strlen(text);
+	if (m->duration_days)
+		snprintf(text + n, sizeof(text) - n, en ? " (%s days)" : "（%s天）", m->duration_days);
+	return arena_strdup(a, text);
+}
+
+const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a)
+{
+	return meeting_when_text(svc, m, 1, a);
 }
 
 int meeting_involves(struct svc *svc, int64_t meeting_id, int64_t person_id)

@@ -31,7 +31,14 @@ int meeting_involves(struct svc *svc, int64_t meeting_id, int64_t person_id);
  * own since an import have no entry. Arrays live in a. */
 int meeting_changed(struct svc *svc, struct arena *a, int64_t **ids, const char ***ats, size_t *n, struct err *err);
 
-/* The local date and time of a meeting row ("2026-03-18 09:00"). */
+/* When a meeting was, exactly as precise as the record: "2026-03-18 09:00",
+ * "2026-03-18 afternoon" (zh "2026-03-18下午") or "2026-03-18"; then its end
+ * ("to 2026-03-20", or the same day's "to 11:30") and duration when given.
+ * Never a clock time the source did not give. In arena. */
+const char *meeting_when_text(struct svc *svc, const struct meeting_row *m, int en, struct arena *a);
+/* meeting_when_text() in English (part of day in English). */
 const char *meeting_when(struct svc *svc, const struct meeting_row *m, struct arena *a);
+/* 上午/下午/晚上 or morning/afternoon/evening; NULL for an unknown part. */
+const char *meeting_part_of_day(const char *part, int en);
 
 #endif

@@ -33,6 +33,8 @@ const struct setting_def svc_settings[] = {
 	S("check.papers", rules.papers, 0, 50, 1, "written papers required per member per year"),
 	S("check.plan_month", rules.plan_month, 1, 12, 1, "month by which the year's plan must be approved and filed"),
 	S("check.plan_day", rules.plan_day, 1, 31, 31, "day of that month"),
+	S("report.inferred_marks", report.inferred_marks, 0, 1, 1,
+	  "1: minutes list the facts marked inferred, with their notes; 0: they are left out"),
 	{ NULL, 0, 0, 0, NULL, 0 },
 };
 #undef S
@@ -76,6 +78,7 @@ int svc_select_org(struct svc *svc, const char *org_key, struct err *err)
 {
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
+	svc->report.inferred_marks = 1;
 	svc->has_org = 0;
 	svc->settings_seen = store_version(svc->st);
 	if (store_org_get(svc->st, org_key, &svc->arena, &svc->org, err) != 0)
@@ -109,6 +112,7 @@ int svc_open(struct svc *svc, const char *path, int flags, const char *org_key,
 	arena_init(&svc->arena);
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
+	svc->report.inferred_marks = 1;
 	svc->actor = arena_printf(&svc->arena, "cli:%s", user && *user ? user : "unknown");
 	if (date_today_check(err) != 0)
 		return -1;

@@ -28,6 +28,9 @@ struct svc {
 	int has_org;
 	struct light_rules light;
 	struct compliance_rules rules;
+	struct report_options {
+		int inferred_marks;   /* 1: minutes list the facts marked inferred, with their notes */
+	} report;
 	const char *actor;            /* "cli:alice", "user:secretary" */
 	int32_t today;                /* in the org's time zone */
 	int settings_generation;      /* the server's, when the settings were read */

@@ -816,6 +816,11 @@ int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int lim
 
 /* ---- meetings ---- */
 
+/* A group's meetings: those it held, and those it held jointly as a host
+ * (meeting_host). Binds ?1 to the group's id. */
+#define MEETING_OF_GROUP \
+	"(m.group_id = ?1 OR EXISTS (SELECT 1 FROM meeting_host h WHERE h.meeting_id = m.id AND h.group_id = ?1))"
+
 #define MEETING_COLS \
 	"m.id, m.key, m.title, m.title_en, m.kind, m.status, m.starts_at, m.ends_at, m.place, " \
 	"g.key, g.name, g.name_en, c.key, c.name, c.name_en, r.name, r.name_en, t.key, t.title, " \
@@ -823,7 +828,10 @@ int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int lim
 	"(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id), " \
 	"(SELECT count(*) FROM attendance a WHERE a.meeting_id = m.id AND a.status = 'present'), " \
 	"(SELECT count(*) FROM speech s WHERE s.meeting_id = m.id), " \
-	"(SELECT count(*) FROM decision d WHERE d.meeting_id = m.id), m.version "
+	"(SELECT count(*) FROM decision d WHERE d.meeting_id = m.id), m.version, " \
+	"m.time_precision, m.part_of_day, m.ends_on, m.duration_days, coalesce(m.ordinal, 0), m.chair_title, " \
+	"m.chair_title_en, m.inferred, m.source_title, m.source_url, m.outlet, m.reporters, m.published_on, " \
+	"m.source_extent "
 #define MEETING_FROM \
 	"FROM meeting m JOIN study_group g ON g.id = m.group_id " \
 	"LEFT JOIN person c ON c.id = m.chair_id LEFT JOIN person r ON r.id = m.recorder_id " \
@@ -859,13 +867,29 @@ static void read_meeting(struct db_stmt *s, struct arena *a, struct meeting_row 
 	m->n_speeches = (int)db_col_int(s, 25);
 	m->n_decisions = (int)db_col_int(s, 26);
 	m->version = db_col_int(s, 27);
+	m->time_precision = col_s(s, 28, a);
+	m->part_of_day = col_s(s, 29, a);
+	m->ends_on = col_s(s, 30, a);
+	m->duration_days = col_s(s, 31, a);
+	m->ordinal = (int)db_col_int(s, 32);
+	m->chair_title = col_s(s, 33, a);
+	m->chair_title_en = col_s(s, 34, a);
+	m->inferred = col_s(s, 35, a);
+	m->source_title = col_s(s, 36, a);
+	m->source_url = col_s(s, 37, a);
+	m->outlet = col_s(s, 38, a);
+	m->reporters = col_s(s, 39, a);
+	m->published_on = col_s(s, 40, a);
+	m->source_extent = col_s(s, 41, a);
 }
 
 int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_filter *f,
 		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
-		"WHERE m.org_id = ? AND (?2 IS NULL OR g.key = ?2) AND (?3 IS NULL OR m.status = ?3) "
+		"WHERE m.org_id = ? AND (?2 IS NULL OR g.key = ?2 OR EXISTS (SELECT 1 FROM meeting_host h "
+		"JOIN study_group hg ON hg.id = h.group_id WHERE h.meeting_id = m.id AND hg.key = ?2)) "
+		"AND (?3 IS NULL OR m.status = ?3) "
 		"AND (?4 IS NULL OR m.starts_at >= ?4) AND (?5 IS NULL OR m.starts_at < ?5) "
 		"ORDER BY m.starts_at, m.id", err);
 	size_t cap = 0;
@@ -948,9 +972,9 @@ static int record_attendance(struct store *st, int64_t mid, struct arena *a,
 			     struct meeting_record *out, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db,
-		"SELECT p.id, p.key, p.name, p.name_en, p.title, p.title_en, u.name, u.name_en, "
+		"SELECT p.id, p.key, p.name, p.name_en, a.title, a.title_en, u.name, u.name_en, "
 		"a.capacity, a.status, a.leave_reason, ap.name, ap.name_en, a.makeup_due, a.makeup_done, "
-		"a.makeup_note, a.note, a.illustrative "
+		"a.makeup_note, a.note, a.illustrative, a.inferred "
 		"FROM attendance a JOIN person p ON p.id = a.person_id LEFT JOIN unit u ON u.id = p.unit_id "
 		"LEFT JOIN person ap ON ap.id = a.leave_approver_id WHERE a.meeting_id = ? "
 		"ORDER BY CASE a.capacity WHEN 'member' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, a.id", err);
@@ -981,6 +1005,7 @@ static int record_attendance(struct store *st, int64_t mid, struct arena *a,
 		r->makeup_note = col_s(s, 15, a);
 		r->note = col_s(s, 16, a);
 		r->illustrative = col_s(s, 17, a);
+		r->inferred = col_s(s, 18, a);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -991,8 +1016,9 @@ static int record_units(struct store *st, int64_t mid, struct arena *a,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT u.key, u.name, u.name_en, mu.description, mu.description_en, mu.represented_by, "
-		"mu.represented_by_en, mu.capacity FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id "
-		"WHERE mu.meeting_id = ? ORDER BY mu.id", err);
+		"mu.represented_by_en, mu.capacity, g.key, g.name, g.name_en, mu.all_members, coalesce(mu.count, 0), "
+		"mu.inferred FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id "
+		"LEFT JOIN study_group g ON g.id = mu.group_id WHERE mu.meeting_id = ? ORDER BY mu.id", err);
 	size_t cap = 0;
 	int rc;
 
@@ -1010,6 +1036,12 @@ static int record_units(struct store *st, int64_t mid, struct arena *a,
 		r->represented_by = col_s(s, 5, a);
 		r->represented_by_en = col_s(s, 6, a);
 		r->capacity = col_s(s, 7, a);
+		r->group_key = col_s(s, 8, a);
+		r->group_name = col_s(s, 9, a);
+		r->group_name_en = col_s(s, 10, a);
+		r->all_members = (int)db_col_int(s, 11);
+		r->count = (int)db_col_int(s, 12);
+		r->inferred = col_s(s, 13, a);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -1020,8 +1052,10 @@ static int record_speeches(struct store *st, int64_t mid, struct arena *a,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT s.id, s.key, s.kind, s.seq, p.key, coalesce(p.name, s.speaker_name), p.name_en, "
-		"p.title, p.title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text "
-		"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id WHERE s.meeting_id = ? "
+		"s.speaker_title, s.speaker_title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text, "
+		"su.key, su.name, su.name_en, s.speaker_category, s.speaker_category_en, s.inferred, s.unattributed "
+		"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id LEFT JOIN unit su ON su.id = s.speaker_unit_id "
+		"WHERE s.meeting_id = ? "
 		"ORDER BY s.seq, s.id", err);
 	size_t cap = 0;
 	int rc;
@@ -1046,6 +1080,13 @@ static int record_speeches(struct store *st, int64_t mid, struct arena *a,
 		r->key_points = col_s(s, 11, a);
 		r->key_points_en = col_s(s, 12, a);
 		r->text = col_s(s, 13, a);
+		r->speaker_unit_key = col_s(s, 14, a);
+		r->speaker_unit_name = col_s(s, 15, a);
+		r->speaker_unit_name_en = col_s(s, 16, a);
+		r->speaker_category = col_s(s, 17, a);
+		r->speaker_category_en = col_s(s, 18, a);
+		r->inferred = col_s(s, 19, a);
+		r->unattributed = (int)db_col_int(s, 20);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -1055,8 +1096,9 @@ static int record_decisions(struct store *st, int64_t mid, struct arena *a,
 			    struct meeting_record *out, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db,
-		"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key FROM decision d "
-		"LEFT JOIN speech s ON s.id = d.speech_id WHERE d.meeting_id = ? ORDER BY d.number, d.id", err);
+		"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key, d.kind, b.key, b.name, b.name_en, d.inferred "
+		"FROM decision d LEFT JOIN speech s ON s.id = d.speech_id LEFT JOIN unit b ON b.id = d.body_id "
+		"WHERE d.meeting_id = ? ORDER BY d.number, d.id", err);
 	size_t cap = 0;
 	int rc;
 
@@ -1072,6 +1114,11 @@ static int record_decisions(struct store *st, int64_t mid, struct arena *a,
 		r->text = col_s(s, 3, a);
 		r->text_en = col_s(s, 4, a);
 		r->speech_key = col_s(s, 5, a);
+		r->kind = col_s(s, 6, a);
+		r->body_key = col_s(s, 7, a);
+		r->body_name = col_s(s, 8, a);
+		r->body_name_en = col_s(s, 9, a);
+		r->inferred = col_s(s, 10, a);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -1134,13 +1181,69 @@ int store_group_feedback(struct store *st, int64_t group_id, const char *from_at
 	return read_feedback(s, a, out, n, err);
 }
 
+static int record_hosts(struct store *st, int64_t mid, struct arena *a,
+			struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT g.key, g.name, g.name_en, u.key, u.name, u.name_en, h.description, h.description_en, "
+		"c.key, c.name, c.name_en, h.chair_title, h.chair_title_en, h.inferred FROM meeting_host h "
+		"LEFT JOIN study_group g ON g.id = h.group_id LEFT JOIN unit u ON u.id = h.unit_id "
+		"LEFT JOIN person c ON c.id = h.chair_id WHERE h.meeting_id = ? ORDER BY h.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct host_row *r = grow(a, &out->hosts, &out->nhosts, &cap, sizeof(*r));
+		const char **f[] = { &r->group_key, &r->group_name, &r->group_name_en, &r->unit_key, &r->unit_name,
+				     &r->unit_name_en, &r->description, &r->description_en, &r->chair_key,
+				     &r->chair_name, &r->chair_name_en, &r->chair_title, &r->chair_title_en,
+				     &r->inferred };
+
+		for (int i = 0; i < (int)(sizeof(f) / sizeof(f[0])); i++)
+			*f[i] = col_s(s, i, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int record_sessions(struct store *st, int64_t mid, struct arena *a,
+			   struct meeting_record *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT x.seq, x.title, x.title_en, x.held_on, x.part_of_day, c.key, c.name, c.name_en, x.chair_title, "
+		"x.chair_title_en, x.inferred FROM meeting_session x LEFT JOIN person c ON c.id = x.chair_id "
+		"WHERE x.meeting_id = ? ORDER BY x.seq, x.id", err);
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, mid);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct session_row *r = grow(a, &out->sessions, &out->nsessions, &cap, sizeof(*r));
+		const char **f[] = { &r->title, &r->title_en, &r->held_on, &r->part_of_day, &r->chair_key,
+				     &r->chair_name, &r->chair_name_en, &r->chair_title, &r->chair_title_en,
+				     &r->inferred };
+
+		r->seq = (int)db_col_int(s, 0);
+		for (int i = 0; i < (int)(sizeof(f) / sizeof(f[0])); i++)
+			*f[i] = col_s(s, i + 1, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 			 struct meeting_record *out, struct err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (record_materials(st, meeting_id, a, out, err) || record_attendance(st, meeting_id, a, out, err) ||
 	    record_units(st, meeting_id, a, out, err) || record_speeches(st, meeting_id, a, out, err) ||
-	    record_decisions(st, meeting_id, a, out, err) || record_feedback(st, meeting_id, a, out, err))
+	    record_decisions(st, meeting_id, a, out, err) || record_feedback(st, meeting_id, a, out, err) ||
+	    record_hosts(st, meeting_id, a, out, err) || record_sessions(st, meeting_id, a, out, err))
 		return -1;
 	return 0;
 }
@@ -2242,7 +2345,7 @@ int store_group_attendance(struct store *st, int64_t group_id, const char *from_
 		"SELECT a.meeting_id, a.person_id, a.capacity, a.status, a.makeup_done, "
 		"a.leave_reason IS NOT NULL AND a.leave_reason <> '', a.leave_approver_id IS NOT NULL "
 		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id "
-		"WHERE m.group_id = ? AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
+		"WHERE " MEETING_OF_GROUP " AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
 	size_t cap = 0;
 	int rc;
 
@@ -2274,7 +2377,7 @@ int store_group_speeches(struct store *st, int64_t group_id, const char *from_at
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT s.speaker_id, s.kind FROM speech s JOIN meeting m ON m.id = s.meeting_id "
-		"WHERE m.group_id = ? AND m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ? "
+		"WHERE " MEETING_OF_GROUP " AND m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ? "
 		"AND s.speaker_id IS NOT NULL ORDER BY s.id", err);
 	size_t cap = 0;
 	int rc;
@@ -2291,6 +2394,44 @@ int store_group_speeches(struct store *st, int64_t group_id, const char *from_at
 
 		r->person_id = db_col_int(s, 0);
 		r->kind = col_s(s, 1, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_group_presence(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			 struct arena *a, struct presence_fact **rows, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"WITH mm AS (SELECT m.id, m.chair_id FROM meeting m WHERE " MEETING_OF_GROUP
+		" AND m.status = 'held' AND m.starts_at >= ?2 AND m.starts_at < ?3) "
+		"SELECT id, chair_id, 0 FROM mm WHERE chair_id IS NOT NULL "
+		"UNION SELECT h.meeting_id, h.chair_id, 0 FROM meeting_host h JOIN mm ON mm.id = h.meeting_id "
+		"WHERE h.chair_id IS NOT NULL "
+		"UNION SELECT x.meeting_id, x.chair_id, 0 FROM meeting_session x JOIN mm ON mm.id = x.meeting_id "
+		"WHERE x.chair_id IS NOT NULL "
+		"UNION SELECT s.meeting_id, s.speaker_id, 0 FROM speech s JOIN mm ON mm.id = s.meeting_id "
+		"WHERE s.speaker_id IS NOT NULL "
+		"UNION SELECT mu.meeting_id, 0, 1 FROM meeting_unit mu JOIN mm ON mm.id = mu.meeting_id "
+		"WHERE mu.group_id = ?1 AND mu.capacity = 'member' "
+		"UNION SELECT m.id, 0, 1 FROM meeting m JOIN mm ON mm.id = m.id WHERE m.source_extent = 'excerpt' "
+		"ORDER BY 1, 2", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct presence_fact *r = grow(a, rows, n, &cap, sizeof(*r));
+
+		r->meeting_id = db_col_int(s, 0);
+		r->person_id = db_col_int(s, 1);
+		r->members_category = (int)db_col_int(s, 2);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;

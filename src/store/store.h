@@ -255,6 +255,12 @@ struct meeting_row {
 	const char *summary, *summary_en, *minutes, *illustrative;
 	int n_attendance, n_present, n_speeches, n_decisions;
 	int64_t version;
+	/* migration 0007: precision, span, ordinal, the chair's title then,
+	 * inferred marks (JSON list), provenance (reporters: JSON list) */
+	const char *time_precision, *part_of_day, *ends_on, *duration_days;
+	int ordinal;                 /* 0: not given */
+	const char *chair_title, *chair_title_en, *inferred;
+	const char *source_title, *source_url, *outlet, *reporters, *published_on, *source_extent;
 };
 
 struct meeting_filter {
@@ -282,11 +288,31 @@ struct attendance_row {
 	const char *person_key, *name, *name_en, *title, *title_en, *unit_name, *unit_name_en;
 	const char *capacity, *status, *leave_reason, *approver_name, *approver_name_en;
 	const char *makeup_due, *makeup_done, *makeup_note, *note, *illustrative;
+	const char *inferred;        /* title, title_en: as of the meeting (snapshot) */
 };
 
 struct meeting_unit_row {
 	const char *unit_key, *unit_name, *unit_name_en, *description, *description_en;
 	const char *represented_by, *represented_by_en, *capacity;
+	const char *group_key, *group_name, *group_name_en;   /* the members of this group, unnamed */
+	int all_members;             /* all members of the unit (a body) */
+	int count;                   /* 0: not given */
+	const char *inferred;
+};
+
+/* A body that held the meeting (a group, or a unit such as the Standing
+ * Committee, or a description), with its own chair. */
+struct host_row {
+	const char *group_key, *group_name, *group_name_en, *unit_key, *unit_name, *unit_name_en;
+	const char *description, *description_en;
+	const char *chair_key, *chair_name, *chair_name_en, *chair_title, *chair_title_en, *inferred;
+};
+
+/* A session of a multi-day event. */
+struct session_row {
+	int seq;
+	const char *title, *title_en, *held_on, *part_of_day;
+	const char *chair_key, *chair_name, *chair_name_en, *chair_title, *chair_title_en, *inferred;
 };
 
 struct speech_row {
@@ -297,6 +323,11 @@ struct speech_row {
 	const char *title, *title_en;
 	const char *key_points, *key_points_en;    /* JSON arrays of strings, or NULL */
 	const char *text;
+	/* speaker_title: as of the meeting (snapshot); a speech by a unit or a
+	 * category of people, or unattributed */
+	const char *speaker_unit_key, *speaker_unit_name, *speaker_unit_name_en;
+	const char *speaker_category, *speaker_category_en, *inferred;
+	int unattributed;
 };
 
 struct decision_row {
@@ -305,6 +336,9 @@ struct decision_row {
 	int number;
 	const char *text, *text_en;
 	const char *speech_key;      /* NULL: taken by the meeting as a whole */
+	const char *kind;            /* decision requirement emphasis */
+	const char *body_key, *body_name, *body_name_en;   /* attributed to a body */
+	const char *inferred;
 };
 
 struct feedback_row {
@@ -320,6 +354,8 @@ struct meeting_record {
 	struct speech_row *speeches; size_t nspeeches;           /* by seq */
 	struct decision_row *decisions; size_t ndecisions;       /* by number */
 	struct feedback_row *feedback; size_t nfeedback;         /* observers' notes, as filed */
+	struct host_row *hosts; size_t nhosts;                   /* as entered */
+	struct session_row *sessions; size_t nsessions;          /* by seq */
 };
 
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
@@ -551,6 +587,18 @@ struct speech_fact {
 int store_group_speeches(struct store *st, int64_t group_id, const char *from_at,
 			 const char *to_at, struct arena *a, struct speech_fact **rows,
 			 size_t *n, struct err *err);
+/* Evidence of presence at the group's held meetings in [from_at, to_at)
+ * besides attendance rows: chairs (of the meeting, a host body, a session)
+ * and named speakers, one row per (meeting, person); and, with person_id 0
+ * and members_category 1, the meetings whose record cannot tell who was
+ * absent: the group's members attended as a category, or the record is an
+ * excerpt of a published report. */
+struct presence_fact {
+	int64_t meeting_id, person_id;
+	int members_category;
+};
+int store_group_presence(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			 struct arena *a, struct presence_fact **rows, size_t *n, struct err *err);
 int store_group_papers(struct store *st, int64_t group_id, const char *from_on,
 		       const char *to_on, struct arena *a, int64_t **person_ids, size_t *n,
 		       struct err *err);

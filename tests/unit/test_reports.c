@@ -43,9 +43,14 @@ static void templates_escape_and_repeat(void **state)
 	/* record text never becomes Markdown or HTML */
 	render_is("{{t}}", "{\"t\": \"<script>*x*_y_|z\"}", "\\<script\\>\\*x\\*\\_y\\_\\|z");
 	render_is("{{{t}}}", "{\"t\": \"*raw*\"}", "*raw*");
+	/* an item without a field prints nothing there, never the enclosing record's value */
 	render_is("{{#items}}- {{name}} ({{role}})\n{{/items}}",
 		  "{\"role\": \"member\", \"items\": [{\"name\": \"A\"}, {\"name\": \"B\", \"role\": \"leader\"}]}",
-		  "- A (member)\n- B (leader)\n");
+		  "- A ()\n- B (leader)\n");
+	render_is("{{#items}}{{#title}}[{{title}}]{{/title}}{{/items}}",
+		  "{\"title\": \"Meeting\", \"items\": [{\"name\": \"A\"}, {\"title\": \"T\"}]}", "[T]");
+	/* a section over a value or true keeps the record around it */
+	render_is("{{#flag}}{{name}}{{/flag}}{{#name}}={{name}}{{/name}}", "{\"flag\": true, \"name\": \"N\"}", "N=N");
 	render_is("{{#list}}{{.}},{{/list}}", "{\"list\": [\"x\", \"y\"]}", "x,y,");
 	render_is("{{^list}}none{{/list}}", "{\"list\": []}", "none");
 	render_is("{{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}", "{\"flag\": false}", "no");
@@ -60,6 +65,97 @@ static int count(const char *s, const char *tag)
 	int n = 0;
 
 	for (const char *p = s; (p = strstr(p, tag)) != NULL; p += strlen(tag))
+		n++;
+	return n;
+}
+
+/* ---- every template prints only what is there ----
+ *
+ * For each template, a record is built from the template's own tags: every
+ * name it prints, at every level, holds a text of its own (a sentinel naming
+ * the level and the field), and every section holds one item. Each field is
+ * then removed in turn: its text must vanish, and no other text may appear
+ * more often than before (a missing field must never be filled from an
+ * enclosing record). */
+
+struct names {
+	char list[64][64];
+	size_t n;
+};
+
+static void names_add(struct names *ns, const char *name, size_t len)
+{
+	if (len == 0 || len >= 64 || (len == 1 && name[0] == '.'))
+		return;
+	for (size_t i = 0; i < ns->n; i++)
+		if (strlen(ns->list[i]) == len && strncmp(ns->list[i], name, len) == 0)
+			return;
+	assert_true(ns->n < 64);
+	memcpy(ns->list[ns->n], name, len);
+	ns->list[ns->n++][len] = '\0';
+}
+
+/* Every name a template prints or tests, anywhere in it. */
+static void template_names(const char *tpl, struct names *ns)
+{
+	for (const char *p = strstr(tpl, "{{"); p; p = strstr(p + 2, "{{")) {
+		const char *q = p + 2, *end;
+
+		if (*q == '!')
+			continue;
+		if (*q == '#' || *q == '^' || *q == '/' || *q == '{')
+			q++;
+		end = strstr(q, "}}");
+		assert_non_null(end);
+		names_add(ns, q, (size_t)(end - q));
+	}
+}
+
+static int sentinel_no;
+
+/* An object for one level: every name as a sentinel text; the sections met
+ * at this level (from p on, until the section that holds it closes) as a list
+ * of one such object each. */
+static json_t *level(const char *tpl, const char *p, const char *stop, const struct names *ns, int depth)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < ns->n; i++) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "QZ%04dZQ", sentinel_no++);
+		json_object_set_new(o, ns->list[i], json_string(v));
+	}
+	while (p && p < stop) {
+		const char *open = strstr(p, "{{#"), *close, *after;
+		char name[64];
+		size_t len;
+
+		if (open == NULL || open >= stop)
+			break;
+		close = strstr(open, "}}");
+		len = (size_t)(close - open - 3);
+		memcpy(name, open + 3, len);
+		name[len] = '\0';
+		{
+			char tag[80];
+
+			snprintf(tag, sizeof(tag), "{{/%s}}", name);
+			after = strstr(close, tag);
+			assert_non_null(after);
+		}
+		if (depth < 4)
+			json_object_set_new(o, name, json_pack("[o]", level(tpl, close + 2, after, ns, depth + 1)));
+		p = after + 1;
+	}
+	return o;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
 		n++;
 	return n;
 }
@@ -119,6 +215,117 @@ static void templates_keep_record_text_out_of_block_structure(void **state)
 	json_decref(data);
 	/* found by fuzz_record_text: leading line breaks left the item empty */
 	render_is("- {{t}}\n- second\n", "{\"t\": \"\\n\\nbA=\\n\\n1g\\n\"}", "- bA=  \n1g\n- second\n");
+}
+
+/* Calls f on every object member holding a sentinel, with the object. */
+static void each_leaf(json_t *j, void (*f)(json_t *obj, const char *key, void *ctx), void *ctx)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			each_leaf(v, f, ctx);
+		return;
+	}
+	if (!json_is_object(j))
+		return;
+	{
+		/* the keys first: f may remove a member and put it back */
+		json_t *keys = json_array(), *kv;
+
+		json_object_foreach(j, k, v)
+			json_array_append_new(keys, json_string(k));
+		json_array_foreach(keys, i, kv) {
+			v = json_object_get(j, json_string_value(kv));
+			if (json_is_string(v) && strncmp(json_string_value(v), "QZ", 2) == 0)
+				f(j, json_string_value(kv), ctx);
+			else
+				each_leaf(v, f, ctx);
+		}
+		json_decref(keys);
+	}
+}
+
+struct removal {
+	const char *tpl, *name;
+	json_t *root;
+	const char *full;
+	int checked;
+};
+
+static void collect_sentinels(json_t *obj, const char *key, void *ctx)
+{
+	json_array_append((json_t *)ctx, json_object_get(obj, key));
+}
+
+static void remove_one(json_t *obj, const char *key, void *ctx)
+{
+	struct removal *r = ctx;
+	json_t *saved = json_incref(json_object_get(obj, key));
+	const char *gone = json_string_value(saved);
+	json_t *all = json_array(), *v;
+	struct buf out = BUF_INIT(1 << 20);
+	struct err err = ERR_INIT;
+	char k[64];
+	size_t i;
+
+	if (count_of(r->full, gone) == 0) {     /* not printed at all: nothing to check */
+		json_decref(saved);
+		json_decref(all);
+		return;
+	}
+	snprintf(k, sizeof(k), "%s", key);
+	json_object_del(obj, k);
+	assert_int_equal(template_render(r->tpl, r->root, &out, &err), 0);
+	if (count_of(buf_str(&out), gone) != 0)
+		fail_msg("%s: field \"%s\" removed, its text still printed", r->name, k);
+	each_leaf(r->root, collect_sentinels, all);
+	json_array_foreach(all, i, v) {
+		const char *s = json_string_value(v);
+
+		if (count_of(buf_str(&out), s) > count_of(r->full, s))
+			fail_msg("%s: field \"%s\" removed, another field's text (%s) printed in its place", r->name, k, s);
+	}
+	json_object_set_new(obj, k, saved);
+	r->checked++;
+	json_decref(all);
+	buf_release(&out);
+}
+
+static void every_template_prints_only_what_is_there(void **state)
+{
+	static const char *const names[] = { "minutes", "brief", "dossier", "notice", "plan" };
+	struct buf scratch = BUF_INIT(1 << 20);
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(names) / sizeof(names[0]); t++) {
+		for (int en = 0; en < 2; en++) {
+			char file[64];
+			const char *tpl;
+			struct names ns = { .n = 0 };
+			struct removal r = { 0 };
+			struct buf full = BUF_INIT(1 << 20);
+			struct err err = ERR_INIT;
+
+			snprintf(file, sizeof(file), "%s.%s.md", names[t], en ? "en" : "zh");
+			tpl = template_get(file, &scratch);
+			assert_non_null(tpl);
+			template_names(tpl, &ns);
+			sentinel_no = 0;
+			r.tpl = tpl;
+			r.name = file;
+			r.root = level(tpl, tpl, tpl + strlen(tpl), &ns, 0);
+			assert_int_equal(template_render(tpl, r.root, &full, &err), 0);
+			r.full = buf_str(&full);
+			each_leaf(r.root, remove_one, &r);
+			assert_true(r.checked > 3);
+			json_decref(r.root);
+			buf_release(&full);
+		}
+	}
+	buf_release(&scratch);
 }
 
 static void templates_report_their_mistakes(void **state)
@@ -312,6 +519,7 @@ int main(void)
 		cmocka_unit_test(templates_escape_and_repeat),
 		cmocka_unit_test(templates_report_their_mistakes),
 		cmocka_unit_test(templates_keep_record_text_out_of_block_structure),
+		cmocka_unit_test(every_template_prints_only_what_is_there),
 		cmocka_unit_test(ledger_xlsx_matches_csv_cell_by_cell),
 		cmocka_unit_test(ledger_csv_formula_cells_read_back),
 		cmocka_unit_test(calendar_parses_back),

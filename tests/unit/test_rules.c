@@ -261,7 +261,7 @@ static void year_init(struct year *y, const char *today)
 	y->members[2] = (struct cf_member){ 3, "p3", "丙", "C", 2, D("2026-07-01"), DATE_NONE };
 	y->members[3] = (struct cf_member){ 4, "p4", "秘书", "Secretary", 3, DATE_NONE, DATE_NONE };
 	for (int i = 0; i < 4; i++) {
-		y->meetings[i] = (struct cf_meeting){ 10 + i, "m", "meeting", "meeting", D(days[i]), 1 };
+		y->meetings[i] = (struct cf_meeting){ 10 + i, "m", "meeting", "meeting", D(days[i]), 1, 0, 0 };
 		y->speeches[i] = (struct cf_speech){ i < 3 ? i + 1 : 1, 2 };
 		y->papers[i] = (struct cf_paper){ i < 3 ? i + 1 : 1 };
 	}
@@ -313,6 +313,73 @@ static void clean_year_has_no_findings(void **state)
 	f = judge(&y, &a);
 	assert_int_equal(f.n, 0);
 	assert_int_equal(f.meetings_held, 4);
+	arena_release(&a);
+}
+
+/* A member with no attendance row who chaired or spoke at a meeting was
+ * there; one the record lists only as "the members of the group" is not
+ * itemised, never absent. */
+static void chairing_speaking_and_categories_are_evidence(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+	struct cf_presence seen[2] = { { 10, 2 }, { 11, 2 } };
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	/* member 2 has rows only for the last two meetings: chaired the first,
+	 * spoke at the second */
+	y.natt = 0;
+	for (int m = 0; m < 4; m++)
+		for (int p = 1; p <= 3; p++)
+			if ((p != 3 || m >= 2) && (p != 2 || m >= 2))
+				add_att(&y, 10 + m, p, 0, 0, 0, NULL);
+	y.in.presence = seen;
+	y.in.npresence = 2;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "attendance_rate"), 0);
+	assert_int_equal(f.members[1].present, 4);
+	assert_int_equal(f.members[1].absent, 0);
+	/* without that evidence, the third meeting listed as members by category */
+	y.in.npresence = 0;
+	y.meetings[0].members_category = 1;
+	y.meetings[1].members_category = 1;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "attendance_rate"), 0);
+	assert_int_equal(f.members[1].absent, 0);
+	assert_int_equal(f.members[1].not_itemised, 2);
+	/* with neither, two absences */
+	y.meetings[0].members_category = 0;
+	y.meetings[1].members_category = 0;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "attendance_rate"), 1);
+	assert_int_equal(f.members[1].absent, 2);
+	arena_release(&a);
+}
+
+/* The ordinal within the year ("the 3rd collective study of 2026"): two
+ * meetings with one ordinal is a breach, a number skipped is a meeting the
+ * record lacks. */
+static void ordinals_are_unique_and_without_gaps(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct year y;
+	struct findings f;
+
+	(void)state;
+	year_init(&y, "2027-01-10");
+	for (int i = 0; i < 4; i++)
+		y.meetings[i].ordinal = i + 1;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "ordinal"), 0);
+	y.meetings[2].ordinal = 2;
+	y.meetings[3].ordinal = 4;
+	f = judge(&y, &a);
+	assert_int_equal(count_rule(&f, "ordinal"), 2);     /* 2 twice, 3 missing */
+	for (size_t i = 0; i < f.n; i++)
+		if (strcmp(f.items[i].rule, "ordinal") == 0)
+			assert_true(strstr(f.items[i].message, "2nd") || strstr(f.items[i].message, "3rd"));
 	arena_release(&a);
 }
 
@@ -454,6 +521,8 @@ int main(void)
 		cmocka_unit_test(workflow_allows_only_legal_moves),
 		cmocka_unit_test(clean_year_has_no_findings),
 		cmocka_unit_test(member_who_joined_in_july_is_judged_from_july),
+		cmocka_unit_test(chairing_speaking_and_categories_are_evidence),
+		cmocka_unit_test(ordinals_are_unique_and_without_gaps),
 		cmocka_unit_test(leave_without_approver_and_late_makeup),
 		cmocka_unit_test(makeup_not_done_is_judged_only_after_its_days),
 		cmocka_unit_test(quarter_with_no_meeting),

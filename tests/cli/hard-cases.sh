@@ -1,0 +1,177 @@
+#!/bin/sh
+# hard-cases.sh -- the hard-case meetings of tests/fixtures/hard-cases.json,
+# imported, shown, rendered as minutes and brief in both languages and
+# checked, fact by fact: what each report must say, and what it must not
+# (a fact that was never entered, a stand-in repeated, a wrong capacity).
+# Usage: tests/cli/hard-cases.sh ./plenum
+set -u
+PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export PLENUM_TODAY=2026-11-25
+export PLENUM_DB="$TMP/hard.db"
+unset LANG
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# run DESCRIPTION COMMAND...: must exit 0, output in $TMP/out
+run() {
+	what=$1; shift
+	if "$@" >"$TMP/out" 2>&1; then ok; else bad "$what: exit $?"; sed 's/^/    /' "$TMP/out" | head -20; fi
+}
+has() { if grep -qF -- "$1" "$TMP/out"; then ok; else bad "$2: no \"$1\" in the output"; fi; }
+hasre() { if grep -qE -- "$1" "$TMP/out"; then ok; else bad "$2: no line matching /$1/"; fi; }
+hasntre() { if grep -qE -- "$1" "$TMP/out"; then bad "$2: a line matches /$1/"; else ok; fi; }
+hasnt() { if grep -qF -- "$1" "$TMP/out"; then bad "$2: unexpected \"$1\""; else ok; fi; }
+# times TEXT N DESCRIPTION: TEXT occurs exactly N times
+count_is() {
+	n=$(grep -oF -- "$1" "$TMP/out" | wc -l)
+	if [ "$n" -eq "$2" ]; then ok; else bad "$3: \"$1\" $n times, wanted $2"; fi
+}
+report() { run "$1 $2 $3" "$PLENUM" report "$1" --meeting "$2" --lang "$3"; }
+
+run "import the hard cases" "$PLENUM" import "$ROOT/tests/fixtures/hard-cases.json"
+
+run "meeting list" "$PLENUM" meeting list --lang zh
+hasre "^m-2025-seminar +2025-07-08–07-10 +已召开" "list: the seminar's span"
+hasre "^m-2025-afternoon +2025-11-20 下午 +已召开" "list: date and afternoon"
+
+# ---- 1. a joint meeting of two bodies, with a decision of the whole meeting,
+# requirements and emphases, and a person promoted before the next meeting ----
+M=m-2024-joint
+run "show joint" "$PLENUM" meeting show $M --lang zh
+has "主办: 临城市委理论学习中心组   主持: 王强 (市委书记)" "joint: first host and its chair"
+has "主办: 市委常委会   主持: 王强 (市委书记)" "joint: second host and its chair"
+has "序次: 2024年第3次集体学习" "joint: ordinal"
+has "时间: 2024-06-12 09:00" "joint: exact time, as given"
+has "李明              出席      市长" "joint: Li Ming's title as of 2024 (mayor)"
+has "[要求] 各级党组织要把学习引向深入" "joint: a requirement"
+has "作出机构: 市委常委会" "joint: a clause by a body"
+report minutes $M zh
+has "| 主办 | 临城市委理论学习中心组、市委常委会 |" "joint minutes zh: both hosts"
+has "| 李明 | 成员 | 市长 | 出席 |" "joint minutes zh: title then, not today's"
+has "| 赵华 | 成员 |  | 出席 |" "joint minutes zh: a missing title stays empty"
+hasnt "市委理论学习中心组暨市委常委会学习会议（" "joint minutes zh: no meeting title in a title's place"
+has "1. 会议决定：印发本年度学习贯彻实施方案" "joint minutes zh: decision"
+has "2. 会议要求：各级党组织要把学习引向深入" "joint minutes zh: requirement"
+has "3. 会议强调：要坚持学以致用、以学促干" "joint minutes zh: emphasis"
+has "4. 市委常委会决定：审议通过年度学习计划调整方案" "joint minutes zh: the body's decision"
+hasnt "会议集体决定" "joint minutes zh: no blanket 'collectively decided'"
+count_is "### 2. 交流发言：李明（市长）" 1 "joint minutes zh: exchange speech without a title"
+report minutes $M en
+has "| Li Ming | member | Mayor | present |" "joint minutes en: title then"
+has "(the meeting required)" "joint minutes en: requirement"
+has "(the Standing Committee of the Municipal Party Committee decided)" "joint minutes en: body"
+has "the 3rd collective study of 2024" "joint minutes en: ordinal"
+report brief $M zh
+has "2024年6月12日，临城市委理论学习中心组、市委常委会召开扩大学习会议（2024年第3次集体学习）" "joint brief zh: hosts, kind, ordinal"
+has "会议要求：各级党组织要把学习引向深入。" "joint brief zh: requirement"
+has "会议强调：要坚持学以致用、以学促干。" "joint brief zh: emphasis"
+has "会上，李明作了交流发言。" "joint brief zh: exchange"
+hasnt "研究部署贯彻落实工作" "joint brief zh: no fixed clause"
+report brief $M en
+has "held an expanded study meeting (the 3rd collective study of 2024)" "joint brief en"
+has "The meeting required: party organisations at every level must take the study deeper." "joint brief en: requirement"
+
+# ---- 2. a two-and-a-half-day seminar: sessions with their own chair, members
+# only as a category, an outside lecturer, a unit's speech, unnamed speakers ----
+M=m-2025-seminar
+run "show seminar" "$PLENUM" meeting show $M --lang zh
+has "时间: 2025-07-08至2025-07-10（2.5天）" "seminar: span and duration, no clock time"
+hasnt "09:00" "seminar: no invented time"
+has "单元 1: 2025-07-08 上午  开班式   主持: 李明 (市委书记)" "seminar: opening session chair"
+hasntre "^主持:" "seminar: the session chair is not the chair of the whole"
+has "[成员] 临城市委理论学习中心组成员" "seminar: members as a category, as members"
+has "[列席] 市直有关单位 — 主要负责同志（40人）" "seminar: attending category with a count"
+has "1. 辅导报告 — 孙丽 (省委党校教授)" "seminar: outside lecturer"
+has "2. 中心发言 — 市委宣传部" "seminar: a unit's speech"
+has "3. 交流发言 — 部分成员" "seminar: a category's speech"
+report minutes $M zh
+has "临城市委理论学习中心组成员出席，未逐一列名。" "seminar minutes zh: members, not named"
+hasnt "应到成员" "seminar minutes zh: no '0 of 0 members'"
+hasnt "列席：临城市委理论学习中心组成员" "seminar minutes zh: a member category is never 列席"
+has "列席：市直有关单位主要负责同志（40人）。" "seminar minutes zh: attending category"
+has "- 第1单元（2025-07-08上午）：开班式，主持：李明（市委书记）" "seminar minutes zh: session"
+has "| 主持 |  |" "seminar minutes zh: no chair of the whole"
+report minutes $M en
+has "Present: members of the Theoretical Learning Center Group of the CPC Lincheng Municipal Committee, not named one by one." "seminar minutes en: category"
+has "Session 1 (2025-07-08 morning): Opening session; chair: Li Ming" "seminar minutes en: session"
+report brief $M zh
+has "2025年7月8日至2025年7月10日，临城市委理论学习中心组召开专题读书班（2025年第2次集体学习）" "seminar brief zh: span, kind, ordinal"
+has "会议邀请孙丽作《深入学习贯彻党的二十届三中全会精神》辅导报告。" "seminar brief zh: lecture"
+count_is "部分成员" 1 "seminar brief zh: a category named once"
+has "会上，市委宣传部、部分成员作了交流发言。" "seminar brief zh: unit and category"
+has "市直有关单位主要负责同志（40人）列席会议。" "seminar brief zh: attending category"
+hasnt "在讲话中指出" "seminar brief zh: no lead-in without key points"
+report brief $M en
+has "From 8 July 2025 to 10 July 2025" "seminar brief en: span"
+has "Sun Li gave a lecture on \"Studying the Third Plenary Session of the 20th Central Committee\"." "seminar brief en: lecture"
+count_is "several members" 1 "seminar brief en: a category named once"
+
+# ---- 3. a meeting known only by date and "afternoon", year inferred, from an
+# excerpt of a newspaper report; an unattributed speech; Li Ming promoted ----
+M=m-2025-afternoon
+run "show afternoon" "$PLENUM" meeting show $M --lang en
+has "When: 2025-11-20 afternoon" "afternoon: part of day, no clock time"
+hasnt "15:00" "afternoon: the stored hour is never shown"
+hasre "Li Ming +present +Secretary of the Municipal Party Committee$" "afternoon: Li Ming's title as of 2025"
+has "2. Exchange speech — (not attributed)" "afternoon: unattributed speech"
+has "Inferred: starts_at: 年份据网页发布日期推定" "afternoon: inferred mark"
+has "临城日报, 2025-11-21" "afternoon: outlet and publication date"
+has "Reporter: 张三" "afternoon: reporter, kept apart from attendees"
+report minutes $M zh
+has "| 时间 | 2025-11-20下午 |" "afternoon minutes zh: as precise as given"
+has "1. 李明在讲话中强调：要持续深化理论武装" "afternoon minutes zh: emphasis from a speech"
+has "### 2. 交流发言" "afternoon minutes zh: unattributed speech"
+hasnt "### 2. 交流发言：" "afternoon minutes zh: no stand-in name"
+has "来源：市委理论学习中心组举行学习会议，临城日报，2025-11-21" "afternoon minutes zh: source"
+hasnt "| 张三" "afternoon minutes zh: the reporter is no attendee"
+run "hide inferred marks" "$PLENUM" setting set report.inferred_marks 0
+report minutes $M zh
+hasnt "推定" "afternoon minutes zh: marks hidden when the setting says so"
+run "show inferred marks" "$PLENUM" setting set report.inferred_marks 1
+report minutes $M zh
+has "## 推定事项" "afternoon minutes zh: marks shown again"
+report brief $M zh
+has "2025年11月20日下午，临城市委理论学习中心组召开学习会议（2025年第4次集体学习）" "afternoon brief zh"
+has "会上进行了交流发言。" "afternoon brief zh: unattributed exchange"
+report brief $M en
+has "On the afternoon of 20 November 2025" "afternoon brief en"
+
+# ---- the dossier's sources ----
+run "dossier 2025" "$PLENUM" report dossier --group g-tlcg --year 2025 --format md --lang zh
+has "## 资料来源" "dossier: a sources section"
+has "- 2025-11-20 市委理论学习中心组学习会议：市委理论学习中心组举行学习会议，临城日报，2025-11-21，记者张三（摘录）" "dossier: the meeting's source, outlet, date, reporter, extent"
+has "https://example.org/lincheng/2025-11-21.html" "dossier: the address"
+run "dossier 2024" "$PLENUM" report dossier --group g-tlcg --year 2024 --format md --lang zh
+hasnt "## 资料来源" "dossier: no sources section without sources"
+
+# ---- the calendar: all-day events where no clock time is known ----
+run "calendar" "$PLENUM" report calendar --group g-tlcg
+has "DTSTART:20240612T010000Z" "calendar: exact time kept"
+has "DTSTART;VALUE=DATE:20250708" "calendar: seminar starts as an all-day event"
+has "DTEND;VALUE=DATE:20250711" "calendar: seminar spans to its last day"
+has "DTSTART;VALUE=DATE:20251120" "calendar: date-and-afternoon meeting is all-day"
+hasntre "^DT(START|END).*T070000Z" "calendar: no invented hour"
+
+# ---- the check: no false absence ----
+run "check 2025" "$PLENUM" check --group g-tlcg --year 2025
+hasnt "attendance_rate" "check 2025: no absence where the record cannot tell"
+has "the 3rd collective study of 2025 is not on record" "check 2025: the ordinals show a meeting the record lacks"
+hasnt "meetings are each the" "check 2025: no ordinal given twice"
+run "check 2025 json" "$PLENUM" check --group g-tlcg --year 2025 --json
+jq -e '[.members[] | select(.person == "p-zhou")][0] | .not_itemised == 2 and .absent == 0' "$TMP/out" >/dev/null && ok || bad "check json: Zhou Tao not itemised twice, never absent"
+jq -e '[.members[] | select(.person == "p-li")][0] | .present == 2 and .absent == 0' "$TMP/out" >/dev/null && ok || bad "check json: Li Ming present at both (chaired the seminar's opening session)"
+run "check 2024" "$PLENUM" check --group g-tlcg --year 2024
+hasnt "attendance_rate" "check 2024: everyone present"
+
+# ---- export -> import -> export keeps every fact ----
+run "export" "$PLENUM" export --org lincheng --no-audit -o "$TMP/e1.json"
+run "re-import" "$PLENUM" --db "$TMP/again.db" import "$TMP/e1.json"
+run "export again" "$PLENUM" --db "$TMP/again.db" export --org lincheng --no-audit -o "$TMP/e2.json"
+if cmp -s "$TMP/e1.json" "$TMP/e2.json"; then ok; else bad "round trip differs"; diff "$TMP/e1.json" "$TMP/e2.json" | head; fi
+
+echo "hard cases: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
