@@ -782,7 +782,7 @@ int orgjson_export(struct svc *svc, struct buf *out, int flags, struct err *err)
 	struct row_query q;
 	json_t *settings = json_object();
 	char *text = NULL;
-	int rc = -1;
+	int rc = -1, snapshot = 0;
 
 	memset(&x, 0, sizeof(x));
 	memset(&q, 0, sizeof(q));
@@ -791,6 +791,10 @@ int orgjson_export(struct svc *svc, struct buf *out, int flags, struct err *err)
 		return err_set(err, ST_NOTFOUND, "no org selected");
 	}
 	q.org_id = svc->org.id;
+	/* One snapshot for every statement: an export taken while others write
+	 * is never torn (a GET over HTTP is inside the server's snapshot already,
+	 * and then this begin fails harmlessly). */
+	snapshot = store_read_begin(svc->st, NULL) == 0;
 	x.doc = json_object();
 	for (size_t i = 0; i <= MAX_ENTITIES; i++)
 		x.id2obj[i] = json_object();
@@ -839,6 +843,8 @@ int orgjson_export(struct svc *svc, struct buf *out, int flags, struct err *err)
 	}
 	rc = 0;
 out:
+	if (snapshot)
+		store_read_end(svc->st);
 	free(text);
 	for (size_t i = 0; i <= MAX_ENTITIES; i++)
 		json_decref(x.id2obj[i]);

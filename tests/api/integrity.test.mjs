@@ -80,3 +80,36 @@ test('every write the server made is sealed in a chain that verifies, rows inclu
     assert.match(out, /audit chain intact/);
   } finally { await s.stop(); }
 });
+
+test('exports taken while tasks move are snapshots: no task state contradicts its transitions', async () => {
+  const { execFile } = await import('node:child_process');
+  const { PLENUM } = await import('./helpers.mjs');
+  const s = await startServer({ threads: 2 });
+  try {
+    const sec = await client(s, 'secretary');
+    let stop = false;
+    const writer = (async () => {
+      for (let i = 0; i < 400 && !stop; i++) {
+        const r = await sec.post('/api/v1/tasks', { initiative: 'i-2', title: `快照测试任务${i}`, lead_unit: 'u-jm-miit',
+          starts_on: '2026-07-01', due_on: '2026-12-31' });
+        if (r.status !== 201) continue;
+        await sec.post(`/api/v1/tasks/${r.json.key}/dispatch`, {});
+      }
+    })();
+    const exportOnce = () => new Promise((res, rej) => execFile(PLENUM, ['--db', s.db, '--org', 'jiangmen', 'export', '--no-audit'],
+      { maxBuffer: 256 << 20, env: { ...process.env, PLENUM_TODAY: '2026-11-25' } }, (e, out) => (e ? rej(e) : res(out))));
+    let torn = 0, exports = 0;
+    for (let k = 0; k < 8; k++) {
+      const doc = JSON.parse(await exportOnce());
+      exports++;
+      for (const t of doc.tasks) {
+        const tr = t.transitions || [];
+        if (tr.length && tr[tr.length - 1].to_state !== t.state) torn++;
+      }
+    }
+    stop = true;
+    await writer;
+    assert.ok(exports === 8);
+    assert.equal(torn, 0, `${torn} torn tasks in ${exports} exports`);
+  } finally { await s.stop(); }
+});
