@@ -102,6 +102,25 @@ int svc_refresh_settings(struct svc *svc, struct err *err)
 	return store_settings(svc->st, svc->org.id, load_setting, svc, err);
 }
 
+/* An upgraded database: every org's rows, imaged again by the store under
+ * the new schema, sealed as one "migrate" entry per org, so that the chain
+ * keeps matching rows that gained columns. */
+static int seal_migration(struct svc *svc, struct err *err)
+{
+	const char *keys[4096];
+	size_t n = 0;
+
+	if (store_org_keys(svc->st, &svc->arena, keys, sizeof(keys) / sizeof(keys[0]), &n, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (svc_select_org(svc, keys[i], err) != 0 || svc_tx_begin(svc, err) != 0 ||
+		    svc_tx_end(svc, 0, "migrate", "schema", store_schema_version(), NULL, NULL, err) != 0)
+			return -1;
+	}
+	svc->has_org = 0;
+	return 0;
+}
+
 int svc_open(struct svc *svc, const char *path, int flags, const char *org_key,
 	     int need_org, struct err *err)
 {
@@ -121,6 +140,11 @@ int svc_open(struct svc *svc, const char *path, int flags, const char *org_key,
 	svc->st = store_open(path, flags, err);
 	if (svc->st == NULL)
 		return -1;
+	if (store_migrated(svc->st) && seal_migration(svc, err) != 0) {
+		store_close(svc->st);
+		svc->st = NULL;
+		return -1;
+	}
 	if (svc_select_org(svc, org_key, &local) != 0 && (need_org || org_key)) {
 		if (err)
 			*err = local;

@@ -38,11 +38,17 @@ struct store {
 	struct db *db;
 	struct gen_sql gen[64];
 	int ngen;
+	int migrated;            /* this open upgraded an existing database */
 };
 
 struct db *store_db(struct store *st)
 {
 	return st->db;
+}
+
+int store_migrated(const struct store *st)
+{
+	return st->migrated;
 }
 
 int store_schema_version(void)
@@ -131,9 +137,17 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 		}
 		db_done(s);
 	}
-	/* The audit triggers follow the schema: made anew whenever it changed. */
+	/* The audit triggers follow the schema: made anew whenever it changed.
+	 * An upgraded database's rows may have new columns, so their images are
+	 * taken again, to be sealed by the services (svc_open) as the org's
+	 * "migrate" entry. */
 	if (version < store_nmigrations && store_audit_triggers(st, err) != 0)
 		goto fail;
+	if (version > 0 && version < store_nmigrations) {
+		if (store_audit_rebaseline(st, err) != 0)
+			goto fail;
+		st->migrated = 1;
+	}
 	return db_commit(st->db, err);
 fail:
 	db_rollback(st->db);

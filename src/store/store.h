@@ -225,6 +225,12 @@ int store_row_duplicate(struct store *st, const struct entity *e, const struct f
 int store_leader_overlap(struct store *st, int64_t membership_id, struct err *err);
 int store_task_supports_its_lead(struct store *st, int64_t task_id, struct err *err);
 
+/* 1 when this open upgraded an existing database (store_audit_rebaseline
+ * then took fresh images of its rows, for the services to seal). */
+int store_migrated(const struct store *st);
+/* The keys of the orgs in the database (at most max), in a. */
+int store_org_keys(struct store *st, struct arena *a, const char **keys, size_t max, size_t *n, struct err *err);
+
 /* ---- idempotency keys ---- */
 
 struct idem_row {

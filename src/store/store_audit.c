@@ -235,6 +235,40 @@ out:
 	return rc;
 }
 
+int store_audit_rebaseline(struct store *st, struct err *err)
+{
+	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
+	struct buf sql = BUF_INIT(AUDIT_SQL_MAX);
+	int n = 0, rc = -1;
+
+	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		const struct table_info *t = &tables[i];
+
+		if (!audited(t))
+			continue;
+		buf_reset(&sql);
+		buf_printf(&sql, "INSERT INTO audit_change (org_id, tbl, row_key, op, after) SELECT x.%s, '%s', ",
+			   org_col(t), t->name);
+		key_expr(&sql, t, "x");
+		buf_adds(&sql, ", 'baseline', ");
+		image_expr(&sql, t, "x");
+		buf_printf(&sql, " FROM %s x", t->name);
+		if (sql.err) {
+			err_set(err, ST_FAIL, "the baseline of table %s is too long", t->name);
+			goto out;
+		}
+		if (db_exec(store_db(st), buf_str(&sql), err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&sql);
+	free(tables);
+	return rc;
+}
+
 /* ---- deleting one org ---- */
 
 static int exec_id(struct db *db, const char *sql, int64_t id, struct err *err)
@@ -622,6 +656,20 @@ int store_row_count(struct store *st, const struct entity *e, int64_t org_id, in
 	db_bind_int(s, 1, org_id);
 	rc = db_step(s, err);
 	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_org_keys(struct store *st, struct arena *a, const char **keys, size_t max, size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "SELECT key FROM org ORDER BY id", err);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = db_step(s, err)) == DB_ROW && *n < max)
+		keys[(*n)++] = arena_strdup(a, db_col_text(s, 0));
 	db_done(s);
 	return rc < 0 ? -1 : 0;
 }

@@ -19,4 +19,8 @@ struct db *store_db(struct store *st);
  * transaction. */
 int store_audit_triggers(struct store *st, struct err *err);
 
+/* Takes a fresh image of every audited row (op "baseline") into
+ * audit_change, after a migration changed the schema. */
+int store_audit_rebaseline(struct store *st, struct err *err);
+
 #endif

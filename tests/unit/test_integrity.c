@@ -493,6 +493,27 @@ static void a_setting_change_is_audited_with_its_value(void **state)
 	remove_db(path);
 }
 
+/* Upgrading a database whose rows gain a column keeps the chain verifying:
+ * the upgrade seals the rows' new images as a "migrate" entry. */
+static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	char path[64];
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	/* Back to the schema before the newest migration, with one more column
+	 * on an audited table, as an upgrade finds a database. */
+	raw(path, "DROP INDEX audit_row; DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
+		  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
+	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
+	svc_close(&svc);
+	verify_expect(path, NULL, NULL);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +525,7 @@ int main(void)
 		cmocka_unit_test(a_forged_checkpoint_is_refused),
 		cmocka_unit_test(held_meeting_stays_on_record),
 		cmocka_unit_test(a_setting_change_is_audited_with_its_value),
+		cmocka_unit_test(an_upgrade_that_adds_columns_keeps_the_chain),
 	};
 
 	setenv("PLENUM_CHECKPOINT_SECONDS", "-1", 1);   /* checkpoints only when the tests write them */
