@@ -14,6 +14,7 @@
 #include "../io/orgjson.h"
 #include "../service/auth.h"
 #include "../service/service.h"
+#include "../service/tx.h"
 #include "../core/banned.h"
 
 #define DEMO_PASSWORD "plenum-demo"
@@ -207,9 +208,17 @@ int cmd_demo(int argc, char **argv)
 	c.org = NULL;
 	rc = cli_open(&svc, &c, STORE_CREATE, 0);
 	if (rc == 0) {
-		rc = import_doc(&svc, file, buf_str(&data), buf_len(&data), 1, 0);
-		if (rc == 0)
-			rc = demo_passwords(&svc);
+		/* The import and the demo passwords are one write: all or nothing. */
+		if (svc_tx_begin(&svc, &err) != 0) {
+			rc = cli_fail(&err);
+		} else {
+			rc = import_doc(&svc, file, buf_str(&data), buf_len(&data), 1, 0);
+			if (rc == 0)
+				rc = demo_passwords(&svc);
+			if (svc_tx_end(&svc, rc, "import", "org", svc.has_org ? svc.org.id : 0, NULL, "{\"demo\":true}",
+				       &err) != 0 && rc == 0)
+				rc = cli_fail(&err);
+		}
 		svc_close(&svc);
 	}
 	buf_release(&data);

@@ -156,14 +156,12 @@ int auth_user_passwd(struct svc *svc, const char *login, const char *password, s
 	if (sodium_ready(err) || check_password(password, err) || find_user(svc, login, &a, &u, err) ||
 	    hash_password(password, hash, err))
 		goto out;
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_begin(svc, err) != 0)
 		goto out;
-	if (store_user_set_password(svc->st, u.id, hash, err) || store_user_logout_all(svc->st, u.id, err) ||
-	    audit_append(svc, "passwd", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
-		store_rollback(svc->st);
-		goto out;
-	}
-	rc = 0;
+	rc = store_user_set_password(svc->st, u.id, hash, err);
+	if (rc == 0)
+		rc = store_user_logout_all(svc->st, u.id, err);
+	rc = svc_tx_end(svc, rc, "passwd", "user", u.id, NULL, NULL, err);
 out:
 	arena_release(&a);
 	return rc;
