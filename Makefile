@@ -16,6 +16,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf libcmark-gfm libxml-2.0 libzip libical xlsxwriter
+# The PostgreSQL driver (src/store/db_pg.c).
+PKGS    += libpq
 TEST_PKGS := cmocka
 
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
