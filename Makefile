@@ -52,7 +52,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
+.PHONY: all check unit pg-test cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -100,6 +100,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
+# The store-conformance test against a throwaway PostgreSQL cluster, started
+# and stopped here (scripts/pg-test-cluster); make unit runs it on SQLite.
+pg-test: $(BUILD)/tests/test_db_conformance
+	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) && \
+	url=$$(./scripts/pg-test-cluster start "$$dir") || { rm -rf "$$dir"; exit 1; }; \
+	PLENUM_TEST_PG_URL="$$url" PLENUM_TEST_PG_ONLY=1 $(BUILD)/tests/test_db_conformance; rc=$$?; \
+	./scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"; exit $$rc
+
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
 
@@ -113,6 +121,7 @@ web-test: plenum
 
 check: deps lint
 	$(MAKE) all unit
+	$(MAKE) pg-test
 	$(MAKE) cli-test
 	$(MAKE) api-test
 	$(MAKE) web-test
