@@ -41,11 +41,14 @@ HTTP_SRC    := $(wildcard src/http/*.c)
 REPORT_SRC  := $(wildcard src/report/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
 MIGRATIONS  := $(sort $(wildcard src/store/migrations/*.sql))
+# The same migrations restated for PostgreSQL, one file for each of the above.
+PG_MIGRATIONS := $(sort $(wildcard src/store/migrations/pg/*.sql))
 WEB_FILES   := $(shell find web -type f ! -name '.*' 2>/dev/null)
 TEMPLATE_FILES := $(shell find templates -type f ! -name '.*' 2>/dev/null)
 
 LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(REPORT_SRC) $(HTTP_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/web_assets.o $(BUILD)/templates.o
+LIB_OBJ += $(BUILD)/migrations_pg.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
@@ -76,6 +79,10 @@ $(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(BUILD)
 	./scripts/embed-sql $@ $(MIGRATIONS)
 
+$(BUILD)/migrations_pg.c: $(PG_MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(BUILD)
+	./scripts/embed-sql $@ -n store_migrations_pg $(PG_MIGRATIONS)
+
 $(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-files
 	@mkdir -p $(BUILD)
 	@./scripts/embed-files $@ web web_assets
@@ -91,6 +98,9 @@ $(BUILD)/web_assets.o $(BUILD)/templates.o: $(BUILD)/%.o: $(BUILD)/%.c
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
 	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
+$(BUILD)/migrations_pg.o: $(BUILD)/migrations_pg.c
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
@@ -102,10 +112,11 @@ unit: $(UNIT_BIN)
 
 # The store-conformance test against a throwaway PostgreSQL cluster, started
 # and stopped here (scripts/pg-test-cluster); make unit runs it on SQLite.
-pg-test: $(BUILD)/tests/test_db_conformance
+pg-test: $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schema
 	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) && \
 	url=$$(./scripts/pg-test-cluster start "$$dir") || { rm -rf "$$dir"; exit 1; }; \
-	PLENUM_TEST_PG_URL="$$url" PLENUM_TEST_PG_ONLY=1 $(BUILD)/tests/test_db_conformance; rc=$$?; \
+	PLENUM_TEST_PG_URL="$$url" PLENUM_TEST_PG_ONLY=1 $(BUILD)/tests/test_db_conformance && \
+	PLENUM_TEST_PG_URL="$$url" $(BUILD)/tests/test_pg_schema; rc=$$?; \
 	./scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"; exit $$rc
 
 cli-test: plenum

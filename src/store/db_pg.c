@@ -147,7 +147,8 @@ static struct db *pg_open(const char *url, int flags, struct err *err)
 		pg_fail(db, NULL, err, "client encoding");
 		goto fail;
 	}
-	if (run(db, "SET TIME ZONE 'UTC'; LISTEN plenum_change", err, "open") != 0)
+	/* Server notices ("already exists, skipping") are not for plenum's users. */
+	if (run(db, "SET TIME ZONE 'UTC'; SET client_min_messages = warning; LISTEN plenum_change", err, "open") != 0)
 		goto fail;
 	if ((flags & DB_OPEN_READONLY) && run(db, "SET default_transaction_read_only = on", err, "open") != 0)
 		goto fail;
