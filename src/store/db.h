@@ -34,9 +34,14 @@
  *   check or not-null violation and for an append-only trigger's refusal
  *   (SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's SQLSTATE class 23); ST_FAIL
  *   for everything else, including a lock wait that timed out (SQLite's
- *   SQLITE_BUSY, PostgreSQL's 40P01 deadlock and 55P03 lock not available:
- *   the message says "busy") and a full disk (SQLITE_FULL, 53100: the
- *   message says "disk full"). There is no ST_BUSY yet.
+ *   SQLITE_BUSY, "database is locked"; PostgreSQL's 40P01 deadlock, 55P03
+ *   lock not available and 40001, "database busy: ...") and a full disk
+ *   (SQLITE_FULL, "database or disk is full"; 53100, "disk full"). There is
+ *   no ST_BUSY yet: a caller that wants to retry on busy has nothing but the
+ *   message to go by.
+ * - Statement lifetime: a statement from db_prepare() stays valid until
+ *   db_done(); PostgreSQL's cache never evicts one in between (SQLite's
+ *   evicts the oldest when full: code review 2026-11-29).
  * - Writers: db_begin() opens a write transaction; a writer that reads
  *   something and then writes what depends on it (the audit chain's last
  *   hash, a counter, "one pending extension", the login throttle) calls

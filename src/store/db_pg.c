@@ -56,6 +56,7 @@ struct db_stmt {
 	char **vals;                   /* owned text of each binding, NULL for SQL NULL */
 	PGresult *res;                 /* result of the current execution, or NULL */
 	int row;                       /* current row in res */
+	int busy;                      /* handed out by db_prepare, not yet db_done: never evicted */
 };
 
 struct db {
@@ -287,8 +288,10 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 
 	for (int i = 0; i < db->ncache; i++) {
 		s = db->cache[i];
-		if (s->sql == sql || strcmp(s->sql, sql) == 0)
+		if (s->sql == sql || strcmp(s->sql, sql) == 0) {
+			s->busy = 1;
 			return s;
+		}
 	}
 	pgsql = rewrite(sql, &n, err);
 	if (pgsql == NULL)
@@ -303,11 +306,12 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 	s->sig = xcalloc((size_t)n + 1, 1);
 	memset(s->sig, '0', (size_t)n);
 	if (db->ncache == PG_CACHE_MAX) {
-		/* Full: evict the oldest statement that is not being stepped. */
+		/* Full: evict the oldest statement nobody holds, so that a
+		 * statement stays valid from db_prepare to db_done (db.h). */
 		int victim = -1;
 
 		for (int i = 0; i < db->ncache && victim < 0; i++)
-			if (db->cache[i]->res == NULL)
+			if (!db->cache[i]->busy)
 				victim = i;
 		if (victim < 0) {
 			stmt_free(s);
@@ -320,11 +324,13 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 		db->ncache--;
 	}
 	db->cache[db->ncache++] = s;
+	s->busy = 1;
 	return s;
 }
 
 static void pg_done(struct db_stmt *s)
 {
+	s->busy = 0;
 	PQclear(s->res);
 	s->res = NULL;
 	s->row = 0;
