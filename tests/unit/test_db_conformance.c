@@ -371,6 +371,37 @@ static void org_lock_serialises_writers(void **state)
 	db_close(db);
 }
 
+/* A writer that waits too long for another's org lock fails, with "busy"
+ * in the message, and can roll back and go on. PostgreSQL only: SQLite's
+ * busy timeout is 5 s, too long for a unit test. */
+static void a_lock_wait_that_times_out_says_busy(void **state)
+{
+	const struct target *t = *state;
+	struct db *a = open_target(t), *b = open_target(t);
+	struct err err = ERR_INIT;
+
+	if (!t->pg) {
+		db_close(a);
+		db_close(b);
+		skip();
+	}
+	assert_int_equal(db_exec(b, "SET lock_timeout = '100ms'", &err), 0);
+	assert_int_equal(db_begin(a, &err), 0);
+	assert_int_equal(db_lock_org(a, 3, &err), 0);
+	assert_int_equal(db_begin(b, &err), 0);
+	assert_int_equal(db_lock_org(b, 4, &err), 0);      /* another org: no wait */
+	assert_int_equal(db_lock_org(b, 3, &err), -1);
+	assert_int_equal(err.code, ST_FAIL);
+	assert_non_null(strstr(err.msg, "busy"));
+	db_rollback(b);
+	db_rollback(a);
+	assert_int_equal(db_begin(b, &err), 0);
+	assert_int_equal(db_lock_org(b, 3, &err), 0);
+	assert_int_equal(db_commit(b, &err), 0);
+	db_close(a);
+	db_close(b);
+}
+
 /* Polls b's token for up to two seconds: notifications travel
  * asynchronously on PostgreSQL. */
 static int token_moves(struct db *b, int64_t before)
@@ -465,6 +496,7 @@ int main(void)
 		T(constraint_errors_are_conflicts),
 		T(rollback_undoes_and_commit_is_seen_elsewhere),
 		T(org_lock_serialises_writers),
+		T(a_lock_wait_that_times_out_says_busy),
 		T(change_tokens_see_every_commit),
 		T(the_driver_is_chosen_by_the_path),
 	};
