@@ -21,6 +21,7 @@
  * connection pool and does not reconnect: a broken connection fails every
  * call with ST_FAIL until it is closed.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -193,8 +194,11 @@ static int pg_exec(struct db *db, const char *sql, struct err *err)
 }
 
 /* Rewrites `?N` and bare `?` (one more than the largest number so far, as
- * in SQLite) into `$N`, leaving quoted strings, quoted identifiers and
- * comments alone. Fails on numbers out of range and on gaps. */
+ * in SQLite) into `$N`, leaving quoted strings ('...', E'...' with its
+ * backslash escapes), quoted identifiers and comments (line and block)
+ * alone. Dollar-quoted bodies are not recognised: they belong
+ * in migrations, which go through db_exec() and are never rewritten.
+ * Fails on numbers out of range and on gaps. */
 static char *rewrite(const char *sql, int *nparams, struct err *err)
 {
 	size_t n = strlen(sql);
@@ -203,19 +207,33 @@ static char *rewrite(const char *sql, int *nparams, struct err *err)
 	size_t o = 0;
 	int max = 0;
 	char quote = 0;
+	int escapes = 0;               /* inside E'...': a backslash quotes the next byte */
 
 	for (size_t i = 0; i < n; i++) {
 		char c = sql[i];
 
 		if (quote) {
 			out[o++] = c;
-			if (c == quote)
+			if (escapes && c == '\\' && i + 1 < n)
+				out[o++] = sql[++i];
+			else if (c == quote)
 				quote = 0;
 			continue;
 		}
 		if (c == '\'' || c == '"') {
 			quote = c;
+			escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+				  (i == 1 || !(isalnum((unsigned char)sql[i - 2]) || sql[i - 2] == '_'));
 			out[o++] = c;
+			continue;
+		}
+		if (c == '/' && sql[i + 1] == '*') {
+			const char *end = strstr(sql + i + 2, "*/");
+			size_t len = end ? (size_t)(end + 2 - (sql + i)) : n - i;
+
+			memcpy(out + o, sql + i, len);
+			o += len;
+			i += len - 1;
 			continue;
 		}
 		if (c == '-' && sql[i + 1] == '-') {
