@@ -113,11 +113,11 @@ unit: $(UNIT_BIN)
 # The store-conformance test against a throwaway PostgreSQL cluster, started
 # and stopped here (scripts/pg-test-cluster); make unit runs it on SQLite.
 pg-test: $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schema
-	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) && \
-	url=$$(./scripts/pg-test-cluster start "$$dir") || { rm -rf "$$dir"; exit 1; }; \
+	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) || exit 1; \
+	trap './scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"' EXIT; trap 'exit 1' INT TERM; \
+	url=$$(./scripts/pg-test-cluster start "$$dir") || exit 1; \
 	PLENUM_TEST_PG_URL="$$url" PLENUM_TEST_PG_ONLY=1 $(BUILD)/tests/test_db_conformance && \
-	PLENUM_TEST_PG_URL="$$url" $(BUILD)/tests/test_pg_schema; rc=$$?; \
-	./scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"; exit $$rc
+	PLENUM_TEST_PG_URL="$$url" $(BUILD)/tests/test_pg_schema
 
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
