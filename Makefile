@@ -55,7 +55,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit pg-test cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
+.PHONY: all check unit pg-test bench-db cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -181,6 +181,16 @@ torture: plenum
 
 bench: plenum
 	./bench/run.sh ./plenum
+
+# The two db.h drivers side by side (bench/db_drivers.c), PostgreSQL being a
+# throwaway cluster with fsync off (scripts/pg-test-cluster).
+bench-db: $(BUILD)/libplenum.a
+	@mkdir -p $(BUILD)/bench
+	@$(CC) $(CFLAGS) -Isrc -o $(BUILD)/bench/db_drivers bench/db_drivers.c $(BUILD)/libplenum.a $(LDFLAGS) $(LDLIBS)
+	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) || exit 1; \
+	trap './scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"' EXIT; trap 'exit 1' INT TERM; \
+	url=$$(./scripts/pg-test-cluster start "$$dir") || exit 1; \
+	$(BUILD)/bench/db_drivers "$$dir/bench.db" "$$url"
 
 asan:
 	$(MAKE) clean
