@@ -55,7 +55,7 @@ DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit pg-test bench-db cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
+.PHONY: all check unit cli-test api-test web-test fuzz bench demo install uninstall clean asan lint deps
 
 all: plenum
 
@@ -109,6 +109,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+.PHONY: pg-test bench-db
 
 # The store-conformance test against a throwaway PostgreSQL cluster, started
 # and stopped here (scripts/pg-test-cluster); make unit runs it on SQLite.
