@@ -2,9 +2,55 @@
  * db.h -- the database driver interface: the only way plenum talks to SQL.
  *
  * A small, driver-neutral surface (open, prepare, bind, step, column,
- * transaction, error text) implemented by db_sqlite.c today and by a libpq
- * driver later; nothing above src/store/ includes a driver header. SQL text
- * passed here uses `?` placeholders (a PostgreSQL driver rewrites them to $n).
+ * transaction, per-org lock, change token, error class) with two drivers
+ * compiled into one binary: db_sqlite.c and db_pg.c (libpq), chosen by
+ * db_open() from the path and dispatched by db.c. Nothing above src/store/
+ * includes a driver header. It is NOT a query builder and does not hide SQL
+ * dialects: SQL that only one engine understands stays in src/store/ and is
+ * listed in docs/PORTING-STORE.md.
+ *
+ * The contract every driver keeps (tests/unit/test_db_conformance.c checks
+ * it against both):
+ *
+ * - Placeholders: one style, `?N`, numbered densely from 1 (every number
+ *   from 1 to the highest appears in the text; gaps are an error on
+ *   PostgreSQL, which cannot type a parameter it never sees). PostgreSQL
+ *   rewrites them to `$N`; a `?` inside a quoted string or identifier is
+ *   left alone. Bare `?` is not part of the contract.
+ * - Types: 64-bit integers (db_bind_int, db_col_int; BIGINT columns on
+ *   PostgreSQL), doubles (DOUBLE PRECISION), UTF-8 text (any bytes but NUL,
+ *   passed without quoting), NULL. Booleans are stored and read as integers
+ *   0/1: write `CASE WHEN ... THEN 1 ELSE 0 END` or `(...)::int`, never a
+ *   bare boolean column or expression, because PostgreSQL returns t/f.
+ *   A parameter bound with db_bind_int is a BIGINT and one bound with
+ *   db_bind_double a DOUBLE PRECISION on PostgreSQL, so bind what the column
+ *   holds (an integer into a TEXT column is an error there).
+ * - New ids: write `INSERT ... RETURNING id` and read the id with db_step()
+ *   (DB_ROW) and db_col_int(st, 0); SQLite supports RETURNING since 3.35
+ *   (Debian 12 ships 3.40). db_last_id() is SQLite's last rowid (lastval()
+ *   on PostgreSQL, wrong as soon as a trigger inserts into another table
+ *   with a sequence): new code must not use it.
+ * - Error classes, in err->code: ST_CONFLICT for a unique, foreign-key,
+ *   check or not-null violation and for an append-only trigger's refusal
+ *   (SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's SQLSTATE class 23); ST_FAIL
+ *   for everything else, including a lock wait that timed out (SQLite's
+ *   SQLITE_BUSY, "database is locked"; PostgreSQL's 40P01 deadlock, 55P03
+ *   lock not available and 40001, "database busy: ...") and a full disk
+ *   (SQLITE_FULL, "database or disk is full"; 53100, "disk full"). There is
+ *   no ST_BUSY yet: a caller that wants to retry on busy has nothing but the
+ *   message to go by.
+ * - Statement lifetime: a statement from db_prepare() stays valid until
+ *   db_done(); PostgreSQL's cache never evicts one in between (SQLite's
+ *   evicts the oldest when full: code review 2026-11-29).
+ * - Writers: db_begin() opens a write transaction; a writer that reads
+ *   something and then writes what depends on it (the audit chain's last
+ *   hash, a counter, "one pending extension", the login throttle) calls
+ *   db_lock_org() right after db_begin(). SQLite's BEGIN IMMEDIATE already
+ *   serialises all writers; PostgreSQL runs READ COMMITTED and takes
+ *   pg_advisory_xact_lock(org_id) until commit or rollback.
+ * - Caches: db_change_token() changes whenever anyone (this connection or
+ *   another, in this process or another) has committed a write since the
+ *   last call; compare tokens for equality only.
  *
  * Statements from db_prepare() are cached per connection by SQL text and
  * reused: callers never finalize them, they call db_done() when finished,
@@ -39,12 +85,18 @@ enum db_open_flags {
 	DB_OPEN_EMPTY_OK = 4,   /* accept a 0-byte file (plenum init); otherwise it is refused */
 };
 
-/* Opens a connection with WAL, synchronous=FULL, foreign keys and a busy
- * timeout of LIM_DB_BUSY_MS. A 0-byte file (without DB_OPEN_EMPTY_OK), a
- * file that is not SQLite, a damaged one, are refused with a message naming
- * the file and what to do (ST_INVALID for the wrong kind of file, ST_FAIL for
- * damage). Returns NULL with *err filled on failure. */
+/* Opens a connection. A path starting with postgresql:// or postgres:// is a
+ * libpq connection URI (DB_OPEN_CREATE and DB_OPEN_EXISTING mean nothing
+ * there: the database must exist; DB_OPEN_READONLY makes every transaction
+ * READ ONLY); anything else is a SQLite file, opened with WAL,
+ * synchronous=FULL, foreign keys and a busy timeout of LIM_DB_BUSY_MS. For
+ * SQLite, a 0-byte file (without DB_OPEN_EMPTY_OK), a file that is not
+ * SQLite, a damaged one, are refused with a message naming the file and what
+ * to do (ST_INVALID for the wrong kind of file, ST_FAIL for damage). Returns
+ * NULL with *err filled on failure. */
 struct db *db_open(const char *path, int flags, struct err *err);
+/* 1 when path is a PostgreSQL URL that db_open() gives to libpq. */
+int db_is_url(const char *path);
 void db_close(struct db *db);                      /* accepts NULL */
 /* How long a call waits for a lock another connection holds before failing
  * with ST_BUSY (the server keeps this short so its threads never stall). */
@@ -90,12 +142,29 @@ int db_in_transaction(struct db *db);
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
 
+/* Serialises writers of one org (0: the installation) until the current
+ * transaction ends: a second connection calling db_lock_org() for the same
+ * org waits. Call it right after db_begin() in any transaction that reads
+ * and then writes data derived from what it read. A no-op on SQLite, whose
+ * BEGIN IMMEDIATE already serialises every writer. */
+int db_lock_org(struct db *db, int64_t org_id, struct err *err);
+
 int64_t db_last_id(struct db *db);
 /* A number that changes whenever another connection commits to the
  * database (SQLite's data_version); own commits do not change it. */
 int64_t db_data_version(struct db *db);
+/* A number that changes whenever a write was committed to the database by
+ * any connection, this one included, since it was last read (SQLite: data
+ * version plus this connection's commits; PostgreSQL: LISTEN/NOTIFY on the
+ * channel plenum_change, see db_pg.c). Equality is all it means. -1 on
+ * error. */
+int64_t db_change_token(struct db *db);
+/* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t db_changes(struct db *db);
+/* The compiled-in SQLite's name and version. */
 const char *db_driver_name(void);
+/* The driver of an open connection: "sqlite 3.x.y" or "postgresql". */
+const char *db_driver_of(struct db *db);
 
 /* Backup and restore of a whole database (used by store_backup.c only).
  * db_backup() writes a consistent copy of db, as of one instant, into the
@@ -106,6 +175,8 @@ const char *db_driver_name(void);
  * write lock like any writer: other connections, in this process or
  * another, see the old content or the new one, never a mixture. */
 int db_backup(struct db *db, const char *path, struct err *err);
+/* (On PostgreSQL both fail with ST_FAIL: use pg_dump / pg_basebackup, see
+ * docs/SCALING.md.) */
 int db_restore(struct db *db, const char *path, struct err *err);
 
 #endif

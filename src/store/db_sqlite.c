@@ -16,12 +16,14 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "db_driver.h"
 #include "../core/err.h"
 #include "../core/limits.h"
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
 struct db_stmt {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
 	struct db *db;
 	sqlite3_stmt *st;
 	const char *sql;          /* owned copy, the cache key */
@@ -30,6 +32,8 @@ struct db_stmt {
 };
 
 struct db {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
+	int64_t own_commits;           /* commits on this connection (commit hook) */
 	sqlite3 *conn;
 	int busy_ms;              /* how long to wait for a lock held elsewhere */
 	int64_t busy_since_us;    /* when the current wait began */
@@ -198,9 +202,20 @@ static int on_busy(void *p, int n)
 	return 1;
 }
 
+/* Counts every commit made on this connection, explicit or autocommit, for
+ * sq_change_token(). Returning 0 lets the commit go ahead. */
+static int count_commit(void *arg)
+{
+	struct db *db = arg;
+
+	db->own_commits++;
+	return 0;
+}
+
 static struct db *open_conn(const char *name, int oflags, struct err *err)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
+	db->drv = &db_driver_sqlite;
 	int rc = sqlite3_open_v2(name, &db->conn, oflags, NULL);
 
 	if (rc != SQLITE_OK) {
@@ -210,12 +225,13 @@ static struct db *open_conn(const char *name, int oflags, struct err *err)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(db->conn, 1);
+	sqlite3_commit_hook(db->conn, count_commit, db);
 	db->busy_ms = LIM_DB_BUSY_MS;
 	sqlite3_busy_handler(db->conn, on_busy, db);
 	return db;
 }
 
-struct db *db_open(const char *path, int flags, struct err *err)
+static struct db *sq_open(const char *path, int flags, struct err *err)
 {
 	struct db *db = NULL;
 	char *uri = NULL;
@@ -265,7 +281,7 @@ fail:
 	return NULL;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct db *db)
 {
 	if (db == NULL)
 		return;
@@ -279,12 +295,12 @@ void db_close(struct db *db)
 	free(db);
 }
 
-void db_set_busy_wait(struct db *db, int ms)
+static void sq_set_busy_wait(struct db *db, int ms)
 {
 	db->busy_ms = ms;
 }
 
-int db_exec(struct db *db, const char *sql, struct err *err)
+static int sq_exec(struct db *db, const char *sql, struct err *err)
 {
 	int rc;
 
@@ -314,7 +330,7 @@ static int evict_idle(struct db *db)
 	return 1;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
+static struct db_stmt *sq_prepare(struct db *db, const char *sql, struct err *err)
 {
 	struct db_stmt *s;
 	sqlite3_stmt *st = NULL;
@@ -334,6 +350,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->drv = &db_driver_sqlite;
 	s->db = db;
 	s->st = st;
 	s->sql = xstrdup(sql);
@@ -349,7 +366,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
 	return s;
 }
 
-void db_done(struct db_stmt *st)
+static void sq_done(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
@@ -364,29 +381,29 @@ static int bind_rc(struct db_stmt *st, int rc)
 	(void)st;
 }
 
-int db_bind_int(struct db_stmt *st, int i, int64_t v)
+static int sq_bind_int(struct db_stmt *st, int i, int64_t v)
 {
 	return bind_rc(st, sqlite3_bind_int64(st->st, i, v));
 }
 
-int db_bind_double(struct db_stmt *st, int i, double v)
+static int sq_bind_double(struct db_stmt *st, int i, double v)
 {
 	return bind_rc(st, sqlite3_bind_double(st->st, i, v));
 }
 
-int db_bind_text(struct db_stmt *st, int i, const char *s)
+static int sq_bind_text(struct db_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
 		return db_bind_null(st, i);
 	return bind_rc(st, sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT));
 }
 
-int db_bind_null(struct db_stmt *st, int i)
+static int sq_bind_null(struct db_stmt *st, int i)
 {
 	return bind_rc(st, sqlite3_bind_null(st->st, i));
 }
 
-int db_step(struct db_stmt *st, struct err *err)
+static int sq_step(struct db_stmt *st, struct err *err)
 {
 	int rc;
 
@@ -400,32 +417,32 @@ int db_step(struct db_stmt *st, struct err *err)
 	return db_fail(st->db, err, "step");
 }
 
-int db_col_count(struct db_stmt *st)
+static int sq_col_count(struct db_stmt *st)
 {
 	return sqlite3_column_count(st->st);
 }
 
-int db_col_is_null(struct db_stmt *st, int i)
+static int sq_col_is_null(struct db_stmt *st, int i)
 {
 	return sqlite3_column_type(st->st, i) == SQLITE_NULL;
 }
 
-int64_t db_col_int(struct db_stmt *st, int i)
+static int64_t sq_col_int(struct db_stmt *st, int i)
 {
 	return sqlite3_column_int64(st->st, i);
 }
 
-double db_col_double(struct db_stmt *st, int i)
+static double sq_col_double(struct db_stmt *st, int i)
 {
 	return sqlite3_column_double(st->st, i);
 }
 
-const char *db_col_text(struct db_stmt *st, int i)
+static const char *sq_col_text(struct db_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st->st, i);
 }
 
-int db_col_kind(struct db_stmt *st, int i)
+static int sq_col_kind(struct db_stmt *st, int i)
 {
 	switch (sqlite3_column_type(st->st, i)) {
 	case SQLITE_INTEGER: return 1;
@@ -435,38 +452,38 @@ int db_col_kind(struct db_stmt *st, int i)
 	}
 }
 
-int db_begin(struct db *db, struct err *err)
+static int sq_begin(struct db *db, struct err *err)
 {
 	return db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
-int db_begin_read(struct db *db, struct err *err)
+static int sq_begin_read(struct db *db, struct err *err)
 {
 	return db_exec(db, "BEGIN", err);
 }
 
-int db_in_transaction(struct db *db)
+static int sq_in_transaction(struct db *db)
 {
 	return !sqlite3_get_autocommit(db->conn);
 }
 
-int db_commit(struct db *db, struct err *err)
+static int sq_commit(struct db *db, struct err *err)
 {
 	return db_exec(db, "COMMIT", err);
 }
 
-void db_rollback(struct db *db)
+static void sq_rollback(struct db *db)
 {
 	if (db && !sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int64_t db_last_id(struct db *db)
+static int64_t sq_last_id(struct db *db)
 {
 	return sqlite3_last_insert_rowid(db->conn);
 }
 
-int64_t db_data_version(struct db *db)
+static int64_t sq_data_version(struct db *db)
 {
 	struct db_stmt *s = db_prepare(db, "PRAGMA data_version", NULL);
 	int64_t v = -1;
@@ -477,17 +494,32 @@ int64_t db_data_version(struct db *db)
 	return v;
 }
 
-int64_t db_changes(struct db *db)
+static int64_t sq_changes(struct db *db)
 {
 	return sqlite3_changes64(db->conn);
 }
 
-const char *db_driver_name(void)
+/* BEGIN IMMEDIATE already holds the database-wide write lock, which is
+ * stronger than any per-org lock: nothing to do. */
+static int sq_lock_org(struct db *db, int64_t org_id, struct err *err)
 {
-	return "sqlite " SQLITE_VERSION;
+	(void)db;
+	(void)org_id;
+	(void)err;
+	return 0;
 }
 
-int db_backup(struct db *db, const char *path, struct err *err)
+/* Other connections' commits move data_version, this connection's commits
+ * move own_commits; both only grow, so their sum changes on every commit by
+ * anyone. */
+static int64_t sq_change_token(struct db *db)
+{
+	int64_t v = sq_data_version(db);
+
+	return v < 0 ? -1 : v + db->own_commits;
+}
+
+static int sq_backup(struct db *db, const char *path, struct err *err)
 {
 	struct db_stmt *s = db_prepare(db, "VACUUM INTO ?", err);
 	int rc;
@@ -502,7 +534,7 @@ int db_backup(struct db *db, const char *path, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
-int db_restore(struct db *db, const char *path, struct err *err)
+static int sq_restore(struct db *db, const char *path, struct err *err)
 {
 	sqlite3 *from = NULL;
 	sqlite3_backup *b = NULL;
@@ -534,3 +566,36 @@ out:
 	sqlite3_close(from);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+const struct db_driver db_driver_sqlite = {
+	.name = "sqlite " SQLITE_VERSION,
+	.open = sq_open,
+	.close = sq_close,
+	.set_busy_wait = sq_set_busy_wait,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.done = sq_done,
+	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_count = sq_col_count,
+	.col_is_null = sq_col_is_null,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.col_kind = sq_col_kind,
+	.begin = sq_begin,
+	.begin_read = sq_begin_read,
+	.in_transaction = sq_in_transaction,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.last_id = sq_last_id,
+	.data_version = sq_data_version,
+	.changes = sq_changes,
+	.backup = sq_backup,
+	.restore = sq_restore,
+	.lock_org = sq_lock_org,
+	.change_token = sq_change_token,
+};

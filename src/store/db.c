@@ -1,0 +1,94 @@
+/*
+ * db.c -- chooses a driver when a database is opened and dispatches every
+ * db.h call to it.
+ *
+ * A path that is a `postgresql://` or `postgres://` URL opens PostgreSQL
+ * (db_pg.c); anything else is a SQLite file (db_sqlite.c). This file holds
+ * no SQL and knows nothing about either engine: what each call means is
+ * written in db.h, how each engine does it is in its driver.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_driver.h"
+#include "../core/err.h"
+#include "../core/banned.h"
+
+/* Both structs begin with the driver pointer (see db_driver.h). */
+static const struct db_driver *drv_of(const void *p)
+{
+	return *(const struct db_driver *const *)p;
+}
+
+#define DB(db) drv_of(db)
+#define ST(st) drv_of(st)
+
+int db_is_url(const char *path)
+{
+	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+}
+
+struct db *db_open(const char *path, int flags, struct err *err)
+{
+	if (path == NULL || *path == '\0') {
+		err_set(err, ST_INVALID, "no database given");
+		return NULL;
+	}
+	if (db_is_url(path))
+		return db_driver_pg.open(path, flags, err);
+	return db_driver_sqlite.open(path, flags, err);
+}
+
+void db_close(struct db *db)
+{
+	if (db != NULL)
+		DB(db)->close(db);
+}
+
+int db_exec(struct db *db, const char *sql, struct err *err) { return DB(db)->exec(db, sql, err); }
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err) { return DB(db)->prepare(db, sql, err); }
+
+void db_done(struct db_stmt *st)
+{
+	if (st != NULL)
+		ST(st)->done(st);
+}
+
+int db_bind_int(struct db_stmt *st, int i, int64_t v) { return ST(st)->bind_int(st, i, v); }
+int db_bind_double(struct db_stmt *st, int i, double v) { return ST(st)->bind_double(st, i, v); }
+int db_bind_text(struct db_stmt *st, int i, const char *s) { return ST(st)->bind_text(st, i, s); }
+int db_bind_null(struct db_stmt *st, int i) { return ST(st)->bind_null(st, i); }
+int db_step(struct db_stmt *st, struct err *err) { return ST(st)->step(st, err); }
+int db_col_count(struct db_stmt *st) { return ST(st)->col_count(st); }
+int db_col_is_null(struct db_stmt *st, int i) { return ST(st)->col_is_null(st, i); }
+int64_t db_col_int(struct db_stmt *st, int i) { return ST(st)->col_int(st, i); }
+double db_col_double(struct db_stmt *st, int i) { return ST(st)->col_double(st, i); }
+const char *db_col_text(struct db_stmt *st, int i) { return ST(st)->col_text(st, i); }
+int db_col_kind(struct db_stmt *st, int i) { return ST(st)->col_kind(st, i); }
+int db_begin(struct db *db, struct err *err) { return DB(db)->begin(db, err); }
+int db_begin_read(struct db *db, struct err *err) { return DB(db)->begin_read(db, err); }
+int db_in_transaction(struct db *db) { return DB(db)->in_transaction(db); }
+void db_set_busy_wait(struct db *db, int ms) { DB(db)->set_busy_wait(db, ms); }
+int db_commit(struct db *db, struct err *err) { return DB(db)->commit(db, err); }
+
+void db_rollback(struct db *db)
+{
+	if (db != NULL)
+		DB(db)->rollback(db);
+}
+
+int db_lock_org(struct db *db, int64_t org_id, struct err *err) { return DB(db)->lock_org(db, org_id, err); }
+int64_t db_last_id(struct db *db) { return DB(db)->last_id(db); }
+int64_t db_data_version(struct db *db) { return DB(db)->data_version(db); }
+int64_t db_change_token(struct db *db) { return DB(db)->change_token(db); }
+int64_t db_changes(struct db *db) { return DB(db)->changes(db); }
+const char *db_driver_of(struct db *db) { return DB(db)->name; }
+
+const char *db_driver_name(void)
+{
+	return db_driver_sqlite.name;
+}
+
+int db_backup(struct db *db, const char *path, struct err *err) { return DB(db)->backup(db, path, err); }
+int db_restore(struct db *db, const char *path, struct err *err) { return DB(db)->restore(db, path, err); }

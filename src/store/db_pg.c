@@ -1,0 +1,695 @@
+/*
+ * db_pg.c -- the PostgreSQL driver behind db.h, on libpq.
+ *
+ * One PGconn per struct db. Statements are cached per connection by SQL
+ * text: the `?N` placeholders are rewritten to `$N` once, and the statement
+ * is prepared on the server (PQprepare, names p1, p2, ...) the first time it
+ * runs, with BIGINT for parameters bound as integers, DOUBLE PRECISION for
+ * doubles and "unknown" (inferred by the server) for text, so the same text
+ * bound with other kinds is prepared again. Parameters travel as text with
+ * no quoting; results come back as text and are parsed by db_col_*.
+ *
+ * A statement's whole result is fetched when it first steps (no single-row
+ * mode), because store code runs other queries on the same connection while
+ * it walks rows. Large scans must therefore page (LIMIT/OFFSET or keyset).
+ *
+ * Change notification: every connection LISTENs on plenum_change; a commit
+ * that wrote anything sends NOTIFY plenum_change inside its transaction, so
+ * every listener hears of it once it is committed (see db_change_token()).
+ *
+ * This is the only file in plenum that includes libpq-fe.h. It is NOT a
+ * connection pool and does not reconnect: a broken connection fails every
+ * call with ST_FAIL until it is closed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "db_driver.h"
+#include "../core/err.h"
+#include "../core/xalloc.h"
+#include "../core/banned.h"
+
+#define PG_CACHE_MAX 256
+#define PG_PARAMS_MAX 999          /* as SQLite's default ?NNN limit */
+#define PG_OID_INT8 20
+#define PG_OID_INT2 21
+#define PG_OID_INT4 23
+#define PG_OID_BOOL 16
+#define PG_OID_FLOAT4 700
+#define PG_OID_FLOAT8 701
+#define PG_OID_NUMERIC 1700
+
+struct db_stmt {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
+	struct db *db;
+	char *sql;                     /* the cache key, as given */
+	char *pgsql;                   /* with $N placeholders */
+	int nparams;
+	char name[24];                 /* server-side name once prepared, else "" */
+	char *prepared_sig;            /* per parameter: 'i', 'd' or '0' (unknown) */
+	char *sig;                     /* kinds of the current bindings */
+	char **vals;                   /* owned text of each binding, NULL for SQL NULL */
+	PGresult *res;                 /* result of the current execution, or NULL */
+	int row;                       /* current row in res */
+	int busy;                      /* handed out by db_prepare, not yet db_done: never evicted */
+};
+
+struct db {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
+	PGconn *conn;
+	struct db_stmt *cache[PG_CACHE_MAX];
+	int ncache;
+	unsigned next_name;
+	int wrote;                     /* the open transaction has written */
+	int64_t changes;
+	int64_t others;                /* notifications from other sessions */
+	int64_t own_commits;
+};
+
+static void chomp(char *msg, size_t n)
+{
+	size_t len = strnlen(msg, n);
+
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+}
+
+/* Maps a failed result (or the connection's error when res is NULL) to an
+ * error class, as db.h promises: SQLSTATE class 23 is a conflict. */
+static int pg_fail(struct db *db, const PGresult *res, struct err *err, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[400];
+
+	snprintf(msg, sizeof(msg), "%s", primary ? primary : db && db->conn ? PQerrorMessage(db->conn) : "no connection");
+	chomp(msg, sizeof(msg));
+	if (state && strncmp(state, "23", 2) == 0)
+		return err_set(err, ST_CONFLICT, "database: %s", msg);
+	if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0))
+		return err_set(err, ST_BUSY, "database busy: %s: %s", what, msg);
+	if (state && strcmp(state, "53100") == 0)
+		return err_set(err, ST_FAIL, "database: disk full: %s", msg);
+	return err_set(err, ST_FAIL, "database: %s: %s", what, msg);
+}
+
+/* Runs sql with no parameters; 0 when it completed. */
+static int run(struct db *db, const char *sql, struct err *err, const char *what)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType s = PQresultStatus(res);
+	int rc = 0;
+
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
+		rc = pg_fail(db, res, err, what);
+	PQclear(res);
+	return rc;
+}
+
+static int in_tx(struct db *db)
+{
+	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+}
+
+/* A write outside a transaction has committed already: tell the others. */
+static void wrote_something(struct db *db)
+{
+	if (in_tx(db)) {
+		db->wrote = 1;
+		return;
+	}
+	db->own_commits++;
+	run(db, "NOTIFY plenum_change", NULL, "notify");
+}
+
+static void pg_close(struct db *db);
+
+static struct db *pg_open(const char *url, int flags, struct err *err)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	db->drv = &db_driver_pg;
+	db->conn = PQconnectdb(url);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "%s", db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		chomp(msg, sizeof(msg));
+		/* The URL may hold a password: name the driver, not the URL. */
+		err_set(err, ST_FAIL, "cannot open the PostgreSQL database: %s", msg);
+		goto fail;
+	}
+	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+		pg_fail(db, NULL, err, "client encoding");
+		goto fail;
+	}
+	/* Server notices ("already exists, skipping") are not for plenum's users. */
+	if (run(db, "SET TIME ZONE 'UTC'; SET client_min_messages = warning; LISTEN plenum_change", err, "open") != 0)
+		goto fail;
+	if ((flags & DB_OPEN_READONLY) && run(db, "SET default_transaction_read_only = on", err, "open") != 0)
+		goto fail;
+	return db;
+fail:
+	pg_close(db);
+	return NULL;
+}
+
+static void stmt_free(struct db_stmt *s)
+{
+	if (s == NULL)
+		return;
+	PQclear(s->res);
+	for (int i = 0; i < s->nparams; i++)
+		free(s->vals[i]);
+	free(s->vals);
+	free(s->sig);
+	free(s->prepared_sig);
+	free(s->pgsql);
+	free(s->sql);
+	free(s);
+}
+
+static void pg_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (int i = 0; i < db->ncache; i++)
+		stmt_free(db->cache[i]);
+	PQfinish(db->conn);
+	free(db);
+}
+
+static int pg_exec(struct db *db, const char *sql, struct err *err)
+{
+	if (run(db, sql, err, "exec") != 0)
+		return -1;
+	wrote_something(db);
+	return 0;
+}
+
+/* Rewrites `?N` and bare `?` (one more than the largest number so far, as
+ * in SQLite) into `$N`, leaving quoted strings ('...', E'...' with its
+ * backslash escapes), quoted identifiers and comments (line and block)
+ * alone. Dollar-quoted bodies are not recognised: they belong
+ * in migrations, which go through db_exec() and are never rewritten.
+ * Fails on numbers out of range and on gaps. */
+static char *rewrite(const char *sql, int *nparams, struct err *err)
+{
+	size_t n = strlen(sql);
+	char *out = xmalloc(n * 4 + 1);      /* "?" may become "$999" */
+	unsigned char seen[PG_PARAMS_MAX + 1] = { 0 };
+	size_t o = 0;
+	int max = 0;
+	char quote = 0;
+	int escapes = 0;               /* inside E'...': a backslash quotes the next byte */
+
+	for (size_t i = 0; i < n; i++) {
+		char c = sql[i];
+
+		if (quote) {
+			out[o++] = c;
+			if (escapes && c == '\\' && i + 1 < n)
+				out[o++] = sql[++i];
+			else if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			quote = c;
+			escapes = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+				  (i == 1 || !(isalnum((unsigned char)sql[i - 2]) || sql[i - 2] == '_'));
+			out[o++] = c;
+			continue;
+		}
+		if (c == '/' && sql[i + 1] == '*') {
+			const char *end = strstr(sql + i + 2, "*/");
+			size_t len = end ? (size_t)(end + 2 - (sql + i)) : n - i;
+
+			memcpy(out + o, sql + i, len);
+			o += len;
+			i += len - 1;
+			continue;
+		}
+		if (c == '-' && sql[i + 1] == '-') {
+			while (i < n && sql[i] != '\n')
+				out[o++] = sql[i++];
+			if (i < n)
+				out[o++] = sql[i];
+			continue;
+		}
+		if (c != '?') {
+			out[o++] = c;
+			continue;
+		}
+		long num;
+		if (sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+			char *end;
+
+			errno = 0;
+			num = strtol(sql + i + 1, &end, 10);
+			if (errno != 0 || num < 1 || num > PG_PARAMS_MAX) {
+				err_set(err, ST_FAIL, "database: placeholder ?%.10s out of range 1..%d", sql + i + 1, PG_PARAMS_MAX);
+				goto fail;
+			}
+			i = (size_t)(end - sql) - 1;
+		} else {
+			num = max + 1;
+			if (num > PG_PARAMS_MAX) {
+				err_set(err, ST_FAIL, "database: more than %d placeholders", PG_PARAMS_MAX);
+				goto fail;
+			}
+		}
+		seen[num] = 1;
+		if (num > max)
+			max = (int)num;
+		o += (size_t)snprintf(out + o, 8, "$%ld", num);
+	}
+	out[o] = '\0';
+	for (int k = 1; k <= max; k++) {
+		if (!seen[k]) {
+			err_set(err, ST_FAIL, "database: placeholder ?%d is missing (numbers must run from ?1 without gaps): %.80s",
+				k, sql);
+			goto fail;
+		}
+	}
+	*nparams = max;
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+static void deallocate(struct db_stmt *s)
+{
+	char sql[48];
+
+	if (s->name[0] == '\0')
+		return;
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+	/* In an aborted transaction this fails; the name is then left on the
+	 * server until the connection closes, which is harmless. */
+	run(s->db, sql, NULL, "deallocate");
+	s->name[0] = '\0';
+}
+
+static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *err)
+{
+	struct db_stmt *s;
+	char *pgsql;
+	int n = 0;
+
+	for (int i = 0; i < db->ncache; i++) {
+		s = db->cache[i];
+		if (s->sql == sql || strcmp(s->sql, sql) == 0) {
+			s->busy = 1;
+			return s;
+		}
+	}
+	pgsql = rewrite(sql, &n, err);
+	if (pgsql == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->drv = &db_driver_pg;
+	s->db = db;
+	s->sql = xstrdup(sql);
+	s->pgsql = pgsql;
+	s->nparams = n;
+	s->vals = xcalloc((size_t)n + 1, sizeof(*s->vals));
+	s->sig = xcalloc((size_t)n + 1, 1);
+	memset(s->sig, '0', (size_t)n);
+	if (db->ncache == PG_CACHE_MAX) {
+		/* Full: evict the oldest statement nobody holds, so that a
+		 * statement stays valid from db_prepare to db_done (db.h). */
+		int victim = -1;
+
+		for (int i = 0; i < db->ncache && victim < 0; i++)
+			if (!db->cache[i]->busy)
+				victim = i;
+		if (victim < 0) {
+			stmt_free(s);
+			err_set(err, ST_FAIL, "database: more than %d statements in use at once", PG_CACHE_MAX);
+			return NULL;
+		}
+		deallocate(db->cache[victim]);
+		stmt_free(db->cache[victim]);
+		memmove(db->cache + victim, db->cache + victim + 1, sizeof(db->cache[0]) * (size_t)(db->ncache - victim - 1));
+		db->ncache--;
+	}
+	db->cache[db->ncache++] = s;
+	s->busy = 1;
+	return s;
+}
+
+static void pg_done(struct db_stmt *s)
+{
+	s->busy = 0;
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = 0;
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->vals[i]);
+		s->vals[i] = NULL;
+	}
+	memset(s->sig, '0', (size_t)s->nparams);
+}
+
+static int bind_owned(struct db_stmt *s, int i, char *v, char kind)
+{
+	if (i < 1 || i > s->nparams || s->res != NULL) {
+		free(v);
+		return -1;
+	}
+	free(s->vals[i - 1]);
+	s->vals[i - 1] = v;
+	/* NULL fits any type: keep the prepared one, so that the statement
+	 * is not prepared again just for a NULL. */
+	if (kind == 'n')
+		kind = s->prepared_sig ? s->prepared_sig[i - 1] : '0';
+	s->sig[i - 1] = kind;
+	return 0;
+}
+
+static int pg_bind_int(struct db_stmt *s, int i, int64_t v)
+{
+	char t[24];
+
+	snprintf(t, sizeof(t), "%" PRId64, v);
+	return bind_owned(s, i, xstrdup(t), 'i');
+}
+
+static int pg_bind_double(struct db_stmt *s, int i, double v)
+{
+	char t[40];
+
+	if (v != v)
+		snprintf(t, sizeof(t), "NaN");
+	else if (v > 1.7976931348623157e308)
+		snprintf(t, sizeof(t), "Infinity");
+	else if (v < -1.7976931348623157e308)
+		snprintf(t, sizeof(t), "-Infinity");
+	else
+		snprintf(t, sizeof(t), "%.17g", v);
+	return bind_owned(s, i, xstrdup(t), 'd');
+}
+
+static int pg_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	return bind_owned(s, i, v ? xstrdup(v) : NULL, v ? '0' : 'n');
+}
+
+static int pg_bind_null(struct db_stmt *s, int i)
+{
+	return bind_owned(s, i, NULL, 'n');
+}
+
+static unsigned kind_oid(char k)
+{
+	return k == 'i' ? PG_OID_INT8 : k == 'd' ? PG_OID_FLOAT8 : 0;
+}
+
+/* Prepares s on the server for the kinds now bound, unless it already is. */
+static int ensure_prepared(struct db_stmt *s, struct err *err)
+{
+	Oid types[PG_PARAMS_MAX];
+	PGresult *res;
+	int rc = 0;
+
+	if (s->name[0] && s->prepared_sig && memcmp(s->prepared_sig, s->sig, (size_t)s->nparams) == 0)
+		return 0;
+	deallocate(s);
+	for (int i = 0; i < s->nparams; i++)
+		types[i] = kind_oid(s->sig[i]);
+	snprintf(s->name, sizeof(s->name), "p%u", ++s->db->next_name);
+	res = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams, types);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = pg_fail(s->db, res, err, "prepare");
+		s->name[0] = '\0';
+	} else {
+		free(s->prepared_sig);
+		s->prepared_sig = xmalloc((size_t)s->nparams + 1);
+		memcpy(s->prepared_sig, s->sig, (size_t)s->nparams + 1);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int is_write(const PGresult *res)
+{
+	const char *tag = PQcmdStatus((PGresult *)res);
+	const char *n = PQcmdTuples((PGresult *)res);
+
+	if (strncmp(tag, "INSERT", 6) && strncmp(tag, "UPDATE", 6) && strncmp(tag, "DELETE", 6) && strncmp(tag, "MERGE", 5))
+		return 0;
+	return n[0] != '\0' && strcmp(n, "0") != 0;
+}
+
+static int pg_step(struct db_stmt *s, struct err *err)
+{
+	ExecStatusType st;
+	const char *n;
+
+	if (s->res != NULL) {
+		s->row++;
+		return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+	}
+	if (ensure_prepared(s, err) != 0)
+		return -1;
+	s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+	st = PQresultStatus(s->res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		pg_fail(s->db, s->res, err, "step");
+		PQclear(s->res);
+		s->res = NULL;
+		return -1;
+	}
+	n = PQcmdTuples(s->res);
+	if (n[0] != '\0')
+		s->db->changes = strtoll(n, NULL, 10);
+	if (is_write(s->res))
+		wrote_something(s->db);
+	s->row = 0;
+	return st == PGRES_TUPLES_OK && PQntuples(s->res) > 0 ? DB_ROW : DB_DONE;
+}
+
+static int has_cell(struct db_stmt *s, int i)
+{
+	return s->res != NULL && s->row < PQntuples(s->res) && i >= 0 && i < PQnfields(s->res);
+}
+
+static int pg_col_count(struct db_stmt *s)
+{
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+static int pg_col_is_null(struct db_stmt *s, int i)
+{
+	return !has_cell(s, i) || PQgetisnull(s->res, s->row, i);
+}
+
+static int64_t pg_col_int(struct db_stmt *s, int i)
+{
+	const char *v;
+
+	if (pg_col_is_null(s, i))
+		return 0;
+	v = PQgetvalue(s->res, s->row, i);
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	if (PQftype(s->res, i) == PG_OID_FLOAT8 || PQftype(s->res, i) == PG_OID_FLOAT4 || PQftype(s->res, i) == PG_OID_NUMERIC)
+		return (int64_t)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(struct db_stmt *s, int i)
+{
+	if (pg_col_is_null(s, i))
+		return 0.0;
+	return strtod(PQgetvalue(s->res, s->row, i), NULL);
+}
+
+static const char *pg_col_text(struct db_stmt *s, int i)
+{
+	if (pg_col_is_null(s, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static int pg_col_kind(struct db_stmt *s, int i)
+{
+	if (pg_col_is_null(s, i))
+		return 0;
+	switch (PQftype(s->res, i)) {
+	case PG_OID_INT8: case PG_OID_INT4: case PG_OID_INT2: case PG_OID_BOOL:
+		return 1;
+	case PG_OID_FLOAT8: case PG_OID_FLOAT4: case PG_OID_NUMERIC:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+static int pg_begin(struct db *db, struct err *err)
+{
+	db->wrote = 0;
+	return run(db, "BEGIN ISOLATION LEVEL READ COMMITTED", err, "begin");
+}
+
+/* A read snapshot: every statement until the commit sees the same data. */
+static int pg_begin_read(struct db *db, struct err *err)
+{
+	db->wrote = 0;
+	return run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, "begin");
+}
+
+static int pg_in_transaction(struct db *db)
+{
+	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+}
+
+/* How long a statement waits for a lock held elsewhere before it fails
+ * (mapped to busy). Best effort: a failure here leaves the server's default. */
+static void pg_set_busy_wait(struct db *db, int ms)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %d", ms);
+	run(db, sql, NULL, "lock_timeout");
+}
+
+static int pg_commit(struct db *db, struct err *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (db->wrote && run(db, "NOTIFY plenum_change", err, "notify") != 0) {
+		run(db, "ROLLBACK", NULL, "rollback");
+		return -1;
+	}
+	res = PQexec(db->conn, "COMMIT");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pg_fail(db, res, err, "commit");
+	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)
+		/* COMMIT of a transaction that had failed answers ROLLBACK. */
+		rc = err_set(err, ST_FAIL, "database: commit: the transaction had failed and was rolled back");
+	else if (db->wrote)
+		db->own_commits++;
+	PQclear(res);
+	db->wrote = 0;
+	return rc;
+}
+
+static void pg_rollback(struct db *db)
+{
+	if (in_tx(db))
+		run(db, "ROLLBACK", NULL, "rollback");
+	db->wrote = 0;
+}
+
+static int pg_lock_org(struct db *db, int64_t org_id, struct err *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if (!in_tx(db))
+		return err_set(err, ST_FAIL, "database: db_lock_org outside a transaction");
+	s = pg_prepare(db, "SELECT pg_advisory_xact_lock(?1)", err);
+	if (s == NULL)
+		return -1;
+	pg_bind_int(s, 1, org_id);
+	rc = pg_step(s, err);
+	pg_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* lastval() would abort the transaction when no sequence was used yet, and
+ * be wrong after a trigger's insert: callers use RETURNING (db.h). */
+static int64_t pg_last_id(struct db *db)
+{
+	(void)db;
+	return -1;
+}
+
+/* Drains the notifications that have arrived; a round trip first when no
+ * transaction is open, so that commits acknowledged to others before this
+ * call are counted. */
+static int64_t pg_data_version(struct db *db)
+{
+	PGnotify *n;
+	int self = PQbackendPID(db->conn);
+
+	if (!in_tx(db) && run(db, "", NULL, "sync") != 0)
+		return -1;
+	if (PQconsumeInput(db->conn) == 0)
+		return -1;
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		if (n->be_pid != self)
+			db->others++;
+		PQfreemem(n);
+	}
+	return db->others;
+}
+
+static int64_t pg_change_token(struct db *db)
+{
+	int64_t v = pg_data_version(db);
+
+	return v < 0 ? -1 : v + db->own_commits;
+}
+
+static int64_t pg_changes(struct db *db)
+{
+	return db->changes;
+}
+
+static int pg_backup(struct db *db, const char *path, struct err *err)
+{
+	(void)db;
+	(void)path;
+	return err_set(err, ST_FAIL, "backups of a PostgreSQL database are made with pg_dump or pg_basebackup (docs/SCALING.md)");
+}
+
+static int pg_restore(struct db *db, const char *path, struct err *err)
+{
+	(void)db;
+	(void)path;
+	return err_set(err, ST_FAIL, "a PostgreSQL database is restored with pg_restore or from a base backup (docs/SCALING.md)");
+}
+
+const struct db_driver db_driver_pg = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.done = pg_done,
+	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_count = pg_col_count,
+	.col_is_null = pg_col_is_null,
+	.col_int = pg_col_int,
+	.col_double = pg_col_double,
+	.col_text = pg_col_text,
+	.col_kind = pg_col_kind,
+	.set_busy_wait = pg_set_busy_wait,
+	.begin = pg_begin,
+	.begin_read = pg_begin_read,
+	.in_transaction = pg_in_transaction,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.lock_org = pg_lock_org,
+	.last_id = pg_last_id,
+	.data_version = pg_data_version,
+	.change_token = pg_change_token,
+	.changes = pg_changes,
+	.backup = pg_backup,
+	.restore = pg_restore,
+};
