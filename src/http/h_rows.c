@@ -290,6 +290,7 @@ int h_children_list(struct req *r)
 
 struct api_check {
 	struct req *r;
+	struct rows *rw;        /* whose `why` names the reason of a problem */
 	json_t *problems;
 	json_t *pending;        /* entity name -> {key: true}: rows the same request creates */
 };
@@ -312,13 +313,14 @@ static void api_problem(void *ctx, const char *path, const char *msg)
 	struct api_check *c = ctx;
 
 	if (json_array_size(c->problems) < LIM_ERRORS_SHOWN)
-		json_array_append_new(c->problems, json_pack("{s:s, s:s}", "field", path, "message", msg));
+		json_array_append_new(c->problems, req_problem(path, msg, c->rw ? &c->rw->why : NULL));
 }
 
 static void rows_init(struct rows *rw, struct api_check *c, struct req *r)
 {
 	memset(rw, 0, sizeof(*rw));
 	c->r = r;
+	c->rw = rw;
 	c->problems = json_array();
 	rw->offset = r->svc->org.utc_offset;
 	rw->resolve = api_resolve;
@@ -451,7 +453,7 @@ out:
 static int create_tree(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	char path[ROWS_PATH_MAX];
 	json_t *obj = NULL;
@@ -581,7 +583,7 @@ out:
 static int create_from(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;
@@ -717,7 +719,7 @@ int h_feedback_create(struct req *r)
 static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t parent_id)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;

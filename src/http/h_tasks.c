@@ -107,6 +107,48 @@ static int load(struct req *r, struct task_view *t, struct task_history *h)
 	return 0;
 }
 
+/* What this caller may do next with the task ({"actions", "on_behalf"}): the actions its state allows
+ * (task_next_actions) that the route table lets this caller take. One rule
+ * each: the workflow's and the routes'; the web app draws buttons from it. */
+static json_t *task_actions(struct req *r, const struct task_view *t, const struct task_history *h)
+{
+	static const struct {
+		enum task_action action;
+		const char *pattern;
+	} routes[] = {
+		{ TA_DISPATCH, "/api/v1/tasks/:key/dispatch" },
+		{ TA_ACKNOWLEDGE, "/api/v1/tasks/:key/acknowledge" },
+		{ TA_REPORT_PROGRESS, "/api/v1/tasks/:key/reports" },
+		{ TA_REPORT_COMPLETION, "/api/v1/tasks/:key/report_completion" },
+		{ TA_CLOSE, "/api/v1/tasks/:key/close" },
+		{ TA_RETURN, "/api/v1/tasks/:key/return" },
+		{ TA_REQUEST_EXTENSION, "/api/v1/tasks/:key/extensions" },
+		{ TA_DECIDE_EXTENSION, "/api/v1/tasks/:key/extensions/decision" },
+	};
+	unsigned mask = task_next_actions(r->svc, t, h);
+	json_t *own = json_array(), *behalf = json_array();
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		int may = (mask & (1u << routes[i].action)) ? http_route_permits_task(r, routes[i].pattern, t) : 0;
+
+		if (may)
+			json_array_append_new(may == 2 ? behalf : own, json_string(workflow_action_name(routes[i].action)));
+	}
+	return json_pack("{s:o, s:o}", "actions", own, "on_behalf", behalf);
+}
+
+/* The task's view with "actions" (the caller's own next steps) and
+ * "actions_on_behalf" (the unit's steps the caller may record for it). */
+static json_t *task_full(struct req *r, const struct task_view *t, const struct task_history *h)
+{
+	json_t *j = view_task_full(t, h), *acts = task_actions(r, t, h);
+
+	json_object_set(j, "actions", json_object_get(acts, "actions"));
+	json_object_set(j, "actions_on_behalf", json_object_get(acts, "on_behalf"));
+	json_decref(acts);
+	return j;
+}
+
 int h_task_get(struct req *r)
 {
 	struct task_view t;
@@ -115,7 +157,7 @@ int h_task_get(struct req *r)
 	if (load(r, &t, &h))
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
-	return req_json(r, 200, view_task_full(&t, &h));
+	return req_json(r, 200, task_full(r, &t, &h));
 }
 
 /* After a change: the task as it is now. */
@@ -127,7 +169,7 @@ static int reply_task(struct req *r, int status)
 	if (load(r, &t, &h) != 0)
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
-	return req_json(r, status, view_task_full(&t, &h));
+	return req_json(r, status, task_full(r, &t, &h));
 }
 
 static int optional_version(struct req *r, const struct task_view *t)

@@ -1,0 +1,71 @@
+// web.test.mjs -- what the web application needs from the API: errors with
+// stable codes and parameters (so the page words them in the user's
+// language), and the actions this user may take next on a task, from the
+// workflow and the route table.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, client } from './helpers.mjs';
+
+let server, sec, rep, repc, viewer;
+before(async () => {
+  server = await startServer();
+  sec = await client(server, 'secretary');
+  rep = await client(server, 'reporter');
+  repc = await client(server, 'reporter-commerce');
+  viewer = await client(server, 'viewer');
+});
+after(async () => { await server.stop(); });
+
+const problem = (r, field) => r.json.error.problems.find((p) => p.field === field);
+
+test('errors carry a stable code and its parameters, field by field', async () => {
+  let r = await sec.post('/api/v1/tasks', { key: 't-codes', initiative: 'i-2-4', title: ' ', lead_unit: 'u-nope',
+    starts_on: '2026-11-01', due_on: '2026-10-01', cadence: 'sometimes' });
+  assert.ok(r.status === 400 || r.status === 422, r.text);
+  assert.equal(problem(r, 'title').code, 'required');
+  assert.deepEqual({ ...problem(r, 'lead_unit'), message: undefined },
+    { field: 'lead_unit', code: 'unknown_reference', entity: 'unit', value: 'u-nope', message: undefined });
+  assert.equal(problem(r, 'due_on').code, 'before');
+  assert.equal(problem(r, 'due_on').other, 'starts_on');
+  assert.equal(problem(r, 'cadence').code, 'invalid_choice');
+  r = await sec.post('/api/v1/tasks', { key: 't-codes', initiative: 'i-2-4', title: 'x', lead_unit: 'u-jm-miit',
+    starts_on: 'soon', due_on: '2026-12-01' });
+  assert.equal(problem(r, 'starts_on').code, 'not_a_date');
+  r = await sec.post('/api/v1/tasks', { key: 't-codes', initiative: 'i-2-4', title: 'x', lead_unit: 'u-jm-miit',
+    supporting_units: ['u-jm-miit'], starts_on: '2026-11-01', due_on: '2026-12-01' });
+  assert.equal(problem(r, 'supporting_units').code, 'lead_also_supporting', r.text);
+
+  // the service's own rules: a report's percent, a duplicate key
+  r = await sec.post('/api/v1/tasks/t-3-2/reports', { percent: 120, done: 'x' });
+  assert.equal(r.status, 400, r.text);
+  const p = problem(r, 'percent');
+  assert.deepEqual([p.code, p.min, p.max], ['out_of_range', 0, 100]);
+  r = await sec.post('/api/v1/units', { key: 'u-jm-miit', name: '重复', kind: 'other' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(problem(r, 'key').code, 'duplicate');
+});
+
+test('a task says which actions this caller may take next', async () => {
+  let r = await sec.post('/api/v1/tasks', { key: 't-acts', initiative: 'i-2-4', title: '动作', lead_unit: 'u-jm-miit',
+    supporting_units: ['u-jm-commerce'], starts_on: '2026-11-01', due_on: '2027-04-30', cadence: 'monthly' });
+  assert.equal(r.status, 201, r.text);
+  const acts = async (c) => (await c.get('/api/v1/tasks/t-acts')).json.actions;
+  const behalf = async (c) => (await c.get('/api/v1/tasks/t-acts')).json.actions_on_behalf;
+  assert.deepEqual(await acts(sec), ['dispatch']);
+  assert.deepEqual(await acts(rep), [], 'the unit waits for the dispatch');
+  assert.deepEqual(await acts(viewer), []);
+  await sec.post('/api/v1/tasks/t-acts/dispatch', {});
+  assert.deepEqual(await acts(sec), [], 'acknowledging is not the secretary\'s own step');
+  assert.deepEqual(await behalf(sec), ['acknowledge', 'request_extension'], 'she may record it for the unit');
+  assert.deepEqual(await acts(rep), ['acknowledge', 'request_extension']);
+  assert.deepEqual(await acts(repc), [], 'a supporting unit neither acknowledges nor asks for time');
+  await rep.post('/api/v1/tasks/t-acts/acknowledge', {});
+  assert.deepEqual(await acts(rep), ['report_progress', 'report_completion', 'request_extension']);
+  assert.deepEqual(await acts(repc), ['report_progress']);
+  r = await rep.post('/api/v1/tasks/t-acts/extensions', { new_due_on: '2027-06-30', reason: '需要更多时间' });
+  assert.equal(r.status, 201, r.text);
+  assert.ok(!(await acts(rep)).includes('request_extension'), 'no second request while one is pending');
+  assert.ok((await acts(sec)).includes('decide_extension'));
+  assert.ok(!(await behalf(sec)).includes('request_extension'));
+  assert.ok(!(await acts(rep)).includes('decide_extension'));
+});
