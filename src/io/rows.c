@@ -115,8 +115,10 @@ static void check_ref(struct rows *r, const struct field *f, json_t *v, const ch
 		rows_problem(r, path, "expected the key of a %s", f->ref);
 		return;
 	}
-	if (r->resolve(r->ctx, model_entity(f->ref), json_string_value(v), &id) != 0)
-		rows_why(r, "unknown_reference", "entity", f->ref, "value", json_string_value(v)), rows_problem(r, path, "no %s \"%s\"", f->ref, json_string_value(v));
+	if (r->resolve(r->ctx, model_entity(f->ref), json_string_value(v), &id) != 0) {
+		rows_why(r, "unknown_reference", "entity", f->ref, "value", json_string_value(v));
+		rows_problem(r, path, "no %s \"%s\"", f->ref, json_string_value(v));
+	}
 }
 
 void rows_check_field(struct rows *r, const struct entity *e, const struct field *f, json_t *v,
