@@ -137,12 +137,41 @@ static json_t *task_actions(struct req *r, const struct task_view *t, const stru
 	return json_pack("{s:o, s:o}", "actions", own, "on_behalf", behalf);
 }
 
+/* Names the person behind an actor ("user:LOGIN", "cli:LOGIN") of this org,
+ * into obj[name_field] (and name_field + "_en"): people see names, not logins. */
+static void actor_name(struct req *r, json_t *obj, const char *actor_field, const char *name_field)
+{
+	const char *actor = json_string_value(json_object_get(obj, actor_field)), *colon;
+	struct user_row u;
+	char en[64];
+
+	if (actor == NULL || (colon = strchr(actor, ':')) == NULL)
+		return;
+	if (store_user_by_login(r->svc->st, colon + 1, &r->a, &u, NULL) != 0 || u.org_id != r->svc->org.id)
+		return;
+	json_object_set_new(obj, name_field, json_string(u.person_name ? u.person_name : u.login));
+	snprintf(en, sizeof(en), "%s_en", name_field);
+	if (u.person_name_en)
+		json_object_set_new(obj, en, json_string(u.person_name_en));
+}
+
+static void actor_names(struct req *r, json_t *list, const char *actor_field, const char *name_field)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(list, i, x)
+		actor_name(r, x, actor_field, name_field);
+}
+
 /* The task's view with "actions" (the caller's own next steps) and
  * "actions_on_behalf" (the unit's steps the caller may record for it). */
 static json_t *task_full(struct req *r, const struct task_view *t, const struct task_history *h)
 {
 	json_t *j = view_task_full(t, h), *acts = task_actions(r, t, h);
 
+	actor_names(r, json_object_get(j, "transitions"), "actor", "actor_name");
+	actor_names(r, json_object_get(j, "reports"), "filed_by", "filed_by_name");
 	json_object_set(j, "actions", json_object_get(acts, "actions"));
 	json_object_set(j, "actions_on_behalf", json_object_get(acts, "on_behalf"));
 	json_decref(acts);

@@ -69,3 +69,14 @@ test('a task says which actions this caller may take next', async () => {
   assert.ok(!(await behalf(sec)).includes('request_extension'));
   assert.ok(!(await acts(rep)).includes('decide_extension'));
 });
+
+test('histories name people, not logins', async () => {
+  await rep.post('/api/v1/tasks/t-acts/reports', { percent: 10, done: '开始' });
+  const t = (await sec.get('/api/v1/tasks/t-acts')).json;
+  const me = (await rep.get('/api/v1/me')).json.user;
+  const ack = t.transitions.find((x) => x.action === 'acknowledge');
+  assert.equal(ack.actor, 'user:reporter');
+  assert.equal(ack.actor_name, me.person_name || 'reporter');
+  assert.ok(t.transitions.every((x) => x.actor_name && !x.actor_name.includes(':')), JSON.stringify(t.transitions));
+  assert.ok(t.reports.every((x) => x.filed_by_name && !x.filed_by_name.includes(':')));
+});
