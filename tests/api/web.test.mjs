@@ -80,3 +80,13 @@ test('histories name people, not logins', async () => {
   assert.ok(t.transitions.every((x) => x.actor_name && !x.actor_name.includes(':')), JSON.stringify(t.transitions));
   assert.ok(t.reports.every((x) => x.filed_by_name && !x.filed_by_name.includes(':')));
 });
+
+test('the org\'s time zone and the enumerations come from the API', async () => {
+  const me = (await viewer.get('/api/v1/me')).json;
+  assert.equal(me.org.timezone, 'Asia/Shanghai');
+  assert.equal(me.org.utc_offset_minutes, 480);
+  assert.deepEqual(me.enums['meeting.status'], ['planned', 'held', 'cancelled']);
+  assert.ok(me.enums['attendance.status'].includes('leave'));
+  assert.ok(me.enums['task.state'].includes('completion_reported'));
+  assert.deepEqual([...me.enums['task.light']].sort(), ['done', 'green', 'grey', 'red', 'yellow']);
+});
