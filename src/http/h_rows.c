@@ -151,7 +151,7 @@ static int in_scope(struct req *r, const struct entity *e, const char *key, int6
 	return 0;
 }
 
-static const char *const page_params[] = { "limit", "cursor", "from", "to", "q", NULL };
+static const char *const page_params[] = { "limit", "cursor", "from", "to", "q", "total", NULL };
 
 static int is_filter_field(const struct field *f)
 {
@@ -251,6 +251,16 @@ static int list_rows(struct req *r, const struct entity *e, int64_t parent_id)
 	out = json_pack("{s:o}", "items", c.items);
 	json_object_set_new(out, "next_cursor", (int)json_array_size(c.items) == q.limit
 						? json_string(req_cursor_make(r, c.last_id)) : json_null());
+	/* total=1: how many the whole list holds, for a pager ("1-50 of 5,000") */
+	if (req_query(r, "total")) {
+		long long total = 0;
+
+		if (store_rows_count(r->svc->st, e, &q, &total, &err) != 0) {
+			json_decref(out);
+			return req_fail(r, &err);
+		}
+		json_object_set_new(out, "total", json_integer(total));
+	}
 	return req_json(r, 200, out);
 }
 

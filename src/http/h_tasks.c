@@ -22,6 +22,9 @@ struct page {
 	struct buf *out;
 	int light;               /* -1: any */
 	size_t want, n;
+	long long skip;          /* matching tasks to pass over first (offset) */
+	long long total;         /* matching tasks seen */
+	int count_all;           /* keep scanning past the page to count them all */
 	int more;                /* a task past the page exists */
 	int64_t last_id;         /* the last task on the page */
 };
@@ -32,9 +35,14 @@ static int page_add(void *ctx, const struct task_view *t)
 
 	if (p->light >= 0 && (int)t->light.light != p->light)
 		return 0;
+	p->total++;
+	if (p->skip > 0) {
+		p->skip--;
+		return 0;
+	}
 	if (p->n == p->want) {
 		p->more = 1;
-		return 1;
+		return p->count_all ? 0 : 1;
 	}
 	if (p->n++)
 		buf_addc(p->out, ',');
@@ -46,17 +54,18 @@ static int page_add(void *ctx, const struct task_view *t)
 int h_task_list(struct req *r)
 {
 	static const char *const params[] = { "unit", "initiative", "meeting", "state", "light", "due_from", "due_to",
-					      "limit", "cursor", NULL };
+					      "limit", "cursor", "offset", "total", NULL };
 	struct task_filter f;
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
 	struct page pg;
-	long long limit;
+	long long limit, offset;
 	int l = -1;
 
 	memset(&f, 0, sizeof(f));
 	if (req_only_params(r, params) ||
 	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
+	    req_param_int(r, "offset", 0, LIM_LIST_OFFSET, 0, &offset) ||
 	    req_param_date(r, "due_from", &f.due_from) || req_param_date(r, "due_to", &f.due_to))
 		return 0;
 	if (light && (l = light_parse(light)) < 0)
@@ -78,6 +87,10 @@ int h_task_list(struct req *r)
 	pg.out = &r->out;
 	pg.light = l;
 	pg.want = (size_t)limit;
+	pg.skip = offset;
+	pg.count_all = req_query(r, "total") != NULL;
+	if (pg.count_all && f.after_id)
+		return req_error(r, 400, "invalid_field", "total", "total: counts the whole list; page it with offset, not cursor");
 	buf_reset(&r->out);
 	buf_adds(&r->out, "{\"items\":[");
 	if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
@@ -85,9 +98,12 @@ int h_task_list(struct req *r)
 		return req_fail(r, &err);
 	}
 	if (pg.more)
-		buf_printf(&r->out, "],\"next_cursor\":\"%s\"}", req_cursor_make(r, pg.last_id));
+		buf_printf(&r->out, "],\"next_cursor\":\"%s\"", req_cursor_make(r, pg.last_id));
 	else
-		buf_adds(&r->out, "],\"next_cursor\":null}");
+		buf_adds(&r->out, "],\"next_cursor\":null");
+	if (pg.count_all)      /* total=1: the pager's "of N" (and its last page) */
+		buf_printf(&r->out, ",\"total\":%lld", pg.total);
+	buf_addc(&r->out, '}');
 	if (r->out.err) {
 		buf_reset(&r->out);
 		return req_error(r, 500, "internal", NULL, "reply too large");

@@ -428,22 +428,9 @@ static void view_sql(const struct entity *e, const struct row_query *q, struct b
 		buf_adds(b, " LIMIT ?7");
 }
 
-int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
-		    store_view_cb cb, void *ctx, struct err *err)
+/* Binds the parameters view_sql() numbered. */
+static void view_bind(struct db_stmt *s, const struct entity *e, const struct row_query *q)
 {
-	struct buf sql = BUF_INIT(SQL_MAX);
-	struct db_stmt *s;
-	struct value *vals = NULL;
-	struct row_meta m;
-	int rc = -1;
-
-	view_sql(e, q, &sql);
-	if (sql.err)
-		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
-	s = db_prepare(st->db, buf_str(&sql), err);
-	buf_release(&sql);
-	if (s == NULL)
-		return -1;
 	db_bind_int(s, 1, q->org_id);
 	if (q->id)
 		db_bind_int(s, 2, q->id);
@@ -475,6 +462,51 @@ int store_rows_view(struct store *st, const struct entity *e, const struct row_q
 		db_bind_text(s, 9, buf_str(&like));
 		buf_release(&like);
 	}
+}
+
+int store_rows_count(struct store *st, const struct entity *e, const struct row_query *q, long long *n,
+		     struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct row_query all = *q;
+	struct db_stmt *s;
+	int rc;
+
+	all.after_id = 0;
+	all.limit = 0;
+	buf_adds(&sql, "SELECT count(*) FROM (");
+	view_sql(e, &all, &sql);
+	buf_adds(&sql, ")");
+	if (sql.err)
+		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	s = db_prepare(st->db, buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	view_bind(s, e, &all);
+	rc = db_step(s, err);
+	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
+		    store_view_cb cb, void *ctx, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s;
+	struct value *vals = NULL;
+	struct row_meta m;
+	int rc = -1;
+
+	view_sql(e, q, &sql);
+	if (sql.err)
+		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	s = db_prepare(st->db, buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	view_bind(s, e, q);
 	vals = xcalloc(e->nfields, sizeof(*vals));
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int c = 3;

@@ -90,3 +90,26 @@ test('the org\'s time zone and the enumerations come from the API', async () => 
   assert.ok(me.enums['task.state'].includes('completion_reported'));
   assert.deepEqual([...me.enums['task.light']].sort(), ['done', 'green', 'grey', 'red', 'yellow']);
 });
+
+test('lists give their total and pages by number, the last one included', async () => {
+  const all = [];
+  for (let cursor = null; ;) {
+    const r = (await sec.get(`/api/v1/tasks?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json;
+    all.push(...r.items.map((x) => x.key));
+    if (!r.next_cursor) break;
+    cursor = r.next_cursor;
+  }
+  let r = (await sec.get('/api/v1/tasks?limit=5&total=1')).json;
+  assert.equal(r.total, all.length);
+  const lastOffset = Math.floor((all.length - 1) / 5) * 5;
+  r = (await sec.get(`/api/v1/tasks?limit=5&total=1&offset=${lastOffset}`)).json;
+  assert.deepEqual(r.items.map((x) => x.key), all.slice(lastOffset));
+  assert.equal(r.next_cursor, null);
+  r = (await sec.get('/api/v1/tasks?light=red&limit=2&total=1')).json;
+  const reds = (await sec.get('/api/v1/tasks?light=red&limit=100')).json.items;
+  assert.equal(r.total, reds.length, 'the total of a light is counted too');
+  const meetings = (await sec.get('/api/v1/meetings?limit=2&total=1')).json;
+  assert.ok(meetings.total >= meetings.items.length && meetings.total > 2, JSON.stringify(meetings.total));
+  const found = (await sec.get(`/api/v1/persons?q=${encodeURIComponent('陈')}&total=1&limit=1`)).json;
+  assert.ok(found.total >= 1 && found.items.length === 1);
+});
