@@ -3,14 +3,15 @@
 // JSON API only.
 import {
   h, clear, marked, t, te, pick, fmtDate, fmtDateTime, fmtNum, fmtPct, api, get, q, session, role, canEdit,
-  isAdmin, field, input, select, textarea, showError, formValues, toast,
+  isAdmin, field, input, select, textarea, showError, formValues, toast, enums, orgClock, fromOrgClock, orgToday,
+  errorText, problemText,
 } from './lib.js';
 import { lightBadge, lightCounts, progressBar, indicatorChart, lightsHistoryChart } from './charts.js';
 
 const link = (href, ...c) => h('a', { href }, ...c);
 const section = (title, ...c) => h('section', { class: 'card' }, h('h2', null, title), ...c);
 const empty = (msg) => h('p', { class: 'empty' }, msg);
-const year = () => Number(new Date().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+const year = () => Number(orgToday().slice(0, 4));
 
 async function getAll(path) {
   let items = [];
@@ -163,7 +164,7 @@ export async function rulesPage(params) {
 }
 
 function calendar(meetings, monthParam) {
-  const localDay = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 10);
+  const localDay = (iso) => orgClock(iso).slice(0, 10);
   const first = monthParam || (meetings.length ? localDay(meetings.at(-1).starts_at).slice(0, 7) : new Date().toISOString().slice(0, 7));
   const [y, m] = first.split('-').map(Number);
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -188,7 +189,7 @@ function calendar(meetings, monthParam) {
 
 export async function meetingPage(params, key) {
   const m = await get(`/meetings/${encodeURIComponent(key)}`);
-  const caps = ['member', 'attendee', 'observer'];
+  const caps = enums('attendance.capacity');
   const attendance = caps.map((cap) => {
     const rows = m.attendance.filter((a) => a.capacity === cap);
     if (!rows.length) return null;
@@ -266,8 +267,8 @@ function feedbackSection(m, notes) {
 }
 
 // ---------------------------------------------------------------- meeting editor
-const toLocalInput = (iso) => (iso ? new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 16) : '');
-const fromLocalInput = (v) => (v ? `${v}:00+08:00` : undefined);
+const toLocalInput = orgClock;
+const fromLocalInput = fromOrgClock;
 
 function submitter(form, fn) {
   form.addEventListener('submit', async (ev) => {
@@ -305,7 +306,7 @@ export async function meetingEditPage(params, key) {
     h('h2', null, t('edit.meeting')),
     field(t('meeting.title'), input('title', m.title, { required: true })),
     field(t('meeting.title_en'), input('title_en', m.title_en)),
-    field(t('meeting.status'), select('status', ['planned', 'held', 'cancelled'].map((s) => [s, te('mstatus', s)]), m.status)),
+    field(t('meeting.status'), select('status', enums('meeting.status').map((s) => [s, te('mstatus', s)]), m.status)),
     field(t('meeting.when'), input('starts_at', toLocalInput(m.starts_at), { type: 'datetime-local' })),
     field(t('meeting.place'), input('place', m.place)),
     field(t('meeting.chair'), select('chair', ch.persons, m.chair)),
@@ -319,7 +320,7 @@ export async function meetingEditPage(params, key) {
     toast(t('saved'));
   });
 
-  const statusOpts = ['present', 'absent', 'leave'].map((s) => [s, te('astatus', s)]);
+  const statusOpts = enums('attendance.status').map((s) => [s, te('astatus', s)]);
   const attRows = rows.map((a) => {
     const f = submitter(h('form', { class: 'row-form', novalidate: true, 'data-person': a.person },
       h('strong', null, ch.persons.find(([k]) => k === a.person)?.[1] || a.person, ' · ', te('capacity', a.capacity)),
@@ -342,7 +343,7 @@ export async function meetingEditPage(params, key) {
   const addAtt = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('att.add') },
     h('strong', null, t('att.add')),
     field(t('att.person'), select('person', ch.persons, '')),
-    field(t('att.capacity'), select('capacity', ['member', 'attendee', 'observer'].map((c) => [c, te('capacity', c)]), 'member')),
+    field(t('att.capacity'), select('capacity', enums('attendance.capacity').map((c) => [c, te('capacity', c)]), 'member')),
     field(t('att.status'), select('status', statusOpts, 'present')),
     field(t('att.leave_reason'), input('leave_reason', '')),
     field(t('att.approver'), select('leave_approver', ch.persons, '')),
@@ -360,7 +361,7 @@ export async function meetingEditPage(params, key) {
   const speechForm = (sp) => submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': sp ? t('speech.edit') : t('speech.add') },
     sp ? null : h('strong', null, t('speech.add')),
     field(t('speech.seq'), input('seq', String(sp ? sp.seq : speeches.length + 1), { type: 'number', min: 1 })),
-    field(t('speech.kind'), select('kind', ['keynote', 'central', 'exchange', 'remarks', 'lecture'].map((k) => [k, te('kind', k)]), sp ? sp.kind : 'exchange')),
+    field(t('speech.kind'), select('kind', enums('speech.kind').map((k) => [k, te('kind', k)]), sp ? sp.kind : 'exchange')),
     field(t('speech.speaker'), select('speaker', ch.persons, sp?.speaker || '')),
     field(t('speech.speaker_name'), input('speaker_name', sp?.speaker_name || ''), t('speech.speaker_name_hint')),
     field(t('speech.title'), input('title', sp?.title || '')),
@@ -412,12 +413,12 @@ export async function meetingEditPage(params, key) {
       try {
         await api('DELETE', `${base}/${child}/${row.id}`, undefined, { ifMatch: `"${row.version}"` });
         reload();
-      } catch (e) { msg.textContent = e.message; }
+      } catch (e) { msg.textContent = errorText(e); }
     } }, t('action.delete')), ' ', msg);
   };
   const addMaterial = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('material.add') },
     h('strong', null, t('material.add')),
-    field(t('material.kind'), select('kind', ['speech', 'document', 'book', 'article', 'video', 'other'].map((k) => [k, te('mkind', k)]), 'document')),
+    field(t('material.kind'), select('kind', enums('material.kind').map((k) => [k, te('mkind', k)]), 'document')),
     field(t('material.title'), input('title', '')),
     field(t('material.source'), input('source', '')),
     h('div', { class: 'form-error', role: 'alert' }),
@@ -470,7 +471,7 @@ function taskForm(decision, ch) {
     field(t('task.responsible'), select('responsible', ch.persons, '')),
     field(t('task.starts_on'), input('starts_on', '', { type: 'date' })),
     field(t('task.due_on'), input('due_on', '', { type: 'date' })),
-    field(t('task.cadence'), select('cadence', ['none', 'weekly', 'monthly', 'quarterly', 'half_yearly'].map((c) => [c, te('cadence', c)]), 'monthly')),
+    field(t('task.cadence'), select('cadence', enums('task.cadence').map((c) => [c, te('cadence', c)]), 'monthly')),
     h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit' }, t('action.create_task'))), async (v) => {
     const body = { ...v, decision: decision.key };
@@ -481,20 +482,274 @@ function taskForm(decision, ch) {
   });
 }
 
+// A type-ahead person (or unit) picker: a text box searching the API with
+// ?q= (never a dropdown of everyone); the chosen key is kept in a hidden
+// input named `name`, which is what the form sends.
+let pickerSeq = 0;
+export function picker(list, name, label, { value = '', text = '', attrs = {} } = {}) {
+  const id = `dl${++pickerSeq}`;
+  const hidden = h('input', { type: 'hidden', name, value });
+  const box = h('input', { type: 'text', list: id, value: text, autocomplete: 'off', 'data-picker': list, ...attrs });
+  const options = h('datalist', { id });
+  const known = new Map();
+  const label2 = (x) => [pick(x, 'name'), x.title ? ` · ${pick(x, 'title')}` : ''].join('');
+  let timer = null;
+  const resolve = () => {
+    const key = known.get(box.value);
+    hidden.value = key || '';
+    box.dispatchEvent(new CustomEvent('picked', { bubbles: true }));
+  };
+  box.addEventListener('input', () => {
+    resolve();
+    clearTimeout(timer);
+    const qv = box.value.trim();
+    if (!qv || known.has(box.value)) return;
+    timer = setTimeout(async () => {
+      const r = await get(`/${list}${q({ q: qv.split(' · ')[0], limit: 10 })}`);
+      for (const x of r.items) {
+        known.set(label2(x), x.key);
+        if (!known.has(pick(x, 'name'))) known.set(pick(x, 'name'), x.key);   // the name alone, when it is unique so far
+      }
+      clear(options, r.items.map((x) => h('option', { value: label2(x) })));
+      resolve();
+    }, 120);
+  });
+  box.addEventListener('change', resolve);
+  const f = field(label, box);
+  f.setAttribute('data-name', name);
+  f.append(hidden, options);
+  return f;
+}
+
+// Unsaved changes are never dropped silently: the browser warns on leaving
+// the page, and the app asks before following a link away from the form.
+let dirtyForm = null;
+window.addEventListener('beforeunload', (ev) => {
+  if (dirtyForm && document.body.contains(dirtyForm) && dirtyForm.dataset.dirty === '1') { ev.preventDefault(); ev.returnValue = ''; }
+});
+export function leaveGuard() {
+  if (dirtyForm && document.body.contains(dirtyForm) && dirtyForm.dataset.dirty === '1') return confirm(t('edit.unsaved'));
+  return true;
+}
+function watchDirty(form) {
+  dirtyForm = form;
+  form.addEventListener('input', () => { form.dataset.dirty = '1'; });
+  form.addEventListener('change', () => { form.dataset.dirty = '1'; });
+}
+
+// Removes a row at once and offers to put it back (undo) for a while.
+function removeWithUndo(row, onChange) {
+  const parent = row.parentNode;
+  const next = row.nextSibling;
+  row.remove();
+  onChange();
+  const el = document.getElementById('toast');
+  const undo = h('button', { type: 'button', class: 'secondary', onclick: () => {
+    parent.insertBefore(row, next && next.parentNode === parent ? next : null);
+    onChange();
+    el.classList.remove('show');
+    row.querySelector('input,select,textarea')?.focus();
+  } }, t('action.undo'));
+  clear(el, t('edit.removed'), ' ', undo);
+  el.classList.add('show');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove('show'), 8000);
+  undo.focus();
+}
+
+// Drops empty values (undefined, '') from the meeting body, lists kept.
+function cleanMeeting(body) {
+  const strip = (o) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined && x !== '')
+    .map(([k, x]) => [k, Array.isArray(x) ? x.map((y) => (y && typeof y === 'object' ? strip(y) : y)) : x]));
+  return strip(body);
+}
+
+// The whole meeting in one form and one save (POST /meetings with its
+// attendance, speeches and decisions: all or nothing); errors beside the
+// fields the API names by path (attendance[1].leave_reason).
 export async function meetingNewPage() {
   if (!canEdit()) return forbidden();
   const groups = await getAll('/groups');
-  return h('div', { class: 'page' }, h('h1', null, t('meetings.new')), submitter(h('form', { class: 'card', novalidate: true },
-    field(t('meeting.group'), select('group', groups.map((g) => [g.key, pick(g, 'name')]), groups[0]?.key)),
-    field(t('meeting.key'), input('key', `m-${Date.now().toString(36)}`)),
-    field(t('meeting.title'), input('title', '')),
-    field(t('meeting.when'), input('starts_at', '', { type: 'datetime-local' })),
-    field(t('meeting.place'), input('place', '')),
-    h('div', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('action.create'))), async (v) => {
-    const r = await api('POST', '/meetings', { ...v, status: 'planned', starts_at: fromLocalInput(v.starts_at) });
-    location.hash = `#/meeting/${r.key}/edit`;
-  }));
+  const attBody = h('tbody');
+  const speechList = h('ol', { class: 'rows' });
+  const decisionList = h('ol', { class: 'rows' });
+  const form = h('form', { class: 'card meeting-form', novalidate: true, 'aria-label': t('meetings.new') });
+  const pathField = (path, label, control) => {
+    const f = field(label, control);
+    f.dataset.path = path;
+    return f;
+  };
+  const renumber = () => {
+    [...attBody.children].forEach((tr, i) => {
+      tr.dataset.index = i;
+      tr.querySelectorAll('.field').forEach((f) => { f.dataset.path = `attendance[${i}].${f.dataset.name}`; });
+    });
+    [...speechList.children].forEach((li, i) => {
+      li.dataset.index = i;
+      li.querySelector('.seq').textContent = `${i + 1}.`;
+      li.querySelectorAll('.field').forEach((f) => { f.dataset.path = `speeches[${i}].${f.dataset.name}`; });
+    });
+    [...decisionList.children].forEach((li, i) => {
+      li.dataset.index = i;
+      li.querySelector('.seq').textContent = `${i + 1}.`;
+      li.querySelectorAll('.field').forEach((f) => { f.dataset.path = `decisions[${i}].${f.dataset.name}`; });
+      const sel = li.querySelector('select[name="speech"]');
+      const cur = sel.value;
+      clear(sel, h('option', { value: '' }, t('decision.whole_meeting')),
+        [...speechList.children].map((sp, k) => h('option', { value: String(k), selected: String(k) === cur },
+          `${k + 1}. ${sp.querySelector('[data-picker]').value || sp.querySelector('input[name="speaker_name"]')?.value || ''}`)));
+    });
+    form.dataset.dirty = '1';
+    attCount.textContent = t('edit.people', { n: attBody.children.length });
+  };
+
+  // one row per person: present unless changed; leave asks for its reason and approver in the row
+  const attRow = (person) => {
+    const status = select('status', enums('attendance.status').map((x) => [x, te('astatus', x)]), 'present',
+      { 'aria-label': `${t('att.status')} ${person.name}` });
+    const leaveBits = h('div', { class: 'leave-bits', hidden: true },
+      field(t('att.leave_reason'), input('leave_reason', '', { 'aria-label': `${t('att.leave_reason')} ${person.name}` })),
+      picker('persons', 'leave_approver', t('att.approver'), { attrs: { 'aria-label': `${t('att.approver')} ${person.name}` } }),
+      field(t('att.makeup_due'), input('makeup_due', '', { type: 'date', 'aria-label': `${t('att.makeup_due')} ${person.name}` })));
+    status.addEventListener('change', () => { leaveBits.hidden = status.value === 'present'; });
+    const tr = h('tr', { 'data-person': person.key },
+      h('td', null, h('strong', null, person.name), person.role ? h('div', { class: 'sub' }, te('role', person.role)) : null,
+        h('input', { type: 'hidden', name: 'person', value: person.key }),
+        h('input', { type: 'hidden', name: 'capacity', value: person.capacity || 'member' })),
+      h('td', null, field(t('att.status'), status)),
+      h('td', null, leaveBits),
+      h('td', null, h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('action.remove')} ${person.name}`,
+        onclick: () => removeWithUndo(tr, renumber) }, t('action.remove'))));
+    return tr;
+  };
+  const groupSel = select('group', groups.map((g) => [g.key, pick(g, 'name')]), groups[0]?.key);
+  const startsAt = input('starts_at', '', { type: 'datetime-local', required: true });
+  const titleIn = input('title', '', { required: true });
+  const placeIn = input('place', '');
+  const statusSel = select('status', enums('meeting.status').map((x) => [x, te('mstatus', x)]), 'held');
+  const loadMembers = h('button', { type: 'button', class: 'load-members', onclick: async () => {
+    const g = groupSel.value;
+    const day = (startsAt.value || orgToday()).slice(0, 10);
+    const [members, check] = await Promise.all([getAll(`/groups/${encodeURIComponent(g)}/members`),
+      get(`/groups/${encodeURIComponent(g)}/check${q({ year: Number(day.slice(0, 4)) })}`)]);
+    const names = new Map(check.members.map((m) => [m.person, pick(m, 'name')]));
+    const have = new Set([...attBody.children].map((tr) => tr.dataset.person));
+    const add = members.filter((m) => (!m.from_on || m.from_on <= day) && (!m.to_on || m.to_on >= day) && !have.has(m.person));
+    await Promise.all(add.filter((m) => !names.has(m.person)).map(async (m) => {
+      names.set(m.person, pick(await get(`/persons/${encodeURIComponent(m.person)}`), 'name'));
+    }));
+    attBody.append(...add.map((m) => attRow({ key: m.person, name: names.get(m.person) || m.person, role: m.role })));
+    renumber();
+    attBody.querySelector('select')?.focus();
+  } }, t('edit.load_members'));
+  const attCount = h('span', { class: 'hint', role: 'status' });
+  const addAttendee = picker('persons', 'extra', t('edit.add_person'));
+  addAttendee.querySelector('input[type=text]').addEventListener('picked', (ev) => {
+    const key = addAttendee.querySelector('input[type=hidden]').value;
+    if (!key || [...attBody.children].some((tr) => tr.dataset.person === key)) return;
+    attBody.append(attRow({ key, name: ev.target.value.split(' · ')[0], capacity: 'attendee' }));
+    ev.target.value = '';
+    addAttendee.querySelector('input[type=hidden]').value = '';
+    renumber();
+  });
+
+  const addSpeech = () => {
+    const li = h('li', { class: 'row' }, h('span', { class: 'seq' }),
+      field(t('speech.kind'), select('kind', enums('speech.kind').map((k) => [k, te('kind', k)]), 'exchange')),
+      picker('persons', 'speaker', t('speech.speaker')),
+      field(t('speech.title'), input('title', '')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => removeWithUndo(li, renumber) }, t('action.remove')));
+    li.addEventListener('picked', renumber);
+    speechList.append(li);
+    renumber();
+    li.querySelector('select').focus();
+  };
+  const addDecision = () => {
+    const li = h('li', { class: 'row' }, h('span', { class: 'seq' }),
+      field(t('decision.text'), textarea('text', '', { rows: 2 })),
+      field(t('decision.speech'), select('speech', [], '')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => removeWithUndo(li, renumber) }, t('action.remove')));
+    decisionList.append(li);
+    renumber();
+    li.querySelector('textarea').focus();
+  };
+
+  const errBox = h('div', { class: 'form-error', role: 'alert' });
+  form.append(
+    field(t('meeting.group'), groupSel),
+    field(t('meeting.title'), titleIn),
+    field(t('meeting.when'), startsAt),
+    field(t('meeting.place'), placeIn),
+    field(t('meeting.status'), statusSel),
+    h('fieldset', null, h('legend', null, t('meeting.attendance')),
+      h('div', { class: 'actions' }, loadMembers, attCount),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'attendance-edit' },
+        h('thead', null, h('tr', null, [t('att.name'), t('att.status'), t('att.leave'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+        attBody)),
+      addAttendee),
+    h('fieldset', null, h('legend', null, t('meeting.speeches')), speechList,
+      h('button', { type: 'button', class: 'secondary', onclick: addSpeech }, t('speech.add'))),
+    h('fieldset', null, h('legend', null, t('meeting.decisions')), decisionList,
+      h('button', { type: 'button', class: 'secondary', onclick: addDecision }, t('decision.add'))),
+    errBox,
+    h('button', { type: 'submit' }, t('edit.save_meeting')));
+  watchDirty(form);
+
+  // What the API cannot see in one row's values: a leave without its reason
+  // or approver, a make-up due before the meeting.
+  const localProblems = (day) => {
+    const out = [];
+    [...attBody.children].forEach((tr, i) => {
+      if (tr.querySelector('select[name="status"]').value !== 'leave') return;
+      if (!tr.querySelector('input[name="leave_reason"]').value.trim()) out.push({ field: `attendance[${i}].leave_reason`, code: 'leave_needs_reason' });
+      if (!tr.querySelector('input[name="leave_approver"]').value) out.push({ field: `attendance[${i}].leave_approver`, code: 'leave_needs_approver' });
+    });
+    [...attBody.children].forEach((tr, i) => {
+      const due = tr.querySelector('input[name="makeup_due"]').value;
+      if (due && day && due <= day) out.push({ field: `attendance[${i}].makeup_due`, code: 'makeup_before_meeting' });
+    });
+    return out;
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = (el, n) => el.querySelector(`[name="${n}"]`)?.value || undefined;
+    const body = {
+      group: groupSel.value, title: titleIn.value, starts_at: fromOrgClock(startsAt.value), status: statusSel.value,
+      place: placeIn.value || undefined,
+      attendance: [...attBody.children].map((tr) => {
+        const st = v(tr, 'status');
+        return { person: v(tr, 'person'), capacity: v(tr, 'capacity'), status: st,
+          ...(st !== 'present' ? { leave_reason: v(tr, 'leave_reason'), leave_approver: v(tr, 'leave_approver'), makeup_due: v(tr, 'makeup_due') } : {}) };
+      }),
+      speeches: [...speechList.children].map((li, i) => ({ seq: i + 1, kind: v(li, 'kind'), speaker: v(li, 'speaker'),
+        title: v(li, 'title') })),
+    };
+    // A decision names the speech it came from by a key sent in the same
+    // request (made up here, for cited speeches only, and never shown).
+    const stamp = Date.now().toString(36);
+    body.decisions = [...decisionList.children].map((li, i) => {
+      const from = v(li, 'speech');
+      const d = { number: i + 1, text: v(li, 'text') || '' };
+      if (from !== undefined && body.speeches[Number(from)]) {
+        const sp = body.speeches[Number(from)];
+        sp.key = sp.key || `s-${stamp}-${Number(from) + 1}`;
+        d.speech = sp.key;
+      }
+      return d;
+    });
+    const local = localProblems(startsAt.value.slice(0, 10));
+    if (local.length) { showError(form, { status: 400, problems: local }); return; }
+    try {
+      const r = await api('POST', '/meetings', cleanMeeting(body));
+      form.dataset.dirty = '0';
+      toast(t('saved'));
+      location.hash = `#/meeting/${r.key}`;
+    } catch (e) {
+      if (e.status === 401) { location.hash = '#/login'; return; }
+      showError(form, e);
+    }
+  });
+  return h('div', { class: 'page' }, h('h1', null, t('meetings.new')), form);
 }
 
 // ---------------------------------------------------------------- initiatives
@@ -516,8 +771,8 @@ export async function tasksPage(params) {
   const filters = Object.fromEntries([...params].filter(([k]) => ['unit', 'initiative', 'state', 'light'].includes(k)));
   const tasks = await getAll(`/tasks${q(filters)}`);
   const form = h('form', { class: 'filters', role: 'search' },
-    field(t('task.light'), select('light', [['', t('filter.any')], ...['red', 'yellow', 'green', 'grey', 'done'].map((l) => [l, te('light', l)])], filters.light || '')),
-    field(t('task.state'), select('state', [['', t('filter.any')], ...['registered', 'dispatched', 'acknowledged', 'in_progress', 'completion_reported', 'returned', 'closed'].map((s) => [s, te('state', s)])], filters.state || '')),
+    field(t('task.light'), select('light', [['', t('filter.any')], ...[...enums('task.light')].reverse().map((l) => [l, te('light', l)])], filters.light || '')),
+    field(t('task.state'), select('state', [['', t('filter.any')], ...enums('task.state').map((s) => [s, te('state', s)])], filters.state || '')),
     h('button', { type: 'submit' }, t('action.filter')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -547,7 +802,7 @@ function ledgerImport() {
     const r = await fetch(`/api/v1/ledger${form.skip_bad.checked ? '?skip_bad=true' : ''}`, {
       method: 'POST', body: await f.arrayBuffer(), headers: { 'content-type': type, 'x-csrf-token': session.csrf } });
     const j = await r.json();
-    if (j.error) { form.querySelector('.form-error').textContent = j.error.message; return; }
+    if (j.error) { form.querySelector('.form-error').textContent = problemText(j.error.problems?.[0] || j.error, r.status); return; }
     clear(out, h('p', null, t('ledger.result', { rows: j.rows, created: j.created, updated: j.updated, rejected: j.rejected })),
       j.written ? null : h('p', { class: 'short' }, t('ledger.nothing')),
       j.problems.length ? h('ul', { class: 'problems' }, j.problems.map((p) => h('li', null, p))) : null);
@@ -555,28 +810,40 @@ function ledgerImport() {
   return form;
 }
 
-const SUPERVISE = ['dispatch', 'close', 'return'];
-function allowedActions(task) {
-  const st = task.state;
-  const sup = canEdit();
-  const lead = role() === 'reporter' && session.user.unit === task.lead_unit;
-  const reporter = role() === 'reporter';
-  const next = {
-    registered: ['dispatch'], dispatched: ['acknowledge'], acknowledged: ['report_completion'],
-    in_progress: ['report_completion'], completion_reported: ['close', 'return'], returned: ['report_completion'], closed: [],
-  }[st] || [];
+// What this user may do next comes from the API (task.actions: the user's own
+// steps; task.actions_on_behalf: the unit's steps a secretary may record for
+// it, e.g. from paper), never from a copy of the workflow here.
+const MOVES = ['dispatch', 'acknowledge', 'report_completion', 'close', 'return'];
+function allowedActions(task, list) {
+  const has = (a) => list.includes(a);
   return {
-    moves: next.filter((a) => (SUPERVISE.includes(a) ? sup : sup || lead)),
-    report: ['acknowledged', 'in_progress', 'returned'].includes(st) && (sup || reporter),
-    extend: ['dispatched', 'acknowledged', 'in_progress', 'returned'].includes(st) && (sup || lead),
-    decide: sup && task.extensions.some((x) => x.status === 'pending'),
+    moves: MOVES.filter(has),
+    report: has('report_progress'),
+    extend: has('request_extension'),
+    decide: has('decide_extension'),
   };
 }
 
 export async function taskPage(params, key) {
   const task = await get(`/tasks/${encodeURIComponent(key)}`);
   const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
-  const allowed = allowedActions(task);
+  const own = allowedActions(task, task.actions || []);
+  const behalf = allowedActions(task, task.actions_on_behalf || []);
+  const forms = (allowed) => taskForms(task, key, allowed, reload);
+  const mine = forms(own);
+  const theirs = forms(behalf);
+  const onBehalf = [theirs.moves.length ? section(t('task.actions'), h('div', { class: 'moves' }, theirs.moves)) : null,
+    theirs.report, theirs.extend].filter(Boolean);
+  const events = [
+    ...task.transitions.map((x) => ({ at: x.at, text: [te('act', x.action), ': ', te('state', x.from_state), ' → ', te('state', x.to_state)], who: pick(x, 'actor_name') || t('who.system'), note: x.note })),
+    ...task.reports.map((r) => ({ at: r.reported_on, report: r, who: pick(r, 'reporter_name') || pick(r, 'filed_by_name') || t('who.system') })),
+  ].sort((a, b) => (a.at < b.at ? 1 : -1));
+  return taskLayout(task, mine, onBehalf, events);
+}
+
+// The forms of the actions allowed: buttons for moves, the report, the
+// extension request and the decision on a pending one.
+function taskForms(task, key, allowed, reload) {
   const moves = allowed.moves.map((a) => submitter(h('form', { class: 'inline-form', novalidate: true },
     field(t('action.note'), input('note', '')), h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit', 'data-action': a }, te('act', a))), async (v) => {
@@ -624,10 +891,11 @@ export async function taskPage(params, key) {
       } catch (e) { showError(decide, e); }
     }, { capture: true });
   }
-  const events = [
-    ...task.transitions.map((x) => ({ at: x.at, text: [te('act', x.action), ': ', te('state', x.from_state), ' → ', te('state', x.to_state)], who: x.actor, note: x.note })),
-    ...task.reports.map((r) => ({ at: r.reported_on, report: r, who: r.reporter_name || r.filed_by })),
-  ].sort((a, b) => (a.at < b.at ? 1 : -1));
+  return { moves, report, extend, decide };
+}
+
+function taskLayout(task, mine, onBehalf, events) {
+  const { moves, report, extend, decide } = mine;
   return h('div', { class: 'page task' },
     h('h1', null, lightBadge(task.light.color, reasonText(task)), ' ', pick(task, 'title')),
     h('p', { class: 'why' }, te('state', task.state), ' · ', reasonText(task),
@@ -645,6 +913,7 @@ export async function taskPage(params, key) {
         t('task.expected', { n: task.light.expected_percent }))),
     moves.length ? section(t('task.actions'), h('div', { class: 'moves' }, moves)) : null,
     report, extend, decide,
+    onBehalf.length ? h('details', { class: 'card on-behalf' }, h('summary', null, t('task.on_behalf')), onBehalf) : null,
     task.extensions.length ? section(t('ext.list'), h('ul', null, task.extensions.map((x) => h('li', null,
       `${fmtDate(x.old_due_on)} → ${fmtDate(x.new_due_on)} · ${te('xstatus', x.status)} · ${x.reason}`)))) : null,
     section(t('task.timeline'), events.length ? h('ol', { class: 'timeline' }, events.map((e) => h('li', null,
@@ -692,7 +961,7 @@ export async function planPage(params) {
   const plans = (await get(`/plans${q({ group: g, year: y })}`)).items;
   const plan = plans.length ? await get(`/plans/${plans[0].key}`) : null;
   const meetings = await getAll(`/meetings${q({ group: g, from: `${y}-01-01`, to: `${y + 1}-01-01` })}`);
-  const quarter = (iso) => Math.floor(new Date(Date.parse(iso) + 8 * 3600e3).getUTCMonth() / 3) + 1;
+  const quarter = (iso) => Math.floor((Number(orgClock(iso).slice(5, 7)) - 1) / 3) + 1;
   const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
   return h('div', { class: 'page' }, h('h1', null, t('nav.plan'), ` ${y}`),
     h('p', null, link(`#/plan?year=${y - 1}`, `‹ ${y - 1}`), ' · ', link(`#/plan?year=${y + 1}`, `${y + 1} ›`)),
@@ -720,7 +989,7 @@ function planEditor(plan, group, y, reload) {
   const head = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': plan ? t('plan.edit') : t('plan.create') },
     h('h2', null, plan ? t('plan.edit') : t('plan.create')),
     field(t('plan.title'), input('title', plan?.title || '')),
-    field(t('plan.status'), select('status', ['draft', 'approved', 'filed'].map((x) => [x, te('pstatus', x)]), plan?.status || 'draft')),
+    field(t('plan.status'), select('status', enums('plan.status').map((x) => [x, te('pstatus', x)]), plan?.status || 'draft')),
     field(t('plan.approved_on'), input('approved_on', plan?.approved_on || '', { type: 'date' })),
     field(t('plan.filed_on'), input('filed_on', plan?.filed_on || '', { type: 'date' })),
     field(t('plan.filed_with'), input('filed_with', plan?.filed_with || '')),
@@ -760,7 +1029,7 @@ function topicRemover(plan, topic) {
       try {
         await api('DELETE', `/plans/${encodeURIComponent(plan.key)}/topics/${topic.id}`, undefined, { ifMatch: `"${topic.version}"` });
         window.dispatchEvent(new HashChangeEvent('hashchange'));
-      } catch (e) { msg.textContent = e.message; }
+      } catch (e) { msg.textContent = errorText(e); }
     } }, t('action.delete')), ' ', msg);
 }
 
@@ -787,7 +1056,7 @@ export async function usersPage() {
   const form = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('users.add') },
     h('h2', null, t('users.add')),
     field(t('login.login'), input('login', '')),
-    field(t('users.role'), select('role', ['admin', 'secretary', 'member', 'reporter', 'observer', 'viewer'].map((r) => [r, te('role', r)]), 'viewer')),
+    field(t('users.role'), select('role', enums('user.role').map((r) => [r, te('role', r)]), 'viewer')),
     field(t('users.person'), select('person', ch.persons, '')),
     field(t('users.unit'), select('unit', [['', '—'], ...ch.units], '')),
     field(t('login.password'), input('password', '', { type: 'password', autocomplete: 'new-password' })),

@@ -1,0 +1,98 @@
+// everyday.test.mjs -- the web application as its people use it every day
+// (issue 12): the secretary records a whole meeting in a few clicks, errors
+// in the user's language beside their fields, people's names instead of
+// keys, the actions a user may take from the API, the phone layout, lists
+// that page with a total.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, client } from '../api/helpers.mjs';
+import { launch, open, go, rendered, browserTest, clicker } from './browser.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const mainText = (page) => page.textContent('main');
+const hasLatinError = (s) => /required|out of range|is before|must not|exists already|expected/.test(s);
+
+browserTest('a ten-person meeting with two speeches, two decisions and one leave in under 15 clicks', async (pages) => {
+  const page = await open(browser, server, 'secretary');
+  pages.push(page);
+  const c = clicker();
+  await go(page, '#/meetings/new');
+  assert.equal(await page.locator('main input[name="key"]').count(), 0, 'no key field');
+  const form = page.getByRole('form', { name: '新建会议' });
+  await form.getByLabel('会议名称').fill('市委理论学习中心组2026年第五次集体学习');
+  await form.getByLabel('时间').fill('2026-06-18T15:00');
+  await c.click(form.getByRole('button', { name: /载入本组成员/ }));
+  // everyone who is a member on the day, present
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-person]').length === 9);
+  assert.ok(await page.evaluate(() => document.activeElement?.closest('tr[data-person]')), 'focus stays in the attendance');
+  assert.ok(!(await page.textContent('table.attendance-edit')).includes('p-'), 'names, not keys');
+  // and one more, found by typing a name
+  await page.getByLabel('添加列席人员（输入姓名查找）').fill('成员丙（示意）');
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-person]').length === 10);
+
+  // one leave: the reason and approver are asked for in the same row
+  await c.choose(page.getByLabel('出席 吴晓晖'), 'leave');
+  await c.click(form.getByRole('button', { name: '保存会议记录' }));
+  const reasonErr = page.locator('tr[data-person="p-wu-xiaohui"] .field[data-name="leave_reason"] .field-error');
+  await reasonErr.waitFor();
+  assert.equal(await reasonErr.textContent(), '请假须填写事由');
+  await page.getByLabel('请假事由 吴晓晖').fill('赴省参加专题培训');
+  await page.getByLabel('批准人 吴晓晖').fill('陈岸明');
+  await page.getByLabel('补学期限 吴晓晖').fill('2026-06-10');
+  await c.click(form.getByRole('button', { name: '保存会议记录' }));
+  await page.locator('tr[data-person="p-wu-xiaohui"] .field[data-name="makeup_due"] .field-error:not(:empty)').waitFor();
+  await page.getByLabel('补学期限 吴晓晖').fill('2026-06-30');
+
+  // two speeches, two decisions; the second decision from the first speech
+  for (const [i, who] of [[0, '陈岸明'], [1, '吴晓晖']]) {
+    await c.click(form.getByRole('button', { name: '添加发言' }));
+    const row = page.locator('ol.rows').first().locator('li').nth(i);
+    assert.ok(await row.evaluate((li) => li.contains(document.activeElement)), 'focus moves to the new row');
+    await row.getByLabel('发言人').fill(who);
+    await row.getByLabel('题目').fill(`交流发言${i + 1}`);
+  }
+  for (const i of [0, 1]) {
+    await c.click(form.getByRole('button', { name: '添加决定事项' }));
+    const row = page.locator('ol.rows').nth(1).locator('li').nth(i);
+    await row.getByLabel('内容').fill(`决定事项${i + 1}：抓好贯彻落实`);
+  }
+  await c.choose(page.locator('ol.rows').nth(1).locator('li').nth(1).getByLabel('来源发言'), '0');
+
+  // removing a row can be undone
+  await c.click(page.getByRole('button', { name: '移除 成员甲（示意）' }));
+  assert.equal(await page.locator('tr[data-person]').count(), 9);
+  await c.click(page.getByRole('button', { name: '撤销' }));
+  assert.equal(await page.locator('tr[data-person]').count(), 10);
+
+  // leaving with unsaved changes asks first; staying keeps everything
+  page.once('dialog', (d) => d.dismiss());
+  await page.evaluate(() => { location.hash = '#/tasks'; });
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => location.hash), '#/meetings/new');
+  assert.equal(await page.getByLabel('请假事由 吴晓晖').inputValue(), '赴省参加专题培训');
+
+  await c.click(form.getByRole('button', { name: '保存会议记录' }));
+  await page.waitForFunction(() => /^#\/meeting\//.test(document.body.dataset.rendered || ''));
+  const rec = await mainText(page);
+  for (const s of ['赴省参加专题培训', '陈岸明', '交流发言1', '交流发言2', '决定事项1', '决定事项2']) assert.ok(rec.includes(s), s);
+  assert.ok(!/[ms]-[a-z0-9]{6,}/.test(rec), 'no keys on the record');
+  console.log(`# recording a ten-person meeting (2 speeches, 2 decisions, 1 leave, 1 undo): ${c.n} clicks`);
+  assert.ok(c.n < 15, `${c.n} clicks`);
+  const sec = await client(server, 'secretary');
+  const key = (await page.evaluate(() => location.hash)).split('/')[2];
+  const m = (await sec.get(`/api/v1/meetings/${key}`)).json;
+  assert.equal(m.attendance.length, 10);
+  assert.equal(m.attendance.filter((a) => a.status === 'leave').length, 1);
+  assert.equal(m.attendance.find((a) => a.status === 'leave').leave_approver_name, '陈岸明');
+  assert.equal(m.decisions[1].speech, m.speeches[0].key);
+  assert.deepEqual(page.errors, []);
+});
