@@ -104,6 +104,14 @@ async function render() {
   clear(main, page);
   const h1 = main.querySelector('h1');
   if (h1) document.title = `${h1.textContent} — ${t('app.name')}`;
+  // ?at=decision-KEY opens the page at that part (the chain from a task)
+  const at = params.get('at') && document.getElementById(params.get('at'));
+  if (at) {
+    at.setAttribute('tabindex', '-1');
+    at.classList.add('target');
+    at.scrollIntoView({ block: 'start' });
+    at.focus({ preventScroll: true });
+  }
   // Tests and assistive tools can tell the page is complete.
   document.body.dataset.rendered = location.hash || '#/';
 }

@@ -248,6 +248,8 @@ export const dict = {
   'edit.save_meeting': { zh: '保存会议记录', en: 'Save the meeting' },
   'action.undo': { zh: '撤销', en: 'Undo' },
   'action.remove': { zh: '移除', en: 'Remove' },
+  'filter.choose': { zh: '请选择', en: 'Choose' },
+  'task.decision_n': { zh: '决定事项第{n}条', en: 'Decision {n}' },
   'error.title': { zh: '出错了', en: 'Something went wrong' },
   'error.not_found': { zh: '页面不存在', en: 'No such page' },
   'light.red': { zh: '红', en: 'red' },

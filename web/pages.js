@@ -211,12 +211,15 @@ export async function meetingPage(params, key) {
       points.length ? h('ul', { class: 'points' }, points.map((p) => h('li', null, p))) : null,
       s.text ? h('details', null, h('summary', null, t('speech.full_text')), h('div', { class: 'fulltext' }, s.text)) : null);
   });
+  const initiatives = canEdit() ? (await get('/initiatives/tree')).items.map((i) => [i.key, `${'\u3000'.repeat(i.depth)}${i.code} ${pick(i, 'title')}`]) : [];
   const decisions = m.decisions.map((d) => h('article', { class: 'decision', id: `decision-${d.key}` },
     h('h3', null, `${d.number}. ${pick(d, 'text')}`),
     h('p', { class: 'origin' }, d.speech
-      ? [t('decision.from_speech'), ' ', link(`#/meeting/${m.key}`, `${m.speeches.find((s) => s.key === d.speech)?.seq ?? ''}`)]
+      ? [t('decision.from_speech'), ' ', link(`#/meeting/${m.key}?at=speech-${d.speech}`,
+        `${m.speeches.find((s) => s.key === d.speech)?.seq ?? ''}. ${pick(m.speeches.find((s) => s.key === d.speech), 'speaker_name')}`)]
       : t('decision.whole_meeting')),
-    d.tasks.length ? taskTable(d.tasks) : empty(t('decision.no_tasks'))));
+    d.tasks.length ? taskTable(d.tasks) : empty(t('decision.no_tasks')),
+    canEdit() ? h('details', { class: 'make-tasks no-print' }, h('summary', null, t('decision.make_task')), taskForm(d, initiatives)) : null));
   return h('div', { class: 'page meeting' },
     h('div', { class: 'actions no-print' },
       h('button', { type: 'button', onclick: () => window.print() }, t('action.print')),
@@ -442,8 +445,7 @@ export async function meetingEditPage(params, key) {
 
   const decisionBlocks = decisions.map((d) => h('div', { class: 'decision-edit' },
     h('p', null, h('strong', null, `${d.number}. `), d.text, ' ', remover('decisions', d)),
-    h('details', { class: 'edit-row' }, h('summary', null, t('decision.edit')), decisionForm(d)),
-    h('details', { class: 'make-tasks' }, h('summary', null, t('decision.make_task')), taskForm(d, ch))));
+    h('details', { class: 'edit-row' }, h('summary', null, t('decision.edit')), decisionForm(d))));
 
   return h('div', { class: 'page editor' },
     h('p', null, link(`#/meeting/${m.key}`, '← ', t('edit.back'))),
@@ -461,21 +463,40 @@ export async function meetingEditPage(params, key) {
     section(t('meeting.decisions'), decisionBlocks, addDecision));
 }
 
-function taskForm(decision, ch) {
-  return submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('decision.make_task') },
-    field(t('task.key'), input('key', `t-${Date.now().toString(36)}`, { required: true })),
+// A task from a decision, made on the meeting record: the initiative and the
+// lead unit chosen explicitly (no silent first-of-the-list), supporting
+// units a searchable multi-pick that never offers the lead unit, no key.
+function taskForm(decision, initiatives) {
+  const chosen = new Map();           // supporting unit key -> its name
+  const chips = h('ul', { class: 'chips', 'aria-live': 'polite' });
+  const lead = picker('units', 'lead_unit', t('task.lead_unit'), { attrs: { required: true } });
+  const support = picker('units', 'support_pick', t('task.supporting_units'));
+  const leadKey = () => lead.querySelector('input[type=hidden]').value;
+  const drawChips = () => clear(chips, [...chosen].map(([k, name]) => h('li', null, name, ' ',
+    h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('action.remove')} ${name}`,
+      onclick: () => { chosen.delete(k); drawChips(); } }, '×'))));
+  support.addEventListener('picked', (ev) => {
+    const k = support.querySelector('input[type=hidden]').value;
+    if (!k) return;
+    if (k !== leadKey()) chosen.set(k, ev.target.value.split(' · ')[0]);
+    ev.target.value = '';
+    support.querySelector('input[type=hidden]').value = '';
+    drawChips();
+  });
+  lead.addEventListener('picked', () => { chosen.delete(leadKey()); drawChips(); });
+  const form = h('form', { class: 'row-form make-task', novalidate: true, 'aria-label': t('decision.make_task') },
     field(t('task.title'), input('title', '', { required: true })),
-    field(t('task.initiative'), select('initiative', ch.initiatives, '')),
-    field(t('task.lead_unit'), select('lead_unit', ch.units, '')),
-    field(t('task.supporting_units'), select('supporting_units', ch.units, [], { multiple: true, size: 4 })),
-    field(t('task.responsible'), select('responsible', ch.persons, '')),
+    field(t('task.initiative'), select('initiative', [['', t('filter.choose')], ...initiatives], '', { required: true })),
+    lead, support, chips,
     field(t('task.starts_on'), input('starts_on', '', { type: 'date' })),
     field(t('task.due_on'), input('due_on', '', { type: 'date' })),
     field(t('task.cadence'), select('cadence', enums('task.cadence').map((c) => [c, te('cadence', c)]), 'monthly')),
     h('div', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('action.create_task'))), async (v) => {
-    const body = { ...v, decision: decision.key };
-    if (!body.responsible) delete body.responsible;
+    h('button', { type: 'submit' }, t('action.create_task')));
+  return submitter(form, async (v) => {
+    const body = { ...v, decision: decision.key, supporting_units: [...chosen.keys()] };
+    delete body.support_pick;
+    for (const k of ['initiative', 'lead_unit']) if (!body[k]) delete body[k];
     const r = await api('POST', '/tasks', body);
     toast(t('task.created'));
     location.hash = `#/task/${r.key}`;
@@ -902,7 +923,10 @@ function taskLayout(task, mine, onBehalf, events) {
       task.light.days_overdue ? ` · ${t('task.days_overdue', { n: task.light.days_overdue })}` : ''),
     h('dl', { class: 'facts' },
       h('dt', null, t('task.origin')), h('dd', null, task.meeting
-        ? [link(`#/meeting/${task.meeting}`, task.meeting_title), task.speaker_name ? ` · ${task.speaker_name}` : ''] : '—'),
+        ? [link(`#/meeting/${task.meeting}?at=decision-${task.decision}`,
+          t('task.decision_n', { n: task.decision_number }), pick(task, 'decision_text') ? `：${pick(task, 'decision_text')}` : ''),
+        h('div', { class: 'sub' }, link(`#/meeting/${task.meeting}`, task.meeting_title),
+          task.speaker_name ? ` · ${task.speaker_name}` : '')] : '—'),
       h('dt', null, t('task.initiative')), h('dd', null, task.initiative_title),
       h('dt', null, t('task.lead_unit')), h('dd', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
       h('dt', null, t('task.supporting_units')), h('dd', null, pick(task, 'supporting_units') || '—'),

@@ -186,6 +186,14 @@ static json_t *task_full(struct req *r, const struct task_view *t, const struct 
 {
 	json_t *j = view_task_full(t, h), *acts = task_actions(r, t, h);
 
+	/* the chain back: which decision of which meeting the task carries out */
+	if (t->row.decision_key) {
+		json_object_set_new(j, "decision_number", json_integer(t->row.decision_number));
+		if (t->row.decision_text)
+			json_object_set_new(j, "decision_text", json_string(t->row.decision_text));
+		if (t->row.decision_text_en)
+			json_object_set_new(j, "decision_text_en", json_string(t->row.decision_text_en));
+	}
 	actor_names(r, json_object_get(j, "transitions"), "actor", "actor_name");
 	actor_names(r, json_object_get(j, "reports"), "filed_by", "filed_by_name");
 	json_object_set(j, "actions", json_object_get(acts, "actions"));
