@@ -317,7 +317,7 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 		err_param(err, "max", "100");
 		goto out;
 	}
-	if (in->done == NULL || *in->done == '\0') {
+	if (in->done == NULL || text_is_blank(in->done)) {
 		err_field(err, ST_INVALID, "done", "done: required: what was done since the last report");
 		err_reason(err, "required");
 		goto out;
@@ -407,7 +407,7 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 		err_reason(err, "not_a_date");
 		goto out;
 	}
-	if (reason == NULL || *reason == '\0') {
+	if (reason == NULL || text_is_blank(reason)) {
 		err_field(err, ST_INVALID, "reason", "reason: required: why the task needs more time");
 		err_reason(err, "required");
 		goto out;

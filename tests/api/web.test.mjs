@@ -113,3 +113,12 @@ test('lists give their total and pages by number, the last one included', async 
   const found = (await sec.get(`/api/v1/persons?q=${encodeURIComponent('陈')}&total=1&limit=1`)).json;
   assert.ok(found.total >= 1 && found.items.length === 1);
 });
+
+test('a report or an extension request of blank text is refused like an empty one', async () => {
+  let r = await rep.post('/api/v1/tasks/t-acts/reports', { percent: 20, done: '　 ' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(problem(r, 'done').code, 'required');
+  r = await sec.post('/api/v1/tasks/t-3-2/extensions', { new_due_on: '2027-06-30', reason: ' 　' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(problem(r, 'reason').code, 'required');
+});

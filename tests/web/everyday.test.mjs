@@ -96,3 +96,67 @@ browserTest('a ten-person meeting with two speeches, two decisions and one leave
   assert.equal(m.decisions[1].speech, m.speeches[0].key);
   assert.deepEqual(page.errors, []);
 });
+
+browserTest('errors in the user\'s language: no API English on a Chinese page', async (pages) => {
+  const page = await open(browser, server, 'reporter');
+  pages.push(page);
+  const sec = await client(server, 'secretary');
+  await sec.post('/api/v1/tasks/t-3-2/dispatch', {});
+  const r = await client(server, 'reporter');
+  const mine = (await r.get('/api/v1/tasks?limit=100')).json.items.find((x) => ['dispatched', 'acknowledged', 'in_progress'].includes(x.state));
+  assert.ok(mine, 'the reporter has a task to report on');
+  if (mine.state === 'dispatched') await r.post(`/api/v1/tasks/${mine.key}/acknowledge`, {});
+  await go(page, `#/task/${mine.key}`);
+  const report = page.getByRole('form', { name: '报送进展' });
+  await report.getByLabel('完成进度（%）').fill('120');
+  await report.getByRole('button', { name: '报送' }).click();
+  const err = report.locator('.field[data-name="percent"] .field-error:not(:empty)');
+  await err.waitFor();
+  assert.equal(await err.textContent(), '应在 0 至 100 之间');
+  await report.getByLabel('完成进度（%）').fill('30');
+  await report.getByLabel('已完成工作').fill('　');
+  await report.getByRole('button', { name: '报送' }).click();
+  await report.locator('.field[data-name="done"] .field-error:not(:empty)').waitFor();
+  await report.getByLabel('已完成工作').fill('完成调研');
+  await report.getByLabel('覆盖期间自').fill('2026-11-20');
+  await report.getByLabel('覆盖期间至').fill('2026-11-10');
+  await report.getByRole('button', { name: '报送' }).click();
+  const before = report.locator('.field[data-name="period_to"] .field-error:not(:empty)');
+  await before.waitFor();
+  assert.equal(await before.textContent(), '不能早于覆盖期间起始日');
+  const text = await page.textContent('main');
+  assert.ok(!hasLatinError(text), `API English on the page: ${text.match(/[a-z_]+: [^\n]{0,60}/)}`);
+  assert.deepEqual(page.errors, []);
+});
+
+browserTest('buttons by role and state: the unit\'s steps are the unit\'s, a pending request hides its form', async (pages) => {
+  const sec = await client(server, 'secretary');
+  let r = await sec.post('/api/v1/tasks', { initiative: 'i-2-4', title: '按角色显示操作', lead_unit: 'u-jm-miit',
+    starts_on: '2026-11-01', due_on: '2027-04-30', cadence: 'monthly' });
+  assert.equal(r.status, 201, r.text);
+  const key = r.json.key;
+  await sec.post(`/api/v1/tasks/${key}/dispatch`, {});
+  const page = await open(browser, server, 'secretary');
+  pages.push(page);
+  await go(page, `#/task/${key}`);
+  assert.equal(await page.getByRole('button', { name: '签收', exact: true }).count(), 0, 'the secretary is not offered the unit\'s 签收');
+  assert.equal(await page.getByRole('form', { name: '申请延期' }).count(), 0);
+  assert.ok(await page.locator('details.on-behalf').count(), 'recording for the unit is there, folded');
+
+  const rep = await open(browser, server, 'reporter');
+  pages.push(rep);
+  await go(rep, `#/task/${key}`);
+  await rep.getByRole('button', { name: '签收', exact: true }).click();
+  await rep.waitForFunction(() => document.querySelector('main').textContent.includes('已签收'));
+  const ext = rep.getByRole('form', { name: '申请延期' });
+  await ext.getByLabel('申请延至').fill('2027-06-30');
+  await ext.getByLabel('延期理由').fill('需协调省级部门');
+  await ext.getByRole('button', { name: '提交申请' }).click();
+  await rep.waitForFunction(() => document.querySelector('main').textContent.includes('待审批'));
+  assert.equal(await rep.getByRole('form', { name: '申请延期' }).count(), 0, 'no second request while one is pending');
+  assert.ok(await rep.getByRole('form', { name: '报送进展' }).count(), 'the report form stays');
+  // the history names people
+  const hist = await rep.textContent('.timeline');
+  assert.ok(!hist.includes('user:'), hist);
+  assert.deepEqual(rep.errors, []);
+});
