@@ -10,6 +10,7 @@
 #include "http.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
+#include "../core/text.h"
 #include "../io/rows.h"
 #include "../io/views.h"
 #include "../service/task.h"
@@ -54,7 +55,7 @@ static int page_add(void *ctx, const struct task_view *t)
 int h_task_list(struct req *r)
 {
 	static const char *const params[] = { "unit", "initiative", "meeting", "state", "light", "due_from", "due_to",
-					      "limit", "cursor", "offset", "total", NULL };
+					      "limit", "cursor", "offset", "total", "q", NULL };
 	struct task_filter f;
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
@@ -73,6 +74,9 @@ int h_task_list(struct req *r)
 	f.state = req_query(r, "state");
 	if (f.state && workflow_state_parse(f.state) < 0)
 		return req_error(r, 400, "invalid_field", "state", "state: no state \"%s\"", f.state);
+	f.q = req_query(r, "q");
+	if (f.q && (text_utf8_chars(f.q) < 1 || text_utf8_chars(f.q) > LIM_QUERY_CHARS))
+		return req_error(r, 400, "invalid_field", "q", "q: the words to find, 1 to %d characters", LIM_QUERY_CHARS);
 	f.unit_key = req_query(r, "unit");
 	f.initiative_key = req_query(r, "initiative");
 	f.meeting_key = req_query(r, "meeting");

@@ -1220,7 +1220,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	struct db_stmt *s;
 
 	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
-	    !f->due_to) {
+	    !f->due_to && !f->q) {
 		s = db_prepare(st->db, task_sql(&sql, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"), err);
 		buf_release(&sql);
 		if (s == NULL)
@@ -1239,10 +1239,27 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) "
 		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
 		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
+		"AND (?10 IS NULL OR t.title LIKE ?10 ESCAPE '\\' OR t.title_en LIKE ?10 ESCAPE '\\' "
+		"     OR t.code LIKE ?10 ESCAPE '\\' OR t.key LIKE ?10 ESCAPE '\\') "
 		"AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
 	buf_release(&sql);
 	if (s == NULL)
 		return NULL;
+	if (f && f->q && *f->q) {
+		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
+
+		buf_addc(&like, '%');
+		for (const char *c = f->q; *c; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				buf_addc(&like, '\\');
+			buf_addc(&like, *c);
+		}
+		buf_addc(&like, '%');
+		db_bind_text(s, 10, buf_str(&like));
+		buf_release(&like);
+	} else {
+		db_bind_text(s, 10, NULL);
+	}
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, f ? f->unit_key : NULL);
 	db_bind_text(s, 3, f ? f->initiative_key : NULL);

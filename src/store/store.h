@@ -345,6 +345,7 @@ struct task_filter {
 	const char *meeting_key;     /* tasks from that meeting's decisions */
 	const char *state;
 	const char *due_from, *due_to;
+	const char *q;               /* words in the title (either language), code or key */
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
 	int lean;                    /* with no other filter: rows carry only what the light and the

@@ -122,3 +122,11 @@ test('a report or an extension request of blank text is refused like an empty on
   assert.equal(r.status, 400, r.text);
   assert.equal(problem(r, 'reason').code, 'required');
 });
+
+test('the task list finds tasks by words of their title', async () => {
+  const r = (await sec.get(`/api/v1/tasks?q=${encodeURIComponent('动作')}&total=1`)).json;
+  assert.deepEqual(r.items.map((x) => x.key), ['t-acts']);
+  assert.equal(r.total, 1);
+  const none = (await sec.get('/api/v1/tasks?q=%25&total=1')).json;
+  assert.equal(none.total, 0, 'a % is a character, not a wildcard');
+});
