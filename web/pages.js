@@ -95,8 +95,8 @@ export async function dashboardPage() {
     h('div', { class: 'grid' },
       section(t('dash.initiatives'), ini.length ? ini : empty(t('dash.no_initiatives'))),
       section(t('dash.lights_over_time'), hist.items.length ? lightsHistoryChart(hist.items) : empty('—'))),
-    section(t('dash.red_tasks'), taskTable(d.red_tasks)),
-    section(t('dash.yellow_tasks'), taskTable(d.yellow_tasks)),
+    section(t('dash.red_tasks'), taskTable(d.red_tasks), link('#/tasks?light=red', t('dash.all_red'))),
+    section(t('dash.yellow_tasks'), taskTable(d.yellow_tasks), link('#/tasks?light=yellow', t('dash.all_yellow'))),
     section(t('dash.indicators'), h('div', { class: 'charts' }, d.indicators.map(indicatorChart))),
     h('div', { class: 'grid' },
       section(t('dash.upcoming'), d.upcoming_meetings.length ? h('ul', null, d.upcoming_meetings.map((m) =>
@@ -788,23 +788,58 @@ export async function initiativesPage() {
 }
 
 // ---------------------------------------------------------------- tasks
+// A pager under a server-paginated list: "41–60 of 10,000", first, previous,
+// next and last pages; the page is in the address (page=N), so a view can be shared.
+const PAGE = 50;
+function pager(base, params, total, pageNo) {
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const to = (n) => {
+    const p = new URLSearchParams(params);
+    if (n > 1) p.set('page', String(n)); else p.delete('page');
+    const str = p.toString();
+    return `${base}${str ? `?${str}` : ''}`;
+  };
+  const step = (n, key, rel) => (n >= 1 && n <= pages && n !== pageNo
+    ? h('a', { class: 'button secondary', href: to(n), rel }, t(key))
+    : h('span', { class: 'button secondary disabled', 'aria-disabled': 'true' }, t(key)));
+  const from = total ? (pageNo - 1) * PAGE + 1 : 0;
+  return h('nav', { class: 'pager', 'aria-label': t('pager.label') },
+    h('span', { class: 'count', role: 'status' }, t('pager.range', { from: fmtNum(from), to: fmtNum(Math.min(total, pageNo * PAGE)), total: fmtNum(total) })),
+    step(1, 'pager.first'), step(pageNo - 1, 'pager.prev', 'prev'), step(pageNo + 1, 'pager.next', 'next'), step(pages, 'pager.last'));
+}
+
+const TASK_FILTERS = ['q', 'unit', 'initiative', 'state', 'light', 'due_from', 'due_to'];
 export async function tasksPage(params) {
-  const filters = Object.fromEntries([...params].filter(([k]) => ['unit', 'initiative', 'state', 'light'].includes(k)));
-  const tasks = await getAll(`/tasks${q(filters)}`);
-  const form = h('form', { class: 'filters', role: 'search' },
+  const filters = Object.fromEntries([...params].filter(([k, v]) => TASK_FILTERS.includes(k) && v));
+  const pageNo = Math.max(1, Number(params.get('page')) || 1);
+  const [list, tree, unit] = await Promise.all([
+    get(`/tasks${q({ ...filters, limit: PAGE, offset: (pageNo - 1) * PAGE, total: 1 })}`),
+    get('/initiatives/tree'),
+    filters.unit ? get(`/units/${encodeURIComponent(filters.unit)}`).catch(() => null) : null]);
+  const unitPick = role() === 'reporter' ? null
+    : picker('units', 'unit', t('task.lead_unit_or_support'), { value: filters.unit || '', text: unit ? pick(unit, 'name') : '' });
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
+    field(t('search.label'), input('q', filters.q || '', { type: 'search' })),
     field(t('task.light'), select('light', [['', t('filter.any')], ...[...enums('task.light')].reverse().map((l) => [l, te('light', l)])], filters.light || '')),
-    field(t('task.state'), select('state', [['', t('filter.any')], ...enums('task.state').map((s) => [s, te('state', s)])], filters.state || '')),
+    field(t('task.state'), select('state', [['', t('filter.any')], ...enums('task.state').map((x) => [x, te('state', x)])], filters.state || '')),
+    unitPick,
+    field(t('task.initiative'), select('initiative', [['', t('filter.any')], ...tree.items.map((x) => [x.key, `${'\u3000'.repeat(x.depth)}${x.code} ${pick(x, 'title')}`])], filters.initiative || '')),
+    field(t('filter.due_from'), input('due_from', filters.due_from || '', { type: 'date' })),
+    field(t('filter.due_to'), input('due_to', filters.due_to || '', { type: 'date' })),
     h('button', { type: 'submit' }, t('action.filter')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    location.hash = `#/tasks${q({ ...filters, ...formValues(form), light: form.light.value, state: form.state.value })}`;
+    const v = Object.fromEntries(TASK_FILTERS.map((k) => [k, form.elements.namedItem(k)?.value || '']));
+    location.hash = `#/tasks${q(v)}`;
   });
   const ledgerQ = { unit: filters.unit, initiative: filters.initiative, light: filters.light };
   const importForm = canEdit() ? ledgerImport() : null;
+  const shown = new URLSearchParams(filters);
   return h('div', { class: 'page' }, h('h1', null, t('nav.tasks')),
     h('div', { class: 'actions' }, reportLinks('/api/v1', [['ledger.xlsx', 'report.ledger_xlsx'], ['ledger.csv', 'report.ledger_csv']], ledgerQ),
       role() !== 'reporter' ? reportLinks('/api/v1', [['notice.pdf', 'report.notice_pdf'], ['notice.md', 'report.notice_md']]) : null),
-    form, taskTable(tasks), importForm);
+    form, pager('#/tasks', shown, list.total, pageNo), taskTable(list.items), list.total > PAGE ? pager('#/tasks', shown, list.total, pageNo) : null,
+    importForm);
 }
 
 function ledgerImport() {

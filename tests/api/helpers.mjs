@@ -39,8 +39,9 @@ const OTHER_ORG = {
   tasks: [{ key: 't-other', initiative: 'i-x', title: '别处的任务', lead_unit: 'u-jm-miit', starts_on: '2026-01-01', due_on: '2026-12-31' }],
 };
 
-// otherOrg: false gives a database holding the demo org alone.
-export async function startServer({ threads = 2, otherOrg = true } = {}) {
+// otherOrg: false gives a database holding the demo org alone; prepare(db),
+// when given, runs on the database before the server starts.
+export async function startServer({ threads = 2, otherOrg = true, prepare = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'plenum-api-'));
   const db = join(dir, 'test.db');
   plenum(['--db', db, 'demo']);
@@ -49,6 +50,7 @@ export async function startServer({ threads = 2, otherOrg = true } = {}) {
     plenum(['--db', db, 'import', join(dir, 'other.json')]);
     plenum(['--db', db, '--org', 'other', 'user', 'add', 'other-secretary', '--role', 'secretary'], { input: PASSWORD + '\n' });
   }
+  if (prepare) prepare(db);
   const port = await freePort();
   const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', String(threads)],
     { cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY }, stdio: ['ignore', 'pipe', 'pipe'] });
