@@ -38,18 +38,27 @@ function reasonText(task) {
 
 function taskRow(task) {
   return h('tr', { 'data-task': task.key },
-    h('td', null, lightBadge(task.light.color, reasonText(task))),
-    h('td', null, link(`#/task/${task.key}`, pick(task, 'title'))),
-    h('td', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
-    h('td', null, fmtDate(task.due_on)),
-    h('td', null, te('state', task.state)),
+    h('td', { class: 'c-light' }, lightBadge(task.light.color, reasonText(task))),
+    h('td', { class: 'c-title' }, link(`#/task/${task.key}`, pick(task, 'title'))),
+    h('td', { class: 'c-due' }, t('task.due_short', { d: fmtDate(task.due_on) })),
+    h('td', { class: 'next' }, te('next', task.state)),
+    h('td', { class: 'c-unit' }, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
+    h('td', { class: 'c-state' }, te('state', task.state)),
     h('td', { class: 'num' }, `${task.percent}%`),
-    h('td', null, task.light.color === 'green' || task.light.color === 'done' ? '' : reasonText(task)));
+    h('td', { class: 'c-why' }, task.light.color === 'green' || task.light.color === 'done' ? '' : reasonText(task)));
 }
 function taskTable(tasks) {
   if (!tasks.length) return empty(t('tasks.none'));
-  return table([t('task.light'), t('task.title'), t('task.lead_unit'), t('task.due_on'), t('task.state'),
+  return table([t('task.light'), t('task.title'), t('task.due_on'), t('task.next'), t('task.lead_unit'), t('task.state'),
     t('task.percent'), t('task.why')], tasks.map(taskRow), { class: 'tasks' });
+}
+// A unit's tasks with those waiting for the unit first (to acknowledge, to
+// report on after a return), then by light: red before yellow before the rest.
+const WAITING = ['dispatched', 'returned'];
+const LIGHT_ORDER = ['red', 'yellow', 'grey', 'green', 'done'];
+function actionableFirst(tasks) {
+  const rank = (x) => (WAITING.includes(x.state) ? 0 : 1) * 10 + LIGHT_ORDER.indexOf(x.light.color);
+  return [...tasks].sort((a, b) => rank(a) - rank(b));
 }
 
 // Links to the reports, in the chosen language.
@@ -990,7 +999,7 @@ export async function unitPage(params, key) {
   const u = await get(`/units/${encodeURIComponent(key)}`);
   return h('div', { class: 'page' }, h('h1', null, pick(u, 'name')),
     h('p', null, lightCounts(u.counts), ' · ', t('unit.overdue', { n: u.overdue })),
-    section(t('nav.tasks'), taskTable(u.tasks)));
+    section(t('nav.tasks'), taskTable(actionableFirst(u.tasks))));
 }
 
 // ---------------------------------------------------------------- members, plan

@@ -160,3 +160,35 @@ browserTest('buttons by role and state: the unit\'s steps are the unit\'s, a pen
   assert.ok(!hist.includes('user:'), hist);
   assert.deepEqual(rep.errors, []);
 });
+
+browserTest('a reporter on a 390x844 phone: cards, the task needing action first, 44 px targets, the form before the history', async (pages) => {
+  const sec = await client(server, 'secretary');
+  const r = await sec.post('/api/v1/tasks', { initiative: 'i-2-4', title: '手机端待签收任务', lead_unit: 'u-jm-miit',
+    starts_on: '2026-11-01', due_on: '2027-03-31', cadence: 'monthly' });
+  assert.equal(r.status, 201, r.text);
+  await sec.post(`/api/v1/tasks/${r.json.key}/dispatch`, {});
+  const page = await open(browser, server, 'reporter', 'zh', { width: 390, height: 844 });
+  pages.push(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(overflow, false, 'nothing wider than the phone');
+  const first = page.locator('tr[data-task]').first();
+  assert.equal(await first.getAttribute('data-task'), r.json.key, 'the task waiting for the unit comes first');
+  assert.equal(await first.evaluate((tr) => getComputedStyle(tr).display), 'grid', 'a card, not a table row');
+  const box = await first.boundingBox();
+  assert.ok(box.height < 260, `a card of ${box.height} px (a table row was 330 px a task)`);
+  assert.ok((await first.textContent()).includes('待签收'), 'the next step is on the card');
+  const small = await page.evaluate(() => [...document.querySelectorAll('main a, main button, header a, header button')]
+    .filter((e) => e.offsetParent !== null).map((e) => [e.textContent.trim(), e.getBoundingClientRect().height])
+    .filter(([, hgt]) => hgt < 44));
+  assert.deepEqual(small, [], 'every touch target is at least 44 px high');
+  await first.locator('a').first().click();
+  await rendered(page, `#/task/${r.json.key}`);
+  await page.getByRole('button', { name: '签收', exact: true }).click();
+  const form = page.getByRole('form', { name: '报送进展' });
+  await form.waitFor();
+  const formTop = (await form.boundingBox()).y;
+  const historyTop = (await page.locator('.timeline').boundingBox()).y;
+  assert.ok(formTop < historyTop, 'the report form comes before the history');
+  await page.screenshot({ path: 'build/screenshots/phone-task-zh.png', fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
