@@ -14,9 +14,12 @@ export function lightCounts(counts) {
     h('span', { class: `count light-${l}`, title: te('light', l) }, `${te('light', l)} ${counts[l]}`)));
 }
 
-export function progressBar(percent, color) {
+// label names the bar for assistive tools (what progresses); the percent is
+// written on it, so no information is in the colour alone.
+export function progressBar(percent, color, label) {
   const p = percent === null || percent === undefined ? 0 : percent;
-  return h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(p) },
+  return h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(p),
+    'aria-label': label || t('task.percent') },
     h('div', { class: `bar-fill light-${color || 'green'}`, 'width%': p }),
     h('span', { class: 'bar-label' }, percent === null || percent === undefined ? '—' : `${fmtNum(p, 1)}%`));
 }

@@ -97,7 +97,7 @@ export async function dashboardPage() {
   const roots = d.initiatives;
   const ini = roots.map((i) => h('div', { class: `initiative depth-${i.depth}` },
     h('div', { class: 'initiative-head' }, link(`#/initiatives`, `${i.code} ${pick(i, 'title')}`), lightBadge(i.light)),
-    progressBar(i.progress, i.light), lightCounts(i.counts)));
+    progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`), lightCounts(i.counts)));
   const c = d.compliance;
   return h('div', { class: 'page dashboard' },
     h('h1', null, t('nav.dashboard')),
@@ -791,7 +791,7 @@ export async function initiativesPage() {
         h('td', null, i.code),
         h('td', null, h('span', { class: `indent-${Math.min(i.depth, 3)}` }, pick(i, 'title')),
           ' ', link(`#/tasks?initiative=${i.key}`, t('ini.tasks'))),
-        h('td', null, progressBar(i.progress, i.light)),
+        h('td', null, progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`)),
         h('td', null, i.tasks ? lightBadge(i.light) : ''),
         h('td', null, lightCounts(i.counts))))) : empty(t('dash.no_initiatives')));
 }
@@ -813,7 +813,7 @@ function pager(base, params, total, pageNo) {
     : h('span', { class: 'button secondary disabled', 'aria-disabled': 'true' }, t(key)));
   const from = total ? (pageNo - 1) * PAGE + 1 : 0;
   return h('nav', { class: 'pager', 'aria-label': t('pager.label') },
-    h('span', { class: 'count', role: 'status' }, t('pager.range', { from: fmtNum(from), to: fmtNum(Math.min(total, pageNo * PAGE)), total: fmtNum(total) })),
+    h('span', { class: 'range', role: 'status' }, t('pager.range', { from: fmtNum(from), to: fmtNum(Math.min(total, pageNo * PAGE)), total: fmtNum(total) })),
     step(1, 'pager.first'), step(pageNo - 1, 'pager.prev', 'prev'), step(pageNo + 1, 'pager.next', 'next'), step(pages, 'pager.last'));
 }
 

@@ -30,8 +30,8 @@ export async function go(page, hash) {
 }
 
 // A page logged in as `login`, in `lang`, at a viewport; collects console errors.
-export async function open(browser, server, login, lang = 'zh', viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ viewport });
+export async function open(browser, server, login, lang = 'zh', viewport = { width: 1366, height: 768 }, extra = {}) {
+  const context = await browser.newContext({ viewport, ...extra });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
