@@ -271,6 +271,7 @@ export const dict = {
   'next.completion_reported': { zh: '待审核销号', en: 'to review and close' },
   'next.returned': { zh: '退办，待重新办理', en: 'returned: to redo' },
   'next.closed': { zh: '已销号', en: 'closed' },
+  'pager.total': { zh: '共 {total} 条', en: '{total} in all' },
   'error.title': { zh: '出错了', en: 'Something went wrong' },
   'error.not_found': { zh: '页面不存在', en: 'No such page' },
   'light.red': { zh: '红', en: 'red' },

@@ -11,6 +11,7 @@ import { lightBadge, lightCounts, progressBar, indicatorChart, lightsHistoryChar
 const link = (href, ...c) => h('a', { href }, ...c);
 const section = (title, ...c) => h('section', { class: 'card' }, h('h2', null, title), ...c);
 const empty = (msg) => h('p', { class: 'empty' }, msg);
+const PAGE = 50;            // rows per page of a server-paginated list
 const year = () => Number(orgToday().slice(0, 4));
 
 async function getAll(path) {
@@ -125,18 +126,40 @@ const getLangMessage = (f) => (document.documentElement.lang === 'en' ? f.messag
 // ---------------------------------------------------------------- meetings
 export async function meetingsPage(params) {
   const view = params.get('view') || 'list';
-  const meetings = await getAll('/meetings');
+  const query = params.get('q') || '';
+  const cursor = params.get('cursor');
+  const month = params.get('month');
+  // the list a page at a time with its total; the calendar one month
+  let meetings, total = 0, next = null;
+  if (view === 'calendar') {
+    const m0 = month || orgToday().slice(0, 7);
+    const [y, mo] = m0.split('-').map(Number);
+    const end = new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 7);
+    meetings = await getAll(`/meetings${q({ from: `${m0}-01`, to: `${end}-01` })}`);
+  } else {
+    const r = await get(`/meetings${q({ q: query, limit: PAGE, cursor, total: 1 })}`);
+    meetings = r.items;
+    total = r.total;
+    next = r.next_cursor;
+  }
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('meetings.views') },
     link('#/meetings?view=list', t('meetings.list')), link('#/meetings?view=calendar', t('meetings.calendar')),
     canEdit() ? link('#/meetings/new', t('meetings.new')) : null);
   let body;
   if (view === 'calendar') {
-    body = calendar(meetings, params.get('month'));
+    body = calendar(meetings, month || orgToday().slice(0, 7));
   } else {
-    body = meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
+    const search = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
+      field(t('search.label'), input('q', query, { type: 'search' })), h('button', { type: 'submit' }, t('action.filter')));
+    search.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/meetings${q({ q: search.q.value })}`; });
+    body = [search, h('nav', { class: 'pager', 'aria-label': t('pager.label') },
+      h('span', { class: 'range', role: 'status' }, t('pager.total', { total: fmtNum(total) })),
+      cursor ? link(`#/meetings${q({ q: query })}`, t('pager.first')) : null,
+      next ? h('a', { class: 'button secondary', href: `#/meetings${q({ q: query, cursor: next })}`, rel: 'next' }, t('pager.next')) : null),
+    meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
       meetings.map((m) => h('tr', null, h('td', null, fmtDateTime(m.starts_at)),
         h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
-        h('td', null, m.place || '')))) : empty(t('meetings.none'));
+        h('td', null, m.place || '')))) : empty(t('meetings.none'))];
   }
   const sub = h('div', { class: 'actions' });
   const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -799,7 +822,6 @@ export async function initiativesPage() {
 // ---------------------------------------------------------------- tasks
 // A pager under a server-paginated list: "41–60 of 10,000", first, previous,
 // next and last pages; the page is in the address (page=N), so a view can be shared.
-const PAGE = 50;
 function pager(base, params, total, pageNo) {
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const to = (n) => {

@@ -192,3 +192,18 @@ browserTest('a reporter on a 390x844 phone: cards, the task needing action first
   await page.screenshot({ path: 'build/screenshots/phone-task-zh.png', fullPage: true });
   assert.deepEqual(page.errors, []);
 });
+
+browserTest('the meetings list says how many there are and finds them by words', async (pages) => {
+  const page = await open(browser, server, 'secretary');
+  pages.push(page);
+  await go(page, '#/meetings');
+  const sec = await client(server, 'secretary');
+  const total = (await sec.get('/api/v1/meetings?limit=1&total=1')).json.total;
+  assert.ok((await page.textContent('.pager .range')).includes(String(total)));
+  await page.getByLabel('关键词').fill('第三次');
+  await page.getByRole('button', { name: '筛选', exact: true }).click();
+  await rendered(page, `#/meetings?q=${encodeURIComponent('第三次')}`);
+  const links = await page.$$eval('main table a[href^="#/meeting/"]', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['#/meeting/m-2026-q3']);
+  assert.deepEqual(page.errors, []);
+});
