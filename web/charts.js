@@ -73,8 +73,12 @@ export function lightsHistoryChart(items) {
         const parts = LIGHTS.map((l) => {
           const hgt = ((it.counts[l] || 0) / max) * (H - T - B);
           y -= hgt;
-          return hgt ? svg('rect', { x: L + i * bw + 2, y, width: bw - 4, height: hgt, class: `fill-${l}` },
-            svg('title', null, `${fmtDate(it.on)} ${te('light', l)}: ${it.counts[l]}`)) : null;
+          // each segment outlined in white and, when tall enough, labelled with
+          // its count: red and yellow never meet as colour alone
+          return hgt ? [svg('rect', { x: L + i * bw + 2, y, width: bw - 4, height: hgt, class: `fill-${l} seg` },
+            svg('title', null, `${fmtDate(it.on)} ${te('light', l)}: ${it.counts[l]}`)),
+          hgt >= 11 ? svg('text', { x: L + i * bw + bw / 2, y: y + hgt / 2 + 3.5, class: 'seg-label', 'text-anchor': 'middle' },
+            `${te('light', l).slice(0, 1)}${it.counts[l]}`) : null] : null;
         });
         return [parts, svg('text', { x: L + i * bw + bw / 2, y: H - 10, class: 'tick', 'text-anchor': 'middle' },
           it.on.slice(5, 7))];
