@@ -108,7 +108,7 @@ async function render() {
   const at = params.get('at') && document.getElementById(params.get('at'));
   if (at) {
     at.setAttribute('tabindex', '-1');
-    at.classList.add('target');
+    at.classList.add('anchored');
     at.scrollIntoView({ block: 'start' });
     at.focus({ preventScroll: true });
   }

@@ -100,8 +100,24 @@ export async function dashboardPage() {
     h('div', { class: 'initiative-head' }, link(`#/initiatives`, `${i.code} ${pick(i, 'title')}`), lightBadge(i.light)),
     progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`), lightCounts(i.counts)));
   const c = d.compliance;
+  // Above the fold: how many tasks are red and yellow (the roll-up of the
+  // top initiatives) and the lead units with the most red tasks.
+  const sum = (l) => roots.filter((i) => i.depth === 0).reduce((n, i) => n + (i.counts?.[l] || 0), 0);
+  const byUnit = new Map();
+  for (const x of d.red_tasks) {
+    const e = byUnit.get(x.lead_unit) || { key: x.lead_unit, name: pick(x, 'lead_unit_name'), n: 0 };
+    e.n++;
+    byUnit.set(x.lead_unit, e);
+  }
+  const worst = [...byUnit.values()].sort((a, b) => b.n - a.n).slice(0, 5);
+  const summary = h('section', { class: 'card summary', 'aria-label': t('dash.summary') },
+    h('a', { class: 'big red', href: '#/tasks?light=red' }, h('strong', null, fmtNum(sum('red'))), ' ', t('dash.red_count')),
+    h('a', { class: 'big yellow', href: '#/tasks?light=yellow' }, h('strong', null, fmtNum(sum('yellow'))), ' ', t('dash.yellow_count')),
+    worst.length ? h('div', { class: 'worst' }, h('h2', null, t('dash.worst_units')), h('ol', null, worst.map((u) =>
+      h('li', null, link(`#/tasks?light=red&unit=${encodeURIComponent(u.key)}`, u.name), ` ${t('dash.n_red', { n: u.n })}`)))) : null);
   return h('div', { class: 'page dashboard' },
     h('h1', null, t('nav.dashboard')),
+    summary,
     h('div', { class: 'grid' },
       section(t('dash.initiatives'), ini.length ? ini : empty(t('dash.no_initiatives'))),
       section(t('dash.lights_over_time'), hist.items.length ? lightsHistoryChart(hist.items) : empty('—'))),
@@ -1021,7 +1037,8 @@ export async function unitPage(params, key) {
   const u = await get(`/units/${encodeURIComponent(key)}`);
   return h('div', { class: 'page' }, h('h1', null, pick(u, 'name')),
     h('p', null, lightCounts(u.counts), ' · ', t('unit.overdue', { n: u.overdue })),
-    section(t('nav.tasks'), taskTable(actionableFirst(u.tasks))));
+    section(t('unit.led'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit === u.key)))),
+    section(t('unit.supported'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit !== u.key)))));
 }
 
 // ---------------------------------------------------------------- members, plan

@@ -207,3 +207,36 @@ browserTest('the meetings list says how many there are and finds them by words',
   assert.deepEqual(links, ['#/meeting/m-2026-q3']);
   assert.deepEqual(page.errors, []);
 });
+
+browserTest('the leader sees the red count and the worst units above the fold, and follows a task to its decision', async (pages) => {
+  for (const lang of ['zh', 'en']) {
+    const page = await open(browser, server, 'secretary', lang, { width: 1366, height: 768 });
+    pages.push(page);
+    const red = page.locator('.summary .big.red');
+    const worst = page.locator('.summary .worst li').first();
+    for (const el of [red, worst]) {
+      const b = await el.boundingBox();
+      assert.ok(b && b.y + b.height <= 768, `${lang}: above the fold (${b && b.y + b.height} px)`);
+    }
+    const header = await page.locator('header .bar-top').boundingBox();
+    console.log(`# ${lang}: header ${header.height} px high at 1366`);
+    // the chain: task -> its decision on the record, and back
+    await go(page, '#/task/t-1-1');
+    const origin = page.locator('dl.facts a[href*="?at=decision-"]');
+    assert.match(await origin.textContent(), lang === 'zh' ? /决定事项第1条/ : /Decision 1/);
+    const href = await origin.getAttribute('href');
+    await origin.click();
+    await rendered(page, href);
+    const target = page.locator('article.decision.anchored');
+    assert.equal(await target.count(), 1, 'the record opens at the decision');
+    const tb = await target.boundingBox();
+    assert.ok(tb.y < 768 && tb.y >= -2, `the decision is in view (${tb.y})`);
+    assert.ok(await target.locator('tr[data-task="t-1-1"] .light').count(), 'the decision lists its tasks with lights');
+    assert.deepEqual(page.errors, []);
+  }
+  const unit = await open(browser, server, 'secretary', 'zh');
+  pages.push(unit);
+  await go(unit, '#/unit/u-jm-miit');
+  const heads = await unit.$$eval('main section h2', (hs) => hs.map((x) => x.textContent));
+  assert.deepEqual(heads, ['牵头任务', '配合任务'], 'tasks led apart from tasks supported');
+});
