@@ -58,6 +58,8 @@ struct req {
 	char disposition[320];            /* Content-Disposition of a file */
 	int retry_after;
 	int is_static;                    /* a file of the web application */
+	const char *content_encoding;     /* "gzip" for a compressed file, or NULL */
+	const char *cache_control;        /* NULL: no-cache for files, no-store for the API */
 	int replayed;                     /* the stored answer to an Idempotency-Key */
 	int has_file;                     /* send file_fd (file_bytes long) instead of out; */
 	int file_fd;                      /*   server.c closes it, sent or not */

@@ -130,3 +130,24 @@ test('the task list finds tasks by words of their title', async () => {
   const none = (await sec.get('/api/v1/tasks?q=%25&total=1')).json;
   assert.equal(none.total, 0, 'a % is a character, not a wildcard');
 });
+
+test('the web app\'s files: gzip when accepted, fingerprinted names cached for a year, index.html revalidated', async () => {
+  const index = await fetch(server.base + '/');
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  const html = await index.text();
+  const m = html.match(/src="(\/v\/[0-9a-f]{16}\/app\.js)"/);
+  assert.ok(m, html);
+  assert.ok(html.includes(m[1].replace('app.js', 'style.css')), 'the style sheet under the same fingerprint');
+  const plain = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers.get('content-encoding'), null);
+  const plainText = await plain.text();
+  const zipped = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'gzip, deflate' } });
+  assert.equal(zipped.headers.get('content-encoding'), 'gzip');
+  assert.match(zipped.headers.get('cache-control'), /max-age=31536000/);
+  assert.ok(Number(zipped.headers.get('content-length')) < plainText.length / 2,
+    `${zipped.headers.get('content-length')} bytes sent for ${plainText.length}`);
+  assert.equal(await zipped.text(), plainText, 'the same file once unpacked');
+  const lib = await fetch(server.base + m[1].replace('app.js', 'lib.js'));
+  assert.equal(lib.status, 200, 'a module imported by a relative name resolves under the fingerprint');
+  assert.equal((await fetch(server.base + '/v/0000000000000000/app.js')).status, 404, 'another build\'s name');
+});
