@@ -279,6 +279,7 @@ export const dict = {
   'dash.n_red': { zh: '{n} 项', en: '{n}' },
   'unit.led': { zh: '牵头任务', en: 'Tasks it leads' },
   'unit.supported': { zh: '配合任务', en: 'Tasks it supports' },
+  'edit.saved_others_kept': { zh: '已保存。其他尚未保存的修改仍保留在页面上，请分别保存。', en: 'Saved. Your other unsaved changes are kept on the page: save them too.' },
   'error.title': { zh: '出错了', en: 'Something went wrong' },
   'error.not_found': { zh: '页面不存在', en: 'No such page' },
   'light.red': { zh: '红', en: 'red' },

@@ -326,6 +326,7 @@ function submitter(form, fn) {
     ev.preventDefault();
     try {
       await fn(formValues(form));
+      form.dataset.dirty = '0';         // saved: nothing of it is left to lose
     } catch (e) {
       if (e.status === 401) { location.hash = '#/login'; return; }
       showError(form, e);
@@ -351,7 +352,18 @@ export async function meetingEditPage(params, key) {
     getAll(`/meetings/${encodeURIComponent(key)}/materials`), getAll(`/meetings/${encodeURIComponent(key)}/units`), choices()]);
   let etag = m._etag;
   const base = `/meetings/${encodeURIComponent(key)}`;
-  const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
+  // After one row is saved the page is read again; the other rows' unsaved
+  // changes are carried over into the new page (never dropped silently).
+  const reload = () => {
+    const saved = document.activeElement?.closest('form');
+    if (saved) saved.dataset.dirty = '0';
+    const root = document.querySelector('main');
+    carried = [...root.querySelectorAll('form')].map((f, i) => [formId(f, i), f])
+      .filter(([, f]) => f.dataset.dirty === '1')
+      .map(([id, f]) => [id, [...f.elements].filter((e) => e.name && e.type !== 'hidden').map((e) => [e.name, e.value])]);
+    if (carried.length) toast(t('edit.saved_others_kept'));
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
 
   const head = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('edit.meeting') },
     h('h2', null, t('edit.meeting')),
@@ -495,7 +507,7 @@ export async function meetingEditPage(params, key) {
     h('p', null, h('strong', null, `${d.number}. `), d.text, ' ', remover('decisions', d)),
     h('details', { class: 'edit-row' }, h('summary', null, t('decision.edit')), decisionForm(d))));
 
-  return h('div', { class: 'page editor' },
+  const page = h('div', { class: 'page editor' },
     h('p', null, link(`#/meeting/${m.key}`, '← ', t('edit.back'))),
     h('h1', null, t('edit.title'), ': ', pick(m, 'title')),
     head,
@@ -509,6 +521,26 @@ export async function meetingEditPage(params, key) {
       remover('speeches', s),
       h('details', { class: 'edit-row' }, h('summary', null, t('speech.edit')), speechForm(s))))), addSpeech),
     section(t('meeting.decisions'), decisionBlocks, addDecision));
+  watchDirty(page);
+  restoreCarried(page);
+  return page;
+}
+
+// Unsaved values of the editor's forms carried across a reload, by form.
+let carried = [];
+const formId = (f, i) => f.dataset.person || `${f.getAttribute('aria-label') || 'form'}#${i}`;
+function restoreCarried(root) {
+  const forms = [...root.querySelectorAll('form')];
+  for (const [id, values] of carried) {
+    const f = forms.find((x, i) => formId(x, i) === id);
+    if (!f) continue;
+    for (const [name, value] of values) {
+      const el = f.elements.namedItem(name);
+      if (el && !(el instanceof RadioNodeList)) el.value = value;
+    }
+    f.dataset.dirty = '1';
+  }
+  carried = [];
 }
 
 // A task from a decision, made on the meeting record: the initiative and the
@@ -592,18 +624,18 @@ export function picker(list, name, label, { value = '', text = '', attrs = {} } 
 
 // Unsaved changes are never dropped silently: the browser warns on leaving
 // the page, and the app asks before following a link away from the form.
-let dirtyForm = null;
+// A form is dirty once typed in (data-dirty="1") until it is saved.
+const anyDirty = () => !!document.querySelector('main form[data-dirty="1"]');
 window.addEventListener('beforeunload', (ev) => {
-  if (dirtyForm && document.body.contains(dirtyForm) && dirtyForm.dataset.dirty === '1') { ev.preventDefault(); ev.returnValue = ''; }
+  if (anyDirty()) { ev.preventDefault(); ev.returnValue = ''; }
 });
 export function leaveGuard() {
-  if (dirtyForm && document.body.contains(dirtyForm) && dirtyForm.dataset.dirty === '1') return confirm(t('edit.unsaved'));
-  return true;
+  return anyDirty() ? confirm(t('edit.unsaved')) : true;
 }
-function watchDirty(form) {
-  dirtyForm = form;
-  form.addEventListener('input', () => { form.dataset.dirty = '1'; });
-  form.addEventListener('change', () => { form.dataset.dirty = '1'; });
+function watchDirty(root) {
+  const mark = (ev) => { const f = ev.target.form || (ev.target.tagName === 'FORM' ? ev.target : null); if (f && !f.closest('.filters')) f.dataset.dirty = '1'; };
+  root.addEventListener('input', mark);
+  root.addEventListener('change', mark);
 }
 
 // Removes a row at once and offers to put it back (undo) for a while.

@@ -122,7 +122,12 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   await unitForm.getByLabel('或类别').fill('各县（市、区）委宣传部');
   await unitForm.getByRole('button', { name: '添加' }).click();
   await page.waitForFunction(() => document.querySelector('main').textContent.includes('各县（市、区）委宣传部'));
+  // the refused attendance row is still there, unsaved: leaving asks, and the secretary leaves
+  assert.equal(await page.getByRole('form', { name: '登记出席' }).getByLabel('人员').inputValue(), 'p-wang-jun');
+  let asked = false;
+  page.once('dialog', (d) => { asked = true; d.accept(); });
   await go(page, '#/meeting/m-2026-q4');
+  assert.ok(asked, 'leaving with unsaved changes asks first');
   assert.ok((await mainText(page)).includes('习近平谈治国理政'));
 
   // a speech and a decision are corrected after the meeting, and the record shows it

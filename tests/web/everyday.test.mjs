@@ -240,3 +240,20 @@ browserTest('the leader sees the red count and the worst units above the fold, a
   const heads = await unit.$$eval('main section h2', (hs) => hs.map((x) => x.textContent));
   assert.deepEqual(heads, ['牵头任务', '配合任务'], 'tasks led apart from tasks supported');
 });
+
+browserTest('editing a held meeting: saving one row never drops another row\'s unsaved changes', async (pages) => {
+  const page = await open(browser, server, 'secretary');
+  pages.push(page);
+  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
+  const row = page.locator('form[data-person]').first();
+  await row.getByLabel('补学情况').fill('尚未保存的补学情况');
+  const mat = page.getByRole('form', { name: '添加学习材料' });
+  await mat.getByLabel('名称').fill('另一份学习材料');
+  await mat.getByRole('button', { name: '添加' }).click();
+  await page.waitForFunction(() => document.getElementById('toast').textContent.includes('仍保留'));
+  assert.equal(await row.getByLabel('补学情况').inputValue(), '尚未保存的补学情况', 'the unsaved row is still there');
+  page.once('dialog', (d) => d.dismiss());
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => location.hash), '#/meeting/m-2026-jm-xiongan/edit', 'leaving asks first');
+});
