@@ -86,7 +86,7 @@ $(BUILD)/migrations_pg.c: $(PG_MIGRATIONS) scripts/embed-sql
 
 $(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-files
 	@mkdir -p $(BUILD)
-	@./scripts/embed-files $@ web web_assets
+	@./scripts/embed-files $@ web web_assets gzip
 
 $(BUILD)/templates.c: $(TEMPLATE_FILES) scripts/embed-files
 	@mkdir -p $(BUILD)

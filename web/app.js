@@ -1,6 +1,6 @@
 // app.js -- the web application's entry: who is logged in, the header with
 // navigation and the language switch, and the hash router.
-import { h, clear, t, setLang, getLang, get, api, session, role, isAdmin, ApiError, pick } from './lib.js';
+import { h, clear, t, setLang, getLang, get, api, session, role, isAdmin, ApiError, pick, errorText } from './lib.js';
 import * as P from './pages.js';
 
 const routes = [
@@ -81,7 +81,7 @@ async function render() {
   document.title = t('app.name');
   header();
   if (!session.user) {
-    clear(main, P.loginPage(() => { location.hash = '#/'; render(); }));
+    clear(main, P.loginPage(async () => { await loadMe(); location.hash = '#/'; render(); }));
     document.body.dataset.rendered = 'login';
     return;
   }
@@ -97,12 +97,21 @@ async function render() {
       return render();
     }
     page = e instanceof ApiError && e.status === 403 ? P.forbidden()
-      : h('div', { class: 'page' }, h('h1', null, t('error.title')), h('p', { role: 'alert' }, e.message));
+      : h('div', { class: 'page' }, h('h1', null, t('error.title')),
+        h('p', { role: 'alert' }, e instanceof ApiError ? errorText(e) : t('err.status.500')));
   }
   if (mine !== rendering) return;            // a newer navigation won
   clear(main, page);
   const h1 = main.querySelector('h1');
   if (h1) document.title = `${h1.textContent} — ${t('app.name')}`;
+  // ?at=decision-KEY opens the page at that part (the chain from a task)
+  const at = params.get('at') && document.getElementById(params.get('at'));
+  if (at) {
+    at.setAttribute('tabindex', '-1');
+    at.classList.add('anchored');
+    at.scrollIntoView({ block: 'start' });
+    at.focus({ preventScroll: true });
+  }
   // Tests and assistive tools can tell the page is complete.
   document.body.dataset.rendered = location.hash || '#/';
 }
@@ -111,13 +120,29 @@ function notFound() {
   return h('div', { class: 'page' }, h('h1', null, t('error.not_found')));
 }
 
+// Who is logged in, the org's time zone and the enumerations.
+async function loadMe() {
+  const me = await get('/me');
+  session.user = me.user;
+  session.csrf = me.csrf;
+  session.org = me.org;
+  session.enums = me.enums;
+}
+
 async function boot() {
   try {
-    const me = await get('/me');
-    session.user = me.user;
-    session.csrf = me.csrf;
+    await loadMe();
   } catch { /* not logged in */ }
-  window.addEventListener('hashchange', render);
+  // A form with unsaved changes asks before the page changes under it.
+  let shown = location.hash;
+  window.addEventListener('hashchange', () => {
+    if (location.hash !== shown && !P.leaveGuard()) {
+      history.replaceState(null, '', shown || '#/');
+      return;
+    }
+    shown = location.hash;
+    render();
+  });
   render();
 }
 

@@ -14,9 +14,12 @@ export function lightCounts(counts) {
     h('span', { class: `count light-${l}`, title: te('light', l) }, `${te('light', l)} ${counts[l]}`)));
 }
 
-export function progressBar(percent, color) {
+// label names the bar for assistive tools (what progresses); the percent is
+// written on it, so no information is in the colour alone.
+export function progressBar(percent, color, label) {
   const p = percent === null || percent === undefined ? 0 : percent;
-  return h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(p) },
+  return h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(p),
+    'aria-label': label || t('task.percent') },
     h('div', { class: `bar-fill light-${color || 'green'}`, 'width%': p }),
     h('span', { class: 'bar-label' }, percent === null || percent === undefined ? '—' : `${fmtNum(p, 1)}%`));
 }
@@ -70,8 +73,12 @@ export function lightsHistoryChart(items) {
         const parts = LIGHTS.map((l) => {
           const hgt = ((it.counts[l] || 0) / max) * (H - T - B);
           y -= hgt;
-          return hgt ? svg('rect', { x: L + i * bw + 2, y, width: bw - 4, height: hgt, class: `fill-${l}` },
-            svg('title', null, `${fmtDate(it.on)} ${te('light', l)}: ${it.counts[l]}`)) : null;
+          // each segment outlined in white and, when tall enough, labelled with
+          // its count: red and yellow never meet as colour alone
+          return hgt ? [svg('rect', { x: L + i * bw + 2, y, width: bw - 4, height: hgt, class: `fill-${l} seg` },
+            svg('title', null, `${fmtDate(it.on)} ${te('light', l)}: ${it.counts[l]}`)),
+          hgt >= 11 ? svg('text', { x: L + i * bw + bw / 2, y: y + hgt / 2 + 3.5, class: 'seg-label', 'text-anchor': 'middle' },
+            `${te('light', l).slice(0, 1)}${it.counts[l]}`) : null] : null;
         });
         return [parts, svg('text', { x: L + i * bw + bw / 2, y: H - 10, class: 'tick', 'text-anchor': 'middle' },
           it.on.slice(5, 7))];

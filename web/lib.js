@@ -69,15 +69,31 @@ export function pick(obj, field) {
 }
 
 const locale = () => (lang === 'zh' ? 'zh-CN' : 'en-GB');
+// The org's time zone, from GET /me (org.timezone, org.utc_offset_minutes):
+// never a zone written into the app.
+const tz = () => session.org?.timezone || 'UTC';
+const offsetMin = () => session.org?.utc_offset_minutes ?? 0;
+export const zoneSuffix = () => {
+  const m = offsetMin();
+  const a = Math.abs(m);
+  return `${m < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+};
+// An instant as the org's wall clock, "YYYY-MM-DDTHH:MM" (for inputs and days).
+export const orgClock = (iso) => (iso ? new Date(Date.parse(iso) + offsetMin() * 60e3).toISOString().slice(0, 16) : '');
+export const fromOrgClock = (v) => (v ? `${v}:00${zoneSuffix()}` : undefined);
+export const orgToday = () => orgClock(new Date().toISOString()).slice(0, 10);
 export function fmtDate(iso) {
   if (!iso) return '';
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00+08:00` : iso);
-  return new Intl.DateTimeFormat(locale(), { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+  if (iso.length === 10) {     // a calendar date: no zone to apply
+    return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' })
+      .format(new Date(`${iso}T00:00:00Z`));
+  }
+  return new Intl.DateTimeFormat(locale(), { timeZone: tz(), year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(iso));
 }
 export function fmtDateTime(iso) {
   if (!iso) return '';
   return new Intl.DateTimeFormat(locale(), {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZone: tz(), year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
   }).format(new Date(iso));
 }
 // When a meeting was, exactly as precise as the record (a date, a part of the
@@ -87,12 +103,14 @@ export function fmtWhen(m) {
   const text = lang === 'zh' ? (m.local_time_zh || m.local_time) : m.local_time;
   return text || fmtDateTime(m.starts_at);
 }
+// The values of an enumerated field, from GET /me: enums('meeting.status').
+export const enums = (name) => session.enums?.[name] || [];
 export const fmtNum = (n, digits = 0) => (n === null || n === undefined ? '—'
   : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n));
 export const fmtPct = (n) => (n === null || n === undefined ? '—' : `${fmtNum(n, 1)}%`);
 
 // ---- the API ----
-export const session = { user: null, csrf: null };
+export const session = { user: null, csrf: null, org: null, enums: null };
 
 export class ApiError extends Error {
   constructor(status, error) {
@@ -157,6 +175,21 @@ export function textarea(name, value, attrs = {}) {
   el.value = value ?? '';
   return el;
 }
+// A problem in the user's language, from its stable code and parameters
+// (never the API's English on a Chinese page): {code: 'out_of_range', min, max}.
+export function problemText(p, status) {
+  const vars = { ...p };
+  if (p.other) vars.other = dict[`field.${p.other}`] ? t(`field.${p.other}`) : p.other;
+  if (p.date) vars.date = fmtDate(p.date);
+  if (p.code && dict[`err.${p.code}`]) return t(`err.${p.code}`, vars);
+  if (lang === 'en' && p.message) return p.message;
+  return t(dict[`err.status.${status}`] ? `err.status.${status}` : 'err.invalid');
+}
+export function errorText(e) {
+  const p = e.problems?.[0];
+  if (p) return problemText(p, e.status);
+  return problemText({ code: e.code === 'invalid_field' ? null : e.code, message: e.message }, e.status);
+}
 // Shows an API error beside the field it names (or at the top of the form).
 export function showError(form, e) {
   form.querySelectorAll('.field-error').forEach((el) => { el.textContent = ''; });
@@ -164,16 +197,19 @@ export function showError(form, e) {
   const problems = e.problems?.length ? e.problems : [{ field: e.field, message: e.message }];
   let shown = false;
   for (const p of problems) {
-    const name = (p.field || '').split('.')[0].split('[')[0];
-    const box = name && form.querySelector(`.field[data-name="${CSS.escape(name)}"]`);
+    // the deepest box that names the path: "attendance[1].leave_reason", then "leave_reason"
+    const path = p.field || '';
+    const name = path.split('.')[0].split('[')[0];
+    const box = (path && form.querySelector(`.field[data-path="${CSS.escape(path)}"]`))
+      || (name && form.querySelector(`.field[data-name="${CSS.escape(name)}"]`));
     if (box) {
-      box.querySelector('.field-error').textContent = p.message;
+      box.querySelector('.field-error').textContent = problemText(p, e.status);
       box.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true');
       shown = true;
     }
   }
   const top = form.querySelector('.form-error');
-  if (top) top.textContent = shown ? '' : e.message;
+  if (top) top.textContent = shown ? '' : errorText(e);
   form.querySelector('[aria-invalid]')?.focus();
 }
 export function formValues(form) {

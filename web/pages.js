@@ -3,14 +3,16 @@
 // JSON API only.
 import {
   h, clear, marked, t, te, pick, fmtDate, fmtDateTime, fmtWhen, fmtNum, fmtPct, api, get, q, session, role, canEdit,
-  isAdmin, field, input, select, textarea, showError, formValues, toast,
+  isAdmin, field, input, select, textarea, showError, formValues, toast, enums, orgClock, fromOrgClock, orgToday,
+  errorText, problemText,
 } from './lib.js';
 import { lightBadge, lightCounts, progressBar, indicatorChart, lightsHistoryChart } from './charts.js';
 
 const link = (href, ...c) => h('a', { href }, ...c);
 const section = (title, ...c) => h('section', { class: 'card' }, h('h2', null, title), ...c);
 const empty = (msg) => h('p', { class: 'empty' }, msg);
-const year = () => Number(new Date().toLocaleString('en-CA', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+const PAGE = 50;            // rows per page of a server-paginated list
+const year = () => Number(orgToday().slice(0, 4));
 
 async function getAll(path) {
   let items = [];
@@ -37,18 +39,27 @@ function reasonText(task) {
 
 function taskRow(task) {
   return h('tr', { 'data-task': task.key },
-    h('td', null, lightBadge(task.light.color, reasonText(task))),
-    h('td', null, link(`#/task/${task.key}`, pick(task, 'title'))),
-    h('td', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
-    h('td', null, fmtDate(task.due_on)),
-    h('td', null, te('state', task.state)),
+    h('td', { class: 'c-light' }, lightBadge(task.light.color, reasonText(task))),
+    h('td', { class: 'c-title' }, link(`#/task/${task.key}`, pick(task, 'title'))),
+    h('td', { class: 'c-due' }, t('task.due_short', { d: fmtDate(task.due_on) })),
+    h('td', { class: 'next' }, te('next', task.state)),
+    h('td', { class: 'c-unit' }, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
+    h('td', { class: 'c-state' }, te('state', task.state)),
     h('td', { class: 'num' }, `${task.percent}%`),
-    h('td', null, task.light.color === 'green' || task.light.color === 'done' ? '' : reasonText(task)));
+    h('td', { class: 'c-why' }, task.light.color === 'green' || task.light.color === 'done' ? '' : reasonText(task)));
 }
 function taskTable(tasks) {
   if (!tasks.length) return empty(t('tasks.none'));
-  return table([t('task.light'), t('task.title'), t('task.lead_unit'), t('task.due_on'), t('task.state'),
+  return table([t('task.light'), t('task.title'), t('task.due_on'), t('task.next'), t('task.lead_unit'), t('task.state'),
     t('task.percent'), t('task.why')], tasks.map(taskRow), { class: 'tasks' });
+}
+// A unit's tasks with those waiting for the unit first (to acknowledge, to
+// report on after a return), then by light: red before yellow before the rest.
+const WAITING = ['dispatched', 'returned'];
+const LIGHT_ORDER = ['red', 'yellow', 'grey', 'green', 'done'];
+function actionableFirst(tasks) {
+  const rank = (x) => (WAITING.includes(x.state) ? 0 : 1) * 10 + LIGHT_ORDER.indexOf(x.light.color);
+  return [...tasks].sort((a, b) => rank(a) - rank(b));
 }
 
 // Links to the reports, in the chosen language.
@@ -87,15 +98,31 @@ export async function dashboardPage() {
   const roots = d.initiatives;
   const ini = roots.map((i) => h('div', { class: `initiative depth-${i.depth}` },
     h('div', { class: 'initiative-head' }, link(`#/initiatives`, `${i.code} ${pick(i, 'title')}`), lightBadge(i.light)),
-    progressBar(i.progress, i.light), lightCounts(i.counts)));
+    progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`), lightCounts(i.counts)));
   const c = d.compliance;
+  // Above the fold: how many tasks are red and yellow (the roll-up of the
+  // top initiatives) and the lead units with the most red tasks.
+  const sum = (l) => roots.filter((i) => i.depth === 0).reduce((n, i) => n + (i.counts?.[l] || 0), 0);
+  const byUnit = new Map();
+  for (const x of d.red_tasks) {
+    const e = byUnit.get(x.lead_unit) || { key: x.lead_unit, name: pick(x, 'lead_unit_name'), n: 0 };
+    e.n++;
+    byUnit.set(x.lead_unit, e);
+  }
+  const worst = [...byUnit.values()].sort((a, b) => b.n - a.n).slice(0, 5);
+  const summary = h('section', { class: 'card summary', 'aria-label': t('dash.summary') },
+    h('a', { class: 'big red', href: '#/tasks?light=red' }, h('strong', null, fmtNum(sum('red'))), ' ', t('dash.red_count')),
+    h('a', { class: 'big yellow', href: '#/tasks?light=yellow' }, h('strong', null, fmtNum(sum('yellow'))), ' ', t('dash.yellow_count')),
+    worst.length ? h('div', { class: 'worst' }, h('h2', null, t('dash.worst_units')), h('ol', null, worst.map((u) =>
+      h('li', null, link(`#/tasks?light=red&unit=${encodeURIComponent(u.key)}`, u.name), ` ${t('dash.n_red', { n: u.n })}`)))) : null);
   return h('div', { class: 'page dashboard' },
     h('h1', null, t('nav.dashboard')),
+    summary,
     h('div', { class: 'grid' },
       section(t('dash.initiatives'), ini.length ? ini : empty(t('dash.no_initiatives'))),
       section(t('dash.lights_over_time'), hist.items.length ? lightsHistoryChart(hist.items) : empty('—'))),
-    section(t('dash.red_tasks'), taskTable(d.red_tasks)),
-    section(t('dash.yellow_tasks'), taskTable(d.yellow_tasks)),
+    section(t('dash.red_tasks'), taskTable(d.red_tasks), link('#/tasks?light=red', t('dash.all_red'))),
+    section(t('dash.yellow_tasks'), taskTable(d.yellow_tasks), link('#/tasks?light=yellow', t('dash.all_yellow'))),
     section(t('dash.indicators'), h('div', { class: 'charts' }, d.indicators.map(indicatorChart))),
     h('div', { class: 'grid' },
       section(t('dash.upcoming'), d.upcoming_meetings.length ? h('ul', null, d.upcoming_meetings.map((m) =>
@@ -115,18 +142,40 @@ const getLangMessage = (f) => (document.documentElement.lang === 'en' ? f.messag
 // ---------------------------------------------------------------- meetings
 export async function meetingsPage(params) {
   const view = params.get('view') || 'list';
-  const meetings = await getAll('/meetings');
+  const query = params.get('q') || '';
+  const cursor = params.get('cursor');
+  const month = params.get('month');
+  // the list a page at a time with its total; the calendar one month
+  let meetings, total = 0, next = null;
+  if (view === 'calendar') {
+    const m0 = month || orgToday().slice(0, 7);
+    const [y, mo] = m0.split('-').map(Number);
+    const end = new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 7);
+    meetings = await getAll(`/meetings${q({ from: `${m0}-01`, to: `${end}-01` })}`);
+  } else {
+    const r = await get(`/meetings${q({ q: query, limit: PAGE, cursor, total: 1 })}`);
+    meetings = r.items;
+    total = r.total;
+    next = r.next_cursor;
+  }
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('meetings.views') },
     link('#/meetings?view=list', t('meetings.list')), link('#/meetings?view=calendar', t('meetings.calendar')),
     canEdit() ? link('#/meetings/new', t('meetings.new')) : null);
   let body;
   if (view === 'calendar') {
-    body = calendar(meetings, params.get('month'));
+    body = calendar(meetings, month || orgToday().slice(0, 7));
   } else {
-    body = meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
+    const search = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
+      field(t('search.label'), input('q', query, { type: 'search' })), h('button', { type: 'submit' }, t('action.filter')));
+    search.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/meetings${q({ q: search.q.value })}`; });
+    body = [search, h('nav', { class: 'pager', 'aria-label': t('pager.label') },
+      h('span', { class: 'range', role: 'status' }, t('pager.total', { total: fmtNum(total) })),
+      cursor ? link(`#/meetings${q({ q: query })}`, t('pager.first')) : null,
+      next ? h('a', { class: 'button secondary', href: `#/meetings${q({ q: query, cursor: next })}`, rel: 'next' }, t('pager.next')) : null),
+    meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
       meetings.map((m) => h('tr', null, h('td', null, fmtWhen(m)),
         h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
-        h('td', null, m.place || '')))) : empty(t('meetings.none'));
+        h('td', null, m.place || '')))) : empty(t('meetings.none'))];
   }
   const sub = h('div', { class: 'actions' });
   const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -163,7 +212,7 @@ export async function rulesPage(params) {
 }
 
 function calendar(meetings, monthParam) {
-  const localDay = (iso) => new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 10);
+  const localDay = (iso) => orgClock(iso).slice(0, 10);
   const first = monthParam || (meetings.length ? localDay(meetings.at(-1).starts_at).slice(0, 7) : new Date().toISOString().slice(0, 7));
   const [y, m] = first.split('-').map(Number);
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -188,7 +237,7 @@ function calendar(meetings, monthParam) {
 
 export async function meetingPage(params, key) {
   const m = await get(`/meetings/${encodeURIComponent(key)}`);
-  const caps = ['member', 'attendee', 'observer'];
+  const caps = enums('attendance.capacity');
   const attendance = caps.map((cap) => {
     const rows = m.attendance.filter((a) => a.capacity === cap);
     if (!rows.length) return null;
@@ -210,12 +259,15 @@ export async function meetingPage(params, key) {
       points.length ? h('ul', { class: 'points' }, points.map((p) => h('li', null, p))) : null,
       s.text ? h('details', null, h('summary', null, t('speech.full_text')), h('div', { class: 'fulltext' }, s.text)) : null);
   });
+  const initiatives = canEdit() ? (await get('/initiatives/tree')).items.map((i) => [i.key, `${'\u3000'.repeat(i.depth)}${i.code} ${pick(i, 'title')}`]) : [];
   const decisions = m.decisions.map((d) => h('article', { class: 'decision', id: `decision-${d.key}` },
     h('h3', null, `${d.number}. ${pick(d, 'text')}`),
     h('p', { class: 'origin' }, d.speech
-      ? [t('decision.from_speech'), ' ', link(`#/meeting/${m.key}`, `${m.speeches.find((s) => s.key === d.speech)?.seq ?? ''}`)]
+      ? [t('decision.from_speech'), ' ', link(`#/meeting/${m.key}?at=speech-${d.speech}`,
+        `${m.speeches.find((s) => s.key === d.speech)?.seq ?? ''}. ${pick(m.speeches.find((s) => s.key === d.speech), 'speaker_name')}`)]
       : t('decision.whole_meeting')),
-    d.tasks.length ? taskTable(d.tasks) : empty(t('decision.no_tasks'))));
+    d.tasks.length ? taskTable(d.tasks) : empty(t('decision.no_tasks')),
+    canEdit() ? h('details', { class: 'make-tasks no-print' }, h('summary', null, t('decision.make_task')), taskForm(d, initiatives)) : null));
   return h('div', { class: 'page meeting' },
     h('div', { class: 'actions no-print' },
       h('button', { type: 'button', onclick: () => window.print() }, t('action.print')),
@@ -266,14 +318,15 @@ function feedbackSection(m, notes) {
 }
 
 // ---------------------------------------------------------------- meeting editor
-const toLocalInput = (iso) => (iso ? new Date(Date.parse(iso) + 8 * 3600e3).toISOString().slice(0, 16) : '');
-const fromLocalInput = (v) => (v ? `${v}:00+08:00` : undefined);
+const toLocalInput = orgClock;
+const fromLocalInput = fromOrgClock;
 
 function submitter(form, fn) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
       await fn(formValues(form));
+      form.dataset.dirty = '0';         // saved: nothing of it is left to lose
     } catch (e) {
       if (e.status === 401) { location.hash = '#/login'; return; }
       showError(form, e);
@@ -299,13 +352,24 @@ export async function meetingEditPage(params, key) {
     getAll(`/meetings/${encodeURIComponent(key)}/materials`), getAll(`/meetings/${encodeURIComponent(key)}/units`), choices()]);
   let etag = m._etag;
   const base = `/meetings/${encodeURIComponent(key)}`;
-  const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
+  // After one row is saved the page is read again; the other rows' unsaved
+  // changes are carried over into the new page (never dropped silently).
+  const reload = () => {
+    const saved = document.activeElement?.closest('form');
+    if (saved) saved.dataset.dirty = '0';
+    const root = document.querySelector('main');
+    carried = [...root.querySelectorAll('form')].map((f, i) => [formId(f, i), f])
+      .filter(([, f]) => f.dataset.dirty === '1')
+      .map(([id, f]) => [id, [...f.elements].filter((e) => e.name && e.type !== 'hidden').map((e) => [e.name, e.value])]);
+    if (carried.length) toast(t('edit.saved_others_kept'));
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
 
   const head = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('edit.meeting') },
     h('h2', null, t('edit.meeting')),
     field(t('meeting.title'), input('title', m.title, { required: true })),
     field(t('meeting.title_en'), input('title_en', m.title_en)),
-    field(t('meeting.status'), select('status', ['planned', 'held', 'cancelled'].map((s) => [s, te('mstatus', s)]), m.status)),
+    field(t('meeting.status'), select('status', enums('meeting.status').map((s) => [s, te('mstatus', s)]), m.status)),
     field(t('meeting.when'), input('starts_at', toLocalInput(m.starts_at), { type: 'datetime-local' })),
     field(t('meeting.place'), input('place', m.place)),
     field(t('meeting.chair'), select('chair', ch.persons, m.chair)),
@@ -319,7 +383,7 @@ export async function meetingEditPage(params, key) {
     toast(t('saved'));
   });
 
-  const statusOpts = ['present', 'absent', 'leave'].map((s) => [s, te('astatus', s)]);
+  const statusOpts = enums('attendance.status').map((s) => [s, te('astatus', s)]);
   const attRows = rows.map((a) => {
     const f = submitter(h('form', { class: 'row-form', novalidate: true, 'data-person': a.person },
       h('strong', null, ch.persons.find(([k]) => k === a.person)?.[1] || a.person, ' · ', te('capacity', a.capacity)),
@@ -342,7 +406,7 @@ export async function meetingEditPage(params, key) {
   const addAtt = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('att.add') },
     h('strong', null, t('att.add')),
     field(t('att.person'), select('person', ch.persons, '')),
-    field(t('att.capacity'), select('capacity', ['member', 'attendee', 'observer'].map((c) => [c, te('capacity', c)]), 'member')),
+    field(t('att.capacity'), select('capacity', enums('attendance.capacity').map((c) => [c, te('capacity', c)]), 'member')),
     field(t('att.status'), select('status', statusOpts, 'present')),
     field(t('att.leave_reason'), input('leave_reason', '')),
     field(t('att.approver'), select('leave_approver', ch.persons, '')),
@@ -360,7 +424,7 @@ export async function meetingEditPage(params, key) {
   const speechForm = (sp) => submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': sp ? t('speech.edit') : t('speech.add') },
     sp ? null : h('strong', null, t('speech.add')),
     field(t('speech.seq'), input('seq', String(sp ? sp.seq : speeches.length + 1), { type: 'number', min: 1 })),
-    field(t('speech.kind'), select('kind', ['keynote', 'central', 'exchange', 'remarks', 'lecture'].map((k) => [k, te('kind', k)]), sp ? sp.kind : 'exchange')),
+    field(t('speech.kind'), select('kind', enums('speech.kind').map((k) => [k, te('kind', k)]), sp ? sp.kind : 'exchange')),
     field(t('speech.speaker'), select('speaker', ch.persons, sp?.speaker || '')),
     field(t('speech.speaker_name'), input('speaker_name', sp?.speaker_name || ''), t('speech.speaker_name_hint')),
     field(t('speech.title'), input('title', sp?.title || '')),
@@ -412,12 +476,12 @@ export async function meetingEditPage(params, key) {
       try {
         await api('DELETE', `${base}/${child}/${row.id}`, undefined, { ifMatch: `"${row.version}"` });
         reload();
-      } catch (e) { msg.textContent = e.message; }
+      } catch (e) { msg.textContent = errorText(e); }
     } }, t('action.delete')), ' ', msg);
   };
   const addMaterial = submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('material.add') },
     h('strong', null, t('material.add')),
-    field(t('material.kind'), select('kind', ['speech', 'document', 'book', 'article', 'video', 'other'].map((k) => [k, te('mkind', k)]), 'document')),
+    field(t('material.kind'), select('kind', enums('material.kind').map((k) => [k, te('mkind', k)]), 'document')),
     field(t('material.title'), input('title', '')),
     field(t('material.source'), input('source', '')),
     h('div', { class: 'form-error', role: 'alert' }),
@@ -441,10 +505,9 @@ export async function meetingEditPage(params, key) {
 
   const decisionBlocks = decisions.map((d) => h('div', { class: 'decision-edit' },
     h('p', null, h('strong', null, `${d.number}. `), d.text, ' ', remover('decisions', d)),
-    h('details', { class: 'edit-row' }, h('summary', null, t('decision.edit')), decisionForm(d)),
-    h('details', { class: 'make-tasks' }, h('summary', null, t('decision.make_task')), taskForm(d, ch))));
+    h('details', { class: 'edit-row' }, h('summary', null, t('decision.edit')), decisionForm(d))));
 
-  return h('div', { class: 'page editor' },
+  const page = h('div', { class: 'page editor' },
     h('p', null, link(`#/meeting/${m.key}`, '← ', t('edit.back'))),
     h('h1', null, t('edit.title'), ': ', pick(m, 'title')),
     head,
@@ -458,43 +521,336 @@ export async function meetingEditPage(params, key) {
       remover('speeches', s),
       h('details', { class: 'edit-row' }, h('summary', null, t('speech.edit')), speechForm(s))))), addSpeech),
     section(t('meeting.decisions'), decisionBlocks, addDecision));
+  watchDirty(page);
+  restoreCarried(page);
+  return page;
 }
 
-function taskForm(decision, ch) {
-  return submitter(h('form', { class: 'row-form', novalidate: true, 'aria-label': t('decision.make_task') },
-    field(t('task.key'), input('key', `t-${Date.now().toString(36)}`, { required: true })),
+// Unsaved values of the editor's forms carried across a reload, by form.
+let carried = [];
+const formId = (f, i) => f.dataset.person || `${f.getAttribute('aria-label') || 'form'}#${i}`;
+function restoreCarried(root) {
+  const forms = [...root.querySelectorAll('form')];
+  for (const [id, values] of carried) {
+    const f = forms.find((x, i) => formId(x, i) === id);
+    if (!f) continue;
+    for (const [name, value] of values) {
+      const el = f.elements.namedItem(name);
+      if (el && !(el instanceof RadioNodeList)) el.value = value;
+    }
+    f.dataset.dirty = '1';
+  }
+  carried = [];
+}
+
+// A task from a decision, made on the meeting record: the initiative and the
+// lead unit chosen explicitly (no silent first-of-the-list), supporting
+// units a searchable multi-pick that never offers the lead unit, no key.
+function taskForm(decision, initiatives) {
+  const chosen = new Map();           // supporting unit key -> its name
+  const chips = h('ul', { class: 'chips', 'aria-live': 'polite' });
+  const lead = picker('units', 'lead_unit', t('task.lead_unit'), { attrs: { required: true } });
+  const support = picker('units', 'support_pick', t('task.supporting_units'));
+  const leadKey = () => lead.querySelector('input[type=hidden]').value;
+  const drawChips = () => clear(chips, [...chosen].map(([k, name]) => h('li', null, name, ' ',
+    h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('action.remove')} ${name}`,
+      onclick: () => { chosen.delete(k); drawChips(); } }, '×'))));
+  support.addEventListener('picked', (ev) => {
+    const k = support.querySelector('input[type=hidden]').value;
+    if (!k) return;
+    if (k !== leadKey()) chosen.set(k, ev.target.value.split(' · ')[0]);
+    ev.target.value = '';
+    support.querySelector('input[type=hidden]').value = '';
+    drawChips();
+  });
+  lead.addEventListener('picked', () => { chosen.delete(leadKey()); drawChips(); });
+  const form = h('form', { class: 'row-form make-task', novalidate: true, 'aria-label': t('decision.make_task') },
     field(t('task.title'), input('title', '', { required: true })),
-    field(t('task.initiative'), select('initiative', ch.initiatives, '')),
-    field(t('task.lead_unit'), select('lead_unit', ch.units, '')),
-    field(t('task.supporting_units'), select('supporting_units', ch.units, [], { multiple: true, size: 4 })),
-    field(t('task.responsible'), select('responsible', ch.persons, '')),
+    field(t('task.initiative'), select('initiative', [['', t('filter.choose')], ...initiatives], '', { required: true })),
+    lead, support, chips,
     field(t('task.starts_on'), input('starts_on', '', { type: 'date' })),
     field(t('task.due_on'), input('due_on', '', { type: 'date' })),
-    field(t('task.cadence'), select('cadence', ['none', 'weekly', 'monthly', 'quarterly', 'half_yearly'].map((c) => [c, te('cadence', c)]), 'monthly')),
+    field(t('task.cadence'), select('cadence', enums('task.cadence').map((c) => [c, te('cadence', c)]), 'monthly')),
     h('div', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('action.create_task'))), async (v) => {
-    const body = { ...v, decision: decision.key };
-    if (!body.responsible) delete body.responsible;
+    h('button', { type: 'submit' }, t('action.create_task')));
+  return submitter(form, async (v) => {
+    const body = { ...v, decision: decision.key, supporting_units: [...chosen.keys()] };
+    delete body.support_pick;
+    for (const k of ['initiative', 'lead_unit']) if (!body[k]) delete body[k];
     const r = await api('POST', '/tasks', body);
     toast(t('task.created'));
     location.hash = `#/task/${r.key}`;
   });
 }
 
+// A type-ahead person (or unit) picker: a text box searching the API with
+// ?q= (never a dropdown of everyone); the chosen key is kept in a hidden
+// input named `name`, which is what the form sends.
+let pickerSeq = 0;
+export function picker(list, name, label, { value = '', text = '', attrs = {} } = {}) {
+  const id = `dl${++pickerSeq}`;
+  const hidden = h('input', { type: 'hidden', name, value });
+  const box = h('input', { type: 'text', list: id, value: text, autocomplete: 'off', 'data-picker': list, ...attrs });
+  const options = h('datalist', { id });
+  const known = new Map();
+  const label2 = (x) => [pick(x, 'name'), x.title ? ` · ${pick(x, 'title')}` : ''].join('');
+  let timer = null;
+  const resolve = () => {
+    const key = known.get(box.value);
+    hidden.value = key || '';
+    box.dispatchEvent(new CustomEvent('picked', { bubbles: true }));
+  };
+  box.addEventListener('input', () => {
+    resolve();
+    clearTimeout(timer);
+    const qv = box.value.trim();
+    if (!qv || known.has(box.value)) return;
+    timer = setTimeout(async () => {
+      const r = await get(`/${list}${q({ q: qv.split(' · ')[0], limit: 10 })}`);
+      for (const x of r.items) {
+        known.set(label2(x), x.key);
+        if (!known.has(pick(x, 'name'))) known.set(pick(x, 'name'), x.key);   // the name alone, when it is unique so far
+      }
+      clear(options, r.items.map((x) => h('option', { value: label2(x) })));
+      resolve();
+    }, 120);
+  });
+  box.addEventListener('change', resolve);
+  const f = field(label, box);
+  f.setAttribute('data-name', name);
+  f.append(hidden, options);
+  return f;
+}
+
+// Unsaved changes are never dropped silently: the browser warns on leaving
+// the page, and the app asks before following a link away from the form.
+// A form is dirty once typed in (data-dirty="1") until it is saved.
+const anyDirty = () => !!document.querySelector('main form[data-dirty="1"]');
+window.addEventListener('beforeunload', (ev) => {
+  if (anyDirty()) { ev.preventDefault(); ev.returnValue = ''; }
+});
+export function leaveGuard() {
+  return anyDirty() ? confirm(t('edit.unsaved')) : true;
+}
+function watchDirty(root) {
+  const mark = (ev) => { const f = ev.target.form || (ev.target.tagName === 'FORM' ? ev.target : null); if (f && !f.closest('.filters')) f.dataset.dirty = '1'; };
+  root.addEventListener('input', mark);
+  root.addEventListener('change', mark);
+}
+
+// Removes a row at once and offers to put it back (undo) for a while.
+function removeWithUndo(row, onChange) {
+  const parent = row.parentNode;
+  const next = row.nextSibling;
+  row.remove();
+  onChange();
+  const el = document.getElementById('toast');
+  const undo = h('button', { type: 'button', class: 'secondary', onclick: () => {
+    parent.insertBefore(row, next && next.parentNode === parent ? next : null);
+    onChange();
+    el.classList.remove('show');
+    row.querySelector('input,select,textarea')?.focus();
+  } }, t('action.undo'));
+  clear(el, t('edit.removed'), ' ', undo);
+  el.classList.add('show');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove('show'), 8000);
+  undo.focus();
+}
+
+// Drops empty values (undefined, '') from the meeting body, lists kept.
+function cleanMeeting(body) {
+  const strip = (o) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined && x !== '')
+    .map(([k, x]) => [k, Array.isArray(x) ? x.map((y) => (y && typeof y === 'object' ? strip(y) : y)) : x]));
+  return strip(body);
+}
+
+// The whole meeting in one form and one save (POST /meetings with its
+// attendance, speeches and decisions: all or nothing); errors beside the
+// fields the API names by path (attendance[1].leave_reason).
 export async function meetingNewPage() {
   if (!canEdit()) return forbidden();
   const groups = await getAll('/groups');
-  return h('div', { class: 'page' }, h('h1', null, t('meetings.new')), submitter(h('form', { class: 'card', novalidate: true },
-    field(t('meeting.group'), select('group', groups.map((g) => [g.key, pick(g, 'name')]), groups[0]?.key)),
-    field(t('meeting.key'), input('key', `m-${Date.now().toString(36)}`)),
-    field(t('meeting.title'), input('title', '')),
-    field(t('meeting.when'), input('starts_at', '', { type: 'datetime-local' })),
-    field(t('meeting.place'), input('place', '')),
-    h('div', { class: 'form-error', role: 'alert' }),
-    h('button', { type: 'submit' }, t('action.create'))), async (v) => {
-    const r = await api('POST', '/meetings', { ...v, status: 'planned', starts_at: fromLocalInput(v.starts_at) });
-    location.hash = `#/meeting/${r.key}/edit`;
-  }));
+  const attBody = h('tbody');
+  const speechList = h('ol', { class: 'rows' });
+  const decisionList = h('ol', { class: 'rows' });
+  const form = h('form', { class: 'card meeting-form', novalidate: true, 'aria-label': t('meetings.new') });
+  const pathField = (path, label, control) => {
+    const f = field(label, control);
+    f.dataset.path = path;
+    return f;
+  };
+  const renumber = () => {
+    [...attBody.children].forEach((tr, i) => {
+      tr.dataset.index = i;
+      tr.querySelectorAll('.field').forEach((f) => { f.dataset.path = `attendance[${i}].${f.dataset.name}`; });
+    });
+    [...speechList.children].forEach((li, i) => {
+      li.dataset.index = i;
+      li.querySelector('.seq').textContent = `${i + 1}.`;
+      li.querySelectorAll('.field').forEach((f) => { f.dataset.path = `speeches[${i}].${f.dataset.name}`; });
+    });
+    [...decisionList.children].forEach((li, i) => {
+      li.dataset.index = i;
+      li.querySelector('.seq').textContent = `${i + 1}.`;
+      li.querySelectorAll('.field').forEach((f) => { f.dataset.path = `decisions[${i}].${f.dataset.name}`; });
+      const sel = li.querySelector('select[name="speech"]');
+      const cur = sel.value;
+      clear(sel, h('option', { value: '' }, t('decision.whole_meeting')),
+        [...speechList.children].map((sp, k) => h('option', { value: String(k), selected: String(k) === cur },
+          `${k + 1}. ${sp.querySelector('[data-picker]').value || sp.querySelector('input[name="speaker_name"]')?.value || ''}`)));
+    });
+    form.dataset.dirty = '1';
+    attCount.textContent = t('edit.people', { n: attBody.children.length });
+  };
+
+  // one row per person: present unless changed; leave asks for its reason and approver in the row
+  const attRow = (person) => {
+    const status = select('status', enums('attendance.status').map((x) => [x, te('astatus', x)]), 'present',
+      { 'aria-label': `${t('att.status')} ${person.name}` });
+    const leaveBits = h('div', { class: 'leave-bits', hidden: true },
+      field(t('att.leave_reason'), input('leave_reason', '', { 'aria-label': `${t('att.leave_reason')} ${person.name}` })),
+      picker('persons', 'leave_approver', t('att.approver'), { attrs: { 'aria-label': `${t('att.approver')} ${person.name}` } }),
+      field(t('att.makeup_due'), input('makeup_due', '', { type: 'date', 'aria-label': `${t('att.makeup_due')} ${person.name}` })));
+    status.addEventListener('change', () => { leaveBits.hidden = status.value === 'present'; });
+    const tr = h('tr', { 'data-person': person.key },
+      h('td', null, h('strong', null, person.name), person.role ? h('div', { class: 'sub' }, te('role', person.role)) : null,
+        h('input', { type: 'hidden', name: 'person', value: person.key }),
+        h('input', { type: 'hidden', name: 'capacity', value: person.capacity || 'member' })),
+      h('td', null, field(t('att.status'), status)),
+      h('td', null, leaveBits),
+      h('td', null, h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('action.remove')} ${person.name}`,
+        onclick: () => removeWithUndo(tr, renumber) }, t('action.remove'))));
+    return tr;
+  };
+  const groupSel = select('group', groups.map((g) => [g.key, pick(g, 'name')]), groups[0]?.key);
+  const startsAt = input('starts_at', '', { type: 'datetime-local', required: true });
+  const titleIn = input('title', '', { required: true });
+  const placeIn = input('place', '');
+  const statusSel = select('status', enums('meeting.status').map((x) => [x, te('mstatus', x)]), 'held');
+  const loadMembers = h('button', { type: 'button', class: 'load-members', onclick: async () => {
+    const g = groupSel.value;
+    const day = (startsAt.value || orgToday()).slice(0, 10);
+    const [members, check] = await Promise.all([getAll(`/groups/${encodeURIComponent(g)}/members`),
+      get(`/groups/${encodeURIComponent(g)}/check${q({ year: Number(day.slice(0, 4)) })}`)]);
+    const names = new Map(check.members.map((m) => [m.person, pick(m, 'name')]));
+    const have = new Set([...attBody.children].map((tr) => tr.dataset.person));
+    const add = members.filter((m) => (!m.from_on || m.from_on <= day) && (!m.to_on || m.to_on >= day) && !have.has(m.person));
+    await Promise.all(add.filter((m) => !names.has(m.person)).map(async (m) => {
+      names.set(m.person, pick(await get(`/persons/${encodeURIComponent(m.person)}`), 'name'));
+    }));
+    attBody.append(...add.map((m) => attRow({ key: m.person, name: names.get(m.person) || m.person, role: m.role })));
+    renumber();
+    attBody.querySelector('select')?.focus();
+  } }, t('edit.load_members'));
+  const attCount = h('span', { class: 'hint', role: 'status' });
+  const addAttendee = picker('persons', 'extra', t('edit.add_person'));
+  addAttendee.querySelector('input[type=text]').addEventListener('picked', (ev) => {
+    const key = addAttendee.querySelector('input[type=hidden]').value;
+    if (!key || [...attBody.children].some((tr) => tr.dataset.person === key)) return;
+    attBody.append(attRow({ key, name: ev.target.value.split(' · ')[0], capacity: 'attendee' }));
+    ev.target.value = '';
+    addAttendee.querySelector('input[type=hidden]').value = '';
+    renumber();
+  });
+
+  const addSpeech = () => {
+    const li = h('li', { class: 'row' }, h('span', { class: 'seq' }),
+      field(t('speech.kind'), select('kind', enums('speech.kind').map((k) => [k, te('kind', k)]), 'exchange')),
+      picker('persons', 'speaker', t('speech.speaker')),
+      field(t('speech.title'), input('title', '')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => removeWithUndo(li, renumber) }, t('action.remove')));
+    li.addEventListener('picked', renumber);
+    speechList.append(li);
+    renumber();
+    li.querySelector('select').focus();
+  };
+  const addDecision = () => {
+    const li = h('li', { class: 'row' }, h('span', { class: 'seq' }),
+      field(t('decision.text'), textarea('text', '', { rows: 2 })),
+      field(t('decision.speech'), select('speech', [], '')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => removeWithUndo(li, renumber) }, t('action.remove')));
+    decisionList.append(li);
+    renumber();
+    li.querySelector('textarea').focus();
+  };
+
+  const errBox = h('div', { class: 'form-error', role: 'alert' });
+  form.append(
+    field(t('meeting.group'), groupSel),
+    field(t('meeting.title'), titleIn),
+    field(t('meeting.when'), startsAt),
+    field(t('meeting.place'), placeIn),
+    field(t('meeting.status'), statusSel),
+    h('fieldset', null, h('legend', null, t('meeting.attendance')),
+      h('div', { class: 'actions' }, loadMembers, attCount),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'attendance-edit' },
+        h('thead', null, h('tr', null, [t('att.name'), t('att.status'), t('att.leave'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+        attBody)),
+      addAttendee),
+    h('fieldset', null, h('legend', null, t('meeting.speeches')), speechList,
+      h('button', { type: 'button', class: 'secondary', onclick: addSpeech }, t('speech.add'))),
+    h('fieldset', null, h('legend', null, t('meeting.decisions')), decisionList,
+      h('button', { type: 'button', class: 'secondary', onclick: addDecision }, t('decision.add'))),
+    errBox,
+    h('button', { type: 'submit' }, t('edit.save_meeting')));
+  watchDirty(form);
+
+  // What the API cannot see in one row's values: a leave without its reason
+  // or approver, a make-up due before the meeting.
+  const localProblems = (day) => {
+    const out = [];
+    [...attBody.children].forEach((tr, i) => {
+      if (tr.querySelector('select[name="status"]').value !== 'leave') return;
+      if (!tr.querySelector('input[name="leave_reason"]').value.trim()) out.push({ field: `attendance[${i}].leave_reason`, code: 'leave_needs_reason' });
+      if (!tr.querySelector('input[name="leave_approver"]').value) out.push({ field: `attendance[${i}].leave_approver`, code: 'leave_needs_approver' });
+    });
+    [...attBody.children].forEach((tr, i) => {
+      const due = tr.querySelector('input[name="makeup_due"]').value;
+      if (due && day && due <= day) out.push({ field: `attendance[${i}].makeup_due`, code: 'makeup_before_meeting' });
+    });
+    return out;
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = (el, n) => el.querySelector(`[name="${n}"]`)?.value || undefined;
+    const body = {
+      group: groupSel.value, title: titleIn.value, starts_at: fromOrgClock(startsAt.value), status: statusSel.value,
+      place: placeIn.value || undefined,
+      attendance: [...attBody.children].map((tr) => {
+        const st = v(tr, 'status');
+        return { person: v(tr, 'person'), capacity: v(tr, 'capacity'), status: st,
+          ...(st !== 'present' ? { leave_reason: v(tr, 'leave_reason'), leave_approver: v(tr, 'leave_approver'), makeup_due: v(tr, 'makeup_due') } : {}) };
+      }),
+      speeches: [...speechList.children].map((li, i) => ({ seq: i + 1, kind: v(li, 'kind'), speaker: v(li, 'speaker'),
+        title: v(li, 'title') })),
+    };
+    // A decision names the speech it came from by a key sent in the same
+    // request (made up here, for cited speeches only, and never shown).
+    const stamp = Date.now().toString(36);
+    body.decisions = [...decisionList.children].map((li, i) => {
+      const from = v(li, 'speech');
+      const d = { number: i + 1, text: v(li, 'text') || '' };
+      if (from !== undefined && body.speeches[Number(from)]) {
+        const sp = body.speeches[Number(from)];
+        sp.key = sp.key || `s-${stamp}-${Number(from) + 1}`;
+        d.speech = sp.key;
+      }
+      return d;
+    });
+    const local = localProblems(startsAt.value.slice(0, 10));
+    if (local.length) { showError(form, { status: 400, problems: local }); return; }
+    try {
+      const r = await api('POST', '/meetings', cleanMeeting(body));
+      form.dataset.dirty = '0';
+      toast(t('saved'));
+      location.hash = `#/meeting/${r.key}`;
+    } catch (e) {
+      if (e.status === 401) { location.hash = '#/login'; return; }
+      showError(form, e);
+    }
+  });
+  return h('div', { class: 'page' }, h('h1', null, t('meetings.new')), form);
 }
 
 // ---------------------------------------------------------------- initiatives
@@ -506,29 +862,63 @@ export async function initiativesPage() {
         h('td', null, i.code),
         h('td', null, h('span', { class: `indent-${Math.min(i.depth, 3)}` }, pick(i, 'title')),
           ' ', link(`#/tasks?initiative=${i.key}`, t('ini.tasks'))),
-        h('td', null, progressBar(i.progress, i.light)),
+        h('td', null, progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`)),
         h('td', null, i.tasks ? lightBadge(i.light) : ''),
         h('td', null, lightCounts(i.counts))))) : empty(t('dash.no_initiatives')));
 }
 
 // ---------------------------------------------------------------- tasks
+// A pager under a server-paginated list: "41–60 of 10,000", first, previous,
+// next and last pages; the page is in the address (page=N), so a view can be shared.
+function pager(base, params, total, pageNo) {
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const to = (n) => {
+    const p = new URLSearchParams(params);
+    if (n > 1) p.set('page', String(n)); else p.delete('page');
+    const str = p.toString();
+    return `${base}${str ? `?${str}` : ''}`;
+  };
+  const step = (n, key, rel) => (n >= 1 && n <= pages && n !== pageNo
+    ? h('a', { class: 'button secondary', href: to(n), rel }, t(key))
+    : h('span', { class: 'button secondary disabled', 'aria-disabled': 'true' }, t(key)));
+  const from = total ? (pageNo - 1) * PAGE + 1 : 0;
+  return h('nav', { class: 'pager', 'aria-label': t('pager.label') },
+    h('span', { class: 'range', role: 'status' }, t('pager.range', { from: fmtNum(from), to: fmtNum(Math.min(total, pageNo * PAGE)), total: fmtNum(total) })),
+    step(1, 'pager.first'), step(pageNo - 1, 'pager.prev', 'prev'), step(pageNo + 1, 'pager.next', 'next'), step(pages, 'pager.last'));
+}
+
+const TASK_FILTERS = ['q', 'unit', 'initiative', 'state', 'light', 'due_from', 'due_to'];
 export async function tasksPage(params) {
-  const filters = Object.fromEntries([...params].filter(([k]) => ['unit', 'initiative', 'state', 'light'].includes(k)));
-  const tasks = await getAll(`/tasks${q(filters)}`);
-  const form = h('form', { class: 'filters', role: 'search' },
-    field(t('task.light'), select('light', [['', t('filter.any')], ...['red', 'yellow', 'green', 'grey', 'done'].map((l) => [l, te('light', l)])], filters.light || '')),
-    field(t('task.state'), select('state', [['', t('filter.any')], ...['registered', 'dispatched', 'acknowledged', 'in_progress', 'completion_reported', 'returned', 'closed'].map((s) => [s, te('state', s)])], filters.state || '')),
+  const filters = Object.fromEntries([...params].filter(([k, v]) => TASK_FILTERS.includes(k) && v));
+  const pageNo = Math.max(1, Number(params.get('page')) || 1);
+  const [list, tree, unit] = await Promise.all([
+    get(`/tasks${q({ ...filters, limit: PAGE, offset: (pageNo - 1) * PAGE, total: 1 })}`),
+    get('/initiatives/tree'),
+    filters.unit ? get(`/units/${encodeURIComponent(filters.unit)}`).catch(() => null) : null]);
+  const unitPick = role() === 'reporter' ? null
+    : picker('units', 'unit', t('task.lead_unit_or_support'), { value: filters.unit || '', text: unit ? pick(unit, 'name') : '' });
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
+    field(t('search.label'), input('q', filters.q || '', { type: 'search' })),
+    field(t('task.light'), select('light', [['', t('filter.any')], ...[...enums('task.light')].reverse().map((l) => [l, te('light', l)])], filters.light || '')),
+    field(t('task.state'), select('state', [['', t('filter.any')], ...enums('task.state').map((x) => [x, te('state', x)])], filters.state || '')),
+    unitPick,
+    field(t('task.initiative'), select('initiative', [['', t('filter.any')], ...tree.items.map((x) => [x.key, `${'\u3000'.repeat(x.depth)}${x.code} ${pick(x, 'title')}`])], filters.initiative || '')),
+    field(t('filter.due_from'), input('due_from', filters.due_from || '', { type: 'date' })),
+    field(t('filter.due_to'), input('due_to', filters.due_to || '', { type: 'date' })),
     h('button', { type: 'submit' }, t('action.filter')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    location.hash = `#/tasks${q({ ...filters, ...formValues(form), light: form.light.value, state: form.state.value })}`;
+    const v = Object.fromEntries(TASK_FILTERS.map((k) => [k, form.elements.namedItem(k)?.value || '']));
+    location.hash = `#/tasks${q(v)}`;
   });
   const ledgerQ = { unit: filters.unit, initiative: filters.initiative, light: filters.light };
   const importForm = canEdit() ? ledgerImport() : null;
+  const shown = new URLSearchParams(filters);
   return h('div', { class: 'page' }, h('h1', null, t('nav.tasks')),
     h('div', { class: 'actions' }, reportLinks('/api/v1', [['ledger.xlsx', 'report.ledger_xlsx'], ['ledger.csv', 'report.ledger_csv']], ledgerQ),
       role() !== 'reporter' ? reportLinks('/api/v1', [['notice.pdf', 'report.notice_pdf'], ['notice.md', 'report.notice_md']]) : null),
-    form, taskTable(tasks), importForm);
+    form, pager('#/tasks', shown, list.total, pageNo), taskTable(list.items), list.total > PAGE ? pager('#/tasks', shown, list.total, pageNo) : null,
+    importForm);
 }
 
 function ledgerImport() {
@@ -547,7 +937,7 @@ function ledgerImport() {
     const r = await fetch(`/api/v1/ledger${form.skip_bad.checked ? '?skip_bad=true' : ''}`, {
       method: 'POST', body: await f.arrayBuffer(), headers: { 'content-type': type, 'x-csrf-token': session.csrf } });
     const j = await r.json();
-    if (j.error) { form.querySelector('.form-error').textContent = j.error.message; return; }
+    if (j.error) { form.querySelector('.form-error').textContent = problemText(j.error.problems?.[0] || j.error, r.status); return; }
     clear(out, h('p', null, t('ledger.result', { rows: j.rows, created: j.created, updated: j.updated, rejected: j.rejected })),
       j.written ? null : h('p', { class: 'short' }, t('ledger.nothing')),
       j.problems.length ? h('ul', { class: 'problems' }, j.problems.map((p) => h('li', null, p))) : null);
@@ -555,28 +945,40 @@ function ledgerImport() {
   return form;
 }
 
-const SUPERVISE = ['dispatch', 'close', 'return'];
-function allowedActions(task) {
-  const st = task.state;
-  const sup = canEdit();
-  const lead = role() === 'reporter' && session.user.unit === task.lead_unit;
-  const reporter = role() === 'reporter';
-  const next = {
-    registered: ['dispatch'], dispatched: ['acknowledge'], acknowledged: ['report_completion'],
-    in_progress: ['report_completion'], completion_reported: ['close', 'return'], returned: ['report_completion'], closed: [],
-  }[st] || [];
+// What this user may do next comes from the API (task.actions: the user's own
+// steps; task.actions_on_behalf: the unit's steps a secretary may record for
+// it, e.g. from paper), never from a copy of the workflow here.
+const MOVES = ['dispatch', 'acknowledge', 'report_completion', 'close', 'return'];
+function allowedActions(task, list) {
+  const has = (a) => list.includes(a);
   return {
-    moves: next.filter((a) => (SUPERVISE.includes(a) ? sup : sup || lead)),
-    report: ['acknowledged', 'in_progress', 'returned'].includes(st) && (sup || reporter),
-    extend: ['dispatched', 'acknowledged', 'in_progress', 'returned'].includes(st) && (sup || lead),
-    decide: sup && task.extensions.some((x) => x.status === 'pending'),
+    moves: MOVES.filter(has),
+    report: has('report_progress'),
+    extend: has('request_extension'),
+    decide: has('decide_extension'),
   };
 }
 
 export async function taskPage(params, key) {
   const task = await get(`/tasks/${encodeURIComponent(key)}`);
   const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
-  const allowed = allowedActions(task);
+  const own = allowedActions(task, task.actions || []);
+  const behalf = allowedActions(task, task.actions_on_behalf || []);
+  const forms = (allowed) => taskForms(task, key, allowed, reload);
+  const mine = forms(own);
+  const theirs = forms(behalf);
+  const onBehalf = [theirs.moves.length ? section(t('task.actions'), h('div', { class: 'moves' }, theirs.moves)) : null,
+    theirs.report, theirs.extend].filter(Boolean);
+  const events = [
+    ...task.transitions.map((x) => ({ at: x.at, text: [te('act', x.action), ': ', te('state', x.from_state), ' → ', te('state', x.to_state)], who: pick(x, 'actor_name') || t('who.system'), note: x.note })),
+    ...task.reports.map((r) => ({ at: r.reported_on, report: r, who: pick(r, 'reporter_name') || pick(r, 'filed_by_name') || t('who.system') })),
+  ].sort((a, b) => (a.at < b.at ? 1 : -1));
+  return taskLayout(task, mine, onBehalf, events);
+}
+
+// The forms of the actions allowed: buttons for moves, the report, the
+// extension request and the decision on a pending one.
+function taskForms(task, key, allowed, reload) {
   const moves = allowed.moves.map((a) => submitter(h('form', { class: 'inline-form', novalidate: true },
     field(t('action.note'), input('note', '')), h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit', 'data-action': a }, te('act', a))), async (v) => {
@@ -624,17 +1026,21 @@ export async function taskPage(params, key) {
       } catch (e) { showError(decide, e); }
     }, { capture: true });
   }
-  const events = [
-    ...task.transitions.map((x) => ({ at: x.at, text: [te('act', x.action), ': ', te('state', x.from_state), ' → ', te('state', x.to_state)], who: x.actor, note: x.note })),
-    ...task.reports.map((r) => ({ at: r.reported_on, report: r, who: r.reporter_name || r.filed_by })),
-  ].sort((a, b) => (a.at < b.at ? 1 : -1));
+  return { moves, report, extend, decide };
+}
+
+function taskLayout(task, mine, onBehalf, events) {
+  const { moves, report, extend, decide } = mine;
   return h('div', { class: 'page task' },
     h('h1', null, lightBadge(task.light.color, reasonText(task)), ' ', pick(task, 'title')),
     h('p', { class: 'why' }, te('state', task.state), ' · ', reasonText(task),
       task.light.days_overdue ? ` · ${t('task.days_overdue', { n: task.light.days_overdue })}` : ''),
     h('dl', { class: 'facts' },
       h('dt', null, t('task.origin')), h('dd', null, task.meeting
-        ? [link(`#/meeting/${task.meeting}`, task.meeting_title), task.speaker_name ? ` · ${task.speaker_name}` : ''] : '—'),
+        ? [link(`#/meeting/${task.meeting}?at=decision-${task.decision}`,
+          t('task.decision_n', { n: task.decision_number }), pick(task, 'decision_text') ? `：${pick(task, 'decision_text')}` : ''),
+        h('div', { class: 'sub' }, link(`#/meeting/${task.meeting}`, task.meeting_title),
+          task.speaker_name ? ` · ${task.speaker_name}` : '')] : '—'),
       h('dt', null, t('task.initiative')), h('dd', null, task.initiative_title),
       h('dt', null, t('task.lead_unit')), h('dd', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
       h('dt', null, t('task.supporting_units')), h('dd', null, pick(task, 'supporting_units') || '—'),
@@ -645,6 +1051,7 @@ export async function taskPage(params, key) {
         t('task.expected', { n: task.light.expected_percent }))),
     moves.length ? section(t('task.actions'), h('div', { class: 'moves' }, moves)) : null,
     report, extend, decide,
+    onBehalf.length ? h('details', { class: 'card on-behalf' }, h('summary', null, t('task.on_behalf')), onBehalf) : null,
     task.extensions.length ? section(t('ext.list'), h('ul', null, task.extensions.map((x) => h('li', null,
       `${fmtDate(x.old_due_on)} → ${fmtDate(x.new_due_on)} · ${te('xstatus', x.status)} · ${x.reason}`)))) : null,
     section(t('task.timeline'), events.length ? h('ol', { class: 'timeline' }, events.map((e) => h('li', null,
@@ -662,7 +1069,8 @@ export async function unitPage(params, key) {
   const u = await get(`/units/${encodeURIComponent(key)}`);
   return h('div', { class: 'page' }, h('h1', null, pick(u, 'name')),
     h('p', null, lightCounts(u.counts), ' · ', t('unit.overdue', { n: u.overdue })),
-    section(t('nav.tasks'), taskTable(u.tasks)));
+    section(t('unit.led'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit === u.key)))),
+    section(t('unit.supported'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit !== u.key)))));
 }
 
 // ---------------------------------------------------------------- members, plan
@@ -692,7 +1100,7 @@ export async function planPage(params) {
   const plans = (await get(`/plans${q({ group: g, year: y })}`)).items;
   const plan = plans.length ? await get(`/plans/${plans[0].key}`) : null;
   const meetings = await getAll(`/meetings${q({ group: g, from: `${y}-01-01`, to: `${y + 1}-01-01` })}`);
-  const quarter = (iso) => Math.floor(new Date(Date.parse(iso) + 8 * 3600e3).getUTCMonth() / 3) + 1;
+  const quarter = (iso) => Math.floor((Number(orgClock(iso).slice(5, 7)) - 1) / 3) + 1;
   const reload = () => { window.dispatchEvent(new HashChangeEvent('hashchange')); };
   return h('div', { class: 'page' }, h('h1', null, t('nav.plan'), ` ${y}`),
     h('p', null, link(`#/plan?year=${y - 1}`, `‹ ${y - 1}`), ' · ', link(`#/plan?year=${y + 1}`, `${y + 1} ›`)),
@@ -720,7 +1128,7 @@ function planEditor(plan, group, y, reload) {
   const head = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': plan ? t('plan.edit') : t('plan.create') },
     h('h2', null, plan ? t('plan.edit') : t('plan.create')),
     field(t('plan.title'), input('title', plan?.title || '')),
-    field(t('plan.status'), select('status', ['draft', 'approved', 'filed'].map((x) => [x, te('pstatus', x)]), plan?.status || 'draft')),
+    field(t('plan.status'), select('status', enums('plan.status').map((x) => [x, te('pstatus', x)]), plan?.status || 'draft')),
     field(t('plan.approved_on'), input('approved_on', plan?.approved_on || '', { type: 'date' })),
     field(t('plan.filed_on'), input('filed_on', plan?.filed_on || '', { type: 'date' })),
     field(t('plan.filed_with'), input('filed_with', plan?.filed_with || '')),
@@ -760,7 +1168,7 @@ function topicRemover(plan, topic) {
       try {
         await api('DELETE', `/plans/${encodeURIComponent(plan.key)}/topics/${topic.id}`, undefined, { ifMatch: `"${topic.version}"` });
         window.dispatchEvent(new HashChangeEvent('hashchange'));
-      } catch (e) { msg.textContent = e.message; }
+      } catch (e) { msg.textContent = errorText(e); }
     } }, t('action.delete')), ' ', msg);
 }
 
@@ -787,7 +1195,7 @@ export async function usersPage() {
   const form = submitter(h('form', { class: 'card', novalidate: true, 'aria-label': t('users.add') },
     h('h2', null, t('users.add')),
     field(t('login.login'), input('login', '')),
-    field(t('users.role'), select('role', ['admin', 'secretary', 'member', 'reporter', 'observer', 'viewer'].map((r) => [r, te('role', r)]), 'viewer')),
+    field(t('users.role'), select('role', enums('user.role').map((r) => [r, te('role', r)]), 'viewer')),
     field(t('users.person'), select('person', ch.persons, '')),
     field(t('users.unit'), select('unit', [['', '—'], ...ch.units], '')),
     field(t('login.password'), input('password', '', { type: 'password', autocomplete: 'new-password' })),

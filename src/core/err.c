@@ -16,6 +16,8 @@ int err_set(struct err *err, enum status code, const char *fmt, ...)
 		return -1;
 	err->code = code;
 	err->field[0] = '\0';
+	err->reason[0] = '\0';
+	err->nparams = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -31,10 +33,34 @@ int err_field(struct err *err, enum status code, const char *field,
 		return -1;
 	err->code = code;
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	err->reason[0] = '\0';
+	err->nparams = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+void err_reason(struct err *err, const char *reason)
+{
+	if (err == NULL)
+		return;
+	snprintf(err->reason, sizeof(err->reason), "%s", reason ? reason : "");
+	err->nparams = 0;
+}
+
+void err_param(struct err *err, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	struct err_param *p;
+
+	if (err == NULL || err->nparams >= ERR_PARAMS)
+		return;
+	p = &err->params[err->nparams++];
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	va_start(ap, fmt);
+	vsnprintf(p->value, sizeof(p->value), fmt, ap);
+	va_end(ap);
 }
 
 void err_clear(struct err *err)
@@ -43,6 +69,8 @@ void err_clear(struct err *err)
 		return;
 	err->code = ST_OK;
 	err->field[0] = '\0';
+	err->reason[0] = '\0';
+	err->nparams = 0;
 	err->msg[0] = '\0';
 }
 

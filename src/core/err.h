@@ -24,13 +24,29 @@ enum status {
 	ST_BUSY,        /* another writer holds the database: try again soon (exit 1, HTTP 503) */
 };
 
+#define ERR_PARAMS 3
+
+/* A parameter of a reason: "min" = "0". Values are text; the boundary writes
+ * those that read as whole numbers as numbers. */
+struct err_param {
+	char name[16];
+	char value[96];
+};
+
 struct err {
 	enum status code;
 	char field[96];   /* the input field concerned, or "" */
+	/* A stable machine word for what is wrong with the field, for clients
+	 * that show the problem in the user's language (required, out_of_range,
+	 * not_a_date, before, unknown_reference, duplicate, too_long,
+	 * invalid_choice), or "" when none was given; and its parameters. */
+	char reason[24];
+	struct err_param params[ERR_PARAMS];
+	int nparams;
 	char msg[512];
 };
 
-#define ERR_INIT { ST_OK, "", "" }
+#define ERR_INIT { ST_OK, "", "", { { "", "" } }, 0, "" }
 
 /* Sets code and message; returns -1 so callers can `return err_set(...)`. */
 int err_set(struct err *err, enum status code, const char *fmt, ...)
@@ -39,6 +55,14 @@ int err_set(struct err *err, enum status code, const char *fmt, ...)
 /* As err_set, and names the input field the problem is about. */
 int err_field(struct err *err, enum status code, const char *field,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Sets the reason (a machine word, see struct err) and drops earlier
+ * parameters; accepts NULL. Call it after err_set/err_field, which clear it. */
+void err_reason(struct err *err, const char *reason);
+
+/* Adds one parameter to the reason (ignored past ERR_PARAMS); accepts NULL. */
+void err_param(struct err *err, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Resets *err to ST_OK with empty message. Accepts NULL. */
 void err_clear(struct err *err);

@@ -38,6 +38,7 @@
 #define LIM_HEADER_BYTES   (16u * 1024)          /* all request headers */
 #define LIM_PAGE_ITEMS     100                  /* items per page of a list */
 #define LIM_PAGE_DEFAULT   50
+#define LIM_LIST_OFFSET    1000000              /* items skipped to reach a page by number */
 #define LIM_VIEW_TASK      (8u * 1024 * 1024)    /* one task as JSON: 1000 supporting units fit */
 #define LIM_CONNECTIONS    512                  /* open connections */
 #define LIM_CONN_TIMEOUT_S 30                   /* idle seconds before a connection closes */

@@ -12,6 +12,9 @@
 #include "http.h"
 #include "../core/text.h"
 #include "../io/rows.h"
+#include "../domain/light.h"
+#include "../domain/model.h"
+#include "../domain/workflow.h"
 #include "../core/banned.h"
 
 int h_health(struct req *r)
@@ -106,10 +109,48 @@ int h_logout(struct req *r)
 	return req_json(r, 200, json_pack("{s:b}", "logged_out", 1));
 }
 
+/* Every enumerated field of the data dictionary ("meeting.status": [...]),
+ * the task states of the workflow and the lights: the web app draws its
+ * choices from these, not from copies of its own. */
+static json_t *enums_json(void)
+{
+	json_t *o = json_object(), *states = json_array(), *lights = json_array();
+	char name[128];
+
+	for (size_t i = 0; i < model_nentities; i++) {
+		const struct entity *e = &model_entities[i];
+
+		for (size_t k = 0; k < e->nfields; k++) {
+			const struct field *f = &e->fields[k];
+			json_t *vals;
+
+			if (f->type != F_ENUM || f->values == NULL)
+				continue;
+			vals = json_array();
+			for (int v = 0; f->values[v]; v++)
+				json_array_append_new(vals, json_string(f->values[v]));
+			snprintf(name, sizeof(name), "%s.%s", e->name, f->name);
+			json_object_set_new(o, name, vals);
+		}
+	}
+	for (int s = 0; s < TS_COUNT; s++)
+		json_array_append_new(states, json_string(workflow_state_name((enum task_state)s)));
+	json_object_set_new(o, "task.state", states);
+	for (int l = 0; l < LIGHT_COUNT; l++)
+		json_array_append_new(lights, json_string(light_name((enum light)l)));
+	json_object_set_new(o, "task.light", lights);
+	return o;
+}
+
 int h_me(struct req *r)
 {
 	json_t *out = json_pack("{s:o}", "user", who_json(&r->who));
+	const struct org_row *org = &r->svc->org;
 
+	json_object_set_new(out, "org", json_pack("{s:s?, s:s?, s:s?, s:s?, s:i}", "key", org->key, "name", org->name,
+						  "name_en", org->name_en, "timezone", org->timezone,
+						  "utc_offset_minutes", org->utc_offset));
+	json_object_set_new(out, "enums", enums_json());
 	if (r->who.csrf)
 		json_object_set_new(out, "csrf", json_string(r->who.csrf));
 	return req_json(r, 200, out);

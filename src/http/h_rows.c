@@ -151,7 +151,7 @@ static int in_scope(struct req *r, const struct entity *e, const char *key, int6
 	return 0;
 }
 
-static const char *const page_params[] = { "limit", "cursor", "from", "to", "q", NULL };
+static const char *const page_params[] = { "limit", "cursor", "from", "to", "q", "total", NULL };
 
 static int is_filter_field(const struct field *f)
 {
@@ -251,6 +251,16 @@ static int list_rows(struct req *r, const struct entity *e, int64_t parent_id)
 	out = json_pack("{s:o}", "items", c.items);
 	json_object_set_new(out, "next_cursor", (int)json_array_size(c.items) == q.limit
 						? json_string(req_cursor_make(r, c.last_id)) : json_null());
+	/* total=1: how many the whole list holds, for a pager ("1-50 of 5,000") */
+	if (req_query(r, "total")) {
+		long long total = 0;
+
+		if (store_rows_count(r->svc->st, e, &q, &total, &err) != 0) {
+			json_decref(out);
+			return req_fail(r, &err);
+		}
+		json_object_set_new(out, "total", json_integer(total));
+	}
 	return req_json(r, 200, out);
 }
 
@@ -290,6 +300,7 @@ int h_children_list(struct req *r)
 
 struct api_check {
 	struct req *r;
+	struct rows *rw;        /* whose `why` names the reason of a problem */
 	json_t *problems;
 	json_t *pending;        /* entity name -> {key: true}: rows the same request creates */
 };
@@ -312,13 +323,14 @@ static void api_problem(void *ctx, const char *path, const char *msg)
 	struct api_check *c = ctx;
 
 	if (json_array_size(c->problems) < LIM_ERRORS_SHOWN)
-		json_array_append_new(c->problems, json_pack("{s:s, s:s}", "field", path, "message", msg));
+		json_array_append_new(c->problems, req_problem(path, msg, c->rw ? &c->rw->why : NULL));
 }
 
 static void rows_init(struct rows *rw, struct api_check *c, struct req *r)
 {
 	memset(rw, 0, sizeof(*rw));
 	c->r = r;
+	c->rw = rw;
 	c->problems = json_array();
 	rw->offset = r->svc->org.utc_offset;
 	rw->resolve = api_resolve;
@@ -451,7 +463,7 @@ out:
 static int create_tree(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	char path[ROWS_PATH_MAX];
 	json_t *obj = NULL;
@@ -664,7 +676,7 @@ int h_feedback_create(struct req *r)
 static int update_row(struct req *r, const struct entity *e, int64_t id, int64_t parent_id)
 {
 	struct rows rw;
-	struct api_check c = { NULL, NULL, NULL };
+	struct api_check c = { NULL, NULL, NULL, NULL };
 	struct err err = ERR_INIT;
 	struct buf scratch = BUF_INIT(LIM_BODY_BYTES * 2);
 	struct value *vals = NULL;

@@ -10,6 +10,7 @@
 #include "http.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
+#include "../core/text.h"
 #include "../io/rows.h"
 #include "../io/views.h"
 #include "../service/task.h"
@@ -22,6 +23,9 @@ struct page {
 	struct buf *out;
 	int light;               /* -1: any */
 	size_t want, n;
+	long long skip;          /* matching tasks to pass over first (offset) */
+	long long total;         /* matching tasks seen */
+	int count_all;           /* keep scanning past the page to count them all */
 	int more;                /* a task past the page exists */
 	int64_t last_id;         /* the last task on the page */
 };
@@ -32,9 +36,14 @@ static int page_add(void *ctx, const struct task_view *t)
 
 	if (p->light >= 0 && (int)t->light.light != p->light)
 		return 0;
+	p->total++;
+	if (p->skip > 0) {
+		p->skip--;
+		return 0;
+	}
 	if (p->n == p->want) {
 		p->more = 1;
-		return 1;
+		return p->count_all ? 0 : 1;
 	}
 	if (p->n++)
 		buf_addc(p->out, ',');
@@ -46,17 +55,18 @@ static int page_add(void *ctx, const struct task_view *t)
 int h_task_list(struct req *r)
 {
 	static const char *const params[] = { "unit", "initiative", "meeting", "state", "light", "due_from", "due_to",
-					      "limit", "cursor", NULL };
+					      "limit", "cursor", "offset", "total", "q", NULL };
 	struct task_filter f;
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
 	struct page pg;
-	long long limit;
+	long long limit, offset;
 	int l = -1;
 
 	memset(&f, 0, sizeof(f));
 	if (req_only_params(r, params) ||
 	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
+	    req_param_int(r, "offset", 0, LIM_LIST_OFFSET, 0, &offset) ||
 	    req_param_date(r, "due_from", &f.due_from) || req_param_date(r, "due_to", &f.due_to))
 		return 0;
 	if (light && (l = light_parse(light)) < 0)
@@ -64,6 +74,9 @@ int h_task_list(struct req *r)
 	f.state = req_query(r, "state");
 	if (f.state && workflow_state_parse(f.state) < 0)
 		return req_error(r, 400, "invalid_field", "state", "state: no state \"%s\"", f.state);
+	f.q = req_query(r, "q");
+	if (f.q && (text_utf8_chars(f.q) < 1 || text_utf8_chars(f.q) > LIM_QUERY_CHARS))
+		return req_error(r, 400, "invalid_field", "q", "q: the words to find, 1 to %d characters", LIM_QUERY_CHARS);
 	f.unit_key = req_query(r, "unit");
 	f.initiative_key = req_query(r, "initiative");
 	f.meeting_key = req_query(r, "meeting");
@@ -78,6 +91,10 @@ int h_task_list(struct req *r)
 	pg.out = &r->out;
 	pg.light = l;
 	pg.want = (size_t)limit;
+	pg.skip = offset;
+	pg.count_all = req_query(r, "total") != NULL;
+	if (pg.count_all && f.after_id)
+		return req_error(r, 400, "invalid_field", "total", "total: counts the whole list; page it with offset, not cursor");
 	buf_reset(&r->out);
 	buf_adds(&r->out, "{\"items\":[");
 	if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
@@ -85,9 +102,12 @@ int h_task_list(struct req *r)
 		return req_fail(r, &err);
 	}
 	if (pg.more)
-		buf_printf(&r->out, "],\"next_cursor\":\"%s\"}", req_cursor_make(r, pg.last_id));
+		buf_printf(&r->out, "],\"next_cursor\":\"%s\"", req_cursor_make(r, pg.last_id));
 	else
-		buf_adds(&r->out, "],\"next_cursor\":null}");
+		buf_adds(&r->out, "],\"next_cursor\":null");
+	if (pg.count_all)      /* total=1: the pager's "of N" (and its last page) */
+		buf_printf(&r->out, ",\"total\":%lld", pg.total);
+	buf_addc(&r->out, '}');
 	if (r->out.err) {
 		buf_reset(&r->out);
 		return req_error(r, 500, "internal", NULL, "reply too large");
@@ -107,6 +127,85 @@ static int load(struct req *r, struct task_view *t, struct task_history *h)
 	return 0;
 }
 
+/* What this caller may do next with the task ({"actions", "on_behalf"}): the actions its state allows
+ * (task_next_actions) that the route table lets this caller take. One rule
+ * each: the workflow's and the routes'; the web app draws buttons from it. */
+static json_t *task_actions(struct req *r, const struct task_view *t, const struct task_history *h)
+{
+	static const struct {
+		enum task_action action;
+		const char *pattern;
+	} routes[] = {
+		{ TA_DISPATCH, "/api/v1/tasks/:key/dispatch" },
+		{ TA_ACKNOWLEDGE, "/api/v1/tasks/:key/acknowledge" },
+		{ TA_REPORT_PROGRESS, "/api/v1/tasks/:key/reports" },
+		{ TA_REPORT_COMPLETION, "/api/v1/tasks/:key/report_completion" },
+		{ TA_CLOSE, "/api/v1/tasks/:key/close" },
+		{ TA_RETURN, "/api/v1/tasks/:key/return" },
+		{ TA_REQUEST_EXTENSION, "/api/v1/tasks/:key/extensions" },
+		{ TA_DECIDE_EXTENSION, "/api/v1/tasks/:key/extensions/decision" },
+	};
+	unsigned mask = task_next_actions(r->svc, t, h);
+	json_t *own = json_array(), *behalf = json_array();
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		int may = (mask & (1u << routes[i].action)) ? http_route_permits_task(r, routes[i].pattern, t) : 0;
+
+		if (may)
+			json_array_append_new(may == 2 ? behalf : own, json_string(workflow_action_name(routes[i].action)));
+	}
+	return json_pack("{s:o, s:o}", "actions", own, "on_behalf", behalf);
+}
+
+/* Names the person behind an actor ("user:LOGIN", "cli:LOGIN") of this org,
+ * into obj[name_field] (and name_field + "_en"): people see names, not logins. */
+static void actor_name(struct req *r, json_t *obj, const char *actor_field, const char *name_field)
+{
+	const char *actor = json_string_value(json_object_get(obj, actor_field)), *colon;
+	struct user_row u;
+	char en[64];
+
+	if (actor == NULL || (colon = strchr(actor, ':')) == NULL)
+		return;
+	if (store_user_by_login(r->svc->st, colon + 1, &r->a, &u, NULL) != 0 || u.org_id != r->svc->org.id)
+		return;
+	json_object_set_new(obj, name_field, json_string(u.person_name ? u.person_name : u.login));
+	snprintf(en, sizeof(en), "%s_en", name_field);
+	if (u.person_name_en)
+		json_object_set_new(obj, en, json_string(u.person_name_en));
+}
+
+static void actor_names(struct req *r, json_t *list, const char *actor_field, const char *name_field)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(list, i, x)
+		actor_name(r, x, actor_field, name_field);
+}
+
+/* The task's view with "actions" (the caller's own next steps) and
+ * "actions_on_behalf" (the unit's steps the caller may record for it). */
+static json_t *task_full(struct req *r, const struct task_view *t, const struct task_history *h)
+{
+	json_t *j = view_task_full(t, h), *acts = task_actions(r, t, h);
+
+	/* the chain back: which decision of which meeting the task carries out */
+	if (t->row.decision_key) {
+		json_object_set_new(j, "decision_number", json_integer(t->row.decision_number));
+		if (t->row.decision_text)
+			json_object_set_new(j, "decision_text", json_string(t->row.decision_text));
+		if (t->row.decision_text_en)
+			json_object_set_new(j, "decision_text_en", json_string(t->row.decision_text_en));
+	}
+	actor_names(r, json_object_get(j, "transitions"), "actor", "actor_name");
+	actor_names(r, json_object_get(j, "reports"), "filed_by", "filed_by_name");
+	json_object_set(j, "actions", json_object_get(acts, "actions"));
+	json_object_set(j, "actions_on_behalf", json_object_get(acts, "on_behalf"));
+	json_decref(acts);
+	return j;
+}
+
 int h_task_get(struct req *r)
 {
 	struct task_view t;
@@ -115,7 +214,7 @@ int h_task_get(struct req *r)
 	if (load(r, &t, &h))
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
-	return req_json(r, 200, view_task_full(&t, &h));
+	return req_json(r, 200, task_full(r, &t, &h));
 }
 
 /* After a change: the task as it is now. */
@@ -127,7 +226,7 @@ static int reply_task(struct req *r, int status)
 	if (load(r, &t, &h) != 0)
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
-	return req_json(r, status, view_task_full(&t, &h));
+	return req_json(r, status, task_full(r, &t, &h));
 }
 
 static int optional_version(struct req *r, const struct task_view *t)

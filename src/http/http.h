@@ -60,6 +60,8 @@ struct req {
 	char disposition[320];            /* Content-Disposition of a file */
 	int retry_after;
 	int is_static;                    /* a file of the web application */
+	const char *content_encoding;     /* "gzip" for a compressed file, or NULL */
+	const char *cache_control;        /* NULL: no-cache for files, no-store for the API */
 	int replayed;                     /* the stored answer to an Idempotency-Key */
 	int has_file;                     /* send file_fd (file_bytes long) instead of out; */
 	int file_fd;                      /*   server.c closes it, sent or not */
@@ -86,6 +88,12 @@ int req_error(struct req *r, int status, const char *code, const char *field, co
 	__attribute__((format(printf, 5, 6)));
 /* Replies with the error in *err, its status chosen from err->code. */
 int req_fail(struct req *r, const struct err *err);
+
+/* One entry of an error's "problems" list: {"field", "message"} and, when
+ * why names a reason, "code" (the reason) and its parameters (numbers when
+ * they read as whole numbers), so that clients can word the problem in the
+ * user's language. Returns a new reference. why may be NULL. */
+json_t *req_problem(const char *field, const char *msg, const struct err *why);
 /* Replies with j (taken: released here). Returns 0. */
 int req_json(struct req *r, int status, json_t *j);
 
@@ -145,6 +153,14 @@ struct route {
 extern const struct route http_routes[];
 extern const int http_nroutes;
 
+/* Whether the caller may POST to the route `pattern` ("/api/v1/tasks/:key/close")
+ * for task t, by the same rule http_route_permit() applies to the request
+ * itself, without replying: 0 (no), 1 (yes), or 2 (yes, but it is the unit's
+ * step -- a CAN_REPORT route -- that the caller, not the unit's reporter,
+ * would record on the unit's behalf, e.g. from paper). For the actions a task
+ * view offers. */
+struct task_view;
+int http_route_permits_task(struct req *r, const char *pattern, const struct task_view *t);
 /* Finds the route and fills r->params; 0, or -1 after replying 404/405. */
 int http_route(struct req *r);
 /* Checks what the route needs -- the role's right to the action on the

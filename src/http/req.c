@@ -51,6 +51,39 @@ int req_error(struct req *r, int status, const char *code, const char *field, co
 	return -1;
 }
 
+json_t *req_problem(const char *field, const char *msg, const struct err *why)
+{
+	json_t *p = json_pack("{s:s, s:s}", "field", field ? field : "", "message", msg ? msg : "");
+
+	if (why == NULL || why->reason[0] == '\0')
+		return p;
+	json_object_set_new(p, "code", json_string(why->reason));
+	for (int i = 0; i < why->nparams && i < ERR_PARAMS; i++) {
+		const char *v = why->params[i].value;
+		char *end = NULL;
+		long long n = strtoll(v, &end, 10);
+
+		if (*v && end && *end == '\0' && strlen(v) < 16)
+			json_object_set_new(p, why->params[i].name, json_integer(n));
+		else
+			json_object_set_new(p, why->params[i].name, json_string(v));
+	}
+	return p;
+}
+
+/* As req_error, with the reason of err as the only entry of "problems". */
+static int fail_with_reason(struct req *r, int status, const char *code, const struct err *err)
+{
+	json_t *e = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", err->msg);
+	json_t *inner = json_object_get(e, "error");
+
+	if (err->field[0])
+		json_object_set_new(inner, "field", json_string(err->field));
+	json_object_set_new(inner, "problems", json_pack("[o]", req_problem(err->field, err->msg, err)));
+	req_json(r, status, e);
+	return -1;
+}
+
 int req_fail(struct req *r, const struct err *err)
 {
 	static const struct {
@@ -77,6 +110,8 @@ int req_fail(struct req *r, const struct err *err)
 			r->retry_after = 15 * 60;
 		if (err->code == ST_BUSY)
 			r->retry_after = LIM_DB_RETRY_AFTER_S;
+		if (err->reason[0])
+			return fail_with_reason(r, map[i].http, map[i].name, err);
 		return req_error(r, map[i].http, map[i].name, err->field, "%s", err->msg);
 	}
 	return req_error(r, 500, "internal", NULL, "%s", err->msg[0] ? err->msg : "internal error");

@@ -283,9 +283,21 @@ static int key_exists(struct req *r, const char *entity, const char *key, int64_
 	return key && store_key_id(r->svc->st, model_entity(entity), r->svc->org.id, key, id, NULL) == 0;
 }
 
+/* Whether a reporter's route of this scope reaches the task: 1 or 0. t may
+ * be NULL (it is then read). */
+static int task_in_scope(struct req *r, enum route_scope scope, const char *key, const struct task_view *t)
+{
+	struct task_view tv;
+
+	if (scope == SCOPE_TASK)
+		return auth_task_visible(r->svc, &r->who, NULL, key) != 0;
+	if (t == NULL && task_show(r->svc, key, &r->a, &tv, NULL, NULL) == 0)
+		t = &tv;
+	return t && r->who.user.unit_key && t->row.lead_unit_key && strcmp(t->row.lead_unit_key, r->who.user.unit_key) == 0;
+}
+
 static int scope_check(struct req *r, enum route_scope scope, const char *key)
 {
-	struct task_view t;
 	int64_t id;
 
 	switch (scope) {
@@ -293,10 +305,7 @@ static int scope_check(struct req *r, enum route_scope scope, const char *key)
 	case SCOPE_TASK_LEAD:
 		if (r->who.role != ROLE_REPORTER || !key_exists(r, "task", key, &id))
 			return 0;
-		if (scope == SCOPE_TASK && auth_task_visible(r->svc, &r->who, NULL, key))
-			return 0;
-		if (scope == SCOPE_TASK_LEAD && task_show(r->svc, key, &r->a, &t, NULL, NULL) == 0 && r->who.user.unit_key &&
-		    t.row.lead_unit_key && strcmp(t.row.lead_unit_key, r->who.user.unit_key) == 0)
+		if (task_in_scope(r, scope, key, NULL))
 			return 0;
 		return req_error(r, 403, "forbidden", NULL, scope == SCOPE_TASK ? "a reporter sees only the tasks of the unit"
 						       : "only the lead unit may do this to the task");
@@ -339,6 +348,22 @@ int http_route_permit(struct req *r)
 	if (req_need(r, (enum auth_action)rt->need, what) != 0)
 		return -1;
 	return scope_check(r, scope, key);
+}
+
+int http_route_permits_task(struct req *r, const char *pattern, const struct task_view *t)
+{
+	const struct route *rt = NULL;
+
+	for (int i = 0; i < http_nroutes && rt == NULL; i++)
+		if (strcmp(http_routes[i].method, "POST") == 0 && strcmp(http_routes[i].pattern, pattern) == 0)
+			rt = &http_routes[i];
+	if (rt == NULL || rt->need == NEED_NONE || rt->need == NEED_INSTANCE)
+		return 0;
+	if (rt->need != NEED_LOGIN && !auth_can(&r->who, (enum auth_action)rt->need, rt->what))
+		return 0;
+	if ((rt->scope == SCOPE_TASK || rt->scope == SCOPE_TASK_LEAD) && r->who.role == ROLE_REPORTER)
+		return task_in_scope(r, rt->scope, t->row.key, t);
+	return rt->need == CAN_REPORT ? 2 : 1;
 }
 
 /* ---- the documents ---- */

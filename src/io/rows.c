@@ -32,6 +32,26 @@ void rows_problem(struct rows *r, const char *path, const char *fmt, ...)
 	va_end(ap);
 	if (r->problem)
 		r->problem(r->ctx, path, msg);
+	err_reason(&r->why, "");
+}
+
+void rows_why(struct rows *r, const char *reason, const char *p1, const char *v1, const char *p2, const char *v2)
+{
+	err_reason(&r->why, reason);
+	if (p1)
+		err_param(&r->why, p1, "%s", v1 ? v1 : "");
+	if (p2)
+		err_param(&r->why, p2, "%s", v2 ? v2 : "");
+}
+
+/* As rows_why with whole-number parameters min and max. */
+static void why_range(struct rows *r, const char *reason, long long min, long long max)
+{
+	char a[24], b[24];
+
+	snprintf(a, sizeof(a), "%lld", min);
+	snprintf(b, sizeof(b), "%lld", max);
+	rows_why(r, reason, "min", a, "max", b);
 }
 
 const char *rows_path(char *out, const char *path, const char *name)
@@ -81,9 +101,9 @@ static void check_text(struct rows *r, const struct field *f, json_t *v, const c
 	if (json_string_length(v) != strlen(s) || !text_utf8_valid(s, strlen(s)))
 		rows_problem(r, path, "text is not valid UTF-8");
 	else if ((f->flags & FF_REQUIRED) && text_is_blank(s))
-		rows_problem(r, path, "must not be empty");
+		rows_why(r, "required", NULL, NULL, NULL, NULL), rows_problem(r, path, "must not be empty");
 	else if (f->max > 0 && text_utf8_chars(s) > (size_t)f->max)
-		rows_problem(r, path, "text of %zu characters is longer than the limit of %lld",
+		why_range(r, "too_long", 0, f->max), rows_problem(r, path, "text of %zu characters is longer than the limit of %lld",
 			     text_utf8_chars(s), f->max);
 }
 
@@ -95,8 +115,10 @@ static void check_ref(struct rows *r, const struct field *f, json_t *v, const ch
 		rows_problem(r, path, "expected the key of a %s", f->ref);
 		return;
 	}
-	if (r->resolve(r->ctx, model_entity(f->ref), json_string_value(v), &id) != 0)
+	if (r->resolve(r->ctx, model_entity(f->ref), json_string_value(v), &id) != 0) {
+		rows_why(r, "unknown_reference", "entity", f->ref, "value", json_string_value(v));
 		rows_problem(r, path, "no %s \"%s\"", f->ref, json_string_value(v));
+	}
 }
 
 void rows_check_field(struct rows *r, const struct entity *e, const struct field *f, json_t *v,
@@ -110,7 +132,7 @@ void rows_check_field(struct rows *r, const struct entity *e, const struct field
 
 	if (v == NULL || json_is_null(v)) {
 		if (f->flags & FF_REQUIRED)
-			rows_problem(r, path, "required");
+			rows_why(r, "required", NULL, NULL, NULL, NULL), rows_problem(r, path, "required");
 		return;
 	}
 	switch (f->type) {
@@ -125,14 +147,14 @@ void rows_check_field(struct rows *r, const struct entity *e, const struct field
 		if (!json_is_integer(v))
 			rows_problem(r, path, "expected a whole number");
 		else if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
-			rows_problem(r, path, "%lld is out of range %lld..%lld", (long long)json_integer_value(v),
+			why_range(r, "out_of_range", f->min, f->max), rows_problem(r, path, "%lld is out of range %lld..%lld", (long long)json_integer_value(v),
 				     f->min, f->max);
 		break;
 	case F_REAL:
 		if (!json_is_number(v))
 			rows_problem(r, path, "expected a number");
 		else if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max)
-			rows_problem(r, path, "%g is out of range %lld..%lld", json_number_value(v), f->min, f->max);
+			why_range(r, "out_of_range", f->min, f->max), rows_problem(r, path, "%g is out of range %lld..%lld", json_number_value(v), f->min, f->max);
 		break;
 	case F_BOOL:
 		if (!json_is_boolean(v))
@@ -140,17 +162,18 @@ void rows_check_field(struct rows *r, const struct entity *e, const struct field
 		break;
 	case F_DATE:
 		if (!json_is_string(v) || date_parse(json_string_value(v), &day) != 0)
-			rows_problem(r, path, "expected a real date YYYY-MM-DD between %d and %d, got %s",
+			rows_why(r, "not_a_date", NULL, NULL, NULL, NULL), rows_problem(r, path, "expected a real date YYYY-MM-DD between %d and %d, got %s",
 				     LIM_YEAR_MIN, LIM_YEAR_MAX, json_is_string(v) ? json_string_value(v) : "a non-string");
 		break;
 	case F_DATETIME:
 		if (!json_is_string(v) || datetime_parse(json_string_value(v), r->offset, &t) != 0)
-			rows_problem(r, path, "expected a real date and time YYYY-MM-DDTHH:MM[:SS][Z|+08:00], got %s",
+			rows_why(r, "not_a_date", NULL, NULL, NULL, NULL), rows_problem(r, path, "expected a real date and time YYYY-MM-DDTHH:MM[:SS][Z|+08:00], got %s",
 				     json_is_string(v) ? json_string_value(v) : "a non-string");
 		break;
 	case F_ENUM:
 		if (!json_is_string(v) || model_enum_index(f, json_string_value(v)) < 0) {
 			enum_list(f, values, sizeof(values));
+			rows_why(r, "invalid_choice", NULL, NULL, NULL, NULL);
 			rows_problem(r, path, "expected one of: %s", values);
 		}
 		break;
@@ -167,7 +190,7 @@ void rows_check_field(struct rows *r, const struct entity *e, const struct field
 			check_ref(r, f, item, p);
 			for (size_t k = 0; k < i; k++)
 				if (json_equal(json_array_get(v, k), item))
-					rows_problem(r, p, "\"%s\" is listed twice", json_string_value(item));
+					rows_why(r, "duplicate", NULL, NULL, NULL, NULL), rows_problem(r, p, "\"%s\" is listed twice", json_string_value(item));
 		}
 		break;
 	case F_STRLIST:
@@ -210,7 +233,7 @@ static void check_order(struct rows *r, json_t *obj, const char *path, const cha
 	char p[ROWS_PATH_MAX];
 
 	if (da != DATE_NONE && db != DATE_NONE && db < da)
-		rows_problem(r, rows_path(p, path, b), "is before %s", a);
+		rows_why(r, "before", "other", a, NULL, NULL), rows_problem(r, rows_path(p, path, b), "is before %s", a);
 }
 
 static int is_child_list(const struct entity *e, const char *name)
@@ -300,20 +323,21 @@ void rows_check_object(struct rows *r, const struct entity *e, json_t *obj, cons
 		if (rows_str(obj, "starts_at") && rows_str(obj, "ends_at") &&
 		    datetime_parse(rows_str(obj, "starts_at"), r->offset, &s) == 0 &&
 		    datetime_parse(rows_str(obj, "ends_at"), r->offset, &t) == 0 && t < s)
-			rows_problem(r, rows_path(p, path, "ends_at"), "is before starts_at");
+			rows_why(r, "before", "other", "starts_at", NULL, NULL), rows_problem(r, rows_path(p, path, "ends_at"), "is before starts_at");
 	} else if (strcmp(name, "speech") == 0 && mode == ROWS_CREATE) {
 		if (!rows_str(obj, "speaker") && !rows_str(obj, "speaker_name") && !rows_str(obj, "speaker_unit") &&
 		    !rows_str(obj, "speaker_category") && !json_is_true(json_object_get(obj, "unattributed")))
-			rows_problem(r, rows_path(p, path, "speaker"),
+			rows_why(r, "required", NULL, NULL, NULL, NULL), rows_problem(r, rows_path(p, path, "speaker"),
 				     "required: a person key, speaker_name for a speaker with no person record, "
 				     "speaker_unit, speaker_category, or \"unattributed\": true");
 	} else if (strcmp(name, "meeting_unit") == 0 && mode == ROWS_CREATE) {
 		if (!rows_str(obj, "unit") && !rows_str(obj, "description") && !rows_str(obj, "group"))
-			rows_problem(r, rows_path(p, path, "unit"),
+			rows_why(r, "required", NULL, NULL, NULL, NULL), rows_problem(r, rows_path(p, path, "unit"),
 				     "required: a unit key, a group key (its members, unnamed), or a description such as "
 				     "\"relevant municipal units\"");
 	} else if (strcmp(name, "user") == 0 && rows_str(obj, "role") && strcmp(rows_str(obj, "role"), "reporter") == 0 &&
 		   !rows_str(obj, "unit") && mode == ROWS_CREATE) {
+		rows_why(r, "required", NULL, NULL, NULL, NULL);
 		rows_problem(r, rows_path(p, path, "unit"), "required for a reporter: the unit whose tasks the user reports on");
 	}
 	check_faithful_record(r, e, obj, path, mode);

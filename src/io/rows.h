@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "../core/err.h"
+
 struct buf;
 struct entity;
 struct field;
@@ -34,7 +36,15 @@ struct rows {
 	void (*problem)(void *ctx, const char *path, const char *msg);
 	void *ctx;
 	int nproblems;
+	/* The reason and parameters of the problem being reported (set by
+	 * rows_why() just before rows_problem(), cleared after it): callbacks
+	 * that answer clients read them here. */
+	struct err why;
 };
+
+/* Names the reason of the next rows_problem() (see struct err), with up to
+ * two parameters (name, value; NULL names are skipped). */
+void rows_why(struct rows *r, const char *reason, const char *p1, const char *v1, const char *p2, const char *v2);
 
 void rows_problem(struct rows *r, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -58,8 +58,11 @@ static int unique_rules(struct svc *svc, const struct record *r, int64_t exclude
 		rc = store_row_duplicate(svc->st, r->e, f, r->parent_id, exclude_id, &r->vals[k], value, sizeof(value), err);
 		if (rc < 0)
 			return -1;
-		if (rc)
-			return err_field(err, ST_CONFLICT, u->field, "%s: %s is %s", u->field, value, u->what);
+		if (rc) {
+			err_field(err, ST_CONFLICT, u->field, "%s: %s is %s", u->field, value, u->what);
+			err_reason(err, "duplicate");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -83,9 +86,12 @@ static int cross_rules(struct svc *svc, const struct entity *e, int64_t id, stru
 		rc = store_task_supports_its_lead(svc->st, id, err);
 		if (rc < 0)
 			return -1;
-		if (rc)
-			return err_field(err, ST_INVALID, "supporting_units", "supporting_units: the lead unit cannot also "
-					 "be a supporting unit of the same task");
+		if (rc) {
+			err_field(err, ST_INVALID, "supporting_units", "supporting_units: the lead unit cannot also "
+				  "be a supporting unit of the same task");
+			err_reason(err, "lead_also_supporting");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -107,6 +113,7 @@ int record_create(struct svc *svc, const struct record *r, int64_t *id, struct e
 				  r->e->name, key_value(r));
 		else
 			err_set(err, ST_CONFLICT, "this %s is on record already (the same values are there once)", r->e->name);
+		err_reason(err, "duplicate");
 	}
 	if (rc == 0)
 		rc = set_links(svc, r, *id, err);

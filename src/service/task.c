@@ -301,18 +301,25 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 	}
 	if (in->period_to && until > svc->today) {
 		err_field(err, ST_REFUSED, "period_to", "period_to: %s is after today", in->period_to);
+		err_reason(err, "after_today");
 		goto out;
 	}
 	if (in->period_from && in->period_to && until < from) {
 		err_field(err, ST_REFUSED, "period_to", "period_to: %s is before period_from %s", in->period_to, in->period_from);
+		err_reason(err, "before");
+		err_param(err, "other", "period_from");
 		goto out;
 	}
 	if (in->percent < 0 || in->percent > 100) {
 		err_field(err, ST_INVALID, "percent", "percent: %d is out of range 0..100", in->percent);
+		err_reason(err, "out_of_range");
+		err_param(err, "min", "0");
+		err_param(err, "max", "100");
 		goto out;
 	}
-	if (in->done == NULL || *in->done == '\0') {
+	if (in->done == NULL || text_is_blank(in->done)) {
 		err_field(err, ST_INVALID, "done", "done: required: what was done since the last report");
+		err_reason(err, "required");
 		goto out;
 	}
 	if (check_note(in->done, "done", err) || check_note(in->problems, "problems", err) ||
@@ -335,8 +342,12 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 		const char *field = day < start ? "reported_on" : in->period_from && from < start ? "period_from"
 								: in->period_to && until < start ? "period_to" : NULL;
 
-		if (field)
+		if (field) {
 			rc = err_field(err, ST_REFUSED, field, "%s: before the task starts (%s)", field, t.row.starts_on);
+			err_reason(err, "before");
+			err_param(err, "other", "starts_on");
+			err_param(err, "date", "%s", t.row.starts_on);
+		}
 	}
 	if (rc == 0 && workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0)
 		rc = illegal(&t, TA_REPORT_PROGRESS, err);
@@ -361,6 +372,23 @@ static const struct extension_row *pending(const struct task_history *h)
 	return NULL;
 }
 
+unsigned task_next_actions(struct svc *svc, const struct task_view *t, const struct task_history *h)
+{
+	enum task_state to;
+	unsigned mask = 0;
+
+	for (int a = 0; a < TA_COUNT; a++)
+		if (workflow_next(t->state, (enum task_action)a, &to) == 0)
+			mask |= 1u << a;
+	if (pending(h))
+		mask &= ~(1u << TA_REQUEST_EXTENSION);
+	else
+		mask &= ~(1u << TA_DECIDE_EXTENSION);
+	if (svc->today > day_or_none(t->row.due_on))
+		mask &= ~(1u << TA_REQUEST_EXTENSION);
+	return mask;
+}
+
 int task_request_extension(struct svc *svc, const char *key, const char *new_due_on,
 			   const char *reason, struct err *err)
 {
@@ -376,10 +404,12 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 
 	if (new_due_on == NULL || date_parse(new_due_on, &new_due) != 0) {
 		err_field(err, ST_INVALID, "new_due_on", "new_due_on: expected a real date YYYY-MM-DD");
+		err_reason(err, "not_a_date");
 		goto out;
 	}
-	if (reason == NULL || *reason == '\0') {
+	if (reason == NULL || text_is_blank(reason)) {
 		err_field(err, ST_INVALID, "reason", "reason: required: why the task needs more time");
+		err_reason(err, "required");
 		goto out;
 	}
 	if (check_note(reason, "reason", err) != 0)

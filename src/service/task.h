@@ -60,6 +60,13 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 
 int task_request_extension(struct svc *svc, const char *key, const char *new_due_on,
 			   const char *reason, struct err *err);
+/* The actions the task's state and history allow next, whoever asks: a bit
+ * (1u << enum task_action) for each. The workflow's moves; a progress report;
+ * an extension request while none is pending and the due date has not passed;
+ * a decision while one is pending. Who may take each is the route table's
+ * business (http_route_permits_task), not this function's. */
+unsigned task_next_actions(struct svc *svc, const struct task_view *t, const struct task_history *h);
+
 /* Decides the pending request: approve != 0 moves the due date. */
 int task_decide_extension(struct svc *svc, const char *key, int approve, const char *note,
 			  struct err *err);

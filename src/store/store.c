@@ -500,22 +500,9 @@ static void view_sql(const struct entity *e, const struct row_query *q, struct b
 		buf_adds(b, " LIMIT ?7");
 }
 
-int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
-		    store_view_cb cb, void *ctx, struct err *err)
+/* Binds the parameters view_sql() numbered. */
+static void view_bind(struct db_stmt *s, const struct entity *e, const struct row_query *q)
 {
-	struct buf sql = BUF_INIT(SQL_MAX);
-	struct db_stmt *s;
-	struct value *vals = NULL;
-	struct row_meta m;
-	int rc = -1;
-
-	view_sql(e, q, &sql);
-	if (sql.err)
-		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
-	s = db_prepare(st->db, buf_str(&sql), err);
-	buf_release(&sql);
-	if (s == NULL)
-		return -1;
 	db_bind_int(s, 1, q->org_id);
 	if (q->id)
 		db_bind_int(s, 2, q->id);
@@ -547,6 +534,51 @@ int store_rows_view(struct store *st, const struct entity *e, const struct row_q
 		db_bind_text(s, 9, buf_str(&like));
 		buf_release(&like);
 	}
+}
+
+int store_rows_count(struct store *st, const struct entity *e, const struct row_query *q, long long *n,
+		     struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct row_query all = *q;
+	struct db_stmt *s;
+	int rc;
+
+	all.after_id = 0;
+	all.limit = 0;
+	buf_adds(&sql, "SELECT count(*) FROM (");
+	view_sql(e, &all, &sql);
+	buf_adds(&sql, ")");
+	if (sql.err)
+		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	s = db_prepare(st->db, buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	view_bind(s, e, &all);
+	rc = db_step(s, err);
+	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc == DB_ROW ? 0 : -1;
+}
+
+int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
+		    store_view_cb cb, void *ctx, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s;
+	struct value *vals = NULL;
+	struct row_meta m;
+	int rc = -1;
+
+	view_sql(e, q, &sql);
+	if (sql.err)
+		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	s = db_prepare(st->db, buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	view_bind(s, e, q);
 	vals = xcalloc(e->nfields, sizeof(*vals));
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int c = 3;
@@ -1385,7 +1417,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	struct db_stmt *s;
 
 	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
-	    !f->due_to) {
+	    !f->due_to && !f->q) {
 		s = db_prepare(st->db, task_sql(&sql, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"), err);
 		buf_release(&sql);
 		if (s == NULL)
@@ -1404,10 +1436,27 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) "
 		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
 		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
+		"AND (?10 IS NULL OR t.title LIKE ?10 ESCAPE '\\' OR t.title_en LIKE ?10 ESCAPE '\\' "
+		"     OR t.code LIKE ?10 ESCAPE '\\' OR t.key LIKE ?10 ESCAPE '\\') "
 		"AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
 	buf_release(&sql);
 	if (s == NULL)
 		return NULL;
+	if (f && f->q && *f->q) {
+		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
+
+		buf_addc(&like, '%');
+		for (const char *c = f->q; *c; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				buf_addc(&like, '\\');
+			buf_addc(&like, *c);
+		}
+		buf_addc(&like, '%');
+		db_bind_text(s, 10, buf_str(&like));
+		buf_release(&like);
+	} else {
+		db_bind_text(s, 10, NULL);
+	}
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, f ? f->unit_key : NULL);
 	db_bind_text(s, 3, f ? f->initiative_key : NULL);

@@ -120,6 +120,10 @@ struct row_meta {
 /* Like store_row_scan(), but references come back as the referenced row's
  * key (V_TEXT), filtered by q, in id order. */
 typedef int (*store_view_cb)(void *ctx, const struct row_meta *m, const struct value *vals);
+/* How many rows store_rows_view would yield for q from its first page
+ * (after_id and limit ignored) into *n: a list's total, for a pager. */
+int store_rows_count(struct store *st, const struct entity *e, const struct row_query *q, long long *n,
+		     struct err *err);
 int store_rows_view(struct store *st, const struct entity *e, const struct row_query *q,
 		    store_view_cb cb, void *ctx, struct err *err);
 /* The keys an F_REFS field lists, per owner (owner_id 0: every owner in the org). */
@@ -406,6 +410,7 @@ struct task_filter {
 	const char *meeting_key;     /* tasks from that meeting's decisions */
 	const char *state;
 	const char *due_from, *due_to;
+	const char *q;               /* words in the title (either language), code or key */
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
 	int lean;                    /* with no other filter: rows carry only what the light and the

@@ -40,8 +40,9 @@ const OTHER_ORG = {
 };
 
 // otherOrg: false gives a database holding the demo org alone; files are
-// placed in the server's folder first ("$DIR" in args names it).
-export async function startServer({ threads = 2, otherOrg = true, args = [], files = {} } = {}) {
+// placed in the server's folder first ("$DIR" in args names it); prepare(db),
+// when given, runs on the database before the server starts.
+export async function startServer({ threads = 2, otherOrg = true, args = [], files = {}, prepare = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'plenum-api-'));
   const db = join(dir, 'test.db');
   plenum(['--db', db, 'demo']);
@@ -54,6 +55,7 @@ export async function startServer({ threads = 2, otherOrg = true, args = [], fil
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
+  if (prepare) prepare(db);
   const port = await freePort();
   const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', String(threads),
     ...args.map((a) => a.replace('$DIR', dir))],

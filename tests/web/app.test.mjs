@@ -14,6 +14,7 @@ import { startServer, client, ROOT } from '../api/helpers.mjs';
 const SHOTS = join(ROOT, 'tests', 'web', 'screenshots');
 const PAGES = join(ROOT, 'build', 'screenshots');
 let server, browser;
+let webTask = 't-web';     // the task the secretary makes from a decision (its key is the server's)
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -121,7 +122,12 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   await unitForm.getByLabel('或类别').fill('各县（市、区）委宣传部');
   await unitForm.getByRole('button', { name: '添加' }).click();
   await page.waitForFunction(() => document.querySelector('main').textContent.includes('各县（市、区）委宣传部'));
+  // the refused attendance row is still there, unsaved: leaving asks, and the secretary leaves
+  assert.equal(await page.getByRole('form', { name: '登记出席' }).getByLabel('人员').inputValue(), 'p-wang-jun');
+  let asked = false;
+  page.once('dialog', (d) => { asked = true; d.accept(); });
   await go(page, '#/meeting/m-2026-q4');
+  assert.ok(asked, 'leaving with unsaved changes asks first');
   assert.ok((await mainText(page)).includes('习近平谈治国理政'));
 
   // a speech and a decision are corrected after the meeting, and the record shows it
@@ -154,20 +160,29 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   await page.locator('.decision-edit').first().getByRole('button', { name: '删除' }).click();
   await page.waitForFunction(() => [...document.querySelectorAll('.decision-edit .field-error')].some((e) => e.textContent));
 
-  // a decision becomes a task for a unit
-  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
-  const block = page.locator('.decision-edit').nth(1);
+  // a decision becomes a task for a unit, on the record itself; no key asked for,
+  // no unit chosen silently, the lead unit never offered as a supporting one
+  await go(page, '#/meeting/m-2026-jm-xiongan');
+  const block = page.locator('article.decision').nth(1);
   await block.locator('details.make-tasks summary').click();
   const form = block.getByRole('form', { name: '据此立项督办任务' });
-  await form.getByLabel('编号').fill('t-web');
+  assert.equal(await form.locator('input[name="key"]').count(), 0, 'no key field');
   await form.getByLabel('任务', { exact: true }).fill('推动电子信息产业链补链强链');
+  await form.getByRole('button', { name: '立项' }).click();
+  await form.locator('.field[data-name="lead_unit"] .field-error:not(:empty)').waitFor();
+  assert.equal(await form.locator('.field[data-name="initiative"] .field-error').textContent(), '必填');
   await form.getByLabel('所属工程').selectOption('i-2-1-2');
-  await form.getByLabel('牵头单位').selectOption('u-jm-miit');
-  await form.getByLabel('配合单位').selectOption(['u-jm-commerce']);
+  await form.getByLabel('牵头单位').fill('市工业和信息化局');
+  await form.getByLabel('配合单位').fill('市工业和信息化局');
+  await form.getByLabel('配合单位').fill('市商务局');
+  await form.locator('.chips li').first().waitFor();
+  assert.deepEqual(await form.locator('.chips li').allTextContents(), ['市商务局 ×'], 'the lead unit is not a supporting unit');
   await form.getByLabel('开始日期').fill('2026-10-01');
   await form.getByLabel('办结时限').fill('2026-12-31');
   await form.getByRole('button', { name: '立项' }).click();
-  await rendered(page, '#/task/t-web');
+  await page.waitForFunction(() => /^#\/task\//.test(document.body.dataset.rendered || ''));
+  const taskKey = (await page.evaluate(() => location.hash)).split('/')[2];
+  webTask = taskKey;
   let t = await mainText(page);
   assert.ok(t.includes('推动电子信息产业链补链强链') && t.includes('已立项') && t.includes('市工业和信息化局'), t);
   await page.getByRole('button', { name: '交办' }).click();
@@ -178,7 +193,7 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
 browserTest('the unit\'s reporter sees only its tasks, reports progress, and the dashboard follows', async (pages) => {
   const sec = await client(server, 'secretary');
   const before = await sec.get('/api/v1/dashboard');
-  assert.ok(before.json.red_tasks.some((x) => x.key === 't-web'), 'a dispatched task with no progress is red');
+  assert.ok(before.json.red_tasks.some((x) => x.key === webTask), 'a dispatched task with no progress is red');
 
   const page = await open('reporter');
   pages.push(page);
@@ -192,7 +207,7 @@ browserTest('the unit\'s reporter sees only its tasks, reports progress, and the
   assert.deepEqual(keys.sort(), (await own).json.items.map((x) => x.key).sort());
   assert.ok(!keys.includes('t-1-2'));
 
-  await go(page, '#/task/t-web');
+  await go(page, `#/task/${webTask}`);
   await page.getByRole('button', { name: '签收' }).click();
   await page.waitForFunction(() => document.querySelector('main').textContent.includes('已签收'));
   const report = page.getByRole('form', { name: '报送进展' });
@@ -210,15 +225,16 @@ browserTest('the unit\'s reporter sees only its tasks, reports progress, and the
   await report.getByRole('button', { name: '报送' }).click();
   await page.waitForFunction(() => document.querySelector('main h1 .light')?.textContent === '绿');
   const filed = await mainText(page);
-  assert.ok(filed.includes('2026年10月1日 – 2026年10月31日') && filed.includes('user:reporter'),
+  assert.ok(filed.includes('2026年10月1日 – 2026年10月31日') && filed.includes('reporter'),
     'the history shows the period covered and who filed it');
+  assert.ok(!filed.includes('user:'), 'who by name (the login when the user has no person), never the actor key');
 
   const after = await sec.get('/api/v1/dashboard');
-  assert.ok(!after.json.red_tasks.some((x) => x.key === 't-web'), 'no longer red on the dashboard');
+  assert.ok(!after.json.red_tasks.some((x) => x.key === webTask), 'no longer red on the dashboard');
   const dash = await open('secretary');
   pages.push(dash);
   const redRows = await dash.$$eval('tr[data-task]', (rows) => rows.map((r) => r.dataset.task));
-  assert.ok(!redRows.includes('t-web'));
+  assert.ok(!redRows.includes(webTask));
   assert.deepEqual(page.errors, []);
 });
 

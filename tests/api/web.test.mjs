@@ -1,0 +1,153 @@
+// web.test.mjs -- what the web application needs from the API: errors with
+// stable codes and parameters (so the page words them in the user's
+// language), and the actions this user may take next on a task, from the
+// workflow and the route table.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, client } from './helpers.mjs';
+
+let server, sec, rep, repc, viewer;
+before(async () => {
+  server = await startServer();
+  sec = await client(server, 'secretary');
+  rep = await client(server, 'reporter');
+  repc = await client(server, 'reporter-commerce');
+  viewer = await client(server, 'viewer');
+});
+after(async () => { await server.stop(); });
+
+const problem = (r, field) => r.json.error.problems.find((p) => p.field === field);
+
+test('errors carry a stable code and its parameters, field by field', async () => {
+  let r = await sec.post('/api/v1/tasks', { key: 't-codes', initiative: 'i-2-4', title: ' ', lead_unit: 'u-nope',
+    starts_on: '2026-11-01', due_on: '2026-10-01', cadence: 'sometimes' });
+  assert.ok(r.status === 400 || r.status === 422, r.text);
+  assert.equal(problem(r, 'title').code, 'required');
+  assert.deepEqual({ ...problem(r, 'lead_unit'), message: undefined },
+    { field: 'lead_unit', code: 'unknown_reference', entity: 'unit', value: 'u-nope', message: undefined });
+  assert.equal(problem(r, 'due_on').code, 'before');
+  assert.equal(problem(r, 'due_on').other, 'starts_on');
+  assert.equal(problem(r, 'cadence').code, 'invalid_choice');
+  r = await sec.post('/api/v1/tasks', { key: 't-codes', initiative: 'i-2-4', title: 'x', lead_unit: 'u-jm-miit',
+    starts_on: 'soon', due_on: '2026-12-01' });
+  assert.equal(problem(r, 'starts_on').code, 'not_a_date');
+  r = await sec.post('/api/v1/tasks', { key: 't-codes', initiative: 'i-2-4', title: 'x', lead_unit: 'u-jm-miit',
+    supporting_units: ['u-jm-miit'], starts_on: '2026-11-01', due_on: '2026-12-01' });
+  assert.equal(problem(r, 'supporting_units').code, 'lead_also_supporting', r.text);
+
+  // the service's own rules: a report's percent, a duplicate key
+  r = await sec.post('/api/v1/tasks/t-3-2/reports', { percent: 120, done: 'x' });
+  assert.equal(r.status, 400, r.text);
+  const p = problem(r, 'percent');
+  assert.deepEqual([p.code, p.min, p.max], ['out_of_range', 0, 100]);
+  r = await sec.post('/api/v1/units', { key: 'u-jm-miit', name: '重复', kind: 'other' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(problem(r, 'key').code, 'duplicate');
+});
+
+test('a task says which actions this caller may take next', async () => {
+  let r = await sec.post('/api/v1/tasks', { key: 't-acts', initiative: 'i-2-4', title: '动作', lead_unit: 'u-jm-miit',
+    supporting_units: ['u-jm-commerce'], starts_on: '2026-11-01', due_on: '2027-04-30', cadence: 'monthly' });
+  assert.equal(r.status, 201, r.text);
+  const acts = async (c) => (await c.get('/api/v1/tasks/t-acts')).json.actions;
+  const behalf = async (c) => (await c.get('/api/v1/tasks/t-acts')).json.actions_on_behalf;
+  assert.deepEqual(await acts(sec), ['dispatch']);
+  assert.deepEqual(await acts(rep), [], 'the unit waits for the dispatch');
+  assert.deepEqual(await acts(viewer), []);
+  await sec.post('/api/v1/tasks/t-acts/dispatch', {});
+  assert.deepEqual(await acts(sec), [], 'acknowledging is not the secretary\'s own step');
+  assert.deepEqual(await behalf(sec), ['acknowledge', 'request_extension'], 'she may record it for the unit');
+  assert.deepEqual(await acts(rep), ['acknowledge', 'request_extension']);
+  assert.deepEqual(await acts(repc), [], 'a supporting unit neither acknowledges nor asks for time');
+  await rep.post('/api/v1/tasks/t-acts/acknowledge', {});
+  assert.deepEqual(await acts(rep), ['report_progress', 'report_completion', 'request_extension']);
+  assert.deepEqual(await acts(repc), ['report_progress']);
+  r = await rep.post('/api/v1/tasks/t-acts/extensions', { new_due_on: '2027-06-30', reason: '需要更多时间' });
+  assert.equal(r.status, 201, r.text);
+  assert.ok(!(await acts(rep)).includes('request_extension'), 'no second request while one is pending');
+  assert.ok((await acts(sec)).includes('decide_extension'));
+  assert.ok(!(await behalf(sec)).includes('request_extension'));
+  assert.ok(!(await acts(rep)).includes('decide_extension'));
+});
+
+test('histories name people, not logins', async () => {
+  await rep.post('/api/v1/tasks/t-acts/reports', { percent: 10, done: '开始' });
+  const t = (await sec.get('/api/v1/tasks/t-acts')).json;
+  const me = (await rep.get('/api/v1/me')).json.user;
+  const ack = t.transitions.find((x) => x.action === 'acknowledge');
+  assert.equal(ack.actor, 'user:reporter');
+  assert.equal(ack.actor_name, me.person_name || 'reporter');
+  assert.ok(t.transitions.every((x) => x.actor_name && !x.actor_name.includes(':')), JSON.stringify(t.transitions));
+  assert.ok(t.reports.every((x) => x.filed_by_name && !x.filed_by_name.includes(':')));
+});
+
+test('the org\'s time zone and the enumerations come from the API', async () => {
+  const me = (await viewer.get('/api/v1/me')).json;
+  assert.equal(me.org.timezone, 'Asia/Shanghai');
+  assert.equal(me.org.utc_offset_minutes, 480);
+  assert.deepEqual(me.enums['meeting.status'], ['planned', 'held', 'cancelled']);
+  assert.ok(me.enums['attendance.status'].includes('leave'));
+  assert.ok(me.enums['task.state'].includes('completion_reported'));
+  assert.deepEqual([...me.enums['task.light']].sort(), ['done', 'green', 'grey', 'red', 'yellow']);
+});
+
+test('lists give their total and pages by number, the last one included', async () => {
+  const all = [];
+  for (let cursor = null; ;) {
+    const r = (await sec.get(`/api/v1/tasks?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json;
+    all.push(...r.items.map((x) => x.key));
+    if (!r.next_cursor) break;
+    cursor = r.next_cursor;
+  }
+  let r = (await sec.get('/api/v1/tasks?limit=5&total=1')).json;
+  assert.equal(r.total, all.length);
+  const lastOffset = Math.floor((all.length - 1) / 5) * 5;
+  r = (await sec.get(`/api/v1/tasks?limit=5&total=1&offset=${lastOffset}`)).json;
+  assert.deepEqual(r.items.map((x) => x.key), all.slice(lastOffset));
+  assert.equal(r.next_cursor, null);
+  r = (await sec.get('/api/v1/tasks?light=red&limit=2&total=1')).json;
+  const reds = (await sec.get('/api/v1/tasks?light=red&limit=100')).json.items;
+  assert.equal(r.total, reds.length, 'the total of a light is counted too');
+  const meetings = (await sec.get('/api/v1/meetings?limit=2&total=1')).json;
+  assert.ok(meetings.total >= meetings.items.length && meetings.total > 2, JSON.stringify(meetings.total));
+  const found = (await sec.get(`/api/v1/persons?q=${encodeURIComponent('陈')}&total=1&limit=1`)).json;
+  assert.ok(found.total >= 1 && found.items.length === 1);
+});
+
+test('a report or an extension request of blank text is refused like an empty one', async () => {
+  let r = await rep.post('/api/v1/tasks/t-acts/reports', { percent: 20, done: '　 ' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(problem(r, 'done').code, 'required');
+  r = await sec.post('/api/v1/tasks/t-3-2/extensions', { new_due_on: '2027-06-30', reason: ' 　' });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(problem(r, 'reason').code, 'required');
+});
+
+test('the task list finds tasks by words of their title', async () => {
+  const r = (await sec.get(`/api/v1/tasks?q=${encodeURIComponent('动作')}&total=1`)).json;
+  assert.deepEqual(r.items.map((x) => x.key), ['t-acts']);
+  assert.equal(r.total, 1);
+  const none = (await sec.get('/api/v1/tasks?q=%25&total=1')).json;
+  assert.equal(none.total, 0, 'a % is a character, not a wildcard');
+});
+
+test('the web app\'s files: gzip when accepted, fingerprinted names cached for a year, index.html revalidated', async () => {
+  const index = await fetch(server.base + '/');
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  const html = await index.text();
+  const m = html.match(/src="(\/v\/[0-9a-f]{16}\/app\.js)"/);
+  assert.ok(m, html);
+  assert.ok(html.includes(m[1].replace('app.js', 'style.css')), 'the style sheet under the same fingerprint');
+  const plain = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers.get('content-encoding'), null);
+  const plainText = await plain.text();
+  const zipped = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'gzip, deflate' } });
+  assert.equal(zipped.headers.get('content-encoding'), 'gzip');
+  assert.match(zipped.headers.get('cache-control'), /max-age=31536000/);
+  assert.ok(Number(zipped.headers.get('content-length')) < plainText.length / 2,
+    `${zipped.headers.get('content-length')} bytes sent for ${plainText.length}`);
+  assert.equal(await zipped.text(), plainText, 'the same file once unpacked');
+  const lib = await fetch(server.base + m[1].replace('app.js', 'lib.js'));
+  assert.equal(lib.status, 200, 'a module imported by a relative name resolves under the fingerprint');
+  assert.equal((await fetch(server.base + '/v/0000000000000000/app.js')).status, 404, 'another build\'s name');
+});
