@@ -388,6 +388,9 @@ void audit_checkpoint_maybe(struct svc *svc)
 
 	if (every < 0 || (last && now - last < every))
 		return;
+	/* No file beside an in-memory database or a server URL. */
+	if (svc->db_path == NULL || strcmp(svc->db_path, ":memory:") == 0 || strstr(svc->db_path, "://"))
+		return;
 	if (!atomic_compare_exchange_strong(&g_last_checkpoint, &last, now))
 		return;                   /* another thread writes this one */
 	if (audit_checkpoint(svc, NULL, 0, &err) != 0)
