@@ -174,7 +174,7 @@ int text_is_blank(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
 			p++;
 		else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
 			p += 3;

@@ -118,7 +118,7 @@ static const char *emit_line_start(struct buf *o, const char *s)
 static void emit_text(struct buf *o, const char *s, enum spot spot)
 {
 	/* leading blank lines would leave a list item empty, its text outside */
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
 		s++;
 	s = emit_line_start(o, s);
 	while (*s) {
@@ -127,7 +127,8 @@ static void emit_text(struct buf *o, const char *s, enum spot spot)
 			int breaks = 0;
 
 			/* a run of line breaks and blank space is one break */
-			for (; *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'; p++)
+			/* (form feed and vertical tab are Markdown's blank space too) */
+			for (; *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t' || *p == '\f' || *p == '\v'; p++)
 				breaks += *p == '\n' || (*p == '\r' && p[1] != '\n');
 			if (*p == '\0')
 				return;
@@ -138,6 +139,11 @@ static void emit_text(struct buf *o, const char *s, enum spot spot)
 			else
 				buf_adds(o, "  \n");
 			s = emit_line_start(o, p);
+			continue;
+		}
+		if (*s == '\f' || *s == '\v') {
+			buf_addc(o, ' ');
+			s++;
 			continue;
 		}
 		if (strchr("\\`*_[]<>|~#", *s))
