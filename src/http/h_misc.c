@@ -3,7 +3,6 @@
  * unit's tasks, the dashboard, search, the audit trail, settings, the
  * compliance check and the initiative tree.
  */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,8 +488,6 @@ int h_settings_put(struct req *r)
 		if (svc_settings_write(r->svc, names, values, n, &err) != 0)
 			goto fail;
 	}
-	atomic_fetch_add(&http_settings_generation, 1);
-	r->svc->settings_generation = atomic_load(&http_settings_generation);
 	json_decref(body);
 	return h_settings_get(r);
 fail:

@@ -273,8 +273,6 @@ const char *http_db_path(void);
 const char *http_base_url(void);
 /* The attributes of the session cookie (Secure behind TLS). */
 const char *http_cookie_attrs(void);
-/* Bumped when settings change, so every thread re-reads them. */
-extern _Atomic int http_settings_generation;
 
 /* Runs until SIGTERM or SIGINT, then stops gracefully. Returns an exit code. */
 int server_run(const struct server_opts *o);

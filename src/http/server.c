@@ -54,7 +54,6 @@ static char g_csp[512];
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
 static atomic_int g_stopping;
-_Atomic int http_settings_generation;
 
 static int64_t now_us(void)
 {
@@ -236,12 +235,10 @@ static int enter_org(struct req *r)
 {
 	struct svc *svc = r->svc;
 	struct err err = ERR_INIT;
-	int gen = atomic_load(&http_settings_generation);
 
-	if (!svc->has_org || svc->org.id != r->who.user.org_id || svc->settings_generation != gen) {
+	if (!svc->has_org || svc->org.id != r->who.user.org_id) {
 		if (svc_select_org(svc, r->who.user.org_key, &err) != 0)
 			return req_fail(r, &err);
-		svc->settings_generation = gen;
 	} else if (svc_refresh_settings(svc, &err) != 0) {
 		return req_fail(r, &err);
 	}

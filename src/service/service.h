@@ -33,7 +33,6 @@ struct svc {
 	} report;
 	const char *actor;            /* "cli:alice", "user:secretary" */
 	int32_t today;                /* in the org's time zone */
-	int settings_generation;      /* the server's, when the settings were read */
 	const char *db_path;          /* the database file, for the audit checkpoints beside it */
 	int tx_depth;                 /* svc_tx_begin() nesting (tx.h); 0 outside a write */
 	int tx_failed;                /* a nested write failed: the outermost rolls back */
