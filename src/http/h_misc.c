@@ -114,7 +114,7 @@ struct series {
 static int indicator_row(void *ctx, const struct row_meta *m, const struct value *vals)
 {
 	struct series *s = ctx;
-	json_t *obj = rows_to_json(model_entity("indicator"), vals, 1);
+	json_t *obj = rows_to_json(model_entity("indicator"), vals);
 	char id[32];
 
 	json_object_set_new(obj, "values", json_array());
@@ -133,7 +133,7 @@ static int value_row(void *ctx, const struct row_meta *m, const struct value *va
 	snprintf(id, sizeof(id), "%lld", (long long)m->parent_id);
 	ind = json_object_get(s->by_id, id);
 	if (ind)
-		json_array_append_new(json_object_get(ind, "values"), rows_to_json(model_entity("indicator_value"), vals, 1));
+		json_array_append_new(json_object_get(ind, "values"), rows_to_json(model_entity("indicator_value"), vals));
 	return 0;
 }
 

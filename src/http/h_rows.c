@@ -37,7 +37,7 @@ struct collect {
 static int collect_row(void *ctx, const struct row_meta *m, const struct value *vals)
 {
 	struct collect *c = ctx;
-	json_t *obj = rows_to_json(c->e, vals, 1);
+	json_t *obj = rows_to_json(c->e, vals);
 
 	if (c->with_ids)
 		json_object_set_new(obj, "id", json_integer(m->id));
@@ -589,12 +589,6 @@ out:
 	return 0;
 }
 
-/* Creates a row of e from body (taken over) under parent_id, with the
- * nested records it brings; replies. */
-static int create_from(struct req *r, const struct entity *e, int64_t parent_id, json_t *body)
-{
-	return create_tree(r, e, parent_id, body);
-}
 
 /* A record sent without its key gets a readable one from the server (a
  * meeting's from its date): people never have to invent identifiers. */
@@ -624,7 +618,7 @@ static int create_row(struct req *r, const struct entity *e, int64_t parent_id)
 		json_decref(body);
 		return 0;
 	}
-	return create_from(r, e, parent_id, body);
+	return create_tree(r, e, parent_id, body);
 }
 
 int h_rows_create(struct req *r)
@@ -668,7 +662,7 @@ int h_feedback_create(struct req *r)
 	snprintf(by, sizeof(by), "user:%s", r->who.user.login);
 	json_object_set_new(body, "written_on", json_string(date_format(r->svc->today, today)));
 	json_object_set_new(body, "filed_by", json_string(by));
-	return create_from(r, fe, id, body);
+	return create_tree(r, fe, id, body);
 }
 
 /* Merges the patch over the current record and checks the result whole, so

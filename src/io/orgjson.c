@@ -726,7 +726,7 @@ static int export_row(void *ctx, const struct row_meta *m, const struct value *v
 {
 	struct exp *x = ctx;
 	const struct entity *e = x->e;
-	json_t *obj = rows_to_json(e, vals, 0);
+	json_t *obj = rows_to_json(e, vals);
 	char ids[32];
 
 	id_str(ids, sizeof(ids), m->id);

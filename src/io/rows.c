@@ -430,7 +430,7 @@ int rows_values(struct rows *r, const struct entity *e, json_t *obj, enum rows_m
 	return 0;
 }
 
-json_t *rows_to_json(const struct entity *e, const struct value *vals, int public)
+json_t *rows_to_json(const struct entity *e, const struct value *vals)
 {
 	json_t *obj = json_object();
 
@@ -443,7 +443,6 @@ json_t *rows_to_json(const struct entity *e, const struct value *vals, int publi
 			continue;
 		if (f->flags & FF_NOEXPORT)
 			continue;                 /* secrets: taken in, never given out */
-		(void)public;
 		switch (f->type) {
 		case F_INT: jv = json_integer(v->i); break;
 		case F_REAL: jv = json_real(v->kind == V_REAL ? v->d : (double)v->i); break;

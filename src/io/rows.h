@@ -74,8 +74,8 @@ int rows_values(struct rows *r, const struct entity *e, json_t *obj, enum rows_m
 		struct value *vals, unsigned char *present, struct buf *scratch);
 
 /* The JSON object of a stored row as store_rows_view() gives it (references
- * as keys). Secret fields (password_hash) are left out when public != 0. */
-json_t *rows_to_json(const struct entity *e, const struct value *vals, int public);
+ * as keys). FF_NOEXPORT fields (secrets such as a password hash) are left out. */
+json_t *rows_to_json(const struct entity *e, const struct value *vals);
 
 /* obj[name] when it is a string, else NULL. */
 const char *rows_str(json_t *obj, const char *name);

@@ -110,7 +110,7 @@ static void draw_attendance(void *ctx, cairo_t *cr, double w, double h)
 static int collect_topic(void *ctx, const struct row_meta *m, const struct value *vals)
 {
 	(void)m;
-	json_array_append_new(ctx, rows_to_json(model_entity("topic"), vals, 1));
+	json_array_append_new(ctx, rows_to_json(model_entity("topic"), vals));
 	return 0;
 }
 

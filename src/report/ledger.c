@@ -356,7 +356,7 @@ static int ledger_current(void *ctx, const struct row_meta *m, const struct valu
 	struct current *c = ctx;
 
 	c->v = m->version;
-	c->obj = rows_to_json(model_entity("task"), vals, 0);
+	c->obj = rows_to_json(model_entity("task"), vals);
 	json_object_set_new(c->obj, "supporting_units", json_array());
 	return 0;
 }

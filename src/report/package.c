@@ -39,7 +39,7 @@ static int add_entry(zip_t *z, struct entry *e)
 static int collect_topic(void *ctx, const struct row_meta *m, const struct value *vals)
 {
 	(void)m;
-	json_array_append_new(ctx, rows_to_json(model_entity("topic"), vals, 1));
+	json_array_append_new(ctx, rows_to_json(model_entity("topic"), vals));
 	return 0;
 }
 
