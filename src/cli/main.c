@@ -1,8 +1,9 @@
 /*
- * main.c -- plenum's entry point: the command table and global help.
+ * main.c -- plenum's entry point: the list of the command table's slices
+ * (one a family file, cmd_*.c), the global options, --version, and the
+ * hand-over to the dispatcher (cli.c).
  *
- * Each command lives in a cmd_*.c file and is one entry here; `plenum help`
- * and `plenum --help` print this table.
+ * Not for any command's options or help: those are in its table entry.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,19 +11,20 @@
 #include "cli.h"
 #include "../core/banned.h"
 
-#define PLENUM_VERSION "0.1.0"
-
 struct cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
 };
 
+/* The command table: every family's slice, in the order of plenum --help. */
+const struct cli_command *const cli_slices[] = {
+	cmd_data_commands,
+	NULL,
+};
+
+/* Families not yet in the table. */
 static const struct cmd commands[] = {
-	{ "init", cmd_init, "create an empty database, or an org in it" },
-	{ "demo", cmd_demo, "load the Jiangmen demo (data/demo/jiangmen.json)" },
-	{ "import", cmd_import, "load an org from a JSON document (all or nothing)" },
-	{ "export", cmd_export, "write the whole org as one JSON document" },
 	{ "meeting", cmd_meeting, "list study meetings, or show one whole record" },
 	{ "initiative", cmd_initiative, "show the initiative tree with progress and lights" },
 	{ "task", cmd_task, "list, show, report progress on and move tasks" },
@@ -40,15 +42,9 @@ static const struct cmd commands[] = {
 
 static void help(FILE *f)
 {
-	fputs("plenum -- the record of a Theoretical Learning Center Group (中心组):\n"
-	      "its study meetings, and the follow-through of what they decided.\n\n"
-	      "usage: plenum COMMAND [--db FILE] [--org KEY] [options]\n\n"
-	      "commands:\n", f);
+	cli_help_all(f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nEvery command takes --db FILE (default $PLENUM_DB, else db in /etc/plenum.conf or\n"
-	      "$PLENUM_CONFIG, else plenum.db) and --help. plenum --version prints the version.\n"
-	      "Exit status: 0 ok, 1 failure, 2 bad usage or bad input. The manual: man plenum.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -64,11 +60,12 @@ int main(int argc, char **argv)
 		help(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0 ||
-	    strcmp(argv[first], "help") == 0) {
+	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0) {
 		help(stdout);
 		return EXIT_OK;
 	}
+	if (strcmp(argv[first], "help") == 0)
+		return cli_help(argc - first, argv + first);
 	if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "version") == 0) {
 		printf("plenum %s\n", PLENUM_VERSION);
 		return EXIT_OK;
@@ -88,6 +85,21 @@ int main(int argc, char **argv)
 				args[n++] = argv[k];
 			return commands[i].run(n, args);
 		}
+	}
+	{
+		char *args[CLI_MAX_WORDS];
+		int n = 0, rc;
+
+		if (argc > CLI_MAX_WORDS)
+			return EXIT_USAGE;
+		args[n++] = argv[first];
+		for (int k = first + 1; k < argc; k++)
+			args[n++] = argv[k];
+		for (int k = 1; k < first; k++)
+			args[n++] = argv[k];
+		rc = cli_dispatch(n, args);
+		if (rc >= 0)
+			return rc;
 	}
 	fprintf(stderr, "plenum: unknown command \"%s\"\n", argv[first]);
 	help(stderr);
