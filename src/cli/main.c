@@ -20,6 +20,7 @@ struct cmd {
 /* The command table: every family's slice, in the order of plenum --help. */
 const struct cli_command *const cli_slices[] = {
 	cmd_data_commands,
+	cmd_task_commands,
 	NULL,
 };
 
@@ -27,7 +28,6 @@ const struct cli_command *const cli_slices[] = {
 static const struct cmd commands[] = {
 	{ "meeting", cmd_meeting, "list study meetings, or show one whole record" },
 	{ "initiative", cmd_initiative, "show the initiative tree with progress and lights" },
-	{ "task", cmd_task, "list, show, report progress on and move tasks" },
 	{ "check", cmd_check, "compliance findings for a group and year" },
 	{ "ledger", cmd_ledger, "import a task ledger (CSV or XLSX) in one transaction" },
 	{ "report", cmd_report, "minutes, briefs, the dossier, notices, the ledger, calendars, packages" },
