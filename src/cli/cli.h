@@ -151,13 +151,13 @@ void cli_print_task(const struct cli_common *c, const struct task_view *t, const
 /* The table slices: each family's commands, in the order of plenum --help,
  * ended by an entry with a NULL name. main.c lists them. */
 extern const struct cli_command cmd_data_commands[];
+extern const struct cli_command cmd_meeting_commands[];
 extern const struct cli_command cmd_task_commands[];
 
 /* main.c: every slice, NULL-terminated. */
 extern const struct cli_command *const cli_slices[];
 
 /* Commands not yet in a table slice. */
-int cmd_meeting(int argc, char **argv);
 int cmd_initiative(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -20,13 +20,13 @@ struct cmd {
 /* The command table: every family's slice, in the order of plenum --help. */
 const struct cli_command *const cli_slices[] = {
 	cmd_data_commands,
+	cmd_meeting_commands,
 	cmd_task_commands,
 	NULL,
 };
 
 /* Families not yet in the table. */
 static const struct cmd commands[] = {
-	{ "meeting", cmd_meeting, "list study meetings, or show one whole record" },
 	{ "initiative", cmd_initiative, "show the initiative tree with progress and lights" },
 	{ "check", cmd_check, "compliance findings for a group and year" },
 	{ "ledger", cmd_ledger, "import a task ledger (CSV or XLSX) in one transaction" },
