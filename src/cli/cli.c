@@ -388,7 +388,7 @@ int cli_dispatch(int argc, char **argv)
 			return cli_help_family(stdout, fam);
 		if (sub > 0)
 			return cli_usage(usage, "no %s command \"%s\"", fam, argv[sub]);
-		return cli_usage(usage, "expected a %s command", fam);
+		return cli_usage(usage, "\"%s\" needs a command", fam);
 	}
 	for (int i = 1; i < argc; i++)
 		if (i != sub)

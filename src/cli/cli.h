@@ -152,16 +152,16 @@ void cli_print_task(const struct cli_common *c, const struct task_view *t, const
  * ended by an entry with a NULL name. main.c lists them. */
 extern const struct cli_command cmd_data_commands[];
 extern const struct cli_command cmd_meeting_commands[];
+extern const struct cli_command cmd_initiative_commands[];
 extern const struct cli_command cmd_task_commands[];
+extern const struct cli_command cmd_check_commands[];
+extern const struct cli_command cmd_setting_commands[];
+extern const struct cli_command cmd_audit_commands[];
 
 /* main.c: every slice, NULL-terminated. */
 extern const struct cli_command *const cli_slices[];
 
 /* Commands not yet in a table slice. */
-int cmd_initiative(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_setting(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);

@@ -21,18 +21,18 @@ struct cmd {
 const struct cli_command *const cli_slices[] = {
 	cmd_data_commands,
 	cmd_meeting_commands,
+	cmd_initiative_commands,
 	cmd_task_commands,
+	cmd_check_commands,
+	cmd_setting_commands,
+	cmd_audit_commands,
 	NULL,
 };
 
 /* Families not yet in the table. */
 static const struct cmd commands[] = {
-	{ "initiative", cmd_initiative, "show the initiative tree with progress and lights" },
-	{ "check", cmd_check, "compliance findings for a group and year" },
 	{ "ledger", cmd_ledger, "import a task ledger (CSV or XLSX) in one transaction" },
 	{ "report", cmd_report, "minutes, briefs, the dossier, notices, the ledger, calendars, packages" },
-	{ "setting", cmd_setting, "show or change the org's rule thresholds" },
-	{ "audit", cmd_audit, "verify the audit trail's hash chain" },
 	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
 	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
 	{ "serve", cmd_serve, "serve the web application and the JSON API (plenum.service runs it)" },
