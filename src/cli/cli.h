@@ -155,6 +155,7 @@ extern const struct cli_command cmd_meeting_commands[];
 extern const struct cli_command cmd_initiative_commands[];
 extern const struct cli_command cmd_task_commands[];
 extern const struct cli_command cmd_check_commands[];
+extern const struct cli_command cmd_report_commands[];
 extern const struct cli_command cmd_setting_commands[];
 extern const struct cli_command cmd_audit_commands[];
 
@@ -165,8 +166,6 @@ extern const struct cli_command *const cli_slices[];
 int cmd_serve(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_ledger(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 

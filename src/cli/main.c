@@ -24,6 +24,7 @@ const struct cli_command *const cli_slices[] = {
 	cmd_initiative_commands,
 	cmd_task_commands,
 	cmd_check_commands,
+	cmd_report_commands,
 	cmd_setting_commands,
 	cmd_audit_commands,
 	NULL,
@@ -31,8 +32,6 @@ const struct cli_command *const cli_slices[] = {
 
 /* Families not yet in the table. */
 static const struct cmd commands[] = {
-	{ "ledger", cmd_ledger, "import a task ledger (CSV or XLSX) in one transaction" },
-	{ "report", cmd_report, "minutes, briefs, the dossier, notices, the ledger, calendars, packages" },
 	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
 	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
 	{ "serve", cmd_serve, "serve the web application and the JSON API (plenum.service runs it)" },
