@@ -122,19 +122,8 @@ int cli_family_usage(const char *family, char *out, size_t size);
 
 /* Prints "plenum: <msg>" (and the field) to stderr; returns the exit code. */
 int cli_fail(const struct err *err);
-/* Transitional: the old per-command parse, for the families not yet in
- * the table. */
-struct cli_opt {
-	const char *name;
-	char short_name;
-	int has_arg;
-	const char **val;
-	int *flag;
-};
-int cli_parse(int argc, char **argv, struct cli_common *c, const struct cli_opt *opts,
-	      const char **pos, int *npos, const char *usage);
-int cli_open(struct svc *svc, const struct cli_common *c, int flags, int need_org);
-
+/* Prints "plenum: <msg>" and the usage line usage to stderr; returns
+ * EXIT_USAGE. */
 int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Bad usage of the command r: prints "plenum: <msg>" and its usage line to
  * stderr; returns EXIT_USAGE. */
@@ -158,15 +147,12 @@ extern const struct cli_command cmd_check_commands[];
 extern const struct cli_command cmd_report_commands[];
 extern const struct cli_command cmd_setting_commands[];
 extern const struct cli_command cmd_audit_commands[];
+extern const struct cli_command cmd_backup_commands[];
+extern const struct cli_command cmd_server_commands[];
+extern const struct cli_command cmd_user_commands[];
 
 /* main.c: every slice, NULL-terminated. */
 extern const struct cli_command *const cli_slices[];
 
-/* Commands not yet in a table slice. */
-int cmd_serve(int argc, char **argv);
-int cmd_routes(int argc, char **argv);
-int cmd_user(int argc, char **argv);
-int cmd_backup(int argc, char **argv);
-int cmd_restore(int argc, char **argv);
 
 #endif

@@ -1,21 +1,17 @@
 /*
- * main.c -- plenum's entry point: the list of the command table's slices
- * (one a family file, cmd_*.c), the global options, --version, and the
- * hand-over to the dispatcher (cli.c).
+ * main.c -- plenum's entry point: the command table (the list of the
+ * families' slices, one a cmd_*.c file), the global options that may come
+ * before the command, --version, and the hand-over to the dispatcher.
  *
  * Not for any command's options or help: those are in its table entry.
+ * Adding a command: one entry in its family's slice and one handler; a new
+ * family adds its slice here.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "../core/banned.h"
-
-struct cmd {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
 
 /* The command table: every family's slice, in the order of plenum --help. */
 const struct cli_command *const cli_slices[] = {
@@ -27,40 +23,28 @@ const struct cli_command *const cli_slices[] = {
 	cmd_report_commands,
 	cmd_setting_commands,
 	cmd_audit_commands,
+	cmd_backup_commands,
+	cmd_server_commands,
+	cmd_user_commands,
 	NULL,
 };
 
-/* Families not yet in the table. */
-static const struct cmd commands[] = {
-	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
-	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
-	{ "serve", cmd_serve, "serve the web application and the JSON API (plenum.service runs it)" },
-	{ "user", cmd_user, "add users, set passwords, disable, issue API tokens" },
-	{ "routes", cmd_routes, "list the API's routes, or print its OpenAPI document" },
-};
-
-static void help(FILE *f)
-{
-	cli_help_all(f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-}
-
 int main(int argc, char **argv)
 {
-	int first = 1;
+	char *args[CLI_MAX_WORDS];
+	int first = 1, n = 0, rc;
 
-	/* Global options may come before the command: plenum --db x.db meeting list */
+	/* Global options may come before the command: plenum --db x meeting list */
 	while (first < argc && strncmp(argv[first], "--", 2) == 0 && strcmp(argv[first], "--help") != 0 &&
 	       strcmp(argv[first], "--version") != 0) {
 		first += strchr(argv[first], '=') || strcmp(argv[first], "--json") == 0 ? 1 : 2;
 	}
 	if (first >= argc) {
-		help(stderr);
+		cli_help_all(stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0) {
-		help(stdout);
+		cli_help_all(stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(argv[first], "help") == 0)
@@ -69,38 +53,20 @@ int main(int argc, char **argv)
 		printf("plenum %s\n", PLENUM_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[first], commands[i].name) == 0) {
-			/* Hand the command its argv, with the global options moved after it. */
-			char *args[256];
-			int n = 0;
-
-			if (argc > (int)(sizeof(args) / sizeof(args[0])))
-				return EXIT_USAGE;
-			args[n++] = argv[first];
-			for (int k = first + 1; k < argc; k++)
-				args[n++] = argv[k];
-			for (int k = 1; k < first; k++)
-				args[n++] = argv[k];
-			return commands[i].run(n, args);
-		}
+	if (argc > CLI_MAX_WORDS) {
+		fprintf(stderr, "plenum: too many arguments (at most %d)\n", CLI_MAX_WORDS - 1);
+		return EXIT_USAGE;
 	}
-	{
-		char *args[CLI_MAX_WORDS];
-		int n = 0, rc;
-
-		if (argc > CLI_MAX_WORDS)
-			return EXIT_USAGE;
-		args[n++] = argv[first];
-		for (int k = first + 1; k < argc; k++)
-			args[n++] = argv[k];
-		for (int k = 1; k < first; k++)
-			args[n++] = argv[k];
-		rc = cli_dispatch(n, args);
-		if (rc >= 0)
-			return rc;
-	}
+	/* Hand the command its words, with the global options moved after it. */
+	args[n++] = argv[first];
+	for (int k = first + 1; k < argc; k++)
+		args[n++] = argv[k];
+	for (int k = 1; k < first; k++)
+		args[n++] = argv[k];
+	rc = cli_dispatch(n, args);
+	if (rc >= 0)
+		return rc;
 	fprintf(stderr, "plenum: unknown command \"%s\"\n", argv[first]);
-	help(stderr);
+	cli_help_all(stderr);
 	return EXIT_USAGE;
 }
