@@ -345,14 +345,15 @@ static void man(FILE *f, const char *date)
 	      ".SH SEE ALSO\n.BR systemd.exec (5),\n.BR sqlite3 (1)\n", f);
 }
 
-/* One line a command: "task list<TAB>--unit --initiative ...". */
+/* One line a command: "task list<TAB>--unit= --json ...", "=" after an
+ * option that takes a value. */
 static void table(FILE *f)
 {
 	for (int s = 0; cli_slices[s]; s++)
 		for (const struct cli_command *c = cli_slices[s]; c->name; c++) {
 			fprintf(f, "%s\t", c->name);
 			for (const struct cli_option *o = c->options; o && o->name; o++)
-				fprintf(f, "%s--%s", o == c->options ? "" : " ", o->name);
+				fprintf(f, "%s--%s%s", o == c->options ? "" : " ", o->name, o->arg ? "=" : "");
 			if (c->flags & CMD_JSON)
 				fprintf(f, "%s--json", c->options && c->options[0].name ? " " : "");
 			fputc('\n', f);
