@@ -77,6 +77,16 @@ done
 "$PLENUM" help frobnicate >"$TMP/out" 2>&1
 check "[ \$? = 2 ] && grep -q 'no command \"frobnicate\"' '$TMP/out'" "plenum help of no command"
 
+# Every option a handler reads (cli_opt/cli_flag, which abort on a name not in
+# the command's table) is in an option table of the same file.
+if [ -d src/cli ]; then
+	for f in src/cli/cmd_*.c; do
+		for o in $(grep -oE 'cli_(opt|flag)\(r, "[a-z-]+"\)' "$f" | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u); do
+			check "grep -q '{ \"$o\", ' '$f'" "$f reads --$o, which none of its option tables has"
+		done
+	done
+fi
+
 # Every variable the sources read is in the manual's ENVIRONMENT.
 sed -n '/^ENVIRONMENT/,/^[A-Z]/p' "$TMP/man.txt" >"$TMP/env"
 if [ -d src ]; then
