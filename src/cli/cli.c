@@ -53,11 +53,7 @@ const char *cli_opt(const struct cli_run *r, const char *name)
 {
 	const struct cli_option *o = option_find(r->cmd->options, name, strlen(name), 0);
 
-	if (o == NULL) {
-		fprintf(stderr, "plenum: internal error: %s has no option --%s\n", r->cmd->name, name);
-		abort();
-	}
-	return r->val[o - r->cmd->options];
+	return o ? r->val[o - r->cmd->options] : NULL;
 }
 
 int cli_flag(const struct cli_run *r, const char *name)
@@ -163,8 +159,12 @@ static int parse(struct cli_run *r, int argc, char **argv)
 		r->c.zh = env_lang && strncmp(env_lang, "zh", 2) == 0;
 	}
 	for (int k = 0; r->cmd->options && r->cmd->options[k].name; k++)
-		if (r->cmd->options[k].required && r->val[k] == NULL && !r->c.help)
+		if (r->cmd->options[k].required && r->val[k] == NULL && !r->c.help) {
+			if (r->cmd->options[k].short_name)
+				return cli_bad(r, "-%c/--%s is required", r->cmd->options[k].short_name,
+					       r->cmd->options[k].name);
 			return cli_bad(r, "--%s is required", r->cmd->options[k].name);
+		}
 	return 0;
 }
 

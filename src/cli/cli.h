@@ -84,8 +84,10 @@ struct cli_run {
 	int open;
 };
 
-/* The value of the command's option NAME, or NULL when it was not given.
- * NAME must be in the command's table (else a programming error: abort). */
+/* The value of the command's option NAME, or NULL when it was not given or
+ * the command has no such option (a handler shared by several commands
+ * reads them all; tests/cli/commands.sh checks that every name read is in
+ * an option table of its file). */
 const char *cli_opt(const struct cli_run *r, const char *name);
 /* 1 when the flag NAME was given, else 0. */
 int cli_flag(const struct cli_run *r, const char *name);

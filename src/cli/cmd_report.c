@@ -108,9 +108,13 @@ static int ledger_import_run(struct cli_run *r)
 	return rc;
 }
 
+/* One handler for the report commands: they share the checks of their
+ * options and the writing of the paper. An option a kind does not have reads
+ * as not given. */
 static int report_run(struct cli_run *r)
 {
 	const struct cli_common *c = &r->c;
+	const char *kind = r->cmd->name + strlen("report ");
 	const char *meeting = cli_opt(r, "meeting"), *format = cli_opt(r, "format"), *out = cli_opt(r, "output");
 	const char *group = cli_opt(r, "group"), *year = cli_opt(r, "year"), *from = cli_opt(r, "from");
 	const char *to = cli_opt(r, "to"), *light = cli_opt(r, "light"), *base_url = cli_opt(r, "base-url");
@@ -126,8 +130,6 @@ static int report_run(struct cli_run *r)
 	tf.initiative_key = cli_opt(r, "initiative");
 	tf.due_from = cli_opt(r, "due-from");
 	tf.due_to = cli_opt(r, "due-to");
-	if (r->narg != 1)
-		return cli_bad(r, "name the report");
 	if (year && parse_int(year, LIM_YEAR_MIN, LIM_YEAR_MAX, &y, "--year", &err) != 0)
 		return cli_bad(r, "%s", err.msg);
 	if ((from && date_parse(from, &d) != 0) || (to && date_parse(to, &d) != 0) ||
@@ -142,42 +144,36 @@ static int report_run(struct cli_run *r)
 		return rc;
 	if (!year)
 		y = date_year(r->svc.today);
-	if (strcmp(r->arg[0], "minutes") == 0 || strcmp(r->arg[0], "brief") == 0) {
+	if (strcmp(kind, "minutes") == 0 || strcmp(kind, "brief") == 0) {
 		f = pick_format(format, out, RF_MD);
-		if (meeting == NULL)
-			rc = cli_bad(r, "--meeting is required");
-		else if (f < 0 || f > RF_PDF)
+		if (f < 0 || f > RF_PDF)
 			rc = cli_bad(r, "--format: md, html or pdf");
-		else if ((r->arg[0][0] == 'm' ? report_minutes : report_brief)(&r->svc, meeting, !c->zh, (enum report_format)f, &b, &err))
+		else if ((kind[0] == 'm' ? report_minutes : report_brief)(&r->svc, meeting, !c->zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
-	} else if (strcmp(r->arg[0], "dossier") == 0) {
+	} else if (strcmp(kind, "dossier") == 0) {
 		f = pick_format(format, out, RF_PDF);
 		if (f < 0 || f > RF_PDF)
 			rc = cli_bad(r, "--format: pdf, md or html");
 		else if (report_dossier(&r->svc, group, (int)y, !c->zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
-	} else if (strcmp(r->arg[0], "notice") == 0) {
+	} else if (strcmp(kind, "notice") == 0) {
 		f = pick_format(format, out, RF_MD);
 		if (f < 0 || f > RF_PDF)
 			rc = cli_bad(r, "--format: md, html or pdf");
 		else if (report_notice(&r->svc, from, to, !c->zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
-	} else if (strcmp(r->arg[0], "ledger") == 0) {
+	} else if (strcmp(kind, "ledger") == 0) {
 		f = pick_format(format, out, RF_CSV);
 		if (f != RF_CSV && f != RF_XLSX)
 			rc = cli_bad(r, "--format: csv or xlsx");
 		else if (report_ledger(&r->svc, &tf, l, !c->zh, (enum report_format)f, &b, &err))
 			rc = cli_fail(&err);
-	} else if (strcmp(r->arg[0], "calendar") == 0) {
+	} else if (strcmp(kind, "calendar") == 0) {
 		if (report_calendar(&r->svc, group, 0, base_url ? base : NULL, !c->zh, &b, &err))
 			rc = cli_fail(&err);
-	} else if (strcmp(r->arg[0], "package") == 0) {
-		if (out == NULL)
-			rc = cli_bad(r, "the package is a zip: give -o FILE.zip");
-		else if (report_package(&r->svc, group, (int)y, !c->zh, &b, &err))
-			rc = cli_fail(&err);
 	} else {
-		rc = cli_bad(r, "no report \"%s\"", r->arg[0]);
+		if (report_package(&r->svc, group, (int)y, !c->zh, &b, &err))
+			rc = cli_fail(&err);
 	}
 	if (rc == 0 && write_out(out, &b) != 0) {
 		fprintf(stderr, "plenum: cannot write \"%s\": %s\n", out ? out : "standard output", strerror(errno));
@@ -192,22 +188,49 @@ static const struct cli_option ledger_import_options[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static const struct cli_option report_options[] = {
-	{ "meeting", 0, "KEY", "minutes, brief: the meeting", 0 },
-	{ "format", 0, "FORMAT", "md, html or pdf; csv or xlsx for the ledger (default: from -o's extension)", 0 },
-	{ "output", 'o', "FILE", "write to FILE instead of standard output", 0 },
-	{ "group", 0, "KEY", "dossier, calendar, package: the study group", 0 },
-	{ "year", 0, "YYYY", "dossier, package: the year (default: this year)", 0 },
-	{ "from", 0, "DATE", "notice: the first day", 0 },
-	{ "to", 0, "DATE", "notice: the last day", 0 },
-	{ "unit", 0, "U", "ledger: the tasks of the unit U", 0 },
-	{ "initiative", 0, "I", "ledger: the tasks of the initiative I and below it", 0 },
-	{ "light", 0, "L", "ledger: the tasks with the light L (red, yellow, green, grey, done)", 0 },
-	{ "due-from", 0, "D", "ledger: tasks due on or after D", 0 },
-	{ "due-to", 0, "D", "ledger: tasks due on or before D", 0 },
-	{ "base-url", 0, "URL", "calendar: the address users reach plenum at, for the events' links", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+#define OPT_OUTPUT { "output", 'o', "FILE", "write to FILE instead of standard output", 0 }
+#define OPT_FORMAT(list) { "format", 0, list, "the format (default: from -o's extension, else the first)", 0 }
+#define OPT_GROUP { "group", 0, "KEY", "the study group (default: the org's first)", 0 }
+#define OPT_YEAR { "year", 0, "YYYY", "the year (default: this year)", 0 }
+#define OPT_END { NULL, 0, NULL, NULL, 0 }
+
+static const struct cli_option meeting_options[] = {
+	{ "meeting", 0, "KEY", "the meeting", 1 }, OPT_FORMAT("md|html|pdf"), OPT_OUTPUT, OPT_END,
 };
+
+static const struct cli_option dossier_options[] = {
+	OPT_GROUP, OPT_YEAR, OPT_FORMAT("pdf|md|html"), OPT_OUTPUT, OPT_END,
+};
+
+static const struct cli_option notice_options[] = {
+	{ "from", 0, "DATE", "count extension requests and progress reports from this day (YYYY-MM-DD)", 0 },
+	{ "to", 0, "DATE", "the day the notice judges the tasks as of (default today)", 0 },
+	OPT_FORMAT("md|html|pdf"), OPT_OUTPUT, OPT_END,
+};
+
+static const struct cli_option ledger_options[] = {
+	OPT_FORMAT("csv|xlsx"), OPT_OUTPUT,
+	{ "unit", 0, "U", "the tasks whose lead or supporting unit is U", 0 },
+	{ "initiative", 0, "I", "the tasks of the initiative I and below it", 0 },
+	{ "light", 0, "L", "the tasks with the light L (red, yellow, green, grey, done)", 0 },
+	{ "due-from", 0, "D", "tasks due on or after D", 0 },
+	{ "due-to", 0, "D", "tasks due on or before D", 0 },
+	OPT_END,
+};
+
+static const struct cli_option calendar_options[] = {
+	OPT_GROUP,
+	{ "base-url", 0, "URL", "the address users reach plenum at, for the events' links (none without it)", 0 },
+	OPT_OUTPUT, OPT_END,
+};
+
+static const struct cli_option package_options[] = {
+	OPT_GROUP, OPT_YEAR, { "output", 'o', "FILE.zip", "the zip to write", 1 }, OPT_END,
+};
+
+#define REPORT_FLAGS (CMD_NEEDS_DB | CMD_ORG)
+#define TEMPLATES "Templates of the text reports are the .md files of templates/ (built in);\n" \
+		  "set PLENUM_TEMPLATES=DIR to use your own copies.\n"
 
 const struct cli_command cmd_report_commands[] = {
 	{ "ledger import", "import a task ledger (CSV or XLSX) in one transaction", "FILE.csv|FILE.xlsx", 1,
@@ -216,18 +239,30 @@ const struct cli_command cmd_report_commands[] = {
 	  "New keys register tasks, known keys update them, unchanged rows are left alone.\n"
 	  "Every rejected row is listed with its row number, column and reason; nothing is\n"
 	  "written when any row is rejected, unless --skip-bad.\n" },
-	{ "report", "minutes, briefs, the dossier, notices, the ledger, calendars, packages",
-	  "minutes|brief|dossier|notice|ledger|calendar|package", 1, report_options,
-	  CMD_NEEDS_DB | CMD_ORG, report_run,
-	  "The papers made from the record:\n"
-	  "  minutes, brief --meeting KEY: a meeting's minutes or its news brief (md, html, pdf; md by default)\n"
-	  "  dossier [--group KEY] [--year YYYY]: the year's file of the group (pdf by default; md, html)\n"
-	  "  notice [--from DATE] [--to DATE]: the notice of the meetings planned (md by default; html, pdf)\n"
-	  "  ledger [--unit U] [--initiative I] [--light L] [--due-from D] [--due-to D]: the task ledger\n"
-	  "    (csv by default; xlsx), the columns 'plenum ledger import' reads back\n"
-	  "  calendar [--group KEY] [--base-url URL]: the meetings as iCalendar (links only with --base-url)\n"
-	  "  package [--group KEY] [--year YYYY] -o FILE.zip: every paper of the year in one zip\n"
-	  "Templates of the text reports are the .md files of templates/ (built in);\n"
-	  "set PLENUM_TEMPLATES=DIR to use your own copies.\n" },
+	{ "report minutes", "the minutes of a meeting (会议记录)", NULL, 0, meeting_options, REPORT_FLAGS, report_run,
+	  "The minutes of one meeting: attendance, speeches with their key points, decisions and\n"
+	  "the tasks they produced. Markdown by default; html or pdf with --format or -o's extension.\n"
+	  TEMPLATES },
+	{ "report brief", "the news brief of a meeting", NULL, 0, meeting_options, REPORT_FLAGS, report_run,
+	  "The short news brief of one meeting, as the press would print it. Markdown by default.\n"
+	  TEMPLATES },
+	{ "report dossier", "the annual study dossier (学习档案) of a group", NULL, 0, dossier_options, REPORT_FLAGS,
+	  report_run,
+	  "The annual study dossier (学习档案) of a study group: its meetings, attendance and\n"
+	  "charts. PDF by default; md or html.\n" TEMPLATES },
+	{ "report notice", "the supervision notice of the tasks overdue or behind", NULL, 0, notice_options,
+	  REPORT_FLAGS, report_run,
+	  "The supervision notice (督办通知): the overdue, red and yellow tasks as of --to, grouped\n"
+	  "by lead unit; --from limits the extension requests and reports counted. Markdown by default.\n"
+	  TEMPLATES },
+	{ "report ledger", "the task ledger (CSV or XLSX)", NULL, 0, ledger_options, REPORT_FLAGS, report_run,
+	  "The task ledger (台账): a row a task with its light, in the columns 'plenum ledger\n"
+	  "import' reads back. CSV by default; xlsx with --format or -o FILE.xlsx.\n" },
+	{ "report calendar", "the meetings as an iCalendar feed", NULL, 0, calendar_options, REPORT_FLAGS, report_run,
+	  "The group's meetings as iCalendar (.ics); the events link to plenum only with --base-url.\n" },
+	{ "report package", "the upward-reporting package (报备) in one zip", NULL, 0, package_options, REPORT_FLAGS,
+	  report_run,
+	  "The upward-reporting package (报备) of a group: its member list, the year's plan and the\n"
+	  "previous year's dossier, in one zip.\n" },
 	{ NULL, NULL, NULL, 0, NULL, 0, NULL, NULL },
 };

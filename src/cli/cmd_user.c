@@ -42,7 +42,7 @@ static int user_run(struct cli_run *r)
 {
 	const char *verb = r->cmd->name + strlen("user "), *login = r->arg[0], *token;
 	int add = strcmp(verb, "add") == 0;
-	const char *pwfile = add || strcmp(verb, "passwd") == 0 ? cli_opt(r, "password-file") : NULL;
+	const char *pwfile = cli_opt(r, "password-file");
 	struct err err = ERR_INIT;
 	struct arena a = ARENA_INIT;
 	char pw[1100];
