@@ -191,33 +191,29 @@ int cli_ready(struct cli_run *r)
 	return 0;
 }
 
-/* The family of a command: its name's first word, as long as fam is. */
-static int in_family(const struct cli_command *c, const char *fam, size_t len)
+int cli_in_family(const struct cli_command *c, const char *family)
 {
-	return strncmp(c->name, fam, len) == 0 && (c->name[len] == ' ' || c->name[len] == '\0');
+	size_t len = strlen(family);
+
+	return strncmp(c->name, family, len) == 0 && c->name[len] == ' ';
 }
 
 /* Does the option word a take the next word as its value, in any command
  * of the family? (To find the subcommand's word among the options.) */
 static int takes_value(const char *fam, const char *a)
 {
-	size_t len = strlen(fam);
 	const char *name = a[1] == '-' ? a + 2 : a + 1;
 	char sn = a[1] == '-' ? 0 : a[1];
 	size_t nlen = sn ? 1 : strlen(name);
+	const struct cli_option *o = option_find(common_options, name, nlen, sn);
 
 	if (strchr(a, '=') || (sn && a[2] != '\0'))
 		return 0;
-	if (option_find(common_options, name, nlen, sn))
-		return option_find(common_options, name, nlen, sn)->arg != NULL;
-	for (int s = 0; cli_slices[s]; s++)
-		for (const struct cli_command *c = cli_slices[s]; c->name; c++) {
-			const struct cli_option *o = in_family(c, fam, len) ? option_find(c->options, name, nlen, sn) : NULL;
-
-			if (o)
-				return o->arg != NULL;
-		}
-	return 0;
+	for (int s = 0; o == NULL && cli_slices[s]; s++)
+		for (const struct cli_command *c = cli_slices[s]; o == NULL && c->name; c++)
+			if (cli_in_family(c, fam))
+				o = option_find(c->options, name, nlen, sn);
+	return o && o->arg;
 }
 
 /* Runs one command on the words after its name. */
@@ -254,13 +250,13 @@ const struct cli_command *cli_find(const char *name)
 int cli_dispatch(int argc, char **argv)
 {
 	const char *fam = argv[0];
-	const struct cli_command *cmd = cli_find(fam);
+	const struct cli_command *cmd = strchr(fam, ' ') ? NULL : cli_find(fam);
 	char *rest[CLI_MAX_WORDS];
 	char name[128];
 	int n = 0, sub = -1, help = 0;
 
-	if (argc > CLI_MAX_WORDS)
-		return cli_usage(fam, "too many arguments (at most %d)", CLI_MAX_WORDS);
+	if (argc > CLI_MAX_WORDS || strchr(fam, ' '))
+		return -1;
 	if (cmd)
 		return run(cmd, argc - 1, argv + 1);
 	/* A family: the subcommand is its first word that is not an option

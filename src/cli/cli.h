@@ -105,6 +105,8 @@ int cli_ready(struct cli_run *r);
 int cli_dispatch(int argc, char **argv);
 /* The command named name ("task list"), or NULL. */
 const struct cli_command *cli_find(const char *name);
+/* 1 when c is a subcommand of family ("task list" of "task"), else 0. */
+int cli_in_family(const struct cli_command *c, const char *family);
 
 /* help.c: the texts made from the tables. */
 /* plenum --help. */

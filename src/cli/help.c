@@ -116,11 +116,6 @@ static size_t family_len(const struct cli_command *c)
 	return sp ? (size_t)(sp - c->name) : strlen(c->name);
 }
 
-static int in_family(const struct cli_command *c, const char *fam)
-{
-	return family_len(c) == strlen(fam) && strncmp(c->name, fam, family_len(c)) == 0 && c->name[family_len(c)] == ' ';
-}
-
 int cli_family_usage(const char *family, char *out, size_t size)
 {
 	size_t len = 0;
@@ -130,7 +125,7 @@ int cli_family_usage(const char *family, char *out, size_t size)
 	len = n > 0 && (size_t)n < size ? (size_t)n : 0;
 	for (int s = 0; cli_slices[s]; s++)
 		for (const struct cli_command *c = cli_slices[s]; c->name; c++) {
-			if (!in_family(c, family))
+			if (!cli_in_family(c, family))
 				continue;
 			n = snprintf(out + len, size - len, "%s%s", any ? "|" : "", c->name + family_len(c) + 1);
 			if (n > 0 && (size_t)n < size - len)
@@ -147,7 +142,7 @@ int cli_help_family(FILE *f, const char *family)
 	fprintf(f, "usage: plenum %s COMMAND ...\n\n", family);
 	for (int s = 0; cli_slices[s]; s++)
 		for (const struct cli_command *c = cli_slices[s]; c->name; c++)
-			if (in_family(c, family))
+			if (cli_in_family(c, family))
 				fprintf(f, "  %-14s %s\n", c->name + family_len(c) + 1, c->summary);
 	fprintf(f, "\nplenum %s COMMAND --help tells more of one.\n", family);
 	return EXIT_OK;
@@ -198,7 +193,7 @@ void cli_help_all(FILE *f)
 	for (int s = 0; cli_slices[s]; s++)
 		for (const struct cli_command *c = cli_slices[s]; c->name; c++) {
 			fputs("  ", f);
-			cli_pad(f, c->name, 20);
+			cli_pad(f, c->name, 22);
 			fprintf(f, "%s\n", c->summary);
 		}
 	fprintf(f, "\n%s", outro);
