@@ -18,16 +18,29 @@
 #include "../service/auth.h"
 #include "../core/banned.h"
 
+/* The value of a number option (or the configuration's) within lo..hi into
+ * *out, left alone when value is NULL: 0, or -1 when it is refused. */
+static int number(const char *value, const char *option, long long lo, long long hi, unsigned *out,
+		  struct err *err)
+{
+	long long n;
+
+	if (value == NULL)
+		return 0;
+	if (parse_int(value, lo, hi, &n, option, err) != 0)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
 static int serve_run(struct cli_run *r)
 {
 	struct server_opts o = { 0 };
-	const char *threads = cli_opt(r, "threads"), *max_conn = cli_opt(r, "max-connections");
-	const char *per_address = cli_opt(r, "per-address"), *header_timeout = cli_opt(r, "header-timeout");
-	const char *body_timeout = cli_opt(r, "body-timeout");
+	const char *threads = cli_opt(r, "threads");
 	struct err err = ERR_INIT;
 	char base[LIM_BASE_URL_BYTES + 1];
 	const struct config *cfg;
-	long long n;
+	unsigned nthreads = 0;
 
 	o.listen = cli_opt(r, "listen");
 	o.quiet = cli_flag(r, "quiet");
@@ -37,7 +50,7 @@ static int serve_run(struct cli_run *r)
 	o.web_root = cli_opt(r, "web-root");
 
 	/* What the command line leaves unset comes from the configuration file
-	 * (cli_parse has read it already, and refused a bad one). */
+	 * (the dispatcher has read it already, and refused a bad one). */
 	config_get(&cfg, NULL);
 	if (o.listen == NULL)
 		o.listen = cfg->listen ? cfg->listen : "127.0.0.1:8080";
@@ -49,31 +62,13 @@ static int serve_run(struct cli_run *r)
 		o.secure_cookies = 1;
 	if (!o.hsts && cfg->hsts == 1)
 		o.hsts = 1;
-	if (threads) {
-		if (parse_int(threads, 1, 256, &n, "--threads", &err) != 0)
-			return cli_bad(r, "%s", err.msg);
-		o.threads = (int)n;
-	}
-	if (max_conn) {
-		if (parse_int(max_conn, 1, 60000, &n, "--max-connections", &err) != 0)
-			return cli_bad(r, "%s", err.msg);
-		o.max_connections = (unsigned)n;
-	}
-	if (per_address) {
-		if (parse_int(per_address, 1, 60000, &n, "--per-address", &err) != 0)
-			return cli_bad(r, "%s", err.msg);
-		o.per_address = (unsigned)n;
-	}
-	if (header_timeout) {
-		if (parse_int(header_timeout, 1, 3600, &n, "--header-timeout", &err) != 0)
-			return cli_bad(r, "%s", err.msg);
-		o.header_timeout_s = (unsigned)n;
-	}
-	if (body_timeout) {
-		if (parse_int(body_timeout, 1, 3600, &n, "--body-timeout", &err) != 0)
-			return cli_bad(r, "%s", err.msg);
-		o.body_timeout_s = (unsigned)n;
-	}
+	if (number(threads, "--threads", 1, 256, &nthreads, &err) != 0 ||
+	    number(cli_opt(r, "max-connections"), "--max-connections", 1, 60000, &o.max_connections, &err) != 0 ||
+	    number(cli_opt(r, "per-address"), "--per-address", 1, 60000, &o.per_address, &err) != 0 ||
+	    number(cli_opt(r, "header-timeout"), "--header-timeout", 1, 3600, &o.header_timeout_s, &err) != 0 ||
+	    number(cli_opt(r, "body-timeout"), "--body-timeout", 1, 3600, &o.body_timeout_s, &err) != 0)
+		return cli_bad(r, "%s", err.msg);
+	o.threads = (int)nthreads;
 	if (o.base_url && text_base_url(o.base_url, base, sizeof(base), "--base-url", &err) != 0)
 		return cli_bad(r, "%s", err.msg);
 	o.db = r->c.db;
