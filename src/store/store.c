@@ -106,6 +106,35 @@ static int version_ok(const char *path, int version, int readonly, struct err *e
 	return 0;
 }
 
+static int sqlite_store(const struct store *st)
+{
+	return strncmp(db_driver_of(st->db), "sqlite", 6) == 0;
+}
+
+static int foreign_keys_on(struct store *st, struct err *err)
+{
+	return sqlite_store(st) ? db_exec(st->db, "PRAGMA foreign_keys = ON", err) : 0;
+}
+
+/* After migrating with foreign keys off: every reference still resolves. */
+static int foreign_keys_hold(struct store *st, struct err *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if (!sqlite_store(st))
+		return 0;
+	s = db_prepare(st->db, "PRAGMA foreign_key_check", err);
+	if (s == NULL)
+		return -1;
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		err_set(err, ST_FAIL, "migrating left a row of %s referring to a missing row (PRAGMA foreign_key_check)",
+			db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 /* Brings the schema up to date. The version is read first with no lock, so
  * an up-to-date database (every open but the first after an upgrade) never
  * waits for a writer; only an older one takes the write lock, and reads the
@@ -119,8 +148,14 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 		return -1;
 	if (version == store_nmigrations)
 		return 0;
-	if (db_begin(st->db, err) != 0)
+	/* A migration may rebuild a table (0011: SQLite drops NOT NULL only so),
+	 * which needs foreign keys off; the pragma is a no-op inside a
+	 * transaction, so it is set around it, and the keys are checked before
+	 * the commit instead. */
+	if (sqlite_store(st) && db_exec(st->db, "PRAGMA foreign_keys = OFF", err) != 0)
 		return -1;
+	if (db_begin(st->db, err) != 0)
+		goto fk_on;
 	if (db_exec(st->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err) != 0 ||
 	    read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
 		goto fail;
@@ -148,9 +183,13 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 			goto fail;
 		st->migrated = 1;
 	}
-	return db_commit(st->db, err);
+	if (foreign_keys_hold(st, err) != 0 || db_commit(st->db, err) != 0)
+		goto fail;
+	return foreign_keys_on(st, err);
 fail:
 	db_rollback(st->db);
+fk_on:
+	foreign_keys_on(st, NULL);
 	return -1;
 }
 
@@ -1384,6 +1423,15 @@ static const struct col_map task_cols[] = {
 	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
 	T("t.starts_on", COL_TEXT, starts_on, 1),
 	T("t.due_on", COL_TEXT, due_on, 1),
+	T("t.due_kind", COL_TEXT, due_kind, 1),
+	T("t.due_from", COL_TEXT, due_from, 0),
+	T("t.due_precision", COL_TEXT, due_precision, 0),
+	T("t.source_title", COL_TEXT, source_title, 0),
+	T("t.source_url", COL_TEXT, source_url, 0),
+	T("t.outlet", COL_TEXT, outlet, 0),
+	T("t.reporters", COL_TEXT, reporters, 0),
+	T("t.published_on", COL_TEXT, published_on, 0),
+	T("t.source_extent", COL_TEXT, source_extent, 0),
 	T("t.weight", COL_REAL, weight, 1),
 	T("pr.percent", COL_PRESENT, has_report, 1),
 	T("pr.percent", COL_INT, percent, 1),
@@ -1660,7 +1708,8 @@ int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
 
 int store_task_set_due(struct store *st, int64_t task_id, const char *due_on, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "UPDATE task SET due_on = ?, version = version + 1 WHERE id = ?", err);
+	struct db_stmt *s = db_prepare(st->db, "UPDATE task SET due_on = ?, due_kind = 'date', due_from = NULL, due_precision = NULL, "
+					 "version = version + 1 WHERE id = ?", err);
 
 	if (s == NULL)
 		return -1;

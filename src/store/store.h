@@ -397,7 +397,9 @@ struct task_row {
 	const char *lead_unit_key, *lead_unit_name, *lead_unit_name_en;
 	const char *supporting, *supporting_en;    /* unit names joined with "、" / ", " */
 	const char *responsible_name, *responsible_name_en;
-	const char *starts_on, *due_on;
+	const char *starts_on, *due_on;  /* due_on: the date, or a period's last day; NULL for asap, unset */
+	const char *due_kind, *due_from, *due_precision;    /* domain/deadline.h */
+	const char *source_title, *source_url, *outlet, *reporters, *published_on, *source_extent;
 	double weight;
 	int has_report, percent;
 	const char *last_report_on, *illustrative;
@@ -458,6 +460,8 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
  * otherwise) and bumps the version. */
 int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
 			 const char *state, struct err *err);
+/* An approved extension: the deadline becomes the date due_on (a period's or
+ * any other kind's fields are cleared). */
 int store_task_set_due(struct store *st, int64_t task_id, const char *due_on, struct err *err);
 int store_transition_insert(struct store *st, int64_t org_id, int64_t task_id,
 			    const struct transition_row *t, struct err *err);
