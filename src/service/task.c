@@ -31,6 +31,14 @@ static int due_kind(const struct task_row *row)
 	return DK_DATE;
 }
 
+char *task_due_text(const struct task_row *row, int zh, char *out)
+{
+	struct deadline d;
+
+	deadline_from_fields(&d, row->due_kind, row->due_from, row->due_on, row->due_precision);
+	return deadline_text(&d, zh, out);
+}
+
 void task_compute(struct svc *svc, const struct task_row *row, struct task_view *out)
 {
 	struct task_facts f;
