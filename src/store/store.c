@@ -1266,6 +1266,72 @@ int store_group_feedback(struct store *st, int64_t group_id, const char *from_at
 	return read_feedback(s, a, out, n, err);
 }
 
+/* The six provenance columns of a table alias, and "it has a source". */
+#define SRC_COLS(t) t ".source_title, " t ".source_url, " t ".outlet, " t ".reporters, " t ".published_on, " \
+	t ".source_extent "
+#define HAS_SRC(t) "(" t ".source_title IS NOT NULL OR " t ".source_url IS NOT NULL OR " t ".outlet IS NOT NULL) "
+#define IN_YEAR "m.group_id = ?1 AND m.starts_at >= ?2 AND m.starts_at < ?3 "
+
+int store_group_sources(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			const char *from_day, const char *to_day, struct arena *a, struct source_row **out,
+			size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT m.starts_at AS o1, m.id, 1 AS o2, s.seq AS o3, 'speech', "
+		"  coalesce(sp.name, s.speaker_name, su.name, s.speaker_category, '') || coalesce('《' || s.title || '》', ''), "
+		"  coalesce(sp.name_en, sp.name, s.speaker_name, su.name_en, su.name, s.speaker_category_en, s.speaker_category, '') "
+		"  || coalesce(', \"' || coalesce(s.title_en, s.title) || '\"', ''), " SRC_COLS("s")
+		"FROM speech s JOIN meeting m ON m.id = s.meeting_id LEFT JOIN person sp ON sp.id = s.speaker_id "
+		"LEFT JOIN unit su ON su.id = s.speaker_unit_id WHERE " IN_YEAR "AND " HAS_SRC("s")
+		"UNION ALL SELECT m.starts_at, m.id, 2, d.number, 'decision', '第' || d.number || '项 ' || d.text, "
+		"  'no. ' || d.number || ', ' || coalesce(d.text_en, d.text), " SRC_COLS("d")
+		"FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE " IN_YEAR "AND " HAS_SRC("d")
+		"UNION ALL SELECT m.starts_at, m.id, 3, i.id, 'initiative', i.code || ' ' || i.title, "
+		"  i.code || ' ' || coalesce(i.title_en, i.title), " SRC_COLS("i")
+		"FROM initiative i JOIN meeting m ON m.id = (SELECT min(d.meeting_id) FROM initiative_decision x "
+		"  JOIN decision d ON d.id = x.decision_id WHERE x.initiative_id = i.id) WHERE " IN_YEAR "AND " HAS_SRC("i")
+		"UNION ALL SELECT m.starts_at, m.id, 4, t.id, 'task', t.key || ' ' || t.title, "
+		"  t.key || ' ' || coalesce(t.title_en, t.title), " SRC_COLS("t")
+		"FROM task t JOIN decision d ON d.id = t.decision_id JOIN meeting m ON m.id = d.meeting_id "
+		"WHERE " IN_YEAR "AND " HAS_SRC("t")
+		"UNION ALL SELECT '9999', 0, 5, p.id, 'person', p.name, coalesce(p.name_en, p.name), " SRC_COLS("p")
+		"FROM person p WHERE " HAS_SRC("p") "AND EXISTS (SELECT 1 FROM membership mb WHERE mb.person_id = p.id "
+		"  AND mb.group_id = ?1 AND (mb.from_on IS NULL OR mb.from_on < ?5) AND (mb.to_on IS NULL OR mb.to_on >= ?4)) "
+		"UNION ALL SELECT '9999', 0, 6, po.id, 'post', p.name || '：' || po.title, "
+		"  coalesce(p.name_en, p.name) || ': ' || coalesce(po.title_en, po.title), " SRC_COLS("po")
+		"FROM post po JOIN person p ON p.id = po.person_id WHERE " HAS_SRC("po")
+		"AND (po.from_on IS NULL OR po.from_on < ?5) AND (po.to_on IS NULL OR po.to_on >= ?4) "
+		"AND EXISTS (SELECT 1 FROM membership mb WHERE mb.person_id = p.id "
+		"  AND mb.group_id = ?1 AND (mb.from_on IS NULL OR mb.from_on < ?5) AND (mb.to_on IS NULL OR mb.to_on >= ?4)) "
+		"ORDER BY 1, 2, 3, 4", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	db_bind_text(s, 4, from_day);
+	db_bind_text(s, 5, to_day);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct source_row *r = grow(a, out, n, &cap, sizeof(*r));
+		const char **f[] = { &r->kind, &r->label, &r->label_en, &r->source_title, &r->source_url, &r->outlet,
+				     &r->reporters, &r->published_on, &r->source_extent };
+
+		r->meeting_id = db_col_int(s, 1);
+		for (int i = 0; i < (int)(sizeof(f) / sizeof(f[0])); i++)
+			*f[i] = col_s(s, i + 4, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+#undef SRC_COLS
+#undef HAS_SRC
+#undef IN_YEAR
+
 static int record_hosts(struct store *st, int64_t mid, struct arena *a,
 			struct meeting_record *out, struct err *err)
 {
