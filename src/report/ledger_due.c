@@ -22,6 +22,15 @@ static json_t *day_or_null(int32_t day)
 	return day == DATE_NONE ? json_null() : json_string(date_format(day, s));
 }
 
+/* "DDDD-DD-DD" */
+static int date_shaped(const char *s)
+{
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	return s[10] == '\0';
+}
+
 void ledger_due_read(struct rows *rw, json_t *header, json_t *row, json_t *rec)
 {
 	struct deadline d;
@@ -39,6 +48,13 @@ void ledger_due_read(struct rows *rw, json_t *header, json_t *row, json_t *rec)
 	if (!has_column)
 		return;
 	json_object_del(rec, "due_on");
+	/* Shaped like a date but not one (2026-02-30): the date's own message
+	 * from the record's check (rows.c), as for any date field. */
+	if (cell && deadline_parse(cell, &d) != 0 && date_shaped(cell)) {
+		json_object_set_new(rec, "due_kind", json_string("date"));
+		json_object_set_new(rec, "due_on", json_string(cell));
+		return;
+	}
 	if (cell == NULL || *cell == '\0' || deadline_parse(cell, &d) != 0) {
 		rows_why(rw, cell && *cell ? "not_a_deadline" : "required", NULL, NULL, NULL, NULL);
 		rows_problem(rw, "due_on", "%s%s%s: a date (2026-09-30), a period (2026年第三季度, 2026年下半年, 2026年内, "
