@@ -103,7 +103,7 @@ static const struct field unit_fields[] = {
 };
 static const struct field person_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), NAME("title", 0), NAME("title_en", 0),
-	REF("unit", 0, "unit"), BOOLD("external"), SOURCE, ILLUS,
+	REF("unit", 0, "unit"), BOOLD("external"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field post_fields[] = {
 	NAME("title", FF_REQUIRED), NAME("title_en", 0), DATE("from_on", 0), DATE("to_on", 0), INFERRED, SOURCE, ILLUS,
@@ -185,7 +185,7 @@ static const struct field initiative_fields[] = {
 	KEY, REF("parent", 0, "initiative"), TEXT("code", FF_REQUIRED, 32), NAME("title", FF_REQUIRED),
 	NAME("title_en", 0), NOTE("goal"), NOTE("goal_en"), REF("lead_unit", 0, "unit"),
 	REALD("weight", 0, 1000000, "1.0"), DATE("starts_on", 0), DATE("due_on", 0),
-	REFS("decisions", "decision", "initiative_decision", "initiative_id", "decision_id"), SOURCE, ILLUS,
+	REFS("decisions", "decision", "initiative_decision", "initiative_id", "decision_id"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field task_fields[] = {
 	KEY, REF("initiative", FF_REQUIRED, "initiative"), REF("decision", 0, "decision"),
@@ -195,7 +195,7 @@ static const struct field task_fields[] = {
 	REF("responsible", 0, "person"), DATE("starts_on", FF_REQUIRED), DATE("due_on", 0),
 	ENUMD("due_kind", model_due_kinds, "date"), DATE("due_from", 0), ENUM("due_precision", 0, model_due_precisions),
 	ENUMD("cadence", model_cadences, "monthly"), REALD("weight", 0, 1000000, "1.0"),
-	ENUMD("state", model_task_states, "registered"), SOURCE, ILLUS,
+	ENUMD("state", model_task_states, "registered"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field transition_fields[] = {
 	NAME("action", FF_REQUIRED), ENUM("from_state", FF_REQUIRED, model_task_states),

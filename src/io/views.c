@@ -174,6 +174,10 @@ int view_task_write(struct buf *b, const struct task_view *t)
 		buf_adds(b, r->reporters);
 	}
 	jw_s(&o, JW_NAME("published_on"), r->published_on);
+	if (r->inferred) {        /* a JSON list as stored */
+		jw_key(&o, JW_NAME("inferred"));
+		buf_adds(b, r->inferred);
+	}
 	jw_s(&o, JW_NAME("source_extent"), r->source_extent);
 	jw_key(&o, JW_NAME("light"));
 	buf_addc(b, '{');

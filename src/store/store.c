@@ -1498,6 +1498,7 @@ static const struct col_map task_cols[] = {
 	T("t.reporters", COL_TEXT, reporters, 0),
 	T("t.published_on", COL_TEXT, published_on, 0),
 	T("t.source_extent", COL_TEXT, source_extent, 0),
+	T("t.inferred", COL_TEXT, inferred, 0),
 	T("t.weight", COL_REAL, weight, 1),
 	T("pr.percent", COL_PRESENT, has_report, 1),
 	T("pr.percent", COL_INT, percent, 1),

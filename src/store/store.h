@@ -417,6 +417,7 @@ struct task_row {
 	const char *starts_on, *due_on;  /* due_on: the date, or a period's last day; NULL for asap, unset */
 	const char *due_kind, *due_from, *due_precision;    /* domain/deadline.h */
 	const char *source_title, *source_url, *outlet, *reporters, *published_on, *source_extent;
+	const char *inferred;            /* a JSON list of "field" or "field: note" */
 	double weight;
 	int has_report, percent;
 	const char *last_report_on, *illustrative;

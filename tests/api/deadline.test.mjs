@@ -99,7 +99,26 @@ test('an extension of a task without a due date (t-1-2, made asap above) is refu
   assert.match(r.text, /no due date/);
 });
 
-test('speeches, decisions, persons, initiatives and tasks carry their own source', async () => {
+test('an approved extension of a period makes the deadline the new date', async () => {
+  let t = await sec.get('/api/v1/tasks/t-1-3');
+  let r = await sec.patch('/api/v1/tasks/t-1-3', { due_kind: 'period', due_from: '2027-07-01', due_on: '2027-12-31',
+    due_precision: 'half' }, { 'if-match': `"${t.json.version}"` });
+  assert.equal(r.status, 200, r.text);
+  r = await sec.post('/api/v1/tasks/t-1-3/extensions', { new_due_on: '2027-12-15', reason: '早于期间末日' });
+  assert.equal(r.status, 400, 'not after the period\'s last day');
+  assert.equal(r.json.error.field, 'new_due_on');
+  r = await sec.post('/api/v1/tasks/t-1-3/extensions', { new_due_on: '2028-03-31', reason: '需要更多时间' });
+  assert.equal(r.status, 201, r.text);
+  r = await sec.post('/api/v1/tasks/t-1-3/extensions/decision', { approve: true });
+  assert.ok(r.status < 300, r.text);
+  t = await sec.get('/api/v1/tasks/t-1-3');
+  assert.equal(t.json.due_kind, 'date');
+  assert.equal(t.json.due_on, '2028-03-31');
+  assert.equal(t.json.due_from, undefined);
+  assert.equal(t.json.due_precision, undefined);
+});
+
+test('speeches, decisions, persons, initiatives and tasks carry their own source (and tasks inferred marks)', async () => {
   const source = { source_title: '市委理论学习中心组举行学习会', source_url: 'https://example.org/a.html', outlet: '江门日报',
     reporters: ['李四'], published_on: '2026-11-20', source_extent: 'excerpt' };
   let r = await sec.post('/api/v1/persons', { key: 'p-src', name: '来源人', ...source });
@@ -117,6 +136,14 @@ test('speeches, decisions, persons, initiatives and tasks carry their own source
   assert.equal(r.status, 200, r.text);
   r = await sec.get('/api/v1/tasks/t-dl-q4');
   assert.equal(r.json.source_title, '通报');
+  r = await sec.post('/api/v1/tasks', { ...base, key: 't-dl-inf', title: '推定期限', due_kind: 'asap', inferred: ['colour'] });
+  assert.equal(r.status, 400, 'an inferred mark must name a field of the task');
+  assert.match(r.text, /inferred\[0\]/);
+  r = await sec.post('/api/v1/tasks', { ...base, key: 't-dl-inf', title: '推定期限', due_kind: 'asap',
+    inferred: ['due_kind: 原文“抓紧”'] });
+  assert.equal(r.status, 201, r.text);
+  r = await sec.get('/api/v1/tasks/t-dl-inf');
+  assert.deepEqual(r.json.inferred, ['due_kind: 原文“抓紧”']);
   r = await sec.post('/api/v1/persons', { key: 'p-src2', name: '来源人2', source_extent: 'most' });
   assert.equal(r.status, 400);
   assert.equal(r.json.error.field, 'source_extent');

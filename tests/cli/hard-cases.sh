@@ -193,7 +193,9 @@ report minutes m-2025-afternoon zh
 has "    - 任务 t-lc-q3：完成专题调研；牵头单位：市委宣传部；办结时限：2026年第三季度；办理中；红灯" "minutes zh: a period as entered"
 has "办结时限：尽快；" "minutes zh: asap"
 has "办结时限：待定；" "minutes zh: unset"
+has "- 任务t-lc-year： due\\_on: 原文为“明年内”，年份据会议日期推定" "minutes zh: a task's inferred deadline, marked"
 report minutes m-2025-afternoon en
+has "- task t-lc-year: due\\_on: 原文为“明年内”，年份据会议日期推定" "minutes en: a task's inferred mark"
 has "due Q3 2026; in progress; red" "minutes en: a period"
 has "due as soon as possible; in progress; yellow" "minutes en: asap"
 has "due not set yet; registered; yellow" "minutes en: unset"

@@ -495,7 +495,7 @@ static void a_setting_change_is_audited_with_its_value(void **state)
 
 /* Takes a database back to schema 10, as plenum left it before migrations
  * 0011 (a task's deadline kinds: the task table rebuilt so that due_on may
- * be NULL) and 0012 (provenance columns): the task table of 0001 with
+ * be NULL) and 0012 (provenance and inferred columns): the task table of 0001 with
  * due_on NOT NULL, its indexes and search triggers, no provenance columns. */
 static void back_to_schema_10(const char *path)
 {
@@ -516,6 +516,8 @@ static void back_to_schema_10(const char *path)
 			raw(path, sql);
 		}
 	}
+	raw(path, "ALTER TABLE person DROP COLUMN inferred");
+	raw(path, "ALTER TABLE initiative DROP COLUMN inferred");
 	raw(path, "PRAGMA foreign_keys = OFF; BEGIN; "
 		  "CREATE TABLE task_old (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES org(id), "
 		  "key TEXT NOT NULL, initiative_id INTEGER NOT NULL REFERENCES initiative(id), "

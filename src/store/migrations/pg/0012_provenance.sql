@@ -3,7 +3,12 @@
 -- title or URL, the outlet, its reporters (a JSON list, kept apart from
 -- attendees), the publication date, "excerpt" or "complete". The data
 -- dictionary gives them with one word (SOURCE in domain/model.c), so a record
--- kind gets provenance by that word and these six lines.
+-- kind gets provenance by that word and these six lines. Persons, initiatives
+-- and tasks also get `inferred` (as 0007 gave the meeting's records).
+
+ALTER TABLE person ADD COLUMN inferred TEXT;
+ALTER TABLE initiative ADD COLUMN inferred TEXT;
+ALTER TABLE task ADD COLUMN inferred TEXT;
 
 ALTER TABLE person ADD COLUMN source_title TEXT;
 ALTER TABLE person ADD COLUMN source_url TEXT;
