@@ -217,6 +217,11 @@ has "6 rows: 0 created, 0 updated, 6 unchanged, 0 rejected" "ledger: every due c
 sed 's/"尽快"/"下周"/' "$TMP/ledger.csv" > "$TMP/bad.csv"
 if "$PLENUM" ledger import "$TMP/bad.csv" >"$TMP/out" 2>&1; then bad "ledger: a due cell that is no deadline was taken"; else ok; fi
 has 'column due_on: not a deadline: "下周"' "ledger: the bad cell named"
+jq '(.tasks[] | select(.key == "t-lc-asap")).due_on = "2026-01-01"' "$ROOT/tests/fixtures/hard-cases.json" > "$TMP/bad-deadline.json"
+"$PLENUM" --db "$TMP/bad.db" import "$TMP/bad-deadline.json" >"$TMP/out" 2>&1
+[ $? -eq 2 ] && ok || bad "import: a deadline with a field its kind has not is bad input (exit 2)"
+has 'tasks[3].due_on: a deadline of kind "asap" has no date' "import: the JSON path of the field named"
+has "nothing was written" "import: all or nothing"
 
 # ---- the calendar: all-day events where no clock time is known ----
 run "calendar" "$PLENUM" report calendar --group g-tlcg
