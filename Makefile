@@ -175,7 +175,7 @@ demo: deps
 # crashing input in build-fuzz/NAME-crash-*.
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 3
-FUZZ_TARGETS := fuzz_import fuzz_csv fuzz_xlsx fuzz_template fuzz_req fuzz_record_text fuzz_paper
+FUZZ_TARGETS := fuzz_import fuzz_csv fuzz_xlsx fuzz_template fuzz_req fuzz_record_text fuzz_paper fuzz_deadline
 FUZZ_BUILD := build-fuzz
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 

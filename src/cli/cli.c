@@ -339,12 +339,14 @@ void cli_pad(FILE *f, const char *s, int width)
 
 void cli_print_task(const struct cli_common *c, const struct task_view *t, const char *indent)
 {
+	char due[DEADLINE_TEXT_MAX];
+
 	printf("%s[%s] %s  %s\n", indent, light_label(t->light.light, c->zh), t->row.key,
 	       cli_pick(c, t->row.title, t->row.title_en));
 	printf("%s    %s: %s", indent, c->zh ? "牵头" : "lead", cli_pick(c, t->row.lead_unit_name, t->row.lead_unit_name_en));
 	if (t->row.supporting)
 		printf("; %s: %s", c->zh ? "配合" : "supporting", cli_pick(c, t->row.supporting, t->row.supporting_en));
-	printf("; %s %s; %s; %d%%", c->zh ? "期限" : "due", t->row.due_on,
+	printf("; %s %s; %s; %d%%", c->zh ? "期限" : "due", task_due_text(&t->row, c->zh, due),
 	       workflow_state_label(t->state, c->zh), t->row.has_report ? t->row.percent : 0);
 	if (t->light.light != LIGHT_GREEN && t->light.light != LIGHT_DONE)
 		printf(" — %s", light_reason_text(t->light.reason, c->zh));

@@ -96,6 +96,7 @@ static int show_run(struct cli_run *r)
 	struct task_history h;
 	struct err err = ERR_INIT;
 	int rc;
+	char due[DEADLINE_TEXT_MAX];
 
 	if (r->narg != 1)
 		return cli_bad(r, "name the task (see 'plenum task list')");
@@ -123,10 +124,12 @@ static int show_run(struct cli_run *r)
 		       cli_pick(c, t.row.speaker_name, t.row.speaker_name_en));
 	if (t.row.responsible_name)
 		printf("%s: %s\n", c->zh ? "责任领导" : "Responsible", cli_pick(c, t.row.responsible_name, t.row.responsible_name_en));
-	printf("%s: %s .. %s, %s %s\n", c->zh ? "起止" : "Dates", t.row.starts_on, t.row.due_on,
+	printf("%s: %s .. %s, %s %s\n", c->zh ? "起止" : "Dates", t.row.starts_on, task_due_text(&t.row, c->zh, due),
 	       c->zh ? "报送周期" : "reports", t.row.cadence);
-	printf("%s: %d%% %s %d%%\n", c->zh ? "进度" : "Progress", t.row.has_report ? t.row.percent : 0,
-	       c->zh ? "；序时进度" : "; pro-rata schedule", t.light.expected);
+	printf("%s: %d%%", c->zh ? "进度" : "Progress", t.row.has_report ? t.row.percent : 0);
+	if (t.light.expected >= 0)      /* no schedule without a due date */
+		printf("%s %d%%", c->zh ? "；序时进度" : "; pro-rata schedule", t.light.expected);
+	printf("\n");
 	if (h.ntransitions) {
 		printf("\n%s\n", c->zh ? "流转记录" : "Workflow");
 		for (size_t i = 0; i < h.ntransitions; i++)

@@ -16,6 +16,7 @@
 #include <xlsxwriter.h>
 
 #include "report.h"
+#include "ledger_due.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
 #include "../core/xalloc.h"
@@ -123,7 +124,7 @@ static int build(struct svc *svc, const struct task_filter *f, int light, struct
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct task_row *t = &tasks[i].row;
-		char id[32], pct[16];
+		char id[32], pct[16], due[DEADLINE_TEXT_MAX];
 		const char *row[NCOLS];
 
 		snprintf(id, sizeof(id), "%lld", (long long)t->id);
@@ -139,7 +140,7 @@ static int build(struct svc *svc, const struct task_filter *f, int light, struct
 		row[8] = json_string_value(json_object_get(l.by_task, id));
 		row[9] = json_string_value(json_object_get(l.responsible, t->key));
 		row[10] = t->starts_on;
-		row[11] = t->due_on;
+		row[11] = ledger_due_cell(t, due);
 		row[12] = t->cadence;
 		row[13] = t->state;
 		row[14] = pct;
@@ -376,7 +377,7 @@ static int ledger_differs(struct svc *svc, int64_t id, json_t *cur, json_t *row)
 
 	store_link_keys(svc->st, model_field(model_entity("task"), "supporting_units"), svc->org.id, id, add_link, cur, NULL);
 	json_object_foreach(row, k, v)
-		if (!json_equal(v, json_object_get(cur, k)))
+		if (!json_equal(v, json_object_get(cur, k)) && !(json_is_null(v) && json_object_get(cur, k) == NULL))
 			return 1;
 	return 0;
 }
@@ -446,6 +447,7 @@ int report_ledger_import(struct svc *svc, const char *data, size_t len, enum rep
 		li->rows++;
 		ic.row = (long)i + 1;
 		rec = row_record(header, row);
+		ledger_due_read(&rw, header, row, rec);
 		/* An empty cell in a required column is a mistake, not "no change". */
 		{
 			size_t k;

@@ -499,6 +499,12 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 			json_object_set_new(t, "state_label", json_string(label("state", json_string_value(json_object_get(t, "state")), en)));
 			json_object_set_new(t, "light_label", json_string(label("light",
 				json_string_value(json_object_get(json_object_get(t, "light"), "color")), en)));
+			{
+				char what[128];
+
+				snprintf(what, sizeof(what), en ? "task %s:" : "任务%s：", json_string_value(json_object_get(t, "key")));
+				inferred_notes(t, notes, what);
+			}
 		}
 		snprintf(lowered, sizeof(lowered), "%s", text ? text : "");
 		if (en && lowered[0] >= 'A' && lowered[0] <= 'Z')
