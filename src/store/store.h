@@ -397,6 +397,8 @@ struct task_row {
 	const char *lead_unit_key, *lead_unit_name, *lead_unit_name_en;
 	const char *supporting, *supporting_en;    /* unit names joined with "、" / ", " */
 	const char *responsible_name, *responsible_name_en;
+	const char *responsible_key;      /* the person's key, or NULL */
+	const char *supporting_keys;      /* unit keys joined with ";", in link order */
 	const char *starts_on, *due_on;
 	double weight;
 	int has_report, percent;
