@@ -35,6 +35,7 @@
 #include "../domain/model.h"
 #include "../io/rows.h"
 #include "../io/sheet.h"
+#include "../service/auth.h"
 #include "../service/initiative.h"
 #include "../service/record.h"
 #include "../service/tx.h"
@@ -203,7 +204,7 @@ static void csv_row(struct buf *out, const struct ledger_row *r)
 struct xlsx {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *head, *text, *day, *pct, *count, *light[LIGHT_COUNT], *indent[4];
+	lxw_format *head, *text, *day, *pct, *count, *whole, *fraction, *light[LIGHT_COUNT], *indent[4];
 	lxw_row_t row;           /* the next row of the ledger sheet */
 	double width[NCOLS];     /* the widest cell so far, in character cells */
 	lxw_error lerr;          /* the first error of a write, LXW_NO_ERROR */
@@ -361,6 +362,10 @@ static void xlsx_begin(struct xlsx *x, const char *path, const char *org, int en
 	format_set_num_format(x->pct, "0%");
 	x->count = xlsx_format(x, 0);
 	format_set_num_format(x->count, "0");
+	x->whole = xlsx_format(x, 0);
+	format_set_num_format(x->whole, "#,##0");
+	x->fraction = xlsx_format(x, 0);
+	format_set_num_format(x->fraction, "#,##0.0#");
 	for (int l = 0; l < LIGHT_COUNT; l++) {
 		x->light[l] = xlsx_format(x, 0);
 		format_set_pattern(x->light[l], LXW_PATTERN_SOLID);
@@ -506,6 +511,184 @@ out:
 	return rc;
 }
 
+/* ---- the indicators sheet ---- */
+
+/* One indicator with its latest value; strings owned. */
+struct indicator {
+	int64_t id;
+	char *initiative, *name, *name_en, *unit, *direction, *target_on, *measured_on, *source;
+	double baseline, target, value;
+	int has_baseline, has_value;
+};
+
+struct indicators {
+	struct indicator *items; /* in id order, as the store yields them */
+	size_t n, cap;
+};
+
+/* The value of e's field name in vals, or NULL when e has no such field. */
+static const struct value *field_value(const struct entity *e, const struct value *vals, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, name) == 0)
+			return &vals[i];
+	return NULL;
+}
+
+static char *text_dup(const struct entity *e, const struct value *vals, const char *name)
+{
+	const struct value *v = field_value(e, vals, name);
+
+	return xstrdup(v && v->kind == V_TEXT && v->s ? v->s : "");
+}
+
+static int real_of(const struct entity *e, const struct value *vals, const char *name, double *out)
+{
+	const struct value *v = field_value(e, vals, name);
+
+	if (v == NULL || v->kind == V_NULL || v->kind == V_TEXT)
+		return 0;
+	*out = v->kind == V_REAL ? v->d : (double)v->i;
+	return 1;
+}
+
+static int keep_indicator(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct indicators *l = ctx;
+	const struct entity *e = model_entity("indicator");
+	struct indicator *it;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
+	}
+	it = &l->items[l->n++];
+	memset(it, 0, sizeof(*it));
+	it->id = m->id;
+	it->initiative = text_dup(e, vals, "initiative");
+	it->name = text_dup(e, vals, "name");
+	it->name_en = text_dup(e, vals, "name_en");
+	it->unit = text_dup(e, vals, "unit_of_measure");
+	it->direction = text_dup(e, vals, "direction");
+	it->target_on = text_dup(e, vals, "target_on");
+	it->has_baseline = real_of(e, vals, "baseline", &it->baseline);
+	real_of(e, vals, "target", &it->target);
+	return 0;
+}
+
+static int cmp_indicator(const void *key, const void *item)
+{
+	int64_t a = *(const int64_t *)key, b = ((const struct indicator *)item)->id;
+
+	return (a > b) - (a < b);
+}
+
+/* The latest measurement of each indicator (the last one on the latest day). */
+static int keep_value(void *ctx, const struct row_meta *m, const struct value *vals)
+{
+	struct indicators *l = ctx;
+	const struct entity *e = model_entity("indicator_value");
+	struct indicator *it = bsearch(&m->parent_id, l->items, l->n, sizeof(*l->items), cmp_indicator);
+	char *day;
+	double v;
+
+	if (it == NULL || !real_of(e, vals, "value", &v))
+		return 0;
+	day = text_dup(e, vals, "measured_on");
+	if (it->has_value && strcmp(day, it->measured_on) < 0) {
+		free(day);
+		return 0;
+	}
+	free(it->measured_on);
+	free(it->source);
+	it->measured_on = day;
+	it->source = text_dup(e, vals, "source");
+	it->value = v;
+	it->has_value = 1;
+	return 0;
+}
+
+static void indicators_release(struct indicators *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct indicator *it = &l->items[i];
+
+		free(it->initiative);
+		free(it->name);
+		free(it->name_en);
+		free(it->unit);
+		free(it->direction);
+		free(it->target_on);
+		free(it->measured_on);
+		free(it->source);
+	}
+	free(l->items);
+}
+
+static const struct {
+	const char *name, *zh;
+	double width;
+} ind_cols[] = {
+	{ "initiative", "所属工程", 12 }, { "indicator", "指标", 36 }, { "unit_of_measure", "计量单位", 10 },
+	{ "direction", "方向", 12 }, { "baseline", "基期值", 12 }, { "target", "目标值", 12 },
+	{ "target_on", "目标日期", 12 }, { "latest_value", "最新值", 12 }, { "measured_on", "测量日期", 12 },
+	{ "source", "来源", 24 },
+};
+#define NIND (sizeof(ind_cols) / sizeof(ind_cols[0]))
+
+static void xlsx_value(struct xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v)
+{
+	xlsx_keep(x, worksheet_write_number(ws, r, c, v, v == (double)(long long)v ? x->whole : x->fraction));
+}
+
+/* Every indicator of the org with its baseline, target and latest value,
+ * as numbers in the indicator's unit. */
+static int xlsx_indicators(struct xlsx *x, struct svc *svc, const char *org, int en, struct err *err)
+{
+	struct indicators l = { NULL, 0, 0 };
+	struct row_query q;
+	lxw_worksheet *ws;
+	int rc = -1;
+
+	memset(&q, 0, sizeof(q));
+	q.org_id = svc->org.id;
+	if (store_rows_view(svc->st, model_entity("indicator"), &q, keep_indicator, &l, err) != 0 ||
+	    store_rows_view(svc->st, model_entity("indicator_value"), &q, keep_value, &l, err) != 0)
+		goto out;
+	ws = workbook_add_worksheet(x->wb, en ? "indicators" : "指标");
+	for (size_t c = 0; c < NIND; c++) {
+		xlsx_keep(x, worksheet_write_string(ws, 0, (lxw_col_t)c, en ? ind_cols[c].name : ind_cols[c].zh, x->head));
+		xlsx_keep(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, ind_cols[c].width, NULL));
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct indicator *it = &l.items[i];
+		lxw_row_t r = (lxw_row_t)(i + 1);
+
+		xlsx_keep(x, worksheet_write_string(ws, r, 0, it->initiative, x->text));
+		xlsx_keep(x, worksheet_write_string(ws, r, 1, name_in(it->name, it->name_en, en), x->text));
+		if (*it->unit)
+			xlsx_keep(x, worksheet_write_string(ws, r, 2, it->unit, x->text));
+		xlsx_keep(x, worksheet_write_string(ws, r, 3, report_label("direction", it->direction, en), x->text));
+		if (it->has_baseline)
+			xlsx_value(x, ws, r, 4, it->baseline);
+		xlsx_value(x, ws, r, 5, it->target);
+		xlsx_day(x, ws, r, 6, it->target_on);
+		if (it->has_value) {
+			xlsx_value(x, ws, r, 7, it->value);
+			xlsx_day(x, ws, r, 8, it->measured_on);
+			if (*it->source)
+				xlsx_keep(x, worksheet_write_string(ws, r, 9, it->source, x->text));
+		}
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	xlsx_keep(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)l.n, (lxw_col_t)(NIND - 1)));
+	xlsx_print_setup(x, ws, org, en ? "Indicators" : "指标", en);
+	rc = 0;
+out:
+	indicators_release(&l);
+	return rc;
+}
+
 /* ---- the ledger ---- */
 
 struct ledger_out {
@@ -528,6 +711,11 @@ static int ledger_task(void *ctx, const struct task_view *t)
 	}
 	xlsx_row(o->x, &r);
 	return o->x->lerr != LXW_NO_ERROR;
+}
+
+static int may_read(struct svc *svc, const char *entity)
+{
+	return svc->who == NULL || auth_can(svc->who, CAN_READ, entity);
 }
 
 static int slurp_file(const char *path, struct buf *out)
@@ -568,7 +756,10 @@ static int write_xlsx(struct svc *svc, const struct task_filter *f, int light, i
 		goto out;
 	}
 	xlsx_end_ledger(&x);
-	if (xlsx_rollup(&x, svc, org, en, err) != 0) {
+	/* The other sheets only for those who may read them elsewhere (a
+	 * reporter sees the initiative tree, not the indicators). */
+	if ((may_read(svc, "initiative") && xlsx_rollup(&x, svc, org, en, err) != 0) ||
+	    (may_read(svc, "indicator") && xlsx_indicators(&x, svc, org, en, err) != 0)) {
 		workbook_close(x.wb);
 		goto out;
 	}

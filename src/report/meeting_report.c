@@ -37,6 +37,8 @@ static const char *label(const char *kind, const char *v, int en)
 		{ "cadence", "none", "不定期", "none" }, { "cadence", "weekly", "每周", "weekly" },
 		{ "cadence", "monthly", "每月", "monthly" }, { "cadence", "quarterly", "每季度", "quarterly" },
 		{ "cadence", "half_yearly", "每半年", "half-yearly" },
+		{ "direction", "higher", "越高越好", "higher is better" },
+		{ "direction", "lower", "越低越好", "lower is better" },
 	};
 
 	for (size_t i = 0; v && i < sizeof(map) / sizeof(map[0]); i++)

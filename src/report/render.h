@@ -55,7 +55,7 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 void report_localize(json_t *j, int en);
 void report_join(struct buf *b, json_t *names, int en);
 /* The label the papers show for a stored value of a kind ("state",
- * "light", "cadence", "status", "capacity", "kind", "mstatus"): "办理中" or
+ * "light", "cadence", "direction", "status", "capacity", "kind", "mstatus"): "办理中" or
  * "in progress" for ("state", "in_progress"); the value itself when the
  * table has none; "" for NULL. Static strings. */
 const char *report_label(const char *kind, const char *v, int en);

@@ -66,7 +66,7 @@ test('LibreOffice computes SUM, COUNT and MIN over the ledger\'s percents and du
   execFileSync('soffice', [`-env:UserInstallation=file://${dir}/lo`, '--headless', '--convert-to', 'xlsx',
     '--outdir', join(dir, 'lo'), join(dir, 'formulas.xlsx')], { stdio: 'ignore', timeout: 120000, env: { ...process.env, HOME: dir } });
   const lo = JSON.parse(tool('facts', join(dir, 'lo', 'formulas.xlsx')));
-  const [ledger, roll] = lo.sheets;
+  const [ledger, roll, inds] = lo.sheets;
   const v = (ref) => Number(ledger.cells[ref].v);
 
   // the formulas, against plenum's own task list
@@ -151,6 +151,38 @@ test('LibreOffice computes SUM, COUNT and MIN over the ledger\'s percents and du
       assert.ok(Math.abs(Number(cell('加权进度').v) * 100 - i.progress) < 0.051, `${i.key}: progress ${i.progress}`);
     }
   });
+
+  // the indicators sheet against the dashboard's indicators: numbers and dates typed
+  const dash = (await sec.get('/api/v1/dashboard')).json.indicators;
+  const I = columns(inds);
+  assert.equal(inds.name, '指标');
+  assert.ok(dash.length > 0);
+  for (const ind of dash) {
+    const ref = Object.keys(inds.cells).find((k) => k.startsWith(I['指标']) && inds.cells[k].v === ind.name);
+    assert.ok(ref, `indicator ${ind.name} listed`);
+    const r = ref.slice(I['指标'].length);
+    const cell = (h) => inds.cells[`${I[h]}${r}`];
+    assert.equal(cell('所属工程').v, ind.initiative);
+    assert.equal(cell('目标值').type, 'n');
+    assert.equal(Number(cell('目标值').v), ind.target, `${ind.name}: target`);
+    if (ind.baseline !== undefined && ind.baseline !== null) assert.equal(Number(cell('基期值').v), ind.baseline);
+    const latest = ind.values.reduce((a, b) => (!a || b.measured_on >= a.measured_on ? b : a), null);
+    if (latest) {
+      assert.equal(Number(cell('最新值').v), latest.value, `${ind.name}: latest value`);
+      assert.equal(Number(cell('测量日期').v), serial(latest.measured_on), `${ind.name}: measured on ${latest.measured_on}`);
+    }
+  }
+});
+
+test('a reporter\'s workbook has the unit\'s tasks and the initiative tree, not the indicators', async () => {
+  const rep = await client(server, 'reporter');
+  const dir = join(server.dir, 'office-rep');
+  mkdirSync(dir, { recursive: true });
+  const r = await fetch(server.base + '/api/v1/ledger.xlsx', { headers: { cookie: rep.cookie } });
+  assert.equal(r.status, 200);
+  writeFileSync(join(dir, 'ledger.xlsx'), Buffer.from(await r.arrayBuffer()));
+  const sheets = JSON.parse(tool('facts', join(dir, 'ledger.xlsx'))).sheets;
+  assert.deepEqual(sheets.map((x) => x.name), ['台账', '工程汇总']);
 });
 
 function colNumber(l) {
