@@ -10,9 +10,9 @@
  * cells, percents numbers with a 0% format, empty values blank cells; the
  * values are in the language of the headers (states, cadences, lights,
  * people and units by name), and the keys the import matches rows by stay
- * in their own columns, hidden in the workbook. A second sheet holds the
- * initiative roll-up. NOT for what the columns mean to the record: the
- * import below checks rows with the same rules as any other task record.
+ * in their own columns, hidden in the workbook. Further sheets hold the
+ * initiative roll-up and the indicators. It is NOT a general spreadsheet
+ * writer: the columns, formats and sheets are the ledger's (docs/REPORTS.md).
  *
  * Import reads every row, checks it with the same rules as any other task
  * record (rows.c), and writes nothing when a row is bad (unless skip_bad):

@@ -118,6 +118,11 @@ test('LibreOffice computes SUM, COUNT and MIN over the ledger\'s percents and du
     assert.match(s.footer, /&P/, `${s.name}: page numbers`);
   }
   assert.equal(ledger.autofilter, `A1:${letters(Object.keys(L).length)}${last}`, 'autofilter over the whole table');
+  // widths from the content, a CJK character counting two: the widest lead unit's name fits
+  const width = (h) => own.sheets[0].widths[colNumber(C[h])];
+  const widest = Math.max(...tasks.map((t) => [...t.lead_unit_name].length));
+  assert.ok(width('牵头单位') >= 2 * widest, `牵头单位 is ${width('牵头单位')} wide for ${widest} characters`);
+  assert.ok(width('任务') > width('编号') && width('任务') <= 45, 'titles get room, then wrap');
   // the frozen header, from plenum's own file
   assert.equal(own.sheets[0].pane.state, 'frozen');
   assert.equal(own.sheets[0].pane.ySplit, '1');

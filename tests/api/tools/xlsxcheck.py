@@ -8,7 +8,8 @@ asserts after LibreOffice has re-saved plenum's workbook.
   xlsxcheck.py facts FILE.xlsx
       one JSON object: {"sheets": [{"name", "cells": {"A1": {"v", "fill",
       "bold", "fmt"}}, "pane", "autofilter", "page", "fit_to_page",
-      "hidden_cols", "header", "footer", "print_titles"}]}
+      "hidden_cols", "widths" (by column number), "header", "footer",
+      "print_titles"}]}
   xlsxcheck.py formulas IN.xlsx OUT.xlsx ROW CELL=FORMULA...
       a copy of IN whose first sheet has a row ROW of formula cells (no
       cached values, so the reader computes them)
@@ -88,17 +89,20 @@ def facts(path):
         ps = ws.find('m:pageSetup', NS)
         pr = ws.find('m:sheetPr/m:pageSetUpPr', NS)
         hf = ws.find('m:headerFooter', NS)
-        hidden = []
+        hidden, widths = [], {}
         for col in ws.iter('{%s}col' % NS['m']):
+            span = range(int(col.get('min')), int(col.get('max')) + 1)
             if col.get('hidden') in ('1', 'true'):
-                hidden += range(int(col.get('min')), int(col.get('max')) + 1)
+                hidden += span
+            for n in span:
+                widths[n] = float(col.get('width', '0'))
         out.append({
             'name': sh.get('name'), 'cells': cells,
             'pane': dict(pane.attrib) if pane is not None else None,
             'autofilter': af.get('ref') if af is not None else None,
             'page': dict(ps.attrib) if ps is not None else None,
             'fit_to_page': pr is not None and pr.get('fitToPage') in ('1', 'true'),
-            'hidden_cols': hidden,
+            'hidden_cols': hidden, 'widths': widths,
             'header': text_of_hf(hf, 'oddHeader'), 'footer': text_of_hf(hf, 'oddFooter'),
             'print_titles': titles.get(i),
         })
