@@ -31,6 +31,7 @@
 #define LIM_XLSX_STRINGS   1000000              /* entries of the shared-string table */
 #define LIM_XLSX_STRINGS_BYTES (32u * 1024 * 1024) /* text of the shared-string table */
 #define LIM_XLSX_FORMATS   65536                /* cell formats and number formats (Excel: 64,000) */
+#define LIM_LEDGER_ROW_LINES 30                /* the most lines a written ledger row is made tall for */
 #define LIM_XML_ATTRS      256                  /* attributes of one element (libxml2 2.9: quadratic check) */
 /* HTTP */
 #define LIM_BODY_BYTES     (1024u * 1024)        /* one request body */

@@ -65,16 +65,16 @@ static const struct {
 	enum cell_type type;
 	int hide, width;
 } cols[] = {
-	[C_KEY] = { "key", "编号", 1, CT_TEXT, 0, 12 },
+	[C_KEY] = { "key", "编号", 1, CT_TEXT, 0, 16 },
 	[C_CODE] = { "code", "代码", 1, CT_TEXT, 0, 10 },
-	[C_TITLE] = { "title", "任务", 1, CT_TEXT, 0, 40 },
-	[C_INITIATIVE] = { "initiative", "所属工程", 1, CT_TEXT, 0, 12 },
-	[C_DECISION] = { "decision", "来源决定", 1, CT_TEXT, 0, 12 },
-	[C_MEETING] = { "meeting", "来源会议", 0, CT_TEXT, 0, 18 },
+	[C_TITLE] = { "title", "任务", 1, CT_TEXT, 0, 32 },
+	[C_INITIATIVE] = { "initiative", "所属工程", 1, CT_TEXT, 0, 14 },
+	[C_DECISION] = { "decision", "来源决定", 1, CT_TEXT, 0, 14 },
+	[C_MEETING] = { "meeting", "来源会议", 0, CT_TEXT, 0, 20 },
 	[C_LEAD_UNIT] = { "lead_unit", "牵头单位编号", 1, CT_TEXT, 1, 14 },
-	[C_LEAD_UNIT_NAME] = { "lead_unit_name", "牵头单位", 0, CT_TEXT, 0, 20 },
+	[C_LEAD_UNIT_NAME] = { "lead_unit_name", "牵头单位", 0, CT_TEXT, 0, 16 },
 	[C_SUPPORTING] = { "supporting_units", "配合单位编号", 1, CT_TEXT, 1, 20 },
-	[C_SUPPORTING_NAMES] = { "supporting_unit_names", "配合单位", 0, CT_TEXT, 0, 24 },
+	[C_SUPPORTING_NAMES] = { "supporting_unit_names", "配合单位", 0, CT_TEXT, 0, 20 },
 	[C_RESPONSIBLE] = { "responsible", "责任领导编号", 1, CT_TEXT, 1, 16 },
 	[C_RESPONSIBLE_NAME] = { "responsible_name", "责任领导", 0, CT_TEXT, 0, 14 },
 	[C_STARTS_ON] = { "starts_on", "开始日期", 1, CT_DAY, 0, 12 },
@@ -84,10 +84,12 @@ static const struct {
 	[C_STATE] = { "state", "办理状态", 0, CT_TEXT, 0, 12 },
 	[C_PERCENT] = { "percent", "进度", 0, CT_PERCENT, 0, 8 },
 	[C_LAST_REPORT_ON] = { "last_report_on", "最近报送", 0, CT_DAY, 0, 12 },
-	[C_LATEST_REPORT] = { "latest_report", "最新进展", 0, CT_TEXT, 0, 40 },
+	[C_LATEST_REPORT] = { "latest_report", "最新进展", 0, CT_TEXT, 0, 32 },
 	[C_LIGHT] = { "light", "灯色", 0, CT_LIGHT, 0, 8 },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+#define LEDGER_LINE_PT 15          /* the height of one line of a row, in points */
 
 /* The fills of the light cells (RGB), the word kept in the cell. */
 static const lxw_color_t light_fill[LIGHT_COUNT] = {
@@ -207,16 +209,18 @@ struct xlsx {
 	lxw_format *head, *text, *day, *pct, *count, *whole, *fraction, *light[LIGHT_COUNT], *indent[4];
 	lxw_row_t row;           /* the next row of the ledger sheet */
 	double width[NCOLS];     /* the widest cell so far, in character cells */
+	double head_width[NCOLS];
 	lxw_error lerr;          /* the first error of a write, LXW_NO_ERROR */
 };
 
-/* The width a spreadsheet gives s in its default font, in character cells:
- * a CJK or other wide character counts two, the widest line counts. */
-static double text_width(const char *s)
+/* The width a spreadsheet gives the n bytes at s in its default font, in
+ * character cells: a CJK or other wide character counts two, the widest
+ * line counts. */
+static double text_width_n(const char *s, size_t n)
 {
 	double w = 0, line = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s, *end = p + n; p < end; p++) {
 		if (*p == '\n') {
 			line = 0;
 			continue;
@@ -228,6 +232,11 @@ static double text_width(const char *s)
 			w = line;
 	}
 	return w;
+}
+
+static double text_width(const char *s)
+{
+	return text_width_n(s, strlen(s));
 }
 
 static void xlsx_keep(struct xlsx *x, lxw_error e)
@@ -260,10 +269,40 @@ static void xlsx_day(struct xlsx *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c
 	}
 }
 
+/* The lines s takes in a column of width cells when wrapped (each of its
+ * own lines at least one). An estimate: wide characters wrap anywhere, but
+ * words are kept whole, so it may be a line short for long English text. */
+static int text_lines(const char *s, int width)
+{
+	int lines = 0;
+
+	do {
+		const char *nl = strchr(s, '\n');
+		double w = text_width_n(s, nl ? (size_t)(nl - s) : strlen(s));
+
+		lines += w <= width ? 1 : (int)((w + width - 1) / width);
+		s = nl ? nl + 1 : NULL;
+	} while (s && lines < LIM_LEDGER_ROW_LINES);
+	return lines < LIM_LEDGER_ROW_LINES ? lines : LIM_LEDGER_ROW_LINES;
+}
+
+/* One task's row. Its height is set first (the mode writes a row once):
+ * as many lines as its longest wrapped cell, since a reader need not
+ * compute the height of wrapped text (LibreOffice printing does not). */
 static void xlsx_row(struct xlsx *x, const struct ledger_row *w)
 {
 	lxw_row_t r = x->row++;
+	int lines = 1;
 
+	for (size_t c = 0; c < NCOLS; c++) {
+		/* past its width a column is width + 2 wide (xlsx_end_ledger) */
+		int n = cols[c].type == CT_TEXT && !cols[c].hide ? text_lines(w->text[c], cols[c].width + 2) : 1;
+
+		if (n > lines)
+			lines = n;
+	}
+	if (lines > 1)
+		xlsx_keep(x, worksheet_set_row(x->ws, r, LEDGER_LINE_PT * lines, NULL));
 	for (size_t c = 0; c < NCOLS; c++) {
 		const char *s = w->text[c];
 		lxw_col_t col = (lxw_col_t)c;
@@ -380,7 +419,7 @@ static void xlsx_begin(struct xlsx *x, const char *path, const char *org, int en
 		const char *h = en ? cols[c].name : cols[c].zh;
 
 		xlsx_keep(x, worksheet_write_string(x->ws, 0, (lxw_col_t)c, h, x->head));
-		x->width[c] = text_width(h);
+		x->head_width[c] = text_width(h);
 	}
 	x->row = 1;
 	worksheet_freeze_panes(x->ws, 1, 0);
@@ -393,10 +432,11 @@ static void xlsx_end_ledger(struct xlsx *x)
 {
 	for (size_t c = 0; c < NCOLS; c++) {
 		lxw_row_col_options o = { .hidden = (uint8_t)cols[c].hide, .level = 0, .collapsed = 0 };
-		double w = x->width[c] + 2;
+		double w = x->width[c] < cols[c].width ? x->width[c] : cols[c].width;
 
-		if (w > cols[c].width + 2)
-			w = cols[c].width + 2;
+		if (w < x->head_width[c] + 2)
+			w = x->head_width[c] + 2;               /* the header and its filter button */
+		w += 2;
 		xlsx_keep(x, worksheet_set_column_opt(x->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL, &o));
 	}
 	xlsx_keep(x, worksheet_autofilter(x->ws, 0, 0, x->row - 1, (lxw_col_t)(NCOLS - 1)));
