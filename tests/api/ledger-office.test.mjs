@@ -210,4 +210,9 @@ test('the English workbook says its values in English, with its own sheet names'
   assert.equal(ledger.cells[`${L.light}${r}`].v, 'green');
   assert.equal(ledger.cells[`${L.lead_unit_name}${r}`].v, 'Municipal Science and Technology Bureau');
   assert.match(ledger.footer, /Page &P of &N/);
+  // a long name wraps, and its row is tall enough for its lines (no reader need compute it)
+  const name = ledger.cells[`${L.lead_unit_name}${r}`].v;
+  const lines = Math.ceil(name.length / ledger.widths[colNumber(L.lead_unit_name)]);
+  assert.ok(lines >= 2, `${name} is longer than its column`);
+  assert.ok(ledger.heights[Number(r)] >= 15 * lines, `row ${r} is ${ledger.heights[Number(r)]} pt tall for ${lines} lines`);
 });

@@ -8,7 +8,8 @@ asserts after LibreOffice has re-saved plenum's workbook.
   xlsxcheck.py facts FILE.xlsx
       one JSON object: {"sheets": [{"name", "cells": {"A1": {"v", "fill",
       "bold", "fmt"}}, "pane", "autofilter", "page", "fit_to_page",
-      "hidden_cols", "widths" (by column number), "header", "footer",
+      "hidden_cols", "widths" (by column number), "heights" (by row number,
+      those set), "header", "footer",
       "print_titles"}]}
   xlsxcheck.py formulas IN.xlsx OUT.xlsx ROW CELL=FORMULA...
       a copy of IN whose first sheet has a row ROW of formula cells (no
@@ -84,6 +85,7 @@ def facts(path):
                 val = v.text if v is not None else None
             style = xfs[int(c.get('s', '0'))]
             cells[c.get('r')] = {'v': val, 'type': t or 'n', **style}
+        heights = {int(r.get('r')): float(r.get('ht')) for r in ws.iter('{%s}row' % NS['m']) if r.get('ht')}
         pane = ws.find('.//m:pane', NS)
         af = ws.find('m:autoFilter', NS)
         ps = ws.find('m:pageSetup', NS)
@@ -102,7 +104,7 @@ def facts(path):
             'autofilter': af.get('ref') if af is not None else None,
             'page': dict(ps.attrib) if ps is not None else None,
             'fit_to_page': pr is not None and pr.get('fitToPage') in ('1', 'true'),
-            'hidden_cols': hidden, 'widths': widths,
+            'hidden_cols': hidden, 'widths': widths, 'heights': heights,
             'header': text_of_hf(hf, 'oddHeader'), 'footer': text_of_hf(hf, 'oddFooter'),
             'print_titles': titles.get(i),
         })
