@@ -15,7 +15,6 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <libical/ical.h>
-#include <sqlite3.h>
 
 #include "core/buf.h"
 #include "io/orgjson.h"
@@ -465,31 +464,6 @@ static void ledger_values_in_the_language_of_the_headers(void **state)
 	undemo(&svc, path);
 }
 
-/* A deadline that is not a day (a period, "asap": coming) is written as its
- * text, never dropped or turned into a date; a day stays a date. */
-static void ledger_due_that_is_not_a_day_stays_text(void **state)
-{
-	struct svc svc;
-	char path[64];
-	struct buf x = BUF_INIT(1 << 24);
-	struct err err = ERR_INIT;
-	json_t *rows = json_array();
-	sqlite3 *db = NULL;
-
-	(void)state;
-	demo(&svc, path);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE task SET due_on = 'asap' WHERE key = 't-1-2'", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_int_equal(report_ledger(&svc, NULL, -1, 0, RF_XLSX, &x, &err), 0);
-	assert_int_equal(report_ledger_read(buf_str(&x), buf_len(&x), RF_XLSX, rows, &err), 0);
-	assert_string_equal(cell(rows, "t-1-2", "办结时限"), "asap");
-	assert_string_equal(cell(rows, "t-1-3", "办结时限"), "2027-12-31");
-	json_decref(rows);
-	buf_release(&x);
-	undemo(&svc, path);
-}
-
 static void ledger_xlsx_matches_csv_cell_by_cell(void **state)
 {
 	struct svc svc;
@@ -624,7 +598,6 @@ int main(void)
 		cmocka_unit_test(every_template_prints_only_what_is_there),
 		cmocka_unit_test(ledger_xlsx_matches_csv_cell_by_cell),
 		cmocka_unit_test(ledger_values_in_the_language_of_the_headers),
-		cmocka_unit_test(ledger_due_that_is_not_a_day_stays_text),
 		cmocka_unit_test(ledger_csv_formula_cells_read_back),
 		cmocka_unit_test(calendar_parses_back),
 		cmocka_unit_test(pdfs_are_pdfs),
