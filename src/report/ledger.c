@@ -206,7 +206,7 @@ static void csv_row(struct buf *out, const struct ledger_row *r)
 struct xlsx {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *head, *text, *day, *pct, *count, *whole, *fraction, *light[LIGHT_COUNT], *indent[4];
+	lxw_format *head, *head_num, *text, *day, *pct, *count, *whole, *fraction, *light[LIGHT_COUNT], *indent[4];
 	lxw_row_t row;           /* the next row of the ledger sheet */
 	double width[NCOLS];     /* the widest cell so far, in character cells */
 	double head_width[NCOLS];
@@ -330,6 +330,19 @@ static void xlsx_row(struct xlsx *x, const struct ledger_row *w)
 	}
 }
 
+static lxw_format *xlsx_head_format(struct xlsx *x, uint8_t align)
+{
+	lxw_format *f = workbook_add_format(x->wb);
+
+	format_set_bold(f);
+	format_set_bg_color(f, 0xE8EBF0);
+	format_set_text_wrap(f);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_align(f, align);
+	format_set_bottom(f, LXW_BORDER_THIN);
+	return f;
+}
+
 static lxw_format *xlsx_format(struct xlsx *x, int wrap)
 {
 	lxw_format *f = workbook_add_format(x->wb);
@@ -388,12 +401,8 @@ static void xlsx_begin(struct xlsx *x, const char *path, const char *org, int en
 		return;
 	}
 	x->ws = workbook_add_worksheet(x->wb, en ? "ledger" : "台账");
-	x->head = workbook_add_format(x->wb);
-	format_set_bold(x->head);
-	format_set_bg_color(x->head, 0xE8EBF0);
-	format_set_text_wrap(x->head);
-	format_set_align(x->head, LXW_ALIGN_VERTICAL_CENTER);
-	format_set_bottom(x->head, LXW_BORDER_THIN);
+	x->head = xlsx_head_format(x, LXW_ALIGN_LEFT);
+	x->head_num = xlsx_head_format(x, LXW_ALIGN_RIGHT);     /* above numbers and dates */
 	x->text = xlsx_format(x, 1);
 	x->day = xlsx_format(x, 0);
 	format_set_num_format(x->day, "yyyy-mm-dd");
@@ -418,7 +427,8 @@ static void xlsx_begin(struct xlsx *x, const char *path, const char *org, int en
 	for (size_t c = 0; c < NCOLS; c++) {
 		const char *h = en ? cols[c].name : cols[c].zh;
 
-		xlsx_keep(x, worksheet_write_string(x->ws, 0, (lxw_col_t)c, h, x->head));
+		xlsx_keep(x, worksheet_write_string(x->ws, 0, (lxw_col_t)c, h,
+						    cols[c].type == CT_DAY || cols[c].type == CT_PERCENT ? x->head_num : x->head));
 		x->head_width[c] = text_width(h);
 	}
 	x->row = 1;
@@ -522,7 +532,8 @@ static int xlsx_rollup(struct xlsx *x, struct svc *svc, const char *org, int en,
 			}
 	ws = workbook_add_worksheet(x->wb, en ? "initiatives" : "工程汇总");
 	for (size_t c = 0; c < NROLL; c++) {
-		xlsx_keep(x, worksheet_write_string(ws, 0, (lxw_col_t)c, en ? roll_cols[c].name : roll_cols[c].zh, x->head));
+		xlsx_keep(x, worksheet_write_string(ws, 0, (lxw_col_t)c, en ? roll_cols[c].name : roll_cols[c].zh,
+						    c >= 2 ? x->head_num : x->head));
 		xlsx_keep(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, roll_cols[c].width, NULL));
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -697,7 +708,8 @@ static int xlsx_indicators(struct xlsx *x, struct svc *svc, const char *org, int
 		goto out;
 	ws = workbook_add_worksheet(x->wb, en ? "indicators" : "指标");
 	for (size_t c = 0; c < NIND; c++) {
-		xlsx_keep(x, worksheet_write_string(ws, 0, (lxw_col_t)c, en ? ind_cols[c].name : ind_cols[c].zh, x->head));
+		xlsx_keep(x, worksheet_write_string(ws, 0, (lxw_col_t)c, en ? ind_cols[c].name : ind_cols[c].zh,
+						    c >= 4 && c <= 8 ? x->head_num : x->head));
 		xlsx_keep(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, ind_cols[c].width, NULL));
 	}
 	for (size_t i = 0; i < l.n; i++) {
