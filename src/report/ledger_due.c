@@ -10,9 +10,9 @@
 #include "../store/store.h"
 #include "../core/banned.h"
 
-const char *ledger_due_cell(const struct task_row *t, char *out)
+const char *ledger_due_cell(const struct task_row *t, int zh, char *out)
 {
-	return task_due_text(t, 1, out);
+	return task_due_text(t, zh, out);
 }
 
 static json_t *day_or_null(int32_t day)

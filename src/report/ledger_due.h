@@ -4,7 +4,7 @@
  *
  * The cell holds a date ("2026-09-30"), a period ("2026年第三季度",
  * "2026年下半年", "2026年内"), "尽快" or "待定" -- what domain/deadline.c
- * prints, in Chinese (the ledger's own language; its other cells are codes).
+ * prints, in the ledger's language.
  * On import the cell may be any form deadline_parse() reads, in either
  * language or as a code (2026-Q3), and becomes the task's due_kind, due_from,
  * due_on and due_precision.
@@ -23,8 +23,9 @@
 struct rows;
 struct task_row;
 
-/* The due cell of a task, into out[DEADLINE_TEXT_MAX]. Returns out. */
-const char *ledger_due_cell(const struct task_row *t, char *out);
+/* The due cell of a task in the ledger's language (zh: Chinese), into
+ * out[DEADLINE_TEXT_MAX]. Returns out. */
+const char *ledger_due_cell(const struct task_row *t, int zh, char *out);
 
 /* When the ledger has the due column: reads row's due cell (header names
  * the columns) into the record rec as the four deadline fields; an empty

@@ -1487,6 +1487,9 @@ static const struct col_map task_cols[] = {
 	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id)", COL_TEXT, supporting_en, 0),
 	T("rp.name", COL_TEXT, responsible_name, 0),
 	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
+	T("rp.key", COL_TEXT, responsible_key, 0),
+	T("(SELECT group_concat(k, ';') FROM (SELECT su.key AS k FROM task_unit tu JOIN unit su "
+	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.rowid))", COL_TEXT, supporting_keys, 0),
 	T("t.starts_on", COL_TEXT, starts_on, 1),
 	T("t.due_on", COL_TEXT, due_on, 1),
 	T("t.due_kind", COL_TEXT, due_kind, 1),

@@ -414,6 +414,8 @@ struct task_row {
 	const char *lead_unit_key, *lead_unit_name, *lead_unit_name_en;
 	const char *supporting, *supporting_en;    /* unit names joined with "、" / ", " */
 	const char *responsible_name, *responsible_name_en;
+	const char *responsible_key;      /* the person's key, or NULL */
+	const char *supporting_keys;      /* unit keys joined with ";", in link order */
 	const char *starts_on, *due_on;  /* due_on: the date, or a period's last day; NULL for asap, unset */
 	const char *due_kind, *due_from, *due_precision;    /* domain/deadline.h */
 	const char *source_title, *source_url, *outlet, *reporters, *published_on, *source_extent;
