@@ -206,7 +206,14 @@ has "| t-lc-unset 研究制定考核办法 | 黄 | 待定 | 0 |" "notice zh: uns
 has "共有逾期任务3项" "notice zh: asap and unset are not counted overdue"
 run "notice en" "$PLENUM" report notice --to 2026-11-25 --lang en
 has "| yellow | as soon as possible | 0 |" "notice en: asap"
-run "ledger" "$PLENUM" report ledger --format csv --initiative i-lc-1
+run "ledger (en)" "$PLENUM" report ledger --format csv --initiative i-lc-1 --lang en
+has '"Q3 2026"' "ledger (en): a period's cell in English"
+has '"as soon as possible"' "ledger (en): asap in English"
+has '"not set yet"' "ledger (en): unset in English"
+cp "$TMP/out" "$TMP/ledger-en.csv"
+run "ledger back (en)" "$PLENUM" ledger import "$TMP/ledger-en.csv"
+has "6 rows: 0 created, 0 updated, 6 unchanged, 0 rejected" "ledger (en): every due cell reads back to the same deadline"
+run "ledger" "$PLENUM" report ledger --format csv --initiative i-lc-1 --lang zh
 has '"2026年第三季度"' "ledger: a period's cell as entered"
 has '"尽快"' "ledger: asap"
 has '"待定"' "ledger: unset"
