@@ -140,23 +140,30 @@ function findingsList(findings) {
 const getLangMessage = (f) => (document.documentElement.lang === 'en' ? f.message : f.message_zh);
 
 // ---------------------------------------------------------------- meetings
+const MEETING_FILTERS = ['q', 'group', 'year', 'kind'];
 export async function meetingsPage(params) {
   const view = params.get('view') || 'list';
-  const query = params.get('q') || '';
+  const filters = Object.fromEntries([...params].filter(([k, v]) => MEETING_FILTERS.includes(k) && v));
   const cursor = params.get('cursor');
   const month = params.get('month');
-  // the list a page at a time with its total; the calendar one month
-  let meetings, total = 0, next = null;
+  // the list a page at a time with its total (filtered by the server: a
+  // year is its first day to the next year's); the calendar one month
+  let meetings, total = 0, next = null, group = null;
   if (view === 'calendar') {
     const m0 = month || orgToday().slice(0, 7);
     const [y, mo] = m0.split('-').map(Number);
     const end = new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 7);
     meetings = await getAll(`/meetings${q({ from: `${m0}-01`, to: `${end}-01` })}`);
   } else {
-    const r = await get(`/meetings${q({ q: query, limit: PAGE, cursor, total: 1 })}`);
+    const y = Number(filters.year);
+    const range = y ? { from: `${y}-01-01`, to: `${y + 1}-01-01` } : {};
+    const [r, g] = await Promise.all([
+      get(`/meetings${q({ q: filters.q, group: filters.group, kind: filters.kind, ...range, limit: PAGE, cursor, total: 1 })}`),
+      filters.group ? get(`/groups/${encodeURIComponent(filters.group)}`).catch(() => null) : null]);
     meetings = r.items;
     total = r.total;
     next = r.next_cursor;
+    group = g;
   }
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('meetings.views') },
     link('#/meetings?view=list', t('meetings.list')), link('#/meetings?view=calendar', t('meetings.calendar')),
@@ -166,16 +173,23 @@ export async function meetingsPage(params) {
     body = calendar(meetings, month || orgToday().slice(0, 7));
   } else {
     const search = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
-      field(t('search.label'), input('q', query, { type: 'search' })), h('button', { type: 'submit' }, t('action.filter')));
-    search.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/meetings${q({ q: search.q.value })}`; });
+      field(t('search.label'), input('q', filters.q || '', { type: 'search' })),
+      picker('groups', 'group', t('filter.group'), { value: filters.group || '', text: group ? pick(group, 'name') : '' }),
+      field(t('filter.year'), input('year', filters.year || '', { type: 'number', min: 1990, max: 2200, inputmode: 'numeric' })),
+      field(t('meeting.kind'), select('kind', [['', t('filter.any')], ...enums('meeting.kind').map((k) => [k, te('meetkind', k)])], filters.kind || '')),
+      h('button', { type: 'submit' }, t('action.filter')));
+    search.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      location.hash = `#/meetings${q(Object.fromEntries(MEETING_FILTERS.map((k) => [k, search.elements.namedItem(k)?.value || ''])))}`;
+    });
     body = [search, h('nav', { class: 'pager', 'aria-label': t('pager.label') },
       h('span', { class: 'range', role: 'status' }, t('pager.total', { total: fmtNum(total) })),
-      cursor ? link(`#/meetings${q({ q: query })}`, t('pager.first')) : null,
-      next ? h('a', { class: 'button secondary', href: `#/meetings${q({ q: query, cursor: next })}`, rel: 'next' }, t('pager.next')) : null),
-    meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
-      meetings.map((m) => h('tr', null, h('td', null, fmtWhen(m)),
-        h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
-        h('td', null, m.place || '')))) : empty(t('meetings.none'))];
+      cursor ? link(`#/meetings${q(filters)}`, t('pager.first')) : null,
+      next ? h('a', { class: 'button secondary', href: `#/meetings${q({ ...filters, cursor: next })}`, rel: 'next' }, t('pager.next')) : null),
+    meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.kind'), t('meeting.status'), t('meeting.place')],
+      meetings.map((m) => h('tr', { 'data-meeting': m.key }, h('td', null, fmtWhen(m)),
+        h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('meetkind', m.kind)),
+        h('td', null, te('mstatus', m.status)), h('td', null, m.place || '')))) : empty(t('meetings.none'))];
   }
   const sub = h('div', { class: 'actions' });
   const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -887,22 +901,38 @@ function pager(base, params, total, pageNo) {
     step(1, 'pager.first'), step(pageNo - 1, 'pager.prev', 'prev'), step(pageNo + 1, 'pager.next', 'next'), step(pages, 'pager.last'));
 }
 
-const TASK_FILTERS = ['q', 'unit', 'initiative', 'state', 'light', 'due_from', 'due_to'];
+const TASK_FILTERS = ['q', 'unit', 'group', 'year', 'initiative', 'state', 'light', 'due_from', 'due_to'];
+// The initiatives for the filter: the list is drawn without waiting for them
+// (the options arrive a moment later), unless the address filters by one.
+function initiativeOptions(sel, tree, value) {
+  clear(sel, [['', t('filter.any')], ...tree.items.map((x) => [x.key, `${'\u3000'.repeat(x.depth)}${x.code} ${pick(x, 'title')}`])]
+    .map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+}
 export async function tasksPage(params) {
   const filters = Object.fromEntries([...params].filter(([k, v]) => TASK_FILTERS.includes(k) && v));
   const pageNo = Math.max(1, Number(params.get('page')) || 1);
-  const [list, tree, unit] = await Promise.all([
+  const [list, unit, group, tree] = await Promise.all([
     get(`/tasks${q({ ...filters, limit: PAGE, offset: (pageNo - 1) * PAGE, total: 1 })}`),
-    get('/initiatives/tree'),
-    filters.unit ? get(`/units/${encodeURIComponent(filters.unit)}`).catch(() => null) : null]);
+    filters.unit ? get(`/units/${encodeURIComponent(filters.unit)}`).catch(() => null) : null,
+    filters.group ? get(`/groups/${encodeURIComponent(filters.group)}`).catch(() => null) : null,
+    filters.initiative ? get('/initiatives/tree') : null]);
   const unitPick = role() === 'reporter' ? null
     : picker('units', 'unit', t('task.lead_unit_or_support'), { value: filters.unit || '', text: unit ? pick(unit, 'name') : '' });
+  const iniSelect = select('initiative', [['', t('filter.any')]], filters.initiative || '');
+  if (tree) {
+    initiativeOptions(iniSelect, tree, filters.initiative);
+  } else {     // once the rows are painted
+    requestAnimationFrame(() => setTimeout(() => get('/initiatives/tree')
+      .then((x) => initiativeOptions(iniSelect, x, iniSelect.value), () => {}), 0));
+  }
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
     field(t('search.label'), input('q', filters.q || '', { type: 'search' })),
     field(t('task.light'), select('light', [['', t('filter.any')], ...[...enums('task.light')].reverse().map((l) => [l, te('light', l)])], filters.light || '')),
     field(t('task.state'), select('state', [['', t('filter.any')], ...enums('task.state').map((x) => [x, te('state', x)])], filters.state || '')),
     unitPick,
-    field(t('task.initiative'), select('initiative', [['', t('filter.any')], ...tree.items.map((x) => [x.key, `${'\u3000'.repeat(x.depth)}${x.code} ${pick(x, 'title')}`])], filters.initiative || '')),
+    picker('groups', 'group', t('filter.group'), { value: filters.group || '', text: group ? pick(group, 'name') : '' }),
+    field(t('filter.year'), input('year', filters.year || '', { type: 'number', min: 1990, max: 2200, inputmode: 'numeric' })),
+    field(t('task.initiative'), iniSelect),
     field(t('filter.due_from'), input('due_from', filters.due_from || '', { type: 'date' })),
     field(t('filter.due_to'), input('due_to', filters.due_to || '', { type: 'date' })),
     h('button', { type: 'submit' }, t('action.filter')));

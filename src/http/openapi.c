@@ -94,7 +94,7 @@ static const struct op_doc op_docs[] = {
 	  D_422 },
 	{ h_calendar_token, "", NULL, "{'type':'object','required':['url'],'properties':{'url':{'type':'string'}}}", D_OPTBODY },
 	{ h_backup, "", NULL, NULL, 0 },
-	{ h_task_list, "unit initiative meeting state light due_from due_to limit cursor", NULL,
+	{ h_task_list, "unit initiative meeting group year state light due_from due_to q limit cursor offset total", NULL,
 	  "{'type':'object','required':['items','next_cursor'],'properties':{'items':{'type':'array','items':"
 	  REF("task_view") "},'next_cursor':{'type':'string','nullable':true}}}", 0 },
 	{ h_task_get, "", NULL, REF("task_view"), 0 },
@@ -305,6 +305,8 @@ static json_t *param_schema(const char *name, const struct field *f)
 				 "default", LIM_PAGE_DEFAULT);
 	if (strcmp(name, "year") == 0)
 		return json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", LIM_YEAR_MIN, "maximum", LIM_YEAR_MAX);
+	if (strcmp(name, "offset") == 0)
+		return json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 0, "maximum", LIM_LIST_OFFSET);
 	if (strcmp(name, "lang") == 0)
 		return json_pack("{s:s, s:[s, s], s:s}", "type", "string", "enum", "zh", "en", "default", "zh");
 	if (strcmp(name, "light") == 0)
@@ -329,7 +331,18 @@ static const char *param_help(const char *name)
 		{ "from", "on or after this date" },
 		{ "to", "before this date" },
 		{ "lang", "the language of the paper: zh (default) or en" },
-		{ "year", "the year (default: this year)" },
+		{ "year", "the year (a report or chart: default this year; the task list: tasks running that year, "
+			  "default any)" },
+		{ "group", "a study group's key: the tasks from the decisions of its meetings" },
+		{ "unit", "a unit's key: the tasks it leads or supports" },
+		{ "initiative", "an initiative's key: its tasks and those of the initiatives below it" },
+		{ "meeting", "a meeting's key: the tasks from its decisions" },
+		{ "state", "a workflow state" },
+		{ "light", "a light: red, yellow, green, grey or done" },
+		{ "due_from", "due on or after this date" },
+		{ "due_to", "due on or before this date" },
+		{ "offset", "rows to pass over first (with total=1, for a numbered pager)" },
+		{ "total", "any value: the reply also holds total, how many rows the whole list has" },
 		{ "skip_bad", "true: write the good rows and list the bad ones" },
 	};
 

@@ -60,7 +60,7 @@ static int known(struct svc *svc, const char *entity, const char *key, struct er
 static int filter_known(struct svc *svc, const struct task_filter *f, struct err *err)
 {
 	return f && (known(svc, "unit", f->unit_key, err) || known(svc, "initiative", f->initiative_key, err) ||
-		     known(svc, "meeting", f->meeting_key, err)) ? -1 : 0;
+		     known(svc, "meeting", f->meeting_key, err) || known(svc, "group", f->group_key, err)) ? -1 : 0;
 }
 
 int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
@@ -121,6 +121,18 @@ int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, voi
 	if (!auth_task_scope(svc->who, f, &scoped))
 		return 0;
 	return store_task_scan(svc->st, svc->org.id, &scoped, scan_one, &s, err);
+}
+
+int task_count(struct svc *svc, const struct task_filter *f, long long *n, struct err *err)
+{
+	struct task_filter scoped;
+
+	*n = 0;
+	if (filter_known(svc, f, err) != 0)
+		return -1;
+	if (!auth_task_scope(svc->who, f, &scoped))
+		return 0;
+	return store_task_count(svc->st, svc->org.id, &scoped, n, err);
 }
 
 int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err)

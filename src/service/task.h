@@ -32,6 +32,10 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
  * for the call): for whole-org computations that must not hold every row. */
 typedef int (*task_scan_cb)(void *ctx, const struct task_view *t);
 int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, void *ctx, struct err *err);
+/* How many tasks f matches in the caller's scope, whatever their light
+ * (a count from the indexes, no row read): 0 and *n, or -1 with err (a
+ * filter naming nothing is ST_INVALID naming the filter). */
+int task_count(struct svc *svc, const struct task_filter *f, long long *n, struct err *err);
 /* The whole views of the tasks with these ids, in id order. */
 int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err);
 int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,

@@ -411,6 +411,9 @@ struct task_filter {
 	const char *state;
 	const char *due_from, *due_to;
 	const char *q;               /* words in the title (either language), code or key */
+	const char *group_key;       /* tasks from the decisions of that group's meetings */
+	int year;                    /* 0: any; else tasks running that year (start on or before its
+	                              * last day, due on or after its first) */
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
 	int lean;                    /* with no other filter: rows carry only what the light and the
@@ -420,6 +423,10 @@ struct task_filter {
 
 int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
 		    struct arena *a, struct task_row **rows, size_t *n, struct err *err);
+/* How many tasks the filter matches (after_id, limit and lean ignored), from
+ * the indexes alone: a list's "of N" without reading its rows. */
+int store_task_count(struct store *st, int64_t org_id, const struct task_filter *f, long long *n,
+		     struct err *err);
 /* Like store_task_list, one row at a time: the row's strings are borrowed
  * for the call only. A non-zero return from cb stops the scan. */
 typedef int (*store_task_cb)(void *ctx, const struct task_row *t);

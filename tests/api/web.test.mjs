@@ -114,6 +114,38 @@ test('lists give their total and pages by number, the last one included', async 
   assert.ok(found.total >= 1 && found.items.length === 1);
 });
 
+test('tasks by group and year, meetings by group, year and kind: filtered by the server, a bad filter named', async () => {
+  const all = (await sec.get('/api/v1/tasks?limit=100')).json.items;
+  const g = (await sec.get('/api/v1/tasks?group=g-jm-tlcg&limit=100&total=1')).json;
+  const fromGroup = all.filter((x) => x.meeting);     // the demo's tasks from decisions are all the one group's
+  assert.deepEqual(g.items.map((x) => x.key), fromGroup.map((x) => x.key));
+  assert.equal(g.total, fromGroup.length);
+  assert.ok(g.total > 0 && g.total < all.length, `${g.total} of ${all.length}`);
+  const y = (await sec.get('/api/v1/tasks?year=2027&limit=100&total=1')).json;
+  const running = all.filter((x) => x.starts_on <= '2027-12-31' && x.due_on >= '2027-01-01');
+  assert.deepEqual(y.items.map((x) => x.key), running.map((x) => x.key));
+  assert.equal(y.total, running.length);
+  assert.ok(y.total < all.length, 'some tasks are over before 2027');
+  let r = await sec.get('/api/v1/tasks?group=g-nope');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'group');
+  r = await sec.get('/api/v1/tasks?year=20x6');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'year');
+  // a reporter's list by group stays within its unit
+  const mine = (await rep.get('/api/v1/tasks?group=g-jm-tlcg&limit=100&total=1')).json;
+  assert.ok(mine.total < g.total && mine.items.every((x) => g.items.some((t) => t.key === x.key)));
+
+  const m = (await sec.get('/api/v1/meetings?group=g-jm-tlcg&kind=collective&from=2026-01-01&to=2027-01-01&limit=100&total=1')).json;
+  assert.ok(m.total > 0 && m.items.every((x) => x.group === 'g-jm-tlcg' && x.kind === 'collective' && x.starts_at.startsWith('2026')));
+  r = await sec.get('/api/v1/meetings?kind=colective');
+  assert.equal(r.status, 400, 'a choice not in the list is refused, not an empty list');
+  assert.equal(r.json.error.field, 'kind');
+  r = await sec.get('/api/v1/meetings?group=g-nope');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'group');
+});
+
 test('a report or an extension request of blank text is refused like an empty one', async () => {
   let r = await rep.post('/api/v1/tasks/t-acts/reports', { percent: 20, done: '　 ' });
   assert.equal(r.status, 400, r.text);
