@@ -78,6 +78,38 @@ int h_unit_get(struct req *r)
 	return req_json(r, 200, out);
 }
 
+static json_t *rank_counts(const struct unit_rank_counts *k)
+{
+	return json_pack("{s:i, s:i, s:i, s:i}", "tasks", k->tasks, "red", k->red, "overdue", k->overdue,
+			 "report_missing", k->report_missing);
+}
+
+/* The units ranked worst first, from the tasks the caller may see (a
+ * reporter: its own unit's row only). */
+int h_unit_ranking(struct req *r)
+{
+	static const char *const params[] = { NULL };
+	struct unit_rank *u;
+	struct err err = ERR_INIT;
+	size_t n;
+	json_t *items;
+
+	if (req_only_params(r, params))
+		return 0;
+	if (task_unit_ranking(r->svc, &r->a, &u, &n, &err) != 0)
+		return req_fail(r, &err);
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "unit", u[i].key, "name", u[i].name,
+				      "led", rank_counts(&u[i].led), "supported", rank_counts(&u[i].supported));
+
+		if (u[i].name_en)
+			json_object_set_new(o, "name_en", json_string(u[i].name_en));
+		json_array_append_new(items, o);
+	}
+	return req_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 int h_initiative_tree(struct req *r)
 {
 	struct initiative_view *v;

@@ -104,6 +104,9 @@ static const struct op_doc op_docs[] = {
 	{ h_task_action, "", REF("task_note"), REF("task_view"), D_IFMATCH_OPT | D_422 | D_OPTBODY },
 	{ h_meeting_get, "", NULL, REF("meeting_view"), 0 },
 	{ h_feedback_create, "", REF("feedback_new"), REF("feedback"), 0 },
+	{ h_unit_ranking, "", NULL, ITEMS("{'type':'object','required':['unit','name','led','supported'],'properties':{"
+	  "'unit':{'type':'string'},'name':{'type':'string'},'name_en':{'type':'string'},'led':" REF("rank_counts") ","
+	  "'supported':" REF("rank_counts") "}}"), 0 },
 	{ h_unit_get, "", NULL, "{'type':'object','required':['key','name','tasks'],'properties':{'key':{'type':'string'},"
 	  "'name':{'type':'string'},'counts':" REF("light_counts") ",'tasks':{'type':'array','items':" REF("task_view") "}}}", 0 },
 	{ h_org_create, "", REF("org_new"), "{'type':'object','required':['key','name','admin'],'properties':{'key':"
@@ -137,6 +140,9 @@ static const struct {
 	{ "light_counts", "{'type':'object','required':['done','grey','green','yellow','red'],'properties':{'done':"
 	  "{'type':'integer'},'grey':{'type':'integer'},'green':{'type':'integer'},'yellow':{'type':'integer'},'red':"
 	  "{'type':'integer'}}}" },
+	{ "rank_counts", "{'type':'object','required':['tasks','red','overdue','report_missing'],'properties':{'tasks':"
+	  "{'type':'integer'},'red':{'type':'integer'},'overdue':{'type':'integer','description':'past due, not closed'},"
+	  "'report_missing':{'type':'integer','description':'the next report of the cadence due before today'}}}" },
 	{ "initiative_node", "{'type':'object','required':['key','title','progress','light','counts'],'properties':{'key':"
 	  "{'type':'string'},'code':{'type':'string'},'title':{'type':'string'},'depth':{'type':'integer'},'weight':"
 	  "{'type':'number'},'progress':{'type':'number'},'light':{'type':'string','enum':['red','yellow','green','grey',"

@@ -75,6 +75,21 @@ unsigned task_next_actions(struct svc *svc, const struct task_view *t, const str
 int task_decide_extension(struct svc *svc, const char *key, int approve, const char *note,
 			  struct err *err);
 
+/* Per unit, the tasks it leads and those it supports: how many, how many
+ * red, overdue (past due, not closed) and missing a report (the cadence's
+ * next report due before today, the task open and started). */
+struct unit_rank_counts {
+	int tasks, red, overdue, report_missing;
+};
+struct unit_rank {
+	const char *key, *name, *name_en;       /* in the arena */
+	struct unit_rank_counts led, supported;
+};
+/* Every unit with a task in the caller's scope (a reporter: its own unit
+ * only), worst first: by red tasks, then overdue, then missing reports (led
+ * and supported together), then led red, then key. *out in the arena. */
+int task_unit_ranking(struct svc *svc, struct arena *a, struct unit_rank **out, size_t *n, struct err *err);
+
 /* How many tasks had each light at the end of each given day, replaying
  * the progress reports and closings filed by then (the due dates are
  * today's: an extension moves a task's past lights too). counts[i] is for

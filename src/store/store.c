@@ -1564,6 +1564,28 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 	return scan_tasks(s, cb, ctx, err);
 }
 
+int store_task_unit_pairs(struct store *st, int64_t org_id, store_task_unit_cb cb, void *ctx, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT x.task_id, x.lead, u.key, u.name, u.name_en FROM ("
+		"  SELECT id AS task_id, lead_unit_id AS unit_id, 1 AS lead FROM task WHERE org_id = ?1"
+		"  UNION ALL SELECT tu.task_id, tu.unit_id, 0 FROM task_unit tu JOIN task t ON t.id = tu.task_id "
+		"  WHERE t.org_id = ?1) x JOIN unit u ON u.id = x.unit_id ORDER BY u.id, x.task_id", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		rc = cb(ctx, db_col_int(s, 0), (int)db_col_int(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+			db_col_text(s, 4));
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, size_t n, store_task_cb cb,
 			void *ctx, struct err *err)
 {

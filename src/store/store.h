@@ -435,6 +435,13 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 			void *ctx, struct err *err);
 int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
 		    void *ctx, struct err *err);
+/* Every (task, unit) pair of the org -- each task's lead unit (lead 1) and
+ * each of its supporting units (lead 0) -- grouped by unit (by unit id, then
+ * task id), for per-unit counts; the unit's key and names are borrowed for
+ * the call. A non-zero return from cb stops (a negative one is an error). */
+typedef int (*store_task_unit_cb)(void *ctx, int64_t task_id, int lead, const char *unit_key,
+				  const char *name, const char *name_en);
+int store_task_unit_pairs(struct store *st, int64_t org_id, store_task_unit_cb cb, void *ctx, struct err *err);
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err);
 

@@ -146,6 +146,40 @@ test('tasks by group and year, meetings by group, year and kind: filtered by the
   assert.equal(r.json.error.field, 'group');
 });
 
+test('units ranked worst first by the server: red, overdue and missing reports, led apart from supported, in scope', async () => {
+  const r = await sec.get('/api/v1/units/ranking');
+  assert.equal(r.status, 200, r.text);
+  const items = r.json.items;
+  const all = (await sec.get('/api/v1/tasks?limit=100')).json.items;
+  assert.equal(items.reduce((n, u) => n + u.led.tasks, 0), all.length, 'every task counted once under its lead unit');
+  for (const u of items) {
+    const ts = (await sec.get(`/api/v1/tasks?unit=${u.unit}&limit=100`)).json.items;
+    const count = (xs) => ({ tasks: xs.length, red: xs.filter((x) => x.light.color === 'red').length,
+      overdue: xs.filter((x) => x.light.days_overdue > 0).length });
+    const led = ts.filter((x) => x.lead_unit === u.unit), sup = ts.filter((x) => x.lead_unit !== u.unit);
+    assert.deepEqual({ ...u.led, report_missing: undefined }, { ...count(led), report_missing: undefined }, u.unit);
+    assert.deepEqual({ ...u.supported, report_missing: undefined }, { ...count(sup), report_missing: undefined }, u.unit);
+    for (const [k, xs] of [['led', led], ['supported', sup]]) {
+      assert.ok(u[k].report_missing >= xs.filter((x) => x.light.reason_code === 'report_missing').length, `${u.unit} ${k}`);
+      assert.ok(u[k].report_missing <= xs.filter((x) => !['done', 'grey'].includes(x.light.color)).length, `${u.unit} ${k}`);
+    }
+  }
+  const score = (u) => [u.led.red + u.supported.red, u.led.overdue + u.supported.overdue,
+    u.led.report_missing + u.supported.report_missing];
+  for (let i = 1; i < items.length; i++) {
+    const a = score(items[i - 1]), b = score(items[i]);
+    const first = a.findIndex((x, j) => x !== b[j]);
+    assert.ok(first < 0 || a[first] > b[first], `${items[i - 1].unit} before ${items[i].unit}: worst first`);
+  }
+  assert.ok(items[0].led.red + items[0].supported.red > 0, 'the worst unit has red tasks');
+  assert.ok(items.some((u) => u.supported.tasks > 0), 'supported tasks are counted apart');
+  // a reporter sees its unit's row alone, the same as the secretary's; an observer none
+  const mine = (await rep.get('/api/v1/units/ranking')).json.items;
+  assert.deepEqual(mine, items.filter((u) => u.unit === 'u-jm-miit'));
+  const obs = await client(server, 'observer');
+  assert.deepEqual((await obs.get('/api/v1/units/ranking')).json.items, []);
+});
+
 test('a report or an extension request of blank text is refused like an empty one', async () => {
   let r = await rep.post('/api/v1/tasks/t-acts/reports', { percent: 20, done: '　 ' });
   assert.equal(r.status, 400, r.text);
