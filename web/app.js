@@ -13,6 +13,7 @@ const routes = [
   [/^\/tasks$/, P.tasksPage],
   [/^\/task\/([^/]+)$/, P.taskPage],
   [/^\/unit\/([^/]+)$/, P.unitPage],
+  [/^\/units$/, P.unitsPage],
   [/^\/members$/, P.membersPage],
   [/^\/plan$/, P.planPage],
   [/^\/search$/, P.searchPage],

@@ -94,27 +94,24 @@ export function loginPage(onLogin) {
 
 // ---------------------------------------------------------------- dashboard
 export async function dashboardPage() {
-  const [d, hist] = await Promise.all([get('/dashboard'), get(`/lights/history${q({ year: year() })}`)]);
+  const [d, hist, rank] = await Promise.all([get('/dashboard'), get(`/lights/history${q({ year: year() })}`),
+    get('/units/ranking?limit=5')]);
   const roots = d.initiatives;
   const ini = roots.map((i) => h('div', { class: `initiative depth-${i.depth}` },
     h('div', { class: 'initiative-head' }, link(`#/initiatives`, `${i.code} ${pick(i, 'title')}`), lightBadge(i.light)),
     progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`), lightCounts(i.counts)));
   const c = d.compliance;
   // Above the fold: how many tasks are red and yellow (the roll-up of the
-  // top initiatives) and the lead units with the most red tasks.
+  // top initiatives) and the units most behind (ranked by the server).
   const sum = (l) => roots.filter((i) => i.depth === 0).reduce((n, i) => n + (i.counts?.[l] || 0), 0);
-  const byUnit = new Map();
-  for (const x of d.red_tasks) {
-    const e = byUnit.get(x.lead_unit) || { key: x.lead_unit, name: pick(x, 'lead_unit_name'), n: 0 };
-    e.n++;
-    byUnit.set(x.lead_unit, e);
-  }
-  const worst = [...byUnit.values()].sort((a, b) => b.n - a.n).slice(0, 5);
+  const worst = rank.items.filter((u) => u.led.red + u.supported.red > 0);
   const summary = h('section', { class: 'card summary', 'aria-label': t('dash.summary') },
     h('a', { class: 'big red', href: '#/tasks?light=red' }, h('strong', null, fmtNum(sum('red'))), ' ', t('dash.red_count')),
     h('a', { class: 'big yellow', href: '#/tasks?light=yellow' }, h('strong', null, fmtNum(sum('yellow'))), ' ', t('dash.yellow_count')),
     worst.length ? h('div', { class: 'worst' }, h('h2', null, t('dash.worst_units')), h('ol', null, worst.map((u) =>
-      h('li', null, link(`#/tasks?light=red&unit=${encodeURIComponent(u.key)}`, u.name), ` ${t('dash.n_red', { n: u.n })}`)))) : null);
+      h('li', { 'data-unit': u.unit }, link(`#/tasks?light=red&unit=${encodeURIComponent(u.unit)}`, pick(u, 'name')),
+        ` ${t('dash.n_red_split', { led: u.led.red, sup: u.supported.red })}`))),
+      link('#/units', t('dash.all_units'))) : null);
   return h('div', { class: 'page dashboard' },
     h('h1', null, t('nav.dashboard')),
     summary,
@@ -1095,10 +1092,39 @@ function taskLayout(task, mine, onBehalf, events) {
       h('span', { class: 'who' }, ' · ', e.who)))) : empty('—')));
 }
 
+// The units ranked by the server, worst first: red, overdue and missing
+// reports, the tasks a unit leads apart from those it supports.
+function rankTable(items, noPlace = false) {
+  const head = (k) => [h('th', { scope: 'col' }, t('rank.tasks'), h('span', { class: 'sr-only' }, ` (${t(k)})`)),
+    h('th', { scope: 'col' }, t('rank.red')), h('th', { scope: 'col' }, t('rank.overdue')), h('th', { scope: 'col' }, t('rank.report_missing'))];
+  const cells = (c) => [h('td', { class: 'num' }, String(c.tasks)), h('td', { class: `num${c.red ? ' short' : ''}` }, String(c.red)),
+    h('td', { class: 'num' }, String(c.overdue)), h('td', { class: 'num' }, String(c.report_missing))];
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'ranking' },
+    h('thead', null,
+      h('tr', null, h('th', { scope: 'col', rowspan: 2 }, '#'), h('th', { scope: 'col', rowspan: 2 }, t('rank.unit')),
+        h('th', { scope: 'colgroup', colspan: 4 }, t('unit.led')), h('th', { scope: 'colgroup', colspan: 4 }, t('unit.supported'))),
+      h('tr', null, head('unit.led'), head('unit.supported'))),
+    h('tbody', null, items.map((u) => h('tr', { 'data-unit': u.unit }, h('td', { class: 'num' }, noPlace ? '—' : String(u.rank)),
+      h('th', { scope: 'row' }, link(`#/unit/${encodeURIComponent(u.unit)}`, pick(u, 'name'))), cells(u.led), cells(u.supported))))));
+}
+
+export async function unitsPage(params) {
+  const pageNo = Math.max(1, Number(params.get('page')) || 1);
+  const r = await get(`/units/ranking${q({ limit: PAGE, offset: (pageNo - 1) * PAGE })}`);
+  return h('div', { class: 'page' }, h('h1', null, t('rank.title')), h('p', { class: 'hint' }, t('rank.hint')),
+    pager('#/units', new URLSearchParams(), r.total, pageNo),
+    r.items.length ? rankTable(r.items) : empty(t('tasks.none')));
+}
+
 export async function unitPage(params, key) {
-  const u = await get(`/units/${encodeURIComponent(key)}`);
+  const [u, rank] = await Promise.all([get(`/units/${encodeURIComponent(key)}`),
+    get(`/units/ranking${q({ unit: key })}`).catch(() => ({ items: [] }))]);
+  // its place among all units (a reporter, who sees its own unit alone, gets no place)
+  const mine = rank.items.length ? rankTable(rank.items, role() === 'reporter') : null;
   return h('div', { class: 'page' }, h('h1', null, pick(u, 'name')),
     h('p', null, lightCounts(u.counts), ' · ', t('unit.overdue', { n: u.overdue })),
+    mine ? h('section', { class: 'card', 'aria-label': t('rank.title') }, mine,
+      role() !== 'reporter' ? link('#/units', t('dash.all_units')) : null) : null,
     section(t('unit.led'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit === u.key)))),
     section(t('unit.supported'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit !== u.key)))));
 }

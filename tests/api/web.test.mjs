@@ -172,6 +172,9 @@ test('units ranked worst first by the server: red, overdue and missing reports, 
     assert.ok(first < 0 || a[first] > b[first], `${items[i - 1].unit} before ${items[i].unit}: worst first`);
   }
   assert.ok(items[0].led.red + items[0].supported.red > 0, 'the worst unit has red tasks');
+  assert.equal(r.json.total, items.length);
+  assert.deepEqual((await sec.get('/api/v1/units/ranking?limit=1&offset=1')).json.items, [items[1]], 'a page of the ranking');
+  assert.equal((await sec.get('/api/v1/units/ranking?limit=0')).status, 400);
   assert.ok(items.some((u) => u.supported.tasks > 0), 'supported tasks are counted apart');
   // a reporter sees its unit's row alone, the same as the secretary's; an observer none
   const mine = (await rep.get('/api/v1/units/ranking')).json.items;

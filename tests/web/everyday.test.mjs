@@ -241,6 +241,37 @@ browserTest('the leader sees the red count and the worst units above the fold, a
   assert.deepEqual(heads, ['牵头任务', '配合任务'], 'tasks led apart from tasks supported');
 });
 
+browserTest('units ranked by the server: the dashboard\'s worst units, the ranking page, a unit\'s place', async (pages) => {
+  const sec = await client(server, 'secretary');
+  const rank = (await sec.get('/api/v1/units/ranking?limit=100')).json;
+  const reds = rank.items.filter((u) => u.led.red + u.supported.red > 0);
+  assert.ok(reds.length >= 2, 'units with red tasks');
+  // a unit red only through tasks it supports counts too (the dashboard's
+  // old list counted lead units of its red list only)
+  const page = await open(browser, server, 'secretary', 'zh');
+  pages.push(page);
+  await go(page, '#/');
+  const shown = await page.$$eval('.summary .worst li[data-unit]', (li) => li.map((x) => x.dataset.unit));
+  assert.deepEqual(shown, reds.slice(0, 5).map((u) => u.unit), 'the worst units, in the server\'s order');
+  assert.match(await page.textContent('.summary .worst li'), new RegExp(`牵头红灯 ${reds[0].led.red} 项，配合红灯 ${reds[0].supported.red} 项`));
+  await page.locator('.summary .worst').getByRole('link', { name: '全部单位排名' }).click();
+  await rendered(page, '#/units');
+  const rows = await page.$$eval('table.ranking tbody tr', (tr) => tr.map((x) => [x.dataset.unit, ...[...x.querySelectorAll('td')].map((td) => td.textContent)]));
+  assert.deepEqual(rows, rank.items.map((u, i) => [u.unit, String(i + 1), ...['led', 'supported'].flatMap((k) =>
+    [u[k].tasks, u[k].red, u[k].overdue, u[k].report_missing].map(String))]));
+  assert.ok((await page.textContent('.pager .range')).includes(`共 ${rank.total} 条`));
+  // a unit's page: its place and counts; the reporter's: its counts, no place
+  const miit = rank.items.find((u) => u.unit === 'u-jm-miit');
+  await go(page, '#/unit/u-jm-miit');
+  assert.equal(await page.textContent('table.ranking tbody td'), String(miit.rank));
+  const rep = await open(browser, server, 'reporter', 'zh', { width: 390, height: 844 });
+  pages.push(rep);
+  assert.equal(await rep.textContent('table.ranking tbody td'), '—');
+  assert.deepEqual(await rep.$$eval('table.ranking tbody td', (td) => td.slice(1).map((x) => x.textContent)),
+    ['led', 'supported'].flatMap((k) => [miit[k].tasks, miit[k].red, miit[k].overdue, miit[k].report_missing].map(String)));
+  assert.deepEqual([...page.errors, ...rep.errors], []);
+});
+
 browserTest('editing a held meeting: saving one row never drops another row\'s unsaved changes', async (pages) => {
   const page = await open(browser, server, 'secretary');
   pages.push(page);
