@@ -61,7 +61,8 @@ function header() {
     h('a', { class: 'brand', href: '#/' }, t('app.name')),
     h('nav', { 'aria-label': t('nav.label') }, h('ul', null, nav().map(([href, key]) =>
       h('li', null, h('a', { href, 'aria-current': href === current ? 'page' : null }, t(key)))))),
-    h('span', { class: 'who' }, pick(session.user, 'person_name') || session.user.login, ' · ', t(`role.${role()}`)),
+    h('span', { class: 'who', title: `${pick(session.user, 'person_name') || session.user.login} · ${t(`role.${role()}`)}` },
+      pick(session.user, 'person_name') || session.user.login, ' · ', t(`role.${role()}`)),
     langButton,
     h('button', { type: 'button', onclick: logout }, t('nav.logout'))));
 }

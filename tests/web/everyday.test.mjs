@@ -272,6 +272,27 @@ browserTest('units ranked by the server: the dashboard\'s worst units, the ranki
   assert.deepEqual([...page.errors, ...rep.errors], []);
 });
 
+browserTest('the English header is one line at 1366x768 and 1440x900, for the secretary and the admin', async (pages) => {
+  for (const login of ['secretary', 'admin']) {
+    for (const [width, height] of [[1366, 768], [1440, 900]]) {
+      const page = await open(browser, server, login, 'en', { width, height });
+      pages.push(page);
+      const bar = await page.evaluate(() => {
+        const top = document.querySelector('header .bar-top');
+        const parts = [...top.children, ...top.querySelectorAll('nav li')].map((e) => e.getBoundingClientRect());
+        return { height: top.getBoundingClientRect().height, tops: parts.map((r) => r.top), bottoms: parts.map((r) => r.bottom),
+          line: parseFloat(getComputedStyle(top).lineHeight) || 24, scroll: document.documentElement.scrollWidth };
+      });
+      const spread = Math.max(...bar.tops) - Math.min(...bar.tops);
+      console.log(`# ${login} en ${width}: header ${bar.height} px high, items within ${spread} px`);
+      assert.ok(spread < 12, `${login} at ${width}: the header's items on one line (tops ${bar.tops.join(', ')})`);
+      assert.ok(bar.height < 60, `${login} at ${width}: the header is ${bar.height} px high`);
+      assert.ok(bar.scroll <= width, 'nothing pushed off the side');
+      assert.match(await page.getAttribute('header .who', 'title'), /·/, 'the whole name and role in the tooltip');
+    }
+  }
+});
+
 browserTest('editing a held meeting: saving one row never drops another row\'s unsaved changes', async (pages) => {
   const page = await open(browser, server, 'secretary');
   pages.push(page);
