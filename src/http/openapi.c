@@ -105,7 +105,8 @@ static const struct op_doc op_docs[] = {
 	{ h_meeting_get, "", NULL, REF("meeting_view"), 0 },
 	{ h_feedback_create, "", REF("feedback_new"), REF("feedback"), 0 },
 	{ h_unit_ranking, "limit offset unit", NULL, ITEMS("{'type':'object','required':['rank','unit','name','led','supported'],"
-	  "'properties':{'rank':{'type':'integer','description':'the place, 1 the worst'},'unit':{'type':'string'},'name':{'type':'string'},'name_en':{'type':'string'},'led':" REF("rank_counts") ","
+	  "'properties':{'rank':{'type':'integer','description':'the place, 1 the worst'},'unit':{'type':'string'},"
+	  "'name':{'type':'string'},'name_en':{'type':'string'},'led':" REF("rank_counts") ","
 	  "'supported':" REF("rank_counts") "}}"), 0 },
 	{ h_unit_get, "", NULL, "{'type':'object','required':['key','name','tasks'],'properties':{'key':{'type':'string'},"
 	  "'name':{'type':'string'},'counts':" REF("light_counts") ",'tasks':{'type':'array','items':" REF("task_view") "}}}", 0 },

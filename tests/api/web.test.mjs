@@ -4,7 +4,11 @@
 // workflow and the route table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, client, ROOT } from './helpers.mjs';
 
 let server, sec, rep, repc, viewer;
 before(async () => {
@@ -200,23 +204,58 @@ test('the task list finds tasks by words of their title', async () => {
   assert.equal(none.total, 0, 'a % is a character, not a wildcard');
 });
 
-test('the web app\'s files: gzip when accepted, fingerprinted names cached for a year, index.html revalidated', async () => {
+test('the web app\'s files: each named by its own content\'s hash, cached for a year, gzip when accepted, index.html revalidated', async () => {
   const index = await fetch(server.base + '/');
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   const html = await index.text();
-  const m = html.match(/src="(\/v\/[0-9a-f]{16}\/app\.js)"/);
-  assert.ok(m, html);
-  assert.ok(html.includes(m[1].replace('app.js', 'style.css')), 'the style sheet under the same fingerprint');
-  const plain = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'identity' } });
+  const app = html.match(/src="\/(app\.[0-9a-f]{12}\.js)"/);
+  const css = html.match(/href="\/(style\.[0-9a-f]{12}\.css)"/);
+  assert.ok(app && css, html);
+  const hashOf = (name) => name.split('.')[1];
+  assert.notEqual(hashOf(app[1]), hashOf(css[1]), 'one hash per file, not one per build');
+  const plain = await fetch(`${server.base}/${app[1]}`, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.status, 200);
   assert.equal(plain.headers.get('content-encoding'), null);
+  assert.equal(plain.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   const plainText = await plain.text();
-  const zipped = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'gzip, deflate' } });
+  const zipped = await fetch(`${server.base}/${app[1]}`, { headers: { 'accept-encoding': 'gzip, deflate' } });
   assert.equal(zipped.headers.get('content-encoding'), 'gzip');
-  assert.match(zipped.headers.get('cache-control'), /max-age=31536000/);
+  assert.equal(zipped.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.ok(Number(zipped.headers.get('content-length')) < plainText.length / 2,
     `${zipped.headers.get('content-length')} bytes sent for ${plainText.length}`);
   assert.equal(await zipped.text(), plainText, 'the same file once unpacked');
-  const lib = await fetch(server.base + m[1].replace('app.js', 'lib.js'));
-  assert.equal(lib.status, 200, 'a module imported by a relative name resolves under the fingerprint');
-  assert.equal((await fetch(server.base + '/v/0000000000000000/app.js')).status, 404, 'another build\'s name');
+  // the modules import each other by their fingerprinted names, which are served
+  const imports = [...plainText.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]);
+  assert.ok(imports.length >= 2 && imports.every((n) => /^[a-z0-9]+\.[0-9a-f]{12}\.js$/.test(n)), imports.join(' '));
+  for (const n of imports) {
+    const r = await fetch(`${server.base}/${n}`);
+    assert.equal(r.status, 200, n);
+    assert.match(r.headers.get('cache-control'), /immutable/);
+  }
+  // the old names and another build's are not served
+  for (const old of ['/app.js', '/lib.js', '/style.css', '/app.000000000000.js']) {
+    assert.equal((await fetch(server.base + old)).status, 404, old);
+  }
+});
+
+test('a changed file gets a new name, and so does every module importing it; the others keep theirs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plenum-fp-'));
+  try {
+    const names = (out) => Object.fromEntries(readdirSync(out).map((n) => [n.split('.')[0], n]));
+    const web = join(dir, 'web');
+    cpSync(join(ROOT, 'web'), web, { recursive: true });
+    execFileSync(join(ROOT, 'scripts', 'fingerprint-web'), [web, join(dir, 'a')]);
+    appendFileSync(join(web, 'charts.js'), '\n// changed\n');
+    execFileSync(join(ROOT, 'scripts', 'fingerprint-web'), [web, join(dir, 'b')]);
+    const a = names(join(dir, 'a')), b = names(join(dir, 'b'));
+    const changed = Object.keys(a).filter((k) => a[k] !== b[k]).sort();
+    assert.deepEqual(changed, ['app', 'charts', 'pages'], 'charts.js, pages.js (imports it), app.js (imports pages.js)');
+    assert.match(readFileSync(join(dir, 'b', b.pages), 'utf8'), new RegExp(`from '\\./${b.charts.replace(/\./g, '\\.')}'`));
+    assert.ok(readFileSync(join(dir, 'b', 'index.html'), 'utf8').includes(`"/${b.app}"`));
+    // each name is its file's own hash
+    const sha = (f) => execFileSync('sha256sum', [f], { encoding: 'utf8' }).slice(0, 12);
+    for (const n of Object.values(b)) if (n !== 'index.html') assert.equal(n.split('.')[1], sha(join(dir, 'b', n)), n);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
