@@ -17,6 +17,7 @@
 #include "colmap.h"
 #include "db.h"
 #include "../core/arena.h"
+#include "../core/text.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
 #include "../core/err.h"
@@ -1562,6 +1563,37 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 	if (s == NULL)
 		return -1;
 	return scan_tasks(s, cb, ctx, err);
+}
+
+int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
+			   struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT a.status, coalesce(a.leave_reason, ''), a.leave_approver_id IS NOT NULL, "
+		"coalesce(a.makeup_due, ''), coalesce(a.makeup_done, ''), m.starts_at "
+		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id WHERE a.id = ?1", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, attendance_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		snprintf(out->status, sizeof(out->status), "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+		out->has_reason = db_col_text(s, 1) && !text_is_blank(db_col_text(s, 1));
+		out->has_approver = (int)db_col_int(s, 2);
+		snprintf(out->makeup_due, sizeof(out->makeup_due), "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+		snprintf(out->makeup_done, sizeof(out->makeup_done), "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+		snprintf(out->meeting_starts_at, sizeof(out->meeting_starts_at), "%s",
+			 db_col_text(s, 5) ? db_col_text(s, 5) : "");
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc != DB_ROW)
+		return err_set(err, ST_NOTFOUND, "no attendance row %lld", (long long)attendance_id);
+	return 0;
 }
 
 int store_task_unit_pairs(struct store *st, int64_t org_id, store_task_unit_cb cb, void *ctx, struct err *err)

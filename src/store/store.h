@@ -442,6 +442,17 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 typedef int (*store_task_unit_cb)(void *ctx, int64_t task_id, int lead, const char *unit_key,
 				  const char *name, const char *name_en);
 int store_task_unit_pairs(struct store *st, int64_t org_id, store_task_unit_cb cb, void *ctx, struct err *err);
+/* What the rules about one attendance row read: its status, whether it has
+ * a leave reason (not blank: text_is_blank) and an approver, its make-up dates and its
+ * meeting's start ("YYYY-MM-DDTHH:MM:SSZ"); "" for a date not given.
+ * ST_NOTFOUND when there is no such row. */
+struct attendance_facts {
+	char status[16];
+	int has_reason, has_approver;
+	char makeup_due[16], makeup_done[16], meeting_starts_at[40];
+};
+int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
+			   struct err *err);
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err);
 

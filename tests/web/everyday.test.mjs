@@ -293,6 +293,37 @@ browserTest('the English header is one line at 1366x768 and 1440x900, for the se
   }
 });
 
+browserTest('the server refuses a leave without its reason or approver and a make-up before the meeting, worded in Chinese beside the field', async (pages) => {
+  const page = await open(browser, server, 'secretary');
+  pages.push(page);
+  const errorOf = async (form, name) => {
+    const el = form.locator(`.field[data-name="${name}"] .field-error`).filter({ hasText: /\S/ });
+    await el.waitFor();
+    return el.textContent();
+  };
+  // a new row (the editor of a planned meeting sends it as it is: no check in the page)
+  await go(page, '#/meeting/m-2026-q4/edit');
+  const add = page.getByRole('form', { name: '登记出席' });
+  await add.getByLabel('人员').selectOption({ index: 1 });
+  await add.getByLabel('出席', { exact: true }).selectOption('leave');
+  await add.getByRole('button', { name: '添加' }).click();
+  assert.equal(await errorOf(add, 'leave_reason'), '请假须填写事由');
+  await add.getByLabel('请假事由').fill('外出考察');
+  await add.getByRole('button', { name: '添加' }).click();
+  assert.equal(await errorOf(add, 'leave_approver'), '请假须填写批准人');
+  assert.ok(!hasLatinError(await mainText(page)), 'no API English on the page');
+  // a make-up dated before the meeting, on a row of a held meeting (leaving
+  // the unsaved row above asks first)
+  page.once('dialog', (d) => d.accept());
+  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
+  const row = page.locator('form[data-person]').first();
+  await row.getByLabel('补学期限').fill('2020-01-01');
+  await row.getByRole('button', { name: '保存' }).click();
+  assert.equal(await errorOf(row, 'makeup_due'), '补学日期应在会议之后');
+  assert.ok(!hasLatinError(await mainText(page)), 'no API English on the page');
+  assert.deepEqual(page.errors, []);
+});
+
 browserTest('editing a held meeting: saving one row never drops another row\'s unsaved changes', async (pages) => {
   const page = await open(browser, server, 'secretary');
   pages.push(page);
