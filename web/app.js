@@ -83,7 +83,7 @@ async function render() {
   document.title = t('app.name');
   header();
   if (!session.user) {
-    clear(main, P.loginPage(async () => { await loadMe(); location.hash = '#/'; render(); }));
+    clear(main, P.loginPage(async () => { await loadMe(); location.hash = '#/'; await render(); focusTop(); }));
     document.body.dataset.rendered = 'login';
     return;
   }
@@ -116,6 +116,16 @@ async function render() {
   }
   // Tests and assistive tools can tell the page is complete.
   document.body.dataset.rendered = location.hash || '#/';
+}
+
+// After logging in the keyboard starts at the top of the page, as after a
+// page load (not inside the page, where the login form was): the next Tab
+// reaches the skip link's neighbour, the header.
+function focusTop() {
+  const skip = document.querySelector('.skip');
+  if (!skip) return;
+  skip.focus({ preventScroll: true });
+  skip.blur();
 }
 
 function notFound() {
