@@ -84,9 +84,12 @@ $(BUILD)/migrations_pg.c: $(PG_MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(BUILD)
 	./scripts/embed-sql $@ -n store_migrations_pg $(PG_MIGRATIONS)
 
-$(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-files
+# Each file named by its own hash (scripts/fingerprint-web), then embedded
+# with a gzip copy of each text file.
+$(BUILD)/web_assets.c: $(WEB_FILES) scripts/embed-files scripts/fingerprint-web
 	@mkdir -p $(BUILD)
-	@./scripts/embed-files $@ web web_assets gzip
+	@./scripts/fingerprint-web web $(BUILD)/web-fp
+	@./scripts/embed-files $@ $(BUILD)/web-fp web_assets gzip
 
 $(BUILD)/templates.c: $(TEMPLATE_FILES) scripts/embed-files
 	@mkdir -p $(BUILD)

@@ -13,6 +13,7 @@ const routes = [
   [/^\/tasks$/, P.tasksPage],
   [/^\/task\/([^/]+)$/, P.taskPage],
   [/^\/unit\/([^/]+)$/, P.unitPage],
+  [/^\/units$/, P.unitsPage],
   [/^\/members$/, P.membersPage],
   [/^\/plan$/, P.planPage],
   [/^\/search$/, P.searchPage],
@@ -60,7 +61,8 @@ function header() {
     h('a', { class: 'brand', href: '#/' }, t('app.name')),
     h('nav', { 'aria-label': t('nav.label') }, h('ul', null, nav().map(([href, key]) =>
       h('li', null, h('a', { href, 'aria-current': href === current ? 'page' : null }, t(key)))))),
-    h('span', { class: 'who' }, pick(session.user, 'person_name') || session.user.login, ' · ', t(`role.${role()}`)),
+    h('span', { class: 'who', title: `${pick(session.user, 'person_name') || session.user.login} · ${t(`role.${role()}`)}` },
+      pick(session.user, 'person_name') || session.user.login, ' · ', t(`role.${role()}`)),
     langButton,
     h('button', { type: 'button', onclick: logout }, t('nav.logout'))));
 }
@@ -81,7 +83,7 @@ async function render() {
   document.title = t('app.name');
   header();
   if (!session.user) {
-    clear(main, P.loginPage(async () => { await loadMe(); location.hash = '#/'; render(); }));
+    clear(main, P.loginPage(async () => { await loadMe(); location.hash = '#/'; await render(); focusTop(); }));
     document.body.dataset.rendered = 'login';
     return;
   }
@@ -114,6 +116,16 @@ async function render() {
   }
   // Tests and assistive tools can tell the page is complete.
   document.body.dataset.rendered = location.hash || '#/';
+}
+
+// After logging in the keyboard starts at the top of the page, as after a
+// page load (not inside the page, where the login form was): the next Tab
+// reaches the skip link's neighbour, the header.
+function focusTop() {
+  const skip = document.querySelector('.skip');
+  if (!skip) return;
+  skip.focus({ preventScroll: true });
+  skip.blur();
 }
 
 function notFound() {

@@ -82,19 +82,29 @@ export const zoneSuffix = () => {
 export const orgClock = (iso) => (iso ? new Date(Date.parse(iso) + offsetMin() * 60e3).toISOString().slice(0, 16) : '');
 export const fromOrgClock = (v) => (v ? `${v}:00${zoneSuffix()}` : undefined);
 export const orgToday = () => orgClock(new Date().toISOString()).slice(0, 10);
+// Intl formatters are slow to build (a millisecond or more each in Chromium,
+// a whole list's worth per page): one per language, zone and style.
+const formatters = new Map();
+function formatter(kind, opts) {
+  const key = `${kind}|${locale()}|${opts.timeZone || ''}|${opts.maximumFractionDigits ?? ''}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = kind === 'num' ? new Intl.NumberFormat(locale(), opts) : new Intl.DateTimeFormat(locale(), opts);
+    formatters.set(key, f);
+  }
+  return f;
+}
+const DAY = { year: 'numeric', month: 'short', day: 'numeric' };
 export function fmtDate(iso) {
   if (!iso) return '';
   if (iso.length === 10) {     // a calendar date: no zone to apply
-    return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' })
-      .format(new Date(`${iso}T00:00:00Z`));
+    return formatter('date', { timeZone: 'UTC', ...DAY }).format(new Date(`${iso}T00:00:00Z`));
   }
-  return new Intl.DateTimeFormat(locale(), { timeZone: tz(), year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(iso));
+  return formatter('date', { timeZone: tz(), ...DAY }).format(new Date(iso));
 }
 export function fmtDateTime(iso) {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale(), {
-    timeZone: tz(), year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
-  }).format(new Date(iso));
+  return formatter('time', { timeZone: tz(), ...DAY, hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
 // When a meeting was, exactly as precise as the record (a date, a part of the
 // day or a clock time, with its end): the server's text, never an invented hour.
@@ -106,7 +116,7 @@ export function fmtWhen(m) {
 // The values of an enumerated field, from GET /me: enums('meeting.status').
 export const enums = (name) => session.enums?.[name] || [];
 export const fmtNum = (n, digits = 0) => (n === null || n === undefined ? '—'
-  : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n));
+  : formatter('num', { maximumFractionDigits: digits }).format(n));
 export const fmtPct = (n) => (n === null || n === undefined ? '—' : `${fmtNum(n, 1)}%`);
 
 // ---- the API ----

@@ -100,27 +100,24 @@ export function loginPage(onLogin) {
 
 // ---------------------------------------------------------------- dashboard
 export async function dashboardPage() {
-  const [d, hist] = await Promise.all([get('/dashboard'), get(`/lights/history${q({ year: year() })}`)]);
+  const [d, hist, rank] = await Promise.all([get('/dashboard'), get(`/lights/history${q({ year: year() })}`),
+    get('/units/ranking?limit=5')]);
   const roots = d.initiatives;
   const ini = roots.map((i) => h('div', { class: `initiative depth-${i.depth}` },
     h('div', { class: 'initiative-head' }, link(`#/initiatives`, `${i.code} ${pick(i, 'title')}`), lightBadge(i.light)),
     progressBar(i.progress, i.light, `${i.code} ${pick(i, 'title')}`), lightCounts(i.counts)));
   const c = d.compliance;
   // Above the fold: how many tasks are red and yellow (the roll-up of the
-  // top initiatives) and the lead units with the most red tasks.
+  // top initiatives) and the units most behind (ranked by the server).
   const sum = (l) => roots.filter((i) => i.depth === 0).reduce((n, i) => n + (i.counts?.[l] || 0), 0);
-  const byUnit = new Map();
-  for (const x of d.red_tasks) {
-    const e = byUnit.get(x.lead_unit) || { key: x.lead_unit, name: pick(x, 'lead_unit_name'), n: 0 };
-    e.n++;
-    byUnit.set(x.lead_unit, e);
-  }
-  const worst = [...byUnit.values()].sort((a, b) => b.n - a.n).slice(0, 5);
+  const worst = rank.items.filter((u) => u.led.red + u.supported.red > 0);
   const summary = h('section', { class: 'card summary', 'aria-label': t('dash.summary') },
     h('a', { class: 'big red', href: '#/tasks?light=red' }, h('strong', null, fmtNum(sum('red'))), ' ', t('dash.red_count')),
     h('a', { class: 'big yellow', href: '#/tasks?light=yellow' }, h('strong', null, fmtNum(sum('yellow'))), ' ', t('dash.yellow_count')),
     worst.length ? h('div', { class: 'worst' }, h('h2', null, t('dash.worst_units')), h('ol', null, worst.map((u) =>
-      h('li', null, link(`#/tasks?light=red&unit=${encodeURIComponent(u.key)}`, u.name), ` ${t('dash.n_red', { n: u.n })}`)))) : null);
+      h('li', { 'data-unit': u.unit }, link(`#/tasks?light=red&unit=${encodeURIComponent(u.unit)}`, pick(u, 'name')),
+        ` ${t('dash.n_red_split', { led: u.led.red, sup: u.supported.red })}`))),
+      link('#/units', t('dash.all_units'))) : null);
   return h('div', { class: 'page dashboard' },
     h('h1', null, t('nav.dashboard')),
     summary,
@@ -146,23 +143,30 @@ function findingsList(findings) {
 const getLangMessage = (f) => (document.documentElement.lang === 'en' ? f.message : f.message_zh);
 
 // ---------------------------------------------------------------- meetings
+const MEETING_FILTERS = ['q', 'group', 'year', 'kind'];
 export async function meetingsPage(params) {
   const view = params.get('view') || 'list';
-  const query = params.get('q') || '';
+  const filters = Object.fromEntries([...params].filter(([k, v]) => MEETING_FILTERS.includes(k) && v));
   const cursor = params.get('cursor');
   const month = params.get('month');
-  // the list a page at a time with its total; the calendar one month
-  let meetings, total = 0, next = null;
+  // the list a page at a time with its total (filtered by the server: a
+  // year is its first day to the next year's); the calendar one month
+  let meetings, total = 0, next = null, group = null;
   if (view === 'calendar') {
     const m0 = month || orgToday().slice(0, 7);
     const [y, mo] = m0.split('-').map(Number);
     const end = new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 7);
     meetings = await getAll(`/meetings${q({ from: `${m0}-01`, to: `${end}-01` })}`);
   } else {
-    const r = await get(`/meetings${q({ q: query, limit: PAGE, cursor, total: 1 })}`);
+    const y = Number(filters.year);
+    const range = y ? { from: `${y}-01-01`, to: `${y + 1}-01-01` } : {};
+    const [r, g] = await Promise.all([
+      get(`/meetings${q({ q: filters.q, group: filters.group, kind: filters.kind, ...range, limit: PAGE, cursor, total: 1 })}`),
+      filters.group ? get(`/groups/${encodeURIComponent(filters.group)}`).catch(() => null) : null]);
     meetings = r.items;
     total = r.total;
     next = r.next_cursor;
+    group = g;
   }
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('meetings.views') },
     link('#/meetings?view=list', t('meetings.list')), link('#/meetings?view=calendar', t('meetings.calendar')),
@@ -172,16 +176,23 @@ export async function meetingsPage(params) {
     body = calendar(meetings, month || orgToday().slice(0, 7));
   } else {
     const search = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
-      field(t('search.label'), input('q', query, { type: 'search' })), h('button', { type: 'submit' }, t('action.filter')));
-    search.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/meetings${q({ q: search.q.value })}`; });
+      field(t('search.label'), input('q', filters.q || '', { type: 'search' })),
+      picker('groups', 'group', t('filter.group'), { value: filters.group || '', text: group ? pick(group, 'name') : '' }),
+      field(t('filter.year'), input('year', filters.year || '', { type: 'number', min: 1990, max: 2200, inputmode: 'numeric' })),
+      field(t('meeting.kind'), select('kind', [['', t('filter.any')], ...enums('meeting.kind').map((k) => [k, te('meetkind', k)])], filters.kind || '')),
+      h('button', { type: 'submit' }, t('action.filter')));
+    search.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      location.hash = `#/meetings${q(Object.fromEntries(MEETING_FILTERS.map((k) => [k, search.elements.namedItem(k)?.value || ''])))}`;
+    });
     body = [search, h('nav', { class: 'pager', 'aria-label': t('pager.label') },
       h('span', { class: 'range', role: 'status' }, t('pager.total', { total: fmtNum(total) })),
-      cursor ? link(`#/meetings${q({ q: query })}`, t('pager.first')) : null,
-      next ? h('a', { class: 'button secondary', href: `#/meetings${q({ q: query, cursor: next })}`, rel: 'next' }, t('pager.next')) : null),
-    meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.status'), t('meeting.place')],
-      meetings.map((m) => h('tr', null, h('td', null, fmtWhen(m)),
-        h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('mstatus', m.status)),
-        h('td', null, m.place || '')))) : empty(t('meetings.none'))];
+      cursor ? link(`#/meetings${q(filters)}`, t('pager.first')) : null,
+      next ? h('a', { class: 'button secondary', href: `#/meetings${q({ ...filters, cursor: next })}`, rel: 'next' }, t('pager.next')) : null),
+    meetings.length ? table([t('meeting.when'), t('meeting.title'), t('meeting.kind'), t('meeting.status'), t('meeting.place')],
+      meetings.map((m) => h('tr', { 'data-meeting': m.key }, h('td', null, fmtWhen(m)),
+        h('td', null, link(`#/meeting/${m.key}`, pick(m, 'title'))), h('td', null, te('meetkind', m.kind)),
+        h('td', null, te('mstatus', m.status)), h('td', null, m.place || '')))) : empty(t('meetings.none'))];
   }
   const sub = h('div', { class: 'actions' });
   const button = h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -900,22 +911,38 @@ function pager(base, params, total, pageNo) {
     step(1, 'pager.first'), step(pageNo - 1, 'pager.prev', 'prev'), step(pageNo + 1, 'pager.next', 'next'), step(pages, 'pager.last'));
 }
 
-const TASK_FILTERS = ['q', 'unit', 'initiative', 'state', 'light', 'due_from', 'due_to'];
+const TASK_FILTERS = ['q', 'unit', 'group', 'year', 'initiative', 'state', 'light', 'due_from', 'due_to'];
+// The initiatives for the filter: the list is drawn without waiting for them
+// (the options arrive a moment later), unless the address filters by one.
+function initiativeOptions(sel, tree, value) {
+  clear(sel, [['', t('filter.any')], ...tree.items.map((x) => [x.key, `${'\u3000'.repeat(x.depth)}${x.code} ${pick(x, 'title')}`])]
+    .map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+}
 export async function tasksPage(params) {
   const filters = Object.fromEntries([...params].filter(([k, v]) => TASK_FILTERS.includes(k) && v));
   const pageNo = Math.max(1, Number(params.get('page')) || 1);
-  const [list, tree, unit] = await Promise.all([
+  const [list, unit, group, tree] = await Promise.all([
     get(`/tasks${q({ ...filters, limit: PAGE, offset: (pageNo - 1) * PAGE, total: 1 })}`),
-    get('/initiatives/tree'),
-    filters.unit ? get(`/units/${encodeURIComponent(filters.unit)}`).catch(() => null) : null]);
+    filters.unit ? get(`/units/${encodeURIComponent(filters.unit)}`).catch(() => null) : null,
+    filters.group ? get(`/groups/${encodeURIComponent(filters.group)}`).catch(() => null) : null,
+    filters.initiative ? get('/initiatives/tree') : null]);
   const unitPick = role() === 'reporter' ? null
     : picker('units', 'unit', t('task.lead_unit_or_support'), { value: filters.unit || '', text: unit ? pick(unit, 'name') : '' });
+  const iniSelect = select('initiative', [['', t('filter.any')]], filters.initiative || '');
+  if (tree) {
+    initiativeOptions(iniSelect, tree, filters.initiative);
+  } else {     // once the rows are painted
+    requestAnimationFrame(() => setTimeout(() => get('/initiatives/tree')
+      .then((x) => initiativeOptions(iniSelect, x, iniSelect.value), () => {}), 0));
+  }
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') },
     field(t('search.label'), input('q', filters.q || '', { type: 'search' })),
     field(t('task.light'), select('light', [['', t('filter.any')], ...[...enums('task.light')].reverse().map((l) => [l, te('light', l)])], filters.light || '')),
     field(t('task.state'), select('state', [['', t('filter.any')], ...enums('task.state').map((x) => [x, te('state', x)])], filters.state || '')),
     unitPick,
-    field(t('task.initiative'), select('initiative', [['', t('filter.any')], ...tree.items.map((x) => [x.key, `${'\u3000'.repeat(x.depth)}${x.code} ${pick(x, 'title')}`])], filters.initiative || '')),
+    picker('groups', 'group', t('filter.group'), { value: filters.group || '', text: group ? pick(group, 'name') : '' }),
+    field(t('filter.year'), input('year', filters.year || '', { type: 'number', min: 1990, max: 2200, inputmode: 'numeric' })),
+    field(t('task.initiative'), iniSelect),
     field(t('filter.due_from'), input('due_from', filters.due_from || '', { type: 'date' })),
     field(t('filter.due_to'), input('due_to', filters.due_to || '', { type: 'date' })),
     h('button', { type: 'submit' }, t('action.filter')));
@@ -1078,10 +1105,39 @@ function taskLayout(task, mine, onBehalf, events) {
       h('span', { class: 'who' }, ' · ', e.who)))) : empty('—')));
 }
 
+// The units ranked by the server, worst first: red, overdue and missing
+// reports, the tasks a unit leads apart from those it supports.
+function rankTable(items, noPlace = false) {
+  const head = (k) => [h('th', { scope: 'col' }, t('rank.tasks'), h('span', { class: 'sr-only' }, ` (${t(k)})`)),
+    h('th', { scope: 'col' }, t('rank.red')), h('th', { scope: 'col' }, t('rank.overdue')), h('th', { scope: 'col' }, t('rank.report_missing'))];
+  const cells = (c) => [h('td', { class: 'num' }, String(c.tasks)), h('td', { class: `num${c.red ? ' short' : ''}` }, String(c.red)),
+    h('td', { class: 'num' }, String(c.overdue)), h('td', { class: 'num' }, String(c.report_missing))];
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'ranking' },
+    h('thead', null,
+      h('tr', null, h('th', { scope: 'col', rowspan: 2 }, '#'), h('th', { scope: 'col', rowspan: 2 }, t('rank.unit')),
+        h('th', { scope: 'colgroup', colspan: 4 }, t('unit.led')), h('th', { scope: 'colgroup', colspan: 4 }, t('unit.supported'))),
+      h('tr', null, head('unit.led'), head('unit.supported'))),
+    h('tbody', null, items.map((u) => h('tr', { 'data-unit': u.unit }, h('td', { class: 'num' }, noPlace ? '—' : String(u.rank)),
+      h('th', { scope: 'row' }, link(`#/unit/${encodeURIComponent(u.unit)}`, pick(u, 'name'))), cells(u.led), cells(u.supported))))));
+}
+
+export async function unitsPage(params) {
+  const pageNo = Math.max(1, Number(params.get('page')) || 1);
+  const r = await get(`/units/ranking${q({ limit: PAGE, offset: (pageNo - 1) * PAGE })}`);
+  return h('div', { class: 'page' }, h('h1', null, t('rank.title')), h('p', { class: 'hint' }, t('rank.hint')),
+    pager('#/units', new URLSearchParams(), r.total, pageNo),
+    r.items.length ? rankTable(r.items) : empty(t('tasks.none')));
+}
+
 export async function unitPage(params, key) {
-  const u = await get(`/units/${encodeURIComponent(key)}`);
+  const [u, rank] = await Promise.all([get(`/units/${encodeURIComponent(key)}`),
+    get(`/units/ranking${q({ unit: key })}`).catch(() => ({ items: [] }))]);
+  // its place among all units (a reporter, who sees its own unit alone, gets no place)
+  const mine = rank.items.length ? rankTable(rank.items, role() === 'reporter') : null;
   return h('div', { class: 'page' }, h('h1', null, pick(u, 'name')),
     h('p', null, lightCounts(u.counts), ' · ', t('unit.overdue', { n: u.overdue })),
+    mine ? h('section', { class: 'card', 'aria-label': t('rank.title') }, mine,
+      role() !== 'reporter' ? link('#/units', t('dash.all_units')) : null) : null,
     section(t('unit.led'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit === u.key)))),
     section(t('unit.supported'), taskTable(actionableFirst(u.tasks.filter((x) => x.lead_unit !== u.key)))));
 }

@@ -78,6 +78,53 @@ int h_unit_get(struct req *r)
 	return req_json(r, 200, out);
 }
 
+static json_t *rank_counts(const struct unit_rank_counts *k)
+{
+	return json_pack("{s:i, s:i, s:i, s:i}", "tasks", k->tasks, "red", k->red, "overdue", k->overdue,
+			 "report_missing", k->report_missing);
+}
+
+/* The units ranked worst first, from the tasks the caller may see (a
+ * reporter: its own unit's row only), a page at a time (limit, offset) or
+ * one unit's row (unit), each with its place; and the total of units ranked. */
+int h_unit_ranking(struct req *r)
+{
+	static const char *const params[] = { "limit", "offset", "unit", NULL };
+	const char *only = req_query(r, "unit");
+	int64_t unit_id;
+	struct unit_rank *u;
+	struct err err = ERR_INIT;
+	long long limit, offset;
+	size_t n;
+	json_t *items;
+
+	if (req_only_params(r, params) ||
+	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) ||
+	    req_param_int(r, "offset", 0, LIM_LIST_OFFSET, 0, &offset))
+		return 0;
+	if (only && store_key_id(r->svc->st, model_entity("unit"), r->svc->org.id, only, &unit_id, &err) != 0) {
+		if (err.code == ST_NOTFOUND)
+			return req_error(r, 400, "invalid_field", "unit", "unit: no unit \"%s\"", only);
+		return req_fail(r, &err);
+	}
+	if (task_unit_ranking(r->svc, &r->a, &u, &n, &err) != 0)
+		return req_fail(r, &err);
+	items = json_array();
+	for (size_t i = only ? 0 : (size_t)offset; i < n && (only || i < (size_t)(offset + limit)); i++) {
+		json_t *o;
+
+		if (only && strcmp(only, u[i].key) != 0)
+			continue;
+		o = json_pack("{s:I, s:s, s:s, s:o, s:o}", "rank", (json_int_t)(i + 1), "unit", u[i].key, "name", u[i].name,
+			      "led", rank_counts(&u[i].led), "supported", rank_counts(&u[i].supported));
+
+		if (u[i].name_en)
+			json_object_set_new(o, "name_en", json_string(u[i].name_en));
+		json_array_append_new(items, o);
+	}
+	return req_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n));
+}
+
 int h_initiative_tree(struct req *r)
 {
 	struct initiative_view *v;

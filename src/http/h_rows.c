@@ -190,6 +190,18 @@ static int take_filter(void *ctx, const char *name, const char *value)
 	}
 	if (fd->type == F_BOOL)
 		value = strcmp(value, "true") == 0 ? "1" : strcmp(value, "false") == 0 ? "0" : value;
+	/* A choice that is not in the list is a typo too (kind=colective). */
+	if (fd->type == F_ENUM && fd->values) {
+		int i = 0;
+
+		while (fd->values[i] && strcmp(fd->values[i], value) != 0)
+			i++;
+		if (fd->values[i] == NULL) {
+			req_error(f->r, 400, "invalid_field", name, "%s: no choice \"%s\"", name, value);
+			f->bad = 1;
+			return 1;
+		}
+	}
 	/* A reference to nothing is a typo, not a filter that matches nothing. */
 	if (fd->type == F_REF) {
 		struct err err = ERR_INIT;

@@ -24,7 +24,7 @@ struct page {
 	int light;               /* -1: any */
 	size_t want, n;
 	long long skip;          /* matching tasks to pass over first (offset) */
-	long long total;         /* matching tasks seen */
+	long long total;         /* matching tasks seen (count_all), or counted before */
 	int count_all;           /* keep scanning past the page to count them all */
 	int more;                /* a task past the page exists */
 	int64_t last_id;         /* the last task on the page */
@@ -36,7 +36,8 @@ static int page_add(void *ctx, const struct task_view *t)
 
 	if (p->light >= 0 && (int)t->light.light != p->light)
 		return 0;
-	p->total++;
+	if (p->count_all)
+		p->total++;
 	if (p->skip > 0) {
 		p->skip--;
 		return 0;
@@ -54,19 +55,20 @@ static int page_add(void *ctx, const struct task_view *t)
 
 int h_task_list(struct req *r)
 {
-	static const char *const params[] = { "unit", "initiative", "meeting", "state", "light", "due_from", "due_to",
-					      "limit", "cursor", "offset", "total", "q", NULL };
+	static const char *const params[] = { "unit", "initiative", "meeting", "group", "year", "state", "light",
+					      "due_from", "due_to", "limit", "cursor", "offset", "total", "q", NULL };
 	struct task_filter f;
 	struct err err = ERR_INIT;
 	const char *light = req_query(r, "light");
 	struct page pg;
-	long long limit, offset;
-	int l = -1;
+	long long limit, offset, year;
+	int l = -1, counted = 0;
 
 	memset(&f, 0, sizeof(f));
 	if (req_only_params(r, params) ||
 	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
 	    req_param_int(r, "offset", 0, LIM_LIST_OFFSET, 0, &offset) ||
+	    req_param_int(r, "year", LIM_YEAR_MIN, LIM_YEAR_MAX, 0, &year) ||
 	    req_param_date(r, "due_from", &f.due_from) || req_param_date(r, "due_to", &f.due_to))
 		return 0;
 	if (light && (l = light_parse(light)) < 0)
@@ -80,6 +82,8 @@ int h_task_list(struct req *r)
 	f.unit_key = req_query(r, "unit");
 	f.initiative_key = req_query(r, "initiative");
 	f.meeting_key = req_query(r, "meeting");
+	f.group_key = req_query(r, "group");
+	f.year = (int)year;
 	if (r->who.role == ROLE_REPORTER) {
 		if (f.unit_key && (!r->who.user.unit_key || strcmp(f.unit_key, r->who.user.unit_key) != 0))
 			return req_error(r, 403, "forbidden", "unit", "a reporter sees only the tasks of the unit");
@@ -95,6 +99,14 @@ int h_task_list(struct req *r)
 	pg.count_all = req_query(r, "total") != NULL;
 	if (pg.count_all && f.after_id)
 		return req_error(r, 400, "invalid_field", "total", "total: counts the whole list; page it with offset, not cursor");
+	/* Without a light filter (the light is computed, not stored) the total
+	 * is a count from the indexes: the scan stops after the page. */
+	if (pg.count_all && l < 0) {
+		if (task_count(r->svc, &f, &pg.total, &err) != 0)
+			return req_fail(r, &err);
+		pg.count_all = 0;
+		counted = 1;
+	}
 	buf_reset(&r->out);
 	buf_adds(&r->out, "{\"items\":[");
 	if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
@@ -105,7 +117,7 @@ int h_task_list(struct req *r)
 		buf_printf(&r->out, "],\"next_cursor\":\"%s\"", req_cursor_make(r, pg.last_id));
 	else
 		buf_adds(&r->out, "],\"next_cursor\":null");
-	if (pg.count_all)      /* total=1: the pager's "of N" (and its last page) */
+	if (pg.count_all || counted)      /* total=1: the pager's "of N" (and its last page) */
 		buf_printf(&r->out, ",\"total\":%lld", pg.total);
 	buf_addc(&r->out, '}');
 	if (r->out.err) {

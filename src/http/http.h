@@ -228,6 +228,7 @@ int h_task_extension(struct req *r);
 int h_task_extension_decide(struct req *r);
 int h_meeting_get(struct req *r);
 int h_unit_get(struct req *r);
+int h_unit_ranking(struct req *r);
 int h_dashboard(struct req *r);
 int h_search(struct req *r);
 int h_audit(struct req *r);

@@ -94,7 +94,7 @@ static const struct op_doc op_docs[] = {
 	  D_422 },
 	{ h_calendar_token, "", NULL, "{'type':'object','required':['url'],'properties':{'url':{'type':'string'}}}", D_OPTBODY },
 	{ h_backup, "", NULL, NULL, 0 },
-	{ h_task_list, "unit initiative meeting state light due_from due_to limit cursor", NULL,
+	{ h_task_list, "unit initiative meeting group year state light due_from due_to q limit cursor offset total", NULL,
 	  "{'type':'object','required':['items','next_cursor'],'properties':{'items':{'type':'array','items':"
 	  REF("task_view") "},'next_cursor':{'type':'string','nullable':true}}}", 0 },
 	{ h_task_get, "", NULL, REF("task_view"), 0 },
@@ -104,6 +104,10 @@ static const struct op_doc op_docs[] = {
 	{ h_task_action, "", REF("task_note"), REF("task_view"), D_IFMATCH_OPT | D_422 | D_OPTBODY },
 	{ h_meeting_get, "", NULL, REF("meeting_view"), 0 },
 	{ h_feedback_create, "", REF("feedback_new"), REF("feedback"), 0 },
+	{ h_unit_ranking, "limit offset unit", NULL, ITEMS("{'type':'object','required':['rank','unit','name','led','supported'],"
+	  "'properties':{'rank':{'type':'integer','description':'the place, 1 the worst'},'unit':{'type':'string'},"
+	  "'name':{'type':'string'},'name_en':{'type':'string'},'led':" REF("rank_counts") ","
+	  "'supported':" REF("rank_counts") "}}"), 0 },
 	{ h_unit_get, "", NULL, "{'type':'object','required':['key','name','tasks'],'properties':{'key':{'type':'string'},"
 	  "'name':{'type':'string'},'counts':" REF("light_counts") ",'tasks':{'type':'array','items':" REF("task_view") "}}}", 0 },
 	{ h_org_create, "", REF("org_new"), "{'type':'object','required':['key','name','admin'],'properties':{'key':"
@@ -137,6 +141,9 @@ static const struct {
 	{ "light_counts", "{'type':'object','required':['done','grey','green','yellow','red'],'properties':{'done':"
 	  "{'type':'integer'},'grey':{'type':'integer'},'green':{'type':'integer'},'yellow':{'type':'integer'},'red':"
 	  "{'type':'integer'}}}" },
+	{ "rank_counts", "{'type':'object','required':['tasks','red','overdue','report_missing'],'properties':{'tasks':"
+	  "{'type':'integer'},'red':{'type':'integer'},'overdue':{'type':'integer','description':'past due, not closed'},"
+	  "'report_missing':{'type':'integer','description':'the next report of the cadence due before today'}}}" },
 	{ "initiative_node", "{'type':'object','required':['key','title','progress','light','counts'],'properties':{'key':"
 	  "{'type':'string'},'code':{'type':'string'},'title':{'type':'string'},'depth':{'type':'integer'},'weight':"
 	  "{'type':'number'},'progress':{'type':'number'},'light':{'type':'string','enum':['red','yellow','green','grey',"
@@ -309,6 +316,8 @@ static json_t *param_schema(const char *name, const struct field *f)
 				 "default", LIM_PAGE_DEFAULT);
 	if (strcmp(name, "year") == 0)
 		return json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", LIM_YEAR_MIN, "maximum", LIM_YEAR_MAX);
+	if (strcmp(name, "offset") == 0)
+		return json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 0, "maximum", LIM_LIST_OFFSET);
 	if (strcmp(name, "lang") == 0)
 		return json_pack("{s:s, s:[s, s], s:s}", "type", "string", "enum", "zh", "en", "default", "zh");
 	if (strcmp(name, "light") == 0)
@@ -333,7 +342,18 @@ static const char *param_help(const char *name)
 		{ "from", "on or after this date" },
 		{ "to", "before this date" },
 		{ "lang", "the language of the paper: zh (default) or en" },
-		{ "year", "the year (default: this year)" },
+		{ "year", "the year (a report or chart: default this year; the task list: tasks running that year, "
+			  "default any)" },
+		{ "group", "a study group's key: the tasks from the decisions of its meetings" },
+		{ "unit", "a unit's key: the tasks it leads or supports" },
+		{ "initiative", "an initiative's key: its tasks and those of the initiatives below it" },
+		{ "meeting", "a meeting's key: the tasks from its decisions" },
+		{ "state", "a workflow state" },
+		{ "light", "a light: red, yellow, green, grey or done" },
+		{ "due_from", "due on or after this date" },
+		{ "due_to", "due on or before this date" },
+		{ "offset", "rows to pass over first (with total=1, for a numbered pager)" },
+		{ "total", "any value: the reply also holds total, how many rows the whole list has" },
 		{ "skip_bad", "true: write the good rows and list the bad ones" },
 	};
 

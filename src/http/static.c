@@ -6,14 +6,14 @@
  * root: no dotfiles, no symbolic links (the path must be its own realpath,
  * and the file is opened with O_NOFOLLOW), no directories.
  *
- * Caching: index.html is revalidated on every load (no-cache) and names the
- * other files under /v/FINGERPRINT/ (a hash of every embedded file), which are
- * cached for a year: a new build has a new fingerprint, so a browser never
- * mixes files of two builds. The ES modules import each other by relative
- * names, so they all resolve under the same /v/FINGERPRINT/. Compressed
- * copies (FILE.gz, made at build time by scripts/embed-files) are sent to
- * browsers that accept gzip. With --web-root nothing is fingerprinted nor
- * compressed (development). It is NOT a general file server.
+ * Caching: index.html is revalidated on every load (no-cache); every other
+ * embedded file is named by a hash of its own content at build time
+ * (scripts/fingerprint-web: app.3f2a9c1d4e5b.js, the modules importing each
+ * other by those names), so it is cached for a year (immutable): a new build
+ * renames exactly the files that changed, and a name of another build is a
+ * 404. Compressed copies (FILE.gz, made at build time by scripts/embed-files)
+ * are sent to browsers that accept gzip. With --web-root nothing is
+ * fingerprinted nor compressed (development). It is NOT a general file server.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -82,58 +82,11 @@ static const struct embedded_file *find(const char *path)
 	return a->path ? a : NULL;
 }
 
-/* FNV-1a over every embedded file: 16 hex digits, computed once (the files
- * never change while the process runs; a race computes the same value). */
-static const char *fingerprint(void)
-{
-	static char fp[17];
-
-	if (fp[0] == '\0') {
-		unsigned long long h = 1469598103934665603ULL;
-		char tmp[17];
-
-		for (const struct embedded_file *a = web_assets; a->path; a++)
-			for (size_t i = 0; i < a->len; i++)
-				h = (h ^ a->data[i]) * 1099511628211ULL;
-		snprintf(tmp, sizeof(tmp), "%016llx", h);
-		memcpy(fp, tmp, sizeof(fp));
-	}
-	return fp;
-}
-
 static int accepts_gzip(struct req *r)
 {
 	const char *ae = req_header(r, "Accept-Encoding");
 
 	return ae && strstr(ae, "gzip") != NULL;
-}
-
-/* index.html with its "/app.js" and "/style.css" under /v/FINGERPRINT/. */
-static void write_index(struct req *r, const struct embedded_file *a)
-{
-	const char *s = (const char *)a->data, *end = s + a->len;
-	static const char *const names[] = { "\"/app.js\"", "\"/style.css\"", "\"/favicon.svg\"", NULL };
-
-	while (s < end) {
-		const char *hit = NULL;
-		size_t skip = 0;
-
-		for (int i = 0; names[i]; i++) {
-			const char *p = strstr(s, names[i]);
-
-			if (p && (hit == NULL || p < hit)) {
-				hit = p;
-				skip = strlen(names[i]);
-			}
-		}
-		if (hit == NULL) {
-			buf_add(&r->out, s, (size_t)(end - s));
-			break;
-		}
-		buf_add(&r->out, s, (size_t)(hit - s));
-		buf_printf(&r->out, "\"/v/%s%.*s", fingerprint(), (int)(skip - 1), hit + 1);
-		s = hit + skip;
-	}
 }
 
 int h_static(struct req *r)
@@ -168,28 +121,18 @@ int h_static(struct req *r)
 		if (n < 0 || r->out.err)
 			return req_error(r, 500, "internal", NULL, "cannot read %s", path);
 	} else {
-		/* /v/FINGERPRINT/NAME: this build's file, cached for a year */
-		if (strncmp(path, "/v/", 3) == 0) {
-			const char *fp = fingerprint(), *rest = path + 3;
-
-			if (strncmp(rest, fp, strlen(fp)) != 0 || rest[strlen(fp)] != '/')
-				return req_error(r, 404, "not_found", NULL, "no such file: %s (another build)", path);
-			path = rest + strlen(fp);
-			r->cache_control = "public, max-age=31536000, immutable";
-		}
 		a = find(path);
-		if (a == NULL)
+		if (a == NULL || (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".gz") == 0))
 			return req_error(r, 404, "not_found", NULL, "no such file: %s", path);
-		if (strcmp(path, "/index.html") == 0) {
-			write_index(r, a);
-		} else {
-			snprintf(gz, sizeof(gz), "%s.gz", path);
-			if (accepts_gzip(r) && find(gz)) {
-				a = find(gz);
-				r->content_encoding = "gzip";
-			}
-			buf_add(&r->out, a->data, a->len);
+		/* named by its content's hash (index.html is revalidated: server.c's default) */
+		if (strcmp(path, "/index.html") != 0)
+			r->cache_control = "public, max-age=31536000, immutable";
+		snprintf(gz, sizeof(gz), "%s.gz", path);
+		if (accepts_gzip(r) && find(gz)) {
+			a = find(gz);
+			r->content_encoding = "gzip";
 		}
+		buf_add(&r->out, a->data, a->len);
 	}
 	r->content_type = content_type(path);
 	r->status = 200;

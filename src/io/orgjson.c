@@ -305,6 +305,7 @@ static int write_row(struct imp *im, const struct entity *e, json_t *obj, int64_
 	rec.vals = vals;
 	rec.links = links;
 	rec.nlinks = nlinks;
+	rec.historical = 1;      /* the record as its source gives it; the check reports what is missing */
 	if (record_create(im->svc, &rec, id, im->err) != 0)
 		goto out;
 	for (size_t k = 0; k < im->ndeferred; k++)

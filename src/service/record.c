@@ -8,6 +8,8 @@
 #include "record.h"
 #include "service.h"
 #include "tx.h"
+#include "../store/store.h"
+#include "../core/date.h"
 #include "../core/xalloc.h"
 #include "../domain/deadline.h"
 #include "../domain/model.h"
@@ -101,9 +103,65 @@ out:
 /* The rules across rows that need the row written: one validator for every
  * way in (the API, the import, the ledger import), run inside the write so
  * that what is stored always satisfies them. */
-static int cross_rules(struct svc *svc, const struct entity *e, int64_t id, struct err *err)
+/* Whether the write gives the field: every field of a new row, the fields
+ * present in an update. */
+static int touched(const struct record *r, int creating, const char *name)
 {
+	const struct field *f = model_field(r->e, name);
+
+	return creating || (f && r->present && r->present[f - r->e->fields]);
+}
+
+static int refuse(struct err *err, const char *field, const char *reason, const char *why)
+{
+	err_field(err, ST_INVALID, field, "%s: %s", field, why);
+	err_reason(err, reason);
+	return -1;
+}
+
+/* A leave has its reason and approver (record.h: not for a historical
+ * record), and a make-up comes after the meeting. */
+static int attendance_rules(struct svc *svc, const struct record *r, int64_t id, int creating, struct err *err)
+{
+	struct attendance_facts a;
+	const char *dates[][2] = { { "makeup_due", NULL }, { "makeup_done", NULL } };
+	int64_t t;
+	int32_t meeting_day, d;
+	char day[DATE_LEN];
+
+	if (store_attendance_facts(svc->st, id, &a, err) != 0)
+		return -1;
+	if (strcmp(a.status, "leave") == 0 && !r->historical &&
+	    (touched(r, creating, "status") || touched(r, creating, "leave_reason") ||
+	     touched(r, creating, "leave_approver"))) {
+		if (!a.has_reason)
+			return refuse(err, "leave_reason", "leave_needs_reason", "a leave needs its reason");
+		if (!a.has_approver)
+			return refuse(err, "leave_approver", "leave_needs_approver", "a leave needs the person who approved it");
+	}
+	if (datetime_parse(a.meeting_starts_at, 0, &t) != 0)
+		return 0;
+	meeting_day = datetime_local_day(t, svc->org.utc_offset);
+	dates[0][1] = a.makeup_due;
+	dates[1][1] = a.makeup_done;
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		if (!dates[i][1][0] || date_parse(dates[i][1], &d) != 0 || d > meeting_day)
+			continue;
+		err_field(err, ST_INVALID, dates[i][0], "%s: %s is not after the meeting (%s)", dates[i][0], dates[i][1],
+			  date_format(meeting_day, day));
+		err_reason(err, "makeup_before_meeting");
+		return -1;
+	}
+	return 0;
+}
+
+static int cross_rules(struct svc *svc, const struct record *r, int64_t id, int creating, struct err *err)
+{
+	const struct entity *e = r->e;
 	int rc;
+
+	if (strcmp(e->name, "attendance") == 0 && attendance_rules(svc, r, id, creating, err) != 0)
+		return -1;
 
 	if (strcmp(e->name, "membership") == 0) {
 		rc = store_leader_overlap(svc->st, id, err);
@@ -151,7 +209,7 @@ int record_create(struct svc *svc, const struct record *r, int64_t *id, struct e
 	if (rc == 0)
 		rc = set_links(svc, r, *id, err);
 	if (rc == 0)
-		rc = cross_rules(svc, r->e, *id, err);
+		rc = cross_rules(svc, r, *id, 1, err);
 out:
 	return svc_tx_end(svc, rc, "create", r->e->name, rc == 0 ? *id : 0, NULL, NULL, err);
 }
@@ -250,7 +308,7 @@ int record_update(struct svc *svc, const struct record *r, int64_t id, int64_t v
 	if (rc == 0)
 		rc = set_links(svc, r, id, err);
 	if (rc == 0)
-		rc = cross_rules(svc, r->e, id, err);
+		rc = cross_rules(svc, r, id, 0, err);
 	return svc_tx_end(svc, rc, "update", r->e->name, id, NULL, NULL, err);
 }
 

@@ -41,9 +41,20 @@ struct record {
 	const unsigned char *present;      /* record_update: the fields given; ignored on create */
 	const struct record_links *links;  /* lists to replace; lists not named keep theirs */
 	size_t nlinks;
+	int historical;                    /* a record of the past as its source gives it (the JSON
+	                                    * import): a leave without its reason or approver is kept,
+	                                    * for the compliance check to report (rule leave_approver) */
 };
 
-/* Inserts the row; its id into *id. ST_CONFLICT naming the key when a row
+/* The rules across rows, checked inside the write whichever way it comes in
+ * (ST_INVALID naming the field, with a reason code for the web app):
+ * - a task's lead unit is not also a supporting unit (lead_also_supporting);
+ * - an attendance row on leave has a reason and an approver
+ *   (leave_needs_reason, leave_needs_approver), unless r->historical, when
+ *   the write touches the status, the reason or the approver;
+ * - a make-up (due or done) falls after the day of the meeting, in the org's
+ *   time zone (makeup_before_meeting).
+ * Inserts the row; its id into *id. ST_CONFLICT naming the key when a row
  * with the same unique values exists. */
 int record_create(struct svc *svc, const struct record *r, int64_t *id, struct err *err);
 

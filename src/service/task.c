@@ -77,7 +77,7 @@ static int known(struct svc *svc, const char *entity, const char *key, struct er
 static int filter_known(struct svc *svc, const struct task_filter *f, struct err *err)
 {
 	return f && (known(svc, "unit", f->unit_key, err) || known(svc, "initiative", f->initiative_key, err) ||
-		     known(svc, "meeting", f->meeting_key, err)) ? -1 : 0;
+		     known(svc, "meeting", f->meeting_key, err) || known(svc, "group", f->group_key, err)) ? -1 : 0;
 }
 
 int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,
@@ -138,6 +138,153 @@ int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, voi
 	if (!auth_task_scope(svc->who, f, &scoped))
 		return 0;
 	return store_task_scan(svc->st, svc->org.id, &scoped, scan_one, &s, err);
+}
+
+int task_count(struct svc *svc, const struct task_filter *f, long long *n, struct err *err)
+{
+	struct task_filter scoped;
+
+	*n = 0;
+	if (filter_known(svc, f, err) != 0)
+		return -1;
+	if (!auth_task_scope(svc->who, f, &scoped))
+		return 0;
+	return store_task_count(svc->st, svc->org.id, &scoped, n, err);
+}
+
+/* ---- per-unit ranking ---- */
+
+struct rank_fact {
+	int64_t id;
+	unsigned char red, overdue, missing;
+};
+
+struct rank_ctx {
+	struct svc *svc;
+	struct arena *a;
+	struct rank_fact *facts;      /* by task id (the scan's order) */
+	size_t nfacts, capfacts;
+	struct unit_rank *units;
+	size_t nunits, capunits;
+	const char *only_unit;        /* a reporter's unit, or NULL */
+};
+
+static int rank_fact_add(void *ctx, const struct task_view *t)
+{
+	struct rank_ctx *c = ctx;
+	struct rank_fact *f;
+
+	if (c->nfacts == c->capfacts) {
+		c->capfacts = c->capfacts ? c->capfacts * 2 : 256;
+		c->facts = xreallocarray(c->facts, c->capfacts, sizeof(*c->facts));
+	}
+	f = &c->facts[c->nfacts++];
+	f->id = t->row.id;
+	f->red = t->light.light == LIGHT_RED;
+	f->overdue = t->light.days_overdue > 0;
+	f->missing = t->light.light != LIGHT_DONE && t->light.light != LIGHT_GREY &&
+		     t->light.report_due_on != DATE_NONE && c->svc->today > t->light.report_due_on;
+	return 0;
+}
+
+static const struct rank_fact *rank_fact_find(const struct rank_ctx *c, int64_t id)
+{
+	size_t lo = 0, hi = c->nfacts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->facts[mid].id == id)
+			return &c->facts[mid];
+		if (c->facts[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int rank_pair(void *ctx, int64_t task_id, int lead, const char *unit_key, const char *name,
+		     const char *name_en)
+{
+	struct rank_ctx *c = ctx;
+	const struct rank_fact *f = rank_fact_find(c, task_id);
+	struct unit_rank *u;
+	struct unit_rank_counts *k;
+
+	if (f == NULL || (c->only_unit && strcmp(c->only_unit, unit_key) != 0))
+		return 0;        /* out of the caller's scope */
+	/* pairs come grouped by unit */
+	if (c->nunits == 0 || strcmp(c->units[c->nunits - 1].key, unit_key) != 0) {
+		if (c->nunits == c->capunits) {
+			c->capunits = c->capunits ? c->capunits * 2 : 64;
+			c->units = xreallocarray(c->units, c->capunits, sizeof(*c->units));
+		}
+		u = &c->units[c->nunits++];
+		memset(u, 0, sizeof(*u));
+		u->key = arena_strdup(c->a, unit_key);
+		u->name = arena_strdup(c->a, name);
+		u->name_en = arena_strdup(c->a, name_en);
+	}
+	u = &c->units[c->nunits - 1];
+	k = lead ? &u->led : &u->supported;
+	k->tasks++;
+	k->red += f->red;
+	k->overdue += f->overdue;
+	k->report_missing += f->missing;
+	return 0;
+}
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const struct unit_rank *a = pa, *b = pb;
+	const int by[][2] = {
+		{ a->led.red + a->supported.red, b->led.red + b->supported.red },
+		{ a->led.overdue + a->supported.overdue, b->led.overdue + b->supported.overdue },
+		{ a->led.report_missing + a->supported.report_missing, b->led.report_missing + b->supported.report_missing },
+		{ a->led.red, b->led.red },
+	};
+
+	for (size_t i = 0; i < sizeof(by) / sizeof(by[0]); i++)
+		if (by[i][0] != by[i][1])
+			return by[i][1] - by[i][0];
+	return strcmp(a->key, b->key);
+}
+
+int task_unit_ranking(struct svc *svc, struct arena *a, struct unit_rank **out, size_t *n, struct err *err)
+{
+	struct rank_ctx c;
+	struct task_filter f;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	memset(&f, 0, sizeof(f));
+	c.svc = svc;
+	c.a = a;
+	*out = NULL;
+	*n = 0;
+	if (!auth_task_scope(svc->who, NULL, &f))
+		return 0;      /* a role that reads no tasks ranks no unit */
+	/* A lean pass reads the light's columns of every task, whatever the
+	 * scope: a reporter's answer keeps its own unit's row only. */
+	if (svc->who && svc->who->role == ROLE_REPORTER)
+		c.only_unit = svc->who->user.unit_key ? svc->who->user.unit_key : "";
+	memset(&f, 0, sizeof(f));
+	f.lean = 1;
+	if (task_scan(svc, &f, rank_fact_add, &c, err) < 0 ||
+	    store_task_unit_pairs(svc->st, svc->org.id, rank_pair, &c, err) != 0)
+		goto out;
+	if (c.nunits)
+		qsort(c.units, c.nunits, sizeof(*c.units), rank_cmp);
+	*out = arena_calloc(a, c.nunits ? c.nunits : 1, sizeof(**out));
+	if (c.nunits)
+		memcpy(*out, c.units, c.nunits * sizeof(**out));
+	*n = c.nunits;
+	rc = 0;
+out:
+	free(c.facts);
+	free(c.units);
+	return rc;
 }
 
 int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err)

@@ -37,6 +37,10 @@ int task_list(struct svc *svc, const struct task_filter *f, int light, struct ar
  * for the call): for whole-org computations that must not hold every row. */
 typedef int (*task_scan_cb)(void *ctx, const struct task_view *t);
 int task_scan(struct svc *svc, const struct task_filter *f, task_scan_cb cb, void *ctx, struct err *err);
+/* How many tasks f matches in the caller's scope, whatever their light
+ * (a count from the indexes, no row read): 0 and *n, or -1 with err (a
+ * filter naming nothing is ST_INVALID naming the filter). */
+int task_count(struct svc *svc, const struct task_filter *f, long long *n, struct err *err);
 /* The whole views of the tasks with these ids, in id order. */
 int task_scan_ids(struct svc *svc, const int64_t *ids, size_t n, task_scan_cb cb, void *ctx, struct err *err);
 int task_show(struct svc *svc, const char *key, struct arena *a, struct task_view *out,
@@ -75,6 +79,21 @@ unsigned task_next_actions(struct svc *svc, const struct task_view *t, const str
 /* Decides the pending request: approve != 0 moves the due date. */
 int task_decide_extension(struct svc *svc, const char *key, int approve, const char *note,
 			  struct err *err);
+
+/* Per unit, the tasks it leads and those it supports: how many, how many
+ * red, overdue (past due, not closed) and missing a report (the cadence's
+ * next report due before today, the task open and started). */
+struct unit_rank_counts {
+	int tasks, red, overdue, report_missing;
+};
+struct unit_rank {
+	const char *key, *name, *name_en;       /* in the arena */
+	struct unit_rank_counts led, supported;
+};
+/* Every unit with a task in the caller's scope (a reporter: its own unit
+ * only), worst first: by red tasks, then overdue, then missing reports (led
+ * and supported together), then led red, then key. *out in the arena. */
+int task_unit_ranking(struct svc *svc, struct arena *a, struct unit_rank **out, size_t *n, struct err *err);
 
 /* How many tasks had each light at the end of each given day, replaying
  * the progress reports and closings filed by then (the due dates are

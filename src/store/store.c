@@ -17,6 +17,7 @@
 #include "colmap.h"
 #include "db.h"
 #include "../core/arena.h"
+#include "../core/text.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
 #include "../core/err.h"
@@ -1528,6 +1529,33 @@ static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 	colmap_read(task_cols, NTASK_COLS, s, a, t);
 }
 
+/* What a task list may be narrowed to: ?1 the org, ?2 a unit (lead or
+ * supporting), ?3 an initiative and those below it, ?4 a meeting, ?5 a state,
+ * ?6 and ?7 due dates, ?10 words (LIKE), ?11 a group (tasks from the decisions
+ * of its meetings: meeting_group, decision_meeting and task_decision serve
+ * it), ?12 and ?13 a year's first and last days (tasks running that year).
+ * Shared by the list and its count, so that "of N" counts what the pages show. */
+#define TASK_WHERE \
+	"WHERE t.org_id = ?1 " \
+	"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id " \
+	"     WHERE tu.task_id = t.id AND su.key = ?2)) " \
+	"AND (?3 IS NULL OR t.initiative_id IN (WITH RECURSIVE sub(id) AS (" \
+	"     SELECT id FROM initiative WHERE org_id = ?1 AND key = ?3 " \
+	"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) " \
+	"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) " \
+	"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) " \
+	"AND (?10 IS NULL OR t.title LIKE ?10 ESCAPE '\\' OR t.title_en LIKE ?10 ESCAPE '\\' " \
+	"     OR t.code LIKE ?10 ESCAPE '\\' OR t.key LIKE ?10 ESCAPE '\\') " \
+	"AND (?11 IS NULL OR t.decision_id IN (SELECT gd.id FROM decision gd JOIN meeting gm ON gm.id = gd.meeting_id " \
+	"     WHERE gm.group_id = (SELECT id FROM study_group WHERE org_id = ?1 AND key = ?11))) " \
+	"AND (?12 IS NULL OR (t.due_on >= ?12 AND t.starts_on <= ?13)) "
+/* The joins TASK_WHERE reads, without the columns' (a count needs no names). */
+#define TASK_COUNT_FROM \
+	"FROM task t JOIN unit lu ON lu.id = t.lead_unit_id " \
+	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN meeting m ON m.id = d.meeting_id "
+
+static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct task_filter *f);
+
 /* The task list statement, bound to the org and filter. */
 static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct task_filter *f, struct err *err)
 {
@@ -1535,7 +1563,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	struct db_stmt *s;
 
 	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
-	    !f->due_to && !f->q) {
+	    !f->due_to && !f->q && !f->group_key && !f->year) {
 		s = db_prepare(st->db, task_sql(&sql, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"), err);
 		buf_release(&sql);
 		if (s == NULL)
@@ -1545,21 +1573,19 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		db_bind_int(s, 3, f->limit > 0 ? f->limit : -1);
 		return s;
 	}
-	s = db_prepare(st->db, task_sql(&sql, 0,
-		"WHERE t.org_id = ?1 "
-		"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
-		"     WHERE tu.task_id = t.id AND su.key = ?2)) "
-		"AND (?3 IS NULL OR t.initiative_id IN (WITH RECURSIVE sub(id) AS ("
-		"     SELECT id FROM initiative WHERE org_id = ?1 AND key = ?3 "
-		"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) "
-		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
-		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
-		"AND (?10 IS NULL OR t.title LIKE ?10 ESCAPE '\\' OR t.title_en LIKE ?10 ESCAPE '\\' "
-		"     OR t.code LIKE ?10 ESCAPE '\\' OR t.key LIKE ?10 ESCAPE '\\') "
-		"AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
+	s = db_prepare(st->db, task_sql(&sql, 0, TASK_WHERE "AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
 	buf_release(&sql);
 	if (s == NULL)
 		return NULL;
+	bind_task_filter(s, org_id, f);
+	db_bind_int(s, 8, f ? f->after_id : 0);
+	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : -1);
+	return s;
+}
+
+/* Binds the parameters of TASK_WHERE (all but ?8 and ?9, the page). */
+static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct task_filter *f)
+{
 	if (f && f->q && *f->q) {
 		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
 
@@ -1582,9 +1608,35 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	db_bind_text(s, 5, f ? f->state : NULL);
 	db_bind_text(s, 6, f ? f->due_from : NULL);
 	db_bind_text(s, 7, f ? f->due_to : NULL);
-	db_bind_int(s, 8, f ? f->after_id : 0);
-	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : -1);
-	return s;
+	db_bind_text(s, 11, f ? f->group_key : NULL);
+	if (f && f->year) {
+		char from[16], to[16];
+
+		snprintf(from, sizeof(from), "%04d-01-01", f->year);
+		snprintf(to, sizeof(to), "%04d-12-31", f->year);
+		db_bind_text(s, 12, from);
+		db_bind_text(s, 13, to);
+	} else {
+		db_bind_text(s, 12, NULL);
+		db_bind_text(s, 13, NULL);
+	}
+}
+
+int store_task_count(struct store *st, int64_t org_id, const struct task_filter *f, long long *n,
+		     struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT count(*) " TASK_COUNT_FROM TASK_WHERE, err);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	bind_task_filter(s, org_id, f);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*n = db_col_int(s, 0);
+	db_done(s);
+	return rc == DB_ROW ? 0 : -1;
 }
 
 int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
@@ -1629,6 +1681,59 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 	if (s == NULL)
 		return -1;
 	return scan_tasks(s, cb, ctx, err);
+}
+
+int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
+			   struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT a.status, coalesce(a.leave_reason, ''), a.leave_approver_id IS NOT NULL, "
+		"coalesce(a.makeup_due, ''), coalesce(a.makeup_done, ''), m.starts_at "
+		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id WHERE a.id = ?1", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, attendance_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		snprintf(out->status, sizeof(out->status), "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+		out->has_reason = db_col_text(s, 1) && !text_is_blank(db_col_text(s, 1));
+		out->has_approver = (int)db_col_int(s, 2);
+		snprintf(out->makeup_due, sizeof(out->makeup_due), "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+		snprintf(out->makeup_done, sizeof(out->makeup_done), "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
+		snprintf(out->meeting_starts_at, sizeof(out->meeting_starts_at), "%s",
+			 db_col_text(s, 5) ? db_col_text(s, 5) : "");
+	}
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (rc != DB_ROW)
+		return err_set(err, ST_NOTFOUND, "no attendance row %lld", (long long)attendance_id);
+	return 0;
+}
+
+int store_task_unit_pairs(struct store *st, int64_t org_id, store_task_unit_cb cb, void *ctx, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT x.task_id, x.lead, u.key, u.name, u.name_en FROM ("
+		"  SELECT id AS task_id, lead_unit_id AS unit_id, 1 AS lead FROM task WHERE org_id = ?1"
+		"  UNION ALL SELECT tu.task_id, tu.unit_id, 0 FROM task_unit tu JOIN task t ON t.id = tu.task_id "
+		"  WHERE t.org_id = ?1) x JOIN unit u ON u.id = x.unit_id ORDER BY u.id, x.task_id", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		rc = cb(ctx, db_col_int(s, 0), (int)db_col_int(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+			db_col_text(s, 4));
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
 }
 
 int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, size_t n, store_task_cb cb,

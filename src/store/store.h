@@ -433,6 +433,9 @@ struct task_filter {
 	const char *state;
 	const char *due_from, *due_to;
 	const char *q;               /* words in the title (either language), code or key */
+	const char *group_key;       /* tasks from the decisions of that group's meetings */
+	int year;                    /* 0: any; else tasks running that year (start on or before its
+	                              * last day, due on or after its first) */
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
 	int lean;                    /* with no other filter: rows carry only what the light and the
@@ -442,6 +445,10 @@ struct task_filter {
 
 int store_task_list(struct store *st, int64_t org_id, const struct task_filter *f,
 		    struct arena *a, struct task_row **rows, size_t *n, struct err *err);
+/* How many tasks the filter matches (after_id, limit and lean ignored), from
+ * the indexes alone: a list's "of N" without reading its rows. */
+int store_task_count(struct store *st, int64_t org_id, const struct task_filter *f, long long *n,
+		     struct err *err);
 /* Like store_task_list, one row at a time: the row's strings are borrowed
  * for the call only. A non-zero return from cb stops the scan. */
 typedef int (*store_task_cb)(void *ctx, const struct task_row *t);
@@ -450,6 +457,24 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 			void *ctx, struct err *err);
 int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
 		    void *ctx, struct err *err);
+/* Every (task, unit) pair of the org -- each task's lead unit (lead 1) and
+ * each of its supporting units (lead 0) -- grouped by unit (by unit id, then
+ * task id), for per-unit counts; the unit's key and names are borrowed for
+ * the call. A non-zero return from cb stops (a negative one is an error). */
+typedef int (*store_task_unit_cb)(void *ctx, int64_t task_id, int lead, const char *unit_key,
+				  const char *name, const char *name_en);
+int store_task_unit_pairs(struct store *st, int64_t org_id, store_task_unit_cb cb, void *ctx, struct err *err);
+/* What the rules about one attendance row read: its status, whether it has
+ * a leave reason (not blank: text_is_blank) and an approver, its make-up dates and its
+ * meeting's start ("YYYY-MM-DDTHH:MM:SSZ"); "" for a date not given.
+ * ST_NOTFOUND when there is no such row. */
+struct attendance_facts {
+	char status[16];
+	int has_reason, has_approver;
+	char makeup_due[16], makeup_done[16], meeting_starts_at[40];
+};
+int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
+			   struct err *err);
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err);
 

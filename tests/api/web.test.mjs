@@ -4,7 +4,11 @@
 // workflow and the route table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, client, ROOT } from './helpers.mjs';
 
 let server, sec, rep, repc, viewer;
 before(async () => {
@@ -114,6 +118,75 @@ test('lists give their total and pages by number, the last one included', async 
   assert.ok(found.total >= 1 && found.items.length === 1);
 });
 
+test('tasks by group and year, meetings by group, year and kind: filtered by the server, a bad filter named', async () => {
+  const all = (await sec.get('/api/v1/tasks?limit=100')).json.items;
+  const g = (await sec.get('/api/v1/tasks?group=g-jm-tlcg&limit=100&total=1')).json;
+  const fromGroup = all.filter((x) => x.meeting);     // the demo's tasks from decisions are all the one group's
+  assert.deepEqual(g.items.map((x) => x.key), fromGroup.map((x) => x.key));
+  assert.equal(g.total, fromGroup.length);
+  assert.ok(g.total > 0 && g.total < all.length, `${g.total} of ${all.length}`);
+  const y = (await sec.get('/api/v1/tasks?year=2027&limit=100&total=1')).json;
+  const running = all.filter((x) => x.starts_on <= '2027-12-31' && x.due_on >= '2027-01-01');
+  assert.deepEqual(y.items.map((x) => x.key), running.map((x) => x.key));
+  assert.equal(y.total, running.length);
+  assert.ok(y.total < all.length, 'some tasks are over before 2027');
+  let r = await sec.get('/api/v1/tasks?group=g-nope');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'group');
+  r = await sec.get('/api/v1/tasks?year=20x6');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'year');
+  // a reporter's list by group stays within its unit
+  const mine = (await rep.get('/api/v1/tasks?group=g-jm-tlcg&limit=100&total=1')).json;
+  assert.ok(mine.total < g.total && mine.items.every((x) => g.items.some((t) => t.key === x.key)));
+
+  const m = (await sec.get('/api/v1/meetings?group=g-jm-tlcg&kind=collective&from=2026-01-01&to=2027-01-01&limit=100&total=1')).json;
+  assert.ok(m.total > 0 && m.items.every((x) => x.group === 'g-jm-tlcg' && x.kind === 'collective' && x.starts_at.startsWith('2026')));
+  r = await sec.get('/api/v1/meetings?kind=colective');
+  assert.equal(r.status, 400, 'a choice not in the list is refused, not an empty list');
+  assert.equal(r.json.error.field, 'kind');
+  r = await sec.get('/api/v1/meetings?group=g-nope');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'group');
+});
+
+test('units ranked worst first by the server: red, overdue and missing reports, led apart from supported, in scope', async () => {
+  const r = await sec.get('/api/v1/units/ranking');
+  assert.equal(r.status, 200, r.text);
+  const items = r.json.items;
+  const all = (await sec.get('/api/v1/tasks?limit=100')).json.items;
+  assert.equal(items.reduce((n, u) => n + u.led.tasks, 0), all.length, 'every task counted once under its lead unit');
+  for (const u of items) {
+    const ts = (await sec.get(`/api/v1/tasks?unit=${u.unit}&limit=100`)).json.items;
+    const count = (xs) => ({ tasks: xs.length, red: xs.filter((x) => x.light.color === 'red').length,
+      overdue: xs.filter((x) => x.light.days_overdue > 0).length });
+    const led = ts.filter((x) => x.lead_unit === u.unit), sup = ts.filter((x) => x.lead_unit !== u.unit);
+    assert.deepEqual({ ...u.led, report_missing: undefined }, { ...count(led), report_missing: undefined }, u.unit);
+    assert.deepEqual({ ...u.supported, report_missing: undefined }, { ...count(sup), report_missing: undefined }, u.unit);
+    for (const [k, xs] of [['led', led], ['supported', sup]]) {
+      assert.ok(u[k].report_missing >= xs.filter((x) => x.light.reason_code === 'report_missing').length, `${u.unit} ${k}`);
+      assert.ok(u[k].report_missing <= xs.filter((x) => !['done', 'grey'].includes(x.light.color)).length, `${u.unit} ${k}`);
+    }
+  }
+  const score = (u) => [u.led.red + u.supported.red, u.led.overdue + u.supported.overdue,
+    u.led.report_missing + u.supported.report_missing];
+  for (let i = 1; i < items.length; i++) {
+    const a = score(items[i - 1]), b = score(items[i]);
+    const first = a.findIndex((x, j) => x !== b[j]);
+    assert.ok(first < 0 || a[first] > b[first], `${items[i - 1].unit} before ${items[i].unit}: worst first`);
+  }
+  assert.ok(items[0].led.red + items[0].supported.red > 0, 'the worst unit has red tasks');
+  assert.equal(r.json.total, items.length);
+  assert.deepEqual((await sec.get('/api/v1/units/ranking?limit=1&offset=1')).json.items, [items[1]], 'a page of the ranking');
+  assert.equal((await sec.get('/api/v1/units/ranking?limit=0')).status, 400);
+  assert.ok(items.some((u) => u.supported.tasks > 0), 'supported tasks are counted apart');
+  // a reporter sees its unit's row alone, the same as the secretary's; an observer none
+  const mine = (await rep.get('/api/v1/units/ranking')).json.items;
+  assert.deepEqual(mine, items.filter((u) => u.unit === 'u-jm-miit'));
+  const obs = await client(server, 'observer');
+  assert.deepEqual((await obs.get('/api/v1/units/ranking')).json.items, []);
+});
+
 test('a report or an extension request of blank text is refused like an empty one', async () => {
   let r = await rep.post('/api/v1/tasks/t-acts/reports', { percent: 20, done: '　 ' });
   assert.equal(r.status, 400, r.text);
@@ -131,23 +204,58 @@ test('the task list finds tasks by words of their title', async () => {
   assert.equal(none.total, 0, 'a % is a character, not a wildcard');
 });
 
-test('the web app\'s files: gzip when accepted, fingerprinted names cached for a year, index.html revalidated', async () => {
+test('the web app\'s files: each named by its own content\'s hash, cached for a year, gzip when accepted, index.html revalidated', async () => {
   const index = await fetch(server.base + '/');
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   const html = await index.text();
-  const m = html.match(/src="(\/v\/[0-9a-f]{16}\/app\.js)"/);
-  assert.ok(m, html);
-  assert.ok(html.includes(m[1].replace('app.js', 'style.css')), 'the style sheet under the same fingerprint');
-  const plain = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'identity' } });
+  const app = html.match(/src="\/(app\.[0-9a-f]{12}\.js)"/);
+  const css = html.match(/href="\/(style\.[0-9a-f]{12}\.css)"/);
+  assert.ok(app && css, html);
+  const hashOf = (name) => name.split('.')[1];
+  assert.notEqual(hashOf(app[1]), hashOf(css[1]), 'one hash per file, not one per build');
+  const plain = await fetch(`${server.base}/${app[1]}`, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.status, 200);
   assert.equal(plain.headers.get('content-encoding'), null);
+  assert.equal(plain.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   const plainText = await plain.text();
-  const zipped = await fetch(server.base + m[1], { headers: { 'accept-encoding': 'gzip, deflate' } });
+  const zipped = await fetch(`${server.base}/${app[1]}`, { headers: { 'accept-encoding': 'gzip, deflate' } });
   assert.equal(zipped.headers.get('content-encoding'), 'gzip');
-  assert.match(zipped.headers.get('cache-control'), /max-age=31536000/);
+  assert.equal(zipped.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.ok(Number(zipped.headers.get('content-length')) < plainText.length / 2,
     `${zipped.headers.get('content-length')} bytes sent for ${plainText.length}`);
   assert.equal(await zipped.text(), plainText, 'the same file once unpacked');
-  const lib = await fetch(server.base + m[1].replace('app.js', 'lib.js'));
-  assert.equal(lib.status, 200, 'a module imported by a relative name resolves under the fingerprint');
-  assert.equal((await fetch(server.base + '/v/0000000000000000/app.js')).status, 404, 'another build\'s name');
+  // the modules import each other by their fingerprinted names, which are served
+  const imports = [...plainText.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]);
+  assert.ok(imports.length >= 2 && imports.every((n) => /^[a-z0-9]+\.[0-9a-f]{12}\.js$/.test(n)), imports.join(' '));
+  for (const n of imports) {
+    const r = await fetch(`${server.base}/${n}`);
+    assert.equal(r.status, 200, n);
+    assert.match(r.headers.get('cache-control'), /immutable/);
+  }
+  // the old names and another build's are not served
+  for (const old of ['/app.js', '/lib.js', '/style.css', '/app.000000000000.js']) {
+    assert.equal((await fetch(server.base + old)).status, 404, old);
+  }
+});
+
+test('a changed file gets a new name, and so does every module importing it; the others keep theirs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plenum-fp-'));
+  try {
+    const names = (out) => Object.fromEntries(readdirSync(out).map((n) => [n.split('.')[0], n]));
+    const web = join(dir, 'web');
+    cpSync(join(ROOT, 'web'), web, { recursive: true });
+    execFileSync(join(ROOT, 'scripts', 'fingerprint-web'), [web, join(dir, 'a')]);
+    appendFileSync(join(web, 'charts.js'), '\n// changed\n');
+    execFileSync(join(ROOT, 'scripts', 'fingerprint-web'), [web, join(dir, 'b')]);
+    const a = names(join(dir, 'a')), b = names(join(dir, 'b'));
+    const changed = Object.keys(a).filter((k) => a[k] !== b[k]).sort();
+    assert.deepEqual(changed, ['app', 'charts', 'pages'], 'charts.js, pages.js (imports it), app.js (imports pages.js)');
+    assert.match(readFileSync(join(dir, 'b', b.pages), 'utf8'), new RegExp(`from '\\./${b.charts.replace(/\./g, '\\.')}'`));
+    assert.ok(readFileSync(join(dir, 'b', 'index.html'), 'utf8').includes(`"/${b.app}"`));
+    // each name is its file's own hash
+    const sha = (f) => execFileSync('sha256sum', [f], { encoding: 'utf8' }).slice(0, 12);
+    for (const n of Object.values(b)) if (n !== 'index.html') assert.equal(n.split('.')[1], sha(join(dir, 'b', n)), n);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -23,7 +23,7 @@ after(async () => {
 
 const MAIN = [['#/', 'dashboard'], ['#/meetings', 'meetings'], ['#/meeting/m-2026-jm-xiongan', 'meeting'],
   ['#/meetings/new', 'meeting-new'], ['#/meeting/m-2026-q4/edit', 'editor'], ['#/initiatives', 'initiatives'],
-  ['#/tasks', 'tasks'], ['#/task/t-3-2', 'task'], ['#/unit/u-jm-miit', 'unit'], ['#/members', 'members'],
+  ['#/tasks', 'tasks'], ['#/task/t-3-2', 'task'], ['#/unit/u-jm-miit', 'unit'], ['#/units', 'units'], ['#/members', 'members'],
   ['#/plan', 'plan'], ['#/rules', 'rules'], ['#/search?q=%E5%9B%AD%E5%8C%BA', 'search']];
 
 async function axe(page) {

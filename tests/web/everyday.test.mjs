@@ -241,6 +241,89 @@ browserTest('the leader sees the red count and the worst units above the fold, a
   assert.deepEqual(heads, ['牵头任务', '配合任务'], 'tasks led apart from tasks supported');
 });
 
+browserTest('units ranked by the server: the dashboard\'s worst units, the ranking page, a unit\'s place', async (pages) => {
+  const sec = await client(server, 'secretary');
+  const rank = (await sec.get('/api/v1/units/ranking?limit=100')).json;
+  const reds = rank.items.filter((u) => u.led.red + u.supported.red > 0);
+  assert.ok(reds.length >= 2, 'units with red tasks');
+  // a unit red only through tasks it supports counts too (the dashboard's
+  // old list counted lead units of its red list only)
+  const page = await open(browser, server, 'secretary', 'zh');
+  pages.push(page);
+  await go(page, '#/');
+  const shown = await page.$$eval('.summary .worst li[data-unit]', (li) => li.map((x) => x.dataset.unit));
+  assert.deepEqual(shown, reds.slice(0, 5).map((u) => u.unit), 'the worst units, in the server\'s order');
+  assert.match(await page.textContent('.summary .worst li'), new RegExp(`牵头红灯 ${reds[0].led.red} 项，配合红灯 ${reds[0].supported.red} 项`));
+  await page.locator('.summary .worst').getByRole('link', { name: '全部单位排名' }).click();
+  await rendered(page, '#/units');
+  const rows = await page.$$eval('table.ranking tbody tr', (tr) => tr.map((x) => [x.dataset.unit, ...[...x.querySelectorAll('td')].map((td) => td.textContent)]));
+  assert.deepEqual(rows, rank.items.map((u, i) => [u.unit, String(i + 1), ...['led', 'supported'].flatMap((k) =>
+    [u[k].tasks, u[k].red, u[k].overdue, u[k].report_missing].map(String))]));
+  assert.ok((await page.textContent('.pager .range')).includes(`共 ${rank.total} 条`));
+  // a unit's page: its place and counts; the reporter's: its counts, no place
+  const miit = rank.items.find((u) => u.unit === 'u-jm-miit');
+  await go(page, '#/unit/u-jm-miit');
+  assert.equal(await page.textContent('table.ranking tbody td'), String(miit.rank));
+  const rep = await open(browser, server, 'reporter', 'zh', { width: 390, height: 844 });
+  pages.push(rep);
+  assert.equal(await rep.textContent('table.ranking tbody td'), '—');
+  assert.deepEqual(await rep.$$eval('table.ranking tbody td', (td) => td.slice(1).map((x) => x.textContent)),
+    ['led', 'supported'].flatMap((k) => [miit[k].tasks, miit[k].red, miit[k].overdue, miit[k].report_missing].map(String)));
+  assert.deepEqual([...page.errors, ...rep.errors], []);
+});
+
+browserTest('the English header is one line at 1366x768 and 1440x900, for the secretary and the admin', async (pages) => {
+  for (const login of ['secretary', 'admin']) {
+    for (const [width, height] of [[1366, 768], [1440, 900]]) {
+      const page = await open(browser, server, login, 'en', { width, height });
+      pages.push(page);
+      const bar = await page.evaluate(() => {
+        const top = document.querySelector('header .bar-top');
+        const parts = [...top.children, ...top.querySelectorAll('nav li')].map((e) => e.getBoundingClientRect());
+        return { height: top.getBoundingClientRect().height, tops: parts.map((r) => r.top), bottoms: parts.map((r) => r.bottom),
+          line: parseFloat(getComputedStyle(top).lineHeight) || 24, scroll: document.documentElement.scrollWidth };
+      });
+      const spread = Math.max(...bar.tops) - Math.min(...bar.tops);
+      console.log(`# ${login} en ${width}: header ${bar.height} px high, items within ${spread} px`);
+      assert.ok(spread < 12, `${login} at ${width}: the header's items on one line (tops ${bar.tops.join(', ')})`);
+      assert.ok(bar.height < 60, `${login} at ${width}: the header is ${bar.height} px high`);
+      assert.ok(bar.scroll <= width, 'nothing pushed off the side');
+      assert.match(await page.getAttribute('header .who', 'title'), /·/, 'the whole name and role in the tooltip');
+    }
+  }
+});
+
+browserTest('the server refuses a leave without its reason or approver and a make-up before the meeting, worded in Chinese beside the field', async (pages) => {
+  const page = await open(browser, server, 'secretary');
+  pages.push(page);
+  const errorOf = async (form, name) => {
+    const el = form.locator(`.field[data-name="${name}"] .field-error`).filter({ hasText: /\S/ });
+    await el.waitFor();
+    return el.textContent();
+  };
+  // a new row (the editor of a planned meeting sends it as it is: no check in the page)
+  await go(page, '#/meeting/m-2026-q4/edit');
+  const add = page.getByRole('form', { name: '登记出席' });
+  await add.getByLabel('人员').selectOption({ index: 1 });
+  await add.getByLabel('出席', { exact: true }).selectOption('leave');
+  await add.getByRole('button', { name: '添加' }).click();
+  assert.equal(await errorOf(add, 'leave_reason'), '请假须填写事由');
+  await add.getByLabel('请假事由').fill('外出考察');
+  await add.getByRole('button', { name: '添加' }).click();
+  assert.equal(await errorOf(add, 'leave_approver'), '请假须填写批准人');
+  assert.ok(!hasLatinError(await mainText(page)), 'no API English on the page');
+  // a make-up dated before the meeting, on a row of a held meeting (leaving
+  // the unsaved row above asks first)
+  page.once('dialog', (d) => d.accept());
+  await go(page, '#/meeting/m-2026-jm-xiongan/edit');
+  const row = page.locator('form[data-person]').first();
+  await row.getByLabel('补学期限').fill('2020-01-01');
+  await row.getByRole('button', { name: '保存' }).click();
+  assert.equal(await errorOf(row, 'makeup_due'), '补学日期应在会议之后');
+  assert.ok(!hasLatinError(await mainText(page)), 'no API English on the page');
+  assert.deepEqual(page.errors, []);
+});
+
 browserTest('editing a held meeting: saving one row never drops another row\'s unsaved changes', async (pages) => {
   const page = await open(browser, server, 'secretary');
   pages.push(page);
