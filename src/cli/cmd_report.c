@@ -13,6 +13,7 @@
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../report/report.h"
+#include "../service/import_ledger.h"
 #include "../service/task.h"
 #include "../core/banned.h"
 
@@ -60,15 +61,19 @@ static void progress(void *ctx, long done, long total)
 /* plenum ledger import FILE: the same columns as 'plenum report ledger'. */
 int cmd_ledger(int argc, char **argv)
 {
-	static const char usage[] = "plenum ledger import FILE.csv|FILE.xlsx [--skip-bad] [--db FILE]";
+	static const char usage[] =
+		"plenum ledger import FILE.csv|FILE.xlsx [--skip-bad] [--encoding utf-8|utf-16|gb18030] [--db FILE]";
 	struct cli_common c = { 0 };
 	int skip = 0;
+	const char *encoding = NULL;
 	const struct cli_opt opts[] = {
 		{ "skip-bad", 0, 0, NULL, &skip },
+		{ "encoding", 0, 1, &encoding, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
-	struct buf data = BUF_INIT(LIM_IMPORT_BYTES), problems = BUF_INIT(1 << 20);
-	struct ledger_import li;
+	struct buf data = BUF_INIT(LIM_IMPORT_BYTES), problems = BUF_INIT(1 << 20), warnings = BUF_INIT(1 << 20);
+	struct import_ledger li;
+	char summary[512];
 	struct err err = ERR_INIT;
 	const char *pos[2], *dot;
 	struct svc svc;
@@ -82,8 +87,12 @@ int cmd_ledger(int argc, char **argv)
 	if (c.help) {
 		printf("usage: %s\n\nReads a task ledger (the columns of 'plenum report ledger') from CSV or XLSX.\n"
 		       "New keys register tasks, known keys update them, unchanged rows are left alone.\n"
+		       "Edited progress columns (percent, latest_report, last_report_on) file a progress\n"
+		       "report by you; edits that cannot be applied are listed as warnings.\n"
 		       "Every rejected row is listed with its row number, column and reason; nothing is\n"
-		       "written when any row is rejected, unless --skip-bad.\n", usage);
+		       "written when any row is rejected, unless --skip-bad.\n"
+		       "A CSV's encoding (UTF-8, UTF-16 with a byte-order mark, GB18030) is found;\n"
+		       "--encoding names it when it cannot be.\n", usage);
 		return EXIT_OK;
 	}
 	if (npos != 2 || strcmp(pos[0], "import") != 0)
@@ -107,19 +116,25 @@ int cmd_ledger(int argc, char **argv)
 	}
 	memset(&li, 0, sizeof(li));
 	li.skip_bad = skip;
+	li.encoding = encoding;
 	li.problems = &problems;
+	li.warnings = &warnings;
 	if (isatty(2))
 		li.progress = progress;
-	if (report_ledger_import(&svc, buf_str(&data), buf_len(&data), (enum report_format)f, &li, &err) != 0) {
+	if (import_ledger_run(&svc, buf_str(&data), buf_len(&data), f == RF_CSV ? IMPORT_LEDGER_CSV : IMPORT_LEDGER_XLSX,
+			      &li, &err) != 0) {
 		fputs(buf_str(&problems), stderr);
 		rc = cli_fail(&err);
 	} else {
 		fputs(buf_str(&problems), stderr);
-		printf("%ld rows: %ld created, %ld updated, %ld unchanged, %ld rejected\n", li.rows, li.created, li.updated,
-		       li.rows - li.created - li.updated - li.rejected, li.rejected);
+		fputs(buf_str(&warnings), stderr);
+		import_ledger_summary(&li, summary, sizeof(summary));
+		printf("%s\n", summary);
 	}
+	json_decref(li.changes);
 	buf_release(&data);
 	buf_release(&problems);
+	buf_release(&warnings);
 	svc_close(&svc);
 	return rc;
 }
