@@ -336,6 +336,55 @@ static int has_header(const char *text, size_t len, const char *const *headers)
 	return 0;
 }
 
+/* The separator the first line asks for: "sep=X" (consumed: *skip past
+ * it), or ';' or tab when it holds more of them, outside quotes, than commas. */
+static char csv_separator(const char *text, size_t len, size_t *skip)
+{
+	size_t n[3] = { 0, 0, 0 };
+	int quoted = 0;
+
+	*skip = 0;
+	if (len >= 5 && strncasecmp(text, "sep=", 4) == 0 && (len == 5 || text[5] == '\r' || text[5] == '\n')) {
+		char c = text[4];
+
+		*skip = 5;
+		while (*skip < len && (text[*skip] == '\r' || text[*skip] == '\n') && *skip < 7)
+			(*skip)++;
+		return c;
+	}
+	for (size_t i = 0; i < len && (quoted || text[i] != '\n'); i++) {
+		if (text[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			n[0] += text[i] == ',', n[1] += text[i] == ';', n[2] += text[i] == '\t';
+	}
+	if (n[1] > n[0] && n[1] >= n[2])
+		return ';';
+	if (n[2] > n[0] && n[2] > n[1])
+		return '\t';
+	return ',';
+}
+
+/* Where byte off of a CSV file is, as a spreadsheet names it: its row and
+ * column (1-based), counting separators and line breaks outside quotes. */
+static void csv_locate(const char *data, size_t off, size_t *row, size_t *col)
+{
+	size_t skip;
+	char sep = csv_separator(data, off, &skip);
+	int quoted = 0;
+
+	*row = 1;
+	*col = 1;
+	for (size_t i = skip; i < off; i++) {
+		if (data[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && data[i] == sep)
+			(*col)++;
+		else if (!quoted && data[i] == '\n')
+			(*row)++, *col = 1;
+	}
+}
+
 /* The file as UTF-8 in *out (with no byte-order mark); sets o->used. */
 static int csv_decode(const char *data, size_t len, struct sheet_opts *o, struct buf *out, struct err *err)
 {
@@ -376,11 +425,15 @@ static int csv_decode(const char *data, size_t len, struct sheet_opts *o, struct
 					from = guesses[i];
 			}
 			buf_reset(out);
-			if (from == NULL)
-				return err_field(err, ST_INVALID, "encoding", "the file is not UTF-8 (line %zu has the byte "
-						 "0x%02X, which UTF-8 never has there) and does not read as GB18030 or "
-						 "UTF-16 either: save it as \"CSV UTF-8\" or declare its encoding "
-						 "(gb18030, utf-16)", line_of(data, bad), (unsigned char)data[bad]);
+			if (from == NULL) {
+				size_t row, col;
+
+				csv_locate(data, bad, &row, &col);
+				return err_field(err, ST_INVALID, "encoding", "row %zu, column %zu: not valid UTF-8 (the byte "
+						 "0x%02X), and the file does not read as GB18030 or UTF-16 either: save "
+						 "it as \"CSV UTF-8\" or declare its encoding (gb18030, utf-16)", row, col,
+						 (unsigned char)data[bad]);
+			}
 		}
 	}
 	o->used = from;
@@ -403,35 +456,6 @@ static int csv_decode(const char *data, size_t len, struct sheet_opts *o, struct
 	if (strcmp(from, "UTF-16") == 0)
 		o->used = "UTF-16";
 	return 0;
-}
-
-/* The separator the first line asks for: "sep=X" (consumed: *skip past
- * it), or ';' or tab when it holds more of them, outside quotes, than commas. */
-static char csv_separator(const char *text, size_t len, size_t *skip)
-{
-	size_t n[3] = { 0, 0, 0 };
-	int quoted = 0;
-
-	*skip = 0;
-	if (len >= 5 && strncasecmp(text, "sep=", 4) == 0 && (len == 5 || text[5] == '\r' || text[5] == '\n')) {
-		char c = text[4];
-
-		*skip = 5;
-		while (*skip < len && (text[*skip] == '\r' || text[*skip] == '\n') && *skip < 7)
-			(*skip)++;
-		return c;
-	}
-	for (size_t i = 0; i < len && (quoted || text[i] != '\n'); i++) {
-		if (text[i] == '"')
-			quoted = !quoted;
-		else if (!quoted)
-			n[0] += text[i] == ',', n[1] += text[i] == ';', n[2] += text[i] == '\t';
-	}
-	if (n[1] > n[0] && n[1] >= n[2])
-		return ';';
-	if (n[2] > n[0] && n[2] > n[1])
-		return '\t';
-	return ',';
 }
 
 static int read_csv(const char *data, size_t len, struct sheet_opts *o, json_t *rows, struct err *err)
