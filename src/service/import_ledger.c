@@ -207,8 +207,9 @@ static int loose_date(const char *s, char out[DATE_LEN])
 	return 0;
 }
 
-/* A percent cell: 45, 45%, " 45 % ", 45.0 -> 45. 0, or -1 when it is not a
- * whole percent from 0 to 100. */
+/* A percent cell: 45, 45%, " 45 % ", 45.0 -> 45; a fraction with no % sign
+ * such as 0.45 -> 45 (a number typed as 45% in a cell without a percent
+ * format). 0, or -1 when it is not a whole percent from 0 to 100. */
 static int loose_percent(const char *s, int *out)
 {
 	char tmp[32];
@@ -227,8 +228,13 @@ static int loose_percent(const char *s, int *out)
 		tmp[--n] = '\0';
 	while (n > 0 && tmp[n - 1] == ' ')
 		tmp[--n] = '\0';
-	if (parse_double(tmp, &v, "percent", NULL) != 0 || !isfinite(v) || fabs(v - round(v)) > 1e-6 || v < 0 ||
-	    v > 100)
+	if (parse_double(tmp, &v, "percent", NULL) != 0 || !isfinite(v))
+		return -1;
+	/* 0.6 typed where the cell has no percent format: a fraction, since a
+	 * percent is whole (1 stays 1 percent) */
+	if (v > 0 && v < 1 && fabs(v * 100 - round(v * 100)) <= 1e-6 && !strchr(s, '%'))
+		v *= 100;
+	if (fabs(v - round(v)) > 1e-6 || v < 0 || v > 100)
 		return -1;
 	*out = (int)lround(v);
 	return 0;
@@ -410,6 +416,14 @@ static int ledger_differs(struct svc *svc, struct import_ledger *li, int64_t id,
 
 /* ---- progress columns: a report, or a warning ---- */
 
+/* The day a date cell names, or "" (into day). */
+static const char *on_day(const char *cell_text, char day[DATE_LEN])
+{
+	if (loose_date(cell_text, day) != 0)
+		day[0] = '\0';
+	return day;
+}
+
 /* 1 when cell v shows the shown value (a code, or one of its labels). */
 static int same_shown(const char *v, const char *code, const char *zh, const char *en)
 {
@@ -424,6 +438,7 @@ static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger 
 {
 	struct arena a = ARENA_INIT;
 	struct task_view t;
+	struct task_history hist;
 	const char *pct = cell(header, row, "percent"), *text = cell(header, row, "latest_report");
 	const char *on = cell(header, row, "last_report_on"), *v;
 	const char *old_text, *old_on;
@@ -431,7 +446,7 @@ static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger 
 	int percent = 0, old_pct, edited_pct = 0, edited_text = 0, edited_on = 0;
 	enum task_state to;
 
-	if (task_show(svc, key, &a, &t, NULL, NULL) != 0)
+	if (task_show(svc, key, &a, &t, &hist, NULL) != 0)
 		goto out;
 	old_pct = t.row.has_report ? t.row.percent : 0;
 	old_text = t.row.last_report_done ? t.row.last_report_done : "";
@@ -482,6 +497,18 @@ static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger 
 			warn(li, rown, "last_report_on", "changed to %s without a new percent or latest report: a report "
 			     "needs one of them; not read", day);
 		goto out;
+	}
+	/* A file older than the record shows an earlier report: not an edit. */
+	for (size_t i = 0; i + 1 < hist.nreports; i++) {
+		const struct report_row *r = &hist.reports[i];
+
+		if (r->percent == (edited_pct ? percent : old_pct) && r->done && text && strcmp(r->done, text) == 0 &&
+		    (!on || !*on || (r->reported_on && strcmp(r->reported_on, on_day(on, day)) == 0))) {
+			warn(li, rown, NULL, "the progress columns show the report of %s (%d%%), older than the task's "
+			     "latest (%s, %d%%): the file is older than the record; not read", r->reported_on, r->percent,
+			     old_on, old_pct);
+			goto out;
+		}
 	}
 	if (workflow_next(t.state, TA_REPORT_PROGRESS, &to) != 0) {
 		warn(li, rown, edited_pct ? "percent" : "latest_report", "the task is %s and takes no progress report; "
