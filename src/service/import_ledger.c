@@ -58,8 +58,14 @@ static const struct {
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
-/* Every header a ledger may have, for io/sheet.c to recognise GB18030 text. */
-static const char *headers[2 * NCOLS + 1];
+/* Every header a ledger may have, for io/sheet.c to recognise GB18030 text
+ * (the names and Chinese labels of cols[]). */
+static const char *const headers[] = {
+	"key", "编号", "code", "代码", "title", "任务", "initiative", "所属工程", "decision", "来源决定", "meeting", "来源会议",
+	"lead_unit", "牵头单位", "lead_unit_name", "牵头单位名称", "supporting_units", "配合单位", "responsible", "责任领导",
+	"starts_on", "开始日期", "due_on", "办结时限", "cadence", "报送周期", "state", "办理状态", "percent", "进度",
+	"last_report_on", "最近报送", "latest_report", "最新进展", "light", "灯色", NULL,
+};
 
 /* A cadence's labels, as the web app and the translated ledger show them. */
 static const struct {
@@ -73,6 +79,10 @@ struct import_ctx {
 	struct svc *svc;
 	struct import_ledger *li;
 	long row;
+	/* rows whose light differs from today's: one warning for them all, since
+	 * a light changes with the days as well as by an edit (a ledger exported
+	 * last week shows last week's lights) */
+	long light_rows, light_first;
 };
 
 static int import_resolve(void *ctx, const struct entity *e, const char *key, int64_t *id)
@@ -433,9 +443,12 @@ static int same_shown(const char *v, const char *code, const char *zh, const cha
 /* Reads the progress and shown columns of a known task's row: a report to
  * file goes into rec as "_report"; problems reject the row; edits that cannot
  * be applied are warnings. */
-static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger *li, long rown, json_t *header,
-			 json_t *row, const char *key, json_t *rec)
+static void row_progress(struct import_ctx *ic, struct rows *rw, json_t *header, json_t *row, const char *key,
+			 json_t *rec)
 {
+	struct svc *svc = ic->svc;
+	struct import_ledger *li = ic->li;
+	long rown = ic->row;
 	struct arena a = ARENA_INIT;
 	struct task_view t;
 	struct task_history hist;
@@ -446,7 +459,8 @@ static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger 
 	int percent = 0, old_pct, edited_pct = 0, edited_text = 0, edited_on = 0;
 	enum task_state to;
 
-	if (task_show(svc, key, &a, &t, &hist, NULL) != 0)
+	memset(&hist, 0, sizeof(hist));
+	if (task_show(svc, key, &a, &t, NULL, NULL) != 0)
 		goto out;
 	old_pct = t.row.has_report ? t.row.percent : 0;
 	old_text = t.row.last_report_done ? t.row.last_report_done : "";
@@ -460,8 +474,7 @@ static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger 
 	v = cell(header, row, "light");
 	if (v && *v && strstr(v, light_name(t.light.light)) == NULL &&
 	    strstr(v, light_label(t.light.light, 1)) == NULL && strstr(v, light_label(t.light.light, 0)) == NULL)
-		warn(li, rown, "light", "\"%s\" is not the task's light (%s): the light is computed from the record; "
-		     "not read", v, light_name(t.light.light));
+		ic->light_first = ic->light_rows++ ? ic->light_first : rown;
 	v = cell(header, row, "lead_unit_name");
 	if (v && *v && !same_shown(v, t.row.lead_unit_name ? t.row.lead_unit_name : "", t.row.lead_unit_name_en, NULL))
 		warn(li, rown, "lead_unit_name", "\"%s\" is not the lead unit's name: change the lead_unit column "
@@ -498,7 +511,10 @@ static void row_progress(struct svc *svc, struct rows *rw, struct import_ledger 
 			     "needs one of them; not read", day);
 		goto out;
 	}
-	/* A file older than the record shows an earlier report: not an edit. */
+	/* A file older than the record shows an earlier report: not an edit
+	 * (the history is read only now, for the rows that changed). */
+	if (store_task_history(svc->st, t.row.id, &a, &hist, NULL) != 0)
+		goto out;
 	for (size_t i = 0; i + 1 < hist.nreports; i++) {
 		const struct report_row *r = &hist.reports[i];
 
@@ -542,19 +558,6 @@ out:
 
 /* ---- the import ---- */
 
-static void headers_init(void)
-{
-	size_t n = 0;
-
-	if (headers[0])
-		return;
-	for (size_t c = 0; c < NCOLS; c++) {
-		headers[n++] = cols[c].name;
-		headers[n++] = cols[c].zh;
-	}
-	headers[n] = NULL;
-}
-
 void import_ledger_summary(const struct import_ledger *li, char *out, size_t size)
 {
 	size_t n;
@@ -571,8 +574,7 @@ void import_ledger_summary(const struct import_ledger *li, char *out, size_t siz
 	}
 	if (li->warned) {
 		n = strlen(out);
-		snprintf(out + n, size - n, "; %ld %s not applied (see the warnings)", li->warned,
-			 li->warned == 1 ? "edit" : "edits");
+		snprintf(out + n, size - n, "; %ld %s (edits not applied)", li->warned, li->warned == 1 ? "warning" : "warnings");
 	}
 }
 
@@ -593,7 +595,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 {
 	const struct entity *e = model_entity("task");
 	json_t *rows = json_array(), *header, *good = json_array();
-	struct import_ctx ic = { svc, li, 0 };
+	struct import_ctx ic = { svc, li, 0, 0, 0 };
 	struct sheet_opts so;
 	struct arena a = ARENA_INIT;
 	struct rows rw;
@@ -604,7 +606,6 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 	li->rows = li->created = li->updated = li->reported = li->unchanged = li->rejected = li->warned = 0;
 	li->encoding_used = "";
 	li->changes = json_object();
-	headers_init();
 	memset(&so, 0, sizeof(so));
 	so.encoding = li->encoding;
 	so.headers = headers;
@@ -681,7 +682,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 		if (rows_str(rec, "key") && store_key_id(svc->st, e, svc->org.id, rows_str(rec, "key"), &id, NULL) == 0) {
 			rows_check_object(&rw, e, rec, "", ROWS_UPDATE, 0);
 			if (rw.nproblems == before)
-				row_progress(svc, &rw, li, ic.row, header, row, rows_str(rec, "key"), rec);
+				row_progress(&ic, &rw, header, row, rows_str(rec, "key"), rec);
 		} else {
 			const char *pct = cell(header, row, "percent"), *text = cell(header, row, "latest_report");
 
@@ -700,6 +701,10 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 		if (li->progress)
 			li->progress(li->progress_ctx, (long)i, (long)json_array_size(rows) - 1);
 	}
+	if (ic.light_rows && li->warnings)
+		buf_printf(li->warnings, "row %ld, column light: %ld %s a light other than today's (the file is older "
+			   "than the record, or was edited): a light is computed from the record; not read\n",
+			   ic.light_first, ic.light_rows, ic.light_rows == 1 ? "row shows" : "rows show");
 	li->warned = warning_lines(li);
 	if (li->rejected && !li->skip_bad) {
 		err_set(err, ST_INVALID, "%ld of %ld rows rejected; nothing was written", li->rejected, li->rows);

@@ -105,7 +105,7 @@ for r in rows[1:]:
 csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline="")).writerows(rows)
 EOF
 expect 0 "an edited ledger imports" -- "$PLENUM" ledger import "$TMP/edited.csv"
-has "15 rows: 0 created, 0 updated, 1 with a progress report, 14 unchanged, 0 rejected; changed: percent 1, latest_report 1; 3 edits not applied" "the summary counts what changed"
+has "15 rows: 0 created, 0 updated, 1 with a progress report, 14 unchanged, 0 rejected; changed: percent 1, latest_report 1; 3 warnings (edits not applied)" "the summary counts what changed"
 has "row 2, column percent: the task is closed and takes no progress report; not read" "a closed task warned"
 has "row 7, column state: \"closed\" is not the task's state (in_progress)" "a state edit warned"
 has "row 4, column last_report_on: changed to 2026-11-20 without a new percent or latest report" "a date alone warned"
@@ -114,6 +114,10 @@ has "2026-11-25   60%  第二批项目立项" "the report filed today with the p
 has "Progress: 60%" "the task's progress"
 expect 0 "the audit chain" -- "$PLENUM" audit verify
 has "chain intact" "the report and the import sealed in the audit chain"
+# a week later the same file shows last week's lights: one warning for them all, not one per row
+expect 0 "an older ledger" -- env PLENUM_TODAY=2027-01-10 "$PLENUM" ledger import "$TMP/l.csv"
+has "rows show a light other than today's" "the lights named"
+[ "$(grep -c "column light" "$TMP/err")" = 1 ] && ok || bad "one line for the lights, not $(grep -c "column light" "$TMP/err")"
 expect 0 "the same file again" -- "$PLENUM" ledger import "$TMP/edited.csv"
 has "0 with a progress report, 15 unchanged" "a report is filed once"
 
