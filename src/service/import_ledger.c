@@ -58,6 +58,9 @@ static const struct {
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
+/* Rows above the header a ledger may have (a title, a date line). */
+#define LEDGER_TITLE_ROWS 5
+
 /* Every header a ledger may have, for io/sheet.c to recognise GB18030 text
  * (the names and Chinese labels of cols[]). */
 static const char *const headers[] = {
@@ -599,7 +602,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 	struct sheet_opts so;
 	struct arena a = ARENA_INIT;
 	struct rows rw;
-	size_t i;
+	size_t i, first;
 	json_t *row;
 	int rc = -1;
 
@@ -612,35 +615,39 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 	if (sheet_read_opts(data, len, f == IMPORT_LEDGER_CSV ? SHEET_CSV : SHEET_XLSX, &so, rows, err) != 0)
 		goto out;
 	li->encoding_used = so.used;
-	header = json_array_get(rows, 0);
-	if (header == NULL) {
+	if (json_array_size(rows) == 0) {
 		err_set(err, ST_INVALID, "the ledger is empty");
 		goto out;
 	}
+	/* The header is the first row with the key column: a 台账 often has a
+	 * title row or two above it, which are not read. */
+	for (first = 0; first < json_array_size(rows) && first < LEDGER_TITLE_ROWS; first++) {
+		json_array_foreach(json_array_get(rows, first), i, row)
+			if (col_of(json_string_value(row)) == 0)     /* cols[0]: the key */
+				break;
+		if (i < json_array_size(json_array_get(rows, first)))
+			break;
+	}
+	if (first == json_array_size(rows) || first == LEDGER_TITLE_ROWS) {
+		err_set(err, ST_INVALID, "row 1: the \"key\" column (编号) is missing%s%s%s", so.used && *so.used ?
+			" (the file was read as " : "", so.used && *so.used ? so.used : "", so.used && *so.used ? ")" : "");
+		goto out;
+	}
+	header = json_array_get(rows, first);
 	/* Every header as its column's name; one not of the ledger is named in a
-	 * warning and not read; the key must be there. */
-	{
-		int has_key = 0;
+	 * warning and not read. */
+	for (i = 0; i < json_array_size(header); i++) {
+		const char *label = json_string_value(json_array_get(header, i));
+		int c = col_of(label);
 
-		for (i = 0; i < json_array_size(header); i++) {
-			const char *label = json_string_value(json_array_get(header, i));
-			int c = col_of(label);
-
-			if (c < 0) {
-				if (label && *label && li->warnings)
-					buf_printf(li->warnings, "row 1, column %zu: \"%.60s\" is not a ledger column; not read\n",
-						   i + 1, label);
-				json_array_set_new(header, i, json_string(""));
-				continue;
-			}
-			json_array_set_new(header, i, json_string(cols[c].name));
-			has_key |= strcmp(cols[c].name, "key") == 0;
+		if (c < 0) {
+			if (label && *label && li->warnings)
+				buf_printf(li->warnings, "row %zu, column %zu: \"%.60s\" is not a ledger column; not read\n",
+					   first + 1, i + 1, label);
+			json_array_set_new(header, i, json_string(""));
+			continue;
 		}
-		if (!has_key) {
-			err_set(err, ST_INVALID, "row 1: the \"key\" column (编号) is missing%s%s%s", so.used && *so.used ? " (the file was read as " : "",
-				so.used && *so.used ? so.used : "", so.used && *so.used ? ")" : "");
-			goto out;
-		}
+		json_array_set_new(header, i, json_string(cols[c].name));
 	}
 	memset(&rw, 0, sizeof(rw));
 	rw.offset = svc->org.utc_offset;
@@ -648,7 +655,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 	rw.problem = import_problem;
 	rw.ctx = &ic;
 	/* First every row is checked; nothing is written yet. */
-	for (i = 1; i < json_array_size(rows); i++) {
+	for (i = first + 1; i < json_array_size(rows); i++) {
 		json_t *rec;
 		int64_t id = 0;
 		int before = rw.nproblems;

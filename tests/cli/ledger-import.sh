@@ -85,6 +85,16 @@ has "row 2, column due_on: expected a real date YYYY-MM-DD" "the date's row and 
 has "got 6/30/2027" "the value named"
 has "row 3, column percent: expected a whole percent from 0 to 100 (45 or 45%), got \"half\"" "the percent named"
 
+# a title row above the header, as a 台账 often has: not read; rows keep their numbers
+fresh
+printf '江门市重点任务台账（2026年）,,\n编号,办结时限,备注\nt-1-2,2027-06-31,x\n' >"$TMP/title.csv"
+expect 2 "a ledger with a title row" -- "$PLENUM" ledger import "$TMP/title.csv"
+has "row 3, column due_on: expected a real date YYYY-MM-DD between 1990 and 2200, got 2027-06-31" "the row a spreadsheet shows"
+printf '江门市重点任务台账（2026年）,,\n编号,办结时限,备注\nt-1-2,2027-06-30,x\n' >"$TMP/title.csv"
+expect 0 "a ledger with a title row" -- "$PLENUM" ledger import "$TMP/title.csv"
+has "row 2, column 3: \"备注\" is not a ledger column; not read" "an unknown column named"
+has "1 rows: 0 created, 0 updated, 0 with a progress report, 1 unchanged, 0 rejected; 1 warning" "the title row is not a task"
+
 # ---- edited progress columns: a report by the importer, or a warning per row ----
 fresh
 python3 - "$TMP/l.csv" "$TMP/edited.csv" <<'EOF'
