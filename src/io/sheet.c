@@ -548,6 +548,8 @@ struct xlsx {
 	unsigned char *fmt_kind; /* by number-format id: 1 + its kind, 0 for none of the workbook's */
 	size_t nxf, xf_cap, nfmt;
 	int in_cell_xfs, date1904;
+	/* the first worksheet: its relationship id in workbook.xml, then its part */
+	char sheet_rid[64], sheet_part[256];
 	size_t style;            /* of the cell being read: an index into xf_kind */
 	/* where the parser is */
 	int depth;               /* of the element being read */
@@ -880,6 +882,23 @@ static void x_string_end(struct xlsx *x)
 	x->nsst++;
 }
 
+/* <Relationship Id Target> of xl/_rels/workbook.xml.rels: the part of the
+ * first worksheet, when Id is its id ("worksheets/sheet1.xml" is relative to
+ * xl/, "/xl/worksheets/sheet1.xml" to the package). */
+static void x_relationship(struct xlsx *x, const xmlChar **attrs, int nattrs)
+{
+	const char *id, *id_end, *t, *t_end;
+
+	if (attr(attrs, nattrs, "Id", &id, &id_end) != 0 || attr(attrs, nattrs, "Target", &t, &t_end) != 0 ||
+	    (size_t)(id_end - id) != strlen(x->sheet_rid) || memcmp(id, x->sheet_rid, (size_t)(id_end - id)) != 0 ||
+	    t_end - t > 200)
+		return;
+	if (*t == '/')
+		snprintf(x->sheet_part, sizeof(x->sheet_part), "%.*s", (int)(t_end - t - 1), t + 1);
+	else
+		snprintf(x->sheet_part, sizeof(x->sheet_part), "xl/%.*s", (int)(t_end - t), t);
+}
+
 static void x_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
 		    const xmlChar **ns, int nattrs, int ndefaulted, const xmlChar **attrs)
 {
@@ -900,6 +919,13 @@ static void x_start(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
 
 		x->date1904 = attr(attrs, nattrs, "date1904", &v, &end) == 0 &&
 			      ((end - v == 1 && *v == '1') || (end - v == 4 && memcmp(v, "true", 4) == 0));
+	} else if (strcmp(n, "sheet") == 0 && !x->sheet_rid[0]) {
+		const char *v, *end;
+
+		if (attr(attrs, nattrs, "id", &v, &end) == 0 && end - v < (ptrdiff_t)sizeof(x->sheet_rid))
+			snprintf(x->sheet_rid, sizeof(x->sheet_rid), "%.*s", (int)(end - v), v);
+	} else if (strcmp(n, "Relationship") == 0 && x->sheet_rid[0] && !x->sheet_part[0]) {
+		x_relationship(x, attrs, nattrs);
 	} else if (strcmp(n, "numFmt") == 0) {
 		x_number_format(x, attrs, nattrs);
 	} else if (strcmp(n, "cellXfs") == 0) {
@@ -1171,8 +1197,15 @@ static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err
 		sink_fail(&x.s, ST_INVALID, "not an XLSX workbook (not a zip file)");
 		goto out;
 	}
-	if (read_part(&x, z, "xl/workbook.xml", 0) != 0 || read_part(&x, z, "xl/styles.xml", 0) != 0 ||
-	    read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 || read_part(&x, z, "xl/worksheets/sheet1.xml", 1) != 0)
+	/* The first worksheet is the one workbook.xml lists first (a workbook
+	 * whose sheets were reordered keeps sheet1.xml for another one). */
+	if (read_part(&x, z, "xl/workbook.xml", 0) != 0 ||
+	    (x.sheet_rid[0] && read_part(&x, z, "xl/_rels/workbook.xml.rels", 0) != 0))
+		goto out;
+	if (!x.sheet_part[0] || zip_name_locate(z, x.sheet_part, 0) < 0)
+		snprintf(x.sheet_part, sizeof(x.sheet_part), "xl/worksheets/sheet1.xml");
+	if (read_part(&x, z, "xl/styles.xml", 0) != 0 || read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 ||
+	    read_part(&x, z, x.sheet_part, 1) != 0)
 		goto out;
 	rc = 0;
 out:

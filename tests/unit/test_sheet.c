@@ -194,6 +194,14 @@ static void cells_come_out_as_shown(void **state)
 			fail_msg("cell %zu: \"%s\", expected \"%s\"", i, cell(rows, 0, i), want[i]);
 	json_decref(rows);
 	free(data);
+
+	/* the first sheet is the first workbook.xml lists, not sheet1.xml */
+	data = slurp("sheet-order.xlsx", &len);
+	rows = json_array();
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	assert_string_equal(cell(rows, 0, 0), "key");
+	json_decref(rows);
+	free(data);
 }
 
 /* Workbooks LibreOffice Calc wrote (tests/fixtures/make-lo.py): typed dates
