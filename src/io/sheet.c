@@ -286,6 +286,30 @@ static size_t utf8_bad_at(const char *p, size_t len)
 	return len;
 }
 
+/* 1 when p[0..len) is UTF-8 with damage rather than another encoding: more
+ * of its non-ASCII characters are valid UTF-8 than not (GB18030 text is
+ * almost never valid UTF-8, while UTF-8 text often reads as GB18030). */
+static int mostly_utf8(const char *p, size_t len)
+{
+	size_t good = 0, bad = 0, i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)p[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+		if (n == 1) {
+			i++;
+		} else if (n > 1 && n <= len - i && text_utf8_valid(p + i, n)) {
+			good++;
+			i += n;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return good > bad;
+}
+
 /* data[0..len) in encoding from (iconv's name) as UTF-8 in *out. 0, or -1
  * with *bad the offset of the first byte that is not of the encoding. */
 static int decode(const char *data, size_t len, const char *from, struct buf *out, size_t *bad)
@@ -415,8 +439,9 @@ static int csv_decode(const char *data, size_t len, struct sheet_opts *o, struct
 			from = "UTF-8";
 		} else {
 			static const char *const guesses[] = { "GB18030", "UTF-16LE", "UTF-16BE" };
+			int damaged = mostly_utf8(data, len);
 
-			for (size_t i = 0; i < 3 && from == NULL; i++) {
+			for (size_t i = 0; i < 3 && from == NULL && !damaged; i++) {
 				size_t at;
 
 				buf_reset(out);

@@ -298,6 +298,16 @@ static void csv_encodings_are_found_or_declared(void **state)
 		}
 		free(data);
 	}
+	/* UTF-8 Chinese with one stray byte reads as GB18030 mojibake (every pair of
+	 * its bytes is GB18030): it is refused as damaged UTF-8 instead */
+	memset(&o, 0, sizeof(o));
+	o.headers = ledger_headers;
+	{
+		const char *damaged = "key,title\nt-1,\xE7\xBC\x96\xE5\x88\xB6\xE6\xB8\x85\xE5\x8D\x95\xC3" "A\n";
+
+		assert_null(csv_opts(damaged, strlen(damaged), &o, &err));
+		assert_non_null(strstr(err.msg, "row 2, column 2: not valid UTF-8 (the byte 0xC3)"));
+	}
 	/* UTF-16 big-endian with its mark; Excel's "sep=" line */
 	memset(&o, 0, sizeof(o));
 	rows = csv_opts("\xFE\xFF\0k\0e\0y\0\n\0t\0-\0\x31", 18, &o, &err);
