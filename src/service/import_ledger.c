@@ -545,16 +545,12 @@ static void row_progress(struct import_ctx *ic, struct rows *rw, json_t *header,
 			goto out;
 		}
 	}
-	if (edited_pct)
-		count_change(li, "percent");
-	if (edited_text)
-		count_change(li, "latest_report");
-	if (edited_on)
-		count_change(li, "last_report_on");
 	if (!edited_text)
 		snprintf(note, sizeof(note), "台账导入：进度由%d%%调整为%d%%", old_pct, percent);
-	json_object_set_new(rec, "_report", json_pack("{s:i, s:s, s:s?}", "percent", percent, "done",
-						      edited_text ? text : note, "reported_on", edited_on ? day : NULL));
+	json_object_set_new(rec, "_report", json_pack("{s:i, s:s, s:s?, s:[s*, s*, s*]}", "percent", percent, "done",
+						      edited_text ? text : note, "reported_on", edited_on ? day : NULL,
+						      "columns", edited_pct ? "percent" : NULL, edited_text ? "latest_report" : NULL,
+						      edited_on ? "last_report_on" : NULL));
 out:
 	arena_release(&a);
 }
@@ -789,7 +785,12 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 				snprintf(msg, sizeof(msg), "%s", err->msg);
 				err_set(err, err->code, "row %ld: the progress report was refused: %s", rown, msg);
 			} else {
+				size_t k;
+				json_t *c;
+
 				li->reported++;
+				json_array_foreach(json_object_get(report, "columns"), k, c)
+					count_change(li, json_string_value(c));
 			}
 		}
 		if (w == 0 && changed && version)
