@@ -39,22 +39,35 @@
 #include "../core/banned.h"
 
 /* What the import does with a column: a field of the task written through
- * record.c; a progress column, an edit of which files a report; a column
- * derived from the record, shown only (an edit is named in a warning). */
-enum col_kind { COL_FIELD, COL_PROGRESS, COL_SHOWN };
+ * record.c; the name of a field's value (a unit, a person, a cadence's
+ * label), read when it was edited; a progress column, an edit of which files
+ * a report; a column derived from the record, shown only (an edit is named
+ * in a warning). */
+enum col_kind { COL_FIELD, COL_NAME, COL_PROGRESS, COL_SHOWN };
 
+/* Two layouts are read. The ledger plenum wrote first holds keys under the
+ * Chinese labels 牵头单位, 配合单位, 责任领导 and 报送周期; the workbook with
+ * names holds the names under those labels and the keys beside them under
+ * zh_key (牵头单位编号...). A label means the key column unless the file
+ * also has that zh_key. of: the field a name column names. */
 static const struct {
-	const char *name, *zh;
+	const char *name, *zh, *zh_key, *of;
 	enum col_kind kind;
 } cols[] = {
-	{ "key", "编号", COL_FIELD }, { "code", "代码", COL_FIELD }, { "title", "任务", COL_FIELD },
-	{ "initiative", "所属工程", COL_FIELD }, { "decision", "来源决定", COL_FIELD },
-	{ "meeting", "来源会议", COL_SHOWN }, { "lead_unit", "牵头单位", COL_FIELD },
-	{ "lead_unit_name", "牵头单位名称", COL_SHOWN }, { "supporting_units", "配合单位", COL_FIELD },
-	{ "responsible", "责任领导", COL_FIELD }, { "starts_on", "开始日期", COL_FIELD },
-	{ "due_on", "办结时限", COL_FIELD }, { "cadence", "报送周期", COL_FIELD }, { "state", "办理状态", COL_SHOWN },
-	{ "percent", "进度", COL_PROGRESS }, { "last_report_on", "最近报送", COL_PROGRESS },
-	{ "latest_report", "最新进展", COL_PROGRESS }, { "light", "灯色", COL_SHOWN },
+	{ "key", "编号", NULL, NULL, COL_FIELD }, { "code", "代码", NULL, NULL, COL_FIELD },
+	{ "title", "任务", NULL, NULL, COL_FIELD }, { "initiative", "所属工程", NULL, NULL, COL_FIELD },
+	{ "decision", "来源决定", NULL, NULL, COL_FIELD }, { "meeting", "来源会议", NULL, NULL, COL_SHOWN },
+	{ "lead_unit", "牵头单位", "牵头单位编号", NULL, COL_FIELD },
+	{ "lead_unit_name", "牵头单位名称", NULL, "lead_unit", COL_NAME },
+	{ "supporting_units", "配合单位", "配合单位编号", NULL, COL_FIELD },
+	{ "supporting_unit_names", NULL, NULL, "supporting_units", COL_NAME },
+	{ "responsible", "责任领导", "责任领导编号", NULL, COL_FIELD },
+	{ "responsible_name", NULL, NULL, "responsible", COL_NAME },
+	{ "starts_on", "开始日期", NULL, NULL, COL_FIELD }, { "due_on", "办结时限", NULL, NULL, COL_FIELD },
+	{ "cadence", "报送周期", "报送周期代码", NULL, COL_FIELD },
+	{ "cadence_name", NULL, NULL, "cadence", COL_NAME }, { "state", "办理状态", NULL, NULL, COL_SHOWN },
+	{ "percent", "进度", NULL, NULL, COL_PROGRESS }, { "last_report_on", "最近报送", NULL, NULL, COL_PROGRESS },
+	{ "latest_report", "最新进展", NULL, NULL, COL_PROGRESS }, { "light", "灯色", NULL, NULL, COL_SHOWN },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -67,7 +80,8 @@ static const char *const headers[] = {
 	"key", "编号", "code", "代码", "title", "任务", "initiative", "所属工程", "decision", "来源决定", "meeting", "来源会议",
 	"lead_unit", "牵头单位", "lead_unit_name", "牵头单位名称", "supporting_units", "配合单位", "responsible", "责任领导",
 	"starts_on", "开始日期", "due_on", "办结时限", "cadence", "报送周期", "state", "办理状态", "percent", "进度",
-	"last_report_on", "最近报送", "latest_report", "最新进展", "light", "灯色", NULL,
+	"last_report_on", "最近报送", "latest_report", "最新进展", "light", "灯色", "牵头单位编号", "配合单位编号",
+	"责任领导编号", "报送周期代码", "supporting_unit_names", "responsible_name", "cadence_name", NULL,
 };
 
 /* A cadence's labels, as the web app and the translated ledger show them. */
@@ -148,9 +162,29 @@ static int col_of(const char *label)
 		n--;
 	norm[n] = '\0';
 	for (size_t c = 0; c < NCOLS; c++)
-		if (strcmp(cols[c].name, norm) == 0 || strcmp(cols[c].zh, label) == 0)
+		if (strcmp(cols[c].name, norm) == 0 || (cols[c].zh && strcmp(cols[c].zh, label) == 0) ||
+		    (cols[c].zh_key && strcmp(cols[c].zh_key, label) == 0))
 			return (int)c;
 	return -1;
+}
+
+/* The column of a header of this file: as col_of(), except that the label of
+ * a key column is its name column when the file has the key column's zh_key
+ * too (the workbook with names, see cols[]). */
+static int col_in(const char *label, json_t *header)
+{
+	int c = col_of(label);
+	size_t i;
+	json_t *h;
+
+	if (c < 0 || !cols[c].zh_key || !cols[c].zh || strcmp(label, cols[c].zh) != 0)
+		return c;
+	json_array_foreach(header, i, h)
+		if (json_string_value(h) && strcmp(json_string_value(h), cols[c].zh_key) == 0)
+			for (size_t n = 0; n < NCOLS; n++)
+				if (cols[n].of && strcmp(cols[n].of, cols[c].name) == 0)
+					return (int)n;
+	return c;
 }
 
 /* ---- cells as the values they stand for ---- */
@@ -321,8 +355,56 @@ static const char *cell(json_t *header, json_t *row, const char *name)
 	return NULL;
 }
 
+/* The value of task field fd that cell text v stands for: a list of keys
+ * for supporting_units (keys joined by ";", names by "、", "，" or ","), a
+ * key for a reference (a key, or a name), a code for a cadence (its code or
+ * label), a date in YYYY-MM-DD where one of the forms of loose_date() is
+ * given; else the text as it is, for the checker to name. */
+static json_t *cell_value(struct svc *svc, const struct field *fd, const char *v, struct arena *a)
+{
+	char day[DATE_LEN];
+
+	if (fd->type == F_REFS) {
+		json_t *list = json_array();
+		char *copy = xstrdup(v), *p = copy, *end;
+
+		for (char *q = copy; *q; q++) {
+			if (*q == ',') {
+				*q = ';';
+			} else if (strncmp(q, "、", 3) == 0 || strncmp(q, "，", 3) == 0) {
+				memcpy(q, ";  ", 3);
+				q += 2;
+			}
+		}
+		while (p) {
+			end = strchr(p, ';');
+			if (end)
+				*end = '\0';
+			while (*p == ' ')
+				p++;
+			for (size_t n = strlen(p); n > 0 && p[n - 1] == ' '; n--)
+				p[n - 1] = '\0';
+			if (*p)
+				json_array_append_new(list, json_string(ref_key(svc, model_entity(fd->ref), p, a)));
+			p = end ? end + 1 : NULL;
+		}
+		free(copy);
+		return list;
+	}
+	if (fd->type == F_REF)
+		return json_string(ref_key(svc, model_entity(fd->ref), v, a));
+	if (fd->type == F_DATE && loose_date(v, day) == 0)
+		return json_string(day);
+	if (strcmp(fd->name, "cadence") == 0)
+		for (size_t k = 0; k < sizeof(cadences) / sizeof(cadences[0]); k++)
+			if (strcmp(v, cadences[k].zh) == 0 || strcmp(v, cadences[k].en) == 0)
+				return json_string(cadences[k].name);
+	return json_string(v);
+}
+
 /* The row's task columns as a task record, each cell read for its column;
- * empty cells left out. */
+ * empty cells left out. A name column (牵头单位 beside 牵头单位编号...) gives
+ * the field when its key column is missing or empty. */
 static json_t *row_record(struct svc *svc, json_t *header, json_t *row, struct arena *a)
 {
 	const struct entity *e = model_entity("task");
@@ -333,54 +415,57 @@ static json_t *row_record(struct svc *svc, json_t *header, json_t *row, struct a
 	json_array_foreach(header, i, h) {
 		const char *name = json_string_value(h), *v = json_string_value(json_array_get(row, i));
 		const struct field *fd = model_field(e, name);
-		char day[DATE_LEN];
 		int c = col_of(name);
 
 		if (c < 0 || cols[c].kind != COL_FIELD || v == NULL || *v == '\0' || fd == NULL)
 			continue;
-		if (fd->type == F_REFS) {
-			json_t *list = json_array();
-			char *copy = xstrdup(v), *p = copy, *end;
+		json_object_set_new(obj, name, cell_value(svc, fd, v, a));
+	}
+	json_array_foreach(header, i, h) {
+		const char *v = json_string_value(json_array_get(row, i));
+		int c = col_of(json_string_value(h));
 
-			/* keys joined by ";", names by "、", "，" or "," as a ledger shows them */
-			for (char *q = copy; *q; q++) {
-				if (*q == ',') {
-					*q = ';';
-				} else if (strncmp(q, "、", 3) == 0 || strncmp(q, "，", 3) == 0) {
-					memcpy(q, ";  ", 3);
-					q += 2;
-				}
-			}
-			while (p) {
-				end = strchr(p, ';');
-				if (end)
-					*end = '\0';
-				while (*p == ' ')
-					p++;
-				for (size_t n = strlen(p); n > 0 && p[n - 1] == ' '; n--)
-					p[n - 1] = '\0';
-				if (*p)
-					json_array_append_new(list, json_string(ref_key(svc, model_entity(fd->ref), p, a)));
-				p = end ? end + 1 : NULL;
-			}
-			free(copy);
-			json_object_set_new(obj, name, list);
-		} else if (fd->type == F_REF) {
-			json_object_set_new(obj, name, json_string(ref_key(svc, model_entity(fd->ref), v, a)));
-		} else if (fd->type == F_DATE && loose_date(v, day) == 0) {
-			json_object_set_new(obj, name, json_string(day));
-		} else if (strcmp(name, "cadence") == 0) {
-			const char *cad = v;
-
-			for (size_t k = 0; k < sizeof(cadences) / sizeof(cadences[0]); k++)
-				if (strcmp(v, cadences[k].zh) == 0 || strcmp(v, cadences[k].en) == 0)
-					cad = cadences[k].name;
-			json_object_set_new(obj, name, json_string(cad));
-		} else {
-			json_object_set_new(obj, name, json_string(v));
-		}
+		if (c < 0 || cols[c].kind != COL_NAME || v == NULL || *v == '\0' || json_object_get(obj, cols[c].of))
+			continue;
+		json_object_set_new(obj, cols[c].of, cell_value(svc, model_field(e, cols[c].of), v, a));
 	}
 	return obj;
+}
+
+/* A name column edited: the name cell differs from what the record shows for
+ * the field (its name in either language, a cadence's code or label). Then
+ * the name is read, over the key column beside it. */
+static void row_names(struct svc *svc, json_t *header, json_t *row, const char *key, json_t *rec, struct arena *a)
+{
+	const struct entity *e = model_entity("task");
+	struct task_view t;
+	size_t i;
+	json_t *h;
+
+	if (task_show(svc, key, a, &t, NULL, NULL) != 0)
+		return;
+	json_array_foreach(header, i, h) {
+		const char *v = json_string_value(json_array_get(row, i));
+		int c = col_of(json_string_value(h)), same = 0;
+		const char *zh = NULL, *en = NULL;
+
+		if (c < 0 || cols[c].kind != COL_NAME || v == NULL || *v == '\0')
+			continue;
+		if (strcmp(cols[c].of, "lead_unit") == 0)
+			zh = t.row.lead_unit_name, en = t.row.lead_unit_name_en;
+		else if (strcmp(cols[c].of, "responsible") == 0)
+			zh = t.row.responsible_name, en = t.row.responsible_name_en;
+		else if (strcmp(cols[c].of, "supporting_units") == 0)
+			zh = t.row.supporting, en = t.row.supporting_en;
+		else if (strcmp(cols[c].of, "cadence") == 0 && t.row.cadence)
+			for (size_t k = 0; k < sizeof(cadences) / sizeof(cadences[0]); k++)
+				if (strcmp(t.row.cadence, cadences[k].name) == 0)
+					same = strcmp(v, cadences[k].name) == 0 || strcmp(v, cadences[k].zh) == 0 ||
+					       strcmp(v, cadences[k].en) == 0;
+		same |= (zh && strcmp(v, zh) == 0) || (en && strcmp(v, en) == 0);
+		if (!same)
+			json_object_set_new(rec, cols[c].of, cell_value(svc, model_field(e, cols[c].of), v, a));
+	}
 }
 
 /* ---- the stored task, to tell what a row changes ---- */
@@ -478,10 +563,6 @@ static void row_progress(struct import_ctx *ic, struct rows *rw, json_t *header,
 	if (v && *v && strstr(v, light_name(t.light.light)) == NULL &&
 	    strstr(v, light_label(t.light.light, 1)) == NULL && strstr(v, light_label(t.light.light, 0)) == NULL)
 		ic->light_first = ic->light_rows++ ? ic->light_first : rown;
-	v = cell(header, row, "lead_unit_name");
-	if (v && *v && !same_shown(v, t.row.lead_unit_name ? t.row.lead_unit_name : "", t.row.lead_unit_name_en, NULL))
-		warn(li, rown, "lead_unit_name", "\"%s\" is not the lead unit's name: change the lead_unit column "
-		     "instead; not read", v);
 	v = cell(header, row, "meeting");
 	if (v && *v && !same_shown(v, t.row.meeting_key ? t.row.meeting_key : "", t.row.meeting_title,
 				   t.row.meeting_title_en))
@@ -593,7 +674,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 		      struct import_ledger *li, struct err *err)
 {
 	const struct entity *e = model_entity("task");
-	json_t *rows = json_array(), *header, *good = json_array();
+	json_t *rows = json_array(), *header, *good = json_array(), *labels = NULL;
 	struct import_ctx ic = { svc, li, 0, 0, 0 };
 	struct sheet_opts so;
 	struct arena a = ARENA_INIT;
@@ -632,9 +713,10 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 	header = json_array_get(rows, first);
 	/* Every header as its column's name; one not of the ledger is named in a
 	 * warning and not read. */
+	labels = json_deep_copy(header);
 	for (i = 0; i < json_array_size(header); i++) {
-		const char *label = json_string_value(json_array_get(header, i));
-		int c = col_of(label);
+		const char *label = json_string_value(json_array_get(labels, i));
+		int c = col_in(label, labels);
 
 		if (c < 0) {
 			if (label && *label && li->warnings)
@@ -683,6 +765,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 			}
 		}
 		if (rows_str(rec, "key") && store_key_id(svc->st, e, svc->org.id, rows_str(rec, "key"), &id, NULL) == 0) {
+			row_names(svc, header, row, rows_str(rec, "key"), rec, &a);
 			rows_check_object(&rw, e, rec, "", ROWS_UPDATE, 0);
 			if (rw.nproblems == before)
 				row_progress(&ic, &rw, header, row, rows_str(rec, "key"), rec);
@@ -771,6 +854,12 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 		if (changed)
 			w = id ? record_update(svc, &rec, id, version, err) : record_create(svc, &rec, &id, err);
 		buf_release(&scratch);
+		if (w != 0 && err) {
+			char msg[sizeof(err->msg)];
+
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			err_set(err, err->code, "row %ld: %s", rown, msg);
+		}
 		if (w == 0 && report) {
 			struct progress_input in;
 
@@ -779,7 +868,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 			in.done = json_string_value(json_object_get(report, "done"));
 			in.reported_on = json_string_value(json_object_get(report, "reported_on"));
 			w = task_report(svc, rows_str(row, "key"), &in, err);
-			if (w != 0) {
+			if (w != 0 && err) {
 				char msg[sizeof(err->msg)];
 
 				snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -819,6 +908,7 @@ out:
 	if (rc != 0 && li->rejected == 0)
 		li->unchanged = 0;
 	arena_release(&a);
+	json_decref(labels);
 	json_decref(rows);
 	json_decref(good);
 	return rc;

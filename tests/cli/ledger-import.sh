@@ -85,6 +85,28 @@ has "row 2, column due_on: expected a real date YYYY-MM-DD" "the date's row and 
 has "got 6/30/2027" "the value named"
 has "row 3, column percent: expected a whole percent from 0 to 100 (45 or 45%), got \"half\"" "the percent named"
 
+# the workbook with names (keys beside them under 牵头单位编号...): names as shown read as the same values;
+# an edited name is read over the key beside it
+fresh
+printf '编号,牵头单位编号,牵头单位,配合单位编号,配合单位,责任领导编号,责任领导,报送周期代码,报送周期\nt-1-2,u-jm-sci,市科学技术局,u-jm-finance,市财政局,p-zhang-yuanxing,Zhang Yuanxing,monthly,每月\n' >"$TMP/names.csv"
+expect 0 "a ledger with names and keys" -- "$PLENUM" ledger import "$TMP/names.csv"
+has "1 rows: 0 created, 0 updated, 0 with a progress report, 1 unchanged, 0 rejected" "names as shown change nothing"
+hasnt "warning" "every column known"
+printf '编号,牵头单位编号,牵头单位,配合单位编号,配合单位,责任领导编号,责任领导,报送周期代码,报送周期\nt-1-2,u-jm-sci,市财政局,u-jm-finance,市科学技术局,p-zhang-yuanxing,Zhang Yuanxing,monthly,每季度\n' >"$TMP/names.csv"
+expect 0 "names edited" -- "$PLENUM" ledger import "$TMP/names.csv"
+has "1 updated" "the edited names applied"
+has "changed: lead_unit 1, supporting_units 1, cadence 1" "each edited name counted as its field"
+expect 0 "task show" -- "$PLENUM" task show t-1-2
+has "lead: Municipal Finance Bureau; supporting: Municipal Science and Technology Bureau" "units by name"
+has "reports quarterly" "cadence by its label"
+# a rule of the task record broken in the write names the row
+printf 'key,lead_unit_name\nt-1-2,市科学技术局\n' >"$TMP/names.csv"
+expect 2 "the lead unit as a supporting unit" -- "$PLENUM" ledger import "$TMP/names.csv"
+has "row 2: supporting_units: the lead unit cannot also be a supporting unit" "the row named"
+printf 'key,lead_unit_name\nt-1-2,市没有这个局\n' >"$TMP/names.csv"
+expect 2 "an unknown name" -- "$PLENUM" ledger import "$TMP/names.csv"
+has "row 2, column lead_unit: no unit \"市没有这个局\"" "the unknown name named"
+
 # a title row above the header, as a 台账 often has: not read; rows keep their numbers
 fresh
 printf '江门市重点任务台账（2026年）,,\n编号,办结时限,备注\nt-1-2,2027-06-31,x\n' >"$TMP/title.csv"
