@@ -6,7 +6,8 @@
  *
  * Every row is read and checked first; nothing is written when a row is bad
  * (unless skip_bad). Then, in one transaction: new keys register tasks,
- * known keys update the task's own columns (record.c's rules), and edited
+ * known keys update the task's own columns (record.c's rules; a name column
+ * such as 牵头单位 beside 牵头单位编号 is read when the name was edited), and edited
  * progress columns (percent, latest_report, last_report_on) file a progress
  * report through task_report() -- the same service, rules and audit trail as
  * any report, filed by the importing user. An edit that cannot be applied
