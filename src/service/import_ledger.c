@@ -340,6 +340,21 @@ static const char *ref_key(struct svc *svc, const struct entity *e, const char *
 	return arena_strdup(a, b.key);
 }
 
+/* 1 when the header (names) has a column of this kind. */
+static int has_kind(json_t *header, enum col_kind kind)
+{
+	size_t i;
+	json_t *h;
+
+	json_array_foreach(header, i, h) {
+		int c = col_of(json_string_value(h));
+
+		if (c >= 0 && cols[c].kind == kind)
+			return 1;
+	}
+	return 0;
+}
+
 /* The cell of column name in row (NULL when the ledger has no such column). */
 static const char *cell(json_t *header, json_t *row, const char *name)
 {
@@ -765,9 +780,10 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 			}
 		}
 		if (rows_str(rec, "key") && store_key_id(svc->st, e, svc->org.id, rows_str(rec, "key"), &id, NULL) == 0) {
-			row_names(svc, header, row, rows_str(rec, "key"), rec, &a);
+			if (has_kind(header, COL_NAME))
+				row_names(svc, header, row, rows_str(rec, "key"), rec, &a);
 			rows_check_object(&rw, e, rec, "", ROWS_UPDATE, 0);
-			if (rw.nproblems == before)
+			if (rw.nproblems == before && (has_kind(header, COL_PROGRESS) || has_kind(header, COL_SHOWN)))
 				row_progress(&ic, &rw, header, row, rows_str(rec, "key"), rec);
 		} else {
 			const char *pct = cell(header, row, "percent"), *text = cell(header, row, "latest_report");
