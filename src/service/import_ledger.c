@@ -340,6 +340,26 @@ static const char *ref_key(struct svc *svc, const struct entity *e, const char *
 	return arena_strdup(a, b.key);
 }
 
+/* The date columns' cells in the forms loose_date() reads rewritten as
+ * YYYY-MM-DD in row itself, so that whatever reads the cell next (the task
+ * record, a deadline reader) sees the date the spreadsheet showed. */
+static void row_dates(json_t *header, json_t *row)
+{
+	static const char *const dates[] = { "starts_on", "due_on", "last_report_on" };
+	char day[DATE_LEN];
+	size_t i;
+	json_t *h;
+
+	json_array_foreach(header, i, h)
+		for (size_t d = 0; d < sizeof(dates) / sizeof(dates[0]); d++) {
+			const char *v = json_string_value(json_array_get(row, i));
+
+			if (strcmp(json_string_value(h), dates[d]) == 0 && v && *v && loose_date(v, day) == 0 &&
+			    strcmp(v, day) != 0)
+				json_array_set_new(row, i, json_string(day));
+		}
+}
+
 /* 1 when the header (names) has a column of this kind. */
 static int has_kind(json_t *header, enum col_kind kind)
 {
@@ -518,8 +538,8 @@ static int ledger_differs(struct svc *svc, struct import_ledger *li, int64_t id,
 
 	store_link_keys(svc->st, model_field(model_entity("task"), "supporting_units"), svc->org.id, id, add_link, cur, NULL);
 	json_object_foreach(row, k, v) {
-		if (k[0] == '_' || json_equal(v, json_object_get(cur, k)))
-			continue;
+		if (k[0] == '_' || json_equal(v, json_object_get(cur, k)) || (json_is_null(v) && !json_object_get(cur, k)))
+			continue;                /* a null field equals an absent one */
 		n++;
 		if (count)
 			count_change(li, k);
@@ -764,6 +784,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 		}
 		li->rows++;
 		ic.row = (long)i + 1;
+		row_dates(header, row);
 		rec = row_record(svc, header, row, &a);
 		/* An empty cell in a required column is a mistake, not "no change". */
 		{
