@@ -680,8 +680,8 @@ void import_ledger_summary(const struct import_ledger *li, char *out, size_t siz
 	json_t *v;
 	int first = 1;
 
-	snprintf(out, size, "%ld rows: %ld created, %ld updated, %ld with a progress report, %ld unchanged, %ld rejected",
-		 li->rows, li->created, li->updated, li->reported, li->unchanged, li->rejected);
+	snprintf(out, size, "%ld rows: %ld created, %ld updated, %ld unchanged, %ld rejected; %ld with a progress report",
+		 li->rows, li->created, li->updated, li->unchanged, li->rejected, li->reported);
 	json_object_foreach(li->changes, k, v) {
 		n = strlen(out);
 		snprintf(out + n, size - n, "%s%s %lld", first ? "; changed: " : ", ", k, (long long)json_integer_value(v));

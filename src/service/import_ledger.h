@@ -50,9 +50,9 @@ struct import_ledger {
 int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import_ledger_format f,
 		      struct import_ledger *li, struct err *err);
 
-/* The line the CLI prints and the summary of the audit entry: "15 rows: 0
- * created, 1 updated, 1 with a progress report, 13 unchanged, 0 rejected"
- * and, when any, "; changed: due_on 1, percent 1". Into out[size]. */
+/* The line the CLI prints: "15 rows: 0 created, 1 updated, 13 unchanged,
+ * 0 rejected; 1 with a progress report" and, when any, "; changed: due_on 1,
+ * percent 1" and "; 2 warnings (edits not applied)". Into out[size]. */
 void import_ledger_summary(const struct import_ledger *li, char *out, size_t size);
 
 #endif
