@@ -126,6 +126,7 @@ pg-test: $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schema
 
 cli-test: plenum
 	./tests/cli/run.sh ./plenum
+	./tests/cli/commands.sh ./plenum
 	./tests/cli/edges.sh ./plenum
 	TORTURE_STRIDE=5 ./tests/cli/torture-db.sh ./plenum --quick
 	./tests/cli/hard-cases.sh ./plenum
@@ -176,7 +177,7 @@ demo: deps
 # crashing input in build-fuzz/NAME-crash-*.
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 3
-FUZZ_TARGETS := fuzz_import fuzz_csv fuzz_xlsx fuzz_template fuzz_req fuzz_record_text fuzz_paper
+FUZZ_TARGETS := fuzz_import fuzz_csv fuzz_xlsx fuzz_template fuzz_req fuzz_record_text fuzz_paper fuzz_deadline
 FUZZ_BUILD := build-fuzz
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 
@@ -233,10 +234,10 @@ asan:
 lint:
 	@./scripts/lint
 
-# The manual page, from the binary's own --help texts (scripts/make-man).
-$(BUILD)/plenum.1: plenum scripts/make-man
+# The manual page, from the command table that --help prints (plenum help --man).
+$(BUILD)/plenum.1: plenum
 	@mkdir -p $(BUILD)
-	./scripts/make-man ./plenum > $@.tmp && mv $@.tmp $@
+	./plenum help --man --date $$(date -u -d "@$${SOURCE_DATE_EPOCH:-$$(date +%s)}" +%Y-%m-%d) > $@.tmp && mv $@.tmp $@
 
 # Any PREFIX: the binary finds its data relative to itself (../share/plenum),
 # so nothing is compiled in. The unit goes to PREFIX/lib/systemd/system; the

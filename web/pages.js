@@ -37,11 +37,17 @@ function reasonText(task) {
   return task.light ? t(`reason.${task.light.reason_code}`) : '';
 }
 
+// A deadline as entered: a date, or the period / "as soon as possible" /
+// "not set yet" text the API gives in both languages.
+function dueText(task) {
+  return task.due_kind && task.due_kind !== 'date' ? pick(task, 'due_text') : fmtDate(task.due_on);
+}
+
 function taskRow(task) {
   return h('tr', { 'data-task': task.key },
     h('td', { class: 'c-light' }, lightBadge(task.light.color, reasonText(task))),
     h('td', { class: 'c-title' }, link(`#/task/${task.key}`, pick(task, 'title'))),
-    h('td', { class: 'c-due' }, t('task.due_short', { d: fmtDate(task.due_on) })),
+    h('td', { class: 'c-due' }, task.due_kind && task.due_kind !== 'date' ? pick(task, 'due_text') : t('task.due_short', { d: fmtDate(task.due_on) })),
     h('td', { class: 'next' }, te('next', task.state)),
     h('td', { class: 'c-unit' }, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
     h('td', { class: 'c-state' }, te('state', task.state)),
@@ -569,7 +575,11 @@ function taskForm(decision, initiatives) {
     field(t('task.initiative'), select('initiative', [['', t('filter.choose')], ...initiatives], '', { required: true })),
     lead, support, chips,
     field(t('task.starts_on'), input('starts_on', '', { type: 'date' })),
+    field(t('task.due_kind'), select('due_kind', enums('task.due_kind').map((k) => [k, te('due_kind', k)]), 'date')),
+    field(t('task.due_from'), input('due_from', '', { type: 'date' }), t('task.due_from_hint')),
     field(t('task.due_on'), input('due_on', '', { type: 'date' })),
+    field(t('task.due_precision'), select('due_precision', [['', '—'],
+      ...enums('task.due_precision').map((k) => [k, te('due_precision', k)])], '')),
     field(t('task.cadence'), select('cadence', enums('task.cadence').map((c) => [c, te('cadence', c)]), 'monthly')),
     h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit' }, t('action.create_task')));
@@ -577,6 +587,9 @@ function taskForm(decision, initiatives) {
     const body = { ...v, decision: decision.key, supporting_units: [...chosen.keys()] };
     delete body.support_pick;
     for (const k of ['initiative', 'lead_unit']) if (!body[k]) delete body[k];
+    // the dates a kind has: a date due_on, a period both days, asap and unset none
+    if (body.due_kind !== 'period') { delete body.due_from; delete body.due_precision; }
+    if (body.due_kind === 'asap' || body.due_kind === 'unset') delete body.due_on;
     const r = await api('POST', '/tasks', body);
     toast(t('task.created'));
     location.hash = `#/task/${r.key}`;
@@ -1050,10 +1063,10 @@ function taskLayout(task, mine, onBehalf, events) {
       h('dt', null, t('task.lead_unit')), h('dd', null, link(`#/unit/${task.lead_unit}`, pick(task, 'lead_unit_name'))),
       h('dt', null, t('task.supporting_units')), h('dd', null, pick(task, 'supporting_units') || '—'),
       h('dt', null, t('task.responsible')), h('dd', null, task.responsible_name || '—'),
-      h('dt', null, t('task.dates')), h('dd', null, fmtDate(task.starts_on), ' – ', fmtDate(task.due_on)),
+      h('dt', null, t('task.dates')), h('dd', null, fmtDate(task.starts_on), ' – ', dueText(task)),
       h('dt', null, t('task.cadence')), h('dd', null, te('cadence', task.cadence)),
       h('dt', null, t('task.percent')), h('dd', null, progressBar(task.percent, task.light.color),
-        t('task.expected', { n: task.light.expected_percent }))),
+        task.light.expected_percent != null ? t('task.expected', { n: task.light.expected_percent }) : '')),
     moves.length ? section(t('task.actions'), h('div', { class: 'moves' }, moves)) : null,
     report, extend, decide,
     onBehalf.length ? h('details', { class: 'card on-behalf' }, h('summary', null, t('task.on_behalf')), onBehalf) : null,

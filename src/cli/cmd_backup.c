@@ -63,74 +63,66 @@ static int report(const struct cli_common *c, const struct backup_info *b, const
 	return EXIT_OK;
 }
 
-int cmd_backup(int argc, char **argv)
+static int backup_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum backup [--db FILE] [-o FILE] [--json]";
-	struct cli_common c = { 0 };
-	const char *out = NULL;
-	const struct cli_opt opts[] = {
-		{ "output", 'o', 1, &out, NULL },
-		{ NULL, 0, 0, NULL, NULL },
-	};
+	const struct cli_common *c = &r->c;
+	const char *out = cli_opt(r, "output");
 	struct arena a = ARENA_INIT;
 	struct backup_info info;
 	struct err err = ERR_INIT;
-	int npos = 0, rc;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\n"
-		       "Writes a consistent copy of the whole database (every org), as of one instant, while\n"
-		       "servers keep running. The copy is checked before it gets its name: integrity check,\n"
-		       "schema version, and every org's audit chain. Default name: NAME-backup-<UTC time>.db\n"
-		       "in the current folder. An existing file is never overwritten. When DB.checkpoints\n"
-		       "exists beside the database, it is copied beside the backup as FILE.checkpoints.\n"
-		       "Exit status: 0 done, 1 the copy failed or failed its check, 2 bad usage or a bad database.\n",
-		       usage);
-		return EXIT_OK;
-	}
 	if (out == NULL)
-		out = backup_default_name(c.db, NULL, &a);
-	if (backup_make(c.db, out, &a, &info, &err) != 0)
+		out = backup_default_name(c->db, NULL, &a);
+	if (backup_make(c->db, out, &a, &info, &err) != 0)
 		rc = cli_fail(&err);
 	else
-		rc = report(&c, &info, "backup");
+		rc = report(c, &info, "backup");
 	arena_release(&a);
 	return rc;
 }
 
-int cmd_restore(int argc, char **argv)
+static int restore_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum restore [--db FILE] BACKUP [--json]";
-	struct cli_common c = { 0 };
+	const struct cli_common *c = &r->c;
 	struct arena a = ARENA_INIT;
 	struct backup_info info;
 	struct err err = ERR_INIT;
-	const char *pos[1];
-	int npos = 1, rc;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, NULL, pos, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\n"
-		       "Replaces the whole database (every org) with the backup BACKUP. BACKUP is checked first\n"
-		       "(integrity, schema version, every org's audit chain) and only read; a damaged, empty,\n"
-		       "foreign or newer file is refused and nothing is changed. The current database is saved\n"
-		       "first as DB.before-restore-<UTC time> (as it is). A server running on DB may\n"
-		       "stay up: the content is replaced in one transaction and it serves the restored data at\n"
-		       "its next request (its users log in again when their sessions are not in the backup).\n"
-		       "BACKUP.checkpoints, when present, becomes DB.checkpoints.\n"
-		       "Exit status: 0 restored, 1 failure (nothing changed), 2 bad usage or a bad backup file.\n",
-		       usage);
-		return EXIT_OK;
-	}
-	if (npos != 1)
-		return cli_usage(usage, "expected the backup file to restore");
-	if (backup_restore(pos[0], c.db, &a, &info, &err) != 0)
+	if (r->narg != 1)
+		return cli_bad(r, "expected the backup file to restore");
+	if (backup_restore(r->arg[0], c->db, &a, &info, &err) != 0)
 		rc = cli_fail(&err);
 	else
-		rc = report(&c, &info, "restored");
+		rc = report(c, &info, "restored");
 	arena_release(&a);
 	return rc;
 }
+
+static const struct cli_option backup_options[] = {
+	{ "output", 'o', "FILE", "the backup's name (default NAME-backup-<UTC time>.db here); never overwritten", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+const struct cli_command cmd_backup_commands[] = {
+	{ "backup", "write a checked copy of the whole database while it is in use", NULL, 0, backup_options,
+	  CMD_JSON, backup_run,
+	  "Writes a consistent copy of the whole database (every org), as of one instant, while\n"
+	  "servers keep running. The copy is checked before it gets its name: integrity check,\n"
+	  "schema version, and every org's audit chain. Default name: NAME-backup-<UTC time>.db\n"
+	  "in the current folder. An existing file is never overwritten. When DB.checkpoints\n"
+	  "exists beside the database, it is copied beside the backup as FILE.checkpoints.\n"
+	  "Exit status: 0 done, 1 the copy failed or failed its check, 2 bad usage or a bad database.\n" },
+	{ "restore", "check a backup, save the current database, then replace it", "BACKUP", 1, NULL,
+	  CMD_JSON, restore_run,
+	  "Replaces the whole database (every org) with the backup BACKUP. BACKUP is checked first\n"
+	  "(integrity, schema version, every org's audit chain) and only read; a damaged, empty,\n"
+	  "foreign or newer file is refused and nothing is changed. The current database is saved\n"
+	  "first as DB.before-restore-<UTC time> (as it is). A server running on DB may\n"
+	  "stay up: the content is replaced in one transaction and it serves the restored data at\n"
+	  "its next request (its users log in again when their sessions are not in the backup).\n"
+	  "BACKUP.checkpoints, when present, becomes DB.checkpoints.\n"
+	  "Exit status: 0 restored, 1 failure (nothing changed), 2 bad usage or a bad backup file.\n" },
+	{ NULL, NULL, NULL, 0, NULL, 0, NULL, NULL },
+};

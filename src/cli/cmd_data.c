@@ -76,49 +76,30 @@ static int import_doc(struct svc *svc, const char *label, const char *data, size
 	return rc;
 }
 
-int cmd_init(int argc, char **argv)
+static int init_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum init [--db FILE] [--org KEY --name NAME [--name-en NAME]]";
-	struct cli_common c = { 0 };
-	const char *name = NULL, *name_en = NULL;
-	const struct cli_opt opts[] = {
-		{ "name", 0, 1, &name, NULL },
-		{ "name-en", 0, 1, &name_en, NULL },
-		{ NULL, 0, 0, NULL, NULL },
-	};
-	int npos = 0, rc;
-	struct svc svc;
+	const char *name = cli_opt(r, "name"), *org = r->c.org;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\nCreates the database (and applies the schema) when it does not exist.\n"
-		       "With --org and --name, also creates an empty org.\n", usage);
-		return EXIT_OK;
+	if ((org == NULL) != (name == NULL))
+		return cli_bad(r, "--org and --name go together");
+	r->c.org = NULL;
+	rc = cli_ready(r);
+	if (rc)
+		return rc;
+	if (org) {
+		json_t *doc = json_pack("{s:{s:s, s:s, s:s?}}", "org", "key", org, "name", name, "name_en",
+					cli_opt(r, "name-en"));
+		char *text = json_dumps(doc, JSON_COMPACT);
+
+		rc = import_doc(&r->svc, "init", text, strlen(text), 0, 1);
+		if (rc == 0)
+			printf("created org \"%s\" in %s\n", org, r->c.db);
+		free(text);
+		json_decref(doc);
+	} else {
+		printf("database %s is ready (schema version %d)\n", r->c.db, store_schema_version());
 	}
-	if ((c.org == NULL) != (name == NULL))
-		return cli_usage(usage, "--org and --name go together");
-	{
-		const char *org = c.org;
-
-		c.org = NULL;
-		rc = cli_open(&svc, &c, STORE_INIT, 0);
-		if (rc)
-			return rc;
-		if (org) {
-			json_t *doc = json_pack("{s:{s:s, s:s, s:s?}}", "org", "key", org, "name", name, "name_en", name_en);
-			char *text = json_dumps(doc, JSON_COMPACT);
-
-			rc = import_doc(&svc, "init", text, strlen(text), 0, 1);
-			if (rc == 0)
-				printf("created org \"%s\" in %s\n", org, c.db);
-			free(text);
-			json_decref(doc);
-		} else {
-			printf("database %s is ready (schema version %d)\n", c.db, store_schema_version());
-		}
-	}
-	svc_close(&svc);
 	return rc;
 }
 
@@ -173,30 +154,14 @@ static int demo_passwords(struct svc *svc)
 	return EXIT_OK;
 }
 
-int cmd_demo(int argc, char **argv)
+static int demo_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum demo [--db FILE] [--file FILE]";
-	struct cli_common c = { 0 };
-	const char *file = NULL;
-	const struct cli_opt opts[] = {
-		{ "file", 0, 1, &file, NULL },
-		{ NULL, 0, 0, NULL, NULL },
-	};
+	const char *file = cli_opt(r, "file");
 	struct buf data = BUF_INIT(LIM_IMPORT_BYTES);
 	struct err err = ERR_INIT;
-	struct svc svc;
-	int npos = 0, rc;
+	int rc;
 	char path[4096];
 
-	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\nLoads the Jiangmen demo org into the database, replacing an earlier copy.\n"
-		       "The file is $PLENUM_DEMO, else share/plenum/demo/jiangmen.json beside the binary's\n"
-		       "directory (PREFIX/bin/../share/plenum), else data/demo/jiangmen.json in the source tree.\n",
-		       usage);
-		return EXIT_OK;
-	}
 	if (file == NULL)
 		file = find_demo(path, sizeof(path));
 	if (file == NULL) {
@@ -205,96 +170,56 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (read_all(file, &data, &err) != 0)
 		return cli_fail(&err);
-	c.org = NULL;
-	rc = cli_open(&svc, &c, STORE_CREATE, 0);
+	r->c.org = NULL;
+	rc = cli_ready(r);
 	if (rc == 0) {
 		/* The import and the demo passwords are one write: all or nothing. */
-		if (svc_tx_begin(&svc, &err) != 0) {
+		if (svc_tx_begin(&r->svc, &err) != 0) {
 			rc = cli_fail(&err);
 		} else {
-			rc = import_doc(&svc, file, buf_str(&data), buf_len(&data), 1, 0);
+			rc = import_doc(&r->svc, file, buf_str(&data), buf_len(&data), 1, 0);
 			if (rc == 0)
-				rc = demo_passwords(&svc);
-			if (svc_tx_end(&svc, rc, "import", "org", svc.has_org ? svc.org.id : 0, NULL, "{\"demo\":true}",
-				       &err) != 0 && rc == 0)
+				rc = demo_passwords(&r->svc);
+			if (svc_tx_end(&r->svc, rc, "import", "org", r->svc.has_org ? r->svc.org.id : 0, NULL,
+				       "{\"demo\":true}", &err) != 0 && rc == 0)
 				rc = cli_fail(&err);
 		}
-		svc_close(&svc);
 	}
 	buf_release(&data);
 	return rc;
 }
 
-int cmd_import(int argc, char **argv)
+static int import_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum import FILE.json [--db FILE] [--replace]";
-	struct cli_common c = { 0 };
-	int replace = 0;
-	const struct cli_opt opts[] = {
-		{ "replace", 0, 0, NULL, &replace },
-		{ NULL, 0, 0, NULL, NULL },
-	};
 	struct buf data = BUF_INIT(LIM_IMPORT_BYTES);
 	struct err err = ERR_INIT;
-	const char *pos[1];
-	struct svc svc;
-	int npos = 1, rc;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, opts, pos, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\nLoads one org from a JSON document (\"-\" reads standard input), creating the\n"
-		       "database when it does not exist. The whole document is checked first: on any\n"
-		       "problem every one is listed with its JSON path and nothing is written.\n"
-		       "--replace replaces an org with the same key.\n", usage);
-		return EXIT_OK;
-	}
-	if (npos != 1)
-		return cli_usage(usage, "name the file to import");
-	if (read_all(pos[0], &data, &err) != 0) {
+	if (r->narg != 1)
+		return cli_bad(r, "name the file to import");
+	if (read_all(r->arg[0], &data, &err) != 0) {
 		buf_release(&data);
 		return cli_fail(&err);
 	}
-	c.org = NULL;
-	rc = cli_open(&svc, &c, STORE_CREATE, 0);
-	if (rc == 0) {
-		rc = import_doc(&svc, pos[0], buf_str(&data), buf_len(&data), replace, 0);
-		svc_close(&svc);
-	}
+	r->c.org = NULL;
+	rc = cli_ready(r);
+	if (rc == 0)
+		rc = import_doc(&r->svc, r->arg[0], buf_str(&data), buf_len(&data), cli_flag(r, "replace"), 0);
 	buf_release(&data);
 	return rc;
 }
 
-int cmd_export(int argc, char **argv)
+static int export_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum export [--db FILE] [--org KEY] [-o FILE] [--no-audit]";
-	struct cli_common c = { 0 };
-	const char *out = NULL;
-	int no_audit = 0;
-	const struct cli_opt opts[] = {
-		{ "output", 'o', 1, &out, NULL },
-		{ "no-audit", 0, 0, NULL, &no_audit },
-		{ NULL, 0, 0, NULL, NULL },
-	};
+	const char *out = cli_opt(r, "output");
 	struct buf doc = BUF_INIT(LIM_IMPORT_BYTES);
 	struct err err = ERR_INIT;
-	struct svc svc;
-	int npos = 0, rc;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\nWrites the whole org as one JSON document (standard output unless -o), read\n"
-		       "as one snapshot, with its audit chain (\"audit\": every entry and the row changes it sealed;\n"
-		       "--no-audit leaves it out). 'plenum import' of it reproduces the data exactly and carries the\n"
-		       "chain over after checking it; the chain then ends with the import's own entry. API tokens,\n"
-		       "sessions and calendar secrets are never exported.\n", usage);
-		return EXIT_OK;
-	}
-	rc = cli_open(&svc, &c, STORE_READONLY, 1);
+	rc = cli_ready(r);
 	if (rc)
 		return rc;
-	if (orgjson_export(&svc, &doc, no_audit ? 0 : ORGJSON_AUDIT, &err) != 0) {
+	if (orgjson_export(&r->svc, &doc, cli_flag(r, "no-audit") ? 0 : ORGJSON_AUDIT, &err) != 0) {
 		rc = cli_fail(&err);
 	} else if (out) {
 		/* Write beside the target and rename, so a failure leaves no half file. */
@@ -320,6 +245,52 @@ int cmd_export(int argc, char **argv)
 		rc = EXIT_FAIL;
 	}
 	buf_release(&doc);
-	svc_close(&svc);
 	return rc;
 }
+
+static const struct cli_option init_options[] = {
+	{ "name", 0, "NAME", "with --org: the new org's name", 0 },
+	{ "name-en", 0, "NAME", "with --org: its English name", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option demo_options[] = {
+	{ "file", 0, "FILE", "the demo document to load instead of the installed one", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option import_options[] = {
+	{ "replace", 0, NULL, "replace an org with the same key", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct cli_option export_options[] = {
+	{ "output", 'o', "FILE", "write to FILE (replaced whole, never half written) instead of standard output", 0 },
+	{ "no-audit", 0, NULL, "leave the audit chain out", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+const struct cli_command cmd_data_commands[] = {
+	{ "init", "create an empty database, or an org in it", NULL, 0, init_options,
+	  CMD_NEEDS_DB | CMD_INIT, init_run,
+	  "Creates the database (and applies the schema) when it does not exist.\n"
+	  "With --org and --name, also creates an empty org.\n" },
+	{ "demo", "load the Jiangmen demo (data/demo/jiangmen.json)", NULL, 0, demo_options,
+	  CMD_NEEDS_DB | CMD_CREATES, demo_run,
+	  "Loads the Jiangmen demo org into the database, replacing an earlier copy.\n"
+	  "The file is $PLENUM_DEMO, else share/plenum/demo/jiangmen.json beside the binary's\n"
+	  "directory (PREFIX/bin/../share/plenum), else data/demo/jiangmen.json in the source tree.\n" },
+	{ "import", "load an org from a JSON document (all or nothing)", "FILE.json", 1, import_options,
+	  CMD_NEEDS_DB | CMD_CREATES, import_run,
+	  "Loads one org from a JSON document (\"-\" reads standard input), creating the\n"
+	  "database when it does not exist. The whole document is checked first: on any\n"
+	  "problem every one is listed with its JSON path and nothing is written.\n" },
+	{ "export", "write the whole org as one JSON document", NULL, 0, export_options,
+	  CMD_NEEDS_DB | CMD_ORG, export_run,
+	  "Writes the whole org as one JSON document (standard output unless -o), read\n"
+	  "as one snapshot, with its audit chain (\"audit\": every entry and the row changes it sealed;\n"
+	  "--no-audit leaves it out). 'plenum import' of it reproduces the data exactly and carries the\n"
+	  "chain over after checking it; the chain then ends with the import's own entry. API tokens,\n"
+	  "sessions and calendar secrets are never exported.\n" },
+	{ NULL, NULL, NULL, 0, NULL, 0, NULL, NULL },
+};

@@ -74,34 +74,20 @@ static const char *when_short(struct svc *svc, const struct cli_common *c, const
 	return arena_strdup(a, out);
 }
 
-static int meeting_list_cmd(int argc, char **argv)
+static int list_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum meeting list [--group KEY] [--year YYYY] [--status S] [--json]";
-	struct cli_common c = { 0 };
-	const char *group = NULL, *year = NULL, *status = NULL;
-	const struct cli_opt opts[] = {
-		{ "group", 0, 1, &group, NULL },
-		{ "year", 0, 1, &year, NULL },
-		{ "status", 0, 1, &status, NULL },
-		{ NULL, 0, 0, NULL, NULL },
-	};
+	const struct cli_common *c = &r->c;
+	const char *group = cli_opt(r, "group"), *year = cli_opt(r, "year"), *status = cli_opt(r, "status");
 	struct meeting_filter f = { 0 };
 	struct arena a = ARENA_INIT;
 	struct meeting_row *rows;
 	struct err err = ERR_INIT;
-	struct svc svc;
 	size_t n;
-	int npos = 0, rc;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, opts, NULL, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\nLists study meetings in date order.\n", usage);
-		return EXIT_OK;
-	}
 	if (status && strcmp(status, "planned") && strcmp(status, "held") && strcmp(status, "cancelled"))
-		return cli_usage(usage, "--status: expected planned, held or cancelled");
-	rc = cli_open(&svc, &c, STORE_READONLY, 1);
+		return cli_bad(r, "--status: expected planned, held or cancelled");
+	rc = cli_ready(r);
 	if (rc)
 		return rc;
 	f.group_key = group;
@@ -115,34 +101,33 @@ static int meeting_list_cmd(int argc, char **argv)
 			goto out;
 		}
 		f.from_at = arena_strdup(&a, datetime_format_utc((int64_t)date_from_ymd((int)y, 1, 1) * 86400 -
-								 svc.org.utc_offset * 60, from));
+								 r->svc.org.utc_offset * 60, from));
 		f.to_at = arena_strdup(&a, datetime_format_utc((int64_t)date_from_ymd((int)y + 1, 1, 1) * 86400 -
-							       svc.org.utc_offset * 60, to));
+							       r->svc.org.utc_offset * 60, to));
 	}
-	if (meeting_list(&svc, &f, &a, &rows, &n, &err) != 0) {
+	if (meeting_list(&r->svc, &f, &a, &rows, &n, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (c.json) {
+	if (c->json) {
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, view_meeting_row(&svc, &rows[i]));
+			json_array_append_new(arr, view_meeting_row(&r->svc, &rows[i]));
 		rc = view_print(arr) ? EXIT_FAIL : EXIT_OK;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		cli_pad(stdout, rows[i].key, 26);
-		cli_pad(stdout, when_short(&svc, &c, &rows[i], &a), 18);
-		cli_pad(stdout, label(&c, rows[i].status), 10);
+		cli_pad(stdout, when_short(&r->svc, c, &rows[i], &a), 18);
+		cli_pad(stdout, label(c, rows[i].status), 10);
 		printf("%2d/%-2d  %s\n", rows[i].n_present, rows[i].n_attendance,
-		       cli_pick(&c, rows[i].title, rows[i].title_en));
+		       cli_pick(c, rows[i].title, rows[i].title_en));
 	}
 	if (n == 0)
-		printf("%s\n", c.zh ? "没有会议" : "no meetings");
+		printf("%s\n", c->zh ? "没有会议" : "no meetings");
 out:
 	arena_release(&a);
-	svc_close(&svc);
 	return rc;
 }
 
@@ -268,51 +253,40 @@ static void print_record_notes(const struct cli_common *c, const struct meeting_
 		printf("  %s\n", m->source_url);
 }
 
-static int meeting_show_cmd(int argc, char **argv)
+static int show_run(struct cli_run *r)
 {
-	static const char usage[] = "plenum meeting show KEY [--json] [--lang zh|en]";
-	struct cli_common c = { 0 };
+	const struct cli_common *c = &r->c;
 	struct arena a = ARENA_INIT;
 	struct meeting_view v;
 	struct err err = ERR_INIT;
-	const char *pos[1];
-	struct svc svc;
-	int npos = 1, rc;
+	int rc;
 
-	if (cli_parse(argc, argv, &c, NULL, pos, &npos, usage) != 0)
-		return EXIT_USAGE;
-	if (c.help) {
-		printf("usage: %s\n\nPrints the whole record of one meeting: materials, attendance by capacity\n"
-		       "with leave and make-up, speeches in order with their key points, the decisions\n"
-		       "and the tasks each produced with their lights.\n", usage);
-		return EXIT_OK;
-	}
-	if (npos != 1)
-		return cli_usage(usage, "name the meeting (see 'plenum meeting list')");
-	rc = cli_open(&svc, &c, STORE_READONLY, 1);
+	if (r->narg != 1)
+		return cli_bad(r, "name the meeting (see 'plenum meeting list')");
+	rc = cli_ready(r);
 	if (rc)
 		return rc;
-	if (meeting_show(&svc, pos[0], &a, &v, &err) != 0) {
+	if (meeting_show(&r->svc, r->arg[0], &a, &v, &err) != 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (c.json) {
-		rc = view_print(view_meeting(&svc, &v)) ? EXIT_FAIL : EXIT_OK;
+	if (c->json) {
+		rc = view_print(view_meeting(&r->svc, &v)) ? EXIT_FAIL : EXIT_OK;
 		goto out;
 	}
-	printf("%s\n", cli_pick(&c, v.m.title, v.m.title_en));
-	if (!c.zh && v.m.title_en)
+	printf("%s\n", cli_pick(c, v.m.title, v.m.title_en));
+	if (!c->zh && v.m.title_en)
 		printf("%s\n", v.m.title);
-	printf("\n%s: %s   %s: %s   %s: %s%s\n", c.zh ? "编号" : "Key", v.m.key, c.zh ? "状态" : "Status",
-	       label(&c, v.m.status), c.zh ? "时间" : "When", meeting_when_text(&svc, &v.m, !c.zh, &a),
-	       v.m.illustrative ? (c.zh ? "（部分信息为示意）" : "  (some details illustrative)") : "");
-	printf("%s: %s\n", c.zh ? "学习组" : "Group", cli_pick(&c, v.m.group_name, v.m.group_name_en));
-	printf("%s: %s\n", c.zh ? "类型" : "Kind", label(&c, v.m.kind));
+	printf("\n%s: %s   %s: %s   %s: %s%s\n", c->zh ? "编号" : "Key", v.m.key, c->zh ? "状态" : "Status",
+	       label(c, v.m.status), c->zh ? "时间" : "When", meeting_when_text(&r->svc, &v.m, !c->zh, &a),
+	       v.m.illustrative ? (c->zh ? "（部分信息为示意）" : "  (some details illustrative)") : "");
+	printf("%s: %s\n", c->zh ? "学习组" : "Group", cli_pick(c, v.m.group_name, v.m.group_name_en));
+	printf("%s: %s\n", c->zh ? "类型" : "Kind", label(c, v.m.kind));
 	if (v.m.ordinal)
 	{
-		const char *y = meeting_when_text(&svc, &v.m, 1, &a);
+		const char *y = meeting_when_text(&r->svc, &v.m, 1, &a);
 
-		if (c.zh)
+		if (c->zh)
 			printf("序次: %.4s年第%d次集体学习\n", y, v.m.ordinal);
 		else
 			printf("Ordinal: collective study no. %d of %.4s\n", v.m.ordinal, y);
@@ -320,115 +294,118 @@ static int meeting_show_cmd(int argc, char **argv)
 	for (size_t i = 0; i < v.rec.nhosts; i++) {
 		const struct host_row *h = &v.rec.hosts[i];
 
-		printf("%s: %s", c.zh ? "主办" : "Held by",
-		       h->group_name ? cli_pick(&c, h->group_name, h->group_name_en)
-		       : h->unit_name ? cli_pick(&c, h->unit_name, h->unit_name_en) : cli_pick(&c, h->description, h->description_en));
+		printf("%s: %s", c->zh ? "主办" : "Held by",
+		       h->group_name ? cli_pick(c, h->group_name, h->group_name_en)
+		       : h->unit_name ? cli_pick(c, h->unit_name, h->unit_name_en) : cli_pick(c, h->description, h->description_en));
 		if (h->chair_name)
-			printf("   %s: %s%s%s%s", c.zh ? "主持" : "chair", cli_pick(&c, h->chair_name, h->chair_name_en),
-			       h->chair_title ? " (" : "", h->chair_title ? cli_pick(&c, h->chair_title, h->chair_title_en) : "",
+			printf("   %s: %s%s%s%s", c->zh ? "主持" : "chair", cli_pick(c, h->chair_name, h->chair_name_en),
+			       h->chair_title ? " (" : "", h->chair_title ? cli_pick(c, h->chair_title, h->chair_title_en) : "",
 			       h->chair_title ? ")" : "");
 		printf("\n");
 	}
 	if (v.m.chair_name)
-		printf("%s: %s%s%s%s\n", c.zh ? "主持" : "Chair", cli_pick(&c, v.m.chair_name, v.m.chair_name_en),
-		       v.m.chair_title ? " (" : "", v.m.chair_title ? cli_pick(&c, v.m.chair_title, v.m.chair_title_en) : "",
+		printf("%s: %s%s%s%s\n", c->zh ? "主持" : "Chair", cli_pick(c, v.m.chair_name, v.m.chair_name_en),
+		       v.m.chair_title ? " (" : "", v.m.chair_title ? cli_pick(c, v.m.chair_title, v.m.chair_title_en) : "",
 		       v.m.chair_title ? ")" : "");
 	for (size_t i = 0; i < v.rec.nsessions; i++) {
 		const struct session_row *x = &v.rec.sessions[i];
 
-		printf("%s %d: %s%s%s%s", c.zh ? "单元" : "Session", x->seq, x->held_on ? x->held_on : "",
-		       x->part_of_day ? " " : "", x->part_of_day ? meeting_part_of_day(x->part_of_day, !c.zh) : "",
+		printf("%s %d: %s%s%s%s", c->zh ? "单元" : "Session", x->seq, x->held_on ? x->held_on : "",
+		       x->part_of_day ? " " : "", x->part_of_day ? meeting_part_of_day(x->part_of_day, !c->zh) : "",
 		       x->title || x->title_en ? "  " : "");
 		if (x->title || x->title_en)
-			printf("%s", cli_pick(&c, x->title, x->title_en));
+			printf("%s", cli_pick(c, x->title, x->title_en));
 		if (x->chair_name)
-			printf("   %s: %s%s%s%s", c.zh ? "主持" : "chair", cli_pick(&c, x->chair_name, x->chair_name_en),
-			       x->chair_title ? " (" : "", x->chair_title ? cli_pick(&c, x->chair_title, x->chair_title_en) : "",
+			printf("   %s: %s%s%s%s", c->zh ? "主持" : "chair", cli_pick(c, x->chair_name, x->chair_name_en),
+			       x->chair_title ? " (" : "", x->chair_title ? cli_pick(c, x->chair_title, x->chair_title_en) : "",
 			       x->chair_title ? ")" : "");
 		printf("\n");
 	}
 	if (v.m.recorder_name)
-		printf("%s: %s\n", c.zh ? "记录" : "Recorder", cli_pick(&c, v.m.recorder_name, v.m.recorder_name_en));
+		printf("%s: %s\n", c->zh ? "记录" : "Recorder", cli_pick(c, v.m.recorder_name, v.m.recorder_name_en));
 	if (v.m.place)
-		printf("%s: %s\n", c.zh ? "地点" : "Place", v.m.place);
+		printf("%s: %s\n", c->zh ? "地点" : "Place", v.m.place);
 	if (v.m.topic_title)
-		printf("%s: %s\n", c.zh ? "专题" : "Topic", v.m.topic_title);
+		printf("%s: %s\n", c->zh ? "专题" : "Topic", v.m.topic_title);
 	if (v.m.summary || v.m.summary_en)
-		printf("\n%s\n", cli_pick(&c, v.m.summary, v.m.summary_en));
+		printf("\n%s\n", cli_pick(c, v.m.summary, v.m.summary_en));
 
-	printf("\n%s\n", c.zh ? "学习材料" : "Materials studied");
+	printf("\n%s\n", c->zh ? "学习材料" : "Materials studied");
 	for (size_t i = 0; i < v.rec.nmaterials; i++)
-		printf("  %zu. [%s] %s%s%s\n", i + 1, label(&c, v.rec.materials[i].kind),
-		       cli_pick(&c, v.rec.materials[i].title, v.rec.materials[i].title_en),
+		printf("  %zu. [%s] %s%s%s\n", i + 1, label(c, v.rec.materials[i].kind),
+		       cli_pick(c, v.rec.materials[i].title, v.rec.materials[i].title_en),
 		       v.rec.materials[i].source ? " — " : "", v.rec.materials[i].source ? v.rec.materials[i].source : "");
 
-	printf("\n%s\n", c.zh ? "出席情况" : "Attendance");
-	print_attendance(&c, &v.rec);
+	printf("\n%s\n", c->zh ? "出席情况" : "Attendance");
+	print_attendance(c, &v.rec);
 
-	printf("\n%s\n", c.zh ? "发言" : "Speeches");
+	printf("\n%s\n", c->zh ? "发言" : "Speeches");
 	for (size_t i = 0; i < v.rec.nspeeches; i++) {
 		const struct speech_row *s = &v.rec.speeches[i];
 
-		printf("  %d. %s — %s", s->seq, label(&c, s->kind), speaker_of(&c, s));
+		printf("  %d. %s — %s", s->seq, label(c, s->kind), speaker_of(c, s));
 		if (s->speaker_title)
-			printf(" (%s)", cli_pick(&c, s->speaker_title, s->speaker_title_en));
+			printf(" (%s)", cli_pick(c, s->speaker_title, s->speaker_title_en));
 		printf("\n");
 		if (s->title || s->title_en)
-			printf("     %s\n", cli_pick(&c, s->title, s->title_en));
-		print_points(&c, s->key_points, s->key_points_en);
+			printf("     %s\n", cli_pick(c, s->title, s->title_en));
+		print_points(c, s->key_points, s->key_points_en);
 	}
 
-	printf("\n%s\n", c.zh ? "决定事项" : "Decisions");
+	printf("\n%s\n", c->zh ? "决定事项" : "Decisions");
 	for (size_t i = 0; i < v.rec.ndecisions; i++) {
 		const struct decision_row *d = &v.rec.decisions[i];
 		int any = 0;
 
-		printf("  %d. [%s] %s\n", d->number, label(&c, d->kind), cli_pick(&c, d->text, d->text_en));
+		printf("  %d. [%s] %s\n", d->number, label(c, d->kind), cli_pick(c, d->text, d->text_en));
 		if (d->speech_key) {
 			for (size_t k = 0; k < v.rec.nspeeches; k++)
 				if (strcmp(v.rec.speeches[k].key, d->speech_key) == 0)
-					printf("     %s %d (%s)\n", c.zh ? "出自发言" : "from speech", v.rec.speeches[k].seq,
-					       speaker_of(&c, &v.rec.speeches[k]));
+					printf("     %s %d (%s)\n", c->zh ? "出自发言" : "from speech", v.rec.speeches[k].seq,
+					       speaker_of(c, &v.rec.speeches[k]));
 		} else if (d->body_name) {
-			printf("     %s: %s\n", c.zh ? "作出机构" : "by", cli_pick(&c, d->body_name, d->body_name_en));
+			printf("     %s: %s\n", c->zh ? "作出机构" : "by", cli_pick(c, d->body_name, d->body_name_en));
 		} else {
-			printf("     %s\n", c.zh ? "会议整体" : "by the meeting as a whole");
+			printf("     %s\n", c->zh ? "会议整体" : "by the meeting as a whole");
 		}
 		for (size_t k = 0; k < v.ntasks; k++) {
 			if (!v.tasks[k].row.decision_key || strcmp(v.tasks[k].row.decision_key, d->key) != 0)
 				continue;
 			if (!any)
-				printf("     %s:\n", c.zh ? "任务" : "tasks");
+				printf("     %s:\n", c->zh ? "任务" : "tasks");
 			any = 1;
-			cli_print_task(&c, &v.tasks[k], "       ");
+			cli_print_task(c, &v.tasks[k], "       ");
 		}
 	}
 	if (v.m.minutes)
-		printf("\n%s\n%s\n", c.zh ? "会议记录" : "Minutes", v.m.minutes);
-	print_record_notes(&c, &v.m);
+		printf("\n%s\n%s\n", c->zh ? "会议记录" : "Minutes", v.m.minutes);
+	print_record_notes(c, &v.m);
 	if (v.rec.nfeedback)
-		printf("\n%s\n", c.zh ? "列席旁听反馈意见" : "Observer feedback");
+		printf("\n%s\n", c->zh ? "列席旁听反馈意见" : "Observer feedback");
 	for (size_t i = 0; i < v.rec.nfeedback; i++) {
 		const struct feedback_row *f = &v.rec.feedback[i];
 
-		printf("  %s  %s\n     %s\n", f->written_on, f->author_name ? cli_pick(&c, f->author_name, f->author_name_en)
+		printf("  %s  %s\n     %s\n", f->written_on, f->author_name ? cli_pick(c, f->author_name, f->author_name_en)
 								     : f->filed_by, f->text);
 	}
 out:
 	arena_release(&a);
-	svc_close(&svc);
 	return rc;
 }
 
-int cmd_meeting(int argc, char **argv)
-{
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return meeting_list_cmd(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return meeting_show_cmd(argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: plenum meeting list|show ...\n  list   the study meetings\n  show   one whole record\n");
-		return EXIT_OK;
-	}
-	return cli_usage("plenum meeting list|show ...", "expected list or show");
-}
+static const struct cli_option list_options[] = {
+	{ "group", 0, "KEY", "the meetings of the study group KEY", 0 },
+	{ "year", 0, "YYYY", "the meetings of one year", 0 },
+	{ "status", 0, "S", "planned, held or cancelled", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+const struct cli_command cmd_meeting_commands[] = {
+	{ "meeting list", "the study meetings", NULL, 0, list_options, CMD_NEEDS_DB | CMD_ORG | CMD_JSON, list_run,
+	  "Lists study meetings in date order.\n" },
+	{ "meeting show", "one whole record", "KEY", 1, NULL, CMD_NEEDS_DB | CMD_ORG | CMD_JSON, show_run,
+	  "Prints the whole record of one meeting: materials, attendance by capacity\n"
+	  "with leave and make-up, speeches in order with their key points, the decisions\n"
+	  "and the tasks each produced with their lights.\n" },
+	{ NULL, NULL, NULL, 0, NULL, 0, NULL, NULL },
+};

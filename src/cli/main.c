@@ -1,8 +1,11 @@
 /*
- * main.c -- plenum's entry point: the command table and global help.
+ * main.c -- plenum's entry point: the command table (the list of the
+ * families' slices, one a cmd_*.c file), the global options that may come
+ * before the command, --version, and the hand-over to the dispatcher.
  *
- * Each command lives in a cmd_*.c file and is one entry here; `plenum help`
- * and `plenum --help` print this table.
+ * Not for any command's options or help: those are in its table entry.
+ * Adding a command: one entry in its family's slice and one handler; a new
+ * family adds its slice here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,86 +13,60 @@
 #include "cli.h"
 #include "../core/banned.h"
 
-#define PLENUM_VERSION "0.1.0"
-
-struct cmd {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
+/* The command table: every family's slice, in the order of plenum --help. */
+const struct cli_command *const cli_slices[] = {
+	cmd_data_commands,
+	cmd_meeting_commands,
+	cmd_initiative_commands,
+	cmd_task_commands,
+	cmd_check_commands,
+	cmd_report_commands,
+	cmd_setting_commands,
+	cmd_audit_commands,
+	cmd_backup_commands,
+	cmd_server_commands,
+	cmd_user_commands,
+	NULL,
 };
-
-static const struct cmd commands[] = {
-	{ "init", cmd_init, "create an empty database, or an org in it" },
-	{ "demo", cmd_demo, "load the Jiangmen demo (data/demo/jiangmen.json)" },
-	{ "import", cmd_import, "load an org from a JSON document (all or nothing)" },
-	{ "export", cmd_export, "write the whole org as one JSON document" },
-	{ "meeting", cmd_meeting, "list study meetings, or show one whole record" },
-	{ "initiative", cmd_initiative, "show the initiative tree with progress and lights" },
-	{ "task", cmd_task, "list, show, report progress on and move tasks" },
-	{ "check", cmd_check, "compliance findings for a group and year" },
-	{ "ledger", cmd_ledger, "import a task ledger (CSV or XLSX) in one transaction" },
-	{ "report", cmd_report, "minutes, briefs, the dossier, notices, the ledger, calendars, packages" },
-	{ "setting", cmd_setting, "show or change the org's rule thresholds" },
-	{ "audit", cmd_audit, "verify the audit trail's hash chain" },
-	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
-	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
-	{ "serve", cmd_serve, "serve the web application and the JSON API (plenum.service runs it)" },
-	{ "user", cmd_user, "add users, set passwords, disable, issue API tokens" },
-	{ "routes", cmd_routes, "list the API's routes, or print its OpenAPI document" },
-};
-
-static void help(FILE *f)
-{
-	fputs("plenum -- the record of a Theoretical Learning Center Group (中心组):\n"
-	      "its study meetings, and the follow-through of what they decided.\n\n"
-	      "usage: plenum COMMAND [--db FILE] [--org KEY] [options]\n\n"
-	      "commands:\n", f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nEvery command takes --db FILE (default $PLENUM_DB, else db in /etc/plenum.conf or\n"
-	      "$PLENUM_CONFIG, else plenum.db) and --help. plenum --version prints the version.\n"
-	      "Exit status: 0 ok, 1 failure, 2 bad usage or bad input. The manual: man plenum.\n", f);
-}
 
 int main(int argc, char **argv)
 {
-	int first = 1;
+	char *args[CLI_MAX_WORDS];
+	int first = 1, n = 0, rc;
 
-	/* Global options may come before the command: plenum --db x.db meeting list */
+	/* Global options may come before the command: plenum --db x meeting list */
 	while (first < argc && strncmp(argv[first], "--", 2) == 0 && strcmp(argv[first], "--help") != 0 &&
 	       strcmp(argv[first], "--version") != 0) {
 		first += strchr(argv[first], '=') || strcmp(argv[first], "--json") == 0 ? 1 : 2;
 	}
 	if (first >= argc) {
-		help(stderr);
+		cli_help_all(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0 ||
-	    strcmp(argv[first], "help") == 0) {
-		help(stdout);
+	if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0) {
+		cli_help_all(stdout);
 		return EXIT_OK;
 	}
+	if (strcmp(argv[first], "help") == 0)
+		return cli_help(argc - first, argv + first);
 	if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "version") == 0) {
 		printf("plenum %s\n", PLENUM_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[first], commands[i].name) == 0) {
-			/* Hand the command its argv, with the global options moved after it. */
-			char *args[256];
-			int n = 0;
-
-			if (argc > (int)(sizeof(args) / sizeof(args[0])))
-				return EXIT_USAGE;
-			args[n++] = argv[first];
-			for (int k = first + 1; k < argc; k++)
-				args[n++] = argv[k];
-			for (int k = 1; k < first; k++)
-				args[n++] = argv[k];
-			return commands[i].run(n, args);
-		}
+	if (argc > CLI_MAX_WORDS) {
+		fprintf(stderr, "plenum: too many arguments (at most %d)\n", CLI_MAX_WORDS - 1);
+		return EXIT_USAGE;
 	}
+	/* Hand the command its words, with the global options moved after it. */
+	args[n++] = argv[first];
+	for (int k = first + 1; k < argc; k++)
+		args[n++] = argv[k];
+	for (int k = 1; k < first; k++)
+		args[n++] = argv[k];
+	rc = cli_dispatch(n, args);
+	if (rc >= 0)
+		return rc;
 	fprintf(stderr, "plenum: unknown command \"%s\"\n", argv[first]);
-	help(stderr);
+	cli_help_all(stderr);
 	return EXIT_USAGE;
 }

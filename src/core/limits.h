@@ -21,15 +21,17 @@
 /* Spreadsheets read by io/sheet.c (the ledger import), CSV and XLSX alike */
 #define LIM_SHEET_ROWS     200000               /* rows of one file (an org has thousands of tasks) */
 #define LIM_SHEET_COLS     16384                /* columns: XFD, Excel's last */
-#define LIM_SHEET_CELLS    2000000              /* cells kept, padding included (100,000 tasks x 18 columns fit) */
+#define LIM_SHEET_CELLS    2500000              /* cells kept, padding included (100,000 tasks x 21 columns fit) */
 #define LIM_SHEET_TEXT_BYTES (64u * 1024 * 1024) /* text of all cells together */
 #define LIM_CELL_BYTES     (128u * 1024)         /* one cell (Excel holds 32,767 characters) */
 #define LIM_CSV_LINE_BYTES (1024u * 1024)        /* one CSV row, quoted newlines included */
-#define LIM_XLSX_PART_BYTES  (64u * 1024 * 1024) /* one part of a workbook (zip entry), inflated */
+#define LIM_XLSX_PART_BYTES  (96u * 1024 * 1024) /* one part of a workbook (zip entry), inflated: plenum's
+                                                 * ledger of 100,000 tasks (inline strings) is 78 MB */
 #define LIM_XLSX_TOTAL_BYTES (96u * 1024 * 1024) /* the parts read, inflated, together */
 #define LIM_XLSX_STRINGS   1000000              /* entries of the shared-string table */
 #define LIM_XLSX_STRINGS_BYTES (32u * 1024 * 1024) /* text of the shared-string table */
 #define LIM_XLSX_FORMATS   65536                /* cell formats and number formats (Excel: 64,000) */
+#define LIM_LEDGER_ROW_LINES 30                /* the most lines a written ledger row is made tall for */
 #define LIM_XML_ATTRS      256                  /* attributes of one element (libxml2 2.9: quadratic check) */
 /* HTTP */
 #define LIM_BODY_BYTES     (1024u * 1024)        /* one request body */

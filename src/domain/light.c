@@ -18,6 +18,7 @@ void light_rules_default(struct light_rules *r)
 	r->red_behind = 30;
 	r->yellow_behind = 10;
 	r->due_soon_days = 7;
+	r->asap_days = 30;
 }
 
 const char *light_name(enum light l)
@@ -50,6 +51,8 @@ const char *light_reason_text(enum light_reason r, int zh)
 	case LR_DUE_SOON: return zh ? "临近期限" : "due soon";
 	case LR_REPORT_MISSING: return zh ? "未按期报送进展" : "progress report missing";
 	case LR_ON_TRACK: return zh ? "按序时推进" : "on track";
+	case LR_NO_DEADLINE: return zh ? "尚未确定期限" : "no deadline yet";
+	case LR_NO_PROGRESS: return zh ? "久未报送进展" : "no progress reported for too long";
 	default: return "";
 	}
 }
@@ -58,6 +61,7 @@ const char *light_reason_name(enum light_reason r)
 {
 	static const char *const names[] = {
 		"none", "closed", "not_started", "overdue", "behind", "due_soon", "report_missing", "on_track",
+		"no_deadline", "no_progress",
 	};
 
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "none";
@@ -72,6 +76,42 @@ int32_t light_next_report(int32_t from, int cadence)
 	case 4: return date_add_months(from, 6);
 	default: return DATE_NONE;
 	}
+}
+
+/* A task with no due date (asap, unset): no pro-rata schedule, never
+ * overdue or due soon. Unset is yellow until a deadline is set; asap turns
+ * yellow after asap_days without a report and red after twice that. */
+static void undated_light(const struct task_facts *t, int32_t today, const struct light_rules *r,
+			  struct light_result *out)
+{
+	int32_t since = t->has_report ? t->last_report_on : t->starts_on;
+
+	out->expected = -1;
+	out->behind = 0;
+	out->report_due_on = light_next_report(since, t->cadence);
+	out->days_silent = today - since;
+	if (t->due_kind != DK_ASAP) {
+		out->light = LIGHT_YELLOW;
+		out->reason = LR_NO_DEADLINE;
+		return;
+	}
+	if (out->days_silent > 2 * r->asap_days) {
+		out->light = LIGHT_RED;
+		out->reason = LR_NO_PROGRESS;
+		return;
+	}
+	if (out->days_silent > r->asap_days) {
+		out->light = LIGHT_YELLOW;
+		out->reason = LR_NO_PROGRESS;
+		return;
+	}
+	if (out->report_due_on != DATE_NONE && today > out->report_due_on) {
+		out->light = LIGHT_YELLOW;
+		out->reason = LR_REPORT_MISSING;
+		return;
+	}
+	out->light = LIGHT_GREEN;
+	out->reason = LR_ON_TRACK;
 }
 
 void task_light(const struct task_facts *t, int32_t today,
@@ -91,6 +131,10 @@ void task_light(const struct task_facts *t, int32_t today,
 	if (today < t->starts_on) {
 		out->light = LIGHT_GREY;
 		out->reason = LR_NOT_STARTED;
+		return;
+	}
+	if (t->due_kind == DK_ASAP || t->due_kind == DK_UNSET || t->due_on == DATE_NONE) {
+		undated_light(t, today, r, out);
 		return;
 	}
 	/* A task due today is expected complete today, not overdue yet. */

@@ -5,6 +5,11 @@
  * Task light, first rule that applies:
  *   closed                                            -> done
  *   today before the start date                       -> grey (not yet started)
+ *   deadline not set yet (待定)                        -> yellow ("no deadline yet"), never red by date
+ *   deadline "as soon as possible" (尽快): no progress report (none: since
+ *     the start) for more than 2 * asap_days           -> red; more than
+ *     asap_days -> yellow ("no progress"); then the report cadence as below;
+ *     never overdue, behind or due soon: it has no date
  *   past the due date and not closed                  -> red
  *   behind the pro-rata schedule (序时进度) by > red_behind points -> red
  *   behind by >= yellow_behind points                  -> yellow
@@ -12,6 +17,8 @@
  *   no report for longer than the reporting cadence   -> yellow (counted from
  *                                                        the start when none)
  *   otherwise                                         -> green
+ * A period deadline (2026-Q3) is due on its last day: the rules from "past
+ * the due date" on apply to that day exactly as to a date.
  * The thresholds come from the org's settings (struct light_rules).
  *
  * Roll-up: an initiative's progress is the weighted mean of its children's
@@ -27,24 +34,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
+
 /* Ordered by severity, so the worst of two lights is the larger. */
 enum light { LIGHT_DONE, LIGHT_GREY, LIGHT_GREEN, LIGHT_YELLOW, LIGHT_RED, LIGHT_COUNT };
 
 enum light_reason {
 	LR_NONE, LR_CLOSED, LR_NOT_STARTED, LR_OVERDUE, LR_BEHIND, LR_DUE_SOON,
-	LR_REPORT_MISSING, LR_ON_TRACK,
+	LR_REPORT_MISSING, LR_ON_TRACK, LR_NO_DEADLINE, LR_NO_PROGRESS,
 };
 
 struct light_rules {
 	int red_behind;       /* points behind schedule for red (default 30) */
 	int yellow_behind;    /* points behind schedule for yellow (default 10) */
 	int due_soon_days;    /* days before the due date for yellow (default 7) */
+	int asap_days;        /* days without a report for an "asap" task to turn yellow; red at twice (default 30) */
 };
 
 /* What the light is computed from; dates are day numbers (date.h). */
 struct task_facts {
 	int closed;                /* workflow state is closed */
-	int32_t starts_on, due_on;
+	int32_t starts_on, due_on; /* due_on: the date or the period's last day; DATE_NONE for asap, unset */
+	int due_kind;              /* enum due_kind (model.h): date period asap unset */
 	int cadence;               /* index in model_cadences: none weekly monthly quarterly half_yearly */
 	int has_report;
 	int percent;               /* latest report's percent, 0 without one */
@@ -54,9 +65,10 @@ struct task_facts {
 struct light_result {
 	enum light light;
 	enum light_reason reason;
-	int expected;              /* pro-rata percent expected today */
+	int expected;              /* pro-rata percent expected today; -1 without a due date (asap, unset) */
 	int behind;                /* expected - percent, may be negative */
 	int days_overdue;          /* > 0 when past due */
+	int days_silent;           /* asap: days since the last report (or the start) */
 	int32_t report_due_on;     /* when the next report is or was due, or DATE_NONE */
 };
 

@@ -31,6 +31,12 @@
 #define REALD(n, lo, hi, d) { n, F_REAL, 0, lo, hi, NULL, NULL, NULL, NULL, NULL, d }
 #define BOOLD(n) { n, F_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL, NULL, "false" }
 #define INFERRED STRLIST("inferred")
+/* Provenance: where a record was read (a document or URL, the outlet, its
+ * reporters -- kept apart from attendees --, the publication date, an excerpt
+ * or the complete text). One line gives a record kind all of it; its
+ * migration adds the same columns (0007 for meetings, 0012 for the rest). */
+#define SOURCE NAME("source_title", 0), TEXT("source_url", 0, LIM_NOTE_CHARS), NAME("outlet", 0), \
+	STRLIST("reporters"), DATE("published_on", 0), ENUM("source_extent", 0, source_extents)
 #define ILLUS { "illustrative", F_ILLUS, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
 const char *const model_member_roles[] = {
@@ -52,6 +58,14 @@ const char *const model_task_states[] = {
 	[TS_IN_PROGRESS] = "in_progress", [TS_COMPLETION_REPORTED] = "completion_reported",
 	[TS_RETURNED] = "returned", [TS_CLOSED] = "closed", [TS_COUNT] = NULL,
 };
+const char *const model_due_kinds[] = {
+	[DK_DATE] = "date", [DK_PERIOD] = "period", [DK_ASAP] = "asap", [DK_UNSET] = "unset", [DK_COUNT] = NULL,
+};
+const char *const model_due_precisions[] = {
+	[DP_YEAR] = "year", [DP_HALF] = "half", [DP_QUARTER] = "quarter", [DP_MONTH] = "month", [DP_COUNT] = NULL,
+};
+_Static_assert(N(model_due_kinds) == DK_COUNT + 1, "model_due_kinds and enum due_kind differ");
+_Static_assert(N(model_due_precisions) == DP_COUNT + 1, "model_due_precisions and enum due_precision differ");
 _Static_assert(N(model_member_roles) == MR_COUNT + 1, "model_member_roles and enum member_role differ");
 _Static_assert(N(model_capacities) == CAP_COUNT + 1, "model_capacities and enum capacity differ");
 _Static_assert(N(model_attendance) == AT_COUNT + 1, "model_attendance and enum attendance_status differ");
@@ -89,10 +103,10 @@ static const struct field unit_fields[] = {
 };
 static const struct field person_fields[] = {
 	KEY, NAME("name", FF_REQUIRED), NAME("name_en", 0), NAME("title", 0), NAME("title_en", 0),
-	REF("unit", 0, "unit"), BOOLD("external"), ILLUS,
+	REF("unit", 0, "unit"), BOOLD("external"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field post_fields[] = {
-	NAME("title", FF_REQUIRED), NAME("title_en", 0), DATE("from_on", 0), DATE("to_on", 0), INFERRED, ILLUS,
+	NAME("title", FF_REQUIRED), NAME("title_en", 0), DATE("from_on", 0), DATE("to_on", 0), INFERRED, SOURCE, ILLUS,
 };
 static const struct field user_fields[] = {
 	{ "login", F_KEY, FF_REQUIRED, 1, LIM_KEY_CHARS, NULL, NULL, NULL, NULL, NULL, NULL },
@@ -123,9 +137,7 @@ static const struct field meeting_fields[] = {
 	NOTE("summary"), NOTE("summary_en"), LONG("minutes"),
 	ENUMD("time_precision", model_time_precisions, "time"), ENUM("part_of_day", 0, model_parts_of_day),
 	DATE("ends_on", 0), REAL("duration_days", 0, 0, 366), INT("ordinal", 0, 1, 1000),
-	NAME("chair_title", 0), NAME("chair_title_en", 0), INFERRED,
-	NAME("source_title", 0), TEXT("source_url", 0, LIM_NOTE_CHARS), NAME("outlet", 0), STRLIST("reporters"),
-	DATE("published_on", 0), ENUM("source_extent", 0, source_extents), ILLUS,
+	NAME("chair_title", 0), NAME("chair_title_en", 0), INFERRED, SOURCE, ILLUS,
 };
 static const struct field host_fields[] = {
 	REF("group", 0, "group"), REF("unit", 0, "unit"), NAME("description", 0), NAME("description_en", 0),
@@ -157,12 +169,12 @@ static const struct field speech_fields[] = {
 	REF("speaker", 0, "person"), NAME("speaker_name", 0), NAME("title", 0), NAME("title_en", 0),
 	STRLIST("key_points"), STRLIST("key_points_en"), LONG("text"), REF("speaker_unit", 0, "unit"),
 	NAME("speaker_category", 0), NAME("speaker_category_en", 0), BOOLD("unattributed"),
-	NAME("speaker_title", 0), NAME("speaker_title_en", 0), INFERRED, ILLUS,
+	NAME("speaker_title", 0), NAME("speaker_title_en", 0), INFERRED, SOURCE, ILLUS,
 };
 static const struct field decision_fields[] = {
 	KEY, INT("number", FF_REQUIRED, 1, 1000), TEXT("text", FF_REQUIRED, LIM_NOTE_CHARS),
 	TEXT("text_en", 0, LIM_NOTE_CHARS), REF("speech", 0, "speech"), ENUMD("kind", model_clause_kinds, "decision"),
-	REF("body", 0, "unit"), INFERRED, ILLUS,
+	REF("body", 0, "unit"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field paper_fields[] = {
 	KEY, REF("group", FF_REQUIRED, "group"), REF("person", FF_REQUIRED, "person"),
@@ -173,16 +185,17 @@ static const struct field initiative_fields[] = {
 	KEY, REF("parent", 0, "initiative"), TEXT("code", FF_REQUIRED, 32), NAME("title", FF_REQUIRED),
 	NAME("title_en", 0), NOTE("goal"), NOTE("goal_en"), REF("lead_unit", 0, "unit"),
 	REALD("weight", 0, 1000000, "1.0"), DATE("starts_on", 0), DATE("due_on", 0),
-	REFS("decisions", "decision", "initiative_decision", "initiative_id", "decision_id"), ILLUS,
+	REFS("decisions", "decision", "initiative_decision", "initiative_id", "decision_id"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field task_fields[] = {
 	KEY, REF("initiative", FF_REQUIRED, "initiative"), REF("decision", 0, "decision"),
 	TEXT("code", 0, 32), NAME("title", FF_REQUIRED), NAME("title_en", 0),
 	REF("lead_unit", FF_REQUIRED, "unit"),
 	REFS("supporting_units", "unit", "task_unit", "task_id", "unit_id"),
-	REF("responsible", 0, "person"), DATE("starts_on", FF_REQUIRED), DATE("due_on", FF_REQUIRED),
+	REF("responsible", 0, "person"), DATE("starts_on", FF_REQUIRED), DATE("due_on", 0),
+	ENUMD("due_kind", model_due_kinds, "date"), DATE("due_from", 0), ENUM("due_precision", 0, model_due_precisions),
 	ENUMD("cadence", model_cadences, "monthly"), REALD("weight", 0, 1000000, "1.0"),
-	ENUMD("state", model_task_states, "registered"), ILLUS,
+	ENUMD("state", model_task_states, "registered"), INFERRED, SOURCE, ILLUS,
 };
 static const struct field transition_fields[] = {
 	NAME("action", FF_REQUIRED), ENUM("from_state", FF_REQUIRED, model_task_states),

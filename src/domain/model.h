@@ -88,6 +88,10 @@ enum member_role { MR_LEADER, MR_DEPUTY, MR_MEMBER, MR_SECRETARY, MR_COUNT };
 enum capacity { CAP_MEMBER, CAP_ATTENDEE, CAP_OBSERVER, CAP_COUNT };
 enum attendance_status { AT_PRESENT, AT_ABSENT, AT_LEAVE, AT_COUNT };
 enum speech_kind { SK_KEYNOTE, SK_CENTRAL, SK_EXCHANGE, SK_REMARKS, SK_LECTURE, SK_COUNT };
+/* A task's deadline (domain/deadline.h): a date, a period, as soon as
+ * possible, not set yet; a period's precision. */
+enum due_kind { DK_DATE, DK_PERIOD, DK_ASAP, DK_UNSET, DK_COUNT };
+enum due_precision { DP_YEAR, DP_HALF, DP_QUARTER, DP_MONTH, DP_COUNT };
 
 /* Enumerations the services share with the data dictionary. */
 extern const char *const model_member_roles[];     /* leader deputy member secretary */
@@ -99,6 +103,8 @@ extern const char *const model_time_precisions[];  /* time part_of_day date */
 extern const char *const model_parts_of_day[];     /* morning afternoon evening */
 extern const char *const model_clause_kinds[];     /* decision requirement emphasis */
 extern const char *const model_cadences[];
+extern const char *const model_due_kinds[];        /* date period asap unset */
+extern const char *const model_due_precisions[];   /* year half quarter month */
 extern const char *const model_user_roles[];
 
 #endif

@@ -148,7 +148,11 @@ static const struct {
 	  "{'type':'string'},'title':{'type':'string'},'state':{'type':'string'},'version':{'type':'integer'},'light':"
 	  "{'type':'object','required':['color','reason_code'],'properties':{'color':{'type':'string','enum':['red','yellow',"
 	  "'green','grey','done']},'reason':{'type':'string'},'reason_code':{'type':'string'},'expected_percent':{'type':"
-	  "'integer'},'days_overdue':{'type':'integer'}}},'due_on':{'type':'string','format':'date'}}}" },
+	  "'integer'},'days_overdue':{'type':'integer'}}},'due_on':{'type':'string','format':'date','description':"
+	  "'the date, or the last day of the period; absent for asap and unset'},'due_kind':{'type':'string','enum':["
+	  "'date','period','asap','unset']},'due_from':{'type':'string','format':'date'},'due_precision':{'type':"
+	  "'string','enum':['year','half','quarter','month']},'due_text':{'type':'string'},'due_text_en':{'type':"
+	  "'string'}}}" },
 	{ "meeting_view", "{'type':'object','required':['key','title','status','starts_at','version'],'properties':{'key':"
 	  "{'type':'string'},'title':{'type':'string'},'status':{'type':'string'},'starts_at':{'type':'string'},'version':"
 	  "{'type':'integer'},'tasks':{'type':'array','items':{'$ref':'#/components/schemas/task_view'}}}}" },

@@ -12,6 +12,7 @@
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../core/xalloc.h"
+#include "../domain/deadline.h"
 #include "../domain/model.h"
 #include "../store/store.h"
 #include "../core/banned.h"
@@ -236,6 +237,34 @@ static void check_order(struct rows *r, json_t *obj, const char *path, const cha
 		rows_why(r, "before", "other", a, NULL, NULL), rows_problem(r, rows_path(p, path, b), "is before %s", a);
 }
 
+/* A whole task (create, import): its deadline has the fields its kind needs,
+ * reported at the field's path. A PATCH is judged on the row as written
+ * (service/record.c), where the fields it leaves out are known. Fields that
+ * are already wrong on their own (a bad date, an unknown kind) are not judged
+ * twice. */
+static void check_deadline(struct rows *r, json_t *obj, const char *path)
+{
+	static const char *const dates[] = { "due_on", "due_from" };
+	const char *field = NULL, *kind = rows_str(obj, "due_kind"), *prec = rows_str(obj, "due_precision");
+	char msg[256], p[ROWS_PATH_MAX];
+	struct deadline d;
+	size_t n;
+
+	for (size_t i = 0; i < 2; i++)
+		if (rows_str(obj, dates[i]) && get_date(obj, dates[i]) == DATE_NONE)
+			return;
+	if ((kind && model_enum_index(model_field(model_entity("task"), "due_kind"), kind) < 0) ||
+	    (prec && model_enum_index(model_field(model_entity("task"), "due_precision"), prec) < 0))
+		return;
+	deadline_from_fields(&d, kind, rows_str(obj, "due_from"), rows_str(obj, "due_on"), prec);
+	if (deadline_check(&d, &field, msg, sizeof(msg)) == 0)
+		return;
+	n = strlen(field);
+	rows_why(r, "deadline", NULL, NULL, NULL, NULL);
+	rows_problem(r, rows_path(p, path, field), "%s",
+		     strncmp(msg, field, n) == 0 && msg[n] == ':' ? msg + n + 2 : msg);
+}
+
 static int is_child_list(const struct entity *e, const char *name)
 {
 	for (size_t c = 0; c < model_nentities; c++)
@@ -317,6 +346,8 @@ void rows_check_object(struct rows *r, const struct entity *e, json_t *obj, cons
 	check_order(r, obj, path, "starts_on", "due_on");
 	check_order(r, obj, path, "from_on", "to_on");
 	check_order(r, obj, path, "old_due_on", "new_due_on");
+	if (strcmp(name, "task") == 0 && mode == ROWS_CREATE)
+		check_deadline(r, obj, path);
 	if (strcmp(name, "meeting") == 0) {
 		int64_t s, t;
 

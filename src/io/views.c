@@ -8,6 +8,7 @@
 #include "views.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
+#include "../domain/deadline.h"
 #include "../domain/model.h"
 #include "../service/check.h"
 #include "../service/initiative.h"
@@ -151,15 +152,40 @@ int view_task_write(struct buf *b, const struct task_view *t)
 	jw_s(&o, JW_NAME("responsible_name"), r->responsible_name);
 	jw_s(&o, JW_NAME("starts_on"), r->starts_on);
 	jw_s(&o, JW_NAME("due_on"), r->due_on);
+	jw_s(&o, JW_NAME("due_kind"), r->due_kind);
+	jw_s(&o, JW_NAME("due_from"), r->due_from);
+	jw_s(&o, JW_NAME("due_precision"), r->due_precision);
+	if (r->due_kind) {
+		char text[DEADLINE_TEXT_MAX];
+		struct deadline d;
+
+		deadline_from_fields(&d, r->due_kind, r->due_from, r->due_on, r->due_precision);
+		jw_s(&o, JW_NAME("due_text"), deadline_text(&d, 1, text));
+		jw_s(&o, JW_NAME("due_text_en"), deadline_text(&d, 0, text));
+	}
 	jw_s(&o, JW_NAME("cadence"), r->cadence);
 	jw_i(&o, JW_NAME("percent"), r->has_report ? r->percent : 0);
 	jw_s(&o, JW_NAME("last_report_on"), r->last_report_on);
+	jw_s(&o, JW_NAME("source_title"), r->source_title);
+	jw_s(&o, JW_NAME("source_url"), r->source_url);
+	jw_s(&o, JW_NAME("outlet"), r->outlet);
+	if (r->reporters) {       /* a JSON list as stored (io/rows.c wrote it) */
+		jw_key(&o, JW_NAME("reporters"));
+		buf_adds(b, r->reporters);
+	}
+	jw_s(&o, JW_NAME("published_on"), r->published_on);
+	if (r->inferred) {        /* a JSON list as stored */
+		jw_key(&o, JW_NAME("inferred"));
+		buf_adds(b, r->inferred);
+	}
+	jw_s(&o, JW_NAME("source_extent"), r->source_extent);
 	jw_key(&o, JW_NAME("light"));
 	buf_addc(b, '{');
 	jw_s(&light, JW_NAME("color"), light_name(t->light.light));
 	jw_s(&light, JW_NAME("reason"), light_reason_text(t->light.reason, 0));
 	jw_s(&light, JW_NAME("reason_code"), light_reason_name(t->light.reason));
-	jw_i(&light, JW_NAME("expected_percent"), t->light.expected);
+	if (t->light.expected >= 0)      /* none without a due date (asap, unset) */
+		jw_i(&light, JW_NAME("expected_percent"), t->light.expected);
 	jw_i(&light, JW_NAME("days_overdue"), t->light.days_overdue);
 	buf_adds(b, "}}");
 	return b->err;

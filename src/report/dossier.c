@@ -27,6 +27,69 @@ struct charts_data {
 	int en;
 };
 
+/* "title，outlet，2025-11-21，记者张三（摘录）" / "title, outlet, 2025-11-21,
+ * reported by Zhang San (excerpt)": the parts that are there. */
+static void source_text(struct buf *b, const struct source_row *r, int en)
+{
+	const char *sep = en ? ", " : "，";
+	json_t *rep = r->reporters ? json_loads(r->reporters, 0, NULL) : NULL;
+	int any = 0;
+
+	if (r->source_title) {
+		buf_adds(b, r->source_title);
+		any = 1;
+	}
+	if (r->outlet) {
+		buf_printf(b, "%s%s", any ? sep : "", r->outlet);
+		any = 1;
+	}
+	if (r->published_on) {
+		buf_printf(b, "%s%s", any ? sep : "", r->published_on);
+		any = 1;
+	}
+	if (json_array_size(rep)) {
+		buf_printf(b, "%s%s", any ? sep : "", en ? "reported by " : "记者");
+		report_join(b, rep, en);
+	}
+	json_decref(rep);
+	if (r->source_extent)
+		buf_adds(b, strcmp(r->source_extent, "excerpt") == 0 ? (en ? " (excerpt)" : "（摘录）")
+								     : (en ? " (complete)" : "（全文）"));
+}
+
+/* The sourced records of one meeting (0: the persons and posts), for the
+ * dossier's sources section. */
+static json_t *record_sources(const struct source_row *rows, size_t n, int64_t meeting_id, int en)
+{
+	static const char *const kinds[][3] = {
+		{ "speech", "发言", "Speech" }, { "decision", "决定", "Decision" },
+		{ "initiative", "重点工作", "Initiative" }, { "task", "任务", "Task" },
+		{ "person", "人员", "Person" }, { "post", "职务", "Post" },
+	};
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct buf text = BUF_INIT(1 << 14);
+		const char *kind = rows[i].kind;
+		json_t *o;
+
+		if (rows[i].meeting_id != meeting_id)
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (strcmp(kinds[k][0], rows[i].kind) == 0)
+				kind = kinds[k][en ? 2 : 1];
+		source_text(&text, &rows[i], en);
+		o = json_pack("{s:s, s:s, s:s}", "kind_label", kind, "label",
+			      en && rows[i].label_en ? rows[i].label_en : rows[i].label ? rows[i].label : "",
+			      "source_text", buf_str(&text));
+		if (rows[i].source_url)
+			json_object_set_new(o, "url", json_string(rows[i].source_url));
+		json_array_append_new(list, o);
+		buf_release(&text);
+	}
+	return list;
+}
+
 static void text_at(cairo_t *cr, double x, double y, const char *s, double size, int center)
 {
 	PangoLayout *l = pango_cairo_create_layout(cr);
@@ -164,6 +227,8 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 	struct meeting_row *meetings;
 	struct attendance_fact *att;
 	struct feedback_row *fb;
+	struct source_row *srcs = NULL;
+	size_t nsrcs = 0;
 	struct meeting_filter mf;
 	struct charts_data cd;
 	size_t nm, na, nfb;
@@ -271,20 +336,42 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 			"author", fb[i].author_name ? (en && fb[i].author_name_en ? fb[i].author_name_en : fb[i].author_name)
 						    : fb[i].filed_by));
 	}
-	/* Where each meeting's record came from (migration 0007). */
-	for (size_t i = 0; i < nm; i++) {
-		const struct meeting_row *m = &meetings[i];
-		json_t *src, *rep;
+	/* Where each meeting's record came from (migration 0007), and under it
+	 * the sources of the records it holds or gave rise to (0012); then the
+	 * members' and their posts' own sources. */
+	{
+		char fday[DATE_LEN], tday[DATE_LEN];
+
+		if (store_group_sources(svc->st, res.group.id, mf.from_at, mf.to_at,
+					date_format(date_from_ymd(year, 1, 1), fday),
+					date_format(date_from_ymd(year + 1, 1, 1), tday), &a, &srcs, &nsrcs, err) != 0)
+			goto out;
+	}
+	for (size_t i = 0; i <= nm; i++) {
+		const struct meeting_row *m = i < nm ? &meetings[i] : NULL;
+		json_t *src, *rep, *records;
 		struct buf who = BUF_INIT(4096);
 		int64_t t;
 		char day[DATE_LEN] = "";
+		int own = m && (m->source_title || m->source_url || m->outlet);
 
-		if (!m->source_title && !m->source_url && !m->outlet)
+		records = record_sources(srcs, nsrcs, m ? m->id : 0, en);
+		if (!own && json_array_size(records) == 0) {
+			json_decref(records);
 			continue;
-		if (datetime_parse(m->starts_at, 0, &t) == 0)
+		}
+		if (m && datetime_parse(m->starts_at, 0, &t) == 0)
 			date_format(datetime_local_day(t, svc->org.utc_offset), day);
-		src = json_pack("{s:s, s:s}", "meeting_date", day, "meeting_title",
-				en && m->title_en ? m->title_en : m->title);
+		src = json_pack("{s:s, s:s, s:o}", "meeting_date", day, "meeting_title",
+				m ? (en && m->title_en ? m->title_en : m->title) : (en ? "Members and their posts" : "成员及职务"),
+				"records", records);
+		if (own)
+			json_object_set_new(src, "own", json_true());
+		if (m == NULL) {
+			json_array_append_new(sources, src);
+			buf_release(&who);
+			continue;
+		}
 		if (m->source_title)
 			json_object_set_new(src, "source_title", json_string(m->source_title));
 		if (m->outlet)
@@ -320,8 +407,10 @@ int report_dossier(struct svc *svc, const char *group_key, int year, int en, enu
 		json_object_set(data, "feedback", notes);
 	if (plan)
 		json_object_set_new(data, "plan", plan);
-	if (data && json_array_size(sources))
+	if (data && json_array_size(sources)) {
 		json_object_set(data, "sources", sources);
+		json_object_set_new(data, "has_sources", json_true());
+	}
 	snprintf(title, sizeof(title), en ? "%s: study dossier %d" : "%s%d年度学习档案",
 		 en && res.group.name_en ? res.group.name_en : res.group.name, year);
 	{

@@ -34,12 +34,22 @@ static const char *label(const char *kind, const char *v, int en)
 		{ "state", "returned", "已退办", "returned" }, { "state", "closed", "已销号", "closed" },
 		{ "light", "red", "红灯", "red" }, { "light", "yellow", "黄灯", "yellow" }, { "light", "green", "绿灯", "green" },
 		{ "light", "grey", "未开始", "not started" }, { "light", "done", "已完成", "done" },
+		{ "cadence", "none", "不定期", "none" }, { "cadence", "weekly", "每周", "weekly" },
+		{ "cadence", "monthly", "每月", "monthly" }, { "cadence", "quarterly", "每季度", "quarterly" },
+		{ "cadence", "half_yearly", "每半年", "half-yearly" },
+		{ "direction", "higher", "越高越好", "higher is better" },
+		{ "direction", "lower", "越低越好", "lower is better" },
 	};
 
 	for (size_t i = 0; v && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i][0], kind) == 0 && strcmp(map[i][1], v) == 0)
 			return map[i][en ? 3 : 2];
 	return v ? v : "";
+}
+
+const char *report_label(const char *kind, const char *v, int en)
+{
+	return label(kind, v, en);
 }
 
 void report_localize(json_t *j, int en)
@@ -499,6 +509,12 @@ json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err
 			json_object_set_new(t, "state_label", json_string(label("state", json_string_value(json_object_get(t, "state")), en)));
 			json_object_set_new(t, "light_label", json_string(label("light",
 				json_string_value(json_object_get(json_object_get(t, "light"), "color")), en)));
+			{
+				char what[128];
+
+				snprintf(what, sizeof(what), en ? "task %s:" : "任务%s：", json_string_value(json_object_get(t, "key")));
+				inferred_notes(t, notes, what);
+			}
 		}
 		snprintf(lowered, sizeof(lowered), "%s", text ? text : "");
 		if (en && lowered[0] >= 'A' && lowered[0] <= 'Z')

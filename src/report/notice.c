@@ -61,7 +61,7 @@ int report_notice(struct svc *svc, const char *from, const char *to, int en, enu
 	for (size_t i = 0; i < n; i++) {
 		struct task_view *t = &tasks[i];
 		json_t *unit, *row, *x;
-		char id[32], rep[128] = "", extension[160] = "", due[DATE_LEN];
+		char id[32], rep[128] = "", extension[160] = "", due[DATE_LEN], deadline[DEADLINE_TEXT_MAX];
 
 		if (t->light.light != LIGHT_RED && t->light.light != LIGHT_YELLOW)
 			continue;
@@ -89,7 +89,7 @@ int report_notice(struct svc *svc, const char *from, const char *to, int en, enu
 				    : strcmp(json_string_value(json_object_get(x, "status")), "refused") == 0 ? "未同意" : "待审批");
 		row = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s}", "key", t->row.key, "title",
 				en && t->row.title_en ? t->row.title_en : t->row.title, "light_label",
-				light_label(t->light.light, !en), "due_on", t->row.due_on, "days_overdue", t->light.days_overdue,
+				light_label(t->light.light, !en), "due_on", task_due_text(&t->row, !en, deadline), "days_overdue", t->light.days_overdue,
 				"percent", t->row.has_report ? t->row.percent : 0, "report_label", rep, "extension_label",
 				extension[0] ? extension : "—");
 		json_array_append_new(json_object_get(unit, "tasks"), row);

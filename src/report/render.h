@@ -54,5 +54,10 @@ int report_md_to_html(const char *md, const char *title, const char *lang, const
 json_t *report_meeting_data(struct svc *svc, const char *key, int en, struct err *err);
 void report_localize(json_t *j, int en);
 void report_join(struct buf *b, json_t *names, int en);
+/* The label the papers show for a stored value of a kind ("state",
+ * "light", "cadence", "direction", "status", "capacity", "kind", "mstatus"): "办理中" or
+ * "in progress" for ("state", "in_progress"); the value itself when the
+ * table has none; "" for NULL. Static strings. */
+const char *report_label(const char *kind, const char *v, int en);
 
 #endif

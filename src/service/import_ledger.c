@@ -35,6 +35,7 @@
 #include "../domain/workflow.h"
 #include "../io/rows.h"
 #include "../io/sheet.h"
+#include "../report/ledger_due.h"
 #include "../store/store.h"
 #include "../core/banned.h"
 
@@ -786,6 +787,7 @@ int import_ledger_run(struct svc *svc, const char *data, size_t len, enum import
 		ic.row = (long)i + 1;
 		row_dates(header, row);
 		rec = row_record(svc, header, row, &a);
+		ledger_due_read(&rw, header, row, rec);
 		/* An empty cell in a required column is a mistake, not "no change". */
 		{
 			size_t k;

@@ -9,8 +9,12 @@
 #include "service.h"
 #include "tx.h"
 #include "../core/xalloc.h"
+#include "../domain/deadline.h"
 #include "../domain/model.h"
 #include "../core/banned.h"
+
+static int current_text(struct svc *svc, const struct entity *e, int64_t id, const char *field, char **out,
+			struct err *err);
 
 static int set_links(struct svc *svc, const struct record *r, int64_t id, struct err *err)
 {
@@ -67,6 +71,33 @@ static int unique_rules(struct svc *svc, const struct record *r, int64_t exclude
 	return 0;
 }
 
+/* A task's deadline has the fields its kind needs (domain/deadline.c), read
+ * from the row as written: a PATCH that changes the kind alone is judged with
+ * the dates already there. */
+static int deadline_holds(struct svc *svc, const struct entity *e, int64_t id, struct err *err)
+{
+	static const char *const names[] = { "due_kind", "due_from", "due_on", "due_precision" };
+	char *v[4] = { NULL, NULL, NULL, NULL };
+	struct deadline d;
+	const char *field = NULL;
+	char msg[256];
+	int rc = -1;
+
+	for (size_t i = 0; i < 4; i++)
+		if (current_text(svc, e, id, names[i], &v[i], err) != 0)
+			goto out;
+	deadline_from_fields(&d, v[0], v[1], v[2], v[3]);
+	rc = 0;
+	if (deadline_check(&d, &field, msg, sizeof(msg)) != 0) {
+		rc = err_field(err, ST_INVALID, field, "%s", msg);
+		err_reason(err, "deadline");
+	}
+out:
+	for (size_t i = 0; i < 4; i++)
+		free(v[i]);
+	return rc;
+}
+
 /* The rules across rows that need the row written: one validator for every
  * way in (the API, the import, the ledger import), run inside the write so
  * that what is stored always satisfies them. */
@@ -83,6 +114,8 @@ static int cross_rules(struct svc *svc, const struct entity *e, int64_t id, stru
 					 "a group has one leader at a time (end the other's membership first)");
 	}
 	if (strcmp(e->name, "task") == 0) {
+		if (deadline_holds(svc, e, id, err) != 0)
+			return -1;
 		rc = store_task_supports_its_lead(svc->st, id, err);
 		if (rc < 0)
 			return -1;

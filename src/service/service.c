@@ -24,6 +24,8 @@ const struct setting_def svc_settings[] = {
 	  "points behind the pro-rata schedule that make a task yellow"),
 	S("light.due_soon_days", light.due_soon_days, 0, 365, 7,
 	  "days before the due date when an unfinished task turns yellow"),
+	S("light.asap_days", light.asap_days, 1, 365, 30,
+	  "days without a progress report after which an \"as soon as possible\" task turns yellow (red at twice)"),
 	S("check.meetings_per_quarter", rules.meetings_per_quarter, 0, 31, 1,
 	  "collective study meetings required per quarter"),
 	S("check.attendance_rate", rules.attendance_rate, 0, 100, 90, "minimum attendance rate of each member, percent"),

@@ -23,6 +23,22 @@ static int32_t day_or_none(const char *s)
 	return s && date_parse(s, &d) == 0 ? d : DATE_NONE;
 }
 
+static int due_kind(const struct task_row *row)
+{
+	for (int i = 0; model_due_kinds[i]; i++)
+		if (row->due_kind && strcmp(model_due_kinds[i], row->due_kind) == 0)
+			return i;
+	return DK_DATE;
+}
+
+char *task_due_text(const struct task_row *row, int zh, char *out)
+{
+	struct deadline d;
+
+	deadline_from_fields(&d, row->due_kind, row->due_from, row->due_on, row->due_precision);
+	return deadline_text(&d, zh, out);
+}
+
 void task_compute(struct svc *svc, const struct task_row *row, struct task_view *out)
 {
 	struct task_facts f;
@@ -38,6 +54,7 @@ void task_compute(struct svc *svc, const struct task_row *row, struct task_view 
 	f.closed = out->state == TS_CLOSED;
 	f.starts_on = day_or_none(row->starts_on);
 	f.due_on = day_or_none(row->due_on);
+	f.due_kind = due_kind(row);
 	f.cadence = cadence < 0 ? 0 : cadence;
 	f.has_report = row->has_report;
 	f.percent = row->has_report ? row->percent : 0;
@@ -420,6 +437,9 @@ int task_request_extension(struct svc *svc, const char *key, const char *new_due
 	if (rc == 0 && workflow_next(t.state, TA_REQUEST_EXTENSION, &to) != 0)
 		rc = illegal(&t, TA_REQUEST_EXTENSION, err);
 	due = rc == 0 ? day_or_none(t.row.due_on) : 0;
+	if (rc == 0 && t.row.due_on == NULL)
+		rc = err_field(err, ST_CONFLICT, "new_due_on", "task \"%s\" has no due date to extend (its deadline is "
+			       "\"%s\"): set its deadline on the task instead", key, t.row.due_kind ? t.row.due_kind : "");
 	if (rc == 0 && svc->today > due)
 		rc = err_field(err, ST_CONFLICT, "new_due_on", "an extension must be requested before the due date (%s); "
 			       "this task is overdue", t.row.due_on);
@@ -549,6 +569,7 @@ int task_light_history(struct svc *svc, const int32_t *days, size_t ndays, int (
 			memset(&f, 0, sizeof(f));
 			f.starts_on = day_or_none(rows[i].starts_on);
 			f.due_on = day_or_none(rows[i].due_on);
+			f.due_kind = due_kind(&rows[i]);
 			f.cadence = 0;
 			for (int k = 0; model_cadences[k]; k++)
 				if (rows[i].cadence && strcmp(model_cadences[k], rows[i].cadence) == 0)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "service.h"
+#include "../domain/deadline.h"
 #include "../domain/light.h"
 #include "../domain/workflow.h"
 
@@ -24,6 +25,10 @@ struct task_view {
 
 /* The light of one task row today, with the org's rules. */
 void task_compute(struct svc *svc, const struct task_row *row, struct task_view *out);
+/* The task's deadline as entered, as every report prints it ("2026-09-30",
+ * "2026年第三季度" / "Q3 2026", "尽快" / "as soon as possible", "待定" / "not
+ * set yet"; deadline.h), into out[DEADLINE_TEXT_MAX]. Returns out. */
+char *task_due_text(const struct task_row *row, int zh, char *out);
 
 /* Tasks matching f, with lights; light >= 0 keeps only tasks of that light. */
 int task_list(struct svc *svc, const struct task_filter *f, int light, struct arena *a,

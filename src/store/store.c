@@ -106,6 +106,35 @@ static int version_ok(const char *path, int version, int readonly, struct err *e
 	return 0;
 }
 
+static int sqlite_store(const struct store *st)
+{
+	return strncmp(db_driver_of(st->db), "sqlite", 6) == 0;
+}
+
+static int foreign_keys_on(struct store *st, struct err *err)
+{
+	return sqlite_store(st) ? db_exec(st->db, "PRAGMA foreign_keys = ON", err) : 0;
+}
+
+/* After migrating with foreign keys off: every reference still resolves. */
+static int foreign_keys_hold(struct store *st, struct err *err)
+{
+	struct db_stmt *s;
+	int rc;
+
+	if (!sqlite_store(st))
+		return 0;
+	s = db_prepare(st->db, "PRAGMA foreign_key_check", err);
+	if (s == NULL)
+		return -1;
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		err_set(err, ST_FAIL, "migrating left a row of %s referring to a missing row (PRAGMA foreign_key_check)",
+			db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_DONE ? 0 : -1;
+}
+
 /* Brings the schema up to date. The version is read first with no lock, so
  * an up-to-date database (every open but the first after an upgrade) never
  * waits for a writer; only an older one takes the write lock, and reads the
@@ -119,8 +148,14 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 		return -1;
 	if (version == store_nmigrations)
 		return 0;
-	if (db_begin(st->db, err) != 0)
+	/* A migration may rebuild a table (0011: SQLite drops NOT NULL only so),
+	 * which needs foreign keys off; the pragma is a no-op inside a
+	 * transaction, so it is set around it, and the keys are checked before
+	 * the commit instead. */
+	if (sqlite_store(st) && db_exec(st->db, "PRAGMA foreign_keys = OFF", err) != 0)
 		return -1;
+	if (db_begin(st->db, err) != 0)
+		goto fk_on;
 	if (db_exec(st->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err) != 0 ||
 	    read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
 		goto fail;
@@ -148,9 +183,13 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 			goto fail;
 		st->migrated = 1;
 	}
-	return db_commit(st->db, err);
+	if (foreign_keys_hold(st, err) != 0 || db_commit(st->db, err) != 0)
+		goto fail;
+	return foreign_keys_on(st, err);
 fail:
 	db_rollback(st->db);
+fk_on:
+	foreign_keys_on(st, NULL);
 	return -1;
 }
 
@@ -1227,6 +1266,72 @@ int store_group_feedback(struct store *st, int64_t group_id, const char *from_at
 	return read_feedback(s, a, out, n, err);
 }
 
+/* The six provenance columns of a table alias, and "it has a source". */
+#define SRC_COLS(t) t ".source_title, " t ".source_url, " t ".outlet, " t ".reporters, " t ".published_on, " \
+	t ".source_extent "
+#define HAS_SRC(t) "(" t ".source_title IS NOT NULL OR " t ".source_url IS NOT NULL OR " t ".outlet IS NOT NULL) "
+#define IN_YEAR "m.group_id = ?1 AND m.starts_at >= ?2 AND m.starts_at < ?3 "
+
+int store_group_sources(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			const char *from_day, const char *to_day, struct arena *a, struct source_row **out,
+			size_t *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT m.starts_at AS o1, m.id, 1 AS o2, s.seq AS o3, 'speech', "
+		"  coalesce(sp.name, s.speaker_name, su.name, s.speaker_category, '') || coalesce('《' || s.title || '》', ''), "
+		"  coalesce(sp.name_en, sp.name, s.speaker_name, su.name_en, su.name, s.speaker_category_en, s.speaker_category, '') "
+		"  || coalesce(', \"' || coalesce(s.title_en, s.title) || '\"', ''), " SRC_COLS("s")
+		"FROM speech s JOIN meeting m ON m.id = s.meeting_id LEFT JOIN person sp ON sp.id = s.speaker_id "
+		"LEFT JOIN unit su ON su.id = s.speaker_unit_id WHERE " IN_YEAR "AND " HAS_SRC("s")
+		"UNION ALL SELECT m.starts_at, m.id, 2, d.number, 'decision', '第' || d.number || '项 ' || d.text, "
+		"  'no. ' || d.number || ', ' || coalesce(d.text_en, d.text), " SRC_COLS("d")
+		"FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE " IN_YEAR "AND " HAS_SRC("d")
+		"UNION ALL SELECT m.starts_at, m.id, 3, i.id, 'initiative', i.code || ' ' || i.title, "
+		"  i.code || ' ' || coalesce(i.title_en, i.title), " SRC_COLS("i")
+		"FROM initiative i JOIN meeting m ON m.id = (SELECT min(d.meeting_id) FROM initiative_decision x "
+		"  JOIN decision d ON d.id = x.decision_id WHERE x.initiative_id = i.id) WHERE " IN_YEAR "AND " HAS_SRC("i")
+		"UNION ALL SELECT m.starts_at, m.id, 4, t.id, 'task', t.key || ' ' || t.title, "
+		"  t.key || ' ' || coalesce(t.title_en, t.title), " SRC_COLS("t")
+		"FROM task t JOIN decision d ON d.id = t.decision_id JOIN meeting m ON m.id = d.meeting_id "
+		"WHERE " IN_YEAR "AND " HAS_SRC("t")
+		"UNION ALL SELECT '9999', 0, 5, p.id, 'person', p.name, coalesce(p.name_en, p.name), " SRC_COLS("p")
+		"FROM person p WHERE " HAS_SRC("p") "AND EXISTS (SELECT 1 FROM membership mb WHERE mb.person_id = p.id "
+		"  AND mb.group_id = ?1 AND (mb.from_on IS NULL OR mb.from_on < ?5) AND (mb.to_on IS NULL OR mb.to_on >= ?4)) "
+		"UNION ALL SELECT '9999', 0, 6, po.id, 'post', p.name || '：' || po.title, "
+		"  coalesce(p.name_en, p.name) || ': ' || coalesce(po.title_en, po.title), " SRC_COLS("po")
+		"FROM post po JOIN person p ON p.id = po.person_id WHERE " HAS_SRC("po")
+		"AND (po.from_on IS NULL OR po.from_on < ?5) AND (po.to_on IS NULL OR po.to_on >= ?4) "
+		"AND EXISTS (SELECT 1 FROM membership mb WHERE mb.person_id = p.id "
+		"  AND mb.group_id = ?1 AND (mb.from_on IS NULL OR mb.from_on < ?5) AND (mb.to_on IS NULL OR mb.to_on >= ?4)) "
+		"ORDER BY 1, 2, 3, 4", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, group_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_text(s, 3, to_at);
+	db_bind_text(s, 4, from_day);
+	db_bind_text(s, 5, to_day);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		struct source_row *r = grow(a, out, n, &cap, sizeof(*r));
+		const char **f[] = { &r->kind, &r->label, &r->label_en, &r->source_title, &r->source_url, &r->outlet,
+				     &r->reporters, &r->published_on, &r->source_extent };
+
+		r->meeting_id = db_col_int(s, 1);
+		for (int i = 0; i < (int)(sizeof(f) / sizeof(f[0])); i++)
+			*f[i] = col_s(s, i + 4, a);
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+#undef SRC_COLS
+#undef HAS_SRC
+#undef IN_YEAR
+
 static int record_hosts(struct store *st, int64_t mid, struct arena *a,
 			struct meeting_record *out, struct err *err)
 {
@@ -1382,8 +1487,21 @@ static const struct col_map task_cols[] = {
 	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id)", COL_TEXT, supporting_en, 0),
 	T("rp.name", COL_TEXT, responsible_name, 0),
 	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
+	T("rp.key", COL_TEXT, responsible_key, 0),
+	T("(SELECT group_concat(k, ';') FROM (SELECT su.key AS k FROM task_unit tu JOIN unit su "
+	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.rowid))", COL_TEXT, supporting_keys, 0),
 	T("t.starts_on", COL_TEXT, starts_on, 1),
 	T("t.due_on", COL_TEXT, due_on, 1),
+	T("t.due_kind", COL_TEXT, due_kind, 1),
+	T("t.due_from", COL_TEXT, due_from, 0),
+	T("t.due_precision", COL_TEXT, due_precision, 0),
+	T("t.source_title", COL_TEXT, source_title, 0),
+	T("t.source_url", COL_TEXT, source_url, 0),
+	T("t.outlet", COL_TEXT, outlet, 0),
+	T("t.reporters", COL_TEXT, reporters, 0),
+	T("t.published_on", COL_TEXT, published_on, 0),
+	T("t.source_extent", COL_TEXT, source_extent, 0),
+	T("t.inferred", COL_TEXT, inferred, 0),
 	T("t.weight", COL_REAL, weight, 1),
 	T("pr.percent", COL_PRESENT, has_report, 1),
 	T("pr.percent", COL_INT, percent, 1),
@@ -1660,7 +1778,8 @@ int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
 
 int store_task_set_due(struct store *st, int64_t task_id, const char *due_on, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "UPDATE task SET due_on = ?, version = version + 1 WHERE id = ?", err);
+	struct db_stmt *s = db_prepare(st->db, "UPDATE task SET due_on = ?, due_kind = 'date', due_from = NULL, due_precision = NULL, "
+					 "version = version + 1 WHERE id = ?", err);
 
 	if (s == NULL)
 		return -1;

@@ -374,6 +374,23 @@ int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 int store_group_feedback(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
 			 struct arena *a, struct feedback_row **out, size_t *n, struct err *err);
 
+/* The provenance of a record other than a meeting (migration 0012): what
+ * it is and where it was read. */
+struct source_row {
+	int64_t meeting_id;      /* the meeting it belongs to or came from; 0 for persons and posts */
+	const char *kind;        /* speech decision initiative task person post */
+	const char *label, *label_en;
+	const char *source_title, *source_url, *outlet, *reporters, *published_on, *source_extent;
+};
+/* The records with a source that support a group's year: the speeches and
+ * decisions of its meetings that start in [from_at, to_at), the initiatives
+ * and tasks those decisions gave rise to, the persons who were members at
+ * some time in [from_day, to_day) and their posts held then; by meeting (persons and
+ * posts last), then kind, then order. */
+int store_group_sources(struct store *st, int64_t group_id, const char *from_at, const char *to_at,
+			const char *from_day, const char *to_day, struct arena *a, struct source_row **out,
+			size_t *n, struct err *err);
+
 /* ---- initiatives and tasks ---- */
 
 struct initiative_row {
@@ -397,7 +414,12 @@ struct task_row {
 	const char *lead_unit_key, *lead_unit_name, *lead_unit_name_en;
 	const char *supporting, *supporting_en;    /* unit names joined with "、" / ", " */
 	const char *responsible_name, *responsible_name_en;
-	const char *starts_on, *due_on;
+	const char *responsible_key;      /* the person's key, or NULL */
+	const char *supporting_keys;      /* unit keys joined with ";", in link order */
+	const char *starts_on, *due_on;  /* due_on: the date, or a period's last day; NULL for asap, unset */
+	const char *due_kind, *due_from, *due_precision;    /* domain/deadline.h */
+	const char *source_title, *source_url, *outlet, *reporters, *published_on, *source_extent;
+	const char *inferred;            /* a JSON list of "field" or "field: note" */
 	double weight;
 	int has_report, percent;
 	const char *last_report_on, *illustrative;
@@ -458,6 +480,8 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
  * otherwise) and bumps the version. */
 int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
 			 const char *state, struct err *err);
+/* An approved extension: the deadline becomes the date due_on (a period's or
+ * any other kind's fields are cleared). */
 int store_task_set_due(struct store *st, int64_t task_id, const char *due_on, struct err *err);
 int store_transition_insert(struct store *st, int64_t org_id, int64_t task_id,
 			    const struct transition_row *t, struct err *err);

@@ -145,8 +145,90 @@ run "dossier 2025" "$PLENUM" report dossier --group g-tlcg --year 2025 --format 
 has "## 资料来源" "dossier: a sources section"
 has "- 2025-11-20 市委理论学习中心组学习会议：市委理论学习中心组举行学习会议，临城日报，2025-11-21，记者张三（摘录）" "dossier: the meeting's source, outlet, date, reporter, extent"
 has "https://example.org/lincheng/2025-11-21.html" "dossier: the address"
+has "  - 决定：第2项 今年第三季度前完成专题调研。来源：市委理论学习中心组学习会议纪要（摘编），临城市委办公室，2025-11-25（摘录）" "dossier: a decision's own source, under its meeting"
+has "  - 任务：t-lc-q3 完成专题调研。来源：市委理论学习中心组举行学习会议，临城日报，2025-11-21，记者张三（摘录）" "dossier: a task's own source, under the meeting it came from"
+has "  - 重点工作：1 理论武装工程。来源：临城市委关于实施理论武装工程的意见，临城日报，2025-12-01" "dossier: an initiative's source"
+has "- 成员及职务" "dossier: the members' sources apart"
+has "  - 人员：周涛。来源：临城市委常委会组成人员简历，临城市人民政府网，2023-01-05（全文）" "dossier: a person's own source"
+has "  - 职务：李明：市委书记。来源：李明任临城市委书记，临城日报，2025-04-02，记者王五（摘录）" "dossier: a post's own source"
+count_is "## 资料来源" 1 "dossier: one sources heading"
+run "dossier 2025 en" "$PLENUM" report dossier --group g-tlcg --year 2025 --format md --lang en
+has "  - Decision: no. 2, complete the thematic research by the third quarter. Source: 市委理论学习中心组学习会议纪要（摘编）, 临城市委办公室, 2025-11-25 (excerpt)" "dossier en: a decision's source"
+has "  - Post: Li Ming: Secretary of the Municipal Party Committee. Source: 李明任临城市委书记, 临城日报, 2025-04-02, reported by 王五 (excerpt)" "dossier en: a post's source"
 run "dossier 2024" "$PLENUM" report dossier --group g-tlcg --year 2024 --format md --lang zh
-hasnt "## 资料来源" "dossier: no sources section without sources"
+hasnt "临城日报，2025-11-21" "dossier 2024: no meeting source of another year"
+hasnt "职务：李明：市委书记" "dossier 2024: no post held only later"
+has "  - 人员：周涛。" "dossier 2024: a member's own source"
+
+# ---- deadlines that are not dates (today 2026-11-25) ----
+run "task list zh" "$PLENUM" task list --initiative i-lc-1 --lang zh
+has "牵头: 市委宣传部; 期限 2026-06-30; 已立项; 0% — 逾期未办结" "deadline zh: a date, overdue"
+has "期限 2026年第三季度; 办理中; 80% — 逾期未办结" "deadline zh: a quarter, overdue after its last day"
+hasre "^\[绿\] t-lc-year" "deadline zh: a year on track is green"
+has "期限 2026年内; 办理中; 85%" "deadline zh: a year"
+hasre "^\[黄\] t-lc-asap" "deadline zh: asap after 55 days without a report is yellow"
+has "期限 尽快; 办理中; 50% — 久未报送进展" "deadline zh: asap"
+hasre "^\[黄\] t-lc-unset" "deadline zh: unset is yellow"
+has "期限 待定; 已立项; 0% — 尚未确定期限" "deadline zh: unset, no deadline yet"
+has "期限 2026-03-01至2026-04-15" "deadline zh: another span"
+run "task list en" "$PLENUM" task list --initiative i-lc-1 --lang en
+has "due Q3 2026; in progress; 80% — overdue" "deadline en: a quarter"
+has "due in 2026; in progress; 85%" "deadline en: a year"
+has "due as soon as possible; in progress; 50% — no progress reported for too long" "deadline en: asap"
+has "due not set yet; registered; 0% — no deadline yet" "deadline en: unset"
+has "due 2026-03-01 to 2026-04-15" "deadline en: another span"
+run "task show period" "$PLENUM" task show t-lc-q3 --lang zh
+has "起止: 2025-11-21 .. 2026年第三季度" "task show zh: the period"
+run "task show asap" "$PLENUM" task show t-lc-asap --lang en
+has "Dates: 2025-11-21 .. as soon as possible" "task show en: asap"
+hasnt "pro-rata schedule" "task show en: no schedule without a due date"
+run "task show json" "$PLENUM" task show t-lc-q3 --json
+jq -e '.due_kind == "period" and .due_from == "2026-07-01" and .due_on == "2026-09-30" and .due_precision == "quarter" and .due_text == "2026年第三季度" and .due_text_en == "Q3 2026" and .light.days_overdue == 56' "$TMP/out" >/dev/null && ok || bad "task json: the period's fields and its light"
+run "due range" "$PLENUM" task list --initiative i-lc-1 --due-from 2026-07-01 --due-to 2026-09-30
+has "t-lc-q3" "due range: a period by its last day"
+hasnt "t-lc-asap" "due range: asap has no date in a range"
+hasnt "t-lc-unset" "due range: unset has no date in a range"
+hasnt "t-lc-span" "due range: a span ending before the range"
+report minutes m-2025-afternoon zh
+has "    - 任务 t-lc-q3：完成专题调研；牵头单位：市委宣传部；办结时限：2026年第三季度；办理中；红灯" "minutes zh: a period as entered"
+has "办结时限：尽快；" "minutes zh: asap"
+has "办结时限：待定；" "minutes zh: unset"
+has "- 任务t-lc-year： due\\_on: 原文为“明年内”，年份据会议日期推定" "minutes zh: a task's inferred deadline, marked"
+report minutes m-2025-afternoon en
+has "- task t-lc-year: due\\_on: 原文为“明年内”，年份据会议日期推定" "minutes en: a task's inferred mark"
+has "due Q3 2026; in progress; red" "minutes en: a period"
+has "due as soon as possible; in progress; yellow" "minutes en: asap"
+has "due not set yet; registered; yellow" "minutes en: unset"
+run "notice zh" "$PLENUM" report notice --to 2026-11-25 --lang zh
+has "| t-lc-q3 完成专题调研 | 红 | 2026年第三季度 | 56 |" "notice zh: a period, overdue by its last day"
+has "| t-lc-asap 尽快印发学习方案 | 黄 | 尽快 | 0 |" "notice zh: asap, never overdue"
+has "| t-lc-unset 研究制定考核办法 | 黄 | 待定 | 0 |" "notice zh: unset"
+has "共有逾期任务3项" "notice zh: asap and unset are not counted overdue"
+run "notice en" "$PLENUM" report notice --to 2026-11-25 --lang en
+has "| yellow | as soon as possible | 0 |" "notice en: asap"
+run "ledger (en)" "$PLENUM" report ledger --format csv --initiative i-lc-1 --lang en
+has '"Q3 2026"' "ledger (en): a period's cell in English"
+has '"as soon as possible"' "ledger (en): asap in English"
+has '"not set yet"' "ledger (en): unset in English"
+cp "$TMP/out" "$TMP/ledger-en.csv"
+run "ledger back (en)" "$PLENUM" ledger import "$TMP/ledger-en.csv"
+has "6 rows: 0 created, 0 updated, 6 unchanged, 0 rejected" "ledger (en): every due cell reads back to the same deadline"
+run "ledger" "$PLENUM" report ledger --format csv --initiative i-lc-1 --lang zh
+has '"2026年第三季度"' "ledger: a period's cell as entered"
+has '"尽快"' "ledger: asap"
+has '"待定"' "ledger: unset"
+has '"2026-03-01至2026-04-15"' "ledger: another span"
+cp "$TMP/out" "$TMP/ledger.csv"
+run "ledger back" "$PLENUM" ledger import "$TMP/ledger.csv"
+has "6 rows: 0 created, 0 updated, 6 unchanged, 0 rejected" "ledger: every due cell reads back to the same deadline"
+sed 's/"尽快"/"下周"/' "$TMP/ledger.csv" > "$TMP/bad.csv"
+if "$PLENUM" ledger import "$TMP/bad.csv" >"$TMP/out" 2>&1; then bad "ledger: a due cell that is no deadline was taken"; else ok; fi
+has 'column due_on: not a deadline: "下周"' "ledger: the bad cell named"
+jq '(.tasks[] | select(.key == "t-lc-asap")).due_on = "2026-01-01"' "$ROOT/tests/fixtures/hard-cases.json" > "$TMP/bad-deadline.json"
+"$PLENUM" --db "$TMP/bad.db" import "$TMP/bad-deadline.json" >"$TMP/out" 2>&1
+[ $? -eq 2 ] && ok || bad "import: a deadline with a field its kind has not is bad input (exit 2)"
+has 'tasks[3].due_on: a deadline of kind "asap" has no date' "import: the JSON path of the field named"
+has "nothing was written" "import: all or nothing"
 
 # ---- the calendar: all-day events where no clock time is known ----
 run "calendar" "$PLENUM" report calendar --group g-tlcg

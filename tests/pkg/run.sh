@@ -45,9 +45,12 @@ check "'$BIN' --version | grep -Eq '^plenum [0-9]+\.[0-9]+'" "plenum --version"
 MAN="$TMP/inst/usr/share/man/man1/plenum.1"
 if LANG=C.UTF-8 MANWIDTH=100 man -l "$MAN" >"$TMP/man.txt" 2>"$TMP/man.err"; then ok; else bad "man -l renders: $(cat "$TMP/man.err")"; fi
 check "[ ! -s '$TMP/man.err' ]" "man -l: no warnings: $(head -3 "$TMP/man.err")"
-for c in $(sed -n '/^commands:/,/^$/p' "$TMP/help" | sed -n 's/^  \([a-z-]*\) .*/\1/p'); do
-	check "grep -q 'usage: plenum $c' '$TMP/man.txt'" "the manual documents plenum $c"
-done
+# every command of the table (the manual's sections are "plenum NAME")
+"$BIN" help --table | cut -f1 >"$TMP/commands"
+check "[ \$(wc -l <'$TMP/commands') -ge 30 ]" "help --table lists the commands"
+while read -r c; do
+	check "grep -q '^ *plenum $c\$' '$TMP/man.txt'" "the manual documents plenum $c"
+done <"$TMP/commands"
 for c in "meeting list" "task report" "task act" "audit verify"; do
 	check "grep -q 'plenum $c' '$TMP/man.txt'" "the manual documents plenum $c"
 done

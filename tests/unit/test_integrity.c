@@ -493,6 +493,74 @@ static void a_setting_change_is_audited_with_its_value(void **state)
 	remove_db(path);
 }
 
+/* Takes a database back to schema 10, as plenum left it before migrations
+ * 0011 (a task's deadline kinds: the task table rebuilt so that due_on may
+ * be NULL) and 0012 (provenance and inferred columns): the task table of 0001 with
+ * due_on NOT NULL, its indexes and search triggers, no provenance columns. */
+static void back_to_schema_10(const char *path)
+{
+	static const char *const tables[] = { "person", "post", "speech", "decision", "initiative" };
+	static const char *const cols[] = { "source_title", "source_url", "outlet", "reporters", "published_on",
+					    "source_extent" };
+	static const char *const ops[] = { "ins", "upd", "del" };
+	char sql[512];
+
+	raw(path, "PRAGMA foreign_keys = OFF");
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (size_t o = 0; o < 3; o++) {
+			snprintf(sql, sizeof(sql), "DROP TRIGGER audit_%s_%s", tables[t], ops[o]);
+			raw(path, sql);
+		}
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+			snprintf(sql, sizeof(sql), "ALTER TABLE %s DROP COLUMN %s", tables[t], cols[c]);
+			raw(path, sql);
+		}
+	}
+	raw(path, "ALTER TABLE person DROP COLUMN inferred");
+	raw(path, "ALTER TABLE initiative DROP COLUMN inferred");
+	raw(path, "PRAGMA foreign_keys = OFF; BEGIN; "
+		  "CREATE TABLE task_old (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES org(id), "
+		  "key TEXT NOT NULL, initiative_id INTEGER NOT NULL REFERENCES initiative(id), "
+		  "decision_id INTEGER REFERENCES decision(id), code TEXT, title TEXT NOT NULL, title_en TEXT, "
+		  "lead_unit_id INTEGER NOT NULL REFERENCES unit(id), responsible_id INTEGER REFERENCES person(id), "
+		  "starts_on TEXT NOT NULL, due_on TEXT NOT NULL, cadence TEXT NOT NULL DEFAULT 'monthly', "
+		  "weight REAL NOT NULL DEFAULT 1, state TEXT NOT NULL DEFAULT 'registered', illustrative TEXT, "
+		  "version INTEGER NOT NULL DEFAULT 1, UNIQUE (org_id, key)); "
+		  "INSERT INTO task_old SELECT id, org_id, key, initiative_id, decision_id, code, title, title_en, "
+		  "lead_unit_id, responsible_id, starts_on, due_on, cadence, weight, state, illustrative, version FROM task; "
+		  "DROP TABLE task; ALTER TABLE task_old RENAME TO task; "
+		  "CREATE INDEX task_initiative ON task(initiative_id); CREATE INDEX task_decision ON task(decision_id); "
+		  "CREATE INDEX task_lead_unit ON task(lead_unit_id, due_on); CREATE INDEX task_org_due ON task(org_id, due_on); "
+		  "CREATE INDEX task_org_state ON task(org_id, state); "
+		  "CREATE TRIGGER task_search_ins AFTER INSERT ON task BEGIN INSERT INTO search_index (rowid, title, body, "
+		  "org_id, kind, ref_id) VALUES (new.id * 8 + 4, new.title, coalesce(new.title_en, '') || ' ' || "
+		  "coalesce(new.code, ''), new.org_id, 'task', new.id); END; "
+		  "CREATE TRIGGER task_search_upd AFTER UPDATE OF title, title_en, code ON task BEGIN DELETE FROM "
+		  "search_index WHERE rowid = old.id * 8 + 4; INSERT INTO search_index (rowid, title, body, org_id, kind, "
+		  "ref_id) VALUES (new.id * 8 + 4, new.title, coalesce(new.title_en, '') || ' ' || coalesce(new.code, ''), "
+		  "new.org_id, 'task', new.id); END; "
+		  "CREATE TRIGGER task_search_del AFTER DELETE ON task BEGIN DELETE FROM search_index WHERE "
+		  "rowid = old.id * 8 + 4; END; "
+		  "DELETE FROM schema_version WHERE version > 10; COMMIT");
+}
+
+static int64_t count_of(const char *path, const char *sql)
+{
+	struct err err = ERR_INIT;
+	struct db *db = db_open(path, DB_OPEN_EXISTING, &err);
+	struct db_stmt *s;
+	int64_t n = -1;
+
+	assert_non_null(db);
+	s = db_prepare(db, sql, &err);
+	assert_non_null(s);
+	if (db_step(s, &err) == DB_ROW)
+		n = db_col_int(s, 0);
+	db_done(s);
+	db_close(db);
+	return n;
+}
+
 /* Upgrading a database whose rows gain a column keeps the chain verifying:
  * the upgrade seals the rows' new images as a "migrate" entry. */
 static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
@@ -504,13 +572,58 @@ static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
 	(void)state;
 	open_demo_with_writes(&svc, path);
 	svc_close(&svc);
-	/* Back to the schema before the newest migration, with one more column
-	 * on an audited table, as an upgrade finds a database. */
-	raw(path, "DROP INDEX audit_row; DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
-		  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
+	/* Back to an older schema, with one more column on an audited table, as
+	 * an upgrade finds a database. */
+	back_to_schema_10(path);
+	raw(path, "ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
 	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
 	svc_close(&svc);
 	verify_expect(path, NULL, NULL);
+	remove_db(path);
+}
+
+/* Migration 0011 rebuilds the task table (SQLite drops NOT NULL only so)
+ * under a database full of rows that refer to tasks: afterwards every task,
+ * report and link is there, every reference resolves, the search still
+ * finds tasks, a task may have no due date, and `audit verify` passes. */
+static void the_task_table_rebuild_keeps_rows_chain_and_search(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	char path[64];
+	int64_t tasks, reports, links, found;
+
+	(void)state;
+	open_demo_with_writes(&svc, path);
+	svc_close(&svc);
+	back_to_schema_10(path);
+	tasks = count_of(path, "SELECT count(*) FROM task");
+	reports = count_of(path, "SELECT count(*) FROM progress_report");
+	links = count_of(path, "SELECT count(*) FROM task_unit");
+	found = count_of(path, "SELECT count(*) FROM search_index WHERE kind = 'task'");
+	assert_true(tasks > 0 && reports > 0 && links > 0 && found == tasks);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM pragma_table_info('task') WHERE name = 'due_on' AND "
+			 "\"notnull\""), 1);
+	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
+	svc_close(&svc);
+	assert_int_equal(count_of(path, "SELECT max(version) FROM schema_version"), 12);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM pragma_table_info('task') WHERE name = 'due_on' AND "
+			 "\"notnull\""), 0);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM task"), tasks);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM task WHERE due_kind = 'date' AND due_on IS NOT NULL"), tasks);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM progress_report"), reports);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM task_unit"), links);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(count_of(path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'task'"),
+			 6);   /* search: insert, update, delete; audit: the same */
+	verify_expect(path, NULL, NULL);
+	/* the triggers work on the new table: a renamed task is found by its new
+	 * title, and the change is audited (the chain still verifies) */
+	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
+	svc_close(&svc);
+	raw(path, "UPDATE task SET title = 'renamed after the rebuild' WHERE key = 't-1-2'");
+	assert_int_equal(count_of(path, "SELECT count(*) FROM search_index WHERE search_index MATCH 'rebuild'"), 1);
+	verify_expect(path, NULL, "outside plenum");
 	remove_db(path);
 }
 
@@ -526,6 +639,7 @@ int main(void)
 		cmocka_unit_test(held_meeting_stays_on_record),
 		cmocka_unit_test(a_setting_change_is_audited_with_its_value),
 		cmocka_unit_test(an_upgrade_that_adds_columns_keeps_the_chain),
+		cmocka_unit_test(the_task_table_rebuild_keeps_rows_chain_and_search),
 	};
 
 	setenv("PLENUM_CHECKPOINT_SECONDS", "-1", 1);   /* checkpoints only when the tests write them */

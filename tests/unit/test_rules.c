@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/date.h"
 #include "domain/compliance.h"
+#include "domain/deadline.h"
 #include "domain/light.h"
 #include "domain/workflow.h"
 
@@ -85,6 +86,195 @@ static void light_follows_the_rules_in_order(void **state)
 	}
 	/* no cadence: no missing-report rule */
 	assert_int_equal(light_on("2026-11-25", "2026-06-01", "2027-12-31", 30, "2026-06-15", C_NONE, 0).light, LIGHT_GREEN);
+}
+
+/* A task whose deadline is of a kind (date, period, asap, unset); due is the
+ * date or the period's last day, NULL for asap and unset. */
+static struct light_result light_kind(const char *today, const char *start, int kind, const char *due,
+				      int percent, const char *last, int cadence)
+{
+	struct light_rules r;
+	struct task_facts t = { 0 };
+	struct light_result out;
+
+	light_rules_default(&r);
+	t.starts_on = D(start);
+	t.due_on = due ? D(due) : DATE_NONE;
+	t.due_kind = kind;
+	t.cadence = cadence;
+	t.has_report = last != NULL;
+	t.percent = percent;
+	t.last_report_on = last ? D(last) : DATE_NONE;
+	task_light(&t, D(today), &r, &out);
+	return out;
+}
+
+static void period_deadline_is_due_on_its_last_day(void **state)
+{
+	struct deadline d;
+	struct light_result r;
+	char due[DATE_LEN];
+
+	(void)state;
+	/* "this year's third quarter" is due on 30 September */
+	assert_int_equal(deadline_parse("2026年第三季度", &d), 0);
+	assert_int_equal(d.kind, DK_PERIOD);
+	date_format(d.on, due);
+	assert_string_equal(due, "2026-09-30");
+	/* within the warning window before its last day, unfinished: yellow */
+	r = light_kind("2026-09-25", "2026-07-01", DK_PERIOD, due, 95, "2026-09-20", C_MONTHLY);
+	assert_int_equal(r.light, LIGHT_YELLOW);
+	assert_int_equal(r.reason, LR_DUE_SOON);
+	/* on its last day: not overdue yet */
+	r = light_kind("2026-09-30", "2026-07-01", DK_PERIOD, due, 100, "2026-09-29", C_MONTHLY);
+	assert_int_equal(r.light, LIGHT_GREEN);
+	/* the day after: red, one day overdue */
+	r = light_kind("2026-10-01", "2026-07-01", DK_PERIOD, due, 95, "2026-09-29", C_MONTHLY);
+	assert_int_equal(r.light, LIGHT_RED);
+	assert_int_equal(r.reason, LR_OVERDUE);
+	assert_int_equal(r.days_overdue, 1);
+	/* the pro-rata schedule runs to the period's end: half-way, 15% done -> red */
+	r = light_kind("2026-08-15", "2026-07-01", DK_PERIOD, due, 15, "2026-08-10", C_MONTHLY);
+	assert_int_equal(r.light, LIGHT_RED);
+	assert_int_equal(r.reason, LR_BEHIND);
+}
+
+static void asap_turns_yellow_then_red_without_progress(void **state)
+{
+	struct light_result r;
+
+	(void)state;
+	/* 29 days since the start, nothing filed, no cadence: green */
+	r = light_kind("2026-06-30", "2026-06-01", DK_ASAP, NULL, 0, NULL, C_NONE);
+	assert_int_equal(r.light, LIGHT_GREEN);
+	assert_int_equal(r.expected, -1);
+	/* 31 days without a report: yellow, "no progress" */
+	r = light_kind("2026-07-02", "2026-06-01", DK_ASAP, NULL, 0, NULL, C_NONE);
+	assert_int_equal(r.light, LIGHT_YELLOW);
+	assert_int_equal(r.reason, LR_NO_PROGRESS);
+	assert_int_equal(r.days_silent, 31);
+	/* more than 60: red, still never "overdue" by a date */
+	r = light_kind("2026-08-01", "2026-06-01", DK_ASAP, NULL, 0, NULL, C_NONE);
+	assert_int_equal(r.light, LIGHT_RED);
+	assert_int_equal(r.reason, LR_NO_PROGRESS);
+	assert_int_equal(r.days_overdue, 0);
+	/* a report resets the count */
+	r = light_kind("2026-08-01", "2026-06-01", DK_ASAP, NULL, 40, "2026-07-25", C_NONE);
+	assert_int_equal(r.light, LIGHT_GREEN);
+	/* the cadence still applies: weekly, last report 10 days ago -> report missing */
+	r = light_kind("2026-08-04", "2026-06-01", DK_ASAP, NULL, 40, "2026-07-25", C_WEEKLY);
+	assert_int_equal(r.light, LIGHT_YELLOW);
+	assert_int_equal(r.reason, LR_REPORT_MISSING);
+	/* closed is done, not started is grey, whatever the kind */
+	assert_int_equal(light_kind("2026-05-01", "2026-06-01", DK_ASAP, NULL, 0, NULL, C_NONE).light, LIGHT_GREY);
+}
+
+static void unset_deadline_is_yellow_never_red(void **state)
+{
+	struct light_result r;
+
+	(void)state;
+	r = light_kind("2026-06-02", "2026-06-01", DK_UNSET, NULL, 0, NULL, C_MONTHLY);
+	assert_int_equal(r.light, LIGHT_YELLOW);
+	assert_int_equal(r.reason, LR_NO_DEADLINE);
+	assert_string_equal(light_reason_text(r.reason, 0), "no deadline yet");
+	assert_string_equal(light_reason_text(r.reason, 1), "尚未确定期限");
+	/* three years on, nothing filed: still yellow, never red by date */
+	r = light_kind("2029-06-02", "2026-06-01", DK_UNSET, NULL, 0, NULL, C_MONTHLY);
+	assert_int_equal(r.light, LIGHT_YELLOW);
+	assert_int_equal(r.days_overdue, 0);
+}
+
+/* Each text a report prints reads back to the same deadline, in both languages. */
+static void deadline_text_reads_back(void **state)
+{
+	static const struct {
+		const char *in, *zh, *en;
+		int kind;
+		const char *from, *on;
+	} cases[] = {
+		{ "2026-07-31", "2026-07-31", "2026-07-31", DK_DATE, NULL, "2026-07-31" },
+		{ "2026-Q3", "2026年第三季度", "Q3 2026", DK_PERIOD, "2026-07-01", "2026-09-30" },
+		{ "2026年三季度", "2026年第三季度", "Q3 2026", DK_PERIOD, "2026-07-01", "2026-09-30" },
+		{ "2026-H2", "2026年下半年", "H2 2026", DK_PERIOD, "2026-07-01", "2026-12-31" },
+		{ "2026年上半年", "2026年上半年", "H1 2026", DK_PERIOD, "2026-01-01", "2026-06-30" },
+		{ "2026", "2026年内", "in 2026", DK_PERIOD, "2026-01-01", "2026-12-31" },
+		{ "2026年底前", "2026年内", "in 2026", DK_PERIOD, "2026-01-01", "2026-12-31" },
+		{ "2028-02", "2028年2月", "February 2028", DK_PERIOD, "2028-02-01", "2028-02-29" },
+		{ "2026-07-15至2026-09-15", "2026-07-15至2026-09-15", "2026-07-15 to 2026-09-15", DK_PERIOD,
+		  "2026-07-15", "2026-09-15" },
+		{ "尽快", "尽快", "as soon as possible", DK_ASAP, NULL, NULL },
+		{ "ASAP", "尽快", "as soon as possible", DK_ASAP, NULL, NULL },
+		{ " 待定 ", "待定", "not set yet", DK_UNSET, NULL, NULL },
+	};
+	char zh[DEADLINE_TEXT_MAX], en[DEADLINE_TEXT_MAX], day[DATE_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct deadline d, back;
+
+		assert_int_equal(deadline_parse(cases[i].in, &d), 0);
+		assert_int_equal(d.kind, cases[i].kind);
+		assert_string_equal(date_format(d.from, day), cases[i].from ? cases[i].from : "");
+		assert_string_equal(date_format(d.on, day), cases[i].on ? cases[i].on : "");
+		assert_string_equal(deadline_text(&d, 1, zh), cases[i].zh);
+		assert_string_equal(deadline_text(&d, 0, en), cases[i].en);
+		for (int lang = 0; lang < 2; lang++) {
+			assert_int_equal(deadline_parse(lang ? zh : en, &back), 0);
+			assert_int_equal(back.kind, d.kind);
+			assert_int_equal(back.from, d.from);
+			assert_int_equal(back.on, d.on);
+			assert_int_equal(back.precision, d.precision);
+		}
+	}
+	/* not a deadline: refused, not guessed */
+	{
+		struct deadline d;
+		static const char *const bad[] = { "", "soon", "2026-Q5", "2026年第五季度", "2026-13", "2026-02-30",
+						   "2026-09-30至2026-07-01", "Q3 26" };
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			assert_int_equal(deadline_parse(bad[i], &d), -1);
+	}
+}
+
+/* What each kind needs; the error names the field to correct. */
+static void deadline_fields_follow_the_kind(void **state)
+{
+	static const struct {
+		const char *kind, *from, *on, *precision, *field;
+	} cases[] = {
+		{ "date", NULL, "2026-07-31", NULL, NULL },
+		{ "date", NULL, NULL, NULL, "due_on" },
+		{ "date", "2026-07-01", "2026-07-31", NULL, "due_from" },
+		{ "period", "2026-07-01", "2026-09-30", "quarter", NULL },
+		{ "period", "2026-07-15", "2026-09-15", NULL, NULL },
+		{ "period", NULL, "2026-09-30", "quarter", "due_from" },
+		{ "period", "2026-09-30", "2026-07-01", NULL, "due_on" },
+		{ "period", "2026-07-01", "2026-10-31", "quarter", "due_precision" },
+		{ "asap", NULL, NULL, NULL, NULL },
+		{ "asap", NULL, "2026-07-31", NULL, "due_on" },
+		{ "unset", NULL, NULL, NULL, NULL },
+		{ "unset", NULL, NULL, "year", "due_precision" },
+	};
+	char msg[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct deadline d;
+		const char *field = NULL;
+		int rc;
+
+		deadline_from_fields(&d, cases[i].kind, cases[i].from, cases[i].on, cases[i].precision);
+		rc = deadline_check(&d, &field, msg, sizeof(msg));
+		if (cases[i].field == NULL) {
+			assert_int_equal(rc, 0);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_string_equal(field, cases[i].field);
+			assert_non_null(strstr(msg, cases[i].field));
+		}
+	}
 }
 
 static void task_with_no_report_counts_from_its_start(void **state)
@@ -512,6 +702,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(light_follows_the_rules_in_order),
+		cmocka_unit_test(period_deadline_is_due_on_its_last_day),
+		cmocka_unit_test(asap_turns_yellow_then_red_without_progress),
+		cmocka_unit_test(unset_deadline_is_yellow_never_red),
+		cmocka_unit_test(deadline_text_reads_back),
+		cmocka_unit_test(deadline_fields_follow_the_kind),
 		cmocka_unit_test(task_with_no_report_counts_from_its_start),
 		cmocka_unit_test(task_due_on_29_february),
 		cmocka_unit_test(rollup_weights_and_worst_light),
