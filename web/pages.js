@@ -966,6 +966,8 @@ function ledgerImport() {
   const form = h('form', { class: 'card', novalidate: true, 'aria-label': t('ledger.import') },
     h('h2', null, t('ledger.import')), h('p', { class: 'hint' }, t('ledger.import_hint')),
     field(t('ledger.file'), h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx' })),
+    field(t('ledger.encoding'), h('select', { name: 'encoding' }, ['', 'gb18030', 'utf-16', 'utf-8'].map((e) =>
+      h('option', { value: e }, e ? e.toUpperCase() : t('ledger.encoding_auto')))), t('ledger.encoding_hint')),
     h('div', { class: 'field', 'data-name': 'skip_bad' }, h('label', null, h('input', { type: 'checkbox', name: 'skip_bad' }), ' ', t('ledger.skip_bad'))),
     h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit' }, t('ledger.submit')), out);
@@ -974,7 +976,10 @@ function ledgerImport() {
     const f = form.file.files[0];
     if (!f) { form.querySelector('.form-error').textContent = t('ledger.choose'); return; }
     const type = f.name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
-    const r = await fetch(`/api/v1/ledger${form.skip_bad.checked ? '?skip_bad=true' : ''}`, {
+    const q = new URLSearchParams();
+    if (form.skip_bad.checked) q.set('skip_bad', 'true');
+    if (form.encoding.value && type === 'text/csv') q.set('encoding', form.encoding.value);
+    const r = await fetch(`/api/v1/ledger${q.toString() ? '?' + q.toString() : ''}`, {
       method: 'POST', body: await f.arrayBuffer(), headers: { 'content-type': type, 'x-csrf-token': session.csrf } });
     const j = await r.json();
     if (j.error) { form.querySelector('.form-error').textContent = problemText(j.error.problems?.[0] || j.error, r.status); return; }

@@ -13,6 +13,7 @@
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../report/report.h"
+#include "../service/import_ledger.h"
 #include "../service/task.h"
 #include "../core/banned.h"
 
@@ -61,8 +62,9 @@ static void progress(void *ctx, long done, long total)
 static int ledger_import_run(struct cli_run *r)
 {
 	const char *file;
-	struct buf data = BUF_INIT(LIM_IMPORT_BYTES), problems = BUF_INIT(1 << 20);
-	struct ledger_import li;
+	struct buf data = BUF_INIT(LIM_IMPORT_BYTES), problems = BUF_INIT(1 << 20), warnings = BUF_INIT(1 << 20);
+	struct import_ledger li;
+	char summary[512];
 	struct err err = ERR_INIT;
 	const char *dot;
 	int rc, f;
@@ -92,19 +94,25 @@ static int ledger_import_run(struct cli_run *r)
 	}
 	memset(&li, 0, sizeof(li));
 	li.skip_bad = cli_flag(r, "skip-bad");
+	li.encoding = cli_opt(r, "encoding");
 	li.problems = &problems;
+	li.warnings = &warnings;
 	if (isatty(2))
 		li.progress = progress;
-	if (report_ledger_import(&r->svc, buf_str(&data), buf_len(&data), (enum report_format)f, &li, &err) != 0) {
+	if (import_ledger_run(&r->svc, buf_str(&data), buf_len(&data), f == RF_CSV ? IMPORT_LEDGER_CSV : IMPORT_LEDGER_XLSX,
+			      &li, &err) != 0) {
 		fputs(buf_str(&problems), stderr);
 		rc = cli_fail(&err);
 	} else {
 		fputs(buf_str(&problems), stderr);
-		printf("%ld rows: %ld created, %ld updated, %ld unchanged, %ld rejected\n", li.rows, li.created, li.updated,
-		       li.rows - li.created - li.updated - li.rejected, li.rejected);
+		fputs(buf_str(&warnings), stderr);
+		import_ledger_summary(&li, summary, sizeof(summary));
+		printf("%s\n", summary);
 	}
+	json_decref(li.changes);
 	buf_release(&data);
 	buf_release(&problems);
+	buf_release(&warnings);
 	return rc;
 }
 
@@ -185,6 +193,7 @@ static int report_run(struct cli_run *r)
 
 static const struct cli_option ledger_import_options[] = {
 	{ "skip-bad", 0, NULL, "write the good rows and list the rejected ones, instead of writing nothing", 0 },
+	{ "encoding", 0, "E", "a CSV's encoding when it cannot be found: utf-8, utf-16, gb18030 (gbk)", 0 },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -237,8 +246,12 @@ const struct cli_command cmd_report_commands[] = {
 	  ledger_import_options, CMD_NEEDS_DB | CMD_WRITES | CMD_ORG, ledger_import_run,
 	  "Reads a task ledger (the columns of 'plenum report ledger') from CSV or XLSX.\n"
 	  "New keys register tasks, known keys update them, unchanged rows are left alone.\n"
+	  "Edited progress columns (percent, latest_report, last_report_on) file a progress\n"
+	  "report by you; edits that cannot be applied are listed as warnings.\n"
 	  "Every rejected row is listed with its row number, column and reason; nothing is\n"
-	  "written when any row is rejected, unless --skip-bad.\n" },
+	  "written when any row is rejected, unless --skip-bad.\n"
+	  "A CSV's encoding (UTF-8, UTF-16 with a byte-order mark, GB18030) is found;\n"
+	  "--encoding names it when it cannot be.\n" },
 	{ "report minutes", "the minutes of a meeting (会议记录)", NULL, 0, meeting_options, REPORT_FLAGS, report_run,
 	  "The minutes of one meeting: attendance, speeches with their key points, decisions and\n"
 	  "the tasks they produced. Markdown by default; html or pdf with --format or -o's extension.\n"

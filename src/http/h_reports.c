@@ -11,7 +11,9 @@
 #include "../core/limits.h"
 #include "../domain/light.h"
 #include "../domain/model.h"
+#include "../io/sheet.h"
 #include "../report/report.h"
+#include "../service/import_ledger.h"
 #include "../service/meeting.h"
 #include "../service/task.h"
 #include "../core/banned.h"
@@ -165,17 +167,33 @@ int h_ledger(struct req *r)
 	return send_file(r, (enum report_format)f, &b, f == RF_XLSX ? "ledger.xlsx" : "ledger.csv");
 }
 
+/* The lines of b as a JSON array of strings. */
+static json_t *lines_json(const struct buf *b)
+{
+	json_t *list = json_array();
+
+	for (const char *line = buf_str(b); *line;) {
+		const char *nl = strchr(line, '\n');
+
+		json_array_append_new(list, json_stringn(line, nl ? (size_t)(nl - line) : strlen(line)));
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	return list;
+}
+
 int h_ledger_import(struct req *r)
 {
-	static const char *const params[] = { "skip_bad", NULL };
+	static const char *const params[] = { "skip_bad", "encoding", NULL };
 	const char *type = req_header(r, "Content-Type");
-	struct buf problems = BUF_INIT(1 << 20);
-	struct ledger_import li;
+	const char *charset = type ? strstr(type, "charset=") : NULL;
+	struct buf problems = BUF_INIT(1 << 20), warnings = BUF_INIT(1 << 20);
+	struct import_ledger li;
 	struct err err = ERR_INIT;
-	json_t *list, *out;
-	const char *line;
-	int f;
+	char enc[32] = "";
+	json_t *list, *warned, *out;
+	int f, rc;
 
+	memset(&li, 0, sizeof(li));
 	if (req_only_params(r, params))
 		goto done;
 	f = type && strstr(type, "spreadsheetml") ? RF_XLSX : type && strstr(type, "csv") ? RF_CSV : -1;
@@ -184,28 +202,37 @@ int h_ledger_import(struct req *r)
 			  "send the ledger as text/csv or as an XLSX workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)");
 		goto done;
 	}
-	memset(&li, 0, sizeof(li));
+	/* The encoding: ?encoding= first, else the charset of the Content-Type. */
+	if (charset)
+		snprintf(enc, sizeof(enc), "%.*s", (int)strcspn(charset + 8, "; \""), charset + 8);
+	if (req_query(r, "encoding"))
+		snprintf(enc, sizeof(enc), "%s", req_query(r, "encoding"));
+	if (*enc && !sheet_encoding_known(enc)) {
+		req_error(r, 400, "invalid_field", "encoding", "encoding: not one of utf-8, utf-16, utf-16le, utf-16be, gb18030, gbk");
+		goto done;
+	}
 	li.skip_bad = req_query(r, "skip_bad") && strcmp(req_query(r, "skip_bad"), "true") == 0;
+	li.encoding = *enc ? enc : NULL;
 	li.problems = &problems;
-	list = json_array();
-	if (report_ledger_import(r->svc, buf_str(&r->body), buf_len(&r->body), (enum report_format)f, &li, &err) != 0 &&
-	    li.rejected == 0) {
-		json_decref(list);
+	li.warnings = &warnings;
+	rc = import_ledger_run(r->svc, buf_str(&r->body), buf_len(&r->body),
+			       f == RF_CSV ? IMPORT_LEDGER_CSV : IMPORT_LEDGER_XLSX, &li, &err);
+	if (rc != 0 && li.rejected == 0) {
 		req_fail(r, &err);
 		goto done;
 	}
-	for (line = buf_str(&problems); *line;) {
-		const char *nl = strchr(line, '\n');
-
-		json_array_append_new(list, json_stringn(line, nl ? (size_t)(nl - line) : strlen(line)));
-		line = nl ? nl + 1 : line + strlen(line);
-	}
-	out = json_pack("{s:I, s:I, s:I, s:I, s:o, s:b}", "rows", (json_int_t)li.rows, "created", (json_int_t)li.created,
-			"updated", (json_int_t)li.updated, "rejected", (json_int_t)li.rejected, "problems", list,
-			"written", err.code == ST_OK);
+	list = lines_json(&problems);
+	warned = lines_json(&warnings);
+	out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:O, s:s, s:b}", "rows", (json_int_t)li.rows,
+			"created", (json_int_t)li.created, "updated", (json_int_t)li.updated, "reported",
+			(json_int_t)li.reported, "unchanged", (json_int_t)li.unchanged, "rejected", (json_int_t)li.rejected,
+			"problems", list, "warnings", warned, "changes", li.changes ? li.changes : json_object(),
+			"encoding", li.encoding_used ? li.encoding_used : "", "written", err.code == ST_OK);
 	req_json(r, err.code == ST_OK ? 200 : 422, out);
 done:
+	json_decref(li.changes);
 	buf_release(&problems);
+	buf_release(&warnings);
 	return 0;
 }
 

@@ -88,9 +88,12 @@ static const struct op_doc op_docs[] = {
 	{ h_personal_calendar, "lang", NULL, NULL, 0 },
 	{ h_notice, "lang from to", NULL, NULL, 0 },
 	{ h_ledger, "unit initiative light due_from due_to lang", NULL, NULL, 0 },
-	{ h_ledger_import, "skip_bad", NULL, "{'type':'object','required':['rows','created','updated','rejected','problems',"
-	  "'written'],'properties':{'rows':{'type':'integer'},'created':{'type':'integer'},'updated':{'type':'integer'},"
-	  "'rejected':{'type':'integer'},'problems':{'type':'array','items':{'type':'string'}},'written':{'type':'boolean'}}}",
+	{ h_ledger_import, "skip_bad encoding", NULL, "{'type':'object','required':['rows','created','updated','reported',"
+	  "'unchanged','rejected','problems','warnings','changes','encoding','written'],'properties':{'rows':{'type':'integer'},"
+	  "'created':{'type':'integer'},'updated':{'type':'integer'},'reported':{'type':'integer'},"
+	  "'unchanged':{'type':'integer'},'rejected':{'type':'integer'},'problems':{'type':'array','items':{'type':'string'}},"
+	  "'warnings':{'type':'array','items':{'type':'string'}},'changes':{'type':'object',"
+	  "'additionalProperties':{'type':'integer'}},'encoding':{'type':'string'},'written':{'type':'boolean'}}}",
 	  D_422 },
 	{ h_calendar_token, "", NULL, "{'type':'object','required':['url'],'properties':{'url':{'type':'string'}}}", D_OPTBODY },
 	{ h_backup, "", NULL, NULL, 0 },
@@ -324,6 +327,9 @@ static json_t *param_schema(const char *name, const struct field *f)
 		return json_pack("{s:s, s:[s, s, s, s, s]}", "type", "string", "enum", "red", "yellow", "green", "grey", "done");
 	if (strcmp(name, "skip_bad") == 0)
 		return json_pack("{s:s, s:[s, s]}", "type", "string", "enum", "true", "false");
+	if (strcmp(name, "encoding") == 0)
+		return json_pack("{s:s, s:[s, s, s, s, s, s]}", "type", "string", "enum", "utf-8", "utf-16", "utf-16le",
+				 "utf-16be", "gb18030", "gbk");
 	if (strcmp(name, "q") == 0)
 		return json_pack("{s:s, s:i, s:i}", "type", "string", "minLength", 1, "maxLength", LIM_QUERY_CHARS);
 	if (strcmp(name, "from") == 0 || strcmp(name, "to") == 0 || strncmp(name, "due_", 4) == 0)
@@ -355,6 +361,7 @@ static const char *param_help(const char *name)
 		{ "offset", "rows to pass over first (with total=1, for a numbered pager)" },
 		{ "total", "any value: the reply also holds total, how many rows the whole list has" },
 		{ "skip_bad", "true: write the good rows and list the bad ones" },
+		{ "encoding", "a CSV's encoding when it cannot be found (a byte-order mark, UTF-8, GB18030 text are)" },
 	};
 
 	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)

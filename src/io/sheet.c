@@ -16,11 +16,14 @@
  *
  * Not for interpreting the columns: that is the ledger's business.
  */
+#include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <math.h>
 #include <csv.h>
 #include <libxml/parser.h>
@@ -233,22 +236,282 @@ static void csv_on_row(int term, void *ctx)
 	c->line = 0;
 }
 
-static int read_csv(const char *data, size_t len, json_t *rows, struct err *err)
+/* ---- CSV encodings: everything becomes UTF-8 before libcsv sees it ---- */
+
+/* The encodings a CSV may be declared in: the name given, iconv's name. */
+static const struct {
+	const char *name, *iconv;
+} encodings[] = {
+	{ "utf-8", "UTF-8" }, { "utf8", "UTF-8" }, { "utf-16", "UTF-16" }, { "utf-16le", "UTF-16LE" },
+	{ "utf-16be", "UTF-16BE" }, { "gb18030", "GB18030" }, { "gbk", "GB18030" }, { "gb2312", "GB18030" },
+	{ "cp936", "GB18030" },
+};
+
+static const char *encoding_iconv(const char *name)
+{
+	for (size_t i = 0; i < sizeof(encodings) / sizeof(encodings[0]); i++)
+		if (strcasecmp(encodings[i].name, name) == 0)
+			return encodings[i].iconv;
+	return NULL;
+}
+
+int sheet_encoding_known(const char *name)
+{
+	return name && encoding_iconv(name) != NULL;
+}
+
+/* The 1-based line of byte off of data (counting LF). */
+static size_t line_of(const char *data, size_t off)
+{
+	size_t line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += data[i] == '\n';
+	return line;
+}
+
+/* The offset of the first byte that is not UTF-8 (len when all are). */
+static size_t utf8_bad_at(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)p[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+		if (n == 0 || n > len - i || !text_utf8_valid(p + i, n))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/* 1 when p[0..len) is UTF-8 with damage rather than another encoding: more
+ * of its non-ASCII characters are valid UTF-8 than not (GB18030 text is
+ * almost never valid UTF-8, while UTF-8 text often reads as GB18030). */
+static int mostly_utf8(const char *p, size_t len)
+{
+	size_t good = 0, bad = 0, i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)p[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+		if (n == 1) {
+			i++;
+		} else if (n > 1 && n <= len - i && text_utf8_valid(p + i, n)) {
+			good++;
+			i += n;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return good > bad;
+}
+
+/* data[0..len) in encoding from (iconv's name) as UTF-8 in *out. 0, or -1
+ * with *bad the offset of the first byte that is not of the encoding. */
+static int decode(const char *data, size_t len, const char *from, struct buf *out, size_t *bad)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	char chunk[CHUNK];
+	char *in = (char *)data;
+	size_t left = len;
+	int rc = -1;
+
+	*bad = 0;
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (left > 0) {
+		char *o = chunk;
+		size_t room = sizeof(chunk);
+		size_t r = iconv(cd, &in, &left, &o, &room);
+
+		if (buf_add(out, chunk, (size_t)(o - chunk)) != 0)
+			goto out;
+		if (r == (size_t)-1 && errno != E2BIG) {
+			*bad = (size_t)(in - data);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	iconv_close(cd);
+	return rc;
+}
+
+/* 1 when the first line of text (UTF-8) holds one of headers as a field. */
+static int has_header(const char *text, size_t len, const char *const *headers)
+{
+	const char *nl = memchr(text, '\n', len);
+	size_t n = nl ? (size_t)(nl - text) : len;
+
+	for (; headers && *headers; headers++) {
+		size_t h = strlen(*headers);
+
+		for (size_t i = 0; h > 0 && i + h <= n; i++) {
+			char before = i ? text[i - 1] : ',', after = i + h < n ? text[i + h] : ',';
+
+			if (memcmp(text + i, *headers, h) == 0 && strchr(",;\t\"", before) && strchr(",;\t\"\r", after))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* The separator the first line asks for: "sep=X" (consumed: *skip past
+ * it), or ';' or tab when it holds more of them, outside quotes, than commas. */
+static char csv_separator(const char *text, size_t len, size_t *skip)
+{
+	size_t n[3] = { 0, 0, 0 };
+	int quoted = 0;
+
+	*skip = 0;
+	if (len >= 5 && strncasecmp(text, "sep=", 4) == 0 && (len == 5 || text[5] == '\r' || text[5] == '\n')) {
+		char c = text[4];
+
+		*skip = 5;
+		while (*skip < len && (text[*skip] == '\r' || text[*skip] == '\n') && *skip < 7)
+			(*skip)++;
+		return c;
+	}
+	for (size_t i = 0; i < len && (quoted || text[i] != '\n'); i++) {
+		if (text[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			n[0] += text[i] == ',', n[1] += text[i] == ';', n[2] += text[i] == '\t';
+	}
+	if (n[1] > n[0] && n[1] >= n[2])
+		return ';';
+	if (n[2] > n[0] && n[2] > n[1])
+		return '\t';
+	return ',';
+}
+
+/* Where byte off of a CSV file is, as a spreadsheet names it: its row and
+ * column (1-based), counting separators and line breaks outside quotes. */
+static void csv_locate(const char *data, size_t off, size_t *row, size_t *col)
+{
+	size_t skip;
+	char sep = csv_separator(data, off, &skip);
+	int quoted = 0;
+
+	*row = 1;
+	*col = 1;
+	for (size_t i = skip; i < off; i++) {
+		if (data[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && data[i] == sep)
+			(*col)++;
+		else if (!quoted && data[i] == '\n')
+			(*row)++, *col = 1;
+	}
+}
+
+/* The file as UTF-8 in *out (with no byte-order mark); sets o->used. */
+static int csv_decode(const char *data, size_t len, struct sheet_opts *o, struct buf *out, struct err *err)
+{
+	const char *declared = o->encoding && *o->encoding ? o->encoding : NULL;
+	const char *from = NULL;
+	size_t bad = 0, skip = 0;
+
+	if (declared) {
+		from = encoding_iconv(declared);
+		if (from == NULL)
+			return err_field(err, ST_INVALID, "encoding", "encoding: \"%.40s\" is not one of utf-8, utf-16, "
+					 "utf-16le, utf-16be, gb18030, gbk", declared);
+	}
+	/* A byte-order mark decides, unless the declaration says otherwise. */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 && (!from || strcmp(from, "UTF-8") == 0)) {
+		from = "UTF-8";
+		skip = 3;
+	} else if (len >= 2 && (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0) &&
+		   (!from || strncmp(from, "UTF-16", 6) == 0)) {
+		from = data[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
+		skip = 2;
+	}
+	if (from == NULL) {
+		/* Not declared, no mark: UTF-8 when it is, else GB18030 when that
+		 * reads as a ledger, else UTF-16 without a mark when it does. */
+		bad = utf8_bad_at(data, len);
+		if (bad == len) {
+			from = "UTF-8";
+		} else {
+			static const char *const guesses[] = { "GB18030", "UTF-16LE", "UTF-16BE" };
+			int damaged = mostly_utf8(data, len);
+
+			for (size_t i = 0; i < 3 && from == NULL && !damaged; i++) {
+				size_t at;
+
+				buf_reset(out);
+				if (decode(data, len, guesses[i], out, &at) == 0 && !out->err &&
+				    has_header(buf_str(out), buf_len(out), o->headers))
+					from = guesses[i];
+			}
+			buf_reset(out);
+			if (from == NULL) {
+				size_t row, col;
+
+				csv_locate(data, bad, &row, &col);
+				return err_field(err, ST_INVALID, "encoding", "row %zu, column %zu: not valid UTF-8 (the byte "
+						 "0x%02X), and the file does not read as GB18030 or UTF-16 either: save "
+						 "it as \"CSV UTF-8\" or declare its encoding (gb18030, utf-16)", row, col,
+						 (unsigned char)data[bad]);
+			}
+		}
+	}
+	o->used = from;
+	if (strcmp(from, "UTF-8") == 0) {
+		bad = utf8_bad_at(data + skip, len - skip);
+		if (bad != len - skip)
+			return err_field(err, ST_INVALID, "encoding", "the file is not UTF-8: line %zu has the byte 0x%02X, "
+					 "which UTF-8 never has there (declare its encoding, such as gb18030)",
+					 line_of(data, skip + bad), (unsigned char)data[skip + bad]);
+		buf_add(out, data + skip, len - skip);
+	} else if (decode(data + skip, len - skip, from, out, &bad) != 0) {
+		if (out->err)
+			return err_set(err, ST_TOOBIG, "the file holds more than the limit of %u bytes of text",
+				       LIM_IMPORT_BYTES);
+		return err_field(err, ST_INVALID, "encoding", "the file is not %s text: byte %zu (0x%02X) is not of "
+				 "that encoding", from, skip + bad + 1, (unsigned char)data[skip + bad]);
+	}
+	if (out->err)
+		return err_set(err, ST_TOOBIG, "the file holds more than the limit of %u bytes of text", LIM_IMPORT_BYTES);
+	if (strcmp(from, "UTF-16") == 0)
+		o->used = "UTF-16";
+	return 0;
+}
+
+static int read_csv(const char *data, size_t len, struct sheet_opts *o, json_t *rows, struct err *err)
 {
 	struct csv_parser p;
 	struct csvr c;
+	struct buf text = BUF_INIT(LIM_IMPORT_BYTES);
 	size_t off = 0;
 	int rc = -1;
 
 	memset(&c, 0, sizeof(c));
 	sink_init(&c.s, rows, err);
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-		off = 3;
-	if (csv_init(&p, CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
-		err_set(err, ST_FAIL, "cannot start the CSV parser");
+	if (csv_decode(data, len, o, &text, err) != 0) {
+		buf_release(&text);
 		sink_release(&c.s);
 		return -1;
 	}
+	data = buf_str(&text);
+	len = buf_len(&text);
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;                       /* the mark of a UTF-16 file made from a UTF-8 one */
+		len -= 3;
+	}
+	o->sep = csv_separator(data, len, &off);
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_REPALL_NL) != 0) {
+		err_set(err, ST_FAIL, "cannot start the CSV parser");
+		buf_release(&text);
+		sink_release(&c.s);
+		return -1;
+	}
+	csv_set_delim(&p, (unsigned char)o->sep);
 	csv_set_blk_size(&p, CHUNK);
 	/* A chunk at a time, so that a field without end (an unclosed quote)
 	 * is caught at the cell limit instead of being buffered whole. */
@@ -269,16 +532,18 @@ static int read_csv(const char *data, size_t len, json_t *rows, struct err *err)
 	csv_free(&p);
 	if (!c.s.failed)
 		rc = 0;
+	buf_release(&text);
 	sink_release(&c.s);
 	return rc;
 }
 
 /* ---- XLSX ---- */
 
-enum cell_type { CT_NUMBER, CT_VALUE, CT_SHARED, CT_INLINE };
+enum cell_type { CT_NUMBER, CT_VALUE, CT_SHARED, CT_INLINE, CT_BOOL };
 
-/* What a cell format shows of a number: the number, a date, a date and time. */
-enum fmt_kind { FMT_NONE, FMT_DATE, FMT_DATETIME };
+/* What a cell format shows of a number: the number, a date, a date and time,
+ * a percent. */
+enum fmt_kind { FMT_NONE, FMT_DATE, FMT_DATETIME, FMT_PERCENT };
 
 /* Where a byte of XML is, as far as counting attributes needs to know: the
  * scan runs ahead of libxml2, whose duplicate-attribute check is quadratic
@@ -308,6 +573,8 @@ struct xlsx {
 	unsigned char *fmt_kind; /* by number-format id: 1 + its kind, 0 for none of the workbook's */
 	size_t nxf, xf_cap, nfmt;
 	int in_cell_xfs, date1904;
+	/* the first worksheet: its relationship id in workbook.xml, then its part */
+	char sheet_rid[64], sheet_part[256];
 	size_t style;            /* of the cell being read: an index into xf_kind */
 	/* where the parser is */
 	int depth;               /* of the element being read */
@@ -427,6 +694,8 @@ static void x_cell_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
 			x->type = CT_SHARED;
 		else if (end - v == 9 && memcmp(v, "inlineStr", 9) == 0)
 			x->type = CT_INLINE;
+		else if (end - v == 1 && *v == 'b')
+			x->type = CT_BOOL;
 		else if (!(end - v == 1 && *v == 'n'))
 			x->type = CT_VALUE;
 	}
@@ -461,9 +730,12 @@ static void x_cell_start(struct xlsx *x, const xmlChar **attrs, int nattrs)
 }
 
 /* The built-in number formats that show a date: 14-17 and 22 everywhere,
- * 27-31, 36, 50-54, 57 and 58 in a Chinese Excel (yyyy"年"m"月"d"日" ...). */
+ * 27-31, 36, 50-54, 57 and 58 in a Chinese Excel (yyyy"年"m"月"d"日" ...);
+ * 9 and 10 show a percent (0%, 0.00%). */
 static enum fmt_kind builtin_kind(size_t id)
 {
+	if (id == 9 || id == 10)
+		return FMT_PERCENT;
 	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 || (id >= 50 && id <= 54) || id == 57 ||
 	    id == 58)
 		return FMT_DATE;
@@ -471,10 +743,11 @@ static enum fmt_kind builtin_kind(size_t id)
 }
 
 /* A format code shows a date when it holds y or d outside "text", \x, _x,
- * *x and [brackets]; a time as well when it also holds h or s. */
+ * *x and [brackets]; a time as well when it also holds h or s; a percent
+ * when it holds % and no date. */
 static enum fmt_kind code_kind(const char *p, const char *end)
 {
-	int date = 0, time = 0;
+	int date = 0, time = 0, percent = 0;
 
 	for (; p < end; p++) {
 		char c = (char)(*p | 0x20);
@@ -493,9 +766,13 @@ static enum fmt_kind code_kind(const char *p, const char *end)
 			date = 1;
 		} else if (c == 'h' || c == 's') {
 			time = 1;
+		} else if (*p == '%') {
+			percent = 1;
 		}
 	}
-	return date ? (time ? FMT_DATETIME : FMT_DATE) : FMT_NONE;
+	if (date)
+		return time ? FMT_DATETIME : FMT_DATE;
+	return percent ? FMT_PERCENT : FMT_NONE;
 }
 
 /* Excel's serial day (1900 or 1904 system) as YYYY-MM-DD, with THH:MM:SS for a
@@ -526,6 +803,19 @@ static int serial_date(const char *text, int date1904, int kind, char out[32])
 			 (unsigned)secs % 60u);
 	else
 		snprintf(out, 32, "%s", day);
+	return 0;
+}
+
+/* A fraction as the percent a spreadsheet shows: 0.45 as "45%", 0.125 as
+ * "12.5%" (ten significant digits, so 0.45 * 100 is not 45.000000000000007);
+ * 0, or -1 when text is no number. */
+static int shown_percent(const char *text, char out[32])
+{
+	double v;
+
+	if (parse_double(text, &v, "cell", NULL) != 0 || !isfinite(v) || fabs(v) > 1e12)
+		return -1;
+	snprintf(out, 32, "%.10g%%", v * 100);
 	return 0;
 }
 
@@ -582,10 +872,17 @@ static void x_cell_end(struct xlsx *x)
 		text = buf_str(&x->sst) + x->sst_off[idx];
 		len = strlen(text);
 	}
-	if (x->type == CT_NUMBER && x->style < x->nxf && x->xf_kind[x->style] != FMT_NONE &&
-	    serial_date(text, x->date1904, x->xf_kind[x->style], date) == 0) {
+	if (x->type == CT_NUMBER && x->style < x->nxf && x->xf_kind[x->style] == FMT_PERCENT &&
+	    shown_percent(text, date) == 0) {
 		text = date;
 		len = strlen(date);
+	} else if (x->type == CT_NUMBER && x->style < x->nxf && x->xf_kind[x->style] != FMT_NONE &&
+		   x->xf_kind[x->style] != FMT_PERCENT && serial_date(text, x->date1904, x->xf_kind[x->style], date) == 0) {
+		text = date;
+		len = strlen(date);
+	} else if (x->type == CT_BOOL && len == 1 && (*text == '0' || *text == '1')) {
+		text = *text == '1' ? "TRUE" : "FALSE";
+		len = strlen(text);
 	}
 	if (sink_cell(&x->s, text, len, x->col) != 0)
 		xmlStopParser(x->ctx);
@@ -610,6 +907,23 @@ static void x_string_end(struct xlsx *x)
 	x->nsst++;
 }
 
+/* <Relationship Id Target> of xl/_rels/workbook.xml.rels: the part of the
+ * first worksheet, when Id is its id ("worksheets/sheet1.xml" is relative to
+ * xl/, "/xl/worksheets/sheet1.xml" to the package). */
+static void x_relationship(struct xlsx *x, const xmlChar **attrs, int nattrs)
+{
+	const char *id, *id_end, *t, *t_end;
+
+	if (attr(attrs, nattrs, "Id", &id, &id_end) != 0 || attr(attrs, nattrs, "Target", &t, &t_end) != 0 ||
+	    (size_t)(id_end - id) != strlen(x->sheet_rid) || memcmp(id, x->sheet_rid, (size_t)(id_end - id)) != 0 ||
+	    t_end - t > 200)
+		return;
+	if (*t == '/')
+		snprintf(x->sheet_part, sizeof(x->sheet_part), "%.*s", (int)(t_end - t - 1), t + 1);
+	else
+		snprintf(x->sheet_part, sizeof(x->sheet_part), "xl/%.*s", (int)(t_end - t), t);
+}
+
 static void x_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
 		    const xmlChar **ns, int nattrs, int ndefaulted, const xmlChar **attrs)
 {
@@ -630,6 +944,13 @@ static void x_start(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
 
 		x->date1904 = attr(attrs, nattrs, "date1904", &v, &end) == 0 &&
 			      ((end - v == 1 && *v == '1') || (end - v == 4 && memcmp(v, "true", 4) == 0));
+	} else if (strcmp(n, "sheet") == 0 && !x->sheet_rid[0]) {
+		const char *v, *end;
+
+		if (attr(attrs, nattrs, "id", &v, &end) == 0 && end - v < (ptrdiff_t)sizeof(x->sheet_rid))
+			snprintf(x->sheet_rid, sizeof(x->sheet_rid), "%.*s", (int)(end - v), v);
+	} else if (strcmp(n, "Relationship") == 0 && x->sheet_rid[0] && !x->sheet_part[0]) {
+		x_relationship(x, attrs, nattrs);
 	} else if (strcmp(n, "numFmt") == 0) {
 		x_number_format(x, attrs, nattrs);
 	} else if (strcmp(n, "cellXfs") == 0) {
@@ -901,8 +1222,15 @@ static int read_xlsx(const char *data, size_t len, json_t *rows, struct err *err
 		sink_fail(&x.s, ST_INVALID, "not an XLSX workbook (not a zip file)");
 		goto out;
 	}
-	if (read_part(&x, z, "xl/workbook.xml", 0) != 0 || read_part(&x, z, "xl/styles.xml", 0) != 0 ||
-	    read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 || read_part(&x, z, "xl/worksheets/sheet1.xml", 1) != 0)
+	/* The first worksheet is the one workbook.xml lists first (a workbook
+	 * whose sheets were reordered keeps sheet1.xml for another one). */
+	if (read_part(&x, z, "xl/workbook.xml", 0) != 0 ||
+	    (x.sheet_rid[0] && read_part(&x, z, "xl/_rels/workbook.xml.rels", 0) != 0))
+		goto out;
+	if (!x.sheet_part[0] || zip_name_locate(z, x.sheet_part, 0) < 0)
+		snprintf(x.sheet_part, sizeof(x.sheet_part), "xl/worksheets/sheet1.xml");
+	if (read_part(&x, z, "xl/styles.xml", 0) != 0 || read_part(&x, z, "xl/sharedStrings.xml", 0) != 0 ||
+	    read_part(&x, z, x.sheet_part, 1) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -918,9 +1246,26 @@ out:
 	return rc;
 }
 
+int sheet_read_opts(const char *data, size_t len, enum sheet_format f, struct sheet_opts *o, json_t *rows,
+		    struct err *err)
+{
+	struct sheet_opts none;
+
+	if (o == NULL) {
+		memset(&none, 0, sizeof(none));
+		o = &none;
+	}
+	o->used = "";
+	o->sep = ',';
+	if (f == SHEET_CSV)
+		return read_csv(data, len, o, rows, err);
+	if (o->encoding && *o->encoding && !sheet_encoding_known(o->encoding))
+		return err_field(err, ST_INVALID, "encoding", "encoding: \"%.40s\" is not one of utf-8, utf-16, "
+				 "utf-16le, utf-16be, gb18030, gbk", o->encoding);
+	return read_xlsx(data, len, rows, err);
+}
+
 int sheet_read(const char *data, size_t len, enum sheet_format f, json_t *rows, struct err *err)
 {
-	if (f == SHEET_CSV)
-		return read_csv(data, len, rows, err);
-	return read_xlsx(data, len, rows, err);
+	return sheet_read_opts(data, len, f, NULL, rows, err);
 }

@@ -49,6 +49,10 @@ static char *slurp(const char *name, size_t *len)
 		snprintf(path, sizeof(path), "tests/fuzz/seeds/xlsx/%s", name);
 		f = fopen(path, "rb");
 	}
+	if (f == NULL) {
+		snprintf(path, sizeof(path), "tests/fixtures/lo/%s", name);
+		f = fopen(path, "rb");
+	}
 	if (f == NULL)
 		fail_msg("cannot open fixture %s", name);
 	fseek(f, 0, SEEK_END);
@@ -171,6 +175,158 @@ static void excel_dates_come_out_as_dates(void **state)
 	assert_string_equal(cell(rows, 0, 1), "2026-12-31");
 	json_decref(rows);
 	free(data);
+}
+
+/* Every kind of cell a spreadsheet writes comes out as the text it shows. */
+static void cells_come_out_as_shown(void **state)
+{
+	static const char *const want[] = { "内联", "项目中期 调度", "TRUE", "FALSE", "45%", "12.5%", "40%", "45", "x",
+		"#N/A" };
+	size_t len;
+	char *data = slurp("kinds.xlsx", &len);
+	json_t *rows = json_array();
+	struct err err = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strcmp(cell(rows, 0, i), want[i]) != 0)
+			fail_msg("cell %zu: \"%s\", expected \"%s\"", i, cell(rows, 0, i), want[i]);
+	json_decref(rows);
+	free(data);
+
+	/* the first sheet is the first workbook.xml lists, not sheet1.xml */
+	data = slurp("sheet-order.xlsx", &len);
+	rows = json_array();
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	assert_string_equal(cell(rows, 0, 0), "key");
+	json_decref(rows);
+	free(data);
+}
+
+/* Workbooks LibreOffice Calc wrote (tests/fixtures/make-lo.py): typed dates
+ * in either date system and a typed percent read as they show; numbers
+ * stored as text stay the text. */
+static void libreoffice_typed_cells_read_as_shown(void **state)
+{
+	static const char *const books[] = { "ledger-1900.xlsx", "ledger-1904.xlsx", "ledger-excel2007.xlsx" };
+	size_t len;
+	char *data;
+	json_t *rows;
+	struct err err = ERR_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		data = slurp(books[i], &len);
+		rows = json_array();
+		if (sheet_read(data, len, SHEET_XLSX, rows, &err) != 0)
+			fail_msg("%s: %s", books[i], err.msg);
+		assert_string_equal(cell(rows, 0, 2), "开始日期");
+		assert_string_equal(cell(rows, 1, 2), "2026-06-01");
+		assert_string_equal(cell(rows, 1, 3), "2027-06-30");
+		assert_string_equal(cell(rows, 1, 5), "40%");
+		assert_string_equal(cell(rows, 1, 6), "2026-11-10");
+		json_decref(rows);
+		free(data);
+	}
+	data = slurp("ledger-text.xlsx", &len);
+	rows = json_array();
+	assert_int_equal(sheet_read(data, len, SHEET_XLSX, rows, &err), 0);
+	assert_string_equal(cell(rows, 1, 2), "46174");
+	assert_string_equal(cell(rows, 1, 3), "2027年6月30日");
+	assert_string_equal(cell(rows, 1, 5), "40%");
+	json_decref(rows);
+	free(data);
+}
+
+static const char *const ledger_headers[] = { "key", "编号", "title", "任务", NULL };
+
+/* Reads CSV bytes with opts; the rows, or NULL with *err. */
+static json_t *csv_opts(const char *data, size_t len, struct sheet_opts *o, struct err *err)
+{
+	json_t *rows = json_array();
+
+	if (sheet_read_opts(data, len, SHEET_CSV, o, rows, err) != 0) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+/* A CSV in the encoding Calc or Excel wrote it: found, or declared. */
+static void csv_encodings_are_found_or_declared(void **state)
+{
+	static const struct {
+		const char *file, *used;
+		char sep;
+	} files[] = { { "ledger-gb18030.csv", "GB18030", ',' }, { "ledger-utf16.csv", "UTF-16LE", '\t' },
+		      { "ledger-utf8bom.csv", "UTF-8", ';' } };
+	struct sheet_opts o;
+	struct err err = ERR_INIT;
+	json_t *rows;
+	size_t len;
+	char *data;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		o.headers = ledger_headers;
+		data = slurp(files[i].file, &len);
+		rows = csv_opts(data, len, &o, &err);
+		if (rows == NULL)
+			fail_msg("%s: %s", files[i].file, err.msg);
+		assert_string_equal(o.used, files[i].used);
+		assert_int_equal(o.sep, files[i].sep);
+		assert_int_equal(json_array_size(json_array_get(rows, 0)), 8);
+		assert_string_equal(cell(rows, 1, 0), "t-1-2");
+		assert_string_equal(cell(rows, 1, 1), "组织实施基础研究与关键技术攻关项目");
+		json_decref(rows);
+		if (strcmp(files[i].used, "GB18030") == 0) {
+			/* without known headers GB18030 cannot be told from bad UTF-8: one
+			 * message, naming the encoding, not a message per cell */
+			memset(&o, 0, sizeof(o));
+			assert_null(csv_opts(data, len, &o, &err));
+			assert_int_equal(err.code, ST_INVALID);
+			assert_non_null(strstr(err.msg, "row 1, column 1: not valid UTF-8"));
+			assert_non_null(strstr(err.msg, "GB18030"));
+			/* declared, it reads */
+			o.encoding = "GBK";
+			rows = csv_opts(data, len, &o, &err);
+			assert_non_null(rows);
+			assert_string_equal(cell(rows, 0, 0), "编号");
+			json_decref(rows);
+		}
+		free(data);
+	}
+	/* UTF-8 Chinese with one stray byte reads as GB18030 mojibake (every pair of
+	 * its bytes is GB18030): it is refused as damaged UTF-8 instead */
+	memset(&o, 0, sizeof(o));
+	o.headers = ledger_headers;
+	{
+		const char *damaged = "key,title\nt-1,\xE7\xBC\x96\xE5\x88\xB6\xE6\xB8\x85\xE5\x8D\x95\xC3" "A\n";
+
+		assert_null(csv_opts(damaged, strlen(damaged), &o, &err));
+		assert_non_null(strstr(err.msg, "row 2, column 2: not valid UTF-8 (the byte 0xC3)"));
+	}
+	/* UTF-16 big-endian with its mark; Excel's "sep=" line */
+	memset(&o, 0, sizeof(o));
+	rows = csv_opts("\xFE\xFF\0k\0e\0y\0\n\0t\0-\0\x31", 18, &o, &err);
+	assert_non_null(rows);
+	assert_string_equal(o.used, "UTF-16BE");
+	assert_string_equal(cell(rows, 1, 0), "t-1");
+	json_decref(rows);
+	rows = csv_opts("sep=;\r\nkey;title\r\nt-1;a,b\r\n", 27, &o, &err);
+	assert_non_null(rows);
+	assert_string_equal(cell(rows, 0, 1), "title");
+	assert_string_equal(cell(rows, 1, 1), "a,b");
+	json_decref(rows);
+	/* an unknown encoding, a file that is not what was declared */
+	o.encoding = "latin-9";
+	assert_null(csv_opts("key\n", 4, &o, &err));
+	assert_string_equal(err.field, "encoding");
+	o.encoding = "utf-8";
+	assert_null(csv_opts("key\n\xB1\xE0\n", 6, &o, &err));
+	assert_non_null(strstr(err.msg, "not UTF-8: line 2"));
 }
 
 static void hostile_workbooks_are_refused_with_the_limit_named(void **state)
@@ -329,6 +485,9 @@ int main(void)
 		cmocka_unit_test(libreoffice_workbooks_read_cell_by_cell),
 		cmocka_unit_test(the_last_column_is_xfd),
 		cmocka_unit_test(excel_dates_come_out_as_dates),
+		cmocka_unit_test(cells_come_out_as_shown),
+		cmocka_unit_test(libreoffice_typed_cells_read_as_shown),
+		cmocka_unit_test(csv_encodings_are_found_or_declared),
 		cmocka_unit_test(hostile_workbooks_are_refused_with_the_limit_named),
 		cmocka_unit_test(csv_reads_quotes_and_newlines),
 		cmocka_unit_test(hostile_csv_is_refused_with_the_limit_named),

@@ -6,7 +6,7 @@
 // A failing test leaves a screenshot in tests/web/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, client, ROOT } from '../api/helpers.mjs';
@@ -403,6 +403,12 @@ browserTest('reports, the ledger import and the rules from the page', async (pag
   await page.waitForSelector('.problems li');
   assert.match(await page.textContent('.problems'), /row 2, column due_on/);
   assert.ok((await page.textContent('.import-result')).includes('未写入'));
+  // a CSV as Chinese Excel saves it (GB18030), its encoding named in the form
+  await page.selectOption('select[name=encoding]', 'gb18030');
+  await page.setInputFiles('input[name=file]', { name: 'ledger.csv', mimeType: 'text/csv',
+    buffer: readFileSync(join(ROOT, 'tests', 'fixtures', 'lo', 'ledger-gb18030.csv')) });
+  await page.getByRole('button', { name: '导入', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.import-result').textContent.includes('共1行'));
 
   await go(page, '#/rules?year=2026');
   assert.ok((await mainText(page)).includes('Yi Zhongqiang出勤2次'));
