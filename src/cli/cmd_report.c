@@ -13,7 +13,7 @@
 #include "../core/limits.h"
 #include "../core/text.h"
 #include "../report/report.h"
-#include "../service/import_ledger.h"
+#include "../io/import_ledger.h"
 #include "../service/task.h"
 #include "../core/banned.h"
 

@@ -13,7 +13,7 @@
 #include "../domain/model.h"
 #include "../io/sheet.h"
 #include "../report/report.h"
-#include "../service/import_ledger.h"
+#include "../io/import_ledger.h"
 #include "../service/meeting.h"
 #include "../service/task.h"
 #include "../core/banned.h"

@@ -52,20 +52,7 @@ int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, c
 int report_package(struct svc *svc, const char *group_key, int year, int en, struct buf *out,
 		   struct err *err);
 
-/* ---- ledger import ---- */
-struct ledger_import {
-	int skip_bad;                        /* write the good rows even when some are bad */
-	void (*progress)(void *ctx, long done, long total);
-	void *progress_ctx;
-	/* results */
-	long rows, created, updated, rejected;
-	struct buf *problems;                /* "row 3, column due_on: ..." one per line */
-};
-/* Reads a ledger exported as CSV or XLSX (the same columns) and applies it
- * in one transaction: new keys create tasks, known keys update them. */
-int report_ledger_import(struct svc *svc, const char *data, size_t len, enum report_format f,
-			 struct ledger_import *li, struct err *err);
-
+/* ---- reading a ledger (applying one is io/import_ledger.h) ---- */
 /* The cells of a ledger file: an array of rows, each an array of strings
  * (the header first). */
 int report_ledger_read(const char *data, size_t len, enum report_format f, json_t *rows, struct err *err);

@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "import_ledger.h"
-#include "record.h"
-#include "task.h"
-#include "tx.h"
+#include "../service/record.h"
+#include "../service/task.h"
+#include "../service/tx.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/date.h"
@@ -33,9 +33,9 @@
 #include "../domain/light.h"
 #include "../domain/model.h"
 #include "../domain/workflow.h"
-#include "../io/rows.h"
-#include "../io/sheet.h"
-#include "../report/ledger_due.h"
+#include "rows.h"
+#include "sheet.h"
+#include "ledger_due.h"
 #include "../store/store.h"
 #include "../core/banned.h"
 

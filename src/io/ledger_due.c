@@ -5,7 +5,7 @@
 
 #include "ledger_due.h"
 #include "../core/date.h"
-#include "../io/rows.h"
+#include "rows.h"
 #include "../service/task.h"
 #include "../store/store.h"
 #include "../core/banned.h"
