@@ -311,7 +311,8 @@ static int take_attempt(struct svc *svc, const char *login, const char *addr, in
 	if (store_begin(svc->st, err) != 0)
 		return -1;
 	/* The throttle is the installation's: org 0 (db.h). */
-	if (store_lock_org(svc->st, 0, err) || store_auth_purge(svc->st, now, ms, since, err) || store_throttle_get(svc->st, login, addr, failures, &next, err) ||
+	if (store_lock_org(svc->st, 0, err) || store_auth_purge(svc->st, now, ms, since, err) ||
+	    store_throttle_get(svc->st, login, addr, failures, &next, err) ||
 	    store_throttle_addr_failures(svc->st, addr, since, &from_addr, err))
 		goto fail;
 	if (next > ms) {
