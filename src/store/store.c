@@ -16,6 +16,7 @@
 #include "store_int.h"
 #include "colmap.h"
 #include "db.h"
+#include "dialect.h"
 #include "../core/arena.h"
 #include "../core/text.h"
 #include "../core/buf.h"
@@ -29,6 +30,9 @@ extern const char *const store_migrations[];
 extern const int store_nmigrations;
 
 #define SQL_MAX 8192
+/* LIMIT bound for "no limit": PostgreSQL refuses SQLite's -1. */
+#define NO_LIMIT INT64_MAX
+#define PARAMS_MAX 48          /* a generated query's parameters: 32 filters (h_rows.c) and the rest */
 
 struct gen_sql {
 	const struct entity *e;
@@ -37,6 +41,7 @@ struct gen_sql {
 
 struct store {
 	struct db *db;
+	const struct dialect *dl;  /* the texts that differ between engines */
 	struct gen_sql gen[64];
 	int ngen;
 	int migrated;            /* this open upgraded an existing database */
@@ -45,6 +50,11 @@ struct store {
 struct db *store_db(struct store *st)
 {
 	return st->db;
+}
+
+const struct dialect *store_dialect(struct store *st)
+{
+	return st->dl;
 }
 
 int store_migrated(const struct store *st)
@@ -67,8 +77,7 @@ static int read_version(struct store *st, const char *path, int *version, struct
 	struct db_stmt *s;
 	int rc, tables = 0, has_version = 0;
 
-	s = db_prepare(st->db, "SELECT count(*), count(CASE WHEN name = 'schema_version' THEN 1 END) "
-			"FROM sqlite_master WHERE type = 'table'", err);
+	s = db_prepare(st->db, st->dl->count_tables, err);
 	if (s == NULL)
 		return -1;
 	rc = db_step(s, err);
@@ -82,7 +91,7 @@ static int read_version(struct store *st, const char *path, int *version, struct
 	*version = 0;
 	if (!has_version) {
 		if (tables > 0)
-			return err_set(err, ST_INVALID, "\"%s\" is an SQLite database of another program, not a plenum "
+			return err_set(err, ST_INVALID, "\"%s\" holds the tables of another program, not a plenum "
 				       "database: check --db or $PLENUM_DB", path);
 		return 0;
 	}
@@ -140,12 +149,18 @@ static int foreign_keys_hold(struct store *st, struct err *err)
  * an up-to-date database (every open but the first after an upgrade) never
  * waits for a writer; only an older one takes the write lock, and reads the
  * version again under it (another process may have migrated meanwhile). */
-static int migrate(struct store *st, const char *path, int readonly, struct err *err)
+static int migrate(struct store *st, const char *path, int readonly, int create, struct err *err)
 {
 	int version = 0;
 	struct db_stmt *s;
 
-	if (read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
+	if (read_version(st, path, &version, err) != 0)
+		return -1;
+	/* A database server's database exists before plenum does: empty, it
+	 * is made a plenum database only when asked to (as a missing file). */
+	if (version == 0 && !create)
+		return err_set(err, ST_NOTFOUND, "no database: it holds no plenum data yet (create it with 'plenum init')");
+	if (version_ok(path, version, readonly, err) != 0)
 		return -1;
 	if (version == store_nmigrations)
 		return 0;
@@ -161,9 +176,9 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 	    read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
 		goto fail;
 	for (int v = version; v < store_nmigrations; v++) {
-		if (db_exec(st->db, store_migrations[v], err) != 0)
+		if (db_exec(st->db, st->dl->migrations[v], err) != 0)
 			goto fail;
-		s = db_prepare(st->db, "INSERT INTO schema_version (version) VALUES (?)", err);
+		s = db_prepare(st->db, "INSERT INTO schema_version (version) VALUES (?1)", err);
 		if (s == NULL)
 			goto fail;
 		db_bind_int(s, 1, v + 1);
@@ -206,7 +221,10 @@ struct store *store_open(const char *path, int flags, struct err *err)
 	if (flags & STORE_READONLY)
 		dflags = DB_OPEN_READONLY;
 	st->db = db_open(path, dflags, err);
-	if (st->db == NULL || migrate(st, path, (flags & STORE_READONLY) != 0, err) != 0) {
+	if (st->db != NULL)
+		st->dl = dialect_of(st->db);
+	if (st->db == NULL || migrate(st, path, (flags & STORE_READONLY) != 0,
+				      (flags & (STORE_CREATE | STORE_INIT)) != 0, err) != 0) {
 		store_close(st);
 		return NULL;
 	}
@@ -242,6 +260,11 @@ void store_close(struct store *st)
 int store_begin(struct store *st, struct err *err)
 {
 	return db_begin(st->db, err);
+}
+
+int store_lock_org(struct store *st, int64_t org_id, struct err *err)
+{
+	return db_lock_org(st->db, org_id, err);
 }
 
 static _Atomic int64_t g_commits;
@@ -297,6 +320,20 @@ static int step_done(struct db_stmt *s, struct err *err)
 	int rc = db_step(s, err);
 
 	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Runs an INSERT ... RETURNING id and gives the new id in *id (when id is
+ * not NULL): the one way to learn a new id on both engines (db.h). */
+static int step_id(struct db_stmt *s, int64_t *id, struct err *err)
+{
+	int rc = db_step(s, err);
+
+	if (rc == DB_ROW && id)
+		*id = db_col_int(s, 0);
+	db_done(s);
+	if (rc == DB_DONE)
+		return err_set(err, ST_FAIL, "database: an insert returned no id");
 	return rc < 0 ? -1 : 0;
 }
 
@@ -357,7 +394,7 @@ static struct gen_sql *gen_for(struct store *st, const struct entity *e)
 		buf_printf(&ins, "%s%s", ins.data[ins.len - 1] == '(' ? "" : ", ", col);
 		buf_adds(&vals, vals.len ? ", ?" : "?");
 	}
-	buf_printf(&ins, ") VALUES (%s)", buf_str(&vals));
+	buf_printf(&ins, ") VALUES (%s) RETURNING id", buf_str(&vals));
 	if (ins.err || vals.err)
 		fatal("generated SQL for %s is too long", e->name);
 	g = &st->gen[st->ngen++];
@@ -393,11 +430,7 @@ int store_row_insert(struct store *st, const struct entity *e, int64_t org_id,
 	for (size_t i = 0; i < e->nfields; i++)
 		if (model_is_column(&e->fields[i]))
 			bind_value(s, p++, &vals[i]);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_row_set_ref(struct store *st, const struct entity *e, const struct field *f,
@@ -422,8 +455,11 @@ int store_link_insert(struct store *st, const struct field *f, int64_t org_id,
 	char sql[256];
 	struct db_stmt *s;
 
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (org_id, %s, %s) VALUES (?, ?, ?)",
-		 f->link_table, f->link_owner, f->link_ref);
+	/* seq: the order links were given in (the export keeps it). Writers of
+	 * an org are serialised (db_lock_org), so max + 1 is never taken twice. */
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (org_id, %s, %s, seq) VALUES (?1, ?2, ?3, "
+		 "(SELECT coalesce(max(seq), 0) + 1 FROM %s WHERE org_id = ?1))",
+		 f->link_table, f->link_owner, f->link_ref, f->link_table);
 	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
 		return -1;
@@ -470,8 +506,59 @@ static int has_version(const struct entity *e)
 	return !(e->flags & EF_APPEND_ONLY);
 }
 
-/* SELECT for store_rows_view: every reference joined to its row for the key. */
-static void view_sql(const struct entity *e, const struct row_query *q, struct buf *b)
+/* The parameters of a generated query, numbered densely in the order they
+ * are written (db.h: PostgreSQL cannot type a number it never sees). */
+struct params {
+	int n;
+	struct { char kind; int64_t i; const char *s; } v[PARAMS_MAX];
+	struct buf like;               /* the one LIKE pattern, when there is one */
+};
+
+static int param_int(struct params *p, int64_t i)
+{
+	if (p->n == (int)(sizeof(p->v) / sizeof(p->v[0])))
+		fatal("too many parameters in a generated query");
+	p->v[p->n].kind = 'i';
+	p->v[p->n].i = i;
+	return ++p->n;
+}
+
+static int param_text(struct params *p, const char *s)
+{
+	if (p->n == (int)(sizeof(p->v) / sizeof(p->v[0])))
+		fatal("too many parameters in a generated query");
+	p->v[p->n].kind = 't';
+	p->v[p->n].s = s;
+	return ++p->n;
+}
+
+static void params_bind(struct db_stmt *s, const struct params *p)
+{
+	for (int k = 0; k < p->n; k++) {
+		if (p->v[k].kind == 'i')
+			db_bind_int(s, k + 1, p->v[k].i);
+		else
+			db_bind_text(s, k + 1, p->v[k].s);
+	}
+}
+
+/* A LIKE pattern finding q anywhere, with % _ and \ escaped. */
+static const char *like_pattern(struct buf *like, const char *q)
+{
+	buf_addc(like, '%');
+	for (const char *c = q; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			buf_addc(like, '\\');
+		buf_addc(like, *c);
+	}
+	buf_addc(like, '%');
+	return buf_str(like);
+}
+
+/* SELECT for store_rows_view: every reference joined to its row for the key.
+ * The parameters go to p, in the order written. */
+static void view_sql(const struct dialect *dl, const struct entity *e, const struct row_query *q, struct buf *b,
+		     struct params *p)
 {
 	char col[96];
 	int is_org = strcmp(e->name, "org") == 0;
@@ -499,87 +586,54 @@ static void view_sql(const struct entity *e, const struct row_query *q, struct b
 			buf_printf(b, " LEFT JOIN %s r%zu ON r%zu.id = t.%s", model_entity(f->ref)->table, i, i,
 				   model_column(f, col, sizeof(col)));
 	}
-	buf_printf(b, " WHERE t.%s = ?1", is_org ? "id" : "org_id");
+	buf_printf(b, " WHERE t.%s = ?%d", is_org ? "id" : "org_id", param_int(p, q->org_id));
 	if (q->id)
-		buf_adds(b, " AND t.id = ?2");
+		buf_printf(b, " AND t.id = ?%d", param_int(p, q->id));
 	if (q->parent_id && e->parent_col)
-		buf_printf(b, " AND t.%s = ?3", e->parent_col);
+		buf_printf(b, " AND t.%s = ?%d", e->parent_col, param_int(p, q->parent_id));
 	if (q->after_id)
-		buf_adds(b, " AND t.id > ?4");
+		buf_printf(b, " AND t.id > ?%d", param_int(p, q->after_id));
 	for (int k = 0; k < q->neq; k++) {
 		const struct field *f = model_field(e, q->eq_fields[k]);
 
 		if (f == NULL || !model_is_column(f))
 			continue;
 		if (f->type == F_REF)
-			buf_printf(b, " AND r%zu.%s = ?%d", (size_t)(f - e->fields), model_entity(f->ref)->key_field, 10 + k);
+			buf_printf(b, " AND r%zu.%s = ?%d", (size_t)(f - e->fields), model_entity(f->ref)->key_field,
+				   param_text(p, q->eq_values[k]));
 		else
-			buf_printf(b, " AND t.%s = ?%d", f->name, 10 + k);
+			buf_printf(b, " AND t.%s = ?%d", f->name, param_text(p, q->eq_values[k]));
 	}
 	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
-		buf_adds(b, " AND EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = t.id AND a.person_id = ?8 "
-			 "AND a.capacity = 'observer')");
+		buf_printf(b, " AND EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = t.id AND a.person_id = ?%d "
+			   "AND a.capacity = 'observer')", param_int(p, q->observer_person_id));
 	if (q->q && *q->q) {
 		static const char *const text_fields[] = { "name", "name_en", "title", "title_en", NULL };
+		int n = param_text(p, like_pattern(&p->like, q->q));
 
-		buf_printf(b, " AND (t.%s LIKE ?9 ESCAPE '\\'", e->key_field ? e->key_field : "rowid");
+		buf_printf(b, " AND (t.%s %s ?%d ESCAPE '\\'", e->key_field ? e->key_field : "id", dl->like, n);
 		for (int k = 0; text_fields[k]; k++) {
 			const struct field *f = model_field(e, text_fields[k]);
 
 			if (f && model_is_column(f))
-				buf_printf(b, " OR t.%s LIKE ?9 ESCAPE '\\'", f->name);
+				buf_printf(b, " OR t.%s %s ?%d ESCAPE '\\'", f->name, dl->like, n);
 		}
 		buf_adds(b, ")");
 	}
 	if (q->range_field && q->from)
-		buf_printf(b, " AND t.%s >= ?5", q->range_field);
+		buf_printf(b, " AND t.%s >= ?%d", q->range_field, param_text(p, q->from));
 	if (q->range_field && q->to)
-		buf_printf(b, " AND t.%s < ?6", q->range_field);
+		buf_printf(b, " AND t.%s < ?%d", q->range_field, param_text(p, q->to));
 	buf_adds(b, " ORDER BY t.id");
 	if (q->limit > 0)
-		buf_adds(b, " LIMIT ?7");
-}
-
-/* Binds the parameters view_sql() numbered. */
-static void view_bind(struct db_stmt *s, const struct entity *e, const struct row_query *q)
-{
-	db_bind_int(s, 1, q->org_id);
-	if (q->id)
-		db_bind_int(s, 2, q->id);
-	if (q->parent_id && e->parent_col)
-		db_bind_int(s, 3, q->parent_id);
-	if (q->after_id)
-		db_bind_int(s, 4, q->after_id);
-	if (q->range_field && q->from)
-		db_bind_text(s, 5, q->from);
-	if (q->range_field && q->to)
-		db_bind_text(s, 6, q->to);
-	if (q->limit > 0)
-		db_bind_int(s, 7, q->limit);
-	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
-		db_bind_int(s, 8, q->observer_person_id);
-	for (int k = 0; k < q->neq; k++)
-		if (model_field(e, q->eq_fields[k]))
-			db_bind_text(s, 10 + k, q->eq_values[k]);
-	if (q->q && *q->q) {
-		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
-
-		buf_addc(&like, '%');
-		for (const char *c = q->q; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				buf_addc(&like, '\\');
-			buf_addc(&like, *c);
-		}
-		buf_addc(&like, '%');
-		db_bind_text(s, 9, buf_str(&like));
-		buf_release(&like);
-	}
+		buf_printf(b, " LIMIT ?%d", param_int(p, q->limit));
 }
 
 int store_rows_count(struct store *st, const struct entity *e, const struct row_query *q, long long *n,
 		     struct err *err)
 {
 	struct buf sql = BUF_INIT(SQL_MAX);
+	struct params p = { .like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8) };
 	struct row_query all = *q;
 	struct db_stmt *s;
 	int rc;
@@ -587,15 +641,20 @@ int store_rows_count(struct store *st, const struct entity *e, const struct row_
 	all.after_id = 0;
 	all.limit = 0;
 	buf_adds(&sql, "SELECT count(*) FROM (");
-	view_sql(e, &all, &sql);
-	buf_adds(&sql, ")");
-	if (sql.err)
+	view_sql(st->dl, e, &all, &sql, &p);
+	buf_adds(&sql, ") v");
+	if (sql.err) {
+		buf_release(&p.like);
 		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	}
 	s = db_prepare(st->db, buf_str(&sql), err);
 	buf_release(&sql);
-	if (s == NULL)
+	if (s == NULL) {
+		buf_release(&p.like);
 		return -1;
-	view_bind(s, e, &all);
+	}
+	params_bind(s, &p);
+	buf_release(&p.like);
 	rc = db_step(s, err);
 	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
 	db_done(s);
@@ -609,16 +668,22 @@ int store_rows_view(struct store *st, const struct entity *e, const struct row_q
 	struct db_stmt *s;
 	struct value *vals = NULL;
 	struct row_meta m;
+	struct params p = { .like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8) };
 	int rc = -1;
 
-	view_sql(e, q, &sql);
-	if (sql.err)
+	view_sql(st->dl, e, q, &sql, &p);
+	if (sql.err) {
+		buf_release(&p.like);
 		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	}
 	s = db_prepare(st->db, buf_str(&sql), err);
 	buf_release(&sql);
-	if (s == NULL)
+	if (s == NULL) {
+		buf_release(&p.like);
 		return -1;
-	view_bind(s, e, q);
+	}
+	params_bind(s, &p);
+	buf_release(&p.like);
 	vals = xcalloc(e->nfields, sizeof(*vals));
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int c = 3;
@@ -658,7 +723,7 @@ int store_link_keys(struct store *st, const struct field *f, int64_t org_id, int
 	int rc;
 
 	snprintf(sql, sizeof(sql), "SELECT l.%s, r.%s FROM %s l JOIN %s r ON r.id = l.%s "
-		 "WHERE l.org_id = ?1 AND (?2 = 0 OR l.%s = ?2) ORDER BY l.rowid",
+		 "WHERE l.org_id = ?1 AND (?2 = 0 OR l.%s = ?2) ORDER BY l.seq",
 		 f->link_owner, re->key_field, f->link_table, re->table, f->link_ref, f->link_owner);
 	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
@@ -840,7 +905,7 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, hash, "
-		"changes_hash, nchanges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"changes_hash, nchanges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err);
 
 	if (s == NULL)
 		return -1;
@@ -857,11 +922,7 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 	db_bind_text(s, 10, r->hash);
 	db_bind_text(s, 11, r->changes_hash);
 	db_bind_int(s, 12, r->nchanges);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
@@ -877,7 +938,7 @@ int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int lim
 		return -1;
 	db_bind_int(s, 1, org_id);
 	db_bind_int(s, 2, after_id);
-	db_bind_int(s, 3, limit > 0 ? limit : -1);
+	db_bind_int(s, 3, limit > 0 ? limit : NO_LIMIT);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		r.id = db_col_int(s, 0);
 		r.org_id = db_col_int(s, 1);
@@ -1482,15 +1543,15 @@ static const struct col_map task_cols[] = {
 	T("lu.key", COL_TEXT, lead_unit_key, 0),
 	T("lu.name", COL_TEXT, lead_unit_name, 0),
 	T("lu.name_en", COL_TEXT, lead_unit_name_en, 0),
-	T("(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
-	  "WHERE tu.task_id = t.id)", COL_TEXT, supporting, 0),
-	T("(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su "
-	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id)", COL_TEXT, supporting_en, 0),
+	T("(SELECT group_concat(x.n, '、') FROM (SELECT su.name AS n FROM task_unit tu JOIN unit su "
+	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.seq) x)", COL_TEXT, supporting, 0),
+	T("(SELECT group_concat(x.n, ', ') FROM (SELECT coalesce(su.name_en, su.name) AS n FROM task_unit tu "
+	  "JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.seq) x)", COL_TEXT, supporting_en, 0),
 	T("rp.name", COL_TEXT, responsible_name, 0),
 	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
 	T("rp.key", COL_TEXT, responsible_key, 0),
-	T("(SELECT group_concat(k, ';') FROM (SELECT su.key AS k FROM task_unit tu JOIN unit su "
-	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.rowid))", COL_TEXT, supporting_keys, 0),
+	T("(SELECT group_concat(x.k, ';') FROM (SELECT su.key AS k FROM task_unit tu JOIN unit su "
+	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.seq) x)", COL_TEXT, supporting_keys, 0),
 	T("t.starts_on", COL_TEXT, starts_on, 1),
 	T("t.due_on", COL_TEXT, due_on, 1),
 	T("t.due_kind", COL_TEXT, due_kind, 1),
@@ -1544,11 +1605,11 @@ static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 	"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) " \
 	"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) " \
 	"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) " \
-	"AND (?10 IS NULL OR t.title LIKE ?10 ESCAPE '\\' OR t.title_en LIKE ?10 ESCAPE '\\' " \
-	"     OR t.code LIKE ?10 ESCAPE '\\' OR t.key LIKE ?10 ESCAPE '\\') " \
-	"AND (?11 IS NULL OR t.decision_id IN (SELECT gd.id FROM decision gd JOIN meeting gm ON gm.id = gd.meeting_id " \
-	"     WHERE gm.group_id = (SELECT id FROM study_group WHERE org_id = ?1 AND key = ?11))) " \
-	"AND (?12 IS NULL OR (t.due_on >= ?12 AND t.starts_on <= ?13)) "
+	"AND (?8 IS NULL OR lower(t.title) LIKE lower(?8) ESCAPE '\\' OR lower(t.title_en) LIKE lower(?8) ESCAPE '\\' " \
+	"     OR lower(t.code) LIKE lower(?8) ESCAPE '\\' OR lower(t.key) LIKE lower(?8) ESCAPE '\\') " \
+	"AND (?9 IS NULL OR t.decision_id IN (SELECT gd.id FROM decision gd JOIN meeting gm ON gm.id = gd.meeting_id " \
+	"     WHERE gm.group_id = (SELECT id FROM study_group WHERE org_id = ?1 AND key = ?9))) " \
+	"AND (?10 IS NULL OR (t.due_on >= ?10 AND t.starts_on <= ?11)) "
 /* The joins TASK_WHERE reads, without the columns' (a count needs no names). */
 #define TASK_COUNT_FROM \
 	"FROM task t JOIN unit lu ON lu.id = t.lead_unit_id " \
@@ -1570,20 +1631,21 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 			return NULL;
 		db_bind_int(s, 1, org_id);
 		db_bind_int(s, 2, f->after_id);
-		db_bind_int(s, 3, f->limit > 0 ? f->limit : -1);
+		db_bind_int(s, 3, f->limit > 0 ? f->limit : NO_LIMIT);
 		return s;
 	}
-	s = db_prepare(st->db, task_sql(&sql, 0, TASK_WHERE "AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
+	s = db_prepare(st->db, task_sql(&sql, 0, TASK_WHERE "AND t.id > ?12 ORDER BY t.id LIMIT ?13"), err);
 	buf_release(&sql);
 	if (s == NULL)
 		return NULL;
 	bind_task_filter(s, org_id, f);
-	db_bind_int(s, 8, f ? f->after_id : 0);
-	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : -1);
+	db_bind_int(s, 12, f ? f->after_id : 0);
+	db_bind_int(s, 13, f && f->limit > 0 ? f->limit : NO_LIMIT);
 	return s;
 }
 
-/* Binds the parameters of TASK_WHERE (all but ?8 and ?9, the page). */
+/* Binds the parameters of TASK_WHERE, ?1 to ?11 without a gap (a count
+ * uses them alone; the list adds ?12 and ?13, the page). */
 static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct task_filter *f)
 {
 	if (f && f->q && *f->q) {
@@ -1596,10 +1658,10 @@ static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct tas
 			buf_addc(&like, *c);
 		}
 		buf_addc(&like, '%');
-		db_bind_text(s, 10, buf_str(&like));
+		db_bind_text(s, 8, buf_str(&like));
 		buf_release(&like);
 	} else {
-		db_bind_text(s, 10, NULL);
+		db_bind_text(s, 8, NULL);
 	}
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, f ? f->unit_key : NULL);
@@ -1608,17 +1670,17 @@ static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct tas
 	db_bind_text(s, 5, f ? f->state : NULL);
 	db_bind_text(s, 6, f ? f->due_from : NULL);
 	db_bind_text(s, 7, f ? f->due_to : NULL);
-	db_bind_text(s, 11, f ? f->group_key : NULL);
+	db_bind_text(s, 9, f ? f->group_key : NULL);
 	if (f && f->year) {
 		char from[16], to[16];
 
 		snprintf(from, sizeof(from), "%04d-01-01", f->year);
 		snprintf(to, sizeof(to), "%04d-12-31", f->year);
-		db_bind_text(s, 12, from);
-		db_bind_text(s, 13, to);
+		db_bind_text(s, 10, from);
+		db_bind_text(s, 11, to);
 	} else {
-		db_bind_text(s, 12, NULL);
-		db_bind_text(s, 13, NULL);
+		db_bind_text(s, 10, NULL);
+		db_bind_text(s, 11, NULL);
 	}
 }
 
@@ -1755,9 +1817,10 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	}
 	{
 		struct buf sql = BUF_INIT(SQL_MAX);
+		char where[256];
 
-		s = db_prepare(st->db, task_sql(&sql, 0,
-			       "WHERE t.org_id = ? AND t.id IN (SELECT value FROM json_each(?)) ORDER BY t.id"), err);
+		snprintf(where, sizeof(where), "WHERE t.org_id = ?1 AND t.id IN (%s) ORDER BY t.id", st->dl->json_ids);
+		s = db_prepare(st->db, task_sql(&sql, 0, where), err);
 		buf_release(&sql);
 	}
 	if (s == NULL) {
@@ -1919,7 +1982,7 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO progress_report (org_id, task_id, reported_on, percent, done, problems, next_steps, "
-		"reporter_id, filed_by, period_from, period_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"reporter_id, filed_by, period_from, period_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err);
 
 	if (s == NULL)
 		return -1;
@@ -1935,11 +1998,7 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 	db_bind_text(s, 9, r->filed_by);
 	db_bind_text(s, 10, r->period_from);
 	db_bind_text(s, 11, r->period_to);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
@@ -1947,7 +2006,7 @@ int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO extension (org_id, task_id, requested_at, requested_by, old_due_on, new_due_on, "
-		"reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')", err);
+		"reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id", err);
 
 	if (s == NULL)
 		return -1;
@@ -1958,11 +2017,7 @@ int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
 	db_bind_text(s, 5, x->old_due_on);
 	db_bind_text(s, 6, x->new_due_on);
 	db_bind_text(s, 7, x->reason);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_extension_decide(struct store *st, int64_t extension_id, const char *status,
@@ -2249,8 +2304,7 @@ int store_throttle_set(struct store *st, const char *login, const char *addr, in
 
 int store_throttle_hold(struct store *st, const char *login, const char *addr, int64_t next_ms, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "UPDATE login_throttle SET next_at = max(next_at, ?3) WHERE login = ?1 AND addr = ?2",
-				       err);
+	struct db_stmt *s = db_prepare(st->db, st->dl->throttle_hold, err);
 
 	if (s == NULL)
 		return -1;
@@ -2396,16 +2450,22 @@ int store_observed(struct store *st, int64_t meeting_id, int64_t person_id)
 	"LEFT JOIN progress_report pr ON s.kind = 'report' AND pr.id = s.ref_id LEFT JOIN task tr ON tr.id = pr.task_id " \
 	"LEFT JOIN person pe ON s.kind = 'person' AND pe.id = s.ref_id "
 
-/* Quotes every word of the query as an FTS5 string; 0 when a word is too
- * short for the trigram index. */
-static int fts_query(const char *q, struct buf *out)
+/* The words of a search, split on spaces. */
+struct words {
+	int n;
+	int shortest;                  /* characters in the shortest word */
+	struct { const char *p; size_t len; } w[LIM_QUERY_CHARS];
+};
+
+static void split_words(const char *q, struct words *ws)
 {
 	const char *p = q;
-	int words = 0;
 
-	while (*p) {
+	ws->n = 0;
+	ws->shortest = 0;
+	while (*p && ws->n < (int)(sizeof(ws->w) / sizeof(ws->w[0]))) {
 		const char *start;
-		size_t chars = 0;
+		int chars = 0;
 
 		while (*p == ' ')
 			p++;
@@ -2417,50 +2477,214 @@ static int fts_query(const char *q, struct buf *out)
 				chars++;
 			p++;
 		}
-		if (chars < 3)
-			return 0;
-		buf_adds(out, words++ ? " AND \"" : "\"");
-		for (const char *c = start; c < p; c++) {
-			if (*c == '"')
+		ws->w[ws->n].p = start;
+		ws->w[ws->n].len = (size_t)(p - start);
+		if (ws->n == 0 || chars < ws->shortest)
+			ws->shortest = chars;
+		ws->n++;
+	}
+}
+
+/* Quotes every word of the query as an FTS5 string, AND-ed. */
+static void fts_query(const struct words *ws, struct buf *out)
+{
+	for (int k = 0; k < ws->n; k++) {
+		buf_adds(out, k ? " AND \"" : "\"");
+		for (size_t i = 0; i < ws->w[k].len; i++) {
+			if (ws->w[k].p[i] == '"')
 				buf_addc(out, '"');
-			buf_addc(out, *c);
+			buf_addc(out, ws->w[k].p[i]);
 		}
 		buf_addc(out, '"');
 	}
-	return words > 0 && !out->err;
+}
+
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The first occurrence of word in text[from..], ASCII letters in either
+ * case (as the trigram index and LIKE match them); NULL when none. */
+static const char *find_word(const char *text, const char *w, size_t len)
+{
+	for (const char *t = text; *t; t++) {
+		size_t i = 0;
+
+		while (i < len && t[i] && ascii_lower((unsigned char)t[i]) == ascii_lower((unsigned char)w[i]))
+			i++;
+		if (i == len)
+			return t;
+	}
+	return NULL;
+}
+
+/* The match of any word starting first at or after text, its length in *len. */
+static const char *first_match(const char *text, const struct words *ws, size_t *len)
+{
+	const char *best = NULL;
+
+	for (int k = 0; k < ws->n; k++) {
+		const char *m = find_word(text, ws->w[k].p, ws->w[k].len);
+
+		if (m && (best == NULL || m < best || (m == best && ws->w[k].len > *len))) {
+			best = m;
+			*len = ws->w[k].len;
+		}
+	}
+	return best;
+}
+
+static int words_in(const char *text, const struct words *ws)
+{
+	int n = 0;
+
+	for (int k = 0; k < ws->n; k++)
+		n += find_word(text, ws->w[k].p, ws->w[k].len) != NULL;
+	return n;
+}
+
+static const char *back_chars(const char *text, const char *p, int n)
+{
+	while (p > text && n > 0) {
+		p--;
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n--;
+	}
+	return p;
+}
+
+static const char *ahead_chars(const char *p, int n)
+{
+	while (*p && n > 0) {
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		n--;
+	}
+	return p;
+}
+
+/* The snippet of a hit, the same bytes on both engines: from the column
+ * holding more of the words (the title on a tie), SNIPPET_CONTEXT characters
+ * before the first match to SNIPPET_CHARS after it, every match inside
+ * between \x01 and \x02, "…" where the text was cut. */
+#define SNIPPET_CONTEXT 8
+#define SNIPPET_CHARS 24
+static const char *make_snippet(struct arena *a, const char *title, const char *body, const struct words *ws)
+{
+	const char *text = words_in(body, ws) > words_in(title, ws) ? body : title;
+	struct buf b = BUF_INIT(4096);
+	const char *start, *end, *p, *m;
+	size_t len = 0;
+	char *out;
+
+	m = first_match(text, ws, &len);
+	if (m == NULL)
+		return arena_strdup(a, "");
+	start = back_chars(text, m, SNIPPET_CONTEXT);
+	end = ahead_chars(m + len, SNIPPET_CHARS);
+	if (start > text)
+		buf_adds(&b, "…");
+	for (p = start; p < end;) {
+		m = first_match(p, ws, &len);
+		if (m == NULL || m >= end) {
+			buf_add(&b, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(&b, p, (size_t)(m - p));
+		buf_addc(&b, '\x01');
+		buf_add(&b, m, len);
+		buf_addc(&b, '\x02');
+		p = m + len;
+		if (p > end)
+			end = p;
+	}
+	if (*end)
+		buf_adds(&b, "…");
+	out = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* The query for words of three characters or more: SQLite's FTS5 trigram
+ * index, or (no full-text index) one case-blind LIKE per word over title
+ * and body, answered from the pg_trgm indexes. ?1 org, ?2 limit. */
+static const char *full_query(const struct dialect *dl, const struct words *ws, struct params *p, struct buf *sql)
+{
+	param_int(p, 0);               /* ?1 and ?2 are bound by the caller */
+	param_int(p, 0);
+	if (dl->fts) {
+		buf_adds(sql, "SELECT " SEARCH_COLS ", bm25(search_index) " SEARCH_FROM
+			 "WHERE search_index MATCH ?3 AND s.org_id = ?1 ORDER BY rank LIMIT ?2");
+		fts_query(ws, &p->like);
+		param_text(p, buf_str(&p->like));
+		return buf_str(sql);
+	}
+	buf_printf(sql, "SELECT " SEARCH_COLS ", -(word_similarity(?3, s.title) * 2 + word_similarity(?3, s.body)) "
+		   SEARCH_FROM "WHERE s.org_id = ?1");
+	param_text(p, "");
+	for (int k = 0; k < ws->n; k++) {
+		struct buf *w = &p->like;
+		size_t at = w->len;
+		int n;
+
+		buf_addc(w, '%');
+		for (size_t i = 0; i < ws->w[k].len; i++) {
+			char c = ws->w[k].p[i];
+
+			if (c == '%' || c == '_' || c == '\\')
+				buf_addc(w, '\\');
+			buf_addc(w, c);
+		}
+		buf_addc(w, '%');
+		buf_addc(w, '\0');     /* each pattern is its own string inside p->like */
+		n = param_text(p, NULL);
+		p->v[n - 1].i = (int64_t)at;   /* made a pointer below: the buffer may still move */
+		buf_printf(sql, " AND (s.title %s ?%d ESCAPE '\\' OR s.body %s ?%d ESCAPE '\\')", dl->like, n, dl->like, n);
+	}
+	for (int k = 3; k < p->n; k++)
+		p->v[k].s = p->like.err ? "" : p->like.data + p->v[k].i;
+	buf_adds(sql, " ORDER BY 7, s.ref_id DESC LIMIT ?2");
+	return buf_str(sql);
 }
 
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err)
 {
-	struct buf fts = BUF_INIT(4096), like = BUF_INIT(4096);
+	struct buf like = BUF_INIT(4096), sql = BUF_INIT(SQL_MAX);
+	struct params p = { .like = BUF_INIT(LIM_QUERY_CHARS * 16 + 64) };
+	struct words ws;
 	struct db_stmt *s;
 	size_t cap = 0;
-	int rc, full = fts_query(query, &fts);
+	int rc = -1, full;
 
 	*hits = NULL;
 	*n = 0;
+	split_words(query, &ws);
+	full = ws.n > 0 && ws.shortest >= 3;
 	if (full) {
-		s = db_prepare(st->db, "SELECT " SEARCH_COLS ", snippet(search_index, -1, char(1), char(2), '…', 16), "
-			       "bm25(search_index) " SEARCH_FROM
-			       "WHERE search_index MATCH ?1 AND s.org_id = ?2 ORDER BY rank LIMIT ?3", err);
+		full_query(st->dl, &ws, &p, &sql);
 	} else {
-		buf_addc(&like, '%');
-		for (const char *c = query; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				buf_addc(&like, '\\');
-			buf_addc(&like, *c);
-		}
-		buf_addc(&like, '%');
-		s = db_prepare(st->db, "SELECT " SEARCH_COLS ", NULL, 0 " SEARCH_FROM
-			       "WHERE (s.title LIKE ?1 ESCAPE '\\' OR s.body LIKE ?1 ESCAPE '\\') AND s.org_id = ?2 "
-			       "ORDER BY s.rowid DESC LIMIT ?3", err);
+		buf_printf(&sql, "SELECT " SEARCH_COLS ", 0 " SEARCH_FROM
+			   "WHERE (s.title %s ?3 ESCAPE '\\' OR s.body %s ?3 ESCAPE '\\') AND s.org_id = ?1 "
+			   "ORDER BY %s LIMIT ?2", st->dl->like, st->dl->like, st->dl->search_order);
+		param_int(&p, 0);
+		param_int(&p, 0);
+		param_text(&p, like_pattern(&like, query));
 	}
+	if (sql.err || p.like.err) {
+		err_set(err, ST_FAIL, "search query too long");
+		goto out;
+	}
+	s = db_prepare(st->db, buf_str(&sql), err);
 	if (s == NULL)
-		goto fail;
-	db_bind_text(s, 1, full ? buf_str(&fts) : buf_str(&like));
-	db_bind_int(s, 2, org_id);
-	db_bind_int(s, 3, limit);
+		goto out;
+	p.v[0].i = org_id;
+	p.v[1].i = limit;
+	if (full && !st->dl->fts)
+		p.v[2].s = query;
+	params_bind(s, &p);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		struct search_hit *h = grow(a, hits, n, &cap, sizeof(*h));
 
@@ -2470,17 +2694,16 @@ int store_search(struct store *st, int64_t org_id, const char *query, int limit,
 		h->link_key = col_s(s, 3, a);
 		h->title = col_s(s, 4, a);
 		h->body = col_s(s, 5, a);
-		h->snippet = col_s(s, 6, a);
-		h->rank = db_col_double(s, 7);
+		h->snippet = full ? make_snippet(a, h->title ? h->title : "", h->body ? h->body : "", &ws) : NULL;
+		h->rank = db_col_double(s, 6);
 	}
 	db_done(s);
-	buf_release(&fts);
+	rc = rc < 0 ? -1 : 0;
+out:
 	buf_release(&like);
-	return rc < 0 ? -1 : 0;
-fail:
-	buf_release(&fts);
-	buf_release(&like);
-	return -1;
+	buf_release(&sql);
+	buf_release(&p.like);
+	return rc;
 }
 
 static int facts(struct store *st, const char *sql, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
@@ -2630,7 +2853,8 @@ int store_group_attendance(struct store *st, int64_t group_id, const char *from_
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT a.meeting_id, a.person_id, a.capacity, a.status, a.makeup_done, "
-		"a.leave_reason IS NOT NULL AND a.leave_reason <> '', a.leave_approver_id IS NOT NULL "
+		"CASE WHEN a.leave_reason IS NOT NULL AND a.leave_reason <> '' THEN 1 ELSE 0 END, "
+		"CASE WHEN a.leave_approver_id IS NOT NULL THEN 1 ELSE 0 END "
 		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id "
 		"WHERE " MEETING_OF_GROUP " AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
 	size_t cap = 0;

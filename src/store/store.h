@@ -61,6 +61,10 @@ struct store_version {
 struct store_version store_version(struct store *st);
 
 int store_begin(struct store *st, struct err *err);
+/* Serialises the writers of one org (0: the installation) until the
+ * transaction ends; call right after store_begin() before the first read
+ * (db.h's db_lock_org: the audit chain's last hash, counters). */
+int store_lock_org(struct store *st, int64_t org_id, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
 
@@ -596,8 +600,11 @@ struct search_hit {
 	double rank;
 };
 
-/* Searches the org's index: an FTS5 trigram query when every word has three
- * or more characters, else a substring match. Best first. */
+/* Searches the org's index: when every word has three or more characters,
+ * each word anywhere in the title or body (SQLite's FTS5 trigram index, or
+ * pg_trgm's indexes on PostgreSQL), best first, with a snippet made from
+ * the stored text (the same bytes on both stores); else the whole query as
+ * one substring, newest first, with no snippet. Same hits on both stores. */
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err);
 
