@@ -417,6 +417,8 @@ export const dict = {
   'ledger.submit': { zh: '导入', en: 'Import' },
   'ledger.choose': { zh: '请选择文件', en: 'Choose a file' },
   'ledger.result': { zh: '共{rows}行：新立项{created}项，更新{updated}项，有误{rejected}行', en: '{rows} rows: {created} created, {updated} updated, {rejected} rejected' },
+  'ledger.result_more': { zh: '其中{reported}行按修改的进度登记了进展报告，{unchanged}行未变', en: '{reported} rows filed as progress reports from edited progress, {unchanged} unchanged' },
+  'ledger.warnings': { zh: '未采用的修改', en: 'Edits not applied' },
   'ledger.nothing': { zh: '有误行未修正，本次未写入任何数据。', en: 'Nothing was written: correct the rows below first.' },
   'cal.subscribe': { zh: '订阅我的会议日历', en: 'Subscribe to my meetings' },
   'cal.feed': { zh: '日历地址（请妥善保管）', en: 'Calendar address (keep it private)' },

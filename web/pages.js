@@ -984,8 +984,11 @@ function ledgerImport() {
     const j = await r.json();
     if (j.error) { form.querySelector('.form-error').textContent = problemText(j.error.problems?.[0] || j.error, r.status); return; }
     clear(out, h('p', null, t('ledger.result', { rows: j.rows, created: j.created, updated: j.updated, rejected: j.rejected })),
+      h('p', null, t('ledger.result_more', { reported: j.reported ?? 0, unchanged: j.unchanged ?? 0 })),
       j.written ? null : h('p', { class: 'short' }, t('ledger.nothing')),
-      j.problems.length ? h('ul', { class: 'problems' }, j.problems.map((p) => h('li', null, p))) : null);
+      j.problems.length ? h('ul', { class: 'problems' }, j.problems.map((p) => h('li', null, p))) : null,
+      j.warnings?.length ? h('h3', null, t('ledger.warnings')) : null,
+      j.warnings?.length ? h('ul', { class: 'warnings' }, j.warnings.map((w) => h('li', null, w))) : null);
   });
   return form;
 }

@@ -409,6 +409,8 @@ browserTest('reports, the ledger import and the rules from the page', async (pag
     buffer: readFileSync(join(ROOT, 'tests', 'fixtures', 'lo', 'ledger-gb18030.csv')) });
   await page.getByRole('button', { name: '导入', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('.import-result').textContent.includes('共1行'));
+  // the summary says how many rows became progress reports and how many were unchanged, in Chinese
+  assert.match(await page.textContent('.import-result'), /其中\d+行按修改的进度登记了进展报告，\d+行未变/);
 
   await go(page, '#/rules?year=2026');
   assert.ok((await mainText(page)).includes('Yi Zhongqiang出勤2次'));
