@@ -618,6 +618,10 @@ static void the_task_table_rebuild_keeps_rows_chain_and_search(void **state)
 	int64_t tasks, reports, links, found;
 
 	(void)state;
+	if (test_on_pg()) {         /* 0011 rebuilds the table on SQLite only; PostgreSQL drops NOT NULL */
+		skip();
+		return;
+	}
 	open_demo_with_writes(&svc, path);
 	svc_close(&svc);
 	back_to_schema_10(path);
