@@ -129,6 +129,7 @@ cli-test: plenum
 	./tests/cli/edges.sh ./plenum
 	TORTURE_STRIDE=5 ./tests/cli/torture-db.sh ./plenum --quick
 	./tests/cli/hard-cases.sh ./plenum
+	./tests/cli/copy.sh ./plenum
 
 # API tests: a real server on a free loopback port per test file.
 api-test: plenum

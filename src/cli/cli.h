@@ -77,5 +77,6 @@ int cmd_report(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 
 #endif

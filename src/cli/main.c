@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
 	{ "setting", cmd_setting, "show or change the org's rule thresholds" },
 	{ "audit", cmd_audit, "verify the audit trail's hash chain" },
 	{ "backup", cmd_backup, "write a checked copy of the whole database while it is in use" },
+	{ "copy", cmd_copy, "copy orgs between databases (SQLite file, PostgreSQL URL), audit chain kept" },
 	{ "restore", cmd_restore, "check a backup, save the current database, then replace it" },
 	{ "serve", cmd_serve, "serve the web application and the JSON API (plenum.service runs it)" },
 	{ "user", cmd_user, "add users, set passwords, disable, issue API tokens" },

@@ -70,5 +70,7 @@
 #define LIM_PDF_TAGS       16                   /* structure tags open at once */
 /* Backup and restore */
 #define LIM_RESTORE_LOCK_TRIES 6                /* restore: busy timeouts (5 s each) to get the write lock */
+/* plenum copy */
+#define LIM_COPY_ORGS      10000                /* orgs copied by one run without --org */
 
 #endif
