@@ -111,7 +111,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-.PHONY: pg-test bench-db
+.PHONY: pg-test bench-db multi-test multi-test-sqlite
 
 # The store-conformance test against a throwaway PostgreSQL cluster, started
 # and stopped here (scripts/pg-test-cluster); make unit runs it on SQLite.
@@ -139,11 +139,26 @@ api-test: plenum
 web-test: plenum
 	node --test --test-concurrency=1 tests/web/
 
+# Two servers on one database behind haproxy (tests/multi): on one shared
+# SQLite file in make check; on PostgreSQL (a throwaway cluster the test
+# starts itself) in multi-test, which also runs the copy test both ways.
+# multi-test joins make check once store.c runs on PostgreSQL (h-pgstore).
+multi-test-sqlite: plenum
+	PLENUM_MULTI_STORE=sqlite node --test tests/multi/
+
+multi-test: plenum
+	PLENUM_MULTI_STORE=postgresql node --test tests/multi/
+	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) || exit 1; \
+	trap './scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"' EXIT; trap 'exit 1' INT TERM; \
+	url=$$(./scripts/pg-test-cluster start "$$dir") || exit 1; \
+	PLENUM_TEST_PG_URL="$$url" ./tests/cli/copy.sh ./plenum
+
 check: deps lint
 	$(MAKE) all unit
 	$(MAKE) cli-test
 	$(MAKE) pkg-test
 	$(MAKE) api-test
+	$(MAKE) multi-test-sqlite
 	$(MAKE) web-test
 	$(MAKE) fuzz-smoke
 
