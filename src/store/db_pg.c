@@ -44,6 +44,7 @@
 #define PG_OID_FLOAT4 700
 #define PG_OID_FLOAT8 701
 #define PG_OID_NUMERIC 1700
+#define PG_OID_TEXT 25
 
 struct db_stmt {
 	const struct db_driver *drv;   /* first member: see db_driver.h */
@@ -54,6 +55,7 @@ struct db_stmt {
 	char name[24];                 /* server-side name once prepared, else "" */
 	char *prepared_sig;            /* per parameter: 'i', 'd' or '0' (unknown) */
 	char *sig;                     /* kinds of the current bindings */
+	char *as_text;                 /* per parameter: 1 when a text one is typed TEXT (see ensure_prepared) */
 	char **vals;                   /* owned text of each binding, NULL for SQL NULL */
 	PGresult *res;                 /* result of the current execution, or NULL */
 	int row;                       /* current row in res */
@@ -169,6 +171,7 @@ static void stmt_free(struct db_stmt *s)
 		free(s->vals[i]);
 	free(s->vals);
 	free(s->sig);
+	free(s->as_text);
 	free(s->prepared_sig);
 	free(s->pgsql);
 	free(s->sql);
@@ -322,6 +325,7 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 	s->nparams = n;
 	s->vals = xcalloc((size_t)n + 1, sizeof(*s->vals));
 	s->sig = xcalloc((size_t)n + 1, 1);
+	s->as_text = xcalloc((size_t)n + 1, 1);
 	memset(s->sig, '0', (size_t)n);
 	if (db->ncache == PG_CACHE_MAX) {
 		/* Full: evict the oldest statement nobody holds, so that a
@@ -408,25 +412,68 @@ static int pg_bind_null(struct db_stmt *s, int i)
 	return bind_owned(s, i, NULL, 'n');
 }
 
-static unsigned kind_oid(char k)
+static unsigned kind_oid(const struct db_stmt *s, int i)
 {
+	char k = s->sig[i];
+
+	if (k == '0' && s->as_text[i])
+		return PG_OID_TEXT;
 	return k == 'i' ? PG_OID_INT8 : k == 'd' ? PG_OID_FLOAT8 : 0;
 }
 
-/* Prepares s on the server for the kinds now bound, unless it already is. */
+/* The parameter number of "could not determine data type of parameter $N"
+ * (SQLSTATE 42P08 or 42P18), or 0. */
+static int indeterminate_param(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *d = msg ? strrchr(msg, '$') : NULL;
+	long n;
+
+	if (state == NULL || (strcmp(state, "42P18") != 0 && strcmp(state, "42P08") != 0) || d == NULL)
+		return 0;
+	n = strtol(d + 1, NULL, 10);
+	return n >= 1 && n <= PG_PARAMS_MAX ? (int)n : 0;
+}
+
+/* Prepares s on the server for the kinds now bound, unless it already is.
+ * Text is sent untyped so that the server infers each parameter's type
+ * from its use (a key compared with an integer column is an integer). A
+ * parameter the server cannot type that way (`?2 IS NULL OR x = ?2` as
+ * written first) is text: it is typed TEXT and the statement prepared
+ * again, once per statement and connection; inside a transaction a
+ * savepoint keeps the failed attempt from aborting it. */
 static int ensure_prepared(struct db_stmt *s, struct err *err)
 {
 	Oid types[PG_PARAMS_MAX];
-	PGresult *res;
-	int rc = 0;
+	PGresult *res = NULL;
+	int rc = 0, saved = 0;
 
 	if (s->name[0] && s->prepared_sig && memcmp(s->prepared_sig, s->sig, (size_t)s->nparams) == 0)
 		return 0;
 	deallocate(s);
-	for (int i = 0; i < s->nparams; i++)
-		types[i] = kind_oid(s->sig[i]);
 	snprintf(s->name, sizeof(s->name), "p%u", ++s->db->next_name);
-	res = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams, types);
+	for (int attempt = 0; attempt <= s->nparams; attempt++) {
+		int bad;
+
+		for (int i = 0; i < s->nparams; i++)
+			types[i] = kind_oid(s, i);
+		if (in_tx(s->db) && !saved) {
+			if (run(s->db, "SAVEPOINT plenum_prepare", err, "prepare") != 0)
+				goto fail;
+			saved = 1;
+		}
+		PQclear(res);
+		res = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams, types);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			break;
+		bad = indeterminate_param(res);
+		if (bad == 0 || s->as_text[bad - 1] || s->sig[bad - 1] != '0')
+			break;
+		s->as_text[bad - 1] = 1;
+		if (saved && run(s->db, "ROLLBACK TO SAVEPOINT plenum_prepare", err, "prepare") != 0)
+			goto fail;
+	}
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_fail(s->db, res, err, "prepare");
 		s->name[0] = '\0';
@@ -435,8 +482,14 @@ static int ensure_prepared(struct db_stmt *s, struct err *err)
 		s->prepared_sig = xmalloc((size_t)s->nparams + 1);
 		memcpy(s->prepared_sig, s->sig, (size_t)s->nparams + 1);
 	}
+	if (saved && rc == 0 && run(s->db, "RELEASE SAVEPOINT plenum_prepare", err, "prepare") != 0)
+		rc = -1;
 	PQclear(res);
 	return rc;
+fail:
+	PQclear(res);
+	s->name[0] = '\0';
+	return -1;
 }
 
 static int is_write(const PGresult *res)

@@ -16,6 +16,7 @@
 #include "store_int.h"
 #include "colmap.h"
 #include "db.h"
+#include "dialect.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
@@ -28,6 +29,9 @@ extern const char *const store_migrations[];
 extern const int store_nmigrations;
 
 #define SQL_MAX 8192
+/* LIMIT bound for "no limit": PostgreSQL refuses SQLite's -1. */
+#define NO_LIMIT INT64_MAX
+#define PARAMS_MAX 48          /* a generated query's parameters: 32 filters (h_rows.c) and the rest */
 
 struct gen_sql {
 	const struct entity *e;
@@ -36,6 +40,7 @@ struct gen_sql {
 
 struct store {
 	struct db *db;
+	const struct dialect *dl;  /* the texts that differ between engines */
 	struct gen_sql gen[64];
 	int ngen;
 	int migrated;            /* this open upgraded an existing database */
@@ -44,6 +49,11 @@ struct store {
 struct db *store_db(struct store *st)
 {
 	return st->db;
+}
+
+const struct dialect *store_dialect(struct store *st)
+{
+	return st->dl;
 }
 
 int store_migrated(const struct store *st)
@@ -66,8 +76,7 @@ static int read_version(struct store *st, const char *path, int *version, struct
 	struct db_stmt *s;
 	int rc, tables = 0, has_version = 0;
 
-	s = db_prepare(st->db, "SELECT count(*), count(CASE WHEN name = 'schema_version' THEN 1 END) "
-			"FROM sqlite_master WHERE type = 'table'", err);
+	s = db_prepare(st->db, st->dl->count_tables, err);
 	if (s == NULL)
 		return -1;
 	rc = db_step(s, err);
@@ -125,9 +134,9 @@ static int migrate(struct store *st, const char *path, int readonly, struct err 
 	    read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
 		goto fail;
 	for (int v = version; v < store_nmigrations; v++) {
-		if (db_exec(st->db, store_migrations[v], err) != 0)
+		if (db_exec(st->db, st->dl->migrations[v], err) != 0)
 			goto fail;
-		s = db_prepare(st->db, "INSERT INTO schema_version (version) VALUES (?)", err);
+		s = db_prepare(st->db, "INSERT INTO schema_version (version) VALUES (?1)", err);
 		if (s == NULL)
 			goto fail;
 		db_bind_int(s, 1, v + 1);
@@ -166,6 +175,8 @@ struct store *store_open(const char *path, int flags, struct err *err)
 	if (flags & STORE_READONLY)
 		dflags = DB_OPEN_READONLY;
 	st->db = db_open(path, dflags, err);
+	if (st->db != NULL)
+		st->dl = dialect_of(st->db);
 	if (st->db == NULL || migrate(st, path, (flags & STORE_READONLY) != 0, err) != 0) {
 		store_close(st);
 		return NULL;
@@ -260,6 +271,20 @@ static int step_done(struct db_stmt *s, struct err *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Runs an INSERT ... RETURNING id and gives the new id in *id (when id is
+ * not NULL): the one way to learn a new id on both engines (db.h). */
+static int step_id(struct db_stmt *s, int64_t *id, struct err *err)
+{
+	int rc = db_step(s, err);
+
+	if (rc == DB_ROW && id)
+		*id = db_col_int(s, 0);
+	db_done(s);
+	if (rc == DB_DONE)
+		return err_set(err, ST_FAIL, "database: an insert returned no id");
+	return rc < 0 ? -1 : 0;
+}
+
 /* Reads the one row that sql (binding org_id and key) finds into out with
  * read; ST_NOTFOUND naming `what` when there is none. */
 typedef void (*row_reader)(struct db_stmt *s, struct arena *a, void *out);
@@ -317,7 +342,7 @@ static struct gen_sql *gen_for(struct store *st, const struct entity *e)
 		buf_printf(&ins, "%s%s", ins.data[ins.len - 1] == '(' ? "" : ", ", col);
 		buf_adds(&vals, vals.len ? ", ?" : "?");
 	}
-	buf_printf(&ins, ") VALUES (%s)", buf_str(&vals));
+	buf_printf(&ins, ") VALUES (%s) RETURNING id", buf_str(&vals));
 	if (ins.err || vals.err)
 		fatal("generated SQL for %s is too long", e->name);
 	g = &st->gen[st->ngen++];
@@ -353,11 +378,7 @@ int store_row_insert(struct store *st, const struct entity *e, int64_t org_id,
 	for (size_t i = 0; i < e->nfields; i++)
 		if (model_is_column(&e->fields[i]))
 			bind_value(s, p++, &vals[i]);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_row_set_ref(struct store *st, const struct entity *e, const struct field *f,
@@ -382,8 +403,11 @@ int store_link_insert(struct store *st, const struct field *f, int64_t org_id,
 	char sql[256];
 	struct db_stmt *s;
 
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (org_id, %s, %s) VALUES (?, ?, ?)",
-		 f->link_table, f->link_owner, f->link_ref);
+	/* seq: the order links were given in (the export keeps it). Writers of
+	 * an org are serialised (db_lock_org), so max + 1 is never taken twice. */
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (org_id, %s, %s, seq) VALUES (?1, ?2, ?3, "
+		 "(SELECT coalesce(max(seq), 0) + 1 FROM %s WHERE org_id = ?1))",
+		 f->link_table, f->link_owner, f->link_ref, f->link_table);
 	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
 		return -1;
@@ -430,8 +454,59 @@ static int has_version(const struct entity *e)
 	return !(e->flags & EF_APPEND_ONLY);
 }
 
-/* SELECT for store_rows_view: every reference joined to its row for the key. */
-static void view_sql(const struct entity *e, const struct row_query *q, struct buf *b)
+/* The parameters of a generated query, numbered densely in the order they
+ * are written (db.h: PostgreSQL cannot type a number it never sees). */
+struct params {
+	int n;
+	struct { char kind; int64_t i; const char *s; } v[PARAMS_MAX];
+	struct buf like;               /* the one LIKE pattern, when there is one */
+};
+
+static int param_int(struct params *p, int64_t i)
+{
+	if (p->n == (int)(sizeof(p->v) / sizeof(p->v[0])))
+		fatal("too many parameters in a generated query");
+	p->v[p->n].kind = 'i';
+	p->v[p->n].i = i;
+	return ++p->n;
+}
+
+static int param_text(struct params *p, const char *s)
+{
+	if (p->n == (int)(sizeof(p->v) / sizeof(p->v[0])))
+		fatal("too many parameters in a generated query");
+	p->v[p->n].kind = 't';
+	p->v[p->n].s = s;
+	return ++p->n;
+}
+
+static void params_bind(struct db_stmt *s, const struct params *p)
+{
+	for (int k = 0; k < p->n; k++) {
+		if (p->v[k].kind == 'i')
+			db_bind_int(s, k + 1, p->v[k].i);
+		else
+			db_bind_text(s, k + 1, p->v[k].s);
+	}
+}
+
+/* A LIKE pattern finding q anywhere, with % _ and \ escaped. */
+static const char *like_pattern(struct buf *like, const char *q)
+{
+	buf_addc(like, '%');
+	for (const char *c = q; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			buf_addc(like, '\\');
+		buf_addc(like, *c);
+	}
+	buf_addc(like, '%');
+	return buf_str(like);
+}
+
+/* SELECT for store_rows_view: every reference joined to its row for the key.
+ * The parameters go to p, in the order written. */
+static void view_sql(const struct dialect *dl, const struct entity *e, const struct row_query *q, struct buf *b,
+		     struct params *p)
 {
 	char col[96];
 	int is_org = strcmp(e->name, "org") == 0;
@@ -459,87 +534,54 @@ static void view_sql(const struct entity *e, const struct row_query *q, struct b
 			buf_printf(b, " LEFT JOIN %s r%zu ON r%zu.id = t.%s", model_entity(f->ref)->table, i, i,
 				   model_column(f, col, sizeof(col)));
 	}
-	buf_printf(b, " WHERE t.%s = ?1", is_org ? "id" : "org_id");
+	buf_printf(b, " WHERE t.%s = ?%d", is_org ? "id" : "org_id", param_int(p, q->org_id));
 	if (q->id)
-		buf_adds(b, " AND t.id = ?2");
+		buf_printf(b, " AND t.id = ?%d", param_int(p, q->id));
 	if (q->parent_id && e->parent_col)
-		buf_printf(b, " AND t.%s = ?3", e->parent_col);
+		buf_printf(b, " AND t.%s = ?%d", e->parent_col, param_int(p, q->parent_id));
 	if (q->after_id)
-		buf_adds(b, " AND t.id > ?4");
+		buf_printf(b, " AND t.id > ?%d", param_int(p, q->after_id));
 	for (int k = 0; k < q->neq; k++) {
 		const struct field *f = model_field(e, q->eq_fields[k]);
 
 		if (f == NULL || !model_is_column(f))
 			continue;
 		if (f->type == F_REF)
-			buf_printf(b, " AND r%zu.%s = ?%d", (size_t)(f - e->fields), model_entity(f->ref)->key_field, 10 + k);
+			buf_printf(b, " AND r%zu.%s = ?%d", (size_t)(f - e->fields), model_entity(f->ref)->key_field,
+				   param_text(p, q->eq_values[k]));
 		else
-			buf_printf(b, " AND t.%s = ?%d", f->name, 10 + k);
+			buf_printf(b, " AND t.%s = ?%d", f->name, param_text(p, q->eq_values[k]));
 	}
 	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
-		buf_adds(b, " AND EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = t.id AND a.person_id = ?8 "
-			 "AND a.capacity = 'observer')");
+		buf_printf(b, " AND EXISTS (SELECT 1 FROM attendance a WHERE a.meeting_id = t.id AND a.person_id = ?%d "
+			   "AND a.capacity = 'observer')", param_int(p, q->observer_person_id));
 	if (q->q && *q->q) {
 		static const char *const text_fields[] = { "name", "name_en", "title", "title_en", NULL };
+		int n = param_text(p, like_pattern(&p->like, q->q));
 
-		buf_printf(b, " AND (t.%s LIKE ?9 ESCAPE '\\'", e->key_field ? e->key_field : "rowid");
+		buf_printf(b, " AND (t.%s %s ?%d ESCAPE '\\'", e->key_field ? e->key_field : "id", dl->like, n);
 		for (int k = 0; text_fields[k]; k++) {
 			const struct field *f = model_field(e, text_fields[k]);
 
 			if (f && model_is_column(f))
-				buf_printf(b, " OR t.%s LIKE ?9 ESCAPE '\\'", f->name);
+				buf_printf(b, " OR t.%s %s ?%d ESCAPE '\\'", f->name, dl->like, n);
 		}
 		buf_adds(b, ")");
 	}
 	if (q->range_field && q->from)
-		buf_printf(b, " AND t.%s >= ?5", q->range_field);
+		buf_printf(b, " AND t.%s >= ?%d", q->range_field, param_text(p, q->from));
 	if (q->range_field && q->to)
-		buf_printf(b, " AND t.%s < ?6", q->range_field);
+		buf_printf(b, " AND t.%s < ?%d", q->range_field, param_text(p, q->to));
 	buf_adds(b, " ORDER BY t.id");
 	if (q->limit > 0)
-		buf_adds(b, " LIMIT ?7");
-}
-
-/* Binds the parameters view_sql() numbered. */
-static void view_bind(struct db_stmt *s, const struct entity *e, const struct row_query *q)
-{
-	db_bind_int(s, 1, q->org_id);
-	if (q->id)
-		db_bind_int(s, 2, q->id);
-	if (q->parent_id && e->parent_col)
-		db_bind_int(s, 3, q->parent_id);
-	if (q->after_id)
-		db_bind_int(s, 4, q->after_id);
-	if (q->range_field && q->from)
-		db_bind_text(s, 5, q->from);
-	if (q->range_field && q->to)
-		db_bind_text(s, 6, q->to);
-	if (q->limit > 0)
-		db_bind_int(s, 7, q->limit);
-	if (q->observer_person_id && strcmp(e->name, "meeting") == 0)
-		db_bind_int(s, 8, q->observer_person_id);
-	for (int k = 0; k < q->neq; k++)
-		if (model_field(e, q->eq_fields[k]))
-			db_bind_text(s, 10 + k, q->eq_values[k]);
-	if (q->q && *q->q) {
-		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
-
-		buf_addc(&like, '%');
-		for (const char *c = q->q; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				buf_addc(&like, '\\');
-			buf_addc(&like, *c);
-		}
-		buf_addc(&like, '%');
-		db_bind_text(s, 9, buf_str(&like));
-		buf_release(&like);
-	}
+		buf_printf(b, " LIMIT ?%d", param_int(p, q->limit));
 }
 
 int store_rows_count(struct store *st, const struct entity *e, const struct row_query *q, long long *n,
 		     struct err *err)
 {
 	struct buf sql = BUF_INIT(SQL_MAX);
+	struct params p = { .like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8) };
 	struct row_query all = *q;
 	struct db_stmt *s;
 	int rc;
@@ -547,15 +589,20 @@ int store_rows_count(struct store *st, const struct entity *e, const struct row_
 	all.after_id = 0;
 	all.limit = 0;
 	buf_adds(&sql, "SELECT count(*) FROM (");
-	view_sql(e, &all, &sql);
-	buf_adds(&sql, ")");
-	if (sql.err)
+	view_sql(st->dl, e, &all, &sql, &p);
+	buf_adds(&sql, ") v");
+	if (sql.err) {
+		buf_release(&p.like);
 		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	}
 	s = db_prepare(st->db, buf_str(&sql), err);
 	buf_release(&sql);
-	if (s == NULL)
+	if (s == NULL) {
+		buf_release(&p.like);
 		return -1;
-	view_bind(s, e, &all);
+	}
+	params_bind(s, &p);
+	buf_release(&p.like);
 	rc = db_step(s, err);
 	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
 	db_done(s);
@@ -569,16 +616,22 @@ int store_rows_view(struct store *st, const struct entity *e, const struct row_q
 	struct db_stmt *s;
 	struct value *vals = NULL;
 	struct row_meta m;
+	struct params p = { .like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8) };
 	int rc = -1;
 
-	view_sql(e, q, &sql);
-	if (sql.err)
+	view_sql(st->dl, e, q, &sql, &p);
+	if (sql.err) {
+		buf_release(&p.like);
 		return err_set(err, ST_FAIL, "query for %s is too long", e->name);
+	}
 	s = db_prepare(st->db, buf_str(&sql), err);
 	buf_release(&sql);
-	if (s == NULL)
+	if (s == NULL) {
+		buf_release(&p.like);
 		return -1;
-	view_bind(s, e, q);
+	}
+	params_bind(s, &p);
+	buf_release(&p.like);
 	vals = xcalloc(e->nfields, sizeof(*vals));
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		int c = 3;
@@ -618,7 +671,7 @@ int store_link_keys(struct store *st, const struct field *f, int64_t org_id, int
 	int rc;
 
 	snprintf(sql, sizeof(sql), "SELECT l.%s, r.%s FROM %s l JOIN %s r ON r.id = l.%s "
-		 "WHERE l.org_id = ?1 AND (?2 = 0 OR l.%s = ?2) ORDER BY l.rowid",
+		 "WHERE l.org_id = ?1 AND (?2 = 0 OR l.%s = ?2) ORDER BY l.seq",
 		 f->link_owner, re->key_field, f->link_table, re->table, f->link_ref, f->link_owner);
 	s = db_prepare(st->db, sql, err);
 	if (s == NULL)
@@ -800,7 +853,7 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, hash, "
-		"changes_hash, nchanges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"changes_hash, nchanges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err);
 
 	if (s == NULL)
 		return -1;
@@ -817,11 +870,7 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 	db_bind_text(s, 10, r->hash);
 	db_bind_text(s, 11, r->changes_hash);
 	db_bind_int(s, 12, r->nchanges);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
@@ -837,7 +886,7 @@ int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int lim
 		return -1;
 	db_bind_int(s, 1, org_id);
 	db_bind_int(s, 2, after_id);
-	db_bind_int(s, 3, limit > 0 ? limit : -1);
+	db_bind_int(s, 3, limit > 0 ? limit : NO_LIMIT);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		r.id = db_col_int(s, 0);
 		r.org_id = db_col_int(s, 1);
@@ -1376,10 +1425,10 @@ static const struct col_map task_cols[] = {
 	T("lu.key", COL_TEXT, lead_unit_key, 0),
 	T("lu.name", COL_TEXT, lead_unit_name, 0),
 	T("lu.name_en", COL_TEXT, lead_unit_name_en, 0),
-	T("(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
-	  "WHERE tu.task_id = t.id)", COL_TEXT, supporting, 0),
-	T("(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su "
-	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id)", COL_TEXT, supporting_en, 0),
+	T("(SELECT group_concat(x.n, '、') FROM (SELECT su.name AS n FROM task_unit tu JOIN unit su "
+	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.unit_id) x)", COL_TEXT, supporting, 0),
+	T("(SELECT group_concat(x.n, ', ') FROM (SELECT coalesce(su.name_en, su.name) AS n FROM task_unit tu "
+	  "JOIN unit su ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.unit_id) x)", COL_TEXT, supporting_en, 0),
 	T("rp.name", COL_TEXT, responsible_name, 0),
 	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
 	T("t.starts_on", COL_TEXT, starts_on, 1),
@@ -1424,7 +1473,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 			return NULL;
 		db_bind_int(s, 1, org_id);
 		db_bind_int(s, 2, f->after_id);
-		db_bind_int(s, 3, f->limit > 0 ? f->limit : -1);
+		db_bind_int(s, 3, f->limit > 0 ? f->limit : NO_LIMIT);
 		return s;
 	}
 	s = db_prepare(st->db, task_sql(&sql, 0,
@@ -1436,8 +1485,8 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) "
 		"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) "
 		"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) "
-		"AND (?10 IS NULL OR t.title LIKE ?10 ESCAPE '\\' OR t.title_en LIKE ?10 ESCAPE '\\' "
-		"     OR t.code LIKE ?10 ESCAPE '\\' OR t.key LIKE ?10 ESCAPE '\\') "
+		"AND (?10 IS NULL OR lower(t.title) LIKE lower(?10) ESCAPE '\\' OR lower(t.title_en) LIKE lower(?10) ESCAPE '\\' "
+		"     OR lower(t.code) LIKE lower(?10) ESCAPE '\\' OR lower(t.key) LIKE lower(?10) ESCAPE '\\') "
 		"AND t.id > ?8 ORDER BY t.id LIMIT ?9"), err);
 	buf_release(&sql);
 	if (s == NULL)
@@ -1465,7 +1514,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	db_bind_text(s, 6, f ? f->due_from : NULL);
 	db_bind_text(s, 7, f ? f->due_to : NULL);
 	db_bind_int(s, 8, f ? f->after_id : 0);
-	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : -1);
+	db_bind_int(s, 9, f && f->limit > 0 ? f->limit : NO_LIMIT);
 	return s;
 }
 
@@ -1532,9 +1581,10 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	}
 	{
 		struct buf sql = BUF_INIT(SQL_MAX);
+		char where[256];
 
-		s = db_prepare(st->db, task_sql(&sql, 0,
-			       "WHERE t.org_id = ? AND t.id IN (SELECT value FROM json_each(?)) ORDER BY t.id"), err);
+		snprintf(where, sizeof(where), "WHERE t.org_id = ?1 AND t.id IN (%s) ORDER BY t.id", st->dl->json_ids);
+		s = db_prepare(st->db, task_sql(&sql, 0, where), err);
 		buf_release(&sql);
 	}
 	if (s == NULL) {
@@ -1695,7 +1745,7 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO progress_report (org_id, task_id, reported_on, percent, done, problems, next_steps, "
-		"reporter_id, filed_by, period_from, period_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"reporter_id, filed_by, period_from, period_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err);
 
 	if (s == NULL)
 		return -1;
@@ -1711,11 +1761,7 @@ int store_report_insert(struct store *st, int64_t org_id, int64_t task_id,
 	db_bind_text(s, 9, r->filed_by);
 	db_bind_text(s, 10, r->period_from);
 	db_bind_text(s, 11, r->period_to);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
@@ -1723,7 +1769,7 @@ int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"INSERT INTO extension (org_id, task_id, requested_at, requested_by, old_due_on, new_due_on, "
-		"reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')", err);
+		"reason, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id", err);
 
 	if (s == NULL)
 		return -1;
@@ -1734,11 +1780,7 @@ int store_extension_insert(struct store *st, int64_t org_id, int64_t task_id,
 	db_bind_text(s, 5, x->old_due_on);
 	db_bind_text(s, 6, x->new_due_on);
 	db_bind_text(s, 7, x->reason);
-	if (step_done(s, err) != 0)
-		return -1;
-	if (id)
-		*id = db_last_id(st->db);
-	return 0;
+	return step_id(s, id, err);
 }
 
 int store_extension_decide(struct store *st, int64_t extension_id, const char *status,
@@ -2025,8 +2067,7 @@ int store_throttle_set(struct store *st, const char *login, const char *addr, in
 
 int store_throttle_hold(struct store *st, const char *login, const char *addr, int64_t next_ms, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "UPDATE login_throttle SET next_at = max(next_at, ?3) WHERE login = ?1 AND addr = ?2",
-				       err);
+	struct db_stmt *s = db_prepare(st->db, st->dl->throttle_hold, err);
 
 	if (s == NULL)
 		return -1;
@@ -2406,7 +2447,8 @@ int store_group_attendance(struct store *st, int64_t group_id, const char *from_
 {
 	struct db_stmt *s = db_prepare(st->db,
 		"SELECT a.meeting_id, a.person_id, a.capacity, a.status, a.makeup_done, "
-		"a.leave_reason IS NOT NULL AND a.leave_reason <> '', a.leave_approver_id IS NOT NULL "
+		"CASE WHEN a.leave_reason IS NOT NULL AND a.leave_reason <> '' THEN 1 ELSE 0 END, "
+		"CASE WHEN a.leave_approver_id IS NOT NULL THEN 1 ELSE 0 END "
 		"FROM attendance a JOIN meeting m ON m.id = a.meeting_id "
 		"WHERE " MEETING_OF_GROUP " AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, a.id", err);
 	size_t cap = 0;

@@ -4,8 +4,15 @@
  *
  * What belongs to an org and in which order it can be deleted, and what a
  * row's audit image is, are read from the schema itself (SQLite's
- * sqlite_master and table pragmas), never from a hand-kept list, so that a
- * new table or column is covered the day its migration lands.
+ * sqlite_master and table pragmas, PostgreSQL's catalogue: the texts are in
+ * dialect.c), never from a hand-kept list, so that a new table or column is
+ * covered the day its migration lands.
+ *
+ * Row images and keys are the same bytes on both engines (SQLite's compact
+ * json_object()/json_array(); on PostgreSQL the plenum_json() functions of
+ * migrations/pg/0006 print the same), so a chain copied between stores
+ * verifies. The triggers are SQLite triggers, or one plpgsql function per
+ * table on PostgreSQL; the generator is chosen once per engine.
  *
  * This file is NOT where the audit chain is hashed or judged: that is
  * service/audit.c. It only stores and reads.
@@ -17,6 +24,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "db.h"
+#include "dialect.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/err.h"
@@ -31,7 +39,7 @@
  * secrets, throttling, idempotency replies, the search index. */
 static const char *const not_audited[] = {
 	"audit", "audit_change", "session", "api_token", "login_failure", "login_throttle", "calendar_token",
-	"idempotency", "schema_version", NULL,
+	"idempotency", "schema_version", "search_index", NULL,
 };
 
 /* Columns kept out of row images: secrets never enter the audit trail. */
@@ -68,11 +76,8 @@ struct table_info {
 static int list_tables(struct store *st, struct table_info *out, int max, int *n, struct err *err)
 {
 	struct db *db = store_db(st);
-	struct db_stmt *s = db_prepare(db,
-		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-		"AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT IN "
-		"(SELECT m.name FROM sqlite_master v, sqlite_master m WHERE v.sql LIKE 'CREATE VIRTUAL%' "
-		"AND m.name LIKE v.name || '_%') ORDER BY name", err);
+	const struct dialect *dl = store_dialect(st);
+	struct db_stmt *s = db_prepare(db, dl->tables, err);
 	int rc;
 
 	*n = 0;
@@ -89,7 +94,7 @@ static int list_tables(struct store *st, struct table_info *out, int max, int *n
 	for (int i = 0; i < *n; i++) {
 		struct table_info *t = &out[i];
 
-		s = db_prepare(db, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", err);
+		s = db_prepare(db, dl->table_columns, err);
 		if (s == NULL)
 			return -1;
 		db_bind_text(s, 1, t->name);
@@ -110,7 +115,7 @@ static int list_tables(struct store *st, struct table_info *out, int max, int *n
 		db_done(s);
 		if (rc < 0)
 			return -1;
-		s = db_prepare(db, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", err);
+		s = db_prepare(db, dl->table_refs, err);
 		if (s == NULL)
 			return -1;
 		db_bind_text(s, 1, t->name);
@@ -131,7 +136,7 @@ static int audited(const struct table_info *t)
 
 /* The row's identity as SQL over alias x: its id, else its primary key (or
  * every column) as a JSON array. */
-static void key_expr(struct buf *b, const struct table_info *t, const char *x)
+static void key_expr_sqlite(struct buf *b, const struct table_info *t, const char *x)
 {
 	if (t->has_id) {
 		buf_printf(b, "%s.id", x);
@@ -143,9 +148,21 @@ static void key_expr(struct buf *b, const struct table_info *t, const char *x)
 	buf_adds(b, ")");
 }
 
+static void key_expr_pg(struct buf *b, const struct table_info *t, const char *x)
+{
+	if (t->has_id) {
+		buf_printf(b, "%s.id::text", x);
+		return;
+	}
+	buf_adds(b, "('['");
+	for (int i = 0, n = t->npk ? t->npk : t->ncols; i < n; i++)
+		buf_printf(b, " || %splenum_json(%s.%s)", i ? "',' || " : "", x, t->npk ? t->pk[i] : t->cols[i]);
+	buf_adds(b, " || ']')");
+}
+
 /* The row's image as SQL over alias x: a JSON object of its columns, secrets
  * left out. The same text serves the triggers and audit verify. */
-static void image_expr(struct buf *b, const struct table_info *t, const char *x)
+static void image_expr_sqlite(struct buf *b, const struct table_info *t, const char *x)
 {
 	int first = 1;
 
@@ -159,32 +176,130 @@ static void image_expr(struct buf *b, const struct table_info *t, const char *x)
 	buf_adds(b, ")");
 }
 
+static void image_expr_pg(struct buf *b, const struct table_info *t, const char *x)
+{
+	int first = 1;
+
+	buf_adds(b, "('{'");
+	for (int i = 0; i < t->ncols; i++) {
+		if (secret_column(t->name, t->cols[i]))
+			continue;
+		buf_printf(b, " || '%s\"%s\":' || plenum_json(%s.%s)", first ? "" : ",", t->cols[i], x, t->cols[i]);
+		first = 0;
+	}
+	buf_adds(b, " || '}')");
+}
+
 static const char *org_col(const struct table_info *t)
 {
 	return t->has_org ? "org_id" : "id";
 }
 
+struct image_gen {
+	void (*key)(struct buf *b, const struct table_info *t, const char *x);
+	void (*image)(struct buf *b, const struct table_info *t, const char *x);
+	void (*triggers)(struct buf *b, const struct table_info *t);
+};
+
+/* Three SQLite triggers per table. */
+static void triggers_sqlite(struct buf *sql, const struct table_info *t)
+{
+	buf_printf(sql, "CREATE TRIGGER audit_%s_ins AFTER INSERT ON %s BEGIN INSERT INTO audit_change "
+		   "(org_id, tbl, row_key, op, after) VALUES (NEW.%s, '%s', ", t->name, t->name, org_col(t), t->name);
+	key_expr_sqlite(sql, t, "NEW");
+	buf_adds(sql, ", 'insert', ");
+	image_expr_sqlite(sql, t, "NEW");
+	buf_printf(sql, "); END;\nCREATE TRIGGER audit_%s_upd AFTER UPDATE ON %s BEGIN INSERT INTO audit_change "
+		   "(org_id, tbl, row_key, old_key, op, before, after) VALUES (NEW.%s, '%s', ",
+		   t->name, t->name, org_col(t), t->name);
+	key_expr_sqlite(sql, t, "NEW");
+	buf_adds(sql, ", CASE WHEN ");
+	key_expr_sqlite(sql, t, "OLD");
+	buf_adds(sql, " IS NOT ");
+	key_expr_sqlite(sql, t, "NEW");
+	buf_adds(sql, " THEN ");
+	key_expr_sqlite(sql, t, "OLD");
+	buf_adds(sql, " END, 'update', ");
+	image_expr_sqlite(sql, t, "OLD");
+	buf_adds(sql, ", ");
+	image_expr_sqlite(sql, t, "NEW");
+	buf_printf(sql, "); END;\nCREATE TRIGGER audit_%s_del AFTER DELETE ON %s BEGIN INSERT INTO audit_change "
+		   "(org_id, tbl, row_key, op, before) VALUES (OLD.%s, '%s', ", t->name, t->name, org_col(t), t->name);
+	key_expr_sqlite(sql, t, "OLD");
+	buf_adds(sql, ", 'delete', ");
+	image_expr_sqlite(sql, t, "OLD");
+	buf_adds(sql, "); END;");
+}
+
+/* One plpgsql function per table and one row trigger calling it; the
+ * function is replaced, the trigger was dropped before. Same rows in
+ * audit_change, in the same order, as SQLite's three triggers. */
+static void triggers_pg(struct buf *sql, const struct table_info *t)
+{
+	buf_printf(sql, "CREATE OR REPLACE FUNCTION audit_row_%s() RETURNS trigger LANGUAGE plpgsql AS $audit$\n"
+		   "BEGIN\nIF TG_OP = 'INSERT' THEN\nINSERT INTO audit_change (org_id, tbl, row_key, op, after) "
+		   "VALUES (NEW.%s, '%s', ", t->name, org_col(t), t->name);
+	key_expr_pg(sql, t, "NEW");
+	buf_adds(sql, ", 'insert', ");
+	image_expr_pg(sql, t, "NEW");
+	buf_printf(sql, ");\nELSIF TG_OP = 'UPDATE' THEN\nINSERT INTO audit_change (org_id, tbl, row_key, old_key, op, "
+		   "before, after) VALUES (NEW.%s, '%s', ", org_col(t), t->name);
+	key_expr_pg(sql, t, "NEW");
+	buf_adds(sql, ", CASE WHEN ");
+	key_expr_pg(sql, t, "OLD");
+	buf_adds(sql, " IS DISTINCT FROM ");
+	key_expr_pg(sql, t, "NEW");
+	buf_adds(sql, " THEN ");
+	key_expr_pg(sql, t, "OLD");
+	buf_adds(sql, " END, 'update', ");
+	image_expr_pg(sql, t, "OLD");
+	buf_adds(sql, ", ");
+	image_expr_pg(sql, t, "NEW");
+	buf_printf(sql, ");\nELSE\nINSERT INTO audit_change (org_id, tbl, row_key, op, before) VALUES (OLD.%s, '%s', ",
+		   org_col(t), t->name);
+	key_expr_pg(sql, t, "OLD");
+	buf_adds(sql, ", 'delete', ");
+	image_expr_pg(sql, t, "OLD");
+	buf_printf(sql, ");\nEND IF;\nRETURN NULL;\nEND\n$audit$;\n"
+		   "CREATE TRIGGER audit_%s AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW "
+		   "EXECUTE FUNCTION audit_row_%s();", t->name, t->name, t->name);
+}
+
+static const struct image_gen image_gens[] = {
+	[ENGINE_SQLITE] = { key_expr_sqlite, image_expr_sqlite, triggers_sqlite },
+	[ENGINE_PG] = { key_expr_pg, image_expr_pg, triggers_pg },
+};
+
+static const struct image_gen *gen_of(struct store *st)
+{
+	return &image_gens[store_dialect(st)->engine];
+}
+
 int store_audit_triggers(struct store *st, struct err *err)
 {
 	struct db *db = store_db(st);
+	const struct dialect *dl = store_dialect(st);
+	const struct image_gen *g = gen_of(st);
 	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
 	struct buf sql = BUF_INIT(AUDIT_SQL_MAX * 4);
 	struct db_stmt *s;
-	char names[256][80];
+	char names[256][80], on[256][64];
 	int n = 0, ndrop = 0, rc = -1;
 
-	s = db_prepare(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'", err);
+	s = db_prepare(db, dl->audit_triggers, err);
 	if (s == NULL)
 		goto out;
-	while ((rc = db_step(s, err)) == DB_ROW && ndrop < 256)
-		snprintf(names[ndrop++], sizeof(names[0]), "%s", db_col_text(s, 0));
+	while ((rc = db_step(s, err)) == DB_ROW && ndrop < 256) {
+		snprintf(names[ndrop], sizeof(names[0]), "%s", db_col_text(s, 0));
+		snprintf(on[ndrop++], sizeof(on[0]), "%s", db_col_text(s, 1));
+	}
 	db_done(s);
 	if (rc < 0)
 		goto out;
 	rc = -1;
 	for (int i = 0; i < ndrop; i++) {
 		buf_reset(&sql);
-		buf_printf(&sql, "DROP TRIGGER \"%s\"", names[i]);
+		dl->drop_trigger(&sql, names[i], on[i]);
 		if (db_exec(db, buf_str(&sql), err) != 0)
 			goto out;
 	}
@@ -196,31 +311,7 @@ int store_audit_triggers(struct store *st, struct err *err)
 		if (!audited(t))
 			continue;
 		buf_reset(&sql);
-		buf_printf(&sql, "CREATE TRIGGER audit_%s_ins AFTER INSERT ON %s BEGIN INSERT INTO audit_change "
-			   "(org_id, tbl, row_key, op, after) VALUES (NEW.%s, '%s', ", t->name, t->name, org_col(t), t->name);
-		key_expr(&sql, t, "NEW");
-		buf_adds(&sql, ", 'insert', ");
-		image_expr(&sql, t, "NEW");
-		buf_printf(&sql, "); END;\nCREATE TRIGGER audit_%s_upd AFTER UPDATE ON %s BEGIN INSERT INTO audit_change "
-			   "(org_id, tbl, row_key, old_key, op, before, after) VALUES (NEW.%s, '%s', ",
-			   t->name, t->name, org_col(t), t->name);
-		key_expr(&sql, t, "NEW");
-		buf_adds(&sql, ", CASE WHEN ");
-		key_expr(&sql, t, "OLD");
-		buf_adds(&sql, " IS NOT ");
-		key_expr(&sql, t, "NEW");
-		buf_adds(&sql, " THEN ");
-		key_expr(&sql, t, "OLD");
-		buf_adds(&sql, " END, 'update', ");
-		image_expr(&sql, t, "OLD");
-		buf_adds(&sql, ", ");
-		image_expr(&sql, t, "NEW");
-		buf_printf(&sql, "); END;\nCREATE TRIGGER audit_%s_del AFTER DELETE ON %s BEGIN INSERT INTO audit_change "
-			   "(org_id, tbl, row_key, op, before) VALUES (OLD.%s, '%s', ", t->name, t->name, org_col(t), t->name);
-		key_expr(&sql, t, "OLD");
-		buf_adds(&sql, ", 'delete', ");
-		image_expr(&sql, t, "OLD");
-		buf_adds(&sql, "); END;");
+		g->triggers(&sql, t);
 		if (sql.err) {
 			err_set(err, ST_FAIL, "the audit trigger of table %s is too long", t->name);
 			goto out;
@@ -251,9 +342,9 @@ int store_audit_rebaseline(struct store *st, struct err *err)
 		buf_reset(&sql);
 		buf_printf(&sql, "INSERT INTO audit_change (org_id, tbl, row_key, op, after) SELECT x.%s, '%s', ",
 			   org_col(t), t->name);
-		key_expr(&sql, t, "x");
+		gen_of(st)->key(&sql, t, "x");
 		buf_adds(&sql, ", 'baseline', ");
-		image_expr(&sql, t, "x");
+		gen_of(st)->image(&sql, t, "x");
 		buf_printf(&sql, " FROM %s x", t->name);
 		if (sql.err) {
 			err_set(err, ST_FAIL, "the baseline of table %s is too long", t->name);
@@ -348,7 +439,7 @@ int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, stor
 			struct err *err)
 {
 	struct db_stmt *s = db_prepare(store_db(st), audit_id
-		? "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change WHERE audit_id = ?2 ORDER BY id"
+		? "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change WHERE audit_id = ?1 ORDER BY id"
 		: "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change "
 		  "WHERE org_id = ?1 AND audit_id IS NULL ORDER BY id", err);
 	struct audit_change c;
@@ -356,10 +447,7 @@ int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, stor
 
 	if (s == NULL)
 		return -1;
-	if (audit_id)
-		db_bind_int(s, 2, audit_id);
-	else
-		db_bind_int(s, 1, org_id);
+	db_bind_int(s, 1, audit_id ? audit_id : org_id);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		c.id = db_col_int(s, 0);
 		c.tbl = db_col_text(s, 1);
@@ -430,9 +518,9 @@ int store_audit_images(struct store *st, int64_t org_id, store_image_cb cb, void
 			continue;
 		buf_reset(&sql);
 		buf_adds(&sql, "SELECT ");
-		key_expr(&sql, t, "x");
+		gen_of(st)->key(&sql, t, "x");
 		buf_adds(&sql, ", ");
-		image_expr(&sql, t, "x");
+		gen_of(st)->image(&sql, t, "x");
 		buf_printf(&sql, " FROM %s x WHERE x.%s = ?", t->name, org_col(t));
 		if (sql.err) {
 			err_set(err, ST_FAIL, "the image query of table %s is too long", t->name);

@@ -8,11 +8,14 @@
 #define PLENUM_STORE_INT_H
 
 struct db;
+struct dialect;
 struct store;
 struct err;
 
 /* The store's connection: borrowed, valid as long as the store. */
 struct db *store_db(struct store *st);
+/* The store's dialect (dialect.h): borrowed, static. */
+const struct dialect *store_dialect(struct store *st);
 
 /* (Re)creates the triggers that copy every changed row of the record into
  * audit_change, from the schema as it is now. Runs inside migrate()'s

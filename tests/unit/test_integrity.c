@@ -506,7 +506,11 @@ static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
 	svc_close(&svc);
 	/* Back to the schema before the newest migration, with one more column
 	 * on an audited table, as an upgrade finds a database. */
-	raw(path, "DROP INDEX audit_row; DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
+	raw(path, "DROP TRIGGER audit_task_unit_ins; DROP TRIGGER audit_task_unit_upd; DROP TRIGGER audit_task_unit_del; "
+		  "DROP TRIGGER audit_initiative_decision_ins; DROP TRIGGER audit_initiative_decision_upd; "
+		  "DROP TRIGGER audit_initiative_decision_del; DROP INDEX task_unit_seq; DROP INDEX initiative_decision_seq; "
+		  "ALTER TABLE task_unit DROP COLUMN seq; ALTER TABLE initiative_decision DROP COLUMN seq; "
+		  "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
 		  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
 	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
 	svc_close(&svc);
