@@ -111,7 +111,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-.PHONY: pg-test bench-db multi-test multi-test-sqlite
+.PHONY: pg-test bench-db multi-test multi-test-sqlite replica-test
 
 # The store-conformance test against a throwaway PostgreSQL cluster, started
 # and stopped here (scripts/pg-test-cluster); make unit runs it on SQLite.
@@ -152,6 +152,13 @@ multi-test: plenum
 	trap './scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"' EXIT; trap 'exit 1' INT TERM; \
 	url=$$(./scripts/pg-test-cluster start "$$dir") || exit 1; \
 	PLENUM_TEST_PG_URL="$$url" ./tests/cli/copy.sh ./plenum
+
+# --read-db on a real PostgreSQL hot standby streaming from a throwaway
+# primary (tests/multi/replica.test.mjs; make check runs it with a SQLite
+# copy as the replica). Needs db_pg.c to open a standby (no LISTEN in
+# recovery): see docs/SCALING.md section 3.
+replica-test: plenum
+	PLENUM_REPLICA_STORE=postgresql node --test tests/multi/replica.test.mjs
 
 check: deps lint
 	$(MAKE) all unit

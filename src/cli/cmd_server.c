@@ -20,7 +20,8 @@ int cmd_serve(int argc, char **argv)
 {
 	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]\n"
 				    "                    [--hsts] [--base-url URL] [--web-root DIR] [--max-connections N]\n"
-				    "                    [--per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]";
+				    "                    [--per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]\n"
+				    "                    [--read-db URL]";
 	struct cli_common c = { 0 };
 	struct server_opts o = { 0 };
 	const char *threads = NULL, *max_conn = NULL, *per_address = NULL, *header_timeout = NULL;
@@ -37,6 +38,7 @@ int cmd_serve(int argc, char **argv)
 		{ "per-address", 0, 1, &per_address, NULL },
 		{ "header-timeout", 0, 1, &header_timeout, NULL },
 		{ "body-timeout", 0, 1, &body_timeout, NULL },
+		{ "read-db", 0, 1, &o.read_db, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
@@ -60,10 +62,13 @@ int cmd_serve(int argc, char **argv)
 		       "--per-address from one address (default %d; raise it behind a proxy or NAT), and the\n"
 		       "request line and headers must arrive within --header-timeout seconds (default %d),\n"
 		       "a request body within --body-timeout seconds (default %d).\n"
+		       "--read-db URL sends the reports and dashboards (GET) to a read replica, such as a\n"
+		       "PostgreSQL hot standby: as stale as its replay lag, except that a browser reads from\n"
+		       "--db for %d seconds after each of its writes (docs/SCALING.md).\n"
 		       "The configuration file (%s, or $PLENUM_CONFIG) may set db, listen, threads,\n"
 		       "base_url, secure_cookies and hsts; the command line overrides it.\n",
 		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S, LIM_BODY_TIMEOUT_S,
-		       CONFIG_DEFAULT_PATH);
+		       LIM_REPLICA_PRIMARY_S, CONFIG_DEFAULT_PATH);
 		return EXIT_OK;
 	}
 	/* What the command line leaves unset comes from the configuration file

@@ -60,6 +60,7 @@
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */
 #define LIM_DB_SERVER_WAIT_MS 1000              /* server: wait this long for the write lock, then 503 */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
+#define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */

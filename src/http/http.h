@@ -63,6 +63,7 @@ struct req {
 	const char *content_encoding;     /* "gzip" for a compressed file, or NULL */
 	const char *cache_control;        /* NULL: no-cache for files, no-store for the API */
 	int replayed;                     /* the stored answer to an Idempotency-Key */
+	int on_replica;                   /* answered from --read-db (replica.h) */
 	int has_file;                     /* send file_fd (file_bytes long) instead of out; */
 	int file_fd;                      /*   server.c closes it, sent or not */
 	int64_t file_bytes;
@@ -264,6 +265,7 @@ struct server_opts {
 	unsigned per_address;      /* 0: LIM_CONN_PER_ADDRESS */
 	unsigned header_timeout_s; /* 0: LIM_HEADER_TIMEOUT_S */
 	unsigned body_timeout_s;   /* 0: LIM_BODY_TIMEOUT_S */
+	const char *read_db;       /* --read-db: reports and dashboards from this replica (replica.h); NULL: none */
 };
 /* The database file the server serves (for backups). */
 const char *http_db_path(void);

@@ -32,6 +32,7 @@
 #include "http.h"
 #include "static.h"
 #include "cache.h"
+#include "replica.h"
 #include "conns.h"
 #include "../report/render.h"
 #include "../core/date.h"
@@ -287,8 +288,9 @@ static void handle(struct req *r)
 		req_error(r, 413, "too_large", NULL, "the request body is over the limit of %u bytes", LIM_BODY_BYTES);
 		return;
 	}
-	/* Reads are answered from the cache until the data changes. */
-	if (cache_lookup(r))
+	/* Reports and dashboards from the replica (never cached: replica.h);
+	 * other reads are answered from the cache until the data changes. */
+	if (!replica_enter(r) && cache_lookup(r))
 		return;
 	if (r->route->flags & RF_PUBLIC)
 		memset(&r->svc->idem, 0, sizeof(r->svc->idem));
@@ -308,7 +310,9 @@ static void handle(struct req *r)
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
 	http_idem_after(r);
-	cache_store(r);
+	if (!r->on_replica)
+		cache_store(r);
+	replica_leave(r);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
@@ -361,6 +365,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	if (r->cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+	if (r->authed)
+		MHD_add_response_header(resp, "X-Plenum-Store", r->on_replica ? "replica" : "primary");
 	if (atomic_load(&g_stopping) || r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->retry_after) {
@@ -580,6 +586,10 @@ int server_run(const struct server_opts *o)
 		return err_exit_code(err.code);
 	}
 	svc_close(&probe);
+	if (replica_setup(o->read_db, &err) != 0) {
+		fprintf(stderr, "plenum: %s\n", err.msg);
+		return err_exit_code(err.code);
+	}
 	g_db = o->db;
 	if (static_set_root(o->web_root) != 0) {
 		fprintf(stderr, "plenum: --web-root: \"%s\" is not a folder\n", o->web_root);
