@@ -123,10 +123,10 @@ int replica_enter(struct req *r)
 
 	if (!wanted(r) || (rp = mine()) == NULL)
 		return 0;
-	if (!rp->svc.has_org || rp->svc.org.id != primary->org.id)
-		rc = svc_select_org(&rp->svc, primary->org.key, &err);
-	else
-		rc = svc_refresh_settings(&rp->svc, &err);
+	/* The org and its settings are read again for every request: a standby
+	 * hears no change notification, so the store's version cannot tell
+	 * when the settings moved (two small reads beside a report). */
+	rc = svc_select_org(&rp->svc, primary->org.key, &err);
 	if (rc != 0) {
 		/* The org may not have reached the replica yet: the primary answers. */
 		if (err.code != ST_NOTFOUND) {
