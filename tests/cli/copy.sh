@@ -12,6 +12,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
 unset PLENUM_DB LANG
+# A database URL keeps its audit key and checkpoints in the working
+# directory: the temporary one, never the source tree.
+cd "$TMP" || exit 1
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

@@ -47,6 +47,10 @@ async function startInstance(name) {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plenum-multi-'));
   chmodSync(dir, 0o755);
+  // Every instance and command signs and checks the same checkpoints, as a
+  // deployment's instances would (a database URL has no folder to keep them in).
+  process.env.PLENUM_CHECKPOINTS = join(dir, 'plenum.checkpoints');
+  process.env.PLENUM_AUDIT_KEY = join(dir, 'audit-key');
   if (STORE === 'sqlite') {
     db = join(dir, 'shared.db');
   } else {

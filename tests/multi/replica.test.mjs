@@ -46,6 +46,10 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plenum-replica-'));
   rdir = mkdtempSync(join(tmpdir(), 'plenum-replica-standby-'));
   chmodSync(dir, 0o755);
+  if (STORE !== 'sqlite') {
+    process.env.PLENUM_CHECKPOINTS = join(dir, 'plenum.checkpoints');
+    process.env.PLENUM_AUDIT_KEY = join(dir, 'audit-key');
+  }
   chmodSync(rdir, 0o755);
   if (STORE === 'sqlite') {
     db = join(dir, 'primary.db');
