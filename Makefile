@@ -141,16 +141,18 @@ web-test: plenum
 
 # Two servers on one database behind haproxy (tests/multi): on one shared
 # SQLite file in make check; on PostgreSQL (a throwaway cluster the test
-# starts itself) in multi-test, which also runs the copy test both ways.
+# starts itself) in multi-test, which also runs the store-version unit test
+# and the copy test both ways on PostgreSQL.
 # multi-test joins make check once store.c runs on PostgreSQL (h-pgstore).
 multi-test-sqlite: plenum
 	PLENUM_MULTI_STORE=sqlite node --test tests/multi/
 
-multi-test: plenum
+multi-test: plenum $(BUILD)/tests/test_store_version
 	PLENUM_MULTI_STORE=postgresql node --test tests/multi/
 	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) || exit 1; \
 	trap './scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"' EXIT; trap 'exit 1' INT TERM; \
 	url=$$(./scripts/pg-test-cluster start "$$dir") || exit 1; \
+	PLENUM_TEST_PG_URL="$$url" $(BUILD)/tests/test_store_version && \
 	PLENUM_TEST_PG_URL="$$url" ./tests/cli/copy.sh ./plenum
 
 # --read-db on a real PostgreSQL hot standby streaming from a throwaway
