@@ -21,7 +21,7 @@ int cmd_serve(int argc, char **argv)
 	static const char usage[] = "plenum serve [--db FILE] [--listen ADDRESS:PORT] [--threads N] [--quiet] [--secure-cookies]\n"
 				    "                    [--hsts] [--base-url URL] [--web-root DIR] [--max-connections N]\n"
 				    "                    [--per-address N] [--header-timeout SECONDS] [--body-timeout SECONDS]\n"
-				    "                    [--read-db URL]";
+				    "                    [--read-db URL] [--trusted-proxy ADDRESS[,ADDRESS...]]";
 	struct cli_common c = { 0 };
 	struct server_opts o = { 0 };
 	const char *threads = NULL, *max_conn = NULL, *per_address = NULL, *header_timeout = NULL;
@@ -39,6 +39,7 @@ int cmd_serve(int argc, char **argv)
 		{ "header-timeout", 0, 1, &header_timeout, NULL },
 		{ "body-timeout", 0, 1, &body_timeout, NULL },
 		{ "read-db", 0, 1, &o.read_db, NULL },
+		{ "trusted-proxy", 0, 1, &o.trusted_proxy, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct err err = ERR_INIT;
@@ -65,6 +66,8 @@ int cmd_serve(int argc, char **argv)
 		       "--read-db URL sends the reports and dashboards (GET) to a read replica, such as a\n"
 		       "PostgreSQL hot standby: as stale as its replay lag, except that a browser reads from\n"
 		       "--db for %d seconds after each of its writes (docs/SCALING.md).\n"
+		       "--trusted-proxy: the load balancers' addresses; a request from one of them is counted\n"
+		       "(login throttle, log) as coming from the last address of its X-Forwarded-For header.\n"
 		       "The configuration file (%s, or $PLENUM_CONFIG) may set db, listen, threads,\n"
 		       "base_url, secure_cookies and hsts; the command line overrides it.\n",
 		       usage, LIM_CONNECTIONS, LIM_CONN_PER_ADDRESS, LIM_HEADER_TIMEOUT_S, LIM_BODY_TIMEOUT_S,

@@ -52,6 +52,7 @@
 #define LIM_BODY_TIMEOUT_S 60                   /* the body must arrive within this */
 #define LIM_BUSY_WAIT_S    2                    /* over the cap, a connection waiting this long for a request is closed */
 #define LIM_BASE_URL_BYTES 200                  /* --base-url */
+#define LIM_TRUSTED_PROXIES 8                   /* --trusted-proxy addresses */
 #define LIM_HSTS_MAX_AGE_S 31536000             /* --hsts: one year */
 #define LIM_CONFIG_BYTES   4096                 /* /etc/plenum.conf: the values kept */
 #define LIM_CONFIG_LINE    1024                 /* /etc/plenum.conf: one line */

@@ -80,6 +80,9 @@ void http_idem_after(struct req *r);
 /* ---- reading (server.c) ---- */
 const char *req_query(struct req *r, const char *name);   /* NULL when absent */
 const char *req_header(struct req *r, const char *name);
+/* The last of the request's headers of that name (a proxy appends its own
+ * line after any the client sent); NULL when absent. */
+const char *req_header_last(struct req *r, const char *name);
 /* Calls cb for every query argument; stops when cb returns non-zero. */
 int req_query_each(struct req *r, int (*cb)(void *ctx, const char *name, const char *value), void *ctx);
 
@@ -266,6 +269,7 @@ struct server_opts {
 	unsigned header_timeout_s; /* 0: LIM_HEADER_TIMEOUT_S */
 	unsigned body_timeout_s;   /* 0: LIM_BODY_TIMEOUT_S */
 	const char *read_db;       /* --read-db: reports and dashboards from this replica (replica.h); NULL: none */
+	const char *trusted_proxy; /* --trusted-proxy: balancers whose X-Forwarded-For is believed (proxy.h) */
 };
 /* The database file the server serves (for backups). */
 const char *http_db_path(void);

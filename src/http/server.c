@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@
 #include "static.h"
 #include "cache.h"
 #include "replica.h"
+#include "proxy.h"
 #include "conns.h"
 #include "../report/render.h"
 #include "../core/date.h"
@@ -124,6 +126,28 @@ const char *req_query(struct req *r, const char *name)
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+struct last_ctx {
+	const char *name, *value;
+};
+
+static enum MHD_Result keep_last(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct last_ctx *l = cls;
+
+	(void)kind;
+	if (key && strcasecmp(key, l->name) == 0)
+		l->value = value;
+	return MHD_YES;
+}
+
+const char *req_header_last(struct req *r, const char *name)
+{
+	struct last_ctx l = { name, NULL };
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, keep_last, &l);
+	return l.value;
 }
 
 struct each_ctx {
@@ -253,6 +277,7 @@ static void handle(struct req *r)
 	struct err err = ERR_INIT;
 	int writes, snapshot;
 
+	proxy_client_addr(r);
 	if (check_request_size(r) != 0)
 		return;
 	if (!text_utf8_valid(r->path, strlen(r->path))) {
@@ -586,6 +611,10 @@ int server_run(const struct server_opts *o)
 		return err_exit_code(err.code);
 	}
 	svc_close(&probe);
+	if (proxy_setup(o->trusted_proxy, &err) != 0) {
+		fprintf(stderr, "plenum: %s\n", err.msg);
+		return 2;
+	}
 	if (replica_setup(o->read_db, &err) != 0) {
 		fprintf(stderr, "plenum: %s\n", err.msg);
 		return err_exit_code(err.code);

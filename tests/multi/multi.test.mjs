@@ -14,6 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ async function waitHealthy(base, proc, log) {
 
 async function startInstance(name) {
   const port = await freePort();
-  const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '4'],
+  const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '4',
+    '--trusted-proxy', '127.0.0.1'],
     { cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY }, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
@@ -74,6 +76,7 @@ frontend plenum_front
 backend plenum
     balance roundrobin
     option httpchk GET /api/v1/health
+    option forwardfor
     http-response set-header X-Served-By %[srv_name]
     server a 127.0.0.1:${a.port} check inter 1s
     server b 127.0.0.1:${b.port} check inter 1s
@@ -189,6 +192,32 @@ test('failed logins are counted across both instances', async () => {
   assert.deepEqual(codes, [401, 401, 401, 401, 401]);
   assert.equal((await login(a, 'leader', 'wrong-again')).status, 429, 'A counts B\'s failures');
   assert.equal((await login(b, 'leader', PASSWORD)).status, 429, 'B counts A\'s failures: even the right password waits');
+});
+
+// A login from a chosen loopback address, with extra headers.
+function loginFrom(target, from, name, password, headers = {}) {
+  return new Promise((res, rej) => {
+    const body = JSON.stringify({ login: name, password });
+    const req = http.request({
+      host: '127.0.0.1', port: new URL(target.base).port, path: '/api/v1/login', method: 'POST', localAddress: from,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+    }, (r) => { r.resume(); r.on('end', () => res(r.statusCode)); });
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
+test('behind the balancer, failures count per client address, taken from the trusted balancer only', async () => {
+  const codes = [];
+  for (let i = 0; i < 5; i++) codes.push(await loginFrom(lb, '127.0.0.7', 'observer', 'wrong-' + i));
+  assert.deepEqual(codes, [401, 401, 401, 401, 401]);
+  assert.equal(await loginFrom(lb, '127.0.0.7', 'observer', 'wrong-6'), 429, 'the guessing client waits');
+  // A header the client wrote is not believed: haproxy appends the real address.
+  assert.equal(await loginFrom(lb, '127.0.0.7', 'observer', PASSWORD, { 'x-forwarded-for': '127.0.0.99' }), 429);
+  // Nor from a peer that is not the balancer.
+  assert.equal(await loginFrom(a, '127.0.0.7', 'observer', PASSWORD, { 'x-forwarded-for': '127.0.0.99' }), 429);
+  // The owner, elsewhere, is not locked out by someone else's guesses.
+  assert.equal(await loginFrom(lb, '127.0.0.8', 'observer', PASSWORD), 200, 'another client logs in');
 });
 
 test('an Idempotency-Key replayed on the other instance gets the same answer, and one write', async () => {
