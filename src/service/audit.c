@@ -238,17 +238,20 @@ static void sibling_path(struct svc *svc, const char *env, const char *suffix, c
 
 	if (p && *p)
 		snprintf(out, size, "%s", p);
+	else if (svc->db_path && strstr(svc->db_path, "://"))
+		snprintf(out, size, "plenum%s", suffix);   /* a database URL: the working directory */
 	else
 		snprintf(out, size, "%s%s", svc->db_path ? svc->db_path : "plenum.db", suffix);
 }
 
 /* The signing key is the deployment's, not the file's: $PLENUM_AUDIT_KEY,
  * else `.plenum-audit-key` in the database's directory, so that a backup
- * restored or a database renamed beside it keeps verifying. */
+ * restored or a database renamed beside it keeps verifying (for a database
+ * URL, which has no directory, in the working directory). */
 static void key_path(struct svc *svc, char *out, size_t size)
 {
 	const char *p = getenv("PLENUM_AUDIT_KEY"), *db = svc->db_path ? svc->db_path : "plenum.db";
-	const char *slash = strrchr(db, '/');
+	const char *slash = strstr(db, "://") ? NULL : strrchr(db, '/');
 
 	if (p && *p)
 		snprintf(out, size, "%s", p);

@@ -175,7 +175,7 @@ int auth_user_disable(struct svc *svc, const char *login, struct err *err)
 
 	if (find_user(svc, login, &a, &u, err) != 0 || store_begin(svc->st, err) != 0)
 		goto out;
-	if (store_user_set_disabled(svc->st, u.id, 1, err) || store_user_logout_all(svc->st, u.id, err) ||
+	if (store_lock_org(svc->st, svc->org.id, err) || store_user_set_disabled(svc->st, u.id, 1, err) || store_user_logout_all(svc->st, u.id, err) ||
 	    audit_append(svc, "disable", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
 		store_rollback(svc->st);
 		goto out;
@@ -215,7 +215,8 @@ int auth_token_new(struct svc *svc, const char *login, const char *name, struct 
 	hash_token(*token, hash);
 	if (store_begin(svc->st, err) != 0)
 		return -1;
-	if (store_token_insert(svc->st, u.org_id, u.id, name ? name : "cli", hash, svc_now(now), err) ||
+	if (store_lock_org(svc->st, svc->org.id, err) ||
+	    store_token_insert(svc->st, u.org_id, u.id, name ? name : "cli", hash, svc_now(now), err) ||
 	    audit_append(svc, "token", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
 		store_rollback(svc->st);
 		return -1;
@@ -236,7 +237,8 @@ int auth_calendar_token(struct svc *svc, const struct principal *who, struct are
 	hash_token(*token, hash);
 	if (store_begin(svc->st, err) != 0)
 		return -1;
-	if (store_calendar_token_set(svc->st, who->user.org_id, who->user.id, hash, svc_now(now), err) ||
+	if (store_lock_org(svc->st, svc->org.id, err) ||
+	    store_calendar_token_set(svc->st, who->user.org_id, who->user.id, hash, svc_now(now), err) ||
 	    audit_append(svc, "calendar_token", "user", who->user.id, NULL, NULL, err) || store_commit(svc->st, err)) {
 		store_rollback(svc->st);
 		return -1;
@@ -308,7 +310,9 @@ static int take_attempt(struct svc *svc, const char *login, const char *addr, in
 	datetime_format_utc(ms / 1000 - AUTH_FAIL_WINDOW_MIN * 60, since);
 	if (store_begin(svc->st, err) != 0)
 		return -1;
-	if (store_auth_purge(svc->st, now, ms, since, err) || store_throttle_get(svc->st, login, addr, failures, &next, err) ||
+	/* The throttle is the installation's: org 0 (db.h). */
+	if (store_lock_org(svc->st, 0, err) || store_auth_purge(svc->st, now, ms, since, err) ||
+	    store_throttle_get(svc->st, login, addr, failures, &next, err) ||
 	    store_throttle_addr_failures(svc->st, addr, since, &from_addr, err))
 		goto fail;
 	if (next > ms) {
@@ -392,7 +396,7 @@ int auth_token_revoke(struct svc *svc, const char *login, int64_t token_id, stru
 
 	if (find_user(svc, login, &a, &u, err) != 0 || store_begin(svc->st, err) != 0)
 		goto out;
-	if (store_token_revoke(svc->st, u.id, token_id, err) ||
+	if (store_lock_org(svc->st, svc->org.id, err) || store_token_revoke(svc->st, u.id, token_id, err) ||
 	    audit_append(svc, "revoke_token", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
 		store_rollback(svc->st);
 		goto out;

@@ -18,8 +18,15 @@ int svc_tx_begin(struct svc *svc, struct err *err)
 		svc->tx_depth++;
 		return 0;
 	}
+	/* One lock per write transaction of the org: under PostgreSQL's READ
+	 * COMMITTED two writers would otherwise both read the chain's last
+	 * hash and fork it (SQLite's BEGIN IMMEDIATE already serialises). */
 	if (store_begin(svc->st, err) != 0)
 		return -1;
+	if (store_lock_org(svc->st, svc->org.id, err) != 0) {
+		store_rollback(svc->st);
+		return -1;
+	}
 	svc->tx_depth = 1;
 	svc->tx_failed = 0;
 	return 0;

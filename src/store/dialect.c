@@ -44,6 +44,7 @@ static const struct dialect sqlite_dialect = {
 			  "AND name LIKE 'audit\\_%' ESCAPE '\\'",
 	.drop_trigger = sqlite_drop_trigger,
 	.fts = 1,
+	.search_order = "s.rowid DESC",        /* rowid = id * 8 + kind (migration 0002) */
 };
 
 /* search_index is a plain table there (pg/0002): not left out. */
@@ -70,6 +71,8 @@ static const struct dialect pg_dialect = {
 			  "AND c.relnamespace = current_schema()::regnamespace",
 	.drop_trigger = pg_drop_trigger,
 	.fts = 0,
+	.search_order = "s.ref_id DESC, array_position(ARRAY['meeting', 'speech', 'decision', 'task', 'report', "
+			"'person'], s.kind) DESC",
 };
 
 const struct dialect *dialect_of(struct db *db)

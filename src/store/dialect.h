@@ -39,8 +39,11 @@ struct dialect {
 	/* Appends the statement dropping trigger name on table. */
 	void (*drop_trigger)(struct buf *b, const char *name, const char *table);
 	/* Search: 1 when the engine has a full-text index for words of three
-	 * characters or more (SQLite's FTS5) and the matching query text. */
+	 * characters or more (SQLite's FTS5: MATCH, bm25); else words are
+	 * matched with LIKE from pg_trgm's indexes. */
 	int fts;
+	/* The order of substring hits: newest record first, then kind. */
+	const char *search_order;
 };
 
 /* The dialect of an open connection. */

@@ -90,7 +90,7 @@ static int read_version(struct store *st, const char *path, int *version, struct
 	*version = 0;
 	if (!has_version) {
 		if (tables > 0)
-			return err_set(err, ST_INVALID, "\"%s\" is an SQLite database of another program, not a plenum "
+			return err_set(err, ST_INVALID, "\"%s\" holds the tables of another program, not a plenum "
 				       "database: check --db or $PLENUM_DB", path);
 		return 0;
 	}
@@ -119,13 +119,17 @@ static int version_ok(const char *path, int version, int readonly, struct err *e
  * an up-to-date database (every open but the first after an upgrade) never
  * waits for a writer; only an older one takes the write lock, and reads the
  * version again under it (another process may have migrated meanwhile). */
-static int migrate(struct store *st, const char *path, int readonly, struct err *err)
+static int migrate(struct store *st, const char *path, int readonly, int create, struct err *err)
 {
 	int version = 0;
 	struct db_stmt *s;
 
 	if (read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
 		return -1;
+	/* A database server's database exists before plenum does: empty, it
+	 * is made a plenum database only when asked to (as a missing file). */
+	if (version == 0 && !create)
+		return err_set(err, ST_NOTFOUND, "the database holds no plenum data yet: create it with 'plenum init'");
 	if (version == store_nmigrations)
 		return 0;
 	if (db_begin(st->db, err) != 0)
@@ -177,7 +181,8 @@ struct store *store_open(const char *path, int flags, struct err *err)
 	st->db = db_open(path, dflags, err);
 	if (st->db != NULL)
 		st->dl = dialect_of(st->db);
-	if (st->db == NULL || migrate(st, path, (flags & STORE_READONLY) != 0, err) != 0) {
+	if (st->db == NULL || migrate(st, path, (flags & STORE_READONLY) != 0,
+				      (flags & (STORE_CREATE | STORE_INIT)) != 0, err) != 0) {
 		store_close(st);
 		return NULL;
 	}
@@ -213,6 +218,11 @@ void store_close(struct store *st)
 int store_begin(struct store *st, struct err *err)
 {
 	return db_begin(st->db, err);
+}
+
+int store_lock_org(struct store *st, int64_t org_id, struct err *err)
+{
+	return db_lock_org(st->db, org_id, err);
 }
 
 static _Atomic int64_t g_commits;
@@ -2213,16 +2223,22 @@ int store_observed(struct store *st, int64_t meeting_id, int64_t person_id)
 	"LEFT JOIN progress_report pr ON s.kind = 'report' AND pr.id = s.ref_id LEFT JOIN task tr ON tr.id = pr.task_id " \
 	"LEFT JOIN person pe ON s.kind = 'person' AND pe.id = s.ref_id "
 
-/* Quotes every word of the query as an FTS5 string; 0 when a word is too
- * short for the trigram index. */
-static int fts_query(const char *q, struct buf *out)
+/* The words of a search, split on spaces. */
+struct words {
+	int n;
+	int shortest;                  /* characters in the shortest word */
+	struct { const char *p; size_t len; } w[LIM_QUERY_CHARS];
+};
+
+static void split_words(const char *q, struct words *ws)
 {
 	const char *p = q;
-	int words = 0;
 
-	while (*p) {
+	ws->n = 0;
+	ws->shortest = 0;
+	while (*p && ws->n < (int)(sizeof(ws->w) / sizeof(ws->w[0]))) {
 		const char *start;
-		size_t chars = 0;
+		int chars = 0;
 
 		while (*p == ' ')
 			p++;
@@ -2234,50 +2250,214 @@ static int fts_query(const char *q, struct buf *out)
 				chars++;
 			p++;
 		}
-		if (chars < 3)
-			return 0;
-		buf_adds(out, words++ ? " AND \"" : "\"");
-		for (const char *c = start; c < p; c++) {
-			if (*c == '"')
+		ws->w[ws->n].p = start;
+		ws->w[ws->n].len = (size_t)(p - start);
+		if (ws->n == 0 || chars < ws->shortest)
+			ws->shortest = chars;
+		ws->n++;
+	}
+}
+
+/* Quotes every word of the query as an FTS5 string, AND-ed. */
+static void fts_query(const struct words *ws, struct buf *out)
+{
+	for (int k = 0; k < ws->n; k++) {
+		buf_adds(out, k ? " AND \"" : "\"");
+		for (size_t i = 0; i < ws->w[k].len; i++) {
+			if (ws->w[k].p[i] == '"')
 				buf_addc(out, '"');
-			buf_addc(out, *c);
+			buf_addc(out, ws->w[k].p[i]);
 		}
 		buf_addc(out, '"');
 	}
-	return words > 0 && !out->err;
+}
+
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The first occurrence of word in text[from..], ASCII letters in either
+ * case (as the trigram index and LIKE match them); NULL when none. */
+static const char *find_word(const char *text, const char *w, size_t len)
+{
+	for (const char *t = text; *t; t++) {
+		size_t i = 0;
+
+		while (i < len && t[i] && ascii_lower((unsigned char)t[i]) == ascii_lower((unsigned char)w[i]))
+			i++;
+		if (i == len)
+			return t;
+	}
+	return NULL;
+}
+
+/* The match of any word starting first at or after text, its length in *len. */
+static const char *first_match(const char *text, const struct words *ws, size_t *len)
+{
+	const char *best = NULL;
+
+	for (int k = 0; k < ws->n; k++) {
+		const char *m = find_word(text, ws->w[k].p, ws->w[k].len);
+
+		if (m && (best == NULL || m < best || (m == best && ws->w[k].len > *len))) {
+			best = m;
+			*len = ws->w[k].len;
+		}
+	}
+	return best;
+}
+
+static int words_in(const char *text, const struct words *ws)
+{
+	int n = 0;
+
+	for (int k = 0; k < ws->n; k++)
+		n += find_word(text, ws->w[k].p, ws->w[k].len) != NULL;
+	return n;
+}
+
+static const char *back_chars(const char *text, const char *p, int n)
+{
+	while (p > text && n > 0) {
+		p--;
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n--;
+	}
+	return p;
+}
+
+static const char *ahead_chars(const char *p, int n)
+{
+	while (*p && n > 0) {
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		n--;
+	}
+	return p;
+}
+
+/* The snippet of a hit, the same bytes on both engines: from the column
+ * holding more of the words (the title on a tie), SNIPPET_CONTEXT characters
+ * before the first match to SNIPPET_CHARS after it, every match inside
+ * between \x01 and \x02, "…" where the text was cut. */
+#define SNIPPET_CONTEXT 8
+#define SNIPPET_CHARS 24
+static const char *make_snippet(struct arena *a, const char *title, const char *body, const struct words *ws)
+{
+	const char *text = words_in(body, ws) > words_in(title, ws) ? body : title;
+	struct buf b = BUF_INIT(4096);
+	const char *start, *end, *p, *m;
+	size_t len = 0;
+	char *out;
+
+	m = first_match(text, ws, &len);
+	if (m == NULL)
+		return arena_strdup(a, "");
+	start = back_chars(text, m, SNIPPET_CONTEXT);
+	end = ahead_chars(m + len, SNIPPET_CHARS);
+	if (start > text)
+		buf_adds(&b, "…");
+	for (p = start; p < end;) {
+		m = first_match(p, ws, &len);
+		if (m == NULL || m >= end) {
+			buf_add(&b, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(&b, p, (size_t)(m - p));
+		buf_addc(&b, '\x01');
+		buf_add(&b, m, len);
+		buf_addc(&b, '\x02');
+		p = m + len;
+		if (p > end)
+			end = p;
+	}
+	if (*end)
+		buf_adds(&b, "…");
+	out = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/* The query for words of three characters or more: SQLite's FTS5 trigram
+ * index, or (no full-text index) one case-blind LIKE per word over title
+ * and body, answered from the pg_trgm indexes. ?1 org, ?2 limit. */
+static const char *full_query(const struct dialect *dl, const struct words *ws, struct params *p, struct buf *sql)
+{
+	param_int(p, 0);               /* ?1 and ?2 are bound by the caller */
+	param_int(p, 0);
+	if (dl->fts) {
+		buf_adds(sql, "SELECT " SEARCH_COLS ", bm25(search_index) " SEARCH_FROM
+			 "WHERE search_index MATCH ?3 AND s.org_id = ?1 ORDER BY rank LIMIT ?2");
+		fts_query(ws, &p->like);
+		param_text(p, buf_str(&p->like));
+		return buf_str(sql);
+	}
+	buf_printf(sql, "SELECT " SEARCH_COLS ", -(word_similarity(?3, s.title) * 2 + word_similarity(?3, s.body)) "
+		   SEARCH_FROM "WHERE s.org_id = ?1");
+	param_text(p, "");
+	for (int k = 0; k < ws->n; k++) {
+		struct buf *w = &p->like;
+		size_t at = w->len;
+		int n;
+
+		buf_addc(w, '%');
+		for (size_t i = 0; i < ws->w[k].len; i++) {
+			char c = ws->w[k].p[i];
+
+			if (c == '%' || c == '_' || c == '\\')
+				buf_addc(w, '\\');
+			buf_addc(w, c);
+		}
+		buf_addc(w, '%');
+		buf_addc(w, '\0');     /* each pattern is its own string inside p->like */
+		n = param_text(p, NULL);
+		p->v[n - 1].i = (int64_t)at;   /* made a pointer below: the buffer may still move */
+		buf_printf(sql, " AND (s.title %s ?%d ESCAPE '\\' OR s.body %s ?%d ESCAPE '\\')", dl->like, n, dl->like, n);
+	}
+	for (int k = 3; k < p->n; k++)
+		p->v[k].s = p->like.err ? "" : p->like.data + p->v[k].i;
+	buf_adds(sql, " ORDER BY 7, s.ref_id DESC LIMIT ?2");
+	return buf_str(sql);
 }
 
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err)
 {
-	struct buf fts = BUF_INIT(4096), like = BUF_INIT(4096);
+	struct buf like = BUF_INIT(4096), sql = BUF_INIT(SQL_MAX);
+	struct params p = { .like = BUF_INIT(LIM_QUERY_CHARS * 16 + 64) };
+	struct words ws;
 	struct db_stmt *s;
 	size_t cap = 0;
-	int rc, full = fts_query(query, &fts);
+	int rc = -1, full;
 
 	*hits = NULL;
 	*n = 0;
+	split_words(query, &ws);
+	full = ws.n > 0 && ws.shortest >= 3;
 	if (full) {
-		s = db_prepare(st->db, "SELECT " SEARCH_COLS ", snippet(search_index, -1, char(1), char(2), '…', 16), "
-			       "bm25(search_index) " SEARCH_FROM
-			       "WHERE search_index MATCH ?1 AND s.org_id = ?2 ORDER BY rank LIMIT ?3", err);
+		full_query(st->dl, &ws, &p, &sql);
 	} else {
-		buf_addc(&like, '%');
-		for (const char *c = query; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				buf_addc(&like, '\\');
-			buf_addc(&like, *c);
-		}
-		buf_addc(&like, '%');
-		s = db_prepare(st->db, "SELECT " SEARCH_COLS ", NULL, 0 " SEARCH_FROM
-			       "WHERE (s.title LIKE ?1 ESCAPE '\\' OR s.body LIKE ?1 ESCAPE '\\') AND s.org_id = ?2 "
-			       "ORDER BY s.rowid DESC LIMIT ?3", err);
+		buf_printf(&sql, "SELECT " SEARCH_COLS ", 0 " SEARCH_FROM
+			   "WHERE (s.title %s ?3 ESCAPE '\\' OR s.body %s ?3 ESCAPE '\\') AND s.org_id = ?1 "
+			   "ORDER BY %s LIMIT ?2", st->dl->like, st->dl->like, st->dl->search_order);
+		param_int(&p, 0);
+		param_int(&p, 0);
+		param_text(&p, like_pattern(&like, query));
 	}
+	if (sql.err || p.like.err) {
+		err_set(err, ST_FAIL, "search query too long");
+		goto out;
+	}
+	s = db_prepare(st->db, buf_str(&sql), err);
 	if (s == NULL)
-		goto fail;
-	db_bind_text(s, 1, full ? buf_str(&fts) : buf_str(&like));
-	db_bind_int(s, 2, org_id);
-	db_bind_int(s, 3, limit);
+		goto out;
+	p.v[0].i = org_id;
+	p.v[1].i = limit;
+	if (full && !st->dl->fts)
+		p.v[2].s = query;
+	params_bind(s, &p);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		struct search_hit *h = grow(a, hits, n, &cap, sizeof(*h));
 
@@ -2287,17 +2467,16 @@ int store_search(struct store *st, int64_t org_id, const char *query, int limit,
 		h->link_key = col_s(s, 3, a);
 		h->title = col_s(s, 4, a);
 		h->body = col_s(s, 5, a);
-		h->snippet = col_s(s, 6, a);
-		h->rank = db_col_double(s, 7);
+		h->snippet = full ? make_snippet(a, h->title ? h->title : "", h->body ? h->body : "", &ws) : NULL;
+		h->rank = db_col_double(s, 6);
 	}
 	db_done(s);
-	buf_release(&fts);
+	rc = rc < 0 ? -1 : 0;
+out:
 	buf_release(&like);
-	return rc < 0 ? -1 : 0;
-fail:
-	buf_release(&fts);
-	buf_release(&like);
-	return -1;
+	buf_release(&sql);
+	buf_release(&p.like);
+	return rc;
 }
 
 static int facts(struct store *st, const char *sql, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)

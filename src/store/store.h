@@ -61,6 +61,10 @@ struct store_version {
 struct store_version store_version(struct store *st);
 
 int store_begin(struct store *st, struct err *err);
+/* Serialises the writers of one org (0: the installation) until the
+ * transaction ends; call right after store_begin() before the first read
+ * (db.h's db_lock_org: the audit chain's last hash, counters). */
+int store_lock_org(struct store *st, int64_t org_id, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
 

@@ -147,7 +147,7 @@ static void replacing_or_deleting_an_org_touches_no_other(void **state)
 {
 	struct svc svc;
 	struct err err = ERR_INIT;
-	char path[64], *demo = slurp(DEMO), *docb = other_org_doc(demo, "orgb");
+	char path[TEST_DB_MAX], *demo = slurp(DEMO), *docb = other_org_doc(demo, "orgb");
 	char *before, *after, *a_export;
 	long long a_id;
 
@@ -253,7 +253,7 @@ static void raw(const char *path, const char *sql)
 static void audit_sees_a_data_row_edited_outside_plenum(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
@@ -273,7 +273,7 @@ static void audit_sees_a_data_row_edited_outside_plenum(void **state)
 static void audit_sees_an_entry_edited(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
@@ -297,7 +297,7 @@ static void checkpoint(const char *path)
 static void audit_sees_the_newest_entries_removed(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
@@ -383,7 +383,7 @@ static void rehash_chain(const char *path)
 static void audit_sees_an_entry_forged_and_the_rest_rehashed(void **state)
 {
 	struct svc svc;
-	char path[64], copy[96];
+	char path[TEST_DB_MAX], copy[TEST_DB_MAX + 32];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
@@ -392,7 +392,7 @@ static void audit_sees_an_entry_forged_and_the_rest_rehashed(void **state)
 	raw(path, "UPDATE audit SET actor = 'user:someone-else' WHERE id = (SELECT max(id) - 1 FROM audit)");
 	rehash_chain(path);
 	/* The chain itself is consistent again ... */
-	snprintf(copy, sizeof(copy), "%s.checkpoints", path);
+	checkpoints_of(path, copy, sizeof(copy));
 	rename(copy, "/tmp/plenum-int-moved.checkpoints");
 	verify_expect(path, NULL, NULL);
 	/* ... but not with the checkpoint signed before the forgery, kept elsewhere. */
@@ -404,14 +404,14 @@ static void audit_sees_an_entry_forged_and_the_rest_rehashed(void **state)
 static void a_forged_checkpoint_is_refused(void **state)
 {
 	struct svc svc;
-	char path[64], cp[96], line[1024], *hash;
+	char path[TEST_DB_MAX], cp[TEST_DB_MAX + 32], line[1024], *hash;
 	FILE *f;
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
 	svc_close(&svc);
 	checkpoint(path);
-	snprintf(cp, sizeof(cp), "%s.checkpoints", path);
+	checkpoints_of(path, cp, sizeof(cp));
 	f = fopen(cp, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
@@ -438,7 +438,7 @@ static void held_meeting_stays_on_record(void **state)
 	const struct field *status = model_field(e, "status");
 	struct record rec;
 	int64_t id = 0, parent = 0, version = 0;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
@@ -473,7 +473,7 @@ static void a_setting_change_is_audited_with_its_value(void **state)
 	const char *name = "light.due_soon_days", *value = "3";
 	struct db *db;
 	struct db_stmt *s;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
@@ -499,19 +499,26 @@ static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
 {
 	struct svc svc;
 	struct err err = ERR_INIT;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo_with_writes(&svc, path);
 	svc_close(&svc);
 	/* Back to the schema before the newest migration, with one more column
 	 * on an audited table, as an upgrade finds a database. */
-	raw(path, "DROP TRIGGER audit_task_unit_ins; DROP TRIGGER audit_task_unit_upd; DROP TRIGGER audit_task_unit_del; "
-		  "DROP TRIGGER audit_initiative_decision_ins; DROP TRIGGER audit_initiative_decision_upd; "
-		  "DROP TRIGGER audit_initiative_decision_del; DROP INDEX task_unit_seq; DROP INDEX initiative_decision_seq; "
-		  "ALTER TABLE task_unit DROP COLUMN seq; ALTER TABLE initiative_decision DROP COLUMN seq; "
-		  "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
-		  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
+	if (test_on_pg())
+		raw(path, "DROP TRIGGER audit_task_unit ON task_unit; DROP TRIGGER audit_initiative_decision ON initiative_decision; "
+			  "DROP INDEX task_unit_seq; DROP INDEX initiative_decision_seq; "
+			  "ALTER TABLE task_unit DROP COLUMN seq; ALTER TABLE initiative_decision DROP COLUMN seq; "
+			  "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
+			  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
+	else
+		raw(path, "DROP TRIGGER audit_task_unit_ins; DROP TRIGGER audit_task_unit_upd; DROP TRIGGER audit_task_unit_del; "
+			  "DROP TRIGGER audit_initiative_decision_ins; DROP TRIGGER audit_initiative_decision_upd; "
+			  "DROP TRIGGER audit_initiative_decision_del; DROP INDEX task_unit_seq; DROP INDEX initiative_decision_seq; "
+			  "ALTER TABLE task_unit DROP COLUMN seq; ALTER TABLE initiative_decision DROP COLUMN seq; "
+			  "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
+			  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
 	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
 	svc_close(&svc);
 	verify_expect(path, NULL, NULL);

@@ -57,7 +57,7 @@ static char *import_problems(const char *doc, int *rc_out, int *orgs_after)
 	struct import_report rep = { &problems, 0, 0 };
 	struct arena a = ARENA_INIT;
 	struct org_row org;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	temp_db(path);
 	assert_int_equal(svc_open(&svc, path, 1, NULL, 0, &err), 0);
@@ -74,7 +74,7 @@ static void every_dictionary_column_exists(void **state)
 	struct err err = ERR_INIT;
 	struct store *st;
 	struct db *db;
-	char path[64], sql[2048], col[96];
+	char path[TEST_DB_MAX], sql[2048], col[96];
 
 	(void)state;
 	temp_db(path);
@@ -104,7 +104,7 @@ static void newer_database_is_refused(void **state)
 	struct err err = ERR_INIT;
 	struct store *st;
 	struct db *db;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	temp_db(path);
@@ -117,8 +117,11 @@ static void newer_database_is_refused(void **state)
 	st = store_open(path, 0, &err);
 	assert_null(st);
 	assert_non_null(strstr(err.msg, "newer"));
-	/* and a missing file is not created without asking */
+	/* and a missing file is not created without asking (a SQLite file
+	 * specific: a PostgreSQL database exists before plenum) */
 	remove_db(path);
+	if (test_on_pg())
+		return;
 	assert_null(store_open(path, 0, &err));
 	assert_int_equal(err.code, ST_NOTFOUND);
 	assert_int_not_equal(access(path, F_OK), 0);
@@ -130,7 +133,7 @@ static void export_then_import_reproduces_the_data(void **state)
 	struct err err = ERR_INIT;
 	struct buf one = BUF_INIT(LIM_IMPORT_BYTES), two = BUF_INIT(LIM_IMPORT_BYTES);
 	struct import_report rep = { NULL, 0, 0 };
-	char pa[64], pb[64];
+	char pa[TEST_DB_MAX], pb[TEST_DB_MAX];
 
 	(void)state;
 	open_demo(&a, pa);
@@ -240,7 +243,7 @@ static void meeting_record_holds_untidy_facts(void **state)
 	struct arena a = ARENA_INIT;
 	struct meeting_view v;
 	struct err err = ERR_INIT;
-	char path[64];
+	char path[TEST_DB_MAX];
 	int whole_meeting = 0, category = 0, external = 0;
 
 	(void)state;
@@ -297,7 +300,7 @@ static void supervision_workflow_end_to_end(void **state)
 	struct svc svc;
 	struct err err = ERR_INIT;
 	struct progress_input p = { NULL, 30, "开展企业摸底", NULL, NULL, "p-wang-jun", NULL, NULL };
-	char path[64];
+	char path[TEST_DB_MAX];
 	int before;
 
 	(void)state;
@@ -342,7 +345,7 @@ static void extensions_only_before_the_due_date(void **state)
 	struct err err = ERR_INIT;
 	struct arena a = ARENA_INIT;
 	struct task_view t;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	setenv("PLENUM_TODAY", "2026-11-25", 1);
@@ -378,7 +381,7 @@ static void lost_update_is_detected(void **state)
 	struct err err = ERR_INIT;
 	struct arena a = ARENA_INIT;
 	struct task_view t;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo(&svc, path);
@@ -397,7 +400,7 @@ static void progress_reports_are_append_only(void **state)
 	struct svc svc;
 	struct err err = ERR_INIT;
 	struct db *db;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo(&svc, path);
@@ -415,7 +418,7 @@ static void settings_change_the_rules(void **state)
 	struct err err = ERR_INIT;
 	struct arena a = ARENA_INIT;
 	struct check_result r;
-	char path[64];
+	char path[TEST_DB_MAX];
 	int rate_findings = 0;
 
 	(void)state;
@@ -442,7 +445,7 @@ static void demo_shows_every_light(void **state)
 	struct arena a = ARENA_INIT;
 	struct initiative_view *v;
 	size_t n;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	setenv("PLENUM_TODAY", "2026-11-25", 1);
@@ -477,7 +480,7 @@ static void task_lists_keep_to_the_callers_scope(void **state)
 	struct meeting_view mv;
 	struct principal rep, obs;
 	size_t nall, nmine, nnone, nunit;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo(&svc, path);
@@ -521,7 +524,7 @@ static void ending_an_account_ends_its_sessions(void **state)
 	struct arena a = ARENA_INIT;
 	struct user_row u;
 	const char *csrf;
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	open_demo(&svc, path);

@@ -17,7 +17,7 @@ UPDATE initiative_decision t SET seq = n.seq
 	FROM (SELECT ctid, row_number() OVER (ORDER BY ctid) AS seq FROM initiative_decision) n WHERE t.ctid = n.ctid;
 CREATE INDEX initiative_decision_seq ON initiative_decision(org_id, seq);
 
-CREATE FUNCTION plenum_concat_step(acc TEXT, v TEXT, sep TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION plenum_concat_step(acc TEXT, v TEXT, sep TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END;
 $$;
-CREATE AGGREGATE group_concat(TEXT, TEXT) (SFUNC = plenum_concat_step, STYPE = TEXT);
+CREATE OR REPLACE AGGREGATE group_concat(TEXT, TEXT) (SFUNC = plenum_concat_step, STYPE = TEXT);
