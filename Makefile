@@ -139,11 +139,10 @@ api-test: plenum
 web-test: plenum
 	node --test --test-concurrency=1 tests/web/
 
-# Two servers on one database behind haproxy (tests/multi): on one shared
-# SQLite file in make check; on PostgreSQL (a throwaway cluster the test
-# starts itself) in multi-test, which also runs the store-version unit test
-# and the copy test both ways on PostgreSQL.
-# multi-test joins make check once store.c runs on PostgreSQL (h-pgstore).
+# Two servers on one PostgreSQL behind haproxy (tests/multi; the test starts
+# a throwaway cluster itself) with --read-db on a SQLite copy, then the
+# store-version unit test and the copy test both ways on PostgreSQL.
+# multi-test-sqlite: the same two servers on one shared SQLite file.
 multi-test-sqlite: plenum
 	PLENUM_MULTI_STORE=sqlite node --test tests/multi/
 
@@ -167,7 +166,7 @@ check: deps lint
 	$(MAKE) cli-test
 	$(MAKE) pkg-test
 	$(MAKE) api-test
-	$(MAKE) multi-test-sqlite
+	$(MAKE) multi-test
 	$(MAKE) web-test
 	$(MAKE) fuzz-smoke
 

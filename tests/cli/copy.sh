@@ -30,7 +30,8 @@ has() { if grep -qF -- "$1" "$TMP/out"; then ok; else bad "$2: no \"$1\" in the 
 hasnt() { if grep -qF -- "$1" "$TMP/out"; then bad "$2: unexpected \"$1\""; else ok; fi; }
 # same_export DESCRIPTION DB1 DB2: the org's exports without the audit list are identical
 same_export() {
-	"$PLENUM" export --db "$2" --no-audit >"$TMP/e1" 2>&1 && "$PLENUM" export --db "$3" --no-audit >"$TMP/e2" 2>&1
+	"$PLENUM" export --db "$2" --org jiangmen --no-audit >"$TMP/e1" 2>&1 &&
+		"$PLENUM" export --db "$3" --org jiangmen --no-audit >"$TMP/e2" 2>&1
 	if [ $? = 0 ] && cmp -s "$TMP/e1" "$TMP/e2"; then ok; else bad "$1: the exports differ"; diff "$TMP/e1" "$TMP/e2" | head -10; fi
 }
 
@@ -113,16 +114,17 @@ if [ "$absent" -ge 3 ]; then ok; else bad "only $absent injected failures fell i
 
 # ---- SQLite -> PostgreSQL -> SQLite ----
 if [ -n "${PLENUM_TEST_PG_URL:-}" ]; then
+	# The database may hold other tests' orgs: this one names its own.
 	PG=$PLENUM_TEST_PG_URL
 	D="$TMP/d.db"
-	expect 0 "copy to PostgreSQL" -- "$PLENUM" copy --from "$A" --to "$PG" --replace
+	expect 0 "copy to PostgreSQL" -- "$PLENUM" copy --from "$A" --to "$PG" --org jiangmen --replace
 	has "the PostgreSQL database" "the URL is not printed"
 	hasnt "postgresql://" "the URL is not printed"
-	expect 0 "audit verify on PostgreSQL" -- "$PLENUM" --db "$PG" audit verify
+	expect 0 "audit verify on PostgreSQL" -- "$PLENUM" --db "$PG" --org jiangmen audit verify
 	has "audit chain intact" "the chain verifies on PostgreSQL"
 	same_export "SQLite -> PostgreSQL" "$A" "$PG"
 	expect 1 "copy onto PostgreSQL's existing org" -- "$PLENUM" copy --from "$A" --to "$PG"
-	expect 0 "copy back to SQLite" -- "$PLENUM" copy --from "$PG" --to "$D"
+	expect 0 "copy back to SQLite" -- "$PLENUM" copy --from "$PG" --to "$D" --org jiangmen
 	expect 0 "audit verify after the round trip" -- "$PLENUM" --db "$D" audit verify
 	same_export "PostgreSQL -> SQLite" "$A" "$D"
 	h3=$(sqlite3 "$D" "SELECT password_hash FROM app_user WHERE login = 'copier'")
