@@ -123,10 +123,18 @@ int replica_enter(struct req *r)
 
 	if (!wanted(r) || (rp = mine()) == NULL)
 		return 0;
-	/* The org and its settings are read again for every request: a standby
-	 * hears no change notification, so the store's version cannot tell
-	 * when the settings moved (two small reads beside a report). */
-	rc = svc_select_org(&rp->svc, primary->org.key, &err);
+	/* The settings are read again for every request (one small read beside
+	 * a report): a standby hears no change notification, so the store's
+	 * version cannot tell when they moved. Forgetting the version seen
+	 * makes svc_refresh_settings() read them; svc_select_org(), which
+	 * copies the org into the context's arena, runs only when the org
+	 * changes, so that the arena does not grow per request. */
+	if (!rp->svc.has_org || rp->svc.org.id != primary->org.id) {
+		rc = svc_select_org(&rp->svc, primary->org.key, &err);
+	} else {
+		rp->svc.settings_seen.ours = -1;
+		rc = svc_refresh_settings(&rp->svc, &err);
+	}
 	if (rc != 0) {
 		/* The org may not have reached the replica yet: the primary answers. */
 		if (err.code != ST_NOTFOUND) {

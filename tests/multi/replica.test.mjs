@@ -138,3 +138,25 @@ test('a wrong --read-db is refused at start, naming the option', async () => {
   assert.notEqual(code, 0);
   assert.match(bad.log(), /--read-db/);
 });
+
+test('a setting changed on the primary reaches the replica\'s answers', { skip: STORE === 'sqlite' && 'a SQLite copy never replays' }, async () => {
+  const viewer = await client(server, 'viewer');
+  const before = await viewer.get('/api/v1/dashboard');
+  assert.equal(before.headers.get('x-plenum-store'), 'replica');
+  // Changed by another process, as another instance would: this server's
+  // own commit counter does not move.
+  plenum(['--db', db, 'setting', 'set', 'light.due_soon_days', '365']);
+  let now;
+  const t0 = Date.now();
+  do {
+    await new Promise((res) => setTimeout(res, 50));
+    now = await viewer.get('/api/v1/dashboard');
+  } while (now.text === before.text && Date.now() - t0 < 5000);
+  assert.notEqual(now.text, before.text, 'the replica\'s dashboard uses the new setting');
+  // ...and it is the primary's answer.
+  viewer.cookie += '; plenum_primary=1';
+  const primary = await viewer.get('/api/v1/dashboard');
+  assert.equal(primary.headers.get('x-plenum-store'), 'primary');
+  assert.equal(now.text, primary.text);
+  plenum(['--db', db, 'setting', 'set', 'light.due_soon_days', '7']);
+});
