@@ -124,12 +124,14 @@ static int migrate(struct store *st, const char *path, int readonly, int create,
 	int version = 0;
 	struct db_stmt *s;
 
-	if (read_version(st, path, &version, err) != 0 || version_ok(path, version, readonly, err) != 0)
+	if (read_version(st, path, &version, err) != 0)
 		return -1;
 	/* A database server's database exists before plenum does: empty, it
 	 * is made a plenum database only when asked to (as a missing file). */
 	if (version == 0 && !create)
-		return err_set(err, ST_NOTFOUND, "the database holds no plenum data yet: create it with 'plenum init'");
+		return err_set(err, ST_NOTFOUND, "no database: it holds no plenum data yet (create it with 'plenum init')");
+	if (version_ok(path, version, readonly, err) != 0)
+		return -1;
 	if (version == store_nmigrations)
 		return 0;
 	if (db_begin(st->db, err) != 0)

@@ -14,9 +14,10 @@
 DO $$
 DECLARE r record;
 BEGIN
-	FOR r IN SELECT tgname, tgrelid::regclass::text AS tbl FROM pg_trigger
-		 WHERE tgname LIKE 'audit\_%' AND NOT tgisinternal LOOP
-		EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.tbl);
+	FOR r IN SELECT t.tgname, c.relname AS tbl FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+		 WHERE t.tgname LIKE 'audit\_%' AND NOT t.tgisinternal
+		 AND c.relnamespace = current_schema()::regnamespace LOOP
+		EXECUTE format('DROP TRIGGER %I ON %I', r.tgname, r.tbl);
 	END LOOP;
 END $$;
 
