@@ -140,7 +140,7 @@ int cache_lookup(struct req *r)
 	struct cache *c = mine();
 	/* An authenticated request read the version once in enter_org()
 	 * (svc_refresh_settings); a public one reads it here. */
-	struct store_version v = r->authed ? r->svc->settings_seen : store_version(r->svc->st);
+	struct store_version v = r->has_version ? r->version : store_version(r->svc->st);
 	char *key;
 
 	/* An answer is stored under the version read before it was computed: a

@@ -42,6 +42,8 @@ struct req {
 	struct svc *svc;                  /* this thread's service context */
 	struct principal who;
 	int authed;
+	int has_version;                  /* version below read by enter_org() for this request */
+	struct store_version version;     /* the store's, as of this request (cache.c keys on it) */
 	const char *session;              /* the session cookie, when one came */
 	struct arena a;                   /* everything of this request */
 	const struct route *route;

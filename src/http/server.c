@@ -269,6 +269,10 @@ static int enter_org(struct req *r)
 	}
 	svc->today = date_today(svc->org.utc_offset);
 	svc->actor = arena_printf(&r->a, "user:%s", r->who.user.login);
+	/* Both paths above read the store's version once: the cache keys on
+	 * that reading rather than making another round trip. */
+	r->version = svc->settings_seen;
+	r->has_version = 1;
 	return 0;
 }
 
