@@ -40,6 +40,10 @@ int h_backup(struct req *r)
 
 	if (req_need(r, CAN_ADMIN, "backup") != 0)
 		return 0;
+	/* A database URL has no file to download. */
+	if (strstr(http_db_path(), "://"))
+		return req_error(r, 403, "forbidden", NULL, "backups of a PostgreSQL database are made on the server "
+				 "with pg_dump or pg_basebackup (docs/SCALING.md), not downloaded");
 	dir = arena_printf(&r->a, "%s.download-XXXXXX", http_db_path());
 	if (mkdtemp(dir) == NULL)
 		return req_error(r, 500, "internal", NULL, "cannot make a temporary folder beside the database: %s",

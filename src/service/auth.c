@@ -310,8 +310,9 @@ static int take_attempt(struct svc *svc, const char *login, const char *addr, in
 	datetime_format_utc(ms / 1000 - AUTH_FAIL_WINDOW_MIN * 60, since);
 	if (store_begin(svc->st, err) != 0)
 		return -1;
-	/* The throttle is the installation's: org 0 (db.h). */
-	if (store_lock_org(svc->st, 0, err) || store_auth_purge(svc->st, now, ms, since, err) ||
+	/* The throttle is the installation's: its own lock (-1), not org 0's,
+	 * which an import of a new org holds while it runs. */
+	if (store_lock_org(svc->st, -1, err) || store_auth_purge(svc->st, now, ms, since, err) ||
 	    store_throttle_get(svc->st, login, addr, failures, &next, err) ||
 	    store_throttle_addr_failures(svc->st, addr, since, &from_addr, err))
 		goto fail;

@@ -142,7 +142,8 @@ int db_in_transaction(struct db *db);
 int db_commit(struct db *db, struct err *err);
 void db_rollback(struct db *db);
 
-/* Serialises writers of one org (0: the installation) until the current
+/* Serialises writers of one org (0: the installation, or an org being
+ * created; -1: the login throttle) until the current
  * transaction ends: a second connection calling db_lock_org() for the same
  * org waits. Call it right after db_begin() in any transaction that reads
  * and then writes data derived from what it read. A no-op on SQLite, whose

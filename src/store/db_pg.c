@@ -651,7 +651,11 @@ static int pg_lock_org(struct db *db, int64_t org_id, struct err *err)
 
 	if (!in_tx(db))
 		return err_set(err, ST_FAIL, "database: db_lock_org outside a transaction");
-	s = pg_prepare(db, "SELECT pg_advisory_xact_lock(?1)", err);
+	/* Advisory locks are the whole database's: the key is the org within
+	 * this schema, so that plenums in other schemas of the same database
+	 * (the tests', or tenants') never wait for each other. */
+	s = pg_prepare(db, "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || CAST(?1 AS TEXT), 0))",
+		       err);
 	if (s == NULL)
 		return -1;
 	pg_bind_int(s, 1, org_id);

@@ -551,8 +551,11 @@ struct search_hit {
 	double rank;
 };
 
-/* Searches the org's index: an FTS5 trigram query when every word has three
- * or more characters, else a substring match. Best first. */
+/* Searches the org's index: when every word has three or more characters,
+ * each word anywhere in the title or body (SQLite's FTS5 trigram index, or
+ * pg_trgm's indexes on PostgreSQL), best first, with a snippet made from
+ * the stored text (the same bytes on both stores); else the whole query as
+ * one substring, newest first, with no snippet. Same hits on both stores. */
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err);
 

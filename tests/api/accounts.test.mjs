@@ -8,8 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { startServer, client, plenum, PASSWORD } from './helpers.mjs';
+import { startServer, client, plenum, sql as sqlOf, PASSWORD } from './helpers.mjs';
 
 let server, admin;
 before(async () => {
@@ -42,7 +41,7 @@ function login(loginName, password, { from = '127.0.0.1', headers = {}, body } =
 }
 
 function sql(q) {
-  return execFileSync('sqlite3', [server.db, q], { encoding: 'utf8' }).trim();
+  return sqlOf(server.db, q);
 }
 
 async function asUser(loginName) {

@@ -1,6 +1,11 @@
 // helpers.mjs -- start a real plenum server on a free loopback port with a
 // temporary database holding the Jiangmen demo, and talk to it as the demo
 // users do: session cookies with CSRF tokens, or bearer tokens.
+//
+// With PLENUM_TEST_PG=postgresql://... (make check sets it) each server's
+// database is a fresh schema of that PostgreSQL database instead of a file;
+// PG says which, sql() reads either, and tests of SQLite files alone skip
+// themselves with { skip: SQLITE_ONLY && 'why' }.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +17,51 @@ export const PLENUM = process.env.PLENUM_BIN || join(ROOT, 'plenum');
 export const TODAY = '2026-11-25';
 export const PASSWORD = 'plenum-demo';
 
+export const PG = process.env.PLENUM_TEST_PG || '';
+// The reason a test of SQLite files cannot run on PostgreSQL, or false.
+export const SQLITE_ONLY = PG ? 'a SQLite file specific: skipped on PostgreSQL (docs/PORTING-STORE.md)' : false;
+if (PG && !process.env.PLENUM_AUDIT_KEY) process.env.PLENUM_AUDIT_KEY = join(tmpdir(), `plenum-api-pg-${process.pid}.audit-key`);
+
+// A database URL has no folder beside it: each server's checkpoints file.
+const checkpointsOf = new Map();
+
+export function dbEnv(args) {
+  const i = args.indexOf('--db');
+  const cp = i >= 0 ? checkpointsOf.get(args[i + 1]) : undefined;
+  return cp ? { PLENUM_CHECKPOINTS: cp } : {};
+}
+
 export function plenum(args, opts = {}) {
   return execFileSync(PLENUM, args, {
-    cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY, ...(opts.env || {}) },
+    cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY, ...dbEnv(args), ...(opts.env || {}) },
     input: opts.input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+// One value (or rows, one a line) read from a database, file or URL.
+export function sql(db, query) {
+  if (db.includes('://')) return execFileSync('psql', ['-X', '-q', '-At', db, '-c', query], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
+}
+
+let schemas = 0;
+// A fresh empty database for a server in dir: a file, or a new schema.
+function freshDb(dir) {
+  if (!PG) return join(dir, 'test.db');
+  const schema = `plenum_api_${process.pid}_${++schemas}`;
+  execFileSync('psql', ['-X', '-q', PG, '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema},public`;
+  checkpointsOf.set(url, join(dir, 'test.db.checkpoints'));
+  return url;
+}
+
+function dropDb(db) {
+  const m = /search_path%3D([a-z0-9_]+)/.exec(db);
+  if (!PG || !m) return;
+  try {
+    execFileSync('psql', ['-X', '-q', PG, '-c', `DROP SCHEMA IF EXISTS ${m[1]} CASCADE`], { stdio: 'ignore' });
+  } catch { /* the cluster may be gone already */ }
 }
 
 export async function freePort() {
@@ -44,7 +89,7 @@ const OTHER_ORG = {
 // when given, runs on the database before the server starts.
 export async function startServer({ threads = 2, otherOrg = true, args = [], files = {}, prepare = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'plenum-api-'));
-  const db = join(dir, 'test.db');
+  const db = freshDb(dir);
   plenum(['--db', db, 'demo']);
   if (otherOrg) {
     writeFileSync(join(dir, 'other.json'), JSON.stringify(OTHER_ORG));
@@ -59,7 +104,7 @@ export async function startServer({ threads = 2, otherOrg = true, args = [], fil
   const port = await freePort();
   const proc = spawn(PLENUM, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', String(threads),
     ...args.map((a) => a.replace('$DIR', dir))],
-    { cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY }, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: ROOT, env: { ...process.env, PLENUM_TODAY: TODAY, ...dbEnv(['--db', db]) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;
@@ -69,6 +114,7 @@ export async function startServer({ threads = 2, otherOrg = true, args = [], fil
   }
   if (proc.exitCode !== null) {
     rmSync(dir, { recursive: true, force: true });
+    dropDb(db);
     throw new Error(`the server did not start (exit ${proc.exitCode}): ${log}`);
   }
   const server = {
@@ -83,6 +129,7 @@ export async function startServer({ threads = 2, otherOrg = true, args = [], fil
         code = await new Promise((r) => proc.once('exit', r));
       }
       rmSync(dir, { recursive: true, force: true });
+      dropDb(db);
       if (code !== 0) throw new Error(`the server exited with ${code}:\n${log.slice(-4000)}`);
     },
   };
