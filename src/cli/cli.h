@@ -154,6 +154,7 @@ extern const struct cli_command cmd_audit_commands[];
 extern const struct cli_command cmd_backup_commands[];
 extern const struct cli_command cmd_server_commands[];
 extern const struct cli_command cmd_user_commands[];
+extern const struct cli_command cmd_copy_commands[];
 
 /* main.c: every slice, NULL-terminated. */
 extern const struct cli_command *const cli_slices[];

@@ -48,6 +48,8 @@ static int serve_run(struct cli_run *r)
 	o.hsts = cli_flag(r, "hsts");
 	o.base_url = cli_opt(r, "base-url");
 	o.web_root = cli_opt(r, "web-root");
+	o.read_db = cli_opt(r, "read-db");
+	o.trusted_proxy = cli_opt(r, "trusted-proxy");
 
 	/* What the command line leaves unset comes from the configuration file
 	 * (the dispatcher has read it already, and refused a bad one). */
@@ -112,6 +114,8 @@ static const struct cli_option serve_options[] = {
 	{ "header-timeout", 0, "SECONDS",
 	  "the request line and headers must arrive within this (default " CLI_STR(LIM_HEADER_TIMEOUT_S) ")", 0 },
 	{ "body-timeout", 0, "SECONDS", "a request body must arrive within this (default " CLI_STR(LIM_BODY_TIMEOUT_S) ")", 0 },
+	{ "read-db", 0, "URL", "send reports and dashboards (GET) to this read replica", 0 },
+	{ "trusted-proxy", 0, "ADDRESS[,ADDRESS...]", "load balancers whose X-Forwarded-For is believed", 0 },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -136,6 +140,11 @@ const struct cli_command cmd_server_commands[] = {
 	  "--per-address from one address (raise it behind a proxy or NAT), and the\n"
 	  "request line and headers must arrive within --header-timeout seconds,\n"
 	  "a request body within --body-timeout seconds.\n"
+	  "--read-db URL sends the reports and dashboards (GET) to a read replica, such as a\n"
+	  "PostgreSQL hot standby: as stale as its replay lag, except that a browser reads from\n"
+	  "--db for " CLI_STR(LIM_REPLICA_PRIMARY_S) " seconds after each of its writes (docs/SCALING.md).\n"
+	  "--trusted-proxy: the load balancers' addresses; a request from one of them is counted\n"
+	  "(login throttle, log) as coming from the last address of its X-Forwarded-For header.\n"
 	  "The configuration file (" CONFIG_DEFAULT_PATH ", or $PLENUM_CONFIG) may set db, listen, threads,\n"
 	  "base_url, secure_cookies and hsts; the command line overrides it.\n" },
 	{ "routes", "list the API's routes, or print its OpenAPI document", NULL, 0, routes_options, 0, routes_run,

@@ -24,6 +24,7 @@ const struct cli_command *const cli_slices[] = {
 	cmd_setting_commands,
 	cmd_audit_commands,
 	cmd_backup_commands,
+	cmd_copy_commands,
 	cmd_server_commands,
 	cmd_user_commands,
 	NULL,

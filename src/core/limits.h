@@ -54,6 +54,7 @@
 #define LIM_BODY_TIMEOUT_S 60                   /* the body must arrive within this */
 #define LIM_BUSY_WAIT_S    2                    /* over the cap, a connection waiting this long for a request is closed */
 #define LIM_BASE_URL_BYTES 200                  /* --base-url */
+#define LIM_TRUSTED_PROXIES 8                   /* --trusted-proxy addresses */
 #define LIM_HSTS_MAX_AGE_S 31536000             /* --hsts: one year */
 #define LIM_CONFIG_BYTES   4096                 /* /etc/plenum.conf: the values kept */
 #define LIM_CONFIG_LINE    1024                 /* /etc/plenum.conf: one line */
@@ -62,6 +63,7 @@
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */
 #define LIM_DB_SERVER_WAIT_MS 1000              /* server: wait this long for the write lock, then 503 */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
+#define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */
@@ -72,5 +74,7 @@
 #define LIM_PDF_TAGS       16                   /* structure tags open at once */
 /* Backup and restore */
 #define LIM_RESTORE_LOCK_TRIES 6                /* restore: busy timeouts (5 s each) to get the write lock */
+/* plenum copy */
+#define LIM_COPY_ORGS      10000                /* orgs copied by one run without --org */
 
 #endif

@@ -138,7 +138,9 @@ static char *key_of(struct req *r)
 int cache_lookup(struct req *r)
 {
 	struct cache *c = mine();
-	struct store_version v = store_version(r->svc->st);
+	/* An authenticated request read the version once in enter_org()
+	 * (svc_refresh_settings); a public one reads it here. */
+	struct store_version v = r->has_version ? r->version : store_version(r->svc->st);
 	char *key;
 
 	/* An answer is stored under the version read before it was computed: a

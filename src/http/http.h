@@ -42,6 +42,8 @@ struct req {
 	struct svc *svc;                  /* this thread's service context */
 	struct principal who;
 	int authed;
+	int has_version;                  /* version below read by enter_org() for this request */
+	struct store_version version;     /* the store's, as of this request (cache.c keys on it) */
 	const char *session;              /* the session cookie, when one came */
 	struct arena a;                   /* everything of this request */
 	const struct route *route;
@@ -63,6 +65,7 @@ struct req {
 	const char *content_encoding;     /* "gzip" for a compressed file, or NULL */
 	const char *cache_control;        /* NULL: no-cache for files, no-store for the API */
 	int replayed;                     /* the stored answer to an Idempotency-Key */
+	int on_replica;                   /* answered from --read-db (replica.h) */
 	int has_file;                     /* send file_fd (file_bytes long) instead of out; */
 	int file_fd;                      /*   server.c closes it, sent or not */
 	int64_t file_bytes;
@@ -79,6 +82,9 @@ void http_idem_after(struct req *r);
 /* ---- reading (server.c) ---- */
 const char *req_query(struct req *r, const char *name);   /* NULL when absent */
 const char *req_header(struct req *r, const char *name);
+/* The last of the request's headers of that name (a proxy appends its own
+ * line after any the client sent); NULL when absent. */
+const char *req_header_last(struct req *r, const char *name);
 /* Calls cb for every query argument; stops when cb returns non-zero. */
 int req_query_each(struct req *r, int (*cb)(void *ctx, const char *name, const char *value), void *ctx);
 
@@ -265,6 +271,8 @@ struct server_opts {
 	unsigned per_address;      /* 0: LIM_CONN_PER_ADDRESS */
 	unsigned header_timeout_s; /* 0: LIM_HEADER_TIMEOUT_S */
 	unsigned body_timeout_s;   /* 0: LIM_BODY_TIMEOUT_S */
+	const char *read_db;       /* --read-db: reports and dashboards from this replica (replica.h); NULL: none */
+	const char *trusted_proxy; /* --trusted-proxy: balancers whose X-Forwarded-For is believed (proxy.h) */
 };
 /* The database file the server serves (for backups). */
 const char *http_db_path(void);

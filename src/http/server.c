@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,8 @@
 #include "http.h"
 #include "static.h"
 #include "cache.h"
+#include "replica.h"
+#include "proxy.h"
 #include "conns.h"
 #include "../report/render.h"
 #include "../core/date.h"
@@ -123,6 +126,28 @@ const char *req_query(struct req *r, const char *name)
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+struct last_ctx {
+	const char *name, *value;
+};
+
+static enum MHD_Result keep_last(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct last_ctx *l = cls;
+
+	(void)kind;
+	if (key && strcasecmp(key, l->name) == 0)
+		l->value = value;
+	return MHD_YES;
+}
+
+const char *req_header_last(struct req *r, const char *name)
+{
+	struct last_ctx l = { name, NULL };
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, keep_last, &l);
+	return l.value;
 }
 
 struct each_ctx {
@@ -244,6 +269,10 @@ static int enter_org(struct req *r)
 	}
 	svc->today = date_today(svc->org.utc_offset);
 	svc->actor = arena_printf(&r->a, "user:%s", r->who.user.login);
+	/* Both paths above read the store's version once: the cache keys on
+	 * that reading rather than making another round trip. */
+	r->version = svc->settings_seen;
+	r->has_version = 1;
 	return 0;
 }
 
@@ -252,6 +281,7 @@ static void handle(struct req *r)
 	struct err err = ERR_INIT;
 	int writes, snapshot;
 
+	proxy_client_addr(r);
 	if (check_request_size(r) != 0)
 		return;
 	if (!text_utf8_valid(r->path, strlen(r->path))) {
@@ -287,8 +317,9 @@ static void handle(struct req *r)
 		req_error(r, 413, "too_large", NULL, "the request body is over the limit of %u bytes", LIM_BODY_BYTES);
 		return;
 	}
-	/* Reads are answered from the cache until the data changes. */
-	if (cache_lookup(r))
+	/* Reports and dashboards from the replica (never cached: replica.h);
+	 * other reads are answered from the cache until the data changes. */
+	if (!replica_enter(r) && cache_lookup(r))
 		return;
 	if (r->route->flags & RF_PUBLIC)
 		memset(&r->svc->idem, 0, sizeof(r->svc->idem));
@@ -308,7 +339,9 @@ static void handle(struct req *r)
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
 	http_idem_after(r);
-	cache_store(r);
+	if (!r->on_replica)
+		cache_store(r);
+	replica_leave(r);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
@@ -361,6 +394,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	if (r->cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+	if (r->authed)
+		MHD_add_response_header(resp, "X-Plenum-Store", r->on_replica ? "replica" : "primary");
 	if (atomic_load(&g_stopping) || r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->retry_after) {
@@ -580,6 +615,14 @@ int server_run(const struct server_opts *o)
 		return err_exit_code(err.code);
 	}
 	svc_close(&probe);
+	if (proxy_setup(o->trusted_proxy, &err) != 0) {
+		fprintf(stderr, "plenum: %s\n", err.msg);
+		return 2;
+	}
+	if (replica_setup(o->read_db, &err) != 0) {
+		fprintf(stderr, "plenum: %s\n", err.msg);
+		return err_exit_code(err.code);
+	}
 	g_db = o->db;
 	if (static_set_root(o->web_root) != 0) {
 		fprintf(stderr, "plenum: --web-root: \"%s\" is not a folder\n", o->web_root);

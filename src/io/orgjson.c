@@ -703,6 +703,7 @@ struct exp {
 	json_t *id2obj[MAX_ENTITIES + 1];   /* "id" -> row object, for attaching children and links */
 	json_t *doc;
 	const struct entity *e;
+	int secrets;                        /* ORGJSON_SECRETS */
 };
 
 static void id_str(char *out, size_t size, int64_t id)
@@ -727,7 +728,7 @@ static int export_row(void *ctx, const struct row_meta *m, const struct value *v
 {
 	struct exp *x = ctx;
 	const struct entity *e = x->e;
-	json_t *obj = rows_to_json(e, vals);
+	json_t *obj = x->secrets ? rows_to_json_secrets(e, vals) : rows_to_json(e, vals);
 	char ids[32];
 
 	id_str(ids, sizeof(ids), m->id);
@@ -792,6 +793,7 @@ int orgjson_export(struct svc *svc, struct buf *out, int flags, struct err *err)
 		return err_set(err, ST_NOTFOUND, "no org selected");
 	}
 	q.org_id = svc->org.id;
+	x.secrets = (flags & ORGJSON_SECRETS) != 0;
 	/* One snapshot for every statement: an export taken while others write
 	 * is never torn (a GET over HTTP is inside the server's snapshot already,
 	 * and then this begin fails harmlessly). */

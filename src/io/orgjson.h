@@ -43,7 +43,10 @@ struct import_report {
 int orgjson_import(struct svc *svc, const char *data, size_t len, int replace,
 		   struct import_report *rep, struct err *err);
 
-enum { ORGJSON_AUDIT = 1 };   /* include the audit chain */
+enum {
+	ORGJSON_AUDIT = 1,     /* include the audit chain */
+	ORGJSON_SECRETS = 2,   /* include password hashes: only for a copy kept in memory (orgcopy.c) */
+};
 
 /* Writes the selected org as an indented JSON document into out. */
 int orgjson_export(struct svc *svc, struct buf *out, int flags, struct err *err);

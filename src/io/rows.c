@@ -461,7 +461,7 @@ int rows_values(struct rows *r, const struct entity *e, json_t *obj, enum rows_m
 	return 0;
 }
 
-json_t *rows_to_json(const struct entity *e, const struct value *vals)
+static json_t *to_json(const struct entity *e, const struct value *vals, int secrets)
 {
 	json_t *obj = json_object();
 
@@ -472,7 +472,7 @@ json_t *rows_to_json(const struct entity *e, const struct value *vals)
 
 		if (v->kind == V_NULL || f->type == F_REFS)
 			continue;
-		if (f->flags & FF_NOEXPORT)
+		if ((f->flags & FF_NOEXPORT) && !secrets)
 			continue;                 /* secrets: taken in, never given out */
 		switch (f->type) {
 		case F_INT: jv = json_integer(v->i); break;
@@ -488,4 +488,14 @@ json_t *rows_to_json(const struct entity *e, const struct value *vals)
 			json_object_set_new(obj, f->name, jv);
 	}
 	return obj;
+}
+
+json_t *rows_to_json(const struct entity *e, const struct value *vals)
+{
+	return to_json(e, vals, 0);
+}
+
+json_t *rows_to_json_secrets(const struct entity *e, const struct value *vals)
+{
+	return to_json(e, vals, 1);
 }

@@ -76,6 +76,9 @@ int rows_values(struct rows *r, const struct entity *e, json_t *obj, enum rows_m
 /* The JSON object of a stored row as store_rows_view() gives it (references
  * as keys). FF_NOEXPORT fields (secrets such as a password hash) are left out. */
 json_t *rows_to_json(const struct entity *e, const struct value *vals);
+/* The same with the FF_NOEXPORT fields, for a copy between two stores that
+ * never leaves the process (io/orgcopy.c): nothing else may call it. */
+json_t *rows_to_json_secrets(const struct entity *e, const struct value *vals);
 
 /* obj[name] when it is a string, else NULL. */
 const char *rows_str(json_t *obj, const char *name);

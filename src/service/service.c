@@ -93,12 +93,13 @@ int svc_select_org(struct svc *svc, const char *org_key, struct err *err)
 int svc_refresh_settings(struct svc *svc, struct err *err)
 {
 	struct store_version v = store_version(svc->st);
+	int same = v.others == svc->settings_seen.others && v.ours == svc->settings_seen.ours;
 
-	if (!svc->has_org || (v.others == svc->settings_seen.others && v.ours == svc->settings_seen.ours))
-		return 0;
 	/* The version is taken before the read: a change landing during it is
 	 * read again next time. */
 	svc->settings_seen = v;
+	if (!svc->has_org || same)
+		return 0;
 	light_rules_default(&svc->light);
 	compliance_rules_default(&svc->rules);
 	return store_settings(svc->st, svc->org.id, load_setting, svc, err);

@@ -41,7 +41,12 @@ struct svc {
 		int claimed;
 	} idem;
 	const struct principal *who;  /* the caller, whose scope task lists keep to; NULL: none (the CLI) */
-	struct store_version settings_seen;  /* the store's, when the settings were read */
+	/* The store's version as read by the last svc_select_org() or
+	 * svc_refresh_settings() (each reads it once, first): the settings are
+	 * those of this version or newer, and a request that called one of them
+	 * may key its caches on it instead of reading the version again (one
+	 * round trip on PostgreSQL). */
+	struct store_version settings_seen;
 };
 
 /* Checks PLENUM_TODAY and the clock (date_today_check), opens the store at

@@ -135,6 +135,7 @@ static void pg_close(struct db *db);
 static struct db *pg_open(const char *url, int flags, struct err *err)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
+	const char *hs;
 
 	db->drv = &db_driver_pg;
 	db->conn = PQconnectdb(url);
@@ -151,8 +152,11 @@ static struct db *pg_open(const char *url, int flags, struct err *err)
 		pg_fail(db, NULL, err, "client encoding");
 		goto fail;
 	}
-	/* Server notices ("already exists, skipping") are not for plenum's users. */
-	if (run(db, "SET TIME ZONE 'UTC'; SET client_min_messages = warning; LISTEN plenum_change", err, "open") != 0)
+	/* Server notices ("already exists, skipping") are not for plenum's users.
+	 * A hot standby refuses LISTEN (and hears no NOTIFY): it is read only. */
+	hs = PQparameterStatus(db->conn, "in_hot_standby");
+	if (run(db, hs && strcmp(hs, "on") == 0 ? "SET TIME ZONE 'UTC'; SET client_min_messages = warning"
+		    : "SET TIME ZONE 'UTC'; SET client_min_messages = warning; LISTEN plenum_change", err, "open") != 0)
 		goto fail;
 	if ((flags & DB_OPEN_READONLY) && run(db, "SET default_transaction_read_only = on", err, "open") != 0)
 		goto fail;

@@ -1,0 +1,57 @@
+/*
+ * orgcopy.h -- moving orgs from one store to another (SQLite file or
+ * PostgreSQL URL, either way): the work behind `plenum copy`.
+ *
+ * Each org goes through the JSON snapshot machinery of orgjson.h, in memory:
+ * exported from the source as one read snapshot with its audit chain (and,
+ * unlike an export file, its users' password hashes, so that they can still
+ * log in), then imported into the destination in one transaction, which
+ * checks the carried chain entry by entry, keeps it and seals the rows with
+ * the import's own entry. The destination then gets new row ids (the
+ * import maps keys to ids: several orgs from different stores can share one
+ * database); rows refer to each other by key, so nothing a user sees
+ * changes. After each org is committed the copy checks it: the
+ * destination's export without the audit list must be byte-identical to the
+ * source's, and `audit verify` must pass there.
+ *
+ * It is NOT a backup (backup.h copies whole SQLite files) and NOT a merge:
+ * an org already in the destination is refused unless replace is set, and
+ * every org is checked for that before anything is written. Sessions, API
+ * tokens and calendar secrets are not copied: users log in again and
+ * scripts get new tokens. Each org is all or nothing; a run over several
+ * orgs that fails part way leaves the orgs copied before it (named in the
+ * report) and nothing of the one that failed.
+ */
+#ifndef PLENUM_ORGCOPY_H
+#define PLENUM_ORGCOPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct buf;
+struct err;
+
+struct orgcopy_org {
+	const char *key;
+	long rows;                 /* rows written on the destination */
+	int64_t audit_entries;     /* the destination's chain, the import's entry included */
+	int replaced;              /* the destination had this org and it was replaced */
+};
+
+struct orgcopy_report {
+	size_t norgs;              /* orgs copied (committed) */
+	struct orgcopy_org *orgs;  /* in the caller's arena */
+	struct buf *problems;      /* import problems, one a line, when not NULL */
+};
+
+/* Copies the org org_key (NULL: every org) of the database from into the
+ * database to (a SQLite file is created when missing; a PostgreSQL database
+ * must exist). from is only read. Returns 0, or -1 with *err: ST_INVALID
+ * for the same database on both sides, ST_NOTFOUND for an unknown org,
+ * ST_CONFLICT for an org already in the destination without replace,
+ * ST_FAIL when the destination does not match the source after the copy. */
+int orgcopy_run(const char *from, const char *to, const char *org_key, int replace, struct arena *a,
+		struct orgcopy_report *rep, struct err *err);
+
+#endif
