@@ -38,6 +38,8 @@
 #define LIM_HEADER_BYTES   (16u * 1024)          /* all request headers */
 #define LIM_PAGE_ITEMS     100                  /* items per page of a list */
 #define LIM_PAGE_DEFAULT   50
+#define LIM_TASK_REPORTS   20                   /* latest progress reports in a task's record (the rest: its reports list) */
+#define LIM_LIGHTS_TOUCHED 64                   /* tasks one write updates the light counts for; more: recounted */
 #define LIM_LIST_OFFSET    1000000              /* items skipped to reach a page by number */
 #define LIM_VIEW_TASK      (8u * 1024 * 1024)    /* one task as JSON: 1000 supporting units fit */
 #define LIM_CONNECTIONS    512                  /* open connections */

@@ -17,6 +17,7 @@
 #include "../service/audit.h"
 #include "../service/check.h"
 #include "../service/initiative.h"
+#include "../service/lights.h"
 #include "../service/meeting.h"
 #include "../service/task.h"
 #include "../core/banned.h"
@@ -194,12 +195,23 @@ int h_dashboard(struct req *r)
 	size_t ni, nm;
 	json_t *out, *roots = json_array(), *red = json_array(), *yellow = json_array(), *up = json_array(), *ind;
 	struct lights_pick pick;
+	int fresh;
 
 	memset(&pick, 0, sizeof(pick));
 	pick.red = red;
 	pick.yellow = yellow;
-	if (initiative_tree_scan(r->svc, &r->a, &iv, &ni, pick_light, &pick, &err) != 0)
+	/* The roll-up from the incremental light counts; when they are stale
+	 * (a new day, new rules), from one pass over the tasks, which also
+	 * picks the red and yellow ones (and the server recounts afterwards). */
+	if (initiative_tree_counted(r->svc, &r->a, &iv, &ni, &fresh, &err) != 0)
 		goto fail;
+	if (fresh) {
+		if (lights_pick(r->svc, LIGHT_RED, pick.ids, LIM_PAGE_ITEMS, &pick.nred, &err) != 0 ||
+		    lights_pick(r->svc, LIGHT_YELLOW, pick.ids + LIM_PAGE_ITEMS, LIM_PAGE_ITEMS, &pick.nyellow, &err) != 0)
+			goto fail;
+	} else if (initiative_tree_scan(r->svc, &r->a, &iv, &ni, pick_light, &pick, &err) != 0) {
+		goto fail;
+	}
 	/* Yellow ids follow the red ones, so that one read gives both. */
 	memmove(pick.ids + pick.nred, pick.ids + LIM_PAGE_ITEMS, pick.nyellow * sizeof(pick.ids[0]));
 	if (task_scan_ids(r->svc, pick.ids, pick.nred + pick.nyellow, show_light, &pick, &err) != 0)

@@ -64,6 +64,7 @@ int h_task_list(struct req *r)
 	int l = -1;
 
 	memset(&f, 0, sizeof(f));
+	f.list = 1;              /* what a list shows; the record has the rest */
 	if (req_only_params(r, params) ||
 	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
 	    req_param_int(r, "offset", 0, LIM_LIST_OFFSET, 0, &offset) ||

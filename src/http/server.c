@@ -34,6 +34,7 @@
 #include "cache.h"
 #include "conns.h"
 #include "../report/render.h"
+#include "../service/lights.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -302,9 +303,11 @@ static void handle(struct req *r)
 		req_fail(r, &err);
 		return;
 	}
+	r->svc->lights.stale = 0;
 	r->route->handler(r);
 	if (snapshot)
 		store_read_end(r->svc->st);
+
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
 	http_idem_after(r);
@@ -514,6 +517,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		fprintf(stderr, "%s %s %s %d %zuB %lldus user=%s%s\n", r->addr, method, path, r->status, r->out.len,
 			(long long)(now_us() - r->started_us), r->authed ? r->who.user.login : "-",
 			why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	}
+	/* A read found the light counts stale (a new day, new rules): recount
+	 * them once, after its answer went out, so that the next reads use them. */
+	if (r->svc && r->svc->lights.stale) {
+		struct err err = ERR_INIT;
+
+		r->svc->lights.stale = 0;
+		if (lights_refresh(r->svc, &err) != 0)
+			fprintf(stderr, "plenum: light counts: %s\n", err.msg);
 	}
 	if (r->method)
 		atomic_fetch_sub(&g_inflight, 1);

@@ -8,6 +8,7 @@
 
 #include "task.h"
 #include "auth.h"
+#include "lights.h"
 #include "tx.h"
 #include "../core/date.h"
 #include "../core/limits.h"
@@ -174,6 +175,7 @@ static int move(struct svc *svc, const struct task_view *t, enum task_action act
 	if (to != t->state &&
 	    store_task_set_state(svc->st, t->row.id, t->row.version, workflow_state_name(to), err) != 0)
 		return -1;
+	lights_touch(svc, t->row.id);
 	tr.action = workflow_action_name(action);
 	tr.from_state = workflow_state_name(t->state);
 	tr.to_state = workflow_state_name(to);
@@ -355,6 +357,8 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 		rc = move(svc, &t, TA_REPORT_PROGRESS, to, NULL, err);
 	if (rc == 0)
 		rc = store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err);
+	if (rc == 0)
+		lights_touch(svc, t.row.id);
 	rc = end_obj(svc, rc, "report_progress", "report", id, rc != 0 ? NULL :
 		     json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?}", "task", t.row.key, "reported_on",
 			       r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
@@ -469,8 +473,10 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 	if (rc == 0)
 		rc = store_extension_decide(svc->st, x->id, approve ? "approved" : "refused", svc_now(at), svc->actor,
 					    note, err);
-	if (rc == 0 && approve)
+	if (rc == 0 && approve) {
 		rc = store_task_set_due(svc->st, t.row.id, x->new_due_on, err);
+		lights_touch(svc, t.row.id);
+	}
 	if (rc == 0)
 		rc = move(svc, &t, TA_DECIDE_EXTENSION, t.state,
 			  arena_printf(&a, "%s: %s -> %s%s%s", approve ? "approved" : "refused", x->old_due_on,

@@ -9,6 +9,7 @@
 #include "tx.h"
 #include "audit.h"
 #include "service.h"
+#include "lights.h"
 #include "../core/date.h"
 #include "../core/banned.h"
 
@@ -20,6 +21,7 @@ int svc_tx_begin(struct svc *svc, struct err *err)
 	}
 	if (store_begin(svc->st, err) != 0)
 		return -1;
+	lights_forget(svc);
 	svc->tx_depth = 1;
 	svc->tx_failed = 0;
 	return 0;
@@ -49,7 +51,11 @@ int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, 
 		return rc != 0 ? -1 : 0;
 	if (svc->tx_failed)
 		goto fail;
-	if (claim_idempotency_key(svc, err) != 0 ||
+	/* An import or an org's whole data: the light counts are recounted. */
+	if (action && (strncmp(action, "import", 6) == 0 || (entity && strcmp(entity, "org") == 0)))
+		lights_touch_all(svc);
+	if (lights_apply(svc, err) != 0 ||
+	    claim_idempotency_key(svc, err) != 0 ||
 	    audit_append(svc, action, entity, row_id, before, after, err) != 0 ||
 	    store_commit(svc->st, err) != 0)
 		goto fail;
@@ -57,6 +63,7 @@ int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, 
 	return 0;
 fail:
 	store_rollback(svc->st);
+	lights_forget(svc);
 	svc->tx_failed = 0;
 	if (svc->idem.claimed)
 		svc->idem.claimed = 0;

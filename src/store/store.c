@@ -1332,37 +1332,42 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
-/* The latest report comes from one indexed lookup per task inside the same
- * statement (progress_report_task), never from a query per row. */
-#define TASK_LATEST_REPORT \
-	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
-	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
+/* The latest report's fields are on the task row (migration 0012: a trigger
+ * keeps them as reports are inserted), so no shape reads progress_report.
+ * Three shapes of one row: the whole record (TASK_FULL), the list's
+ * (TASK_LIST: what a list of tasks shows, plain joins by primary key and no
+ * correlated subquery per row) and the light's (TASK_LIGHT: what the light
+ * and the roll-up read, no join). */
+enum { TASK_FULL = 0, TASK_LIGHT = 1, TASK_LIST = 2, TASK_BOTH = TASK_LIGHT | TASK_LIST };
 #define TASK_FROM \
 	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
 	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN speech s ON s.id = d.speech_id " \
 	"LEFT JOIN person sp ON sp.id = s.speaker_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
-	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id " \
-	TASK_LATEST_REPORT
-#define TASK_LEAN_FROM "FROM task t " TASK_LATEST_REPORT
+	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id "
+#define TASK_LIST_FROM \
+	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
+	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
+	"JOIN unit lu ON lu.id = t.lead_unit_id "
+#define TASK_LEAN_FROM "FROM task t "
 
-/* A task row, column by column. The lean columns are those the light and
- * the roll-up read: a whole-org pass needs no names, titles or joins. */
-#define T(expr, type, field, lean) { expr, type, offsetof(struct task_row, field), lean }
+/* A task row, column by column, with the shapes (TASK_LIGHT, TASK_LIST) that
+ * select it besides the whole record. */
+#define T(expr, type, field, shapes) { expr, type, offsetof(struct task_row, field), shapes }
 static const struct col_map task_cols[] = {
-	T("t.id", COL_I64, id, 1),
-	T("t.initiative_id", COL_I64, initiative_id, 1),
-	T("t.version", COL_I64, version, 1),
-	T("t.key", COL_TEXT, key, 1),
-	T("t.code", COL_TEXT, code, 0),
-	T("t.title", COL_TEXT, title, 0),
-	T("t.title_en", COL_TEXT, title_en, 0),
-	T("t.state", COL_TEXT, state, 1),
-	T("t.cadence", COL_TEXT, cadence, 1),
-	T("i.key", COL_TEXT, initiative_key, 0),
+	T("t.id", COL_I64, id, TASK_BOTH),
+	T("t.initiative_id", COL_I64, initiative_id, TASK_BOTH),
+	T("t.version", COL_I64, version, TASK_BOTH),
+	T("t.key", COL_TEXT, key, TASK_BOTH),
+	T("t.code", COL_TEXT, code, TASK_LIST),
+	T("t.title", COL_TEXT, title, TASK_LIST),
+	T("t.title_en", COL_TEXT, title_en, TASK_LIST),
+	T("t.state", COL_TEXT, state, TASK_BOTH),
+	T("t.cadence", COL_TEXT, cadence, TASK_BOTH),
+	T("i.key", COL_TEXT, initiative_key, TASK_LIST),
 	T("i.code", COL_TEXT, initiative_code, 0),
-	T("i.title", COL_TEXT, initiative_title, 0),
+	T("i.title", COL_TEXT, initiative_title, TASK_LIST),
 	T("i.title_en", COL_TEXT, initiative_title_en, 0),
-	T("d.key", COL_TEXT, decision_key, 0),
+	T("d.key", COL_TEXT, decision_key, TASK_LIST),
 	T("d.text", COL_TEXT, decision_text, 0),
 	T("d.text_en", COL_TEXT, decision_text_en, 0),
 	T("d.number", COL_INT, decision_number, 0),
@@ -1370,37 +1375,37 @@ static const struct col_map task_cols[] = {
 	T("s.title", COL_TEXT, speech_title, 0),
 	T("coalesce(sp.name, s.speaker_name)", COL_TEXT, speaker_name, 0),
 	T("sp.name_en", COL_TEXT, speaker_name_en, 0),
-	T("m.key", COL_TEXT, meeting_key, 0),
-	T("m.title", COL_TEXT, meeting_title, 0),
+	T("m.key", COL_TEXT, meeting_key, TASK_LIST),
+	T("m.title", COL_TEXT, meeting_title, TASK_LIST),
 	T("m.title_en", COL_TEXT, meeting_title_en, 0),
-	T("lu.key", COL_TEXT, lead_unit_key, 0),
-	T("lu.name", COL_TEXT, lead_unit_name, 0),
-	T("lu.name_en", COL_TEXT, lead_unit_name_en, 0),
+	T("lu.key", COL_TEXT, lead_unit_key, TASK_LIST),
+	T("lu.name", COL_TEXT, lead_unit_name, TASK_LIST),
+	T("lu.name_en", COL_TEXT, lead_unit_name_en, TASK_LIST),
 	T("(SELECT group_concat(su.name, '、') FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
 	  "WHERE tu.task_id = t.id)", COL_TEXT, supporting, 0),
 	T("(SELECT group_concat(coalesce(su.name_en, su.name), ', ') FROM task_unit tu JOIN unit su "
 	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id)", COL_TEXT, supporting_en, 0),
 	T("rp.name", COL_TEXT, responsible_name, 0),
 	T("rp.name_en", COL_TEXT, responsible_name_en, 0),
-	T("t.starts_on", COL_TEXT, starts_on, 1),
-	T("t.due_on", COL_TEXT, due_on, 1),
-	T("t.weight", COL_REAL, weight, 1),
-	T("pr.percent", COL_PRESENT, has_report, 1),
-	T("pr.percent", COL_INT, percent, 1),
-	T("pr.reported_on", COL_TEXT, last_report_on, 1),
+	T("t.starts_on", COL_TEXT, starts_on, TASK_BOTH),
+	T("t.due_on", COL_TEXT, due_on, TASK_BOTH),
+	T("t.weight", COL_REAL, weight, TASK_BOTH),
+	T("t.last_percent", COL_PRESENT, has_report, TASK_BOTH),
+	T("t.last_percent", COL_INT, percent, TASK_BOTH),
+	T("t.last_report_on", COL_TEXT, last_report_on, TASK_BOTH),
 	T("t.illustrative", COL_TEXT, illustrative, 0),
-	T("pr.done", COL_TEXT, last_report_done, 0),
+	T("t.last_report_done", COL_TEXT, last_report_done, 0),
 };
 #undef T
 #define NTASK_COLS (sizeof(task_cols) / sizeof(task_cols[0]))
 
 /* "SELECT <task columns> FROM ... <tail>" into b (one text per shape, so the
- * statement cache reuses it). */
-static const char *task_sql(struct buf *b, int lean, const char *tail)
+ * statement cache reuses it). bare: TASK_LIGHT from the task table alone. */
+static const char *task_sql(struct buf *b, int shape, int bare, const char *tail)
 {
 	buf_adds(b, "SELECT ");
-	colmap_select(task_cols, NTASK_COLS, lean, b);
-	buf_adds(b, lean ? TASK_LEAN_FROM : TASK_FROM);
+	colmap_select(task_cols, NTASK_COLS, shape, b);
+	buf_adds(b, shape == TASK_FULL ? TASK_FROM : bare && shape == TASK_LIGHT ? TASK_LEAN_FROM : TASK_LIST_FROM);
 	buf_adds(b, tail);
 	return buf_str(b);
 }
@@ -1418,7 +1423,8 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 
 	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
 	    !f->due_to && !f->q) {
-		s = db_prepare(st->db, task_sql(&sql, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"), err);
+		s = db_prepare(st->db, task_sql(&sql, TASK_LIGHT, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"),
+			       err);
 		buf_release(&sql);
 		if (s == NULL)
 			return NULL;
@@ -1427,7 +1433,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		db_bind_int(s, 3, f->limit > 0 ? f->limit : -1);
 		return s;
 	}
-	s = db_prepare(st->db, task_sql(&sql, 0,
+	s = db_prepare(st->db, task_sql(&sql, f && f->lean ? TASK_LIGHT : f && f->list ? TASK_LIST : TASK_FULL, 0,
 		"WHERE t.org_id = ?1 "
 		"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
 		"     WHERE tu.task_id = t.id AND su.key = ?2)) "
@@ -1533,7 +1539,7 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	{
 		struct buf sql = BUF_INIT(SQL_MAX);
 
-		s = db_prepare(st->db, task_sql(&sql, 0,
+		s = db_prepare(st->db, task_sql(&sql, TASK_LIST, 0,
 			       "WHERE t.org_id = ? AND t.id IN (SELECT value FROM json_each(?)) ORDER BY t.id"), err);
 		buf_release(&sql);
 	}
@@ -1548,6 +1554,28 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	return rc < 0 ? -1 : 0;
 }
 
+int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, struct arena *a, struct task_row *out,
+			 int *found, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s = db_prepare(st->db, task_sql(&sql, TASK_LIGHT, 1, "WHERE t.org_id = ? AND t.id = ?"), err);
+	int rc;
+
+	buf_release(&sql);
+	*found = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, task_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		read_task(s, a, out);
+		*found = 1;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 static void read_task_v(struct db_stmt *s, struct arena *a, void *out)
 {
 	read_task(s, a, out);
@@ -1557,7 +1585,7 @@ int store_task_get(struct store *st, int64_t org_id, const char *key, struct are
 		   struct task_row *out, struct err *err)
 {
 	struct buf sql = BUF_INIT(SQL_MAX);
-	int rc = get_by_key(st, task_sql(&sql, 0, "WHERE t.org_id = ? AND t.key = ?"), org_id, key, read_task_v, out,
+	int rc = get_by_key(st, task_sql(&sql, TASK_FULL, 0, "WHERE t.org_id = ? AND t.key = ?"), org_id, key, read_task_v, out,
 			    a, "task", err);
 
 	buf_release(&sql);

@@ -413,6 +413,8 @@ struct task_filter {
 	const char *q;               /* words in the title (either language), code or key */
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
+	int list;                    /* rows carry only what a list shows (no speech, supporting
+	                              * units, responsible person, decision text: the record has them) */
 	int lean;                    /* with no other filter: rows carry only what the light and the
 	                              * roll-up read (ids, key, state, cadence, dates, weight, latest
 	                              * report), for whole-org passes */
@@ -428,6 +430,41 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 			void *ctx, struct err *err);
 int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *f, store_task_cb cb,
 		    void *ctx, struct err *err);
+/* The light's shape (task_filter.lean) of the task with this id: *found 0
+ * when there is none. Strings in a. */
+int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, struct arena *a, struct task_row *out,
+			 int *found, struct err *err);
+
+/* ---- incremental light counts (store_light.c; service/lights.h decides) ---- */
+
+/* What one task adds to the counts: its light, initiative, weight, progress. */
+struct light_contrib {
+	int64_t task_id, initiative_id;
+	int light;
+	double weight;
+	int progress;
+};
+/* The day and rules ("30/10/7") the org's counts hold for; *found 0: none. */
+int store_light_stamp(struct store *st, int64_t org_id, int32_t *day, char *rules, size_t size, int *found,
+		      struct err *err);
+/* Forgets the stamp: the counts are recomputed before they are read again. */
+int store_light_invalidate(struct store *st, int64_t org_id, struct err *err);
+/* Empties the org's counts and stamps them for day and rules (then filled by put/add). */
+int store_light_reset(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err);
+int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out, int *found, struct err *err);
+int store_light_put(struct store *st, int64_t org_id, const struct light_contrib *c, struct err *err);
+int store_light_del(struct store *st, int64_t task_id, struct err *err);
+/* Fills the org's light_count from its task_light rows (after a reset and puts). */
+int store_light_sum_up(struct store *st, int64_t org_id, struct err *err);
+/* Adds (sign 1) or takes away (sign -1) c in its initiative's and light's sums. */
+int store_light_add(struct store *st, int64_t org_id, const struct light_contrib *c, int sign, struct err *err);
+typedef int (*store_light_count_cb)(void *ctx, int64_t initiative_id, int light, long n, double wsum, double wacc,
+				    long psum);
+int store_light_counts(struct store *st, int64_t org_id, store_light_count_cb cb, void *ctx, struct err *err);
+/* The first (by id) at most max tasks counted with this light. */
+int store_light_pick(struct store *st, int64_t org_id, int light, int64_t *ids, size_t max, size_t *n,
+		     struct err *err);
+
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err);
 

@@ -31,7 +31,9 @@
  * secrets, throttling, idempotency replies, the search index. */
 static const char *const not_audited[] = {
 	"audit", "audit_change", "session", "api_token", "login_failure", "login_throttle", "calendar_token",
-	"idempotency", "schema_version", NULL,
+	"idempotency", "schema_version",
+	"task_light", "light_count", "light_stamp",   /* derived light counts (service/lights.h) */
+	NULL,
 };
 
 /* Columns kept out of row images: secrets never enter the audit trail. */
