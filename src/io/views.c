@@ -210,26 +210,30 @@ json_t *view_task_full(const struct task_view *t, const struct task_history *h)
 		set_s(j, "decision_note", x->decision_note);
 		json_array_append_new(ex, j);
 	}
-	for (size_t i = 0; i < h->nreports; i++) {
-		const struct report_row *x = &h->reports[i];
-		json_t *j = json_object();
-
-		set_s(j, "reported_on", x->reported_on);
-		json_object_set_new(j, "percent", json_integer(x->percent));
-		set_s(j, "done", x->done);
-		set_s(j, "problems", x->problems);
-		set_s(j, "next_steps", x->next_steps);
-		set_s(j, "reporter", x->reporter_key);
-		set_s(j, "reporter_name", x->reporter_name);
-		set_s(j, "filed_by", x->filed_by);
-		set_s(j, "period_from", x->period_from);
-		set_s(j, "period_to", x->period_to);
-		json_array_append_new(rp, j);
-	}
+	for (size_t i = 0; i < h->nreports; i++)
+		json_array_append_new(rp, view_report(&h->reports[i]));
 	json_object_set_new(o, "transitions", tr);
 	json_object_set_new(o, "extensions", ex);
 	json_object_set_new(o, "reports", rp);
+	json_object_set_new(o, "reports_total", json_integer(h->reports_total));
 	return o;
+}
+
+json_t *view_report(const struct report_row *x)
+{
+	json_t *j = json_object();
+
+	set_s(j, "reported_on", x->reported_on);
+	json_object_set_new(j, "percent", json_integer(x->percent));
+	set_s(j, "done", x->done);
+	set_s(j, "problems", x->problems);
+	set_s(j, "next_steps", x->next_steps);
+	set_s(j, "reporter", x->reporter_key);
+	set_s(j, "reporter_name", x->reporter_name);
+	set_s(j, "filed_by", x->filed_by);
+	set_s(j, "period_from", x->period_from);
+	set_s(j, "period_to", x->period_to);
+	return j;
 }
 
 json_t *view_meeting(struct svc *svc, const struct meeting_view *v)

@@ -277,6 +277,12 @@ static int report_person(struct svc *svc, const char *key, int64_t *id, struct e
 int task_report(struct svc *svc, const char *key, const struct progress_input *in,
 		struct err *err)
 {
+	return task_report_filed(svc, key, in, NULL, err);
+}
+
+int task_report_filed(struct svc *svc, const char *key, const struct progress_input *in, int64_t *report_id,
+		      struct err *err)
+{
 	struct arena a = ARENA_INIT;
 	struct task_view t;
 	struct report_row r;
@@ -363,9 +369,16 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 		     json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?}", "task", t.row.key, "reported_on",
 			       r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
 			       "next_steps", r.next_steps, "period_from", r.period_from, "period_to", r.period_to), err);
+	if (rc == 0 && report_id)
+		*report_id = id;
 out:
 	arena_release(&a);
 	return rc;
+}
+
+int task_report_get(struct svc *svc, int64_t report_id, struct arena *a, struct report_row *out, struct err *err)
+{
+	return store_report_get(svc->st, report_id, a, out, err);
 }
 
 static const struct extension_row *pending(const struct task_history *h)

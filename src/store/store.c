@@ -956,6 +956,29 @@ int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_fi
 	return rc < 0 ? -1 : 0;
 }
 
+int store_meeting_upcoming(struct store *st, int64_t org_id, const char *from_at, int limit, struct arena *a,
+			   struct meeting_row **rows, size_t *n, struct err *err)
+{
+	/* A range of the meeting_org index, stopped at the limit: the
+	 * dashboard's few next meetings whatever the org's history. */
+	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
+		"WHERE m.org_id = ? AND m.starts_at >= ? AND m.status = 'planned' ORDER BY m.starts_at, m.id LIMIT ?", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_int(s, 3, limit);
+	while ((rc = db_step(s, err)) == DB_ROW)
+		read_meeting(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 static void read_meeting_v(struct db_stmt *s, struct arena *a, void *out)
 {
 	read_meeting(s, a, out);
@@ -1592,6 +1615,24 @@ int store_task_get(struct store *st, int64_t org_id, const char *key, struct are
 	return rc;
 }
 
+#define REPORT_COLS "r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, r.percent, " \
+	"p.key, r.period_from, r.period_to"
+
+static void read_report(struct db_stmt *s, struct arena *a, struct report_row *r)
+{
+	r->id = db_col_int(s, 0);
+	r->reported_on = col_s(s, 1, a);
+	r->done = col_s(s, 2, a);
+	r->problems = col_s(s, 3, a);
+	r->next_steps = col_s(s, 4, a);
+	r->reporter_name = col_s(s, 5, a);
+	r->filed_by = col_s(s, 6, a);
+	r->percent = (int)db_col_int(s, 7);
+	r->reporter_key = col_s(s, 8, a);
+	r->period_from = col_s(s, 9, a);
+	r->period_to = col_s(s, 10, a);
+}
+
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		       struct task_history *out, struct err *err)
 {
@@ -1642,30 +1683,60 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 	db_done(s);
 	if (rc < 0)
 		return -1;
-	s = db_prepare(st->db, "SELECT r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, "
-		       "r.percent, p.key, r.period_from, r.period_to FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
-		       "WHERE r.task_id = ? ORDER BY r.reported_on, r.id", err);
+	/* The latest LIM_TASK_REPORTS reports, oldest first; the rest are paged
+	 * by store_task_reports(). */
+	s = db_prepare(st->db, "SELECT * FROM (SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
+		       "ON p.id = r.reporter_id WHERE r.task_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT ?) AS latest "
+		       "ORDER BY reported_on, id", err);
 	if (s == NULL)
 		return -1;
 	db_bind_int(s, 1, task_id);
+	db_bind_int(s, 2, LIM_TASK_REPORTS);
 	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct report_row *r = grow(a, &out->reports, &out->nreports, &cap, sizeof(*r));
+	while ((rc = db_step(s, err)) == DB_ROW)
+		read_report(s, a, grow(a, &out->reports, &out->nreports, &cap, sizeof(struct report_row)));
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (out->nreports < LIM_TASK_REPORTS)
+		out->reports_total = (long)out->nreports;
+	else if (store_task_report_count(st, task_id, &out->reports_total, err) != 0)
+		return -1;
+	return 0;
+}
 
-		r->id = db_col_int(s, 0);
-		r->reported_on = col_s(s, 1, a);
-		r->done = col_s(s, 2, a);
-		r->problems = col_s(s, 3, a);
-		r->next_steps = col_s(s, 4, a);
-		r->reporter_name = col_s(s, 5, a);
-		r->filed_by = col_s(s, 6, a);
-		r->percent = (int)db_col_int(s, 7);
-		r->reporter_key = col_s(s, 8, a);
-		r->period_from = col_s(s, 9, a);
-		r->period_to = col_s(s, 10, a);
-	}
+int store_task_report_count(struct store *st, int64_t task_id, long *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT count(*) FROM progress_report WHERE task_id = ?", err);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, task_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*n = (long)db_col_int(s, 0);
 	db_done(s);
 	return rc < 0 ? -1 : 0;
+}
+
+int store_report_get(struct store *st, int64_t report_id, struct arena *a, struct report_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
+				       "ON p.id = r.reporter_id WHERE r.id = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, report_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		read_report(s, a, out);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	return rc == DB_ROW ? 0 : err_set(err, ST_NOTFOUND, "no progress report %lld", (long long)report_id);
 }
 
 int store_task_set_state(struct store *st, int64_t task_id, int64_t version,

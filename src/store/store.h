@@ -281,6 +281,9 @@ struct meeting_filter {
 
 int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_filter *f,
 		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err);
+/* The first limit planned meetings starting at or after from_at. */
+int store_meeting_upcoming(struct store *st, int64_t org_id, const char *from_at, int limit, struct arena *a,
+			   struct meeting_row **rows, size_t *n, struct err *err);
 int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		      struct meeting_row *out, struct err *err);
 /* The time ("YYYY-MM-DDTHH:MM:SSZ", in the arena) of the last audit entry
@@ -461,6 +464,9 @@ int store_light_add(struct store *st, int64_t org_id, const struct light_contrib
 typedef int (*store_light_count_cb)(void *ctx, int64_t initiative_id, int light, long n, double wsum, double wacc,
 				    long psum);
 int store_light_counts(struct store *st, int64_t org_id, store_light_count_cb cb, void *ctx, struct err *err);
+/* The org's record token (0 when none was ever set) and setting a new one. */
+int store_record_token(struct store *st, int64_t org_id, int64_t *token, struct err *err);
+int store_record_token_set(struct store *st, int64_t org_id, int64_t token, struct err *err);
 /* The first (by id) at most max tasks counted with this light. */
 int store_light_pick(struct store *st, int64_t org_id, int light, int64_t *ids, size_t max, size_t *n,
 		     struct err *err);
@@ -485,11 +491,15 @@ struct report_row {
 struct task_history {
 	struct transition_row *transitions; size_t ntransitions;
 	struct extension_row *extensions; size_t nextensions;
-	struct report_row *reports; size_t nreports;              /* oldest first */
+	struct report_row *reports; size_t nreports;              /* the latest LIM_TASK_REPORTS, oldest first */
+	long reports_total;                                        /* all of the task's reports */
 };
 
+/* The task's transitions, extensions and latest LIM_TASK_REPORTS reports. */
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		       struct task_history *out, struct err *err);
+int store_task_report_count(struct store *st, int64_t task_id, long *n, struct err *err);
+int store_report_get(struct store *st, int64_t report_id, struct arena *a, struct report_row *out, struct err *err);
 
 /* Moves the task to a state when its version is still `version` (ST_STALE
  * otherwise) and bumps the version. */

@@ -32,7 +32,7 @@
 static const char *const not_audited[] = {
 	"audit", "audit_change", "session", "api_token", "login_failure", "login_throttle", "calendar_token",
 	"idempotency", "schema_version",
-	"task_light", "light_count", "light_stamp",   /* derived light counts (service/lights.h) */
+	"task_light", "light_count", "light_stamp", "record_token",   /* derived (service/lights.h, tx.c) */
 	NULL,
 };
 

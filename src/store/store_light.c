@@ -3,8 +3,12 @@
  * each task's counted contribution (task_light), the sums per initiative and
  * light (light_count) and the day and rules they hold for (light_stamp).
  *
- * For: src/service/lights.c, which decides what the lights are; this file
- * only reads and writes the rows. NOT for: computing a light (domain/light.c)
+ * Also the org's record token (record_token), a random value replaced by
+ * every write outside the tasks' progress, under which answers derived from
+ * the rest of the record (the supervision check) are kept.
+ *
+ * For: src/service/lights.c, which decides what the lights are, and
+ * service/tx.c; this file only reads and writes the rows. NOT for: computing a light (domain/light.c)
  * or deciding when the counts are stale (the service compares the stamp).
  */
 #include <stdio.h>
@@ -187,4 +191,32 @@ int store_light_sum_up(struct store *st, int64_t org_id, struct err *err)
 	return exec_org(st, "INSERT INTO light_count (org_id, initiative_id, light, n, wsum, wacc, psum) "
 			"SELECT org_id, initiative_id, light, count(*), sum(weight), sum(weight * progress), sum(progress) "
 			"FROM task_light WHERE org_id = ? GROUP BY org_id, initiative_id, light", org_id, err);
+}
+
+int store_record_token(struct store *st, int64_t org_id, int64_t *token, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "SELECT token FROM record_token WHERE org_id = ?", err);
+	int rc;
+
+	*token = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*token = db_col_int(s, 0);
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_record_token_set(struct store *st, int64_t org_id, int64_t token, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "INSERT INTO record_token (org_id, token) VALUES (?, ?) "
+				       "ON CONFLICT (org_id) DO UPDATE SET token = excluded.token", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, token);
+	return step_done(s, err);
 }

@@ -51,3 +51,14 @@ CREATE TABLE light_stamp (
 	day INTEGER NOT NULL,    -- date.h day number the lights are computed for
 	rules TEXT NOT NULL      -- the light rules in force then ("30/10/7")
 );
+
+-- 3. A token that changes (a new random value) with every write to the org's
+--    record other than its tasks' progress (tasks, reports, extensions): what
+--    the supervision check reads (meetings, attendance, speeches, members,
+--    plans) can only have changed when it did, so the dashboard keeps the
+--    check's answer under it (src/http/h_misc.c).
+CREATE TABLE record_token (
+	org_id INTEGER PRIMARY KEY REFERENCES org(id),
+	token INTEGER NOT NULL
+);
+INSERT INTO record_token (org_id, token) SELECT id, id FROM org;

@@ -43,3 +43,14 @@ CREATE TABLE light_stamp (
 	day BIGINT NOT NULL,
 	rules TEXT NOT NULL
 );
+
+-- 3. A token that changes (a new random value) with every write to the org's
+--    record other than its tasks' progress (tasks, reports, extensions): what
+--    the supervision check reads (meetings, attendance, speeches, members,
+--    plans) can only have changed when it did, so the dashboard keeps the
+--    check's answer under it (src/http/h_misc.c).
+CREATE TABLE record_token (
+	org_id BIGINT PRIMARY KEY REFERENCES org(id),
+	token BIGINT NOT NULL
+);
+INSERT INTO record_token (org_id, token) SELECT id, id FROM org;
