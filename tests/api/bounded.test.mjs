@@ -79,3 +79,32 @@ test('a list item carries what the list shows: no speech, supporting units or re
   const rec = (await sec.get('/api/v1/tasks/t-2-1-3')).json;
   assert.ok(rec.supporting_units || rec.responsible_name || rec.speaker_name, 'the record has them');
 });
+
+test('the dashboard after a write: the same light counts as a recount, and a new meeting in its check at once', async () => {
+  const viewer = await client(server, 'viewer');
+  let d = (await viewer.get('/api/v1/dashboard')).json;
+  const held = d.compliance.meetings_held;
+  const counts = (x) => JSON.stringify(x.initiatives.map((i) => [i.key, i.counts, i.progress]));
+  // a progress report moves the counts (kept incrementally) ...
+  let r = await sec.post('/api/v1/tasks/t-2-2-1/reports', { percent: 3, done: '回落' });
+  assert.equal(r.status, 201, r.text);
+  d = (await viewer.get('/api/v1/dashboard')).json;
+  assert.ok(d.red_tasks.some((t) => t.key === 't-2-2-1' && t.percent === 3), 'the report shows at once');
+  // ... to what a recount from the tasks gives: new light rules make the counts stale, and setting the
+  // old ones back recounts them
+  const admin = await client(server, 'admin');
+  const before = (await viewer.get('/api/v1/settings')).json.items.find((x) => x.name === 'light.red_behind').value;
+  r = await admin.req('PUT', '/api/v1/settings', { 'light.red_behind': 5 });
+  assert.equal(r.status, 200, r.text);
+  const strict = (await viewer.get('/api/v1/dashboard')).json;
+  assert.notEqual(counts(strict), counts(d), 'stricter rules, more red');
+  r = await admin.req('PUT', '/api/v1/settings', { 'light.red_behind': before });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(counts((await viewer.get('/api/v1/dashboard')).json), counts(d));
+  // a meeting held is in the supervision check of the next dashboard, though the check is kept between reports
+  r = await sec.post('/api/v1/meetings', { key: 'm-bounded', group: 'g-jm-tlcg', title: '学习会议', status: 'held',
+    starts_at: '2026-11-20T09:00:00+08:00' });
+  assert.equal(r.status, 201, r.text);
+  d = (await viewer.get('/api/v1/dashboard')).json;
+  assert.equal(d.compliance.meetings_held, held + 1);
+});
