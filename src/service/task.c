@@ -502,94 +502,100 @@ out:
 	return rc;
 }
 
-struct fact {
-	int64_t task_id;
-	int32_t day;
-	int percent;
+/* The replay of past lights, one task at a time: the tasks (lean, in id
+ * order) and the two fact cursors (in task order) are merged; per task only
+ * the state at each asked day is kept (the latest report on or before it,
+ * a closing on or before it), so memory does not grow with the org. */
+struct replay {
+	struct svc *svc;
+	const int32_t *days;
+	size_t ndays;
+	int (*counts)[LIGHT_COUNT];
+	struct store_facts reports, closings;
+	struct task_facts *at;    /* ndays */
+	struct err *err;
+	int failed;
 };
 
-struct facts {
-	struct fact *items;
-	size_t n, cap;
-	int instants;      /* the dates are instants (closings) */
-	int offset;
-};
-
-static int add_fact(void *ctx, int64_t task_id, const char *when, int percent)
+static int replay_one(void *ctx, const struct task_view *v)
 {
-	struct facts *f = ctx;
-	int64_t t;
-	int32_t day = DATE_NONE;
+	struct replay *p = ctx;
+	const struct task_row *row = &v->row;
+	struct task_facts f;
 
-	if (f->instants ? datetime_parse(when, 0, &t) == 0 : date_parse(when, &day) == 0) {
-		if (f->instants)
-			day = datetime_local_day(t, f->offset);
-		if (f->n == f->cap) {
-			f->cap = f->cap ? f->cap * 2 : 64;
-			f->items = xreallocarray(f->items, f->cap, sizeof(*f->items));
+	memset(&f, 0, sizeof(f));
+	f.starts_on = day_or_none(row->starts_on);
+	f.due_on = day_or_none(row->due_on);
+	for (int k = 0; model_cadences[k]; k++)
+		if (row->cadence && strcmp(model_cadences[k], row->cadence) == 0)
+			f.cadence = k;
+	f.last_report_on = DATE_NONE;
+	for (size_t d = 0; d < p->ndays; d++)
+		p->at[d] = f;
+	while (!p->reports.done && p->reports.task_id < row->id)
+		if (store_facts_next(&p->reports, p->err) != 0)
+			goto fail;
+	for (; !p->reports.done && p->reports.task_id == row->id;) {
+		int32_t day;
+
+		if (date_parse(p->reports.when, &day) == 0)
+			for (size_t d = 0; d < p->ndays; d++)
+				if (day <= p->days[d]) {     /* in date order: the last one wins */
+					p->at[d].has_report = 1;
+					p->at[d].percent = p->reports.percent;
+					p->at[d].last_report_on = day;
+				}
+		if (store_facts_next(&p->reports, p->err) != 0)
+			goto fail;
+	}
+	while (!p->closings.done && p->closings.task_id < row->id)
+		if (store_facts_next(&p->closings, p->err) != 0)
+			goto fail;
+	for (; !p->closings.done && p->closings.task_id == row->id;) {
+		int64_t t;
+
+		if (datetime_parse(p->closings.when, 0, &t) == 0) {
+			int32_t day = datetime_local_day(t, p->svc->org.utc_offset);
+
+			for (size_t d = 0; d < p->ndays; d++)
+				p->at[d].closed |= day <= p->days[d];
 		}
-		f->items[f->n++] = (struct fact){ task_id, day, percent };
+		if (store_facts_next(&p->closings, p->err) != 0)
+			goto fail;
+	}
+	for (size_t d = 0; d < p->ndays; d++) {
+		struct light_result lr;
+
+		task_light(&p->at[d], p->days[d], &p->svc->light, &lr);
+		p->counts[d][lr.light]++;
 	}
 	return 0;
+fail:
+	p->failed = 1;
+	return -1;
 }
 
 int task_light_history(struct svc *svc, const int32_t *days, size_t ndays, int (*counts)[LIGHT_COUNT],
 		       struct err *err)
 {
-	struct arena a = ARENA_INIT;
-	struct task_row *rows = NULL;
-	struct facts reports = { NULL, 0, 0, 0, 0 }, closings = { NULL, 0, 0, 1, svc->org.utc_offset };
-	size_t nrows = 0, ri = 0, ci = 0;
+	struct replay p = { svc, days, ndays, counts, { NULL, 1, 0, "", 0 }, { NULL, 1, 0, "", 0 }, NULL, err, 0 };
+	struct task_filter lean;
 	int rc = -1;
 
 	memset(counts, 0, ndays * sizeof(*counts));
-	if (store_task_list(svc->st, svc->org.id, NULL, &a, &rows, &nrows, err) != 0 ||
-	    store_report_facts(svc->st, svc->org.id, add_fact, &reports, err) != 0 ||
-	    store_closing_facts(svc->st, svc->org.id, add_fact, &closings, err) != 0)
+	memset(&lean, 0, sizeof(lean));
+	lean.lean = 1;
+	p.at = xcalloc(ndays + 1, sizeof(*p.at));
+	if (store_facts_open(svc->st, svc->org.id, 0, &p.reports, err) != 0 ||
+	    store_facts_open(svc->st, svc->org.id, 1, &p.closings, err) != 0)
 		goto out;
-	/* Rows and facts are both in task id order: one merge pass per task. */
-	for (size_t i = 0; i < nrows; i++) {
-		struct task_view v;
-		size_t r0, r1, c0, c1;
-
-		task_compute(svc, &rows[i], &v);
-		while (ri < reports.n && reports.items[ri].task_id < rows[i].id)
-			ri++;
-		for (r0 = r1 = ri; r1 < reports.n && reports.items[r1].task_id == rows[i].id;)
-			r1++;
-		while (ci < closings.n && closings.items[ci].task_id < rows[i].id)
-			ci++;
-		for (c0 = c1 = ci; c1 < closings.n && closings.items[c1].task_id == rows[i].id;)
-			c1++;
-		for (size_t d = 0; d < ndays; d++) {
-			struct task_facts f;
-			struct light_result lr;
-
-			memset(&f, 0, sizeof(f));
-			f.starts_on = day_or_none(rows[i].starts_on);
-			f.due_on = day_or_none(rows[i].due_on);
-			f.cadence = 0;
-			for (int k = 0; model_cadences[k]; k++)
-				if (rows[i].cadence && strcmp(model_cadences[k], rows[i].cadence) == 0)
-					f.cadence = k;
-			f.last_report_on = DATE_NONE;
-			for (size_t k = r0; k < r1 && reports.items[k].day <= days[d]; k++) {
-				f.has_report = 1;
-				f.percent = reports.items[k].percent;
-				f.last_report_on = reports.items[k].day;
-			}
-			for (size_t k = c0; k < c1; k++)
-				f.closed |= closings.items[k].day <= days[d];
-			task_light(&f, days[d], &svc->light, &lr);
-			counts[d][lr.light]++;
-		}
-		ri = r1;
-		ci = c1;
-	}
+	/* the lean scan is the whole org's, as the counts are */
+	if (task_scan(svc, &lean, replay_one, &p, err) != 0 || p.failed)
+		goto out;
 	rc = 0;
 out:
-	free(reports.items);
-	free(closings.items);
-	arena_release(&a);
+	store_facts_close(&p.reports);
+	store_facts_close(&p.closings);
+	free(p.at);
 	return rc;
 }

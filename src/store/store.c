@@ -2358,35 +2358,6 @@ fail:
 	return -1;
 }
 
-static int facts(struct store *st, const char *sql, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
-{
-	struct db_stmt *s = db_prepare(st->db, sql, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, org_id);
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		rc = cb(ctx, db_col_int(s, 0), db_col_text(s, 1), (int)db_col_int(s, 2));
-		if (rc != 0)
-			break;
-	}
-	db_done(s);
-	return rc < 0 ? -1 : rc;
-}
-
-int store_report_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
-{
-	return facts(st, "SELECT task_id, reported_on, percent FROM progress_report WHERE org_id = ? "
-		     "ORDER BY task_id, reported_on, id", org_id, cb, ctx, err);
-}
-
-int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
-{
-	return facts(st, "SELECT task_id, at, 0 FROM task_transition WHERE org_id = ? AND to_state = 'closed' "
-		     "ORDER BY task_id, at", org_id, cb, ctx, err);
-}
-
 int store_extensions_all(struct store *st, int64_t org_id, store_extension_cb cb, void *ctx, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db, "SELECT task_id, id, requested_at, requested_by, old_due_on, new_due_on, "

@@ -599,11 +599,21 @@ struct search_hit {
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err);
 
-/* Every progress report of the org (task, date, percent) in task and date
- * order, and every closing (task, instant): the facts of past lights. */
-typedef int (*store_fact_cb)(void *ctx, int64_t task_id, const char *when, int percent);
-int store_report_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
-int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
+/* The facts of past lights, one at a time: every progress report of the
+ * org (task, date, percent) in task and date order, or (closings) every
+ * closing (task, instant, 0) in task and time order. A cursor, so that a
+ * whole-org replay holds one row of each, not the tables. */
+struct db_stmt;
+struct store_facts {
+	struct db_stmt *s;
+	int done;                 /* no current row */
+	int64_t task_id;          /* the current row */
+	char when[40];
+	int percent;
+};
+int store_facts_open(struct store *st, int64_t org_id, int closings, struct store_facts *f, struct err *err);
+int store_facts_next(struct store_facts *f, struct err *err);
+void store_facts_close(struct store_facts *f);
 
 /* Every extension request of the org, oldest first. */
 typedef int (*store_extension_cb)(void *ctx, int64_t task_id, const struct extension_row *x);

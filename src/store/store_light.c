@@ -220,3 +220,47 @@ int store_record_token_set(struct store *st, int64_t org_id, int64_t token, stru
 	db_bind_int(s, 2, token);
 	return step_done(s, err);
 }
+
+static int facts_step(struct store_facts *f, struct err *err)
+{
+	int rc = db_step(f->s, err);
+
+	if (rc == DB_ROW) {
+		const char *w = db_col_text(f->s, 1);
+
+		f->task_id = db_col_int(f->s, 0);
+		snprintf(f->when, sizeof(f->when), "%s", w ? w : "");
+		f->percent = (int)db_col_int(f->s, 2);
+		return 0;
+	}
+	f->done = 1;
+	return rc < 0 ? -1 : 0;
+}
+
+int store_facts_open(struct store *st, int64_t org_id, int closings, struct store_facts *f, struct err *err)
+{
+	memset(f, 0, sizeof(*f));
+	f->s = db_prepare(store_db(st), closings
+		? "SELECT task_id, at, 0 FROM task_transition WHERE org_id = ? AND to_state = 'closed' ORDER BY task_id, at"
+		: "SELECT task_id, reported_on, percent FROM progress_report WHERE org_id = ? "
+		  "ORDER BY task_id, reported_on, id", err);
+	if (f->s == NULL) {
+		f->done = 1;
+		return -1;
+	}
+	db_bind_int(f->s, 1, org_id);
+	return facts_step(f, err);
+}
+
+int store_facts_next(struct store_facts *f, struct err *err)
+{
+	return f->done ? 0 : facts_step(f, err);
+}
+
+void store_facts_close(struct store_facts *f)
+{
+	if (f->s)
+		db_done(f->s);
+	f->s = NULL;
+	f->done = 1;
+}
