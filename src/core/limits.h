@@ -61,6 +61,7 @@
 /* Database */
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */
 #define LIM_DB_SERVER_WAIT_MS 1000              /* server: wait this long for the write lock, then 503 */
+#define LIM_CHECKPOINT_MS  250                  /* server: the WAL is checkpointed this often, off the request path */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */
 

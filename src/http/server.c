@@ -110,8 +110,42 @@ static struct svc *thread_svc(struct err *err)
 	/* A write waits for another process's lock only briefly, then gets 503:
 	 * the few event threads must never all sit in SQLite's busy handler. */
 	store_set_lock_wait(svc->st, LIM_DB_SERVER_WAIT_MS);
+	/* its commits leave the WAL to the checkpointer thread */
+	if (store_wal_manual(svc->st, err) != 0) {
+		svc_close(svc);
+		free(svc);
+		return NULL;
+	}
 	pthread_setspecific(g_svc_key, svc);
 	return svc;
+}
+
+/* The WAL checkpointer: its own connection, a passive checkpoint every
+ * LIM_CHECKPOINT_MS, so that no request commits and checkpoints at once
+ * (store_wal.c). Stops with the server. */
+static pthread_t g_checkpointer;
+static int g_checkpointing;
+
+static void *checkpointer(void *arg)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	int copied, failed = 0;
+
+	(void)arg;
+	if (svc_open(&svc, g_db, STORE_EXISTING, NULL, 0, &err) != 0) {
+		fprintf(stderr, "plenum: checkpointer: %s\n", err.msg);
+		svc_close(&svc);
+		return NULL;
+	}
+	while (!atomic_load(&g_stopping)) {
+		usleep(LIM_CHECKPOINT_MS * 1000);
+		if (store_wal_checkpoint(svc.st, &copied, &err) != 0 && !failed++)
+			fprintf(stderr, "plenum: checkpoint: %s\n", err.msg);
+	}
+	store_wal_checkpoint(svc.st, &copied, &err);
+	svc_close(&svc);
+	return NULL;
 }
 
 /* ---- reading ---- */
@@ -652,6 +686,7 @@ int server_run(const struct server_opts *o)
 		return 1;
 	}
 	conns_reaper_start();
+	g_checkpointing = pthread_create(&g_checkpointer, NULL, checkpointer, NULL) == 0;
 	printf("plenum: serving %s on http://%s/ with %d threads\n", o->db, o->listen, threads);
 	fflush(stdout);
 	sigwait(&set, &sig);
@@ -670,6 +705,8 @@ int server_run(const struct server_opts *o)
 	}
 	conns_reaper_stop();
 	MHD_stop_daemon(d);
+	if (g_checkpointing)
+		pthread_join(g_checkpointer, NULL);
 	if (!g_quiet)
 		fprintf(stderr, "plenum: stopped\n");
 	return 0;

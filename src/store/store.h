@@ -438,6 +438,13 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, struct arena *a, struct task_row *out,
 			 int *found, struct err *err);
 
+/* ---- the WAL checkpoint off the request path (store_wal.c; SQLite only) ---- */
+
+/* This connection's commits no longer checkpoint the WAL themselves. */
+int store_wal_manual(struct store *st, struct err *err);
+/* A passive checkpoint now; *copied: the pages it copied back. */
+int store_wal_checkpoint(struct store *st, int *copied, struct err *err);
+
 /* ---- incremental light counts (store_light.c; service/lights.h decides) ---- */
 
 /* What one task adds to the counts: its light, initiative, weight, progress. */
