@@ -61,6 +61,8 @@
 /* Database */
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */
 #define LIM_DB_SERVER_WAIT_MS 1000              /* server: wait this long for the write lock, then 503 */
+#define LIM_DB_SERVER_CACHE_KB 1024            /* server: SQLite's page cache per connection (the OS caches the file too) */
+#define LIM_MALLOC_ARENAS  2                    /* server: glibc malloc arenas shared by the threads (memory, not speed) */
 #define LIM_CHECKPOINT_MS  250                  /* server: the WAL is checkpointed this often, off the request path */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */

@@ -16,6 +16,7 @@
  * body from then on and frees it with free().
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -110,8 +111,9 @@ static struct svc *thread_svc(struct err *err)
 	/* A write waits for another process's lock only briefly, then gets 503:
 	 * the few event threads must never all sit in SQLite's busy handler. */
 	store_set_lock_wait(svc->st, LIM_DB_SERVER_WAIT_MS);
-	/* its commits leave the WAL to the checkpointer thread */
-	if (store_wal_manual(svc->st, err) != 0) {
+	/* its commits leave the WAL to the checkpointer thread; its page cache
+	 * is bounded (memory per thread, docs/SCALING.md) */
+	if (store_wal_manual(svc->st, err) != 0 || store_cache_kb(svc->st, LIM_DB_SERVER_CACHE_KB, err) != 0) {
 		svc_close(svc);
 		free(svc);
 		return NULL;
@@ -656,6 +658,9 @@ int server_run(const struct server_opts *o)
 	if (threads <= 0)
 		threads = 2;
 	pthread_key_create(&g_svc_key, svc_destroy);
+	/* A few malloc arenas for all the threads, not one per thread: each
+	 * arena keeps its own free pages (docs/SCALING.md, memory). */
+	mallopt(M_ARENA_MAX, LIM_MALLOC_ARENAS);
 	/* Library state shared by the threads, set up before them. */
 	report_init();
 	if (auth_init() != 0) {

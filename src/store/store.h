@@ -444,6 +444,8 @@ int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, stru
 int store_wal_manual(struct store *st, struct err *err);
 /* A passive checkpoint now; *copied: the pages it copied back. */
 int store_wal_checkpoint(struct store *st, int *copied, struct err *err);
+/* SQLite's page cache of this connection, at most kb kilobytes. */
+int store_cache_kb(struct store *st, int kb, struct err *err);
 
 /* ---- incremental light counts (store_light.c; service/lights.h decides) ---- */
 

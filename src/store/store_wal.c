@@ -5,13 +5,16 @@
  * (with synchronous=FULL, an fsync of the database too): one request in a
  * thousand pages waits for it, the write p99's spikes. The server turns that
  * off on its request connections (store_wal_manual) and a background thread
- * of its own calls store_wal_checkpoint() every LIM_CHECKPOINT_MS.
+ * of its own calls store_wal_checkpoint() every LIM_CHECKPOINT_MS. Also the
+ * size of a connection's page cache (store_cache_kb), which the server
+ * bounds per thread.
  *
  * For the server only; other processes (the CLI) keep SQLite's default.
  * NOT for PostgreSQL, whose checkpoints are the server's (both calls do
  * nothing on a database URL). synchronous=FULL stays: durability is the
  * commit's, the checkpoint only moves committed pages.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
@@ -47,4 +50,14 @@ int store_wal_checkpoint(struct store *st, int *copied, struct err *err)
 		*copied = (int)db_col_int(s, 2);
 	db_done(s);
 	return rc < 0 ? -1 : 0;
+}
+
+int store_cache_kb(struct store *st, int kb, struct err *err)
+{
+	char sql[64];
+
+	if (!is_sqlite(st))
+		return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kb);
+	return db_exec(store_db(st), sql, err);
 }
