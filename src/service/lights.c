@@ -111,9 +111,9 @@ int lights_apply(struct svc *svc, struct err *err)
 		return 0;
 	if (lights_fresh(svc, &fresh, err) != 0) {
 		rc = -1;
-	} else if (!fresh) {
-		;                            /* recounted before the next read anyway */
-	} else if (l->overflow) {
+	} else if (!fresh || l->overflow) {
+		/* not for today (this process's day, or the rules, differ from the
+		 * stamp's) or too many: forgotten, recounted before the next read */
 		rc = store_light_invalidate(svc->st, svc->org.id, err);
 	} else {
 		for (int i = 0; i < l->n && rc == 0; i++)

@@ -14,7 +14,8 @@
  * - A light also changes with the date alone (a due date comes near, a
  *   report falls due). The counts are stamped with the day and the light
  *   rules they were computed for; when the day or the rules (settings)
- *   differ from today's, they are stale: writes leave them alone, a read
+ *   differ from today's, they are stale: a write then forgets the stamp
+ *   (the counts it would adjust are not today's), a read
  *   computes the answer from the tasks (as before: one pass over the org)
  *   and marks svc->lights.stale, and the server recomputes and restamps them
  *   once, in its own write after that request (lights_refresh). So the first
