@@ -282,7 +282,7 @@ int h_dashboard(struct req *r)
 	struct err err = ERR_INIT;
 	char now[DATETIME_LEN];
 	size_t ni, nm;
-	json_t *roots, *up, *ind;
+	json_t *up, *ind;
 	struct buf red = BUF_INIT(LIM_VIEW_TASK), yellow = BUF_INIT(LIM_VIEW_TASK);
 	struct lights_pick pick;
 	int fresh, bad;
@@ -311,21 +311,19 @@ int h_dashboard(struct req *r)
 	ind = indicators(r, &err);
 	if (ind == NULL)
 		goto fail;
-	roots = json_array();
-	for (size_t i = 0; i < ni; i++)
-		if (iv[i].depth <= 1) {
-			json_t *one = view_initiatives(&iv[i], 1);
-
-			json_array_extend(roots, one);
-			json_decref(one);
-		}
 	up = json_array();
 	for (size_t i = 0; i < nm; i++)
 		json_array_append_new(up, view_meeting_row(r->svc, &meetings[i]));
 	/* Written as text: the task views are already text (view_task_write). */
 	buf_reset(&r->out);
-	buf_adds(&r->out, "{\"initiatives\":");
-	add_json(&r->out, roots);
+	buf_adds(&r->out, "{\"initiatives\":[");
+	for (size_t i = 0, k = 0; i < ni; i++)
+		if (iv[i].depth <= 1) {
+			if (k++)
+				buf_addc(&r->out, ',');
+			view_initiative_write(&r->out, &iv[i]);
+		}
+	buf_addc(&r->out, ']');
 	buf_adds(&r->out, ",\"red_tasks\":[");
 	buf_add(&r->out, red.data ? red.data : "", red.len);
 	buf_adds(&r->out, "],\"yellow_tasks\":[");

@@ -440,6 +440,55 @@ json_t *view_initiatives(const struct initiative_view *v, size_t n)
 	return arr;
 }
 
+/* A double as jansson writes it with JSON_REAL_PRECISION(15): %.15g, with
+ * ".0" when that looks like an integer. */
+static void jw_real(struct jw *w, const char *name, size_t n, double v)
+{
+	char digits[40];
+	int k = snprintf(digits, sizeof(digits), "%.15g", v);
+
+	jw_key(w, name, n);
+	buf_add(w->b, digits, (size_t)k);
+	if (strspn(digits, "-0123456789") == (size_t)k)
+		buf_adds(w->b, ".0");
+}
+
+int view_initiative_write(struct buf *b, const struct initiative_view *v)
+{
+	struct jw o = { b, 0 }, counts = { b, 0 };
+
+	buf_addc(b, '{');
+	jw_s(&o, JW_NAME("key"), v->row.key);
+	jw_s(&o, JW_NAME("code"), v->row.code);
+	jw_s(&o, JW_NAME("title"), v->row.title);
+	jw_s(&o, JW_NAME("title_en"), v->row.title_en);
+	jw_s(&o, JW_NAME("lead_unit_name"), v->row.lead_unit_name);
+	jw_i(&o, JW_NAME("depth"), v->depth);
+	jw_real(&o, JW_NAME("weight"), v->row.weight);
+	if (v->roll.progress >= 0) {
+		jw_real(&o, JW_NAME("progress"), (double)(int)(v->roll.progress * 10 + 0.5) / 10);
+	} else {
+		jw_key(&o, JW_NAME("progress"));
+		buf_adds(b, "null");
+	}
+	jw_s(&o, JW_NAME("light"), light_name(v->roll.light));
+	jw_key(&o, JW_NAME("counts"));
+	buf_addc(b, '{');
+	for (int l = 0; l < LIGHT_COUNT; l++) {
+		const char *name = light_name((enum light)l);
+
+		jw_key(&counts, "", 0);
+		buf_addc(b, '"');
+		buf_adds(b, name);
+		buf_adds(b, "\":");
+		buf_printf(b, "%d", v->roll.counts[l]);
+	}
+	buf_addc(b, '}');
+	jw_i(&o, JW_NAME("tasks"), v->roll.tasks);
+	buf_addc(b, '}');
+	return b->err;
+}
+
 json_t *view_check(const struct check_result *r)
 {
 	json_t *o = json_object(), *arr = json_array();

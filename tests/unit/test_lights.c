@@ -19,7 +19,10 @@
 
 #include "testlib.h"
 
+#include "core/buf.h"
 #include "core/date.h"
+#include "io/views.h"
+#include "service/initiative.h"
 #include "io/orgjson.h"
 #include "service/lights.h"
 #include "service/service.h"
@@ -220,11 +223,54 @@ static void latest_report_is_kept_on_the_task(void **state)
 	unsetenv("PLENUM_TODAY");
 }
 
+/* The dashboard writes its roll-up as text; it is the same JSON as the
+ * initiatives' view, node for node, and the tree from the stored counts is
+ * the tree from the tasks. */
+static void rollup_text_is_the_view(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	struct arena a = ARENA_INIT;
+	struct initiative_view *counted, *scanned;
+	size_t nc, ns;
+	char path[64];
+	int fresh;
+
+	(void)state;
+	setenv("PLENUM_TODAY", "2026-11-25", 1);
+	open_demo(&svc, path);
+	assert_int_equal(lights_refresh(&svc, &err), 0);
+	assert_int_equal(initiative_tree_counted(&svc, &a, &counted, &nc, &fresh, &err), 0);
+	assert_true(fresh);
+	assert_int_equal(initiative_tree_scan(&svc, &a, &scanned, &ns, NULL, NULL, &err), 0);
+	assert_int_equal(nc, ns);
+	assert_true(nc > 5);
+	for (size_t i = 0; i < nc; i++) {
+		struct buf b = BUF_INIT(1 << 20);
+		json_t *view = view_initiatives(&counted[i], 1), *text, *other = view_initiatives(&scanned[i], 1);
+
+		assert_int_equal(view_initiative_write(&b, &counted[i]), 0);
+		text = json_loads(buf_str(&b), 0, NULL);
+		assert_non_null(text);
+		if (!json_equal(json_array_get(view, 0), text) || !json_equal(view, other))
+			fail_msg("initiative %s: %s", counted[i].row.key, buf_str(&b));
+		json_decref(view);
+		json_decref(other);
+		json_decref(text);
+		buf_release(&b);
+	}
+	arena_release(&a);
+	svc_close(&svc);
+	remove_db(path);
+	unsetenv("PLENUM_TODAY");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(incremental_counts_equal_a_recount),
 		cmocka_unit_test(latest_report_is_kept_on_the_task),
+		cmocka_unit_test(rollup_text_is_the_view),
 	};
 
 	return cmocka_run_group_tests_name("lights", tests, NULL, NULL);
