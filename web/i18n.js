@@ -41,6 +41,7 @@ export const dict = {
   'task.key': { zh: '编号', en: 'Key' },
   'task.lead_unit': { zh: '牵头单位', en: 'Lead unit' },
   'task.supporting_units': { zh: '配合单位', en: 'Supporting units' },
+  'task.earlier_reports': { zh: '另有 {n} 份更早的进展报告未列出', en: '{n} earlier progress reports not shown' },
   'task.due_on': { zh: '办结时限', en: 'Due' },
   'task.starts_on': { zh: '开始日期', en: 'Starts' },
   'task.state': { zh: '办理状态', en: 'State' },

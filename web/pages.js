@@ -1110,7 +1110,9 @@ function taskLayout(task, mine, onBehalf, events) {
         e.report.period_from || e.report.period_to ? h('div', { class: 'sub' }, t('report.period'), ': ',
           fmtDate(e.report.period_from), ' – ', fmtDate(e.report.period_to)) : null]
         : [e.text, e.note ? ` — ${e.note}` : ''],
-      h('span', { class: 'who' }, ' · ', e.who)))) : empty('—')));
+      h('span', { class: 'who' }, ' · ', e.who)))) : empty('—'),
+    // the record carries the latest reports only (reports_next pages the rest)
+    task.reports_next ? h('p', { class: 'sub' }, t('task.earlier_reports', { n: task.reports_total - task.reports.length })) : null));
 }
 
 // The units ranked by the server, worst first: red, overdue and missing

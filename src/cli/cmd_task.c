@@ -144,6 +144,9 @@ static int show_run(struct cli_run *r)
 			       h.extensions[i].new_due_on, h.extensions[i].status, h.extensions[i].reason);
 	}
 	printf("\n%s\n", c->zh ? "进展报告" : "Progress reports");
+	if (h.reports_total > (long)h.nreports)      /* the history carries the latest only */
+		printf(c->zh ? "  （另有 %ld 份更早的报告未列出）\n" : "  (%ld earlier reports not shown)\n",
+		       h.reports_total - (long)h.nreports);
 	for (size_t i = 0; i < h.nreports; i++) {
 		const struct report_row *rep = &h.reports[i];
 

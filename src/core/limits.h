@@ -40,6 +40,8 @@
 #define LIM_HEADER_BYTES   (16u * 1024)          /* all request headers */
 #define LIM_PAGE_ITEMS     100                  /* items per page of a list */
 #define LIM_PAGE_DEFAULT   50
+#define LIM_TASK_REPORTS   20                   /* latest progress reports in a task's record (the rest: its reports list) */
+#define LIM_LIGHTS_TOUCHED 64                   /* tasks one write updates the light counts for; more: recounted */
 #define LIM_LIST_OFFSET    1000000              /* items skipped to reach a page by number */
 #define LIM_VIEW_TASK      (8u * 1024 * 1024)    /* one task as JSON: 1000 supporting units fit */
 #define LIM_CONNECTIONS    512                  /* open connections */
@@ -62,6 +64,9 @@
 /* Database */
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */
 #define LIM_DB_SERVER_WAIT_MS 1000              /* server: wait this long for the write lock, then 503 */
+#define LIM_DB_SERVER_CACHE_KB 1024            /* server: SQLite's page cache per connection (the OS caches the file too) */
+#define LIM_MALLOC_ARENAS  2                    /* server: glibc malloc arenas shared by the threads (memory, not speed) */
+#define LIM_CHECKPOINT_MS  250                  /* server: the WAL is checkpointed this often, off the request path */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */

@@ -180,18 +180,17 @@ void task_light(const struct task_facts *t, int32_t today,
 struct rollup_ctx {
 	struct rollup_node *nodes;
 	size_t n;
-	const struct rollup_task *tasks;
-	size_t ntasks;
+	const struct rollup_sums *own;          /* per node: its own tasks, summed */
 	size_t *first_child, *next_sibling;     /* index lists, n = none */
-	size_t *first_task, *next_task;
 	int *state;                             /* 0 new, 1 visiting, 2 done */
 };
 
 static int rollup_visit(struct rollup_ctx *c, size_t i)
 {
 	struct rollup_node *node = &c->nodes[i];
+	const struct rollup_sums *own = &c->own[i];
 	double wsum = 0, wacc = 0, sum = 0;
-	int measured = 0;
+	long measured = 0;
 	enum light worst = LIGHT_GREY;
 	int any = 0;
 
@@ -221,24 +220,26 @@ static int rollup_visit(struct rollup_ctx *c, size_t i)
 			measured++;
 		}
 	}
-	for (size_t k = c->first_task[i]; k != c->ntasks; k = c->next_task[k]) {
-		const struct rollup_task *t = &c->tasks[k];
-
-		node->counts[t->light]++;
-		node->tasks++;
-		worst = !any || t->light > worst ? t->light : worst;
+	/* The node's own tasks: each counts as one measure, weighted by its
+	 * weight; the worst light among them is the largest light counted. */
+	for (int l = 0; l < LIGHT_COUNT; l++) {
+		if (own->counts[l] == 0)
+			continue;
+		node->counts[l] += own->counts[l];
+		node->tasks += own->counts[l];
+		measured += own->counts[l];
+		worst = !any || (enum light)l > worst ? (enum light)l : worst;
 		any = 1;
-		wsum += t->weight;
-		wacc += t->weight * t->progress;
-		sum += t->progress;
-		measured++;
 	}
+	wsum += own->wsum;
+	wacc += own->wacc;
+	sum += (double)own->psum;
 	if (measured == 0)
 		node->progress = -1;
 	else if (wsum > 0)
 		node->progress = wacc / wsum;
 	else
-		node->progress = sum / measured;
+		node->progress = sum / (double)measured;
 	node->light = any ? worst : LIGHT_GREY;
 	c->state[i] = 2;
 	return 0;
@@ -265,28 +266,27 @@ static size_t find_node(const struct id_index *index, size_t n, int64_t id)
 	return hit ? hit->i : n;
 }
 
-int light_rollup(struct rollup_node *nodes, size_t n,
-		 const struct rollup_task *tasks, size_t ntasks)
+void light_sums_add(struct rollup_sums *s, enum light light, double weight, int progress, int sign)
 {
-	struct rollup_ctx c = { nodes, n, tasks, ntasks, NULL, NULL, NULL, NULL, NULL };
-	struct id_index *index = NULL;
+	s->counts[light] += sign;
+	s->wsum += sign * weight;
+	s->wacc += sign * weight * progress;
+	s->psum += sign * progress;
+}
+
+/* Sums (one per initiative, any order, several for one initiative allowed)
+ * onto the nodes; sums of initiatives not among the nodes are left out. */
+static int rollup(struct rollup_node *nodes, size_t n, const struct id_index *index, struct rollup_sums *own)
+{
+	struct rollup_ctx c = { nodes, n, own, NULL, NULL, NULL };
 	int rc = -1;
 
 	c.first_child = xcalloc(n + 1, sizeof(size_t));
 	c.next_sibling = xcalloc(n + 1, sizeof(size_t));
-	c.first_task = xcalloc(n + 1, sizeof(size_t));
-	c.next_task = xcalloc(ntasks + 1, sizeof(size_t));
 	c.state = xcalloc(n + 1, sizeof(int));
-	index = xcalloc(n + 1, sizeof(*index));
-	for (size_t i = 0; i < n; i++) {
-		index[i].id = nodes[i].id;
-		index[i].i = i;
-	}
-	qsort(index, n, sizeof(*index), id_index_cmp);
 	for (size_t i = 0; i < n; i++) {
 		c.first_child[i] = n;
 		c.next_sibling[i] = n;
-		c.first_task[i] = ntasks;
 	}
 	/* Build child lists in reverse so that they come out in input order. */
 	for (size_t i = n; i-- > 0;) {
@@ -299,15 +299,6 @@ int light_rollup(struct rollup_node *nodes, size_t n,
 			c.first_child[p] = i;
 		}
 	}
-	for (size_t k = ntasks; k-- > 0;) {
-		size_t p = find_node(index, n, tasks[k].initiative_id);
-
-		c.next_task[k] = ntasks;
-		if (p < n) {
-			c.next_task[k] = c.first_task[p];
-			c.first_task[p] = k;
-		}
-	}
 	for (size_t i = 0; i < n; i++)
 		if (rollup_visit(&c, i) != 0)
 			goto out;
@@ -315,9 +306,60 @@ int light_rollup(struct rollup_node *nodes, size_t n,
 out:
 	free(c.first_child);
 	free(c.next_sibling);
-	free(c.first_task);
-	free(c.next_task);
 	free(c.state);
+	return rc;
+}
+
+static struct id_index *make_index(const struct rollup_node *nodes, size_t n)
+{
+	struct id_index *index = xcalloc(n + 1, sizeof(*index));
+
+	for (size_t i = 0; i < n; i++) {
+		index[i].id = nodes[i].id;
+		index[i].i = i;
+	}
+	qsort(index, n, sizeof(*index), id_index_cmp);
+	return index;
+}
+
+int light_rollup(struct rollup_node *nodes, size_t n,
+		 const struct rollup_task *tasks, size_t ntasks)
+{
+	struct id_index *index = make_index(nodes, n);
+	struct rollup_sums *own = xcalloc(n + 1, sizeof(*own));
+	int rc;
+
+	for (size_t k = 0; k < ntasks; k++) {
+		size_t p = find_node(index, n, tasks[k].initiative_id);
+
+		if (p < n)
+			light_sums_add(&own[p], tasks[k].light, tasks[k].weight, tasks[k].progress, 1);
+	}
+	rc = rollup(nodes, n, index, own);
+	free(own);
+	free(index);
+	return rc;
+}
+
+int light_rollup_sums(struct rollup_node *nodes, size_t n, const struct rollup_sums *sums, size_t nsums)
+{
+	struct id_index *index = make_index(nodes, n);
+	struct rollup_sums *own = xcalloc(n + 1, sizeof(*own));
+	int rc;
+
+	for (size_t k = 0; k < nsums; k++) {
+		size_t p = find_node(index, n, sums[k].initiative_id);
+
+		if (p >= n)
+			continue;
+		for (int l = 0; l < LIGHT_COUNT; l++)
+			own[p].counts[l] += sums[k].counts[l];
+		own[p].wsum += sums[k].wsum;
+		own[p].wacc += sums[k].wacc;
+		own[p].psum += sums[k].psum;
+	}
+	rc = rollup(nodes, n, index, own);
+	free(own);
 	free(index);
 	return rc;
 }

@@ -110,4 +110,17 @@ struct rollup_task {
 int light_rollup(struct rollup_node *nodes, size_t n,
 		 const struct rollup_task *tasks, size_t ntasks);
 
+/* The tasks of one initiative summed (what the roll-up reads of them): the
+ * incremental light counts keep these, so the roll-up needs no task. */
+struct rollup_sums {
+	int64_t initiative_id;
+	long counts[LIGHT_COUNT];   /* tasks per light */
+	double wsum, wacc;          /* sum of weights, sum of weight * progress */
+	long psum;                  /* sum of progress */
+};
+/* Adds (sign 1) or takes away (sign -1) one task. */
+void light_sums_add(struct rollup_sums *s, enum light light, double weight, int progress, int sign);
+/* light_rollup() from sums instead of tasks: the same answers. */
+int light_rollup_sums(struct rollup_node *nodes, size_t n, const struct rollup_sums *sums, size_t nsums);
+
 #endif

@@ -3,6 +3,7 @@
  * unit's tasks, the dashboard, search, the audit trail, settings, the
  * compliance check and the initiative tree.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,11 @@
 #include "../service/audit.h"
 #include "../service/check.h"
 #include "../service/initiative.h"
+#include "../service/lights.h"
 #include "../service/meeting.h"
 #include "../service/task.h"
+#include "../service/tx.h"
+#include "../core/xalloc.h"
 #include "../core/banned.h"
 
 int h_meeting_get(struct req *r)
@@ -201,12 +205,14 @@ static json_t *indicators(struct req *r, struct err *err)
 	return s.list;
 }
 
-/* The first red and yellow tasks of the roll-up's (lean) scan, by id;
- * their whole views are read afterwards in one statement. */
+/* The first red and yellow tasks, by id, from the light counts (or from the
+ * roll-up's lean scan when they are stale); their list views are read
+ * afterwards in one statement and written straight as text. */
 struct lights_pick {
 	int64_t ids[2 * LIM_PAGE_ITEMS];
 	size_t nred, nyellow;
-	json_t *red, *yellow;
+	struct buf *red, *yellow;
+	int nr, ny;
 };
 
 static int pick_light(void *ctx, const struct task_view *t)
@@ -225,63 +231,170 @@ static int show_light(void *ctx, const struct task_view *t)
 	struct lights_pick *p = ctx;
 
 	/* A task that changed light between the two reads shows where it is now. */
-	if (t->light.light == LIGHT_RED || t->light.light == LIGHT_YELLOW)
-		json_array_append_new(t->light.light == LIGHT_RED ? p->red : p->yellow, view_task(t));
+	if (t->light.light == LIGHT_RED) {
+		if (p->nr++)
+			buf_addc(p->red, ',');
+		view_task_write(p->red, t);
+	} else if (t->light.light == LIGHT_YELLOW) {
+		if (p->ny++)
+			buf_addc(p->yellow, ',');
+		view_task_write(p->yellow, t);
+	}
 	return 0;
+}
+
+static int dump_cb(const char *data, size_t n, void *ctx)
+{
+	buf_add(ctx, data, n);
+	return 0;
+}
+
+/* Appends j as compact JSON (taken). */
+static void add_json(struct buf *b, json_t *j)
+{
+	if (j == NULL || json_dump_callback(j, dump_cb, b, JSON_COMPACT | JSON_REAL_PRECISION(15)) != 0)
+		buf_adds(b, "null");
+	json_decref(j);
+}
+
+/* The dashboard's supervision check, kept under the org's record token
+ * (tx.h): a progress report or a task's move cannot change it, so the
+ * dashboard right after one needs no recomputation. The check also depends
+ * on the day, the year and the rules. A few orgs are kept, the least
+ * recently computed out first; the text is copied in and out under a lock. */
+#define CHECK_KEPT 16
+static struct {
+	int64_t org_id, token;
+	int32_t today;
+	struct compliance_rules rules;
+	char *text;
+	size_t len;
+	uint64_t at;
+} g_check[CHECK_KEPT];
+static uint64_t g_check_tick;
+static pthread_mutex_t g_check_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void compliance(struct req *r, struct buf *out)
+{
+	struct svc *svc = r->svc;
+	struct check_result res;
+	struct err err = ERR_INIT;
+	int64_t token = 0;
+	size_t at = out->len, oldest = 0;
+	int hit = 0;
+
+	if (svc_record_token(svc, &token, &err) == 0 && token != 0) {
+		pthread_mutex_lock(&g_check_lock);
+		for (size_t i = 0; i < CHECK_KEPT && !hit; i++)
+			if (g_check[i].text && g_check[i].org_id == svc->org.id && g_check[i].token == token &&
+			    g_check[i].today == svc->today && memcmp(&g_check[i].rules, &svc->rules, sizeof(svc->rules)) == 0) {
+				buf_add(out, g_check[i].text, g_check[i].len);
+				hit = 1;
+			}
+		pthread_mutex_unlock(&g_check_lock);
+	}
+	if (hit)
+		return;
+	if (check_group_year(svc, NULL, date_year(svc->today), &r->a, &res, &err) == 0)
+		add_json(out, view_check(&res));
+	else
+		buf_adds(out, "null");
+	if (token == 0 || out->err)
+		return;
+	pthread_mutex_lock(&g_check_lock);
+	for (size_t i = 0; i < CHECK_KEPT; i++) {
+		if (g_check[i].org_id == svc->org.id || g_check[i].text == NULL) {
+			oldest = i;
+			break;
+		}
+		if (g_check[i].at < g_check[oldest].at)
+			oldest = i;
+	}
+	free(g_check[oldest].text);
+	g_check[oldest].org_id = svc->org.id;
+	g_check[oldest].token = token;
+	g_check[oldest].today = svc->today;
+	g_check[oldest].rules = svc->rules;
+	g_check[oldest].len = out->len - at;
+	g_check[oldest].text = xmalloc(g_check[oldest].len + 1);
+	memcpy(g_check[oldest].text, out->data + at, g_check[oldest].len);
+	g_check[oldest].at = ++g_check_tick;
+	pthread_mutex_unlock(&g_check_lock);
 }
 
 int h_dashboard(struct req *r)
 {
 	struct initiative_view *iv;
 	struct meeting_row *meetings;
-	struct meeting_filter mf;
-	struct check_result res;
 	struct err err = ERR_INIT;
 	char now[DATETIME_LEN];
 	size_t ni, nm;
-	json_t *out, *roots = json_array(), *red = json_array(), *yellow = json_array(), *up = json_array(), *ind;
+	json_t *up, *ind;
+	struct buf red = BUF_INIT(LIM_VIEW_TASK), yellow = BUF_INIT(LIM_VIEW_TASK);
 	struct lights_pick pick;
+	int fresh, bad;
 
 	memset(&pick, 0, sizeof(pick));
-	pick.red = red;
-	pick.yellow = yellow;
-	if (initiative_tree_scan(r->svc, &r->a, &iv, &ni, pick_light, &pick, &err) != 0)
+	pick.red = &red;
+	pick.yellow = &yellow;
+	/* The roll-up from the incremental light counts; when they are stale
+	 * (a new day, new rules), from one pass over the tasks, which also
+	 * picks the red and yellow ones (and the server recounts afterwards). */
+	if (initiative_tree_counted(r->svc, &r->a, &iv, &ni, &fresh, &err) != 0)
 		goto fail;
+	if (fresh) {
+		if (lights_pick(r->svc, LIGHT_RED, pick.ids, LIM_PAGE_ITEMS, &pick.nred, &err) != 0 ||
+		    lights_pick(r->svc, LIGHT_YELLOW, pick.ids + LIM_PAGE_ITEMS, LIM_PAGE_ITEMS, &pick.nyellow, &err) != 0)
+			goto fail;
+	} else if (initiative_tree_scan(r->svc, &r->a, &iv, &ni, pick_light, &pick, &err) != 0) {
+		goto fail;
+	}
 	/* Yellow ids follow the red ones, so that one read gives both. */
 	memmove(pick.ids + pick.nred, pick.ids + LIM_PAGE_ITEMS, pick.nyellow * sizeof(pick.ids[0]));
 	if (task_scan_ids(r->svc, pick.ids, pick.nred + pick.nyellow, show_light, &pick, &err) != 0)
 		goto fail;
-	for (size_t i = 0; i < ni; i++)
-		if (iv[i].depth <= 1) {
-			json_t *one = view_initiatives(&iv[i], 1);
-
-			json_array_extend(roots, one);
-			json_decref(one);
-		}
-	memset(&mf, 0, sizeof(mf));
-	mf.status = "planned";
-	mf.from_at = datetime_format_utc(datetime_now(), now);
-	if (meeting_list(r->svc, &mf, &r->a, &meetings, &nm, &err) != 0)
+	if (meeting_upcoming(r->svc, datetime_format_utc(datetime_now(), now), 10, &r->a, &meetings, &nm, &err) != 0)
 		goto fail;
-	for (size_t i = 0; i < nm && i < 10; i++)
-		json_array_append_new(up, view_meeting_row(r->svc, &meetings[i]));
 	ind = indicators(r, &err);
 	if (ind == NULL)
 		goto fail;
-	out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "initiatives", roots, "red_tasks", red, "yellow_tasks", yellow,
-			"upcoming_meetings", up, "indicators", ind);
-	if (check_group_year(r->svc, NULL, date_year(r->svc->today), &r->a, &res, &err) == 0)
-		json_object_set_new(out, "compliance", view_check(&res));
-	else
-		json_object_set_new(out, "compliance", json_null());
-	return req_json(r, 200, out);
-fail:
-	req_fail(r, &err);
-	json_decref(roots);
-	json_decref(red);
-	json_decref(yellow);
-	json_decref(up);
+	up = json_array();
+	for (size_t i = 0; i < nm; i++)
+		json_array_append_new(up, view_meeting_row(r->svc, &meetings[i]));
+	/* Written as text: the task views are already text (view_task_write). */
+	buf_reset(&r->out);
+	buf_adds(&r->out, "{\"initiatives\":[");
+	for (size_t i = 0, k = 0; i < ni; i++)
+		if (iv[i].depth <= 1) {
+			if (k++)
+				buf_addc(&r->out, ',');
+			view_initiative_write(&r->out, &iv[i]);
+		}
+	buf_addc(&r->out, ']');
+	buf_adds(&r->out, ",\"red_tasks\":[");
+	buf_add(&r->out, red.data ? red.data : "", red.len);
+	buf_adds(&r->out, "],\"yellow_tasks\":[");
+	buf_add(&r->out, yellow.data ? yellow.data : "", yellow.len);
+	buf_adds(&r->out, "],\"upcoming_meetings\":");
+	add_json(&r->out, up);
+	buf_adds(&r->out, ",\"indicators\":");
+	add_json(&r->out, ind);
+	buf_adds(&r->out, ",\"compliance\":");
+	compliance(r, &r->out);
+	buf_addc(&r->out, '}');
+	bad = r->out.err || red.err || yellow.err;
+	buf_release(&red);
+	buf_release(&yellow);
+	if (bad) {
+		buf_reset(&r->out);
+		return req_error(r, 500, "internal", NULL, "reply too large");
+	}
+	r->status = 200;
 	return 0;
+fail:
+	buf_release(&red);
+	buf_release(&yellow);
+	return req_fail(r, &err);
 }
 
 int h_light_history(struct req *r)

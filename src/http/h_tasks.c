@@ -65,6 +65,7 @@ int h_task_list(struct req *r)
 	int l = -1, counted = 0;
 
 	memset(&f, 0, sizeof(f));
+	f.list = 1;              /* what a list shows; the record has the rest */
 	if (req_only_params(r, params) ||
 	    req_param_int(r, "limit", 1, LIM_PAGE_ITEMS, LIM_PAGE_DEFAULT, &limit) || req_cursor(r, &f.after_id) ||
 	    req_param_int(r, "offset", 0, LIM_LIST_OFFSET, 0, &offset) ||
@@ -212,6 +213,14 @@ static json_t *task_full(struct req *r, const struct task_view *t, const struct 
 	}
 	actor_names(r, json_object_get(j, "transitions"), "actor", "actor_name");
 	actor_names(r, json_object_get(j, "reports"), "filed_by", "filed_by_name");
+	/* all of them, a page at a time: the task's reports list (the rows API) */
+	if (h->reports_total > (long)h->nreports) {
+		char *url = arena_printf(&r->a, "/api/v1/tasks/%s/reports", t->row.key);
+
+		json_object_set_new(j, "reports_next", json_string(url));
+	} else {
+		json_object_set_new(j, "reports_next", json_null());
+	}
 	json_object_set(j, "actions", json_object_get(acts, "actions"));
 	json_object_set(j, "actions_on_behalf", json_object_get(acts, "on_behalf"));
 	json_decref(acts);
@@ -239,6 +248,27 @@ static int reply_task(struct req *r, int status)
 		return 0;
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
 	return req_json(r, status, task_full(r, &t, &h));
+}
+
+/* After a progress report: what was created and the task's new light and
+ * percent (the task without its history: an answer bounded whatever the
+ * history behind it). */
+static int reply_report(struct req *r, int64_t report_id)
+{
+	struct task_view t;
+	struct report_row rep;
+	struct err err = ERR_INIT;
+	json_t *j, *one;
+
+	if (task_show(r->svc, r->params[0], &r->a, &t, NULL, &err) != 0 ||
+	    task_report_get(r->svc, report_id, &r->a, &rep, &err) != 0)
+		return req_fail(r, &err);
+	j = view_task(&t);
+	one = view_report(&rep);
+	actor_name(r, one, "filed_by", "filed_by_name");
+	json_object_set_new(j, "report", one);
+	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
+	return req_json(r, 201, j);
 }
 
 static int optional_version(struct req *r, const struct task_view *t)
@@ -325,6 +355,7 @@ int h_task_report(struct req *r)
 	struct progress_input in;
 	struct err err = ERR_INIT;
 	json_t *body = NULL, *pct;
+	int64_t id = 0;
 
 	memset(&in, 0, sizeof(in));
 	if (load(r, &t, NULL) || small_body(r, &body, allowed))
@@ -343,10 +374,10 @@ int h_task_report(struct req *r)
 	    (in.period_from = note_of(r, body, "period_from")) == (const char *)-1 ||
 	    (in.period_to = note_of(r, body, "period_to")) == (const char *)-1)
 		goto out;
-	if (task_report(r->svc, r->params[0], &in, &err) != 0)
+	if (task_report_filed(r->svc, r->params[0], &in, &id, &err) != 0)
 		req_fail(r, &err);
 	else
-		reply_task(r, 201);
+		reply_report(r, id);
 out:
 	json_decref(body);
 	return 0;

@@ -101,7 +101,8 @@ static const struct op_doc op_docs[] = {
 	  "{'type':'object','required':['items','next_cursor'],'properties':{'items':{'type':'array','items':"
 	  REF("task_view") "},'next_cursor':{'type':'string','nullable':true}}}", 0 },
 	{ h_task_get, "", NULL, REF("task_view"), 0 },
-	{ h_task_report, "", REF("progress_report_new"), REF("task_view"), D_IFMATCH_OPT | D_422 },
+	{ h_task_report, "", REF("progress_report_new"), "{'allOf':[" REF("task_view") ",{'type':'object','required':"
+	  "['report'],'properties':{'report':" REF("progress_report") "}}]}", D_IFMATCH_OPT | D_422 },
 	{ h_task_extension, "", REF("extension_request"), REF("task_view"), D_IFMATCH_OPT | D_422 },
 	{ h_task_extension_decide, "", REF("extension_decision"), REF("task_view"), D_IFMATCH_OPT | D_422 },
 	{ h_task_action, "", REF("task_note"), REF("task_view"), D_IFMATCH_OPT | D_422 | D_OPTBODY },
@@ -163,6 +164,11 @@ static const struct {
 	{ "meeting_view", "{'type':'object','required':['key','title','status','starts_at','version'],'properties':{'key':"
 	  "{'type':'string'},'title':{'type':'string'},'status':{'type':'string'},'starts_at':{'type':'string'},'version':"
 	  "{'type':'integer'},'tasks':{'type':'array','items':{'$ref':'#/components/schemas/task_view'}}}}" },
+	{ "progress_report", "{'type':'object','required':['reported_on','percent','done','filed_by'],'properties':{"
+	  "'reported_on':{'type':'string','format':'date'},'percent':{'type':'integer'},'done':{'type':'string'},"
+	  "'problems':{'type':'string'},'next_steps':{'type':'string'},'reporter':{'type':'string'},'reporter_name':"
+	  "{'type':'string'},'filed_by':{'type':'string'},'filed_by_name':{'type':'string'},'period_from':{'type':"
+	  "'string','format':'date'},'period_to':{'type':'string','format':'date'}}}" },
 	{ "progress_report_new", "{'type':'object','required':['percent'],'additionalProperties':false,'properties':{"
 	  "'percent':{'type':'integer','minimum':0,'maximum':100},'done':{'type':'string'},'problems':{'type':'string'},"
 	  "'next_steps':{'type':'string'},'reported_on':{'type':'string','format':'date'},'reporter':{'type':'string',"

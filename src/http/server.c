@@ -16,6 +16,7 @@
  * body from then on and frees it with free().
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -37,6 +38,7 @@
 #include "proxy.h"
 #include "conns.h"
 #include "../report/render.h"
+#include "../service/lights.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -112,8 +114,43 @@ static struct svc *thread_svc(struct err *err)
 	/* A write waits for another process's lock only briefly, then gets 503:
 	 * the few event threads must never all sit in SQLite's busy handler. */
 	store_set_lock_wait(svc->st, LIM_DB_SERVER_WAIT_MS);
+	/* its commits leave the WAL to the checkpointer thread; its page cache
+	 * is bounded (memory per thread, docs/SCALING.md) */
+	if (store_wal_manual(svc->st, err) != 0 || store_cache_kb(svc->st, LIM_DB_SERVER_CACHE_KB, err) != 0) {
+		svc_close(svc);
+		free(svc);
+		return NULL;
+	}
 	pthread_setspecific(g_svc_key, svc);
 	return svc;
+}
+
+/* The WAL checkpointer: its own connection, a passive checkpoint every
+ * LIM_CHECKPOINT_MS, so that no request commits and checkpoints at once
+ * (store_wal.c). Stops with the server. */
+static pthread_t g_checkpointer;
+static int g_checkpointing;
+
+static void *checkpointer(void *arg)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	int copied, failed = 0;
+
+	(void)arg;
+	if (svc_open(&svc, g_db, STORE_EXISTING, NULL, 0, &err) != 0) {
+		fprintf(stderr, "plenum: checkpointer: %s\n", err.msg);
+		svc_close(&svc);
+		return NULL;
+	}
+	while (!atomic_load(&g_stopping)) {
+		usleep(LIM_CHECKPOINT_MS * 1000);
+		if (store_wal_checkpoint(svc.st, &copied, &err) != 0 && !failed++)
+			fprintf(stderr, "plenum: checkpoint: %s\n", err.msg);
+	}
+	store_wal_checkpoint(svc.st, &copied, &err);
+	svc_close(&svc);
+	return NULL;
 }
 
 /* ---- reading ---- */
@@ -333,9 +370,11 @@ static void handle(struct req *r)
 		req_fail(r, &err);
 		return;
 	}
+	r->svc->lights.stale = 0;
 	r->route->handler(r);
 	if (snapshot)
 		store_read_end(r->svc->st);
+
 	if (r->status == 0)
 		req_error(r, 500, "internal", NULL, "the handler gave no answer");
 	http_idem_after(r);
@@ -550,6 +589,15 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			(long long)(now_us() - r->started_us), r->authed ? r->who.user.login : "-",
 			why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	}
+	/* A read found the light counts stale (a new day, new rules): recount
+	 * them once, after its answer went out, so that the next reads use them. */
+	if (r->svc && r->svc->lights.stale) {
+		struct err err = ERR_INIT;
+
+		r->svc->lights.stale = 0;
+		if (lights_refresh(r->svc, &err) != 0)
+			fprintf(stderr, "plenum: light counts: %s\n", err.msg);
+	}
 	if (r->method)
 		atomic_fetch_sub(&g_inflight, 1);
 	req_free(r);
@@ -653,6 +701,9 @@ int server_run(const struct server_opts *o)
 	if (threads <= 0)
 		threads = 2;
 	pthread_key_create(&g_svc_key, svc_destroy);
+	/* A few malloc arenas for all the threads, not one per thread: each
+	 * arena keeps its own free pages (docs/SCALING.md, memory). */
+	mallopt(M_ARENA_MAX, LIM_MALLOC_ARENAS);
 	/* Library state shared by the threads, set up before them. */
 	report_init();
 	if (auth_init() != 0) {
@@ -683,6 +734,7 @@ int server_run(const struct server_opts *o)
 		return 1;
 	}
 	conns_reaper_start();
+	g_checkpointing = pthread_create(&g_checkpointer, NULL, checkpointer, NULL) == 0;
 	printf("plenum: serving %s on http://%s/ with %d threads\n", o->db, o->listen, threads);
 	fflush(stdout);
 	sigwait(&set, &sig);
@@ -701,6 +753,8 @@ int server_run(const struct server_opts *o)
 	}
 	conns_reaper_stop();
 	MHD_stop_daemon(d);
+	if (g_checkpointing)
+		pthread_join(g_checkpointer, NULL);
 	if (!g_quiet)
 		fprintf(stderr, "plenum: stopped\n");
 	return 0;

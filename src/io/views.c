@@ -236,26 +236,30 @@ json_t *view_task_full(const struct task_view *t, const struct task_history *h)
 		set_s(j, "decision_note", x->decision_note);
 		json_array_append_new(ex, j);
 	}
-	for (size_t i = 0; i < h->nreports; i++) {
-		const struct report_row *x = &h->reports[i];
-		json_t *j = json_object();
-
-		set_s(j, "reported_on", x->reported_on);
-		json_object_set_new(j, "percent", json_integer(x->percent));
-		set_s(j, "done", x->done);
-		set_s(j, "problems", x->problems);
-		set_s(j, "next_steps", x->next_steps);
-		set_s(j, "reporter", x->reporter_key);
-		set_s(j, "reporter_name", x->reporter_name);
-		set_s(j, "filed_by", x->filed_by);
-		set_s(j, "period_from", x->period_from);
-		set_s(j, "period_to", x->period_to);
-		json_array_append_new(rp, j);
-	}
+	for (size_t i = 0; i < h->nreports; i++)
+		json_array_append_new(rp, view_report(&h->reports[i]));
 	json_object_set_new(o, "transitions", tr);
 	json_object_set_new(o, "extensions", ex);
 	json_object_set_new(o, "reports", rp);
+	json_object_set_new(o, "reports_total", json_integer(h->reports_total));
 	return o;
+}
+
+json_t *view_report(const struct report_row *x)
+{
+	json_t *j = json_object();
+
+	set_s(j, "reported_on", x->reported_on);
+	json_object_set_new(j, "percent", json_integer(x->percent));
+	set_s(j, "done", x->done);
+	set_s(j, "problems", x->problems);
+	set_s(j, "next_steps", x->next_steps);
+	set_s(j, "reporter", x->reporter_key);
+	set_s(j, "reporter_name", x->reporter_name);
+	set_s(j, "filed_by", x->filed_by);
+	set_s(j, "period_from", x->period_from);
+	set_s(j, "period_to", x->period_to);
+	return j;
 }
 
 json_t *view_meeting(struct svc *svc, const struct meeting_view *v)
@@ -460,6 +464,55 @@ json_t *view_initiatives(const struct initiative_view *v, size_t n)
 		json_array_append_new(arr, j);
 	}
 	return arr;
+}
+
+/* A double as jansson writes it with JSON_REAL_PRECISION(15): %.15g, with
+ * ".0" when that looks like an integer. */
+static void jw_real(struct jw *w, const char *name, size_t n, double v)
+{
+	char digits[40];
+	int k = snprintf(digits, sizeof(digits), "%.15g", v);
+
+	jw_key(w, name, n);
+	buf_add(w->b, digits, (size_t)k);
+	if (strspn(digits, "-0123456789") == (size_t)k)
+		buf_adds(w->b, ".0");
+}
+
+int view_initiative_write(struct buf *b, const struct initiative_view *v)
+{
+	struct jw o = { b, 0 }, counts = { b, 0 };
+
+	buf_addc(b, '{');
+	jw_s(&o, JW_NAME("key"), v->row.key);
+	jw_s(&o, JW_NAME("code"), v->row.code);
+	jw_s(&o, JW_NAME("title"), v->row.title);
+	jw_s(&o, JW_NAME("title_en"), v->row.title_en);
+	jw_s(&o, JW_NAME("lead_unit_name"), v->row.lead_unit_name);
+	jw_i(&o, JW_NAME("depth"), v->depth);
+	jw_real(&o, JW_NAME("weight"), v->row.weight);
+	if (v->roll.progress >= 0) {
+		jw_real(&o, JW_NAME("progress"), (double)(int)(v->roll.progress * 10 + 0.5) / 10);
+	} else {
+		jw_key(&o, JW_NAME("progress"));
+		buf_adds(b, "null");
+	}
+	jw_s(&o, JW_NAME("light"), light_name(v->roll.light));
+	jw_key(&o, JW_NAME("counts"));
+	buf_addc(b, '{');
+	for (int l = 0; l < LIGHT_COUNT; l++) {
+		const char *name = light_name((enum light)l);
+
+		jw_key(&counts, "", 0);
+		buf_addc(b, '"');
+		buf_adds(b, name);
+		buf_adds(b, "\":");
+		buf_printf(b, "%d", v->roll.counts[l]);
+	}
+	buf_addc(b, '}');
+	jw_i(&o, JW_NAME("tasks"), v->roll.tasks);
+	buf_addc(b, '}');
+	return b->err;
 }
 
 json_t *view_check(const struct check_result *r)

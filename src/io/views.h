@@ -28,8 +28,15 @@ json_t *view_task(const struct task_view *t);
 /* The same object as view_task(), written as compact JSON onto b, for lists
  * streamed without building a tree. Returns b's error state. */
 int view_task_write(struct buf *b, const struct task_view *t);
+/* view_task() with the history: transitions, extensions, the latest
+ * LIM_TASK_REPORTS reports (oldest first) and reports_total. */
 json_t *view_task_full(const struct task_view *t, const struct task_history *h);
+struct report_row;
+json_t *view_report(const struct report_row *r);
 json_t *view_initiatives(const struct initiative_view *v, size_t n);
+/* One of view_initiatives()'s objects written as compact JSON onto b (the
+ * dashboard's roll-up: a province has a thousand initiatives). */
+int view_initiative_write(struct buf *b, const struct initiative_view *v);
 json_t *view_check(const struct check_result *r);
 
 /* Writes j to stdout, indented, with a final newline, and releases it. */

@@ -12,6 +12,7 @@
  * contents on a throwaway surface (on which page each heading falls), and
  * the real one.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1170,7 +1171,9 @@ static void add_lang(struct buf *out, const char *lang)
 	buf_release(&b);
 }
 
-void pdf_init(void)
+static pthread_once_t g_fonts_once = PTHREAD_ONCE_INIT;
+
+static void load_fonts(void)
 {
 	PangoFontMap *fm = pango_cairo_font_map_get_default();
 	PangoContext *ctx = pango_font_map_create_context(fm);
@@ -1187,12 +1190,18 @@ void pdf_init(void)
 	g_object_unref(ctx);
 }
 
+void pdf_init(void)
+{
+	pthread_once(&g_fonts_once, load_fonts);
+}
+
 int pdf_from_markdown(const char *md, const struct pdf_doc *doc, struct buf *out, struct err *err)
 {
 	struct pdf *body = xcalloc(1, sizeof(*body)), *whole = xcalloc(1, sizeof(*whole));
 	struct pdf *final = xcalloc(1, sizeof(*final));
 	int rc;
 
+	pdf_init();
 	if (doc->toc) {
 		/* Which headings there are; then on which page each falls
 		 * once the contents come first. */

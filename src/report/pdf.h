@@ -55,7 +55,8 @@ struct pdf_doc {
  * #### 1., deeper （1）. Text without a number is copied. Free with g_free. */
 char *pdf_gov_heading(const char *text, int level);
 
-/* Loads the font configuration and the faces once (report_init()). */
+/* Loads the font configuration and the faces, once per process, on the
+ * first PDF (pdf_from_markdown calls it; thread-safe). */
 void pdf_init(void);
 
 /* Sets md as a PDF into out. Returns 0, or -1 with err set (ST_TOOBIG when

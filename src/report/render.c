@@ -48,7 +48,8 @@ void report_init(void)
 {
 	xmlInitParser();          /* the ledger import reads XLSX sheets on worker threads */
 	cmark_gfm_core_extensions_ensure_registered();
-	pdf_init();
+	/* The fonts are loaded on the first PDF (pdf.c), not here: a server
+	 * that is never asked for one never maps fontconfig's caches and faces. */
 }
 
 /* A parser with GFM tables; the caller frees it after rendering. */

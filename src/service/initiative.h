@@ -20,7 +20,11 @@ struct initiative_view {
  * siblings by code), with its roll-up. */
 int initiative_tree(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n,
 		    struct err *err);
-/* The same, passing every task of the scan to also(also_ctx, task) as
+/* From the stored light counts (lights.h) when they hold for today
+ * (*fresh = 1); otherwise *fresh = 0 and nothing is read. */
+int initiative_tree_counted(struct svc *svc, struct arena *a, struct initiative_view **out, size_t *n, int *fresh,
+			    struct err *err);
+/* Computed from the tasks (the counts being stale), passing every task of the scan to also(also_ctx, task) as
  * well, for a caller that needs the tasks too (the dashboard's red and
  * yellow lists): one pass over the tasks instead of two. The tasks are lean
  * (store.h task_filter.lean): their lights are right, their names absent;

@@ -92,3 +92,9 @@ int meeting_changed(struct svc *svc, struct arena *a, int64_t **ids, const char 
 {
 	return store_meeting_changed(svc->st, svc->org.id, a, ids, ats, n, err);
 }
+
+int meeting_upcoming(struct svc *svc, const char *from_at, int limit, struct arena *a, struct meeting_row **rows,
+		     size_t *n, struct err *err)
+{
+	return store_meeting_upcoming(svc->st, svc->org.id, from_at, limit, a, rows, n, err);
+}

@@ -20,6 +20,9 @@ struct meeting_view {
 
 int meeting_list(struct svc *svc, const struct meeting_filter *f, struct arena *a,
 		 struct meeting_row **rows, size_t *n, struct err *err);
+/* The first limit planned meetings from from_at on (the dashboard's). */
+int meeting_upcoming(struct svc *svc, const char *from_at, int limit, struct arena *a, struct meeting_row **rows,
+		     size_t *n, struct err *err);
 int meeting_show(struct svc *svc, const char *key, struct arena *a, struct meeting_view *out,
 		 struct err *err);
 

@@ -7,6 +7,7 @@
 
 #include "record.h"
 #include "service.h"
+#include "lights.h"
 #include "tx.h"
 #include "../store/store.h"
 #include "../core/date.h"
@@ -210,6 +211,8 @@ int record_create(struct svc *svc, const struct record *r, int64_t *id, struct e
 		rc = set_links(svc, r, *id, err);
 	if (rc == 0)
 		rc = cross_rules(svc, r, *id, 1, err);
+	if (rc == 0)
+		lights_touch_row(svc, r->e->name, *id, r->parent_id);
 out:
 	return svc_tx_end(svc, rc, "create", r->e->name, rc == 0 ? *id : 0, NULL, NULL, err);
 }
@@ -309,6 +312,8 @@ int record_update(struct svc *svc, const struct record *r, int64_t id, int64_t v
 		rc = set_links(svc, r, id, err);
 	if (rc == 0)
 		rc = cross_rules(svc, r, id, 0, err);
+	if (rc == 0)
+		lights_touch_row(svc, r->e->name, id, r->parent_id);
 	return svc_tx_end(svc, rc, "update", r->e->name, id, NULL, NULL, err);
 }
 
@@ -409,6 +414,7 @@ static int delete_tree(struct svc *svc, const struct entity *e, int64_t id, stru
 	for (size_t i = 0; i < e->nfields; i++)
 		if (e->fields[i].type == F_REFS && store_link_set(svc->st, &e->fields[i], svc->org.id, id, NULL, 0, err))
 			return -1;
+	lights_touch_row(svc, e->name, id, 0);
 	return store_row_delete(svc->st, e, id, err);
 }
 

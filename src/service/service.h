@@ -15,6 +15,7 @@
 
 #include "../core/arena.h"
 #include "../core/err.h"
+#include "../core/limits.h"
 #include "../domain/compliance.h"
 #include "../domain/light.h"
 #include "../store/store.h"
@@ -47,6 +48,12 @@ struct svc {
 	 * may key its caches on it instead of reading the version again (one
 	 * round trip on PostgreSQL). */
 	struct store_version settings_seen;
+	struct svc_lights {           /* lights.h: the tasks this write changed, for the light counts */
+		int64_t touched[LIM_LIGHTS_TOUCHED];
+		int n;
+		int overflow;         /* more than fit, or a bulk write: recount */
+		int stale;            /* a read found the counts stale: lights_refresh() after it */
+	} lights;
 };
 
 /* Checks PLENUM_TODAY and the clock (date_today_check), opens the store at

@@ -8,6 +8,7 @@
 
 #include "task.h"
 #include "auth.h"
+#include "lights.h"
 #include "tx.h"
 #include "../core/date.h"
 #include "../core/limits.h"
@@ -338,6 +339,7 @@ static int move(struct svc *svc, const struct task_view *t, enum task_action act
 	if (to != t->state &&
 	    store_task_set_state(svc->st, t->row.id, t->row.version, workflow_state_name(to), err) != 0)
 		return -1;
+	lights_touch(svc, t->row.id);
 	tr.action = workflow_action_name(action);
 	tr.from_state = workflow_state_name(t->state);
 	tr.to_state = workflow_state_name(to);
@@ -439,6 +441,12 @@ static int report_person(struct svc *svc, const char *key, int64_t *id, struct e
 int task_report(struct svc *svc, const char *key, const struct progress_input *in,
 		struct err *err)
 {
+	return task_report_filed(svc, key, in, NULL, err);
+}
+
+int task_report_filed(struct svc *svc, const char *key, const struct progress_input *in, int64_t *report_id,
+		      struct err *err)
+{
 	struct arena a = ARENA_INIT;
 	struct task_view t;
 	struct report_row r;
@@ -519,13 +527,22 @@ int task_report(struct svc *svc, const char *key, const struct progress_input *i
 		rc = move(svc, &t, TA_REPORT_PROGRESS, to, NULL, err);
 	if (rc == 0)
 		rc = store_report_insert(svc->st, svc->org.id, t.row.id, &r, reporter_id, &id, err);
+	if (rc == 0)
+		lights_touch(svc, t.row.id);
 	rc = end_obj(svc, rc, "report_progress", "report", id, rc != 0 ? NULL :
 		     json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?}", "task", t.row.key, "reported_on",
 			       r.reported_on, "percent", r.percent, "done", r.done, "problems", r.problems,
 			       "next_steps", r.next_steps, "period_from", r.period_from, "period_to", r.period_to), err);
+	if (rc == 0 && report_id)
+		*report_id = id;
 out:
 	arena_release(&a);
 	return rc;
+}
+
+int task_report_get(struct svc *svc, int64_t report_id, struct arena *a, struct report_row *out, struct err *err)
+{
+	return store_report_get(svc->st, report_id, a, out, err);
 }
 
 static const struct extension_row *pending(const struct task_history *h)
@@ -636,8 +653,10 @@ int task_decide_extension(struct svc *svc, const char *key, int approve, const c
 	if (rc == 0)
 		rc = store_extension_decide(svc->st, x->id, approve ? "approved" : "refused", svc_now(at), svc->actor,
 					    note, err);
-	if (rc == 0 && approve)
+	if (rc == 0 && approve) {
 		rc = store_task_set_due(svc->st, t.row.id, x->new_due_on, err);
+		lights_touch(svc, t.row.id);
+	}
 	if (rc == 0)
 		rc = move(svc, &t, TA_DECIDE_EXTENSION, t.state,
 			  arena_printf(&a, "%s: %s -> %s%s%s", approve ? "approved" : "refused", x->old_due_on,
@@ -650,95 +669,101 @@ out:
 	return rc;
 }
 
-struct fact {
-	int64_t task_id;
-	int32_t day;
-	int percent;
+/* The replay of past lights, one task at a time: the tasks (lean, in id
+ * order) and the two fact cursors (in task order) are merged; per task only
+ * the state at each asked day is kept (the latest report on or before it,
+ * a closing on or before it), so memory does not grow with the org. */
+struct replay {
+	struct svc *svc;
+	const int32_t *days;
+	size_t ndays;
+	int (*counts)[LIGHT_COUNT];
+	struct store_facts reports, closings;
+	struct task_facts *at;    /* ndays */
+	struct err *err;
+	int failed;
 };
 
-struct facts {
-	struct fact *items;
-	size_t n, cap;
-	int instants;      /* the dates are instants (closings) */
-	int offset;
-};
-
-static int add_fact(void *ctx, int64_t task_id, const char *when, int percent)
+static int replay_one(void *ctx, const struct task_view *v)
 {
-	struct facts *f = ctx;
-	int64_t t;
-	int32_t day = DATE_NONE;
+	struct replay *p = ctx;
+	const struct task_row *row = &v->row;
+	struct task_facts f;
 
-	if (f->instants ? datetime_parse(when, 0, &t) == 0 : date_parse(when, &day) == 0) {
-		if (f->instants)
-			day = datetime_local_day(t, f->offset);
-		if (f->n == f->cap) {
-			f->cap = f->cap ? f->cap * 2 : 64;
-			f->items = xreallocarray(f->items, f->cap, sizeof(*f->items));
+	memset(&f, 0, sizeof(f));
+	f.starts_on = day_or_none(row->starts_on);
+	f.due_on = day_or_none(row->due_on);
+	f.due_kind = due_kind(row);
+	for (int k = 0; model_cadences[k]; k++)
+		if (row->cadence && strcmp(model_cadences[k], row->cadence) == 0)
+			f.cadence = k;
+	f.last_report_on = DATE_NONE;
+	for (size_t d = 0; d < p->ndays; d++)
+		p->at[d] = f;
+	while (!p->reports.done && p->reports.task_id < row->id)
+		if (store_facts_next(&p->reports, p->err) != 0)
+			goto fail;
+	for (; !p->reports.done && p->reports.task_id == row->id;) {
+		int32_t day;
+
+		if (date_parse(p->reports.when, &day) == 0)
+			for (size_t d = 0; d < p->ndays; d++)
+				if (day <= p->days[d]) {     /* in date order: the last one wins */
+					p->at[d].has_report = 1;
+					p->at[d].percent = p->reports.percent;
+					p->at[d].last_report_on = day;
+				}
+		if (store_facts_next(&p->reports, p->err) != 0)
+			goto fail;
+	}
+	while (!p->closings.done && p->closings.task_id < row->id)
+		if (store_facts_next(&p->closings, p->err) != 0)
+			goto fail;
+	for (; !p->closings.done && p->closings.task_id == row->id;) {
+		int64_t t;
+
+		if (datetime_parse(p->closings.when, 0, &t) == 0) {
+			int32_t day = datetime_local_day(t, p->svc->org.utc_offset);
+
+			for (size_t d = 0; d < p->ndays; d++)
+				p->at[d].closed |= day <= p->days[d];
 		}
-		f->items[f->n++] = (struct fact){ task_id, day, percent };
+		if (store_facts_next(&p->closings, p->err) != 0)
+			goto fail;
+	}
+	for (size_t d = 0; d < p->ndays; d++) {
+		struct light_result lr;
+
+		task_light(&p->at[d], p->days[d], &p->svc->light, &lr);
+		p->counts[d][lr.light]++;
 	}
 	return 0;
+fail:
+	p->failed = 1;
+	return -1;
 }
 
 int task_light_history(struct svc *svc, const int32_t *days, size_t ndays, int (*counts)[LIGHT_COUNT],
 		       struct err *err)
 {
-	struct arena a = ARENA_INIT;
-	struct task_row *rows = NULL;
-	struct facts reports = { NULL, 0, 0, 0, 0 }, closings = { NULL, 0, 0, 1, svc->org.utc_offset };
-	size_t nrows = 0, ri = 0, ci = 0;
+	struct replay p = { svc, days, ndays, counts, { NULL, 1, 0, "", 0 }, { NULL, 1, 0, "", 0 }, NULL, err, 0 };
+	struct task_filter lean;
 	int rc = -1;
 
 	memset(counts, 0, ndays * sizeof(*counts));
-	if (store_task_list(svc->st, svc->org.id, NULL, &a, &rows, &nrows, err) != 0 ||
-	    store_report_facts(svc->st, svc->org.id, add_fact, &reports, err) != 0 ||
-	    store_closing_facts(svc->st, svc->org.id, add_fact, &closings, err) != 0)
+	memset(&lean, 0, sizeof(lean));
+	lean.lean = 1;
+	p.at = xcalloc(ndays + 1, sizeof(*p.at));
+	if (store_facts_open(svc->st, svc->org.id, 0, &p.reports, err) != 0 ||
+	    store_facts_open(svc->st, svc->org.id, 1, &p.closings, err) != 0)
 		goto out;
-	/* Rows and facts are both in task id order: one merge pass per task. */
-	for (size_t i = 0; i < nrows; i++) {
-		struct task_view v;
-		size_t r0, r1, c0, c1;
-
-		task_compute(svc, &rows[i], &v);
-		while (ri < reports.n && reports.items[ri].task_id < rows[i].id)
-			ri++;
-		for (r0 = r1 = ri; r1 < reports.n && reports.items[r1].task_id == rows[i].id;)
-			r1++;
-		while (ci < closings.n && closings.items[ci].task_id < rows[i].id)
-			ci++;
-		for (c0 = c1 = ci; c1 < closings.n && closings.items[c1].task_id == rows[i].id;)
-			c1++;
-		for (size_t d = 0; d < ndays; d++) {
-			struct task_facts f;
-			struct light_result lr;
-
-			memset(&f, 0, sizeof(f));
-			f.starts_on = day_or_none(rows[i].starts_on);
-			f.due_on = day_or_none(rows[i].due_on);
-			f.due_kind = due_kind(&rows[i]);
-			f.cadence = 0;
-			for (int k = 0; model_cadences[k]; k++)
-				if (rows[i].cadence && strcmp(model_cadences[k], rows[i].cadence) == 0)
-					f.cadence = k;
-			f.last_report_on = DATE_NONE;
-			for (size_t k = r0; k < r1 && reports.items[k].day <= days[d]; k++) {
-				f.has_report = 1;
-				f.percent = reports.items[k].percent;
-				f.last_report_on = reports.items[k].day;
-			}
-			for (size_t k = c0; k < c1; k++)
-				f.closed |= closings.items[k].day <= days[d];
-			task_light(&f, days[d], &svc->light, &lr);
-			counts[d][lr.light]++;
-		}
-		ri = r1;
-		ci = c1;
-	}
+	/* the lean scan is the whole org's, as the counts are */
+	if (task_scan(svc, &lean, replay_one, &p, err) != 0 || p.failed)
+		goto out;
 	rc = 0;
 out:
-	free(reports.items);
-	free(closings.items);
-	arena_release(&a);
+	store_facts_close(&p.reports);
+	store_facts_close(&p.closings);
+	free(p.at);
 	return rc;
 }

@@ -66,6 +66,13 @@ struct progress_input {
  * or after today; period_from <= period_to. */
 int task_report(struct svc *svc, const char *key, const struct progress_input *in,
 		struct err *err);
+/* The same, giving the new report's id. */
+int task_report_filed(struct svc *svc, const char *key, const struct progress_input *in, int64_t *report_id,
+		      struct err *err);
+/* A task's record (task_show's history) carries only its latest
+ * LIM_TASK_REPORTS reports; all of them are the rows API's list of the
+ * task's reports (record.h). The one report of this id: */
+int task_report_get(struct svc *svc, int64_t report_id, struct arena *a, struct report_row *out, struct err *err);
 
 int task_request_extension(struct svc *svc, const char *key, const char *new_due_on,
 			   const char *reason, struct err *err);

@@ -2,6 +2,7 @@
  * tx.c -- the one owner of every write (see tx.h).
  */
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -9,6 +10,7 @@
 #include "tx.h"
 #include "audit.h"
 #include "service.h"
+#include "lights.h"
 #include "../core/date.h"
 #include "../core/banned.h"
 
@@ -27,6 +29,7 @@ int svc_tx_begin(struct svc *svc, struct err *err)
 		store_rollback(svc->st);
 		return -1;
 	}
+	lights_forget(svc);
 	svc->tx_depth = 1;
 	svc->tx_failed = 0;
 	return 0;
@@ -45,6 +48,31 @@ static int claim_idempotency_key(struct svc *svc, struct err *err)
 	return 0;
 }
 
+/* Every write but the tasks' progress gives the org's record a new token
+ * (tx.h svc_record_token). */
+static int new_record_token(struct svc *svc, const char *action, const char *entity, int64_t row_id,
+			    struct err *err)
+{
+	int progress = entity && (strcmp(entity, "task") == 0 || strcmp(entity, "report") == 0 ||
+				  strcmp(entity, "extension") == 0);
+	int is_org = entity && strcmp(entity, "org") == 0;
+	int64_t org_id = svc->has_org ? svc->org.id : is_org ? row_id : 0, token;
+
+	/* an import of tasks may bring units and people along; an org's
+	 * creation or import (no org selected yet) names the org */
+	if (org_id == 0 || (progress && !(action && strncmp(action, "import", 6) == 0)) ||
+	    (is_org && action && strcmp(action, "delete") == 0))
+		return 0;
+	randombytes_buf(&token, sizeof(token));
+	token = (token & INT64_MAX) | 1;     /* positive, never 0 ("none yet") */
+	return store_record_token_set(svc->st, org_id, token, err);
+}
+
+int svc_record_token(struct svc *svc, int64_t *token, struct err *err)
+{
+	return store_record_token(svc->st, svc->org.id, token, err);
+}
+
 int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, int64_t row_id,
 	       const char *before, const char *after, struct err *err)
 {
@@ -56,7 +84,11 @@ int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, 
 		return rc != 0 ? -1 : 0;
 	if (svc->tx_failed)
 		goto fail;
-	if (claim_idempotency_key(svc, err) != 0 ||
+	/* An import or an org's whole data: the light counts are recounted. */
+	if (action && (strncmp(action, "import", 6) == 0 || (entity && strcmp(entity, "org") == 0)))
+		lights_touch_all(svc);
+	if (lights_apply(svc, err) != 0 || new_record_token(svc, action, entity, row_id, err) != 0 ||
+	    claim_idempotency_key(svc, err) != 0 ||
 	    audit_append(svc, action, entity, row_id, before, after, err) != 0 ||
 	    store_commit(svc->st, err) != 0)
 		goto fail;
@@ -64,6 +96,7 @@ int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, 
 	return 0;
 fail:
 	store_rollback(svc->st);
+	lights_forget(svc);
 	svc->tx_failed = 0;
 	if (svc->idem.claimed)
 		svc->idem.claimed = 0;

@@ -35,6 +35,13 @@ int svc_tx_begin(struct svc *svc, struct err *err);
 int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, int64_t row_id,
 	       const char *before, const char *after, struct err *err);
 
+/* The org's record token: a new random value after every write except a
+ * task's progress (a task, a report, an extension: those are what the
+ * light counts follow), 0 before the first. An answer computed from the rest
+ * of the record (meetings, attendance, members, plans: the supervision
+ * check) stays right while the token stays the same. */
+int svc_record_token(struct svc *svc, int64_t *token, struct err *err);
+
 /* Idempotent requests. svc_idem_lookup() looks the caller's key up: when
  * out->found, the caller replays the stored reply (out->status != 0), or
  * answers that the first request is still being applied (status 0), or

@@ -13,7 +13,7 @@
 void colmap_select(const struct col_map *m, size_t n, int lean, struct buf *out)
 {
 	for (size_t i = 0; i < n; i++)
-		buf_printf(out, "%s%s", i ? ", " : "", lean && !m[i].lean ? "NULL" : m[i].expr);
+		buf_printf(out, "%s%s", i ? ", " : "", lean && !(m[i].lean & lean) ? "NULL" : m[i].expr);
 	buf_addc(out, ' ');
 }
 

@@ -1057,6 +1057,29 @@ int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_fi
 	return rc < 0 ? -1 : 0;
 }
 
+int store_meeting_upcoming(struct store *st, int64_t org_id, const char *from_at, int limit, struct arena *a,
+			   struct meeting_row **rows, size_t *n, struct err *err)
+{
+	/* A range of the meeting_org index, stopped at the limit: the
+	 * dashboard's few next meetings whatever the org's history. */
+	struct db_stmt *s = db_prepare(st->db, "SELECT " MEETING_COLS MEETING_FROM
+		"WHERE m.org_id = ? AND m.starts_at >= ? AND m.status = 'planned' ORDER BY m.starts_at, m.id LIMIT ?", err);
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_text(s, 2, from_at);
+	db_bind_int(s, 3, limit);
+	while ((rc = db_step(s, err)) == DB_ROW)
+		read_meeting(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 static void read_meeting_v(struct db_stmt *s, struct arena *a, void *out)
 {
 	read_meeting(s, a, out);
@@ -1499,37 +1522,42 @@ int store_initiative_list(struct store *st, int64_t org_id, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
-/* The latest report comes from one indexed lookup per task inside the same
- * statement (progress_report_task), never from a query per row. */
-#define TASK_LATEST_REPORT \
-	"LEFT JOIN progress_report pr ON pr.id = (SELECT p2.id FROM progress_report p2 " \
-	"WHERE p2.task_id = t.id ORDER BY p2.reported_on DESC, p2.id DESC LIMIT 1) "
+/* The latest report's fields are on the task row (migration 0014: a trigger
+ * keeps them as reports are inserted), so no shape reads progress_report.
+ * Three shapes of one row: the whole record (TASK_FULL), the list's
+ * (TASK_LIST: what a list of tasks shows, plain joins by primary key and no
+ * correlated subquery per row) and the light's (TASK_LIGHT: what the light
+ * and the roll-up read, no join). */
+enum { TASK_FULL = 0, TASK_LIGHT = 1, TASK_LIST = 2, TASK_BOTH = TASK_LIGHT | TASK_LIST };
 #define TASK_FROM \
 	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
 	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN speech s ON s.id = d.speech_id " \
 	"LEFT JOIN person sp ON sp.id = s.speaker_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
-	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id " \
-	TASK_LATEST_REPORT
-#define TASK_LEAN_FROM "FROM task t " TASK_LATEST_REPORT
+	"JOIN unit lu ON lu.id = t.lead_unit_id LEFT JOIN person rp ON rp.id = t.responsible_id "
+#define TASK_LIST_FROM \
+	"FROM task t JOIN initiative i ON i.id = t.initiative_id " \
+	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN meeting m ON m.id = d.meeting_id " \
+	"JOIN unit lu ON lu.id = t.lead_unit_id "
+#define TASK_LEAN_FROM "FROM task t "
 
-/* A task row, column by column. The lean columns are those the light and
- * the roll-up read: a whole-org pass needs no names, titles or joins. */
-#define T(expr, type, field, lean) { expr, type, offsetof(struct task_row, field), lean }
+/* A task row, column by column, with the shapes (TASK_LIGHT, TASK_LIST) that
+ * select it besides the whole record. */
+#define T(expr, type, field, shapes) { expr, type, offsetof(struct task_row, field), shapes }
 static const struct col_map task_cols[] = {
-	T("t.id", COL_I64, id, 1),
-	T("t.initiative_id", COL_I64, initiative_id, 1),
-	T("t.version", COL_I64, version, 1),
-	T("t.key", COL_TEXT, key, 1),
-	T("t.code", COL_TEXT, code, 0),
-	T("t.title", COL_TEXT, title, 0),
-	T("t.title_en", COL_TEXT, title_en, 0),
-	T("t.state", COL_TEXT, state, 1),
-	T("t.cadence", COL_TEXT, cadence, 1),
-	T("i.key", COL_TEXT, initiative_key, 0),
+	T("t.id", COL_I64, id, TASK_BOTH),
+	T("t.initiative_id", COL_I64, initiative_id, TASK_BOTH),
+	T("t.version", COL_I64, version, TASK_BOTH),
+	T("t.key", COL_TEXT, key, TASK_BOTH),
+	T("t.code", COL_TEXT, code, TASK_LIST),
+	T("t.title", COL_TEXT, title, TASK_LIST),
+	T("t.title_en", COL_TEXT, title_en, TASK_LIST),
+	T("t.state", COL_TEXT, state, TASK_BOTH),
+	T("t.cadence", COL_TEXT, cadence, TASK_BOTH),
+	T("i.key", COL_TEXT, initiative_key, TASK_LIST),
 	T("i.code", COL_TEXT, initiative_code, 0),
-	T("i.title", COL_TEXT, initiative_title, 0),
+	T("i.title", COL_TEXT, initiative_title, TASK_LIST),
 	T("i.title_en", COL_TEXT, initiative_title_en, 0),
-	T("d.key", COL_TEXT, decision_key, 0),
+	T("d.key", COL_TEXT, decision_key, TASK_LIST),
 	T("d.text", COL_TEXT, decision_text, 0),
 	T("d.text_en", COL_TEXT, decision_text_en, 0),
 	T("d.number", COL_INT, decision_number, 0),
@@ -1537,12 +1565,12 @@ static const struct col_map task_cols[] = {
 	T("s.title", COL_TEXT, speech_title, 0),
 	T("coalesce(sp.name, s.speaker_name)", COL_TEXT, speaker_name, 0),
 	T("sp.name_en", COL_TEXT, speaker_name_en, 0),
-	T("m.key", COL_TEXT, meeting_key, 0),
-	T("m.title", COL_TEXT, meeting_title, 0),
+	T("m.key", COL_TEXT, meeting_key, TASK_LIST),
+	T("m.title", COL_TEXT, meeting_title, TASK_LIST),
 	T("m.title_en", COL_TEXT, meeting_title_en, 0),
-	T("lu.key", COL_TEXT, lead_unit_key, 0),
-	T("lu.name", COL_TEXT, lead_unit_name, 0),
-	T("lu.name_en", COL_TEXT, lead_unit_name_en, 0),
+	T("lu.key", COL_TEXT, lead_unit_key, TASK_LIST),
+	T("lu.name", COL_TEXT, lead_unit_name, TASK_LIST),
+	T("lu.name_en", COL_TEXT, lead_unit_name_en, TASK_LIST),
 	T("(SELECT group_concat(x.n, '、') FROM (SELECT su.name AS n FROM task_unit tu JOIN unit su "
 	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.seq) x)", COL_TEXT, supporting, 0),
 	T("(SELECT group_concat(x.n, ', ') FROM (SELECT coalesce(su.name_en, su.name) AS n FROM task_unit tu "
@@ -1552,11 +1580,11 @@ static const struct col_map task_cols[] = {
 	T("rp.key", COL_TEXT, responsible_key, 0),
 	T("(SELECT group_concat(x.k, ';') FROM (SELECT su.key AS k FROM task_unit tu JOIN unit su "
 	  "ON su.id = tu.unit_id WHERE tu.task_id = t.id ORDER BY tu.seq) x)", COL_TEXT, supporting_keys, 0),
-	T("t.starts_on", COL_TEXT, starts_on, 1),
-	T("t.due_on", COL_TEXT, due_on, 1),
-	T("t.due_kind", COL_TEXT, due_kind, 1),
-	T("t.due_from", COL_TEXT, due_from, 0),
-	T("t.due_precision", COL_TEXT, due_precision, 0),
+	T("t.starts_on", COL_TEXT, starts_on, TASK_BOTH),
+	T("t.due_on", COL_TEXT, due_on, TASK_BOTH),
+	T("t.due_kind", COL_TEXT, due_kind, TASK_BOTH),
+	T("t.due_from", COL_TEXT, due_from, TASK_BOTH),
+	T("t.due_precision", COL_TEXT, due_precision, TASK_BOTH),
 	T("t.source_title", COL_TEXT, source_title, 0),
 	T("t.source_url", COL_TEXT, source_url, 0),
 	T("t.outlet", COL_TEXT, outlet, 0),
@@ -1564,23 +1592,23 @@ static const struct col_map task_cols[] = {
 	T("t.published_on", COL_TEXT, published_on, 0),
 	T("t.source_extent", COL_TEXT, source_extent, 0),
 	T("t.inferred", COL_TEXT, inferred, 0),
-	T("t.weight", COL_REAL, weight, 1),
-	T("pr.percent", COL_PRESENT, has_report, 1),
-	T("pr.percent", COL_INT, percent, 1),
-	T("pr.reported_on", COL_TEXT, last_report_on, 1),
+	T("t.weight", COL_REAL, weight, TASK_BOTH),
+	T("t.last_percent", COL_PRESENT, has_report, TASK_BOTH),
+	T("t.last_percent", COL_INT, percent, TASK_BOTH),
+	T("t.last_report_on", COL_TEXT, last_report_on, TASK_BOTH),
 	T("t.illustrative", COL_TEXT, illustrative, 0),
-	T("pr.done", COL_TEXT, last_report_done, 0),
+	T("t.last_report_done", COL_TEXT, last_report_done, 0),
 };
 #undef T
 #define NTASK_COLS (sizeof(task_cols) / sizeof(task_cols[0]))
 
 /* "SELECT <task columns> FROM ... <tail>" into b (one text per shape, so the
- * statement cache reuses it). */
-static const char *task_sql(struct buf *b, int lean, const char *tail)
+ * statement cache reuses it). bare: TASK_LIGHT from the task table alone. */
+static const char *task_sql(struct buf *b, int shape, int bare, const char *tail)
 {
 	buf_adds(b, "SELECT ");
-	colmap_select(task_cols, NTASK_COLS, lean, b);
-	buf_adds(b, lean ? TASK_LEAN_FROM : TASK_FROM);
+	colmap_select(task_cols, NTASK_COLS, shape, b);
+	buf_adds(b, shape == TASK_FULL ? TASK_FROM : bare && shape == TASK_LIGHT ? TASK_LEAN_FROM : TASK_LIST_FROM);
 	buf_adds(b, tail);
 	return buf_str(b);
 }
@@ -1592,9 +1620,9 @@ static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
 
 /* What a task list may be narrowed to: ?1 the org, ?2 a unit (lead or
  * supporting), ?3 an initiative and those below it, ?4 a meeting, ?5 a state,
- * ?6 and ?7 due dates, ?10 words (LIKE), ?11 a group (tasks from the decisions
+ * ?6 and ?7 due dates, ?8 words (LIKE), ?9 a group (tasks from the decisions
  * of its meetings: meeting_group, decision_meeting and task_decision serve
- * it), ?12 and ?13 a year's first and last days (tasks running that year).
+ * it), ?10 and ?11 a year's first and last days (tasks running that year).
  * Shared by the list and its count, so that "of N" counts what the pages show. */
 #define TASK_WHERE \
 	"WHERE t.org_id = ?1 " \
@@ -1625,7 +1653,8 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 
 	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
 	    !f->due_to && !f->q && !f->group_key && !f->year) {
-		s = db_prepare(st->db, task_sql(&sql, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"), err);
+		s = db_prepare(st->db, task_sql(&sql, TASK_LIGHT, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"),
+			       err);
 		buf_release(&sql);
 		if (s == NULL)
 			return NULL;
@@ -1634,7 +1663,8 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 		db_bind_int(s, 3, f->limit > 0 ? f->limit : NO_LIMIT);
 		return s;
 	}
-	s = db_prepare(st->db, task_sql(&sql, 0, TASK_WHERE "AND t.id > ?12 ORDER BY t.id LIMIT ?13"), err);
+	s = db_prepare(st->db, task_sql(&sql, f && f->lean ? TASK_LIGHT : f && f->list ? TASK_LIST : TASK_FULL, 0,
+					TASK_WHERE "AND t.id > ?12 ORDER BY t.id LIMIT ?13"), err);
 	buf_release(&sql);
 	if (s == NULL)
 		return NULL;
@@ -1820,7 +1850,7 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 		char where[256];
 
 		snprintf(where, sizeof(where), "WHERE t.org_id = ?1 AND t.id IN (%s) ORDER BY t.id", st->dl->json_ids);
-		s = db_prepare(st->db, task_sql(&sql, 0, where), err);
+		s = db_prepare(st->db, task_sql(&sql, TASK_LIST, 0, where), err);
 		buf_release(&sql);
 	}
 	if (s == NULL) {
@@ -1834,6 +1864,28 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	return rc < 0 ? -1 : 0;
 }
 
+int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, struct arena *a, struct task_row *out,
+			 int *found, struct err *err)
+{
+	struct buf sql = BUF_INIT(SQL_MAX);
+	struct db_stmt *s = db_prepare(st->db, task_sql(&sql, TASK_LIGHT, 1, "WHERE t.org_id = ? AND t.id = ?"), err);
+	int rc;
+
+	buf_release(&sql);
+	*found = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, task_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW) {
+		read_task(s, a, out);
+		*found = 1;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 static void read_task_v(struct db_stmt *s, struct arena *a, void *out)
 {
 	read_task(s, a, out);
@@ -1843,11 +1895,29 @@ int store_task_get(struct store *st, int64_t org_id, const char *key, struct are
 		   struct task_row *out, struct err *err)
 {
 	struct buf sql = BUF_INIT(SQL_MAX);
-	int rc = get_by_key(st, task_sql(&sql, 0, "WHERE t.org_id = ? AND t.key = ?"), org_id, key, read_task_v, out,
+	int rc = get_by_key(st, task_sql(&sql, TASK_FULL, 0, "WHERE t.org_id = ? AND t.key = ?"), org_id, key, read_task_v, out,
 			    a, "task", err);
 
 	buf_release(&sql);
 	return rc;
+}
+
+#define REPORT_COLS "r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, r.percent, " \
+	"p.key, r.period_from, r.period_to"
+
+static void read_report(struct db_stmt *s, struct arena *a, struct report_row *r)
+{
+	r->id = db_col_int(s, 0);
+	r->reported_on = col_s(s, 1, a);
+	r->done = col_s(s, 2, a);
+	r->problems = col_s(s, 3, a);
+	r->next_steps = col_s(s, 4, a);
+	r->reporter_name = col_s(s, 5, a);
+	r->filed_by = col_s(s, 6, a);
+	r->percent = (int)db_col_int(s, 7);
+	r->reporter_key = col_s(s, 8, a);
+	r->period_from = col_s(s, 9, a);
+	r->period_to = col_s(s, 10, a);
 }
 
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
@@ -1900,30 +1970,60 @@ int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 	db_done(s);
 	if (rc < 0)
 		return -1;
-	s = db_prepare(st->db, "SELECT r.id, r.reported_on, r.done, r.problems, r.next_steps, p.name, r.filed_by, "
-		       "r.percent, p.key, r.period_from, r.period_to FROM progress_report r LEFT JOIN person p ON p.id = r.reporter_id "
-		       "WHERE r.task_id = ? ORDER BY r.reported_on, r.id", err);
+	/* The latest LIM_TASK_REPORTS reports, oldest first; the rest are paged
+	 * by store_task_reports(). */
+	s = db_prepare(st->db, "SELECT * FROM (SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
+		       "ON p.id = r.reporter_id WHERE r.task_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT ?) AS latest "
+		       "ORDER BY reported_on, id", err);
 	if (s == NULL)
 		return -1;
 	db_bind_int(s, 1, task_id);
+	db_bind_int(s, 2, LIM_TASK_REPORTS);
 	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct report_row *r = grow(a, &out->reports, &out->nreports, &cap, sizeof(*r));
+	while ((rc = db_step(s, err)) == DB_ROW)
+		read_report(s, a, grow(a, &out->reports, &out->nreports, &cap, sizeof(struct report_row)));
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	if (out->nreports < LIM_TASK_REPORTS)
+		out->reports_total = (long)out->nreports;
+	else if (store_task_report_count(st, task_id, &out->reports_total, err) != 0)
+		return -1;
+	return 0;
+}
 
-		r->id = db_col_int(s, 0);
-		r->reported_on = col_s(s, 1, a);
-		r->done = col_s(s, 2, a);
-		r->problems = col_s(s, 3, a);
-		r->next_steps = col_s(s, 4, a);
-		r->reporter_name = col_s(s, 5, a);
-		r->filed_by = col_s(s, 6, a);
-		r->percent = (int)db_col_int(s, 7);
-		r->reporter_key = col_s(s, 8, a);
-		r->period_from = col_s(s, 9, a);
-		r->period_to = col_s(s, 10, a);
-	}
+int store_task_report_count(struct store *st, int64_t task_id, long *n, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT count(*) FROM progress_report WHERE task_id = ?", err);
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, task_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		*n = (long)db_col_int(s, 0);
 	db_done(s);
 	return rc < 0 ? -1 : 0;
+}
+
+int store_report_get(struct store *st, int64_t report_id, struct arena *a, struct report_row *out, struct err *err)
+{
+	struct db_stmt *s = db_prepare(st->db, "SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
+				       "ON p.id = r.reporter_id WHERE r.id = ?", err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, report_id);
+	rc = db_step(s, err);
+	if (rc == DB_ROW)
+		read_report(s, a, out);
+	db_done(s);
+	if (rc < 0)
+		return -1;
+	return rc == DB_ROW ? 0 : err_set(err, ST_NOTFOUND, "no progress report %lld", (long long)report_id);
 }
 
 int store_task_set_state(struct store *st, int64_t task_id, int64_t version,
@@ -2704,35 +2804,6 @@ out:
 	buf_release(&sql);
 	buf_release(&p.like);
 	return rc;
-}
-
-static int facts(struct store *st, const char *sql, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
-{
-	struct db_stmt *s = db_prepare(st->db, sql, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, org_id);
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		rc = cb(ctx, db_col_int(s, 0), db_col_text(s, 1), (int)db_col_int(s, 2));
-		if (rc != 0)
-			break;
-	}
-	db_done(s);
-	return rc < 0 ? -1 : rc;
-}
-
-int store_report_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
-{
-	return facts(st, "SELECT task_id, reported_on, percent FROM progress_report WHERE org_id = ? "
-		     "ORDER BY task_id, reported_on, id", org_id, cb, ctx, err);
-}
-
-int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err)
-{
-	return facts(st, "SELECT task_id, at, 0 FROM task_transition WHERE org_id = ? AND to_state = 'closed' "
-		     "ORDER BY task_id, at", org_id, cb, ctx, err);
 }
 
 int store_extensions_all(struct store *st, int64_t org_id, store_extension_cb cb, void *ctx, struct err *err)

@@ -285,6 +285,9 @@ struct meeting_filter {
 
 int store_meeting_list(struct store *st, int64_t org_id, const struct meeting_filter *f,
 		       struct arena *a, struct meeting_row **rows, size_t *n, struct err *err);
+/* The first limit planned meetings starting at or after from_at. */
+int store_meeting_upcoming(struct store *st, int64_t org_id, const char *from_at, int limit, struct arena *a,
+			   struct meeting_row **rows, size_t *n, struct err *err);
 int store_meeting_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		      struct meeting_row *out, struct err *err);
 /* The time ("YYYY-MM-DDTHH:MM:SSZ", in the arena) of the last audit entry
@@ -442,6 +445,8 @@ struct task_filter {
 	                              * last day, due on or after its first) */
 	int64_t after_id;            /* cursor: tasks with id > after_id */
 	int limit;                   /* 0: no limit */
+	int list;                    /* rows carry only what a list shows (no speech, supporting
+	                              * units, responsible person, decision text: the record has them) */
 	int lean;                    /* with no other filter: rows carry only what the light and the
 	                              * roll-up read (ids, key, state, cadence, dates, weight, latest
 	                              * report), for whole-org passes */
@@ -479,6 +484,53 @@ struct attendance_facts {
 };
 int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
 			   struct err *err);
+/* The light's shape (task_filter.lean) of the task with this id: *found 0
+ * when there is none. Strings in a. */
+int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, struct arena *a, struct task_row *out,
+			 int *found, struct err *err);
+
+/* ---- the WAL checkpoint off the request path (store_wal.c; SQLite only) ---- */
+
+/* This connection's commits no longer checkpoint the WAL themselves. */
+int store_wal_manual(struct store *st, struct err *err);
+/* A passive checkpoint now; *copied: the pages it copied back. */
+int store_wal_checkpoint(struct store *st, int *copied, struct err *err);
+/* SQLite's page cache of this connection, at most kb kilobytes. */
+int store_cache_kb(struct store *st, int kb, struct err *err);
+
+/* ---- incremental light counts (store_light.c; service/lights.h decides) ---- */
+
+/* What one task adds to the counts: its light, initiative, weight, progress. */
+struct light_contrib {
+	int64_t task_id, initiative_id;
+	int light;
+	double weight;
+	int progress;
+};
+/* The day and rules ("30/10/7") the org's counts hold for; *found 0: none. */
+int store_light_stamp(struct store *st, int64_t org_id, int32_t *day, char *rules, size_t size, int *found,
+		      struct err *err);
+/* Forgets the stamp: the counts are recomputed before they are read again. */
+int store_light_invalidate(struct store *st, int64_t org_id, struct err *err);
+/* Empties the org's counts and stamps them for day and rules (then filled by put/add). */
+int store_light_reset(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err);
+int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out, int *found, struct err *err);
+int store_light_put(struct store *st, int64_t org_id, const struct light_contrib *c, struct err *err);
+int store_light_del(struct store *st, int64_t task_id, struct err *err);
+/* Fills the org's light_count from its task_light rows (after a reset and puts). */
+int store_light_sum_up(struct store *st, int64_t org_id, struct err *err);
+/* Adds (sign 1) or takes away (sign -1) c in its initiative's and light's sums. */
+int store_light_add(struct store *st, int64_t org_id, const struct light_contrib *c, int sign, struct err *err);
+typedef int (*store_light_count_cb)(void *ctx, int64_t initiative_id, int light, long n, double wsum, double wacc,
+				    long psum);
+int store_light_counts(struct store *st, int64_t org_id, store_light_count_cb cb, void *ctx, struct err *err);
+/* The org's record token (0 when none was ever set) and setting a new one. */
+int store_record_token(struct store *st, int64_t org_id, int64_t *token, struct err *err);
+int store_record_token_set(struct store *st, int64_t org_id, int64_t token, struct err *err);
+/* The first (by id) at most max tasks counted with this light. */
+int store_light_pick(struct store *st, int64_t org_id, int light, int64_t *ids, size_t max, size_t *n,
+		     struct err *err);
+
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
 		   struct task_row *out, struct err *err);
 
@@ -499,11 +551,15 @@ struct report_row {
 struct task_history {
 	struct transition_row *transitions; size_t ntransitions;
 	struct extension_row *extensions; size_t nextensions;
-	struct report_row *reports; size_t nreports;              /* oldest first */
+	struct report_row *reports; size_t nreports;              /* the latest LIM_TASK_REPORTS, oldest first */
+	long reports_total;                                        /* all of the task's reports */
 };
 
+/* The task's transitions, extensions and latest LIM_TASK_REPORTS reports. */
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		       struct task_history *out, struct err *err);
+int store_task_report_count(struct store *st, int64_t task_id, long *n, struct err *err);
+int store_report_get(struct store *st, int64_t report_id, struct arena *a, struct report_row *out, struct err *err);
 
 /* Moves the task to a state when its version is still `version` (ST_STALE
  * otherwise) and bumps the version. */
@@ -608,11 +664,21 @@ struct search_hit {
 int store_search(struct store *st, int64_t org_id, const char *query, int limit, struct arena *a,
 		 struct search_hit **hits, size_t *n, struct err *err);
 
-/* Every progress report of the org (task, date, percent) in task and date
- * order, and every closing (task, instant): the facts of past lights. */
-typedef int (*store_fact_cb)(void *ctx, int64_t task_id, const char *when, int percent);
-int store_report_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
-int store_closing_facts(struct store *st, int64_t org_id, store_fact_cb cb, void *ctx, struct err *err);
+/* The facts of past lights, one at a time: every progress report of the
+ * org (task, date, percent) in task and date order, or (closings) every
+ * closing (task, instant, 0) in task and time order. A cursor, so that a
+ * whole-org replay holds one row of each, not the tables. */
+struct db_stmt;
+struct store_facts {
+	struct db_stmt *s;
+	int done;                 /* no current row */
+	int64_t task_id;          /* the current row */
+	char when[40];
+	int percent;
+};
+int store_facts_open(struct store *st, int64_t org_id, int closings, struct store_facts *f, struct err *err);
+int store_facts_next(struct store_facts *f, struct err *err);
+void store_facts_close(struct store_facts *f);
 
 /* Every extension request of the org, oldest first. */
 typedef int (*store_extension_cb)(void *ctx, int64_t task_id, const struct extension_row *x);

@@ -20,7 +20,7 @@ after(async () => { await server.stop(); });
 const TASK = '/api/v1/tasks/t-2-1-3';
 
 async function reportCount() {
-  return (await sec.get(TASK)).json.reports.length;
+  return (await sec.get(TASK)).json.reports_total;
 }
 
 test('a reporter cannot file in another person\'s name or on another day (F17)', async () => {
@@ -54,7 +54,7 @@ test('a reporter states the period covered, inside the task\'s span', async () =
 
   const r = await rep.post(TASK + '/reports', { percent: 30, done: '十月进展', period_from: '2026-10-01', period_to: '2026-10-31' });
   assert.equal(r.status, 201, r.text);
-  const last = r.json.reports.at(-1);
+  const last = r.json.report;     // the answer is what was created
   assert.equal(last.reported_on, TODAY, 'filed today, by the server\'s clock');
   assert.equal(last.period_from, '2026-10-01');
   assert.equal(last.period_to, '2026-10-31');
@@ -70,15 +70,16 @@ test('a reporter linked to a person files in that person\'s name, and may say so
   assert.equal(r.status, 201, r.text);
   r = await c.post(TASK + '/reports', { percent: 32, done: '未署名' });
   assert.equal(r.status, 201, r.text);
-  assert.equal(r.json.reports.at(-1).reporter, 'p-secretary', 'the person of the login, when none is named');
-  assert.equal(r.json.reports.at(-1).filed_by, 'user:rep-person');
+  assert.equal(r.json.report.reporter, 'p-secretary', 'the person of the login, when none is named');
+  assert.equal(r.json.report.filed_by, 'user:rep-person');
 });
 
 test('a secretary records a report received earlier, not before the task started', async () => {
   let r = await sec.post(TASK + '/reports', { percent: 35, done: '纸质报送', reported_on: '2026-11-20', reporter: 'p-chen-anming' });
   assert.equal(r.status, 201, r.text);
-  assert.equal(r.json.reports.find((x) => x.done === '纸质报送').reported_on, '2026-11-20');
-  assert.equal(r.json.reports.find((x) => x.done === '纸质报送').filed_by, 'user:secretary');
+  assert.equal(r.json.report.done, '纸质报送');
+  assert.equal(r.json.report.reported_on, '2026-11-20');
+  assert.equal(r.json.report.filed_by, 'user:secretary');
   r = await sec.post(TASK + '/reports', { percent: 35, done: 'x', reported_on: '2026-05-31' });
   assert.equal(r.status, 422, r.text);
   assert.equal(r.json.error.field, 'reported_on');

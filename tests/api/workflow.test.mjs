@@ -299,9 +299,11 @@ test('a task in a list is the same object as in its own record, for every task o
   assert.equal(new Set(listed.map((t) => t.key)).size, listed.length, 'no task twice across pages');
   for (const item of listed) {
     const full = (await sec.get(`/api/v1/tasks/${item.key}`)).json;
-    // the record adds its history, what the caller may do next and the text of its decision
-    const { transitions, extensions, reports, actions, actions_on_behalf: behalf, decision_number: dn, decision_text: dt,
-      decision_text_en: dte, ...record } = full;
+    // the record adds its history, what the caller may do next, the text of its decision, the speech behind
+    // it, the supporting units and the responsible person (a list shows none of these)
+    const { transitions, extensions, reports, reports_next: rn, reports_total: rt, actions, actions_on_behalf: behalf, decision_number: dn,
+      decision_text: dt, decision_text_en: dte, speech, speaker_name: sn, supporting_units: su,
+      supporting_units_en: sue, responsible_name: resp, ...record } = full;
     assert.ok(Array.isArray(reports) && Array.isArray(transitions) && Array.isArray(extensions));
     assert.ok(Array.isArray(actions) && Array.isArray(behalf));
     assert.ok(!item.decision || (dn >= 1 && (dt || dte)), item.key);

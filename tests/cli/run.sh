@@ -149,6 +149,17 @@ expect 0 "the same report again" -- "$PLENUM" task report t-2-1-3 --percent 71 -
 has "already filed" "a retried report is not filed twice"
 n1=$(sql "$PLENUM_DB" "SELECT count(*) FROM progress_report")
 [ "$n1" = $((n0 + 1)) ] && ok || bad "retried report: $n0 -> $n1 reports, wanted one more"
+# a long history: task show lists the latest reports and says how many earlier ones it leaves out
+i=0
+while [ $i -lt 22 ]; do
+	"$PLENUM" task report t-2-1-2 --percent 50 --done "报告 $i" >/dev/null 2>&1 || bad "report $i on t-2-1-2"
+	i=$((i + 1))
+done
+expect 0 "task show after many reports" -- "$PLENUM" task show t-2-1-2
+has "报告 21" "the newest report is shown"
+hasnt "报告 0" "the oldest is not"
+total=$(sqlite3 "$PLENUM_DB" "SELECT count(*) FROM progress_report r JOIN task t ON t.id = r.task_id WHERE t.key = 't-2-1-2'")
+has "($((total - 20)) earlier reports not shown)" "task show counts the reports it leaves out"
 expect 2 "another report under the same key" -- "$PLENUM" task report t-2-1-3 --percent 72 --done "别的" --idempotency-key k-71
 has "was used for another request" "key reuse named"
 expect 1 "illegal move" -- "$PLENUM" task act t-1-2 close

@@ -502,9 +502,22 @@ static void a_setting_change_is_audited_with_its_value(void **state)
  * 0011 (a task's deadline kinds: the task table rebuilt so that due_on may
  * be NULL) and 0012 (provenance and inferred columns): the task table of 0001 with
  * due_on NOT NULL, its indexes and search triggers, no provenance columns. */
-/* SQLite: undoes 0013 (the links' seq column). */
+/* SQLite: undoes 0014 (the latest report on the task row, the light
+ * counts); task's audit triggers name every column, so they go first, as
+ * the upgrade makes them again. */
+static void back_to_schema_13(const char *path)
+{
+	raw(path, "DROP TRIGGER audit_task_ins; DROP TRIGGER audit_task_upd; DROP TRIGGER audit_task_del; "
+		  "DROP TRIGGER progress_report_latest; ALTER TABLE task DROP COLUMN last_percent; "
+		  "ALTER TABLE task DROP COLUMN last_report_on; ALTER TABLE task DROP COLUMN last_report_done; "
+		  "DROP TABLE task_light; DROP TABLE light_count; DROP TABLE light_stamp; DROP TABLE record_token; "
+		  "DELETE FROM schema_version WHERE version > 13");
+}
+
+/* SQLite: undoes 0014 and 0013 (the links' seq column). */
 static void back_to_schema_12(const char *path)
 {
+	back_to_schema_13(path);
 	raw(path, "DROP TRIGGER audit_task_unit_ins; DROP TRIGGER audit_task_unit_upd; DROP TRIGGER audit_task_unit_del; "
 		  "DROP TRIGGER audit_initiative_decision_ins; DROP TRIGGER audit_initiative_decision_upd; "
 		  "DROP TRIGGER audit_initiative_decision_del; DROP INDEX task_unit_seq; DROP INDEX initiative_decision_seq; "
@@ -590,10 +603,11 @@ static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
 	svc_close(&svc);
 	/* Back to an older schema, with one more column on an audited table, as
 	 * an upgrade finds a database. */
-	if (test_on_pg())
-		raw(path, "DROP TRIGGER audit_task_unit ON task_unit; DROP TRIGGER audit_initiative_decision ON initiative_decision; "
-			  "DROP INDEX task_unit_seq; DROP INDEX initiative_decision_seq; "
-			  "ALTER TABLE task_unit DROP COLUMN seq; ALTER TABLE initiative_decision DROP COLUMN seq; "
+	if (test_on_pg())         /* the newest migration (0014) undone */
+		raw(path, "DROP TRIGGER audit_task ON task; DROP TRIGGER progress_report_latest ON progress_report; "
+			  "DROP FUNCTION plenum_report_latest(); ALTER TABLE task DROP COLUMN last_percent; "
+			  "ALTER TABLE task DROP COLUMN last_report_on; ALTER TABLE task DROP COLUMN last_report_done; "
+			  "DROP TABLE task_light; DROP TABLE light_count; DROP TABLE light_stamp; DROP TABLE record_token; "
 			  "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
 			  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
 	else {
@@ -634,7 +648,7 @@ static void the_task_table_rebuild_keeps_rows_chain_and_search(void **state)
 			 "\"notnull\""), 1);
 	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
 	svc_close(&svc);
-	assert_int_equal(count_of(path, "SELECT max(version) FROM schema_version"), 13);
+	assert_int_equal(count_of(path, "SELECT max(version) FROM schema_version"), 14);
 	assert_int_equal(count_of(path, "SELECT count(*) FROM pragma_table_info('task') WHERE name = 'due_on' AND "
 			 "\"notnull\""), 0);
 	assert_int_equal(count_of(path, "SELECT count(*) FROM task"), tasks);
