@@ -7,12 +7,16 @@
  * Not for the help texts and the manual page (help.c) nor for any
  * command's own work (cmd_*.c).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "config.h"
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/text.h"
 #include "../service/task.h"
@@ -351,4 +355,38 @@ void cli_print_task(const struct cli_common *c, const struct task_view *t, const
 	if (t->light.light != LIGHT_GREEN && t->light.light != LIGHT_DONE)
 		printf(" — %s", light_reason_text(t->light.reason, c->zh));
 	printf("\n");
+}
+
+int cli_write_out(const char *path, const struct buf *b)
+{
+	char tmp[4096];
+	struct stat sb;
+	FILE *f;
+	int ok, saved;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return fwrite(buf_str(b), 1, buf_len(b), stdout) == buf_len(b) && fflush(stdout) == 0 ? 0 : -1;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		f = fopen(path, "wb");
+		if (f == NULL)
+			return -1;
+		ok = fwrite(buf_str(b), 1, buf_len(b), f) == buf_len(b) && fflush(f) == 0;
+		return fclose(f) == 0 && ok ? 0 : -1;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	f = fopen(tmp, "wb");
+	if (f == NULL)
+		return -1;
+	ok = fwrite(buf_str(b), 1, buf_len(b), f) == buf_len(b) && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "../service/service.h"
 
+struct buf;
 struct err;
 struct svc;
 struct task_view;
@@ -126,6 +127,11 @@ int cli_family_usage(const char *family, char *out, size_t size);
 
 /* Prints "plenum: <msg>" (and the field) to stderr; returns the exit code. */
 int cli_fail(const struct err *err);
+/* Writes b to path ("-" or NULL: standard output). A regular file (or a new
+ * one) is written beside and renamed over, so a failure leaves no half file;
+ * anything else that exists (/dev/null, a pipe, a terminal) is written in
+ * place, never replaced. 0, or -1 with errno set. */
+int cli_write_out(const char *path, const struct buf *b);
 /* Prints "plenum: <msg>" and the usage line usage to stderr; returns
  * EXIT_USAGE. */
 int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -222,25 +222,10 @@ static int export_run(struct cli_run *r)
 	if (orgjson_export(&r->svc, &doc, cli_flag(r, "no-audit") ? 0 : ORGJSON_AUDIT, &err) != 0) {
 		rc = cli_fail(&err);
 	} else if (out) {
-		/* Write beside the target and rename, so a failure leaves no half file. */
-		char tmp[4096];
-		FILE *f;
-
-		snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-		f = fopen(tmp, "wb");
-		if (f == NULL || fwrite(buf_str(&doc), 1, buf_len(&doc), f) != buf_len(&doc) ||
-		    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		if (cli_write_out(out, &doc) != 0) {
 			fprintf(stderr, "plenum: cannot write \"%s\": %s\n", out, strerror(errno));
 			rc = EXIT_FAIL;
 		}
-		if (f && fclose(f) != 0)
-			rc = EXIT_FAIL;
-		if (rc == 0 && rename(tmp, out) != 0) {
-			fprintf(stderr, "plenum: cannot write \"%s\": %s\n", out, strerror(errno));
-			rc = EXIT_FAIL;
-		}
-		if (rc)
-			unlink(tmp);
 	} else if (fwrite(buf_str(&doc), 1, buf_len(&doc), stdout) != buf_len(&doc) || fflush(stdout) != 0) {
 		rc = EXIT_FAIL;
 	}

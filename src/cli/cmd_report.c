@@ -17,27 +17,6 @@
 #include "../service/task.h"
 #include "../core/banned.h"
 
-static int write_out(const char *path, const struct buf *b)
-{
-	char tmp[4096];
-	FILE *f;
-	int ok;
-
-	if (path == NULL || strcmp(path, "-") == 0)
-		return fwrite(buf_str(b), 1, buf_len(b), stdout) == buf_len(b) && fflush(stdout) == 0 ? 0 : -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "wb");
-	if (f == NULL)
-		return -1;
-	ok = fwrite(buf_str(b), 1, buf_len(b), f) == buf_len(b) && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* The format: --format, else the output file's extension, else def. */
 static int pick_format(const char *format, const char *out, int def)
 {
@@ -183,7 +162,7 @@ static int report_run(struct cli_run *r)
 		if (report_package(&r->svc, group, (int)y, !c->zh, &b, &err))
 			rc = cli_fail(&err);
 	}
-	if (rc == 0 && write_out(out, &b) != 0) {
+	if (rc == 0 && cli_write_out(out, &b) != 0) {
 		fprintf(stderr, "plenum: cannot write \"%s\": %s\n", out ? out : "standard output", strerror(errno));
 		rc = EXIT_FAIL;
 	}

@@ -182,5 +182,21 @@ else
 	fail=$((fail + 1))
 fi
 
+# -o naming something that is not a regular file (a pipe, /dev/null) writes
+# into it and never replaces it (an export once renamed a file over /dev/null).
+mkfifo "$TMP/pipe"
+timeout 20 cat "$TMP/pipe" >"$TMP/piped" &
+READER=$!
+expect 0 "export -o a pipe" -- timeout 20 "$PLENUM" export -o "$TMP/pipe"
+wait "$READER"
+if [ -p "$TMP/pipe" ]; then ok; else bad "export -o a pipe: the pipe was replaced"; fi
+if grep -q '"org"' "$TMP/piped"; then ok; else bad "export -o a pipe: the reader got no document"; fi
+mkfifo "$TMP/pipe2"
+timeout 20 cat "$TMP/pipe2" >"$TMP/piped2" &
+READER=$!
+expect 0 "report -o a pipe" -- timeout 20 "$PLENUM" report minutes --meeting m-2026-jm-xiongan --format md -o "$TMP/pipe2"
+wait "$READER"
+if [ -p "$TMP/pipe2" ] && [ -s "$TMP/piped2" ]; then ok; else bad "report -o a pipe: replaced, or nothing read"; fi
+
 echo "edges: $pass passed, $fail failed"
 [ "$fail" = 0 ]
