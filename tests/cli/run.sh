@@ -158,7 +158,7 @@ done
 expect 0 "task show after many reports" -- "$PLENUM" task show t-2-1-2
 has "报告 21" "the newest report is shown"
 hasnt "报告 0" "the oldest is not"
-total=$(sqlite3 "$PLENUM_DB" "SELECT count(*) FROM progress_report r JOIN task t ON t.id = r.task_id WHERE t.key = 't-2-1-2'")
+total=$(sql "$PLENUM_DB" "SELECT count(*) FROM progress_report r JOIN task t ON t.id = r.task_id WHERE t.key = 't-2-1-2'")
 has "($((total - 20)) earlier reports not shown)" "task show counts the reports it leaves out"
 expect 2 "another report under the same key" -- "$PLENUM" task report t-2-1-3 --percent 72 --done "别的" --idempotency-key k-71
 has "was used for another request" "key reuse named"
