@@ -279,6 +279,12 @@ int lights_refresh(struct svc *svc, struct err *err)
 		return 0;
 	if (store_begin(svc->st, err) != 0)
 		goto out;
+	/* The org's writers wait while the counts are rebuilt: under
+	 * PostgreSQL's READ COMMITTED a report committed between the recount's
+	 * read of the tasks and its write of the sums would otherwise be lost
+	 * (SQLite's BEGIN IMMEDIATE already serialises). */
+	if (store_lock_org(svc->st, svc->org.id, err) != 0)
+		goto fail;
 	/* Another request or process may have refreshed them meanwhile. */
 	if (lights_fresh(svc, &fresh, err) != 0)
 		goto fail;
