@@ -130,8 +130,11 @@ pg-test: $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schema
 # failure too), then the driver and schema tests, the store and service
 # tests (each test a fresh schema: tests/unit/testlib.h), the two stores
 # compared, the CLI tests and the API tests, all with PLENUM_TEST_PG set.
-# Tests of SQLite files alone are skipped there (docs/PORTING-STORE.md).
-PG_UNIT_TESTS := test_store test_integrity test_chain_writers test_stores_agree
+# The CLI scripts (one after the other, each in schemas of its own:
+# tests/cli/testdb.sh) run while the API tests run, their output shown
+# after. Tests of SQLite files alone are skipped there (docs/PORTING-STORE.md).
+PG_UNIT_TESTS := test_store test_integrity test_chain_writers test_stores_agree test_edges test_reports
+PG_CLI_TESTS := run.sh commands.sh edges.sh hard-cases.sh ledger-import.sh ledger-roundtrip.sh torture-db.sh
 PG_API_SKIP := tests/api/backup.test.mjs tests/api/kill9.test.mjs
 PG_API_TESTS := $(filter-out $(PG_API_SKIP),$(sort $(wildcard tests/api/*.test.mjs)))
 pg-check: plenum $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schema $(PG_UNIT_TESTS:%=$(BUILD)/tests/%)
@@ -142,9 +145,13 @@ pg-check: plenum $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schem
 	PLENUM_TEST_PG_URL="$$url" PLENUM_TEST_PG_ONLY=1 $(BUILD)/tests/test_db_conformance && \
 	PLENUM_TEST_PG_URL="$$url" $(BUILD)/tests/test_pg_schema && \
 	for t in $(PG_UNIT_TESTS); do echo "== $$t on PostgreSQL"; PLENUM_TEST_PG="$$url" $(BUILD)/tests/$$t || exit 1; done && \
-	PLENUM_TEST_PG="$$url" ./tests/cli/run.sh ./plenum && \
+	{ ( for t in $(PG_CLI_TESTS); do echo "== tests/cli/$$t on PostgreSQL"; \
+		PLENUM_TEST_PG="$$url" TORTURE_STRIDE=5 ./tests/cli/$$t ./plenum --quick || exit 1; done ) >"$$dir/cli.log" 2>&1 & } && \
+	cli=$$! && \
 	echo "== api on PostgreSQL (skipped, SQLite files alone: $(PG_API_SKIP))" && \
-	PLENUM_TEST_PG="$$url" node --test --test-concurrency=2 $(PG_API_TESTS)
+	{ PLENUM_TEST_PG="$$url" node --test --test-concurrency=2 $(PG_API_TESTS); api=$$?; } && \
+	{ wait $$cli; clirc=$$?; } && cat "$$dir/cli.log" && \
+	echo "== CLI on PostgreSQL: exit $$clirc, API: exit $$api" && [ $$api = 0 ] && [ $$clirc = 0 ]
 
 cli-test: plenum
 	./tests/cli/run.sh ./plenum

@@ -5,9 +5,15 @@
  * A path that is a `postgresql://` or `postgres://` URL opens PostgreSQL
  * (db_pg.c); anything else is a SQLite file (db_sqlite.c). This file holds
  * no SQL and knows nothing about either engine: what each call means is
- * written in db.h, how each engine does it is in its driver.
+ * written in db.h, how each engine does it is in its driver. The failure
+ * injection of db.h (PLENUM_DB_FAIL) is here, so that it counts the same
+ * calls on every driver.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -24,6 +30,41 @@ static const struct db_driver *drv_of(const void *p)
 #define DB(db) drv_of(db)
 #define ST(st) drv_of(st)
 
+/* ---- failure injection (PLENUM_DB_FAIL=N: the Nth call fails, db.h) ---- */
+
+static long g_fail_at;             /* 0: inert */
+static atomic_long g_calls;
+static pthread_once_t g_fail_once = PTHREAD_ONCE_INIT;
+
+static void fail_read_env(void)
+{
+	const char *s = getenv("PLENUM_DB_FAIL");
+	char *end = NULL;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return;
+	v = strtol(s, &end, 10);
+	if (end && *end == '\0' && v > 0)
+		g_fail_at = v;
+}
+
+/* Counts one fallible call; -1 with *err filled when it is the one chosen
+ * to fail. Inert (one load) unless PLENUM_DB_FAIL is set. */
+static int injected(struct err *err)
+{
+	long n;
+
+	pthread_once(&g_fail_once, fail_read_env);
+	if (g_fail_at <= 0)
+		return 0;
+	n = atomic_fetch_add(&g_calls, 1) + 1;
+	if (n != g_fail_at)
+		return 0;
+	fprintf(stderr, "plenum: PLENUM_DB_FAIL: database call %ld made to fail\n", n);
+	return err_set(err, ST_FAIL, "database: injected failure (PLENUM_DB_FAIL=%ld)", n);
+}
+
 int db_is_url(const char *path)
 {
 	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
@@ -35,6 +76,8 @@ struct db *db_open(const char *path, int flags, struct err *err)
 		err_set(err, ST_INVALID, "no database given");
 		return NULL;
 	}
+	if (injected(err))
+		return NULL;
 	if (db_is_url(path))
 		return db_driver_pg.open(path, flags, err);
 	return db_driver_sqlite.open(path, flags, err);
@@ -46,8 +89,15 @@ void db_close(struct db *db)
 		DB(db)->close(db);
 }
 
-int db_exec(struct db *db, const char *sql, struct err *err) { return DB(db)->exec(db, sql, err); }
-struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err) { return DB(db)->prepare(db, sql, err); }
+int db_exec(struct db *db, const char *sql, struct err *err)
+{
+	return injected(err) ? -1 : DB(db)->exec(db, sql, err);
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *err)
+{
+	return injected(err) ? NULL : DB(db)->prepare(db, sql, err);
+}
 
 void db_done(struct db_stmt *st)
 {
@@ -59,18 +109,18 @@ int db_bind_int(struct db_stmt *st, int i, int64_t v) { return ST(st)->bind_int(
 int db_bind_double(struct db_stmt *st, int i, double v) { return ST(st)->bind_double(st, i, v); }
 int db_bind_text(struct db_stmt *st, int i, const char *s) { return ST(st)->bind_text(st, i, s); }
 int db_bind_null(struct db_stmt *st, int i) { return ST(st)->bind_null(st, i); }
-int db_step(struct db_stmt *st, struct err *err) { return ST(st)->step(st, err); }
+int db_step(struct db_stmt *st, struct err *err) { return injected(err) ? -1 : ST(st)->step(st, err); }
 int db_col_count(struct db_stmt *st) { return ST(st)->col_count(st); }
 int db_col_is_null(struct db_stmt *st, int i) { return ST(st)->col_is_null(st, i); }
 int64_t db_col_int(struct db_stmt *st, int i) { return ST(st)->col_int(st, i); }
 double db_col_double(struct db_stmt *st, int i) { return ST(st)->col_double(st, i); }
 const char *db_col_text(struct db_stmt *st, int i) { return ST(st)->col_text(st, i); }
 int db_col_kind(struct db_stmt *st, int i) { return ST(st)->col_kind(st, i); }
-int db_begin(struct db *db, struct err *err) { return DB(db)->begin(db, err); }
-int db_begin_read(struct db *db, struct err *err) { return DB(db)->begin_read(db, err); }
+int db_begin(struct db *db, struct err *err) { return injected(err) ? -1 : DB(db)->begin(db, err); }
+int db_begin_read(struct db *db, struct err *err) { return injected(err) ? -1 : DB(db)->begin_read(db, err); }
 int db_in_transaction(struct db *db) { return DB(db)->in_transaction(db); }
 void db_set_busy_wait(struct db *db, int ms) { DB(db)->set_busy_wait(db, ms); }
-int db_commit(struct db *db, struct err *err) { return DB(db)->commit(db, err); }
+int db_commit(struct db *db, struct err *err) { return injected(err) ? -1 : DB(db)->commit(db, err); }
 
 void db_rollback(struct db *db)
 {

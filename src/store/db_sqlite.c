@@ -42,41 +42,6 @@ struct db {
 	uint64_t tick;
 };
 
-/* ---- failure injection (PLENUM_DB_FAIL=N: the Nth call fails) ---- */
-
-static long g_fail_at;             /* 0: inert */
-static atomic_long g_calls;
-static pthread_once_t g_fail_once = PTHREAD_ONCE_INIT;
-
-static void fail_read_env(void)
-{
-	const char *s = getenv("PLENUM_DB_FAIL");
-	char *end = NULL;
-	long v;
-
-	if (s == NULL || *s == '\0')
-		return;
-	v = strtol(s, &end, 10);
-	if (end && *end == '\0' && v > 0)
-		g_fail_at = v;
-}
-
-/* Counts one fallible call; -1 with *err filled when it is the one chosen
- * to fail. Inert (one load) unless PLENUM_DB_FAIL is set. */
-static int injected(struct err *err)
-{
-	long n;
-
-	pthread_once(&g_fail_once, fail_read_env);
-	if (g_fail_at <= 0)
-		return 0;
-	n = atomic_fetch_add(&g_calls, 1) + 1;
-	if (n != g_fail_at)
-		return 0;
-	fprintf(stderr, "plenum: PLENUM_DB_FAIL: database call %ld made to fail\n", n);
-	return err_set(err, ST_FAIL, "database: injected failure (PLENUM_DB_FAIL=%ld)", n);
-}
-
 /* ---- errors ---- */
 
 /* The message for the connection's last error, with the file named and what
@@ -237,8 +202,6 @@ static struct db *sq_open(const char *path, int flags, struct err *err)
 	char *uri = NULL;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 
-	if (injected(err))
-		return NULL;
 	if (flags & DB_OPEN_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
 	else
@@ -304,8 +267,6 @@ static int sq_exec(struct db *db, const char *sql, struct err *err)
 {
 	int rc;
 
-	if (injected(err))
-		return -1;
 	rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(db, err, "exec");
@@ -335,8 +296,6 @@ static struct db_stmt *sq_prepare(struct db *db, const char *sql, struct err *er
 	struct db_stmt *s;
 	sqlite3_stmt *st = NULL;
 
-	if (injected(err))
-		return NULL;
 	for (int i = 0; i < db->ncache; i++) {
 		s = db->cache[i];
 		if (s->sql == sql || strcmp(s->sql, sql) == 0) {
@@ -407,8 +366,6 @@ static int sq_step(struct db_stmt *st, struct err *err)
 {
 	int rc;
 
-	if (injected(err))
-		return -1;
 	rc = sqlite3_step(st->st);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;

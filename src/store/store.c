@@ -2709,21 +2709,27 @@ static const char *make_snippet(struct arena *a, const char *title, const char *
 
 /* The query for words of three characters or more: SQLite's FTS5 trigram
  * index, or (no full-text index) one case-blind LIKE per word over title
- * and body, answered from the pg_trgm indexes. ?1 org, ?2 limit. */
+ * and body, answered from the pg_trgm indexes. Both stores rank alike: the
+ * hits with more of the words in their title first, then newest first (the
+ * dialect's search_order, as for short words), so the same records come in
+ * the same order (bm25 and pg_trgm's similarity never agreed). ?1 org, ?2
+ * limit, then on SQLite ?3 the FTS5 query; one pattern per word after. */
 static const char *full_query(const struct dialect *dl, const struct words *ws, struct params *p, struct buf *sql)
 {
+	struct buf where = BUF_INIT(SQL_MAX);
+	int first;
+
 	param_int(p, 0);               /* ?1 and ?2 are bound by the caller */
 	param_int(p, 0);
 	if (dl->fts) {
-		buf_adds(sql, "SELECT " SEARCH_COLS ", bm25(search_index) " SEARCH_FROM
-			 "WHERE search_index MATCH ?3 AND s.org_id = ?1 ORDER BY rank LIMIT ?2");
 		fts_query(ws, &p->like);
-		param_text(p, buf_str(&p->like));
-		return buf_str(sql);
+		buf_addc(&p->like, '\0');
+		param_text(p, NULL);
+		p->v[2].i = 0;
+		buf_adds(&where, " AND search_index MATCH ?3");
 	}
-	buf_printf(sql, "SELECT " SEARCH_COLS ", -(word_similarity(?3, s.title) * 2 + word_similarity(?3, s.body)) "
-		   SEARCH_FROM "WHERE s.org_id = ?1");
-	param_text(p, "");
+	first = p->n;
+	buf_adds(sql, "SELECT " SEARCH_COLS ", 0");
 	for (int k = 0; k < ws->n; k++) {
 		struct buf *w = &p->like;
 		size_t at = w->len;
@@ -2741,11 +2747,18 @@ static const char *full_query(const struct dialect *dl, const struct words *ws, 
 		buf_addc(w, '\0');     /* each pattern is its own string inside p->like */
 		n = param_text(p, NULL);
 		p->v[n - 1].i = (int64_t)at;   /* made a pointer below: the buffer may still move */
-		buf_printf(sql, " AND (s.title %s ?%d ESCAPE '\\' OR s.body %s ?%d ESCAPE '\\')", dl->like, n, dl->like, n);
+		buf_printf(sql, " + CASE WHEN s.title %s ?%d ESCAPE '\\' THEN 1 ELSE 0 END", dl->like, n);
+		if (!dl->fts)
+			buf_printf(&where, " AND (s.title %s ?%d ESCAPE '\\' OR s.body %s ?%d ESCAPE '\\')", dl->like, n,
+				   dl->like, n);
 	}
-	for (int k = 3; k < p->n; k++)
+	for (int k = dl->fts ? 2 : first; k < p->n; k++)
 		p->v[k].s = p->like.err ? "" : p->like.data + p->v[k].i;
-	buf_adds(sql, " ORDER BY 7, s.ref_id DESC LIMIT ?2");
+	buf_printf(sql, " " SEARCH_FROM "WHERE s.org_id = ?1%s ORDER BY 7 DESC, %s LIMIT ?2", buf_str(&where),
+		   dl->search_order);
+	if (where.err)
+		sql->err = where.err;
+	buf_release(&where);
 	return buf_str(sql);
 }
 
@@ -2782,8 +2795,6 @@ int store_search(struct store *st, int64_t org_id, const char *query, int limit,
 		goto out;
 	p.v[0].i = org_id;
 	p.v[1].i = limit;
-	if (full && !st->dl->fts)
-		p.v[2].s = query;
 	params_bind(s, &p);
 	while ((rc = db_step(s, err)) == DB_ROW) {
 		struct search_hit *h = grow(a, hits, n, &cap, sizeof(*h));

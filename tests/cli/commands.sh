@@ -6,12 +6,15 @@
 # naming the option (exit 2), and has its section in the manual page, which
 # groff renders without a warning and whose ENVIRONMENT names every variable
 # the sources read.
+# With PLENUM_TEST_PG=postgresql://... the (empty) database is a fresh schema
+# of it (tests/cli/testdb.sh): no command here may get past its options.
 # Usage: tests/cli/commands.sh ./plenum (from the top of the tree)
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export PLENUM_CONFIG="$TMP/empty.conf" PLENUM_DB="$TMP/none.db"
+. "$(dirname "$0")/testdb.sh"
+trap 'testdb_cleanup; rm -rf "$TMP"' EXIT
+export PLENUM_CONFIG="$TMP/empty.conf" PLENUM_DB="$(db none)"
 : >"$PLENUM_CONFIG"
 unset LANG
 pass=0

@@ -4,13 +4,19 @@
 # the lock, read-only databases readable, settings changed by the CLI seen by
 # a running server, 0-byte and foreign files refused with the file named, and
 # an invalid PLENUM_TODAY refused.
+# With PLENUM_TEST_PG=postgresql://... the database is a fresh schema of it
+# (tests/cli/testdb.sh) and the lock held is the orgs' advisory lock (the
+# write lock of db_lock_org); the read-only and bad-file checks are of SQLite
+# files and skipped there, each with a line saying so.
 # Usage: tests/cli/edges.sh ./plenum
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TMP=$(mktemp -d)
 SERVER=
 HOLDER=
+. "$(dirname "$0")/testdb.sh"
 cleanup() {
+	testdb_cleanup
 	[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
 	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
 	chmod -R u+w "$TMP" 2>/dev/null
@@ -18,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export PLENUM_TODAY=2026-11-25
-DB="$TMP/e.db"
+DB="$(db e)"
 export PLENUM_DB="$DB"
 unset LANG
 pass=0
@@ -38,14 +44,23 @@ has() {
 
 "$PLENUM" demo >/dev/null 2>&1 || { echo "FAIL: demo"; exit 1; }
 
-# hold_lock FILE: another process takes the write lock of FILE and keeps it
-# until release_lock (or 20 s).
+# hold_lock DB: another process takes the write lock of DB and keeps it
+# until release_lock (or 20 s): on PostgreSQL, every org's advisory lock.
 hold_lock() {
 	rm -f "$TMP/hold" "$TMP/held"
 	mkfifo "$TMP/hold"
+	if [ -n "$PG" ]; then
+		{
+			echo "BEGIN; SELECT count(pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || CAST(id AS TEXT), 0))) FROM org;"
+			echo "\\! touch '$TMP/held'"
+			cat "$TMP/hold" >/dev/null
+			echo "COMMIT;"
+		} | psql -X -q -v ON_ERROR_STOP=1 "$1" >"$TMP/holder.out" 2>&1 &
+	else
 	# sqlite3 takes the lock, says so, then waits for the fifo's writer to close it.
 	sqlite3 -bail -cmd ".timeout 5000" "$1" "BEGIN IMMEDIATE;" ".system touch '$TMP/held'" \
 		".system cat '$TMP/hold' >/dev/null" >"$TMP/holder.out" 2>&1 &
+	fi
 	HOLDER=$!
 	exec 3>"$TMP/hold"
 	for _ in $(seq 1 100); do
@@ -71,6 +86,7 @@ expect 0 "export while locked" -- "$PLENUM" export -o "$TMP/x.json"
 release_lock
 
 # ---- a read-only database in a read-only directory ----
+if sqlite_only "edges: a read-only database file, 0-byte and foreign files"; then
 RO="$TMP/ro"
 mkdir "$RO"
 cp "$DB" "$RO/ro.db"
@@ -109,6 +125,7 @@ sqlite3 "$TMP/other.db" "CREATE TABLE t (x); INSERT INTO t VALUES (1);"
 expect 2 "another program's SQLite file" -- "$PLENUM" --db "$TMP/other.db" import "$TMP/x.json"
 has "another program" "another program's database is named"
 [ "$(sqlite3 "$TMP/other.db" "SELECT count(*) FROM sqlite_master")" = 1 ] && ok || bad "another program's database was changed"
+fi
 
 # ---- PLENUM_TODAY ----
 for d in 2026-02-29 tomorrow 1989-12-31; do

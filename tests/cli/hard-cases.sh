@@ -3,14 +3,17 @@
 # imported, shown, rendered as minutes and brief in both languages and
 # checked, fact by fact: what each report must say, and what it must not
 # (a fact that was never entered, a stand-in repeated, a wrong capacity).
+# With PLENUM_TEST_PG=postgresql://... each database is a fresh schema of it
+# (tests/cli/testdb.sh).
 # Usage: tests/cli/hard-cases.sh ./plenum
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/testdb.sh"
+trap 'testdb_cleanup; rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
-export PLENUM_DB="$TMP/hard.db"
+export PLENUM_DB="$(db hard)"
 unset LANG
 pass=0
 fail=0
@@ -225,7 +228,7 @@ sed 's/"尽快"/"下周"/' "$TMP/ledger.csv" > "$TMP/bad.csv"
 if "$PLENUM" ledger import "$TMP/bad.csv" >"$TMP/out" 2>&1; then bad "ledger: a due cell that is no deadline was taken"; else ok; fi
 has 'column due_on: not a deadline: "下周"' "ledger: the bad cell named"
 jq '(.tasks[] | select(.key == "t-lc-asap")).due_on = "2026-01-01"' "$ROOT/tests/fixtures/hard-cases.json" > "$TMP/bad-deadline.json"
-"$PLENUM" --db "$TMP/bad.db" import "$TMP/bad-deadline.json" >"$TMP/out" 2>&1
+"$PLENUM" --db "$(db bad)" import "$TMP/bad-deadline.json" >"$TMP/out" 2>&1
 [ $? -eq 2 ] && ok || bad "import: a deadline with a field its kind has not is bad input (exit 2)"
 has 'tasks[3].due_on: a deadline of kind "asap" has no date' "import: the JSON path of the field named"
 has "nothing was written" "import: all or nothing"
@@ -251,8 +254,8 @@ hasnt "attendance_rate" "check 2024: everyone present"
 
 # ---- export -> import -> export keeps every fact ----
 run "export" "$PLENUM" export --org lincheng --no-audit -o "$TMP/e1.json"
-run "re-import" "$PLENUM" --db "$TMP/again.db" import "$TMP/e1.json"
-run "export again" "$PLENUM" --db "$TMP/again.db" export --org lincheng --no-audit -o "$TMP/e2.json"
+run "re-import" "$PLENUM" --db "$(db again)" import "$TMP/e1.json"
+run "export again" "$PLENUM" --db "$(db again)" export --org lincheng --no-audit -o "$TMP/e2.json"
 if cmp -s "$TMP/e1.json" "$TMP/e2.json"; then ok; else bad "round trip differs"; diff "$TMP/e1.json" "$TMP/e2.json" | head; fi
 
 echo "hard cases: $pass passed, $fail failed"

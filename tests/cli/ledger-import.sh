@@ -7,14 +7,17 @@
 #
 # The LibreOffice-made files are committed (tests/fixtures/lo, remade by
 # tests/fixtures/make-lo.py): this test needs no LibreOffice.
+# With PLENUM_TEST_PG=postgresql://... the database is a fresh schema of it
+# (tests/cli/testdb.sh), made again from the demo where a fresh copy is needed.
 # Usage: tests/cli/ledger-import.sh ./plenum
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 LO=$(cd "$(dirname "$0")/../fixtures/lo" && pwd)
 TMP=$(mktemp -d /tmp/plenum-limport-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/testdb.sh"
+trap 'testdb_cleanup; rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
-export PLENUM_DB="$TMP/demo.db"
+export PLENUM_DB="$(db demo)"
 pass=0
 fail=0
 
@@ -35,10 +38,18 @@ hasnt() {
 	if grep -qF -- "$1" "$TMP/out"; then bad "$2: unexpected \"$1\""; else ok; fi
 }
 # a fresh copy of the demo, with its signed checkpoints (the chain must match them)
-fresh() { cp "$TMP/base.db" "$PLENUM_DB"; cp "$TMP/base.db.checkpoints" "$PLENUM_DB.checkpoints" 2>/dev/null; }
+# (on PostgreSQL: the schema made again and the demo loaded into it)
+fresh() {
+	if [ -n "$PG" ]; then
+		db_reset demo; rm -f "$PLENUM_CHECKPOINTS"
+		"$PLENUM" demo >/dev/null 2>&1 || bad "demo"
+		return
+	fi
+	cp "$TMP/base.db" "$PLENUM_DB"; cp "$TMP/base.db.checkpoints" "$PLENUM_DB.checkpoints" 2>/dev/null
+}
 
 "$PLENUM" demo >/dev/null 2>&1 || { echo "FAIL: demo"; exit 1; }
-cp "$PLENUM_DB" "$TMP/base.db"; cp "$PLENUM_DB.checkpoints" "$TMP/base.db.checkpoints" 2>/dev/null
+[ -n "$PG" ] || { cp "$PLENUM_DB" "$TMP/base.db"; cp "$PLENUM_DB.checkpoints" "$TMP/base.db.checkpoints" 2>/dev/null; }
 "$PLENUM" report ledger --format csv --lang zh -o "$TMP/l.csv" >/dev/null || { echo "FAIL: ledger csv"; exit 1; }
 
 # ---- LibreOffice's files: each holds task t-1-2 as the demo has it ----

@@ -8,13 +8,16 @@
 #
 # Needs libreoffice-calc-nogui and python3-uno (scripts/install-deps).
 # Usage: tests/cli/ledger-roundtrip.sh ./plenum
+# With PLENUM_TEST_PG=postgresql://... the database is a fresh schema of it
+# (tests/cli/testdb.sh).
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 FIX=$(cd "$(dirname "$0")/../fixtures" && pwd)
 TMP=$(mktemp -d /tmp/plenum-roundtrip-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/testdb.sh"
+trap 'testdb_cleanup; rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
-export PLENUM_DB="$TMP/demo.db"
+export PLENUM_DB="$(db demo)"
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

@@ -4,14 +4,17 @@
 # plain style, a long table from a test template (header repeated, dates and
 # words whole), metadata and tags. Writes screenshots to build/screenshots/.
 # Usage: tests/cli/papers.sh ./plenum   (called by tests/cli/run.sh)
+# With PLENUM_TEST_PG=postgresql://... the database is a fresh schema of it
+# (tests/cli/testdb.sh).
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHOTS=$(cd "$HERE/../.." && pwd)/build/screenshots
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/testdb.sh"
+trap 'testdb_cleanup; rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
-export PLENUM_DB="$TMP/papers.db"
+export PLENUM_DB="$(db papers)"
 unset LANG PLENUM_TEMPLATES
 pass=0
 fail=0

@@ -2,6 +2,8 @@
  * test_reports.c -- the report machinery: the template language, the
  * ledger read back cell by cell from XLSX against CSV, the iCalendar feed
  * parsed back by libical, and PDFs that hold their text.
+ * With PLENUM_TEST_PG set the demo database is a fresh PostgreSQL schema
+ * (testlib.h), so the reports are read from either store.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 #include "report/render.h"
 #include "report/report.h"
 #include "service/service.h"
+#include "testlib.h"
 
 static void render_is(const char *tpl, const char *json, const char *want)
 {
@@ -354,34 +357,13 @@ static void templates_report_their_mistakes(void **state)
 	json_decref(data);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-	char *d;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	d = malloc((size_t)n + 1);
-	assert_int_equal(fread(d, 1, (size_t)n, f), (size_t)n);
-	d[n] = '\0';
-	fclose(f);
-	return d;
-}
-
 static void demo(struct svc *svc, char *path)
 {
 	struct err err = ERR_INIT;
 	struct import_report rep = { NULL, 0, 0 };
 	char *doc = slurp("data/demo/jiangmen.json");
-	int fd;
 
-	snprintf(path, 64, "/tmp/plenum-rep-XXXXXX");
-	fd = mkstemp(path);
-	close(fd);
-	unlink(path);
+	temp_db(path);
 	setenv("PLENUM_TODAY", "2026-11-25", 1);
 	assert_int_equal(svc_open(svc, path, 1, NULL, 0, &err), 0);
 	assert_int_equal(orgjson_import(svc, doc, strlen(doc), 0, &rep, &err), 0);
@@ -390,14 +372,8 @@ static void demo(struct svc *svc, char *path)
 
 static void undemo(struct svc *svc, const char *path)
 {
-	char p[96];
-
 	svc_close(svc);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	remove_db(path);
 }
 
 /* The index of the header cell named name; fails the test when absent. */
@@ -430,7 +406,7 @@ static const char *cell(json_t *rows, const char *key, const char *name)
 static void ledger_values_in_the_language_of_the_headers(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 	struct buf zh = BUF_INIT(1 << 24), en = BUF_INIT(1 << 24);
 	struct err err = ERR_INIT;
 	json_t *z = json_array(), *e = json_array();
@@ -467,7 +443,7 @@ static void ledger_values_in_the_language_of_the_headers(void **state)
 static void ledger_xlsx_matches_csv_cell_by_cell(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 	struct buf x = BUF_INIT(1 << 24), c = BUF_INIT(1 << 24);
 	struct err err = ERR_INIT;
 	json_t *xr = json_array(), *cr = json_array();
@@ -524,7 +500,7 @@ static void ledger_csv_formula_cells_read_back(void **state)
 static void calendar_parses_back(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 	struct buf a = BUF_INIT(1 << 20), b = BUF_INIT(1 << 20);
 	struct err err = ERR_INIT;
 	icalcomponent *cal, *ev;
@@ -566,7 +542,7 @@ static void calendar_parses_back(void **state)
 static void pdfs_are_pdfs(void **state)
 {
 	struct svc svc;
-	char path[64];
+	char path[TEST_DB_MAX];
 	struct buf p = BUF_INIT(1 << 26);
 	struct err err = ERR_INIT;
 

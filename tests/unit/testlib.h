@@ -20,7 +20,7 @@
 #include "core/err.h"
 #include "store/db.h"
 
-static char *slurp(const char *path)
+static inline char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char *data;
