@@ -7,14 +7,18 @@
 # the same list from memory is the ceiling; the same list query in the
 # database's own shell is the floor. Loopback only; each run is bounded.
 #
-# One column per store: SQLite always; PostgreSQL when BENCH_DB names a
-# database (postgresql://...), with the same workload. The PostgreSQL
-# column stays empty ("-") until store.c runs on PostgreSQL (docs/SCALING.md):
-# the run says so instead of failing.
+# One column per store, in one run: SQLite always; PostgreSQL on a
+# throwaway cluster (scripts/pg-test-cluster, fsync off, stopped on exit)
+# when BENCH_PG=1, or by default when the PostgreSQL server is installed;
+# BENCH_PG=0 leaves the column empty ("-"). BENCH_DB=postgresql://... uses
+# that (empty) database instead of a throwaway cluster. Both stores get the
+# same dataset (gen.sql; gen-pg.sql, its restatement for PostgreSQL), the
+# same wrk workload against a server of their own, and the same floor
+# query (sqlite3 shell; psql).
 #
 # Usage: bench/run.sh [./plenum]   (make bench; BENCH_SCALE=1 for the full
 # province, BENCH_SECONDS per wrk run, BENCH_CONNECTIONS, BENCH_AFTER_WRITE
-# dashboards timed right after a report, BENCH_DB=postgresql://...)
+# dashboards timed right after a report, BENCH_PG=0|1, BENCH_DB=postgresql://...)
 set -eu
 PLENUM=$(cd "$(dirname "${1:-./plenum}")" && pwd)/$(basename "${1:-./plenum}")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,12 +28,24 @@ AFTER=${BENCH_AFTER_WRITE:-100}
 SCALE=${BENCH_SCALE:-0.1}
 TMP=$(mktemp -d)
 PID=
-trap 'if [ -n "$PID" ]; then kill $PID 2>/dev/null || true; fi; rm -rf "$TMP"' EXIT
+PGDIR=
+trap 'if [ -n "$PID" ]; then kill $PID 2>/dev/null || true; fi
+      if [ -n "$PGDIR" ]; then "$HERE/../scripts/pg-test-cluster" stop "$PGDIR"; rm -rf "$PGDIR"; fi
+      rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
 export PLENUM_TODAY=2026-11-25
 
 # ---- results: one file per store, "name value" lines ----
 put() { echo "$2 $3" >>"$TMP/res.$1"; }
 get() { awk -v k="$2" '$1 == k { v = $2 } END { print v == "" ? "-" : v }' "$TMP/res.$1" 2>/dev/null || echo -; }
+
+# ---- a query in the store's own shell, one value per line ----
+dbq() {   # db sql
+	case $1 in
+	postgres*) psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" ;;
+	*) sqlite3 "$1" "$2" ;;
+	esac
+}
 
 # ---- the workload, against a server at $B for store $1 ----
 wrk_run() {   # store name label wrk-args...: req/s, p50, p99 (ms), non-2xx
@@ -54,6 +70,7 @@ percentile() {   # p file: the p-th percentile of the numbers in file (ms)
 workload() {   # store db-argument
 	store=$1; db=$2
 	PORT=$((20000 + $$ % 10000))
+	if [ "$store" = pg ]; then PORT=$((PORT + 1)); fi
 	START=$(date +%s%N)
 	"$PLENUM" --db "$db" serve --quiet --listen 127.0.0.1:$PORT >"$TMP/serve.out" 2>&1 &
 	PID=$!
@@ -76,9 +93,9 @@ workload() {   # store db-argument
 	wrk_run "$store" meeting "GET /meetings/{key} (whole record)" "$B/meetings/m-2026-jm-xiongan"
 	wrk_run "$store" dash "GET /dashboard" "$B/dashboard"
 	wrk_run "$store" search "GET /search?q=硅能源" "$B/search?q=%E7%A1%85%E8%83%BD%E6%BA%90"
-	before=$(sqlite3 "$db" "select count(*) from progress_report")
+	before=$(dbq "$db" "select count(*) from progress_report")
 	wrk_run "$store" post "POST /tasks/{key}/reports" -s "$TMP/report.lua" "$B/tasks"
-	after=$(sqlite3 "$db" "select count(*) from progress_report")
+	after=$(dbq "$db" "select count(*) from progress_report")
 	echo "progress reports stored during the write run: $((after - before))"
 	put "$store" post.stored "$((after - before))"
 	# the dashboard right after a write: a report (all to one task, whose
@@ -114,17 +131,15 @@ workload() {   # store db-argument
 	PID=
 }
 
-# ---- SQLite ----
-DB="$TMP/b.db"
-"$PLENUM" --db "$DB" demo >/dev/null
-# The province-scale dataset of DESIGN.md section 6, at BENCH_SCALE (1.0 = full).
-sqlite3 "$DB" -cmd ".parameter set :scale $SCALE" <"$HERE/gen.sql" >/dev/null
-echo "dataset at scale $SCALE: $(sqlite3 "$DB" "select (select count(*) from task) || ' tasks, ' ||
-	(select count(*) from progress_report) || ' progress reports, ' || (select count(*) from attendance) ||
-	' attendance rows, ' || (select count(*) from meeting) || ' meetings'")"
-MAXID=$(sqlite3 "$DB" "select max(id) from task")
-NTASKS=$(sqlite3 "$DB" "select count(*) from task where key like 'bt-%'")
-cat >"$TMP/uncached.lua" <<LUA
+# ---- per store: the dataset's size, the wrk scripts and the floor ----
+prepare() {   # store db shell-label
+	store=$1; db=$2
+	echo "dataset at scale $SCALE: $(dbq "$db" "select (select count(*) from task) || ' tasks, ' ||
+		(select count(*) from progress_report) || ' progress reports, ' || (select count(*) from attendance) ||
+		' attendance rows, ' || (select count(*) from meeting) || ' meetings'")"
+	MAXID=$(dbq "$db" "select max(id) from task")
+	NTASKS=$(dbq "$db" "select count(*) from task where key like 'bt-%'")
+	cat >"$TMP/uncached.lua" <<LUA
 -- a different full page each time, so the answer cache cannot help: the
 -- cursor is the base-36 id of the task before the page, as the server gives
 local function b36(n)
@@ -136,7 +151,7 @@ request = function()
 	return wrk.format(nil, "/api/v1/tasks?limit=100&cursor=c" .. b36(math.random(1, $MAXID - 200)))
 end
 LUA
-cat >"$TMP/report.lua" <<LUA
+	cat >"$TMP/report.lua" <<LUA
 -- each report to another of the generated tasks, as units file them
 -- (wrk.format without headers keeps those of -H, the token among them)
 wrk.headers["Content-Type"] = "application/json"
@@ -145,26 +160,55 @@ request = function()
 		nil, '{"percent": 55, "done": "bench progress report"}')
 end
 LUA
-# The floor: 500 pages of the list's query (the columns a list shows, its
-# joins, the latest report from the task row: what GET /tasks runs, one page
-# and one more row each) after random ids, in the sqlite3 shell, one process.
-awk -v max="$MAXID" 'BEGIN { srand(1); for (i = 0; i < 500; i++) printf "select t.id, t.initiative_id, t.version, t.key, t.code, t.title, t.title_en, t.state, t.cadence, i.key, i.title, d.key, m.key, m.title, lu.key, lu.name, lu.name_en, t.starts_on, t.due_on, t.weight, t.last_percent, t.last_report_on from task t join initiative i on i.id = t.initiative_id left join decision d on d.id = t.decision_id left join meeting m on m.id = d.meeting_id join unit lu on lu.id = t.lead_unit_id where t.org_id = 1 and t.id > %d order by t.id limit 101;\n", int(rand() * (max - 200)) }' >"$TMP/floor.sql"
-t0=$(date +%s%N)
-sqlite3 "$DB" <"$TMP/floor.sql" >/dev/null
-t1=$(date +%s%N)
-put sqlite floor "$(( 500 * 1000000000 / (t1 - t0) ))"
-echo "floor, the list's query in the sqlite3 shell: $(get sqlite floor) pages/s on one core, process start included"
+	# The floor: 500 pages of the list's query (the columns a list shows, its
+	# joins, the latest report from the task row: what GET /tasks runs, one page
+	# and one more row each) after random ids, in the store's own shell
+	# (sqlite3, psql), one process; the same statements on both stores.
+	awk -v max="$MAXID" 'BEGIN { srand(1); for (i = 0; i < 500; i++) printf "select t.id, t.initiative_id, t.version, t.key, t.code, t.title, t.title_en, t.state, t.cadence, i.key, i.title, d.key, m.key, m.title, lu.key, lu.name, lu.name_en, t.starts_on, t.due_on, t.weight, t.last_percent, t.last_report_on from task t join initiative i on i.id = t.initiative_id left join decision d on d.id = t.decision_id left join meeting m on m.id = d.meeting_id join unit lu on lu.id = t.lead_unit_id where t.org_id = 1 and t.id > %d order by t.id limit 101;\n", int(rand() * (max - 200)) }' >"$TMP/floor.sql"
+	t0=$(date +%s%N)
+	case $db in
+	postgres*) psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$TMP/floor.sql" >/dev/null ;;
+	*) sqlite3 "$db" <"$TMP/floor.sql" >/dev/null ;;
+	esac
+	t1=$(date +%s%N)
+	put "$store" floor "$(( 500 * 1000000000 / (t1 - t0) ))"
+	echo "floor, the list's query in the $3 shell: $(get "$store" floor) pages/s on one core, process start included"
+}
+
+# ---- SQLite ----
 echo "== SQLite"
+DB="$TMP/b.db"
+"$PLENUM" --db "$DB" demo >/dev/null
+# The province-scale dataset of DESIGN.md section 6, at BENCH_SCALE (1.0 = full).
+t0=$(date +%s)
+sqlite3 "$DB" -cmd ".parameter set :scale $SCALE" <"$HERE/gen.sql" >/dev/null
+echo "generated in $(( $(date +%s) - t0 )) s (gen.sql)"
+prepare sqlite "$DB" sqlite3
 workload sqlite "$DB"
 
-# ---- PostgreSQL, when asked for ----
-if [ -n "${BENCH_DB:-}" ]; then
-	echo "== PostgreSQL ($BENCH_DB)"
-	if "$PLENUM" --db "$BENCH_DB" init >"$TMP/pg.out" 2>&1; then
-		echo "(the dataset is generated for SQLite only (gen.sql); copy it with plenum copy once that exists)"
+# ---- PostgreSQL: a throwaway cluster unless BENCH_DB names a database ----
+PGURL=${BENCH_DB:-}
+if [ -z "$PGURL" ]; then
+	case ${BENCH_PG:-} in
+	1) want=1 ;;
+	0) want= ;;
+	*) if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then want=1; else want=; fi ;;
+	esac
+	if [ -n "$want" ]; then
+		PGDIR=$(mktemp -d /tmp/plenum-bench-pg-XXXXXX)
+		PGURL=$("$HERE/../scripts/pg-test-cluster" start "$PGDIR" </dev/null)
 	else
-		echo "PostgreSQL store not usable yet: $(head -1 "$TMP/pg.out") -- column left empty (docs/SCALING.md)"
+		echo "(no PostgreSQL column: BENCH_PG=0, or no PostgreSQL server installed (scripts/install-deps))"
 	fi
+fi
+if [ -n "$PGURL" ]; then
+	echo "== PostgreSQL"
+	"$PLENUM" --db "$PGURL" demo >/dev/null
+	t0=$(date +%s)
+	psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$PGURL" -f "$HERE/gen-pg.sql" >/dev/null
+	echo "generated in $(( $(date +%s) - t0 )) s (gen-pg.sql)"
+	prepare pg "$PGURL" psql
+	workload pg "$PGURL"
 fi
 
 # ---- the table ----
