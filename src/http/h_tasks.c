@@ -108,6 +108,11 @@ int h_task_list(struct req *r)
 		pg.count_all = 0;
 		counted = 1;
 	}
+	/* Without a light filter every row the store returns is on the page or
+	 * past it: ask for no more than the page and the one after it (the
+	 * PostgreSQL driver fetches a whole result before the first row). */
+	if (l < 0 && !pg.count_all)
+		f.limit = (int)(offset + limit + 1);
 	buf_reset(&r->out);
 	buf_adds(&r->out, "{\"items\":[");
 	if (task_scan(r->svc, &f, page_add, &pg, &err) < 0) {
