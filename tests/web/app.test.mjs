@@ -173,6 +173,11 @@ browserTest('the secretary records a leave and its make-up, then turns a decisio
   assert.equal(await form.locator('.field[data-name="initiative"] .field-error').textContent(), '必填');
   await form.getByLabel('所属工程').selectOption('i-2-1-2');
   await form.getByLabel('牵头单位').fill('市工业和信息化局');
+  // the type-ahead resolves the name to a unit through the API: wait for it
+  await form.locator('.field[data-name="lead_unit"] input[type=hidden]').evaluate((el) => new Promise((ok) => {
+    const check = () => (el.value ? ok() : setTimeout(check, 20));
+    check();
+  }));
   await form.getByLabel('配合单位').fill('市工业和信息化局');
   await form.getByLabel('配合单位').fill('市商务局');
   await form.locator('.chips li').first().waitFor();

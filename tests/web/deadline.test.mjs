@@ -25,6 +25,11 @@ async function makeTask(page, title, fill) {
   await form.getByLabel('任务', { exact: true }).fill(title);
   await form.getByLabel('所属工程').selectOption('i-2-1-2');
   await form.getByLabel('牵头单位').fill('市工业和信息化局');
+  // the type-ahead resolves the name to a unit through the API: wait for it
+  await form.locator('.field[data-name="lead_unit"] input[type=hidden]').evaluate((el) => new Promise((ok) => {
+    const check = () => (el.value ? ok() : setTimeout(check, 20));
+    check();
+  }));
   await form.getByLabel('开始日期').fill('2026-10-01');
   await fill(form);
   await form.getByRole('button', { name: '立项' }).click();
