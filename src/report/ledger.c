@@ -1,8 +1,8 @@
 /*
  * ledger.c -- the task ledger (台账) written as CSV (libcsv) and XLSX
- * (libxlsxwriter), and its cells read back (report_ledger_read); applying
- * an edited ledger to the record is io/import_ledger.c, which reads the
- * same columns, so that a city's Excel ledger can go out and come back.
+ * (libxlsxwriter); reading an edited ledger back and applying it to the
+ * record is io/import_ledger.c (cells by io/sheet.c), which reads the same
+ * columns, so that a city's Excel ledger can go out and come back.
  *
  * Writing is streamed: each task goes into the file as the store's scan
  * hands it over (libxlsxwriter in constant_memory mode, which writes every
@@ -839,16 +839,5 @@ int report_ledger(struct svc *svc, const struct task_filter *f, int light, int e
 	if (task_scan(svc, f, ledger_task, &o, err) < 0)
 		return -1;
 	return out->err ? err_set(err, ST_TOOBIG, "the ledger is too large") : 0;
-}
-
-/* ---- reading a ledger: the cells come from io/sheet.c ---- */
-
-int report_ledger_read(const char *data, size_t len, enum report_format f, json_t *rows, struct err *err)
-{
-	if (f == RF_CSV)
-		return sheet_read(data, len, SHEET_CSV, rows, err);
-	if (f == RF_XLSX)
-		return sheet_read(data, len, SHEET_XLSX, rows, err);
-	return err_set(err, ST_INVALID, "a ledger is read from csv or xlsx");
 }
 

@@ -52,9 +52,5 @@ int report_calendar(struct svc *svc, const char *group_key, int64_t person_id, c
 int report_package(struct svc *svc, const char *group_key, int year, int en, struct buf *out,
 		   struct err *err);
 
-/* ---- reading a ledger (applying one is io/import_ledger.h) ---- */
-/* The cells of a ledger file: an array of rows, each an array of strings
- * (the header first). */
-int report_ledger_read(const char *data, size_t len, enum report_format f, json_t *rows, struct err *err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "io/orgjson.h"
 #include "io/template.h"
+#include "io/sheet.h"
 #include "report/render.h"
 #include "report/report.h"
 #include "service/service.h"
@@ -415,8 +416,8 @@ static void ledger_values_in_the_language_of_the_headers(void **state)
 	demo(&svc, path);
 	assert_int_equal(report_ledger(&svc, NULL, -1, 0, RF_XLSX, &zh, &err), 0);
 	assert_int_equal(report_ledger(&svc, NULL, -1, 1, RF_CSV, &en, &err), 0);
-	assert_int_equal(report_ledger_read(buf_str(&zh), buf_len(&zh), RF_XLSX, z, &err), 0);
-	assert_int_equal(report_ledger_read(buf_str(&en), buf_len(&en), RF_CSV, e, &err), 0);
+	assert_int_equal(sheet_read(buf_str(&zh), buf_len(&zh), SHEET_XLSX, z, &err), 0);
+	assert_int_equal(sheet_read(buf_str(&en), buf_len(&en), SHEET_CSV, e, &err), 0);
 	/* t-1-2: in progress, monthly, green, led by the science bureau */
 	assert_string_equal(cell(z, "t-1-2", "办理状态"), "办理中");
 	assert_string_equal(cell(z, "t-1-2", "报送周期"), "每月");
@@ -453,8 +454,8 @@ static void ledger_xlsx_matches_csv_cell_by_cell(void **state)
 	demo(&svc, path);
 	assert_int_equal(report_ledger(&svc, NULL, -1, 0, RF_XLSX, &x, &err), 0);
 	assert_int_equal(report_ledger(&svc, NULL, -1, 0, RF_CSV, &c, &err), 0);
-	assert_int_equal(report_ledger_read(buf_str(&x), buf_len(&x), RF_XLSX, xr, &err), 0);
-	assert_int_equal(report_ledger_read(buf_str(&c), buf_len(&c), RF_CSV, cr, &err), 0);
+	assert_int_equal(sheet_read(buf_str(&x), buf_len(&x), SHEET_XLSX, xr, &err), 0);
+	assert_int_equal(sheet_read(buf_str(&c), buf_len(&c), SHEET_CSV, cr, &err), 0);
 	assert_true(json_array_size(xr) >= 16);
 	assert_int_equal(json_array_size(xr), json_array_size(cr));
 	pct = column(json_array_get(cr, 0), "进度");
@@ -488,7 +489,7 @@ static void ledger_csv_formula_cells_read_back(void **state)
 	struct err err = ERR_INIT;
 
 	(void)state;
-	assert_int_equal(report_ledger_read(csv, sizeof(csv) - 1, RF_CSV, rows, &err), 0);
+	assert_int_equal(sheet_read(csv, sizeof(csv) - 1, SHEET_CSV, rows, &err), 0);
 	row = json_array_get(rows, 1);
 	assert_string_equal(json_string_value(json_array_get(row, 0)), "=1+2");
 	assert_string_equal(json_string_value(json_array_get(row, 1)), "@x");
