@@ -14,7 +14,10 @@ test('SIGTERM with requests in flight', async () => {
       ? sec.post('/api/v1/tasks/t-2-2-1/reports', { percent: 50, done: `进展 ${i}` })
       : sec.get(i % 4 === 1 ? '/api/v1/dashboard' : '/api/v1/meetings/m-2026-jm-xiongan'));
   }
-  await new Promise((r) => setTimeout(r, 5));
+  // Stop once the server is answering (the first answer is in), so the others
+  // are in flight; a fixed pause let a fast machine stop it before the client
+  // had sent anything, and then nothing was answered.
+  await Promise.race(requests.map((p) => p.catch(() => {})));
   const exited = new Promise((r) => server.proc.once('exit', (code) => r(code)));
   server.proc.kill('SIGTERM');
   const results = await Promise.allSettled(requests);
