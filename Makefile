@@ -17,9 +17,15 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
-PKGS    := sqlite3 jansson libsodium libmicrohttpd pangocairo cairo-pdf cairo-svg libcmark-gfm libxml-2.0 libzip libical xlsxwriter
-# The PostgreSQL driver (src/store/db_pg.c).
-PKGS    += libpq
+# The binary links only what every command needs. What writes and reads
+# documents is the report module, plenum-report.so; the PostgreSQL driver
+# (src/store/db_pg.c) is plenum-pg.so: each links its own libraries and is
+# loaded on first use (src/core/module.h), found beside the binary or in
+# PREFIX/lib/plenum. The unit tests link all of it into one program.
+BIN_PKGS    := sqlite3 jansson libsodium libmicrohttpd
+REPORT_PKGS := jansson pangocairo cairo-pdf cairo-svg libcmark-gfm libxml-2.0 libzip libical xlsxwriter
+PG_PKGS     := libpq
+PKGS    := $(BIN_PKGS) $(REPORT_PKGS) $(PG_PKGS)
 TEST_PKGS := cmocka
 
 WARN    := -Wall -Wextra -Wpedantic -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -31,6 +37,9 @@ CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
            $(shell $(PKG_CONFIG) --cflags $(PKGS))
 # libcsv and cmark-gfm's extensions have no pkg-config file.
 LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcmark-gfm-extensions -lcsv -lm
+BIN_LDLIBS    := $(shell $(PKG_CONFIG) --libs $(BIN_PKGS)) -lm
+REPORT_LDLIBS := $(shell $(PKG_CONFIG) --libs $(REPORT_PKGS)) -lcmark-gfm-extensions -lcsv -lm
+PG_LDLIBS     := $(shell $(PKG_CONFIG) --libs $(PG_PKGS))
 
 BUILD   := build
 CORE_SRC    := $(wildcard src/core/*.c)
@@ -47,11 +56,24 @@ PG_MIGRATIONS := $(sort $(wildcard src/store/migrations/pg/*.sql))
 WEB_FILES   := $(shell find web -type f ! -name '.*' 2>/dev/null)
 TEMPLATE_FILES := $(shell find templates -type f ! -name '.*' 2>/dev/null)
 
-LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(REPORT_SRC) $(HTTP_SRC)
+# entry.c is the binary's side of the report module (calls through its
+# table); libplenum.a has the report code itself instead.
+REPORT_ENTRY := src/report/entry.c
+LIB_SRC := $(CORE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(IO_SRC) $(filter-out $(REPORT_ENTRY),$(REPORT_SRC)) \
+	   $(HTTP_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/web_assets.o $(BUILD)/templates.o
 LIB_OBJ += $(BUILD)/migrations_pg.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
-DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# The report module: every report source but entry.c and format.c (what the
+# binary knows of reports without it), and the sheet reader.
+REPORT_MOD_SRC := $(filter-out $(REPORT_ENTRY) src/report/format.c,$(REPORT_SRC)) src/io/sheet.c
+PG_MOD_SRC     := src/store/db_pg.c
+REPORT_MOD_OBJ := $(REPORT_MOD_SRC:%.c=$(BUILD)/pic/%.o)
+PG_MOD_OBJ     := $(PG_MOD_SRC:%.c=$(BUILD)/pic/%.o)
+BIN_OBJ := $(filter-out $(REPORT_MOD_SRC:%.c=$(BUILD)/%.o) $(PG_MOD_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) \
+	   $(REPORT_ENTRY:%.c=$(BUILD)/%.o)
+MODULES := plenum-report.so plenum-pg.so
+DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(REPORT_MOD_OBJ:.o=.d) $(PG_MOD_OBJ:.o=.d) $(REPORT_ENTRY:%.c=$(BUILD)/%.d)
 
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -63,9 +85,28 @@ all: plenum
 deps:
 	@./scripts/install-deps
 
-plenum: $(LIB_OBJ) $(CLI_OBJ)
+# -rdynamic: the modules call back into the binary (services, buffers,
+# errors). Building plenum builds the modules too (order-only: relinking
+# one does not relink the other).
+plenum: $(BIN_OBJ) $(CLI_OBJ) | $(MODULES)
 	@echo "  LINK    $@"
-	@$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LDFLAGS) $(BIN_LDLIBS)
+
+# Each module exports its table alone (its .map); what it calls in plenum
+# stays undefined until the binary loads it.
+plenum-report.so: $(REPORT_MOD_OBJ) src/report/module.map
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -shared -Wl,--version-script=src/report/module.map -o $@ $(REPORT_MOD_OBJ) \
+		$(LDFLAGS) $(REPORT_LDLIBS)
+
+plenum-pg.so: $(PG_MOD_OBJ) src/store/db_pg.map
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -shared -Wl,--version-script=src/store/db_pg.map -o $@ $(PG_MOD_OBJ) $(LDFLAGS) $(PG_LDLIBS)
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (module)"
+	@$(CC) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
 $(BUILD)/libplenum.a: $(LIB_OBJ)
 	@rm -f $@
@@ -109,7 +150,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libplenum.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS)) -Isrc -o $@ $< \
-		$(BUILD)/libplenum.a $(LDFLAGS) $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+		$(BUILD)/libplenum.a -Wl,--undefined=db_driver_pg $(LDFLAGS) $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -273,7 +314,8 @@ bench: plenum
 # throwaway cluster with fsync off (scripts/pg-test-cluster).
 bench-db: $(BUILD)/libplenum.a
 	@mkdir -p $(BUILD)/bench
-	@$(CC) $(CFLAGS) -Isrc -o $(BUILD)/bench/db_drivers bench/db_drivers.c $(BUILD)/libplenum.a $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(CFLAGS) -Isrc -o $(BUILD)/bench/db_drivers bench/db_drivers.c $(BUILD)/libplenum.a \
+		-Wl,--undefined=db_driver_pg $(LDFLAGS) $(LDLIBS)
 	@dir=$$(mktemp -d /tmp/plenum-pg-XXXXXX) || exit 1; \
 	trap './scripts/pg-test-cluster stop "$$dir"; rm -rf "$$dir"' EXIT; trap 'exit 1' INT TERM; \
 	url=$$(./scripts/pg-test-cluster start "$$dir") || exit 1; \
@@ -293,13 +335,14 @@ $(BUILD)/plenum.1: plenum
 	@mkdir -p $(BUILD)
 	./plenum help --man --date $$(date -u -d "@$${SOURCE_DATE_EPOCH:-$$(date +%s)}" +%Y-%m-%d) > $@.tmp && mv $@.tmp $@
 
-# Any PREFIX: the binary finds its data relative to itself (../share/plenum),
-# so nothing is compiled in. The unit goes to PREFIX/lib/systemd/system; the
+# Any PREFIX: the binary finds its data relative to itself (../share/plenum)
+# and its modules in ../lib/plenum, so nothing is compiled in. The unit goes to PREFIX/lib/systemd/system; the
 # sample configuration to PREFIX/share/doc/plenum (copy it to /etc/plenum.conf).
 install: plenum $(BUILD)/plenum.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/plenum/demo $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/plenum
+		$(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/plenum $(DESTDIR)$(PREFIX)/lib/plenum
 	install -m 755 plenum $(DESTDIR)$(PREFIX)/bin/plenum
+	install -m 644 $(MODULES) $(DESTDIR)$(PREFIX)/lib/plenum/
 	install -m 644 data/demo/jiangmen.json $(DESTDIR)$(PREFIX)/share/plenum/demo/jiangmen.json
 	install -m 644 $(BUILD)/plenum.1 $(DESTDIR)$(PREFIX)/share/man/man1/plenum.1
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/plenum.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/plenum.service
@@ -309,13 +352,13 @@ install: plenum $(BUILD)/plenum.1
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/plenum $(DESTDIR)$(PREFIX)/share/man/man1/plenum.1
 	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/system/plenum.service
-	rm -rf $(DESTDIR)$(PREFIX)/share/plenum $(DESTDIR)$(PREFIX)/share/doc/plenum
+	rm -rf $(DESTDIR)$(PREFIX)/share/plenum $(DESTDIR)$(PREFIX)/share/doc/plenum $(DESTDIR)$(PREFIX)/lib/plenum
 
 # The install, the manual, the unit and the configuration file (tests/pkg).
 pkg-test: plenum
 	./tests/pkg/run.sh
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) plenum
+	rm -rf $(BUILD) $(FUZZ_BUILD) plenum $(MODULES)
 
 -include $(DEPS)

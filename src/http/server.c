@@ -704,8 +704,8 @@ int server_run(const struct server_opts *o)
 	/* A few malloc arenas for all the threads, not one per thread: each
 	 * arena keeps its own free pages (docs/SCALING.md, memory). */
 	mallopt(M_ARENA_MAX, LIM_MALLOC_ARENAS);
-	/* Library state shared by the threads, set up before them. */
-	report_init();
+	/* The report libraries are set up by the first report, when the
+	 * report module is loaded (src/report/entry.c), not here. */
 	if (auth_init() != 0) {
 		fprintf(stderr, "plenum: libsodium cannot start (no random source?)\n");
 		return 1;

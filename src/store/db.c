@@ -3,7 +3,8 @@
  * db.h call to it.
  *
  * A path that is a `postgresql://` or `postgres://` URL opens PostgreSQL
- * (db_pg.c); anything else is a SQLite file (db_sqlite.c). This file holds
+ * (db_pg.c, loaded from plenum-pg.so on first use: see pg_driver below);
+ * anything else is a SQLite file (db_sqlite.c). This file holds
  * no SQL and knows nothing about either engine: what each call means is
  * written in db.h, how each engine does it is in its driver. The failure
  * injection of db.h (PLENUM_DB_FAIL) is here, so that it counts the same
@@ -19,6 +20,7 @@
 #include "db.h"
 #include "db_driver.h"
 #include "../core/err.h"
+#include "../core/module.h"
 #include "../core/banned.h"
 
 /* Both structs begin with the driver pointer (see db_driver.h). */
@@ -65,6 +67,35 @@ static int injected(struct err *err)
 	return err_set(err, ST_FAIL, "database: injected failure (PLENUM_DB_FAIL=%ld)", n);
 }
 
+/* ---- the PostgreSQL driver: linked in, else plenum-pg.so ---- */
+
+/* Linked into the unit tests (their Makefile rule asks for it); the binary
+ * does not link it, nor libpq, and loads plenum-pg.so (core/module.h) on the
+ * first postgresql:// URL, so that a server on SQLite never maps libpq and
+ * the libraries it pulls in (OpenSSL, Kerberos, LDAP). */
+extern const struct db_driver db_driver_pg __attribute__((weak));
+
+static pthread_once_t g_pg_once = PTHREAD_ONCE_INIT;
+static const struct db_driver *g_pg;   /* set once, read-only after */
+static struct err g_pg_err = ERR_INIT; /* why g_pg is NULL */
+
+static void pg_load(void)
+{
+	if (&db_driver_pg != NULL)
+		g_pg = &db_driver_pg;
+	else
+		g_pg = module_load("plenum-pg.so", "db_driver_pg", &g_pg_err);
+}
+
+/* The driver, or NULL with *err naming the module that failed to load. */
+static const struct db_driver *pg_driver(struct err *err)
+{
+	pthread_once(&g_pg_once, pg_load);
+	if (g_pg == NULL)
+		err_set(err, ST_FAIL, "%s", g_pg_err.msg);
+	return g_pg;
+}
+
 int db_is_url(const char *path)
 {
 	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
@@ -78,8 +109,11 @@ struct db *db_open(const char *path, int flags, struct err *err)
 	}
 	if (injected(err))
 		return NULL;
-	if (db_is_url(path))
-		return db_driver_pg.open(path, flags, err);
+	if (db_is_url(path)) {
+		const struct db_driver *pg = pg_driver(err);
+
+		return pg ? pg->open(path, flags, err) : NULL;
+	}
 	return db_driver_sqlite.open(path, flags, err);
 }
 

@@ -4,8 +4,10 @@
  *
  * Used by db.c (which dispatches the public db.h calls) and by the drivers
  * (db_sqlite.c, db_pg.c) only; nothing else in plenum includes it. It is NOT
- * a plugin interface: the drivers are compiled in, and the contract each
- * entry must honour is the one written in db.h.
+ * a plugin interface: the drivers are built from this tree (db_pg.c into
+ * plenum-pg.so, which exports db_driver_pg alone and which db.c loads on the
+ * first postgresql:// URL), and the contract each entry must honour is the
+ * one written in db.h.
  *
  * Each driver defines its own `struct db` and `struct db_stmt` in its own
  * file, and both must begin with `const struct db_driver *drv`: db.c sees the
