@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh -- what an operator installs: `make install DESTDIR=... PREFIX=/usr`
-# after a plain `make` gives a binary that finds its demo data from anywhere;
+# after a plain `make` gives a binary that finds its demo data from anywhere
+# and its modules (plenum-report.so, plenum-pg.so) in PREFIX/lib/plenum;
 # the manual page renders and names every command; the systemd unit passes
 # `systemd-analyze verify` and keeps its sandbox; the configuration file
 # sets defaults that the environment and the command line override, and a
@@ -34,6 +35,25 @@ check "grep -q 'imported org \"jiangmen\"' '$TMP/out'" "installed plenum demo fi
 cd "$TOP"
 check "! grep -q 'share/plenum' '$TMP/out'" "no data path in the demo's output"
 check "grep -q 'ExecStart=/usr/bin/plenum serve' '$TMP/inst/usr/lib/systemd/system/plenum.service'" "the unit runs PREFIX/bin/plenum"
+
+# ---- the modules: installed in PREFIX/lib/plenum, found by the installed binary ----
+for m in plenum-report.so plenum-pg.so; do
+	check "[ -f '$TMP/inst/usr/lib/plenum/$m' ]" "installed usr/lib/plenum/$m"
+done
+check "! readelf -d '$BIN' | grep -qE 'libpangocairo|libxlsxwriter|libpq'" "the installed binary links no report library nor libpq"
+cd /tmp && "$BIN" --db "$TMP/demo.db" report minutes --meeting m-2026-jm-xiongan --format pdf -o "$TMP/m.pdf" >"$TMP/out" 2>&1
+cd "$TOP"
+check "head -c 5 '$TMP/m.pdf' | grep -q '%PDF-'" "the installed binary writes a PDF (report module from PREFIX/lib/plenum): $(cat "$TMP/out")"
+"$BIN" --db "$TMP/demo.db" report ledger --format xlsx -o "$TMP/l.xlsx" >"$TMP/out" 2>&1
+check "[ \"\$(head -c 2 '$TMP/l.xlsx')\" = PK ]" "the installed binary writes an XLSX: $(cat "$TMP/out")"
+"$BIN" --db "$TMP/demo.db" ledger import "$TMP/l.xlsx" >"$TMP/out" 2>&1
+check "grep -q 'unchanged' '$TMP/out'" "the installed binary reads an XLSX ledger back: $(cat "$TMP/out")"
+mv "$TMP/inst/usr/lib/plenum/plenum-report.so" "$TMP/report.so.away"
+"$BIN" --db "$TMP/demo.db" report calendar >"$TMP/out" 2>&1; rc=$?
+check "[ $rc = 1 ] && grep -q '$TMP/inst/usr/lib/plenum/plenum-report.so' '$TMP/out'" \
+	"a missing module is an error naming its installed path: rc $rc $(cat "$TMP/out")"
+check "'$BIN' --db '$TMP/demo.db' meeting list >/dev/null 2>&1" "the rest works without the report module"
+mv "$TMP/report.so.away" "$TMP/inst/usr/lib/plenum/plenum-report.so"
 
 # ---- --help and --version ----
 "$BIN" --help >"$TMP/help" 2>&1
