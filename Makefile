@@ -1,6 +1,6 @@
 # plenum -- build, test, demo and install.
 #
-#   make            build ./plenum (strict: warnings are errors)
+#   make            build ./plenum and its modules (strict: warnings are errors)
 #   make check      every test (unit, CLI, API, browser) and a short run of each fuzz target
 #   make demo       install what is missing, build, load the Jiangmen demo, show it
 #   make install    PREFIX=/usr/local DESTDIR= honoured: binary, data, man page, systemd unit
