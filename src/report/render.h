@@ -20,8 +20,9 @@ struct err;
 struct pdf_chart;
 
 /* Initialises the libraries reports use (libxml2's parser, cmark-gfm's
- * extension registry, pango's fonts) once; call before starting threads that render. The CLI
- * may skip it: the first report does it on its own thread. */
+ * extension registry) once; call before starting threads that render. The
+ * binary calls it when it loads the report module (entry.c, inside its
+ * pthread_once), tests that render on threads call it first. */
 void report_init(void);
 
 /* Renders the template over data and converts it to f. title heads the

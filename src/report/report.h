@@ -9,6 +9,11 @@
  * (cmark-gfm) or PDF (pdf.c: pango and cairo, CJK fonts embedded). Reports
  * read through the services; they never write. All functions append to out
  * and return 0, or -1 with *err.
+ *
+ * In the binary, the report functions below are calls into the report module
+ * (plenum-report.so, loaded on the first of them: module.h, entry.c); when
+ * it is missing they fail with ST_FAIL naming the paths tried.
+ * report_format_parse and report_content_type are the binary's own (format.c).
  */
 #ifndef PLENUM_REPORT_H
 #define PLENUM_REPORT_H
