@@ -133,6 +133,13 @@ int64_t db_last_id(struct db *db) { return DB(db)->last_id(db); }
 int64_t db_data_version(struct db *db) { return DB(db)->data_version(db); }
 int64_t db_change_token(struct db *db) { return DB(db)->change_token(db); }
 int64_t db_changes(struct db *db) { return DB(db)->changes(db); }
+void db_version_mark(struct db *db)
+{
+	if (DB(db)->version_mark)
+		DB(db)->version_mark(db);
+}
+
+int64_t db_round_trips(struct db *db) { return DB(db)->round_trips ? DB(db)->round_trips(db) : 0; }
 const char *db_driver_of(struct db *db) { return DB(db)->name; }
 
 const char *db_driver_name(void)

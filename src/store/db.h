@@ -160,8 +160,21 @@ int64_t db_data_version(struct db *db);
  * channel plenum_change, see db_pg.c). Equality is all it means. -1 on
  * error. */
 int64_t db_change_token(struct db *db);
+/* Says that the next db_data_version() or db_change_token() needs to count
+ * only the commits acknowledged (to anyone) before this call. On PostgreSQL
+ * the first statement that completes outside a transaction after the mark
+ * then brings the notifications with it, and that reading costs no round
+ * trip of its own (without a mark, or when no such statement ran, it costs
+ * one: an empty query). The server marks at the start of every request,
+ * before authentication reads the session or token. SQLite: nothing to do. */
+void db_version_mark(struct db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t db_changes(struct db *db);
+/* How many times this connection has sent something and waited for the
+ * server's answer since it was opened: each is a network round trip on
+ * PostgreSQL (SQLite, in process, always answers 0). For tests and
+ * measurements of how many round trips a piece of work costs. */
+int64_t db_round_trips(struct db *db);
 /* The compiled-in SQLite's name and version. */
 const char *db_driver_name(void);
 /* The driver of an open connection: "sqlite 3.x.y" or "postgresql". */

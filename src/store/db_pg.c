@@ -17,6 +17,16 @@
  * that wrote anything sends NOTIFY plenum_change inside its transaction, so
  * every listener hears of it once it is committed (see db_change_token()).
  *
+ * Round trips are what a request costs here (each statement waits for the
+ * server), so the driver saves those it can without changing what db.h
+ * promises: BEGIN is not sent by db_begin()/db_begin_read() but with the
+ * transaction's first statement (in one pipeline: libpq's pipeline mode),
+ * and a transaction that ran nothing sends nothing; the NOTIFY travels with
+ * the COMMIT in one query; after db_version_mark() the change token is read
+ * from the notifications that came with the next statement run outside a
+ * transaction (the server's authentication), not with an empty query of
+ * its own. db_round_trips() counts what is left.
+ *
  * This is the only file in plenum that includes libpq-fe.h. It is NOT a
  * connection pool and does not reconnect: a broken connection fails every
  * call with ST_FAIL until it is closed.
@@ -72,7 +82,21 @@ struct db {
 	int64_t changes;
 	int64_t others;                /* notifications from other sessions */
 	int64_t own_commits;
+	int64_t round_trips;           /* times this connection waited for the server (db_round_trips) */
+	const char *begin_sql;         /* a BEGIN not sent yet: goes with the next statement */
+	int marked;                    /* db_version_mark() called, no version read since */
+	int fresh;                     /* marked, and a statement completed outside a transaction since */
 };
+
+/* After each exchange with the server: an exchange that ended outside a
+ * transaction had the notifications committed before it delivered ahead
+ * of its ReadyForQuery, so after a mark it is a reading of the version. */
+static void answered(struct db *db)
+{
+	db->round_trips++;
+	if (db->marked && PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		db->fresh = 1;
+}
 
 static void chomp(char *msg, size_t n)
 {
@@ -101,13 +125,28 @@ static int pg_fail(struct db *db, const PGresult *res, struct err *err, const ch
 	return err_set(err, ST_FAIL, "database: %s: %s", what, msg);
 }
 
-/* Runs sql with no parameters; 0 when it completed. */
+/* Runs sql with no parameters (one statement or several, one round trip),
+ * after a BEGIN not sent yet; 0 when it completed. */
 static int run(struct db *db, const char *sql, struct err *err, const char *what)
 {
-	PGresult *res = PQexec(db->conn, sql);
-	ExecStatusType s = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType s;
+	char *both = NULL;
 	int rc = 0;
 
+	if (db->begin_sql) {
+		size_t nb = strlen(db->begin_sql), ns = strlen(sql);
+
+		both = xmalloc(nb + ns + 3);
+		memcpy(both, db->begin_sql, nb);
+		memcpy(both + nb, "; ", 2);
+		memcpy(both + nb + 2, sql, ns + 1);
+		db->begin_sql = NULL;
+	}
+	res = PQexec(db->conn, both ? both : sql);
+	free(both);
+	s = PQresultStatus(res);
+	answered(db);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
 		rc = pg_fail(db, res, err, what);
 	PQclear(res);
@@ -116,7 +155,7 @@ static int run(struct db *db, const char *sql, struct err *err, const char *what
 
 static int in_tx(struct db *db)
 {
-	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+	return db->begin_sql != NULL || PQtransactionStatus(db->conn) != PQTRANS_IDLE;
 }
 
 /* A write outside a transaction has committed already: tell the others. */
@@ -469,6 +508,7 @@ static int ensure_prepared(struct db_stmt *s, struct err *err)
 		}
 		PQclear(res);
 		res = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams, types);
+		answered(s->db);
 		if (PQresultStatus(res) == PGRES_COMMAND_OK)
 			break;
 		bad = indeterminate_param(res);
@@ -506,6 +546,52 @@ static int is_write(const PGresult *res)
 	return n[0] != '\0' && strcmp(n, "0") != 0;
 }
 
+/* The result of the next command in a pipeline, which ends (for libpq)
+ * with a NULL: consumed here. */
+static PGresult *next_result(PGconn *c)
+{
+	PGresult *res = PQgetResult(c), *extra;
+
+	while (res && (extra = PQgetResult(c)) != NULL)
+		PQclear(extra);
+	return res;
+}
+
+/* Sends the pending BEGIN and s's execution in one pipeline (one round
+ * trip) and returns s's result, or BEGIN's when BEGIN failed (s is then
+ * not run), or NULL when the connection failed. */
+static PGresult *exec_after_begin(struct db_stmt *s)
+{
+	PGconn *c = s->db->conn;
+	const char *begin = s->db->begin_sql;
+	PGresult *first = NULL, *res = NULL, *sync;
+
+	s->db->begin_sql = NULL;
+	if (PQenterPipelineMode(c) != 1)
+		return NULL;
+	if (PQsendQueryParams(c, begin, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	    PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) != 1 ||
+	    PQpipelineSync(c) != 1)
+		goto out;
+	first = next_result(c);
+	res = next_result(c);
+	sync = PQgetResult(c);
+	PQclear(sync);
+	if (PQresultStatus(first) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		res = first;
+		first = NULL;
+	}
+out:
+	PQclear(first);
+	if (PQexitPipelineMode(c) != 1) {
+		/* Results left unread: the connection is in no state to go on. */
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
 static int pg_step(struct db_stmt *s, struct err *err)
 {
 	ExecStatusType st;
@@ -517,7 +603,11 @@ static int pg_step(struct db_stmt *s, struct err *err)
 	}
 	if (ensure_prepared(s, err) != 0)
 		return -1;
-	s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+	if (s->db->begin_sql)
+		s->res = exec_after_begin(s);
+	else
+		s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+	answered(s->db);
 	st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		pg_fail(s->db, s->res, err, "step");
@@ -591,22 +681,35 @@ static int pg_col_kind(struct db_stmt *s, int i)
 	}
 }
 
+/* BEGIN goes with the first statement (see the top of this file): READ
+ * COMMITTED takes no lock at BEGIN, and REPEATABLE READ takes its snapshot
+ * at the first statement, so sending it later changes nothing but the
+ * round trip. A BEGIN inside a transaction is ignored, as the server would. */
+static int begin_later(struct db *db, const char *sql, struct err *err)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return pg_fail(db, NULL, err, "begin");
+	if (!in_tx(db)) {
+		db->wrote = 0;
+		db->begin_sql = sql;
+	}
+	return 0;
+}
+
 static int pg_begin(struct db *db, struct err *err)
 {
-	db->wrote = 0;
-	return run(db, "BEGIN ISOLATION LEVEL READ COMMITTED", err, "begin");
+	return begin_later(db, "BEGIN ISOLATION LEVEL READ COMMITTED", err);
 }
 
 /* A read snapshot: every statement until the commit sees the same data. */
 static int pg_begin_read(struct db *db, struct err *err)
 {
-	db->wrote = 0;
-	return run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, "begin");
+	return begin_later(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
 }
 
 static int pg_in_transaction(struct db *db)
 {
-	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+	return in_tx(db);
 }
 
 /* How long a statement waits for a lock held elsewhere before it fails
@@ -619,18 +722,26 @@ static void pg_set_busy_wait(struct db *db, int ms)
 	run(db, sql, NULL, "lock_timeout");
 }
 
+/* The NOTIFY and the COMMIT in one query: a failing NOTIFY stops the
+ * query before the COMMIT, and the transaction is then rolled back. */
 static int pg_commit(struct db *db, struct err *err)
 {
 	PGresult *res;
 	int rc = 0;
 
-	if (db->wrote && run(db, "NOTIFY plenum_change", err, "notify") != 0) {
-		run(db, "ROLLBACK", NULL, "rollback");
-		return -1;
+	if (db->begin_sql) {
+		/* nothing ran: nothing to send */
+		db->begin_sql = NULL;
+		db->wrote = 0;
+		return 0;
 	}
-	res = PQexec(db->conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = PQexec(db->conn, db->wrote ? "NOTIFY plenum_change; COMMIT" : "COMMIT");
+	answered(db);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_fail(db, res, err, "commit");
+		if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+			run(db, "ROLLBACK", NULL, "rollback");
+	}
 	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)
 		/* COMMIT of a transaction that had failed answers ROLLBACK. */
 		rc = err_set(err, ST_FAIL, "database: commit: the transaction had failed and was rolled back");
@@ -643,7 +754,9 @@ static int pg_commit(struct db *db, struct err *err)
 
 static void pg_rollback(struct db *db)
 {
-	if (in_tx(db))
+	if (db->begin_sql)
+		db->begin_sql = NULL;          /* nothing ran: nothing to undo */
+	else if (in_tx(db))
 		run(db, "ROLLBACK", NULL, "rollback");
 	db->wrote = 0;
 }
@@ -678,13 +791,17 @@ static int64_t pg_last_id(struct db *db)
 
 /* Drains the notifications that have arrived; a round trip first when no
  * transaction is open, so that commits acknowledged to others before this
- * call are counted. */
+ * call are counted, unless a statement that completed after the mark has
+ * brought them already (db_version_mark). */
 static int64_t pg_data_version(struct db *db)
 {
 	PGnotify *n;
 	int self = PQbackendPID(db->conn);
+	int fresh = db->fresh;
 
-	if (!in_tx(db) && run(db, "", NULL, "sync") != 0)
+	db->marked = 0;
+	db->fresh = 0;
+	if (!in_tx(db) && !fresh && run(db, "", NULL, "sync") != 0)
 		return -1;
 	if (PQconsumeInput(db->conn) == 0)
 		return -1;
@@ -706,6 +823,17 @@ static int64_t pg_change_token(struct db *db)
 static int64_t pg_changes(struct db *db)
 {
 	return db->changes;
+}
+
+static int64_t pg_round_trips(struct db *db)
+{
+	return db->round_trips;
+}
+
+static void pg_version_mark(struct db *db)
+{
+	db->marked = 1;
+	db->fresh = 0;
 }
 
 static int pg_backup(struct db *db, const char *path, struct err *err)
@@ -751,6 +879,8 @@ const struct db_driver db_driver_pg = {
 	.data_version = pg_data_version,
 	.change_token = pg_change_token,
 	.changes = pg_changes,
+	.round_trips = pg_round_trips,
+	.version_mark = pg_version_mark,
 	.backup = pg_backup,
 	.restore = pg_restore,
 };

@@ -284,6 +284,11 @@ struct store_version store_version(struct store *st)
 	return v;
 }
 
+void store_version_mark(struct store *st)
+{
+	db_version_mark(st->db);
+}
+
 void store_rollback(struct store *st)
 {
 	db_rollback(st->db);

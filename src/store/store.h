@@ -59,6 +59,11 @@ struct store_version {
 	int64_t ours;            /* commits made by this process */
 };
 struct store_version store_version(struct store *st);
+/* The next store_version() must count the commits acknowledged before this
+ * call, and may take its reading from the next statement run outside a
+ * transaction (db.h db_version_mark: no round trip of its own on
+ * PostgreSQL). The server calls it as each request starts. */
+void store_version_mark(struct store *st);
 
 int store_begin(struct store *st, struct err *err);
 /* Serialises the writers of one org (0: the installation) until the

@@ -475,6 +475,105 @@ static void change_tokens_see_every_commit(void **state)
 	db_close(b);
 }
 
+/* What a transaction costs in round trips to the server (PostgreSQL; SQLite
+ * answers in process: none). Each shape runs twice so that its statements
+ * are prepared before the second run, which is the one counted: a write
+ * (begin, the org lock, one insert, commit with its notification), a read
+ * snapshot of one statement, and transactions in which nothing ran. */
+static void transactions_cost_few_round_trips(void **state)
+{
+	const struct target *t = *state;
+	struct db *db = open_target(t);
+	struct err err = ERR_INIT;
+	int64_t before = 0;
+
+	for (int i = 0; i < 2; i++) {
+		before = db_round_trips(db);
+		assert_int_equal(db_begin(db, &err), 0);
+		assert_int_equal(db_lock_org(db, 5, &err), 0);
+		assert_true(add_org(db, i ? "second" : "first", &err) > 0);
+		assert_int_equal(db_commit(db, &err), 0);
+	}
+	/* was 5: BEGIN, lock, insert, NOTIFY, COMMIT */
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 3 : 0);
+	for (int i = 0; i < 2; i++) {
+		before = db_round_trips(db);
+		assert_int_equal(db_begin_read(db, &err), 0);
+		assert_int_equal(count_orgs(db), 2);
+		db_rollback(db);
+	}
+	/* was 3: BEGIN, the select, ROLLBACK */
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 2 : 0);
+	before = db_round_trips(db);
+	assert_int_equal(db_begin(db, &err), 0);
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(db_begin_read(db, &err), 0);
+	db_rollback(db);
+	assert_int_equal(db_begin(db, &err), 0);
+	db_rollback(db);
+	assert_int_equal(db_round_trips(db) - before, 0);
+	/* The writes committed, the one rolled back left nothing. */
+	assert_int_equal(count_orgs(db), 2);
+	db_close(db);
+}
+
+/* After db_version_mark(), the change token counts every commit another
+ * connection had acknowledged before the mark: read from the first
+ * statement run after the mark (no round trip of its own), or from a round
+ * trip of its own when no statement ran since the mark. No polling here:
+ * an acknowledged commit must be seen at once (multi-instance
+ * read-your-writes rests on it). */
+static void a_marked_version_needs_no_round_trip_of_its_own(void **state)
+{
+	const struct target *t = *state;
+	struct db *a = open_target(t), *b = open_target(t);
+	struct err err = ERR_INIT;
+	int64_t ta, before;
+
+	assert_int_equal(count_orgs(a), 0);          /* prepared */
+	ta = db_change_token(a);
+	assert_true(ta >= 0);
+
+	/* A statement after the mark brings the notification. */
+	assert_true(add_org(b, "one", &err) > 0);
+	db_version_mark(a);
+	before = db_round_trips(a);
+	assert_int_equal(count_orgs(a), 1);
+	assert_true(db_change_token(a) != ta);
+	assert_int_equal(db_round_trips(a) - before, t->pg ? 1 : 0);
+
+	/* No statement since the mark: the reading asks the server. */
+	ta = db_change_token(a);
+	assert_true(add_org(b, "two", &err) > 0);
+	db_version_mark(a);
+	before = db_round_trips(a);
+	assert_true(db_change_token(a) != ta);
+	assert_int_equal(db_round_trips(a) - before, t->pg ? 1 : 0);
+
+	/* A statement run before the mark is no reading for after it. */
+	ta = db_change_token(a);
+	assert_int_equal(count_orgs(a), 2);
+	assert_true(add_org(b, "three", &err) > 0);
+	db_version_mark(a);
+	assert_true(db_change_token(a) != ta);
+
+	/* Statements in a read transaction: the notifications come with
+	 * its end. */
+	ta = db_change_token(a);
+	db_version_mark(a);
+	assert_int_equal(db_begin_read(a, &err), 0);
+	assert_int_equal(count_orgs(a), 3);
+	db_rollback(a);
+	assert_true(add_org(b, "four", &err) > 0);
+	db_version_mark(a);
+	assert_int_equal(db_begin_read(a, &err), 0);
+	assert_int_equal(count_orgs(a), 4);
+	db_rollback(a);
+	assert_true(db_change_token(a) != ta);
+	db_close(a);
+	db_close(b);
+}
+
 static void the_driver_is_chosen_by_the_path(void **state)
 {
 	const struct target *t = *state;
@@ -519,6 +618,8 @@ int main(void)
 		T(org_lock_serialises_writers),
 		T(a_lock_wait_that_times_out_says_busy),
 		T(change_tokens_see_every_commit),
+		T(transactions_cost_few_round_trips),
+		T(a_marked_version_needs_no_round_trip_of_its_own),
 		T(the_driver_is_chosen_by_the_path),
 	};
 	const char *url = getenv("PLENUM_TEST_PG_URL");
