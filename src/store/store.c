@@ -284,6 +284,11 @@ struct store_version store_version(struct store *st)
 	return v;
 }
 
+int64_t store_round_trips(struct store *st)
+{
+	return db_round_trips(st->db);
+}
+
 void store_version_mark(struct store *st)
 {
 	db_version_mark(st->db);
@@ -928,6 +933,82 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 	db_bind_text(s, 11, r->changes_hash);
 	db_bind_int(s, 12, r->nchanges);
 	return step_id(s, id, err);
+}
+
+int store_audit_insert_sealed(struct store *st, const struct audit_row *r, int64_t *id, struct err *err)
+{
+	struct db_stmt *s;
+	int64_t new_id = 0;
+
+	if (!st->dl->dml_with) {
+		if (store_audit_insert(st, r, &new_id, err) != 0 || store_audit_seal(st, r->org_id, new_id, err) != 0)
+			return -1;
+		if (id)
+			*id = new_id;
+		return 0;
+	}
+	s = db_prepare(st->db,
+		"WITH a AS (INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, "
+		"hash, changes_hash, nchanges) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id), "
+		"sealed AS (UPDATE audit_change SET audit_id = (SELECT id FROM a) WHERE org_id = ?1 AND audit_id IS NULL) "
+		"SELECT id FROM a", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, r->org_id);
+	db_bind_text(s, 2, r->at);
+	db_bind_text(s, 3, r->actor);
+	db_bind_text(s, 4, r->action);
+	db_bind_text(s, 5, r->entity);
+	if (r->row_id)
+		db_bind_int(s, 6, r->row_id);
+	else
+		db_bind_null(s, 6);
+	db_bind_text(s, 7, r->before);
+	db_bind_text(s, 8, r->after);
+	db_bind_text(s, 9, r->prev_hash);
+	db_bind_text(s, 10, r->hash);
+	db_bind_text(s, 11, r->changes_hash);
+	db_bind_int(s, 12, r->nchanges);
+	return step_id(s, id, err);
+}
+
+int store_audit_pending(struct store *st, int64_t org_id, char *out, size_t size, store_change_cb cb, void *ctx,
+			struct err *err)
+{
+	/* One row at least (the hash, with no change when none is pending). */
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT (SELECT hash FROM audit WHERE org_id = ?1 ORDER BY id DESC LIMIT 1), "
+		"c.id, c.tbl, c.row_key, c.old_key, c.op, c.before, c.after "
+		"FROM (SELECT 1 AS one) x LEFT JOIN audit_change c ON c.org_id = ?1 AND c.audit_id IS NULL "
+		"ORDER BY c.id", err);
+	struct audit_change c;
+	int rc, first = 1;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (first) {
+			snprintf(out, size, "%s", db_col_is_null(s, 0) ? "" : db_col_text(s, 0));
+			first = 0;
+		}
+		if (db_col_is_null(s, 1))
+			continue;
+		c.id = db_col_int(s, 1);
+		c.tbl = db_col_text(s, 2);
+		c.row_key = db_col_text(s, 3);
+		c.old_key = db_col_text(s, 4);
+		c.op = db_col_text(s, 5);
+		c.before = db_col_text(s, 6);
+		c.after = db_col_text(s, 7);
+		rc = cb(ctx, &c);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	if (first && rc == DB_DONE)
+		snprintf(out, size, "%s", "");
+	return rc < 0 ? -1 : rc;
 }
 
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
