@@ -557,39 +557,120 @@ static PGresult *next_result(PGconn *c)
 	return res;
 }
 
-/* Sends the pending BEGIN and s's execution in one pipeline (one round
- * trip) and returns s's result, or BEGIN's when BEGIN failed (s is then
- * not run), or NULL when the connection failed. */
-static PGresult *exec_after_begin(struct db_stmt *s)
+/* The commands exec_pipelined() may send, in this order. */
+enum { PIPE_BEGIN, PIPE_SAVEPOINT, PIPE_PREPARE, PIPE_RELEASE, PIPE_EXECUTE, PIPE_N };
+
+static int pipe_ok(const PGresult *r)
+{
+	ExecStatusType st = PQresultStatus(r);
+
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* Runs s in one pipeline, one round trip: the pending BEGIN when there is
+ * one, then with types (not NULL) s's preparation under the name in
+ * s->name (inside a savepoint in a transaction, as ensure_prepared()
+ * does), then s's execution. Returns the execution's result, or the
+ * result of the first command that failed (what followed it was not run)
+ * with its place in *failed (else PIPE_N), or NULL when the connection
+ * failed. */
+static PGresult *exec_pipelined(struct db_stmt *s, const Oid *types, int *failed)
 {
 	PGconn *c = s->db->conn;
 	const char *begin = s->db->begin_sql;
-	PGresult *first = NULL, *res = NULL, *sync;
+	int sp = types != NULL && in_tx(s->db);
+	int want[PIPE_N] = { begin != NULL, sp, types != NULL, sp, 1 };
+	PGresult *r[PIPE_N] = { NULL }, *res = NULL;
+	int sent;
 
+	*failed = PIPE_N;
 	s->db->begin_sql = NULL;
 	if (PQenterPipelineMode(c) != 1)
 		return NULL;
-	if (PQsendQueryParams(c, begin, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
-	    PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) != 1 ||
-	    PQpipelineSync(c) != 1)
-		goto out;
-	first = next_result(c);
-	res = next_result(c);
-	sync = PQgetResult(c);
-	PQclear(sync);
-	if (PQresultStatus(first) != PGRES_COMMAND_OK) {
-		PQclear(res);
-		res = first;
-		first = NULL;
+	sent = (!want[PIPE_BEGIN] || PQsendQueryParams(c, begin, 0, NULL, NULL, NULL, NULL, 0) == 1) &&
+	       (!want[PIPE_SAVEPOINT] ||
+		PQsendQueryParams(c, "SAVEPOINT plenum_prepare", 0, NULL, NULL, NULL, NULL, 0) == 1) &&
+	       (!want[PIPE_PREPARE] || PQsendPrepare(c, s->name, s->pgsql, s->nparams, types) == 1) &&
+	       (!want[PIPE_RELEASE] ||
+		PQsendQueryParams(c, "RELEASE SAVEPOINT plenum_prepare", 0, NULL, NULL, NULL, NULL, 0) == 1) &&
+	       PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) == 1 &&
+	       PQpipelineSync(c) == 1;
+	if (sent) {
+		for (int i = 0; i < PIPE_N; i++)
+			if (want[i])
+				r[i] = next_result(c);
+		PQclear(PQgetResult(c));       /* the sync */
 	}
-out:
-	PQclear(first);
+	for (int i = 0; i < PIPE_N && sent; i++) {
+		if (want[i] && (i == PIPE_EXECUTE || !pipe_ok(r[i]))) {
+			res = r[i];
+			r[i] = NULL;
+			if (i != PIPE_EXECUTE)
+				*failed = i;
+			break;
+		}
+	}
+	for (int i = 0; i < PIPE_N; i++)
+		PQclear(r[i]);
 	if (PQexitPipelineMode(c) != 1) {
 		/* Results left unread: the connection is in no state to go on. */
 		PQclear(res);
 		return NULL;
 	}
 	return res;
+}
+
+/* 1 when s is prepared on the server for the kinds now bound. */
+static int prepared_as_bound(const struct db_stmt *s)
+{
+	return s->name[0] && s->prepared_sig && memcmp(s->prepared_sig, s->sig, (size_t)s->nparams) == 0;
+}
+
+/* Runs s, bound, after a pending BEGIN: prepared in the same round trip
+ * when it is not yet (for these kinds). A preparation the server refuses
+ * because it cannot type a parameter from its use goes the slow way of
+ * ensure_prepared() (the savepoint undoes the failed attempt first).
+ * 0 with the execution's result in *res (NULL when the connection failed),
+ * or -1 with *err filled when the slow way failed. */
+static int execute(struct db_stmt *s, PGresult **res, struct err *err)
+{
+	Oid types[PG_PARAMS_MAX];
+	int failed, bad;
+
+	if (prepared_as_bound(s)) {
+		if (s->db->begin_sql == NULL)
+			*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+		else
+			*res = exec_pipelined(s, NULL, &failed);
+		return 0;
+	}
+	deallocate(s);
+	snprintf(s->name, sizeof(s->name), "p%u", ++s->db->next_name);
+	for (int i = 0; i < s->nparams; i++)
+		types[i] = kind_oid(s, i);
+	*res = exec_pipelined(s, types, &failed);
+	if (failed == PIPE_N && *res != NULL) {
+		free(s->prepared_sig);
+		s->prepared_sig = xmalloc((size_t)s->nparams + 1);
+		memcpy(s->prepared_sig, s->sig, (size_t)s->nparams + 1);
+		return 0;
+	}
+	/* Not prepared (or not known to be): a new name next time. */
+	s->name[0] = '\0';
+	bad = failed == PIPE_PREPARE ? indeterminate_param(*res) : 0;
+	if (bad == 0 || s->as_text[bad - 1] || s->sig[bad - 1] != '0')
+		return 0;
+	s->as_text[bad - 1] = 1;       /* typed TEXT from now on (ensure_prepared) */
+	PQclear(*res);
+	*res = NULL;
+	answered(s->db);
+	if (in_tx(s->db) && run(s->db, "ROLLBACK TO SAVEPOINT plenum_prepare; RELEASE SAVEPOINT plenum_prepare", err,
+				"prepare") != 0)
+		return -1;
+	if (ensure_prepared(s, err) != 0)
+		return -1;
+	*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+	return 0;
 }
 
 static int pg_step(struct db_stmt *s, struct err *err)
@@ -601,12 +682,8 @@ static int pg_step(struct db_stmt *s, struct err *err)
 		s->row++;
 		return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
 	}
-	if (ensure_prepared(s, err) != 0)
+	if (execute(s, &s->res, err) != 0)
 		return -1;
-	if (s->db->begin_sql)
-		s->res = exec_after_begin(s);
-	else
-		s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
 	answered(s->db);
 	st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {

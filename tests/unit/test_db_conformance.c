@@ -574,6 +574,54 @@ static void a_marked_version_needs_no_round_trip_of_its_own(void **state)
 	db_close(b);
 }
 
+/* A statement's first run on a connection prepares it on the server: in
+ * the same round trip as its execution (was one for the preparation, and
+ * inside a transaction two more for the savepoint around it). A parameter
+ * the server cannot type from its use (`?1 IS NULL OR ...` as written
+ * first) is still prepared and run right, inside a transaction too, which
+ * stays usable. */
+static void a_first_run_prepares_in_the_same_round_trip(void **state)
+{
+	const struct target *t = *state;
+	struct db *db = open_target(t);
+	struct err err = ERR_INIT;
+	struct db_stmt *s;
+	int64_t before;
+
+	assert_true(add_org(db, "one", &err) > 0);
+	before = db_round_trips(db);
+	s = db_prepare(db, "SELECT count(*) FROM org WHERE name <> ?1", &err);
+	assert_non_null(s);
+	assert_int_equal(db_bind_text(s, 1, "none"), 0);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_done(s);
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 1 : 0);
+
+	before = db_round_trips(db);
+	assert_int_equal(db_begin(db, &err), 0);
+	s = db_prepare(db, "SELECT count(*) FROM org WHERE length(name) > ?1", &err);
+	assert_non_null(s);
+	assert_int_equal(db_bind_int(s, 1, 0), 0);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_done(s);
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 1 : 0);
+
+	/* the untyped parameter, first run inside the transaction */
+	s = db_prepare(db, "SELECT count(*) FROM org WHERE ?1 IS NULL OR name = ?1", &err);
+	assert_non_null(s);
+	assert_int_equal(db_bind_text(s, 1, "one"), 0);
+	if (db_step(s, &err) != DB_ROW)
+		fail_msg("untyped parameter: %s", err.msg);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_done(s);
+	assert_true(add_org(db, "two", &err) > 0);
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(count_orgs(db), 2);
+	db_close(db);
+}
+
 static void the_driver_is_chosen_by_the_path(void **state)
 {
 	const struct target *t = *state;
@@ -620,6 +668,7 @@ int main(void)
 		T(change_tokens_see_every_commit),
 		T(transactions_cost_few_round_trips),
 		T(a_marked_version_needs_no_round_trip_of_its_own),
+		T(a_first_run_prepares_in_the_same_round_trip),
 		T(the_driver_is_chosen_by_the_path),
 	};
 	const char *url = getenv("PLENUM_TEST_PG_URL");
