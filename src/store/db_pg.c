@@ -176,8 +176,14 @@ static struct db *pg_open(const char *url, int flags, struct err *err)
 	struct db *db = xcalloc(1, sizeof(*db));
 	const char *hs;
 
+	/* The encoding travels in the start-up packet (set after the URL's
+	 * own keywords, so it wins): no round trip of its own. */
+	const char *const keys[] = { "dbname", "client_encoding", NULL };
+	const char *const vals[] = { url, "UTF8", NULL };
+	char setup[160];
+
 	db->drv = &db_driver_pg;
-	db->conn = PQconnectdb(url);
+	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		char msg[300];
 
@@ -187,17 +193,19 @@ static struct db *pg_open(const char *url, int flags, struct err *err)
 		err_set(err, ST_FAIL, "cannot open the PostgreSQL database: %s", msg);
 		goto fail;
 	}
-	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+	if (strcmp(pg_encoding_to_char(PQclientEncoding(db->conn)), "UTF8") != 0 &&
+	    PQsetClientEncoding(db->conn, "UTF8") != 0) {
 		pg_fail(db, NULL, err, "client encoding");
 		goto fail;
 	}
 	/* Server notices ("already exists, skipping") are not for plenum's users.
-	 * A hot standby refuses LISTEN (and hears no NOTIFY): it is read only. */
+	 * A hot standby refuses LISTEN (and hears no NOTIFY): it is read only.
+	 * One query, one round trip. */
 	hs = PQparameterStatus(db->conn, "in_hot_standby");
-	if (run(db, hs && strcmp(hs, "on") == 0 ? "SET TIME ZONE 'UTC'; SET client_min_messages = warning"
-		    : "SET TIME ZONE 'UTC'; SET client_min_messages = warning; LISTEN plenum_change", err, "open") != 0)
-		goto fail;
-	if ((flags & DB_OPEN_READONLY) && run(db, "SET default_transaction_read_only = on", err, "open") != 0)
+	snprintf(setup, sizeof(setup), "SET TIME ZONE 'UTC'; SET client_min_messages = warning%s%s",
+		 hs && strcmp(hs, "on") == 0 ? "" : "; LISTEN plenum_change",
+		 flags & DB_OPEN_READONLY ? "; SET default_transaction_read_only = on" : "");
+	if (run(db, setup, err, "open") != 0)
 		goto fail;
 	return db;
 fail:
