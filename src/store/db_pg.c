@@ -84,6 +84,8 @@ struct db {
 	int64_t own_commits;
 	int64_t round_trips;           /* times this connection waited for the server (db_round_trips) */
 	const char *begin_sql;         /* a BEGIN not sent yet: goes with the next statement */
+	int reading;                   /* the open transaction is a read snapshot (db_begin_read) */
+	int inflight;                  /* a read snapshot's ROLLBACK sent, its answer not read yet */
 	int marked;                    /* db_version_mark() called, no version read since */
 	int fresh;                     /* marked, and a statement completed outside a transaction since */
 };
@@ -125,6 +127,21 @@ static int pg_fail(struct db *db, const PGresult *res, struct err *err, const ch
 	return err_set(err, ST_FAIL, "database: %s: %s", what, msg);
 }
 
+/* Reads the answer to a read snapshot's ROLLBACK sent without waiting
+ * (pg_rollback), before anything else is sent or the transaction status
+ * read. Its notifications are kept by libpq for db_data_version(); a
+ * failure can only mean a broken connection, which the next call reports. */
+static void settle(struct db *db)
+{
+	PGresult *r;
+
+	if (!db->inflight)
+		return;
+	db->inflight = 0;
+	while ((r = PQgetResult(db->conn)) != NULL)
+		PQclear(r);
+}
+
 /* Runs sql with no parameters (one statement or several, one round trip),
  * after a BEGIN not sent yet; 0 when it completed. */
 static int run(struct db *db, const char *sql, struct err *err, const char *what)
@@ -134,6 +151,7 @@ static int run(struct db *db, const char *sql, struct err *err, const char *what
 	char *both = NULL;
 	int rc = 0;
 
+	settle(db);
 	if (db->begin_sql) {
 		size_t nb = strlen(db->begin_sql), ns = strlen(sql);
 
@@ -155,6 +173,7 @@ static int run(struct db *db, const char *sql, struct err *err, const char *what
 
 static int in_tx(struct db *db)
 {
+	settle(db);
 	return db->begin_sql != NULL || PQtransactionStatus(db->conn) != PQTRANS_IDLE;
 }
 
@@ -645,6 +664,7 @@ static int execute(struct db_stmt *s, PGresult **res, struct err *err)
 	Oid types[PG_PARAMS_MAX];
 	int failed, bad;
 
+	settle(s->db);
 	if (prepared_as_bound(s)) {
 		if (s->db->begin_sql == NULL)
 			*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
@@ -770,12 +790,13 @@ static int pg_col_kind(struct db_stmt *s, int i)
  * COMMITTED takes no lock at BEGIN, and REPEATABLE READ takes its snapshot
  * at the first statement, so sending it later changes nothing but the
  * round trip. A BEGIN inside a transaction is ignored, as the server would. */
-static int begin_later(struct db *db, const char *sql, struct err *err)
+static int begin_later(struct db *db, const char *sql, int reading, struct err *err)
 {
 	if (PQstatus(db->conn) != CONNECTION_OK)
 		return pg_fail(db, NULL, err, "begin");
 	if (!in_tx(db)) {
 		db->wrote = 0;
+		db->reading = reading;
 		db->begin_sql = sql;
 	}
 	return 0;
@@ -783,13 +804,13 @@ static int begin_later(struct db *db, const char *sql, struct err *err)
 
 static int pg_begin(struct db *db, struct err *err)
 {
-	return begin_later(db, "BEGIN ISOLATION LEVEL READ COMMITTED", err);
+	return begin_later(db, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, err);
 }
 
 /* A read snapshot: every statement until the commit sees the same data. */
 static int pg_begin_read(struct db *db, struct err *err)
 {
-	return begin_later(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+	return begin_later(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 1, err);
 }
 
 static int pg_in_transaction(struct db *db)
@@ -814,6 +835,8 @@ static int pg_commit(struct db *db, struct err *err)
 	PGresult *res;
 	int rc = 0;
 
+	settle(db);
+	db->reading = 0;
 	if (db->begin_sql) {
 		/* nothing ran: nothing to send */
 		db->begin_sql = NULL;
@@ -837,12 +860,23 @@ static int pg_commit(struct db *db, struct err *err)
 	return rc;
 }
 
+/* A read snapshot's ROLLBACK is sent without waiting for its answer (read
+ * by settle() before the connection's next use): a read request ends
+ * without a round trip of its own. A writer's waits, as before. */
 static void pg_rollback(struct db *db)
 {
-	if (db->begin_sql)
+	if (db->begin_sql) {
 		db->begin_sql = NULL;          /* nothing ran: nothing to undo */
-	else if (in_tx(db))
-		run(db, "ROLLBACK", NULL, "rollback");
+	} else if (in_tx(db)) {
+		if (db->reading && PQtransactionStatus(db->conn) == PQTRANS_INTRANS &&
+		    PQsendQuery(db->conn, "ROLLBACK") == 1) {
+			db->inflight = 1;
+			db->round_trips++;
+		} else {
+			run(db, "ROLLBACK", NULL, "rollback");
+		}
+	}
+	db->reading = 0;
 	db->wrote = 0;
 }
 
