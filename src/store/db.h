@@ -47,7 +47,11 @@
  *   hash, a counter, "one pending extension", the login throttle) calls
  *   db_lock_org() right after db_begin(). SQLite's BEGIN IMMEDIATE already
  *   serialises all writers; PostgreSQL runs READ COMMITTED and takes
- *   pg_advisory_xact_lock(org_id) until commit or rollback.
+ *   pg_advisory_xact_lock(org_id) until commit or rollback. PostgreSQL
+ *   sends the BEGIN with the transaction's first statement (db_lock_org's,
+ *   in a writer): a transaction in which nothing ran costs no round trip.
+ * - Round trips: db_round_trips() counts them (PostgreSQL; SQLite 0), so
+ *   that tests can hold what a piece of work costs.
  * - Caches: db_change_token() changes whenever anyone (this connection or
  *   another, in this process or another) has committed a write since the
  *   last call; compare tokens for equality only.
