@@ -25,7 +25,12 @@
  * the COMMIT in one query; after db_version_mark() the change token is read
  * from the notifications that came with the next statement run outside a
  * transaction (the server's authentication), not with an empty query of
- * its own. db_round_trips() counts what is left.
+ * its own; a read snapshot's ROLLBACK is sent without waiting for its
+ * answer. db_round_trips() counts what is left.
+ *
+ * So the connection may hold a BEGIN not sent yet, or an answer not read
+ * yet: code in this file that calls libpq on db->conn itself, rather than
+ * through run() or execute(), calls conn_ready() first.
  *
  * This is the only file in plenum that includes libpq-fe.h. It is NOT a
  * connection pool and does not reconnect: a broken connection fails every
@@ -171,6 +176,15 @@ static int run(struct db *db, const char *sql, struct err *err, const char *what
 	return rc;
 }
 
+/* Sends a pending BEGIN and reads any answer not read yet, so that libpq
+ * may be called directly (a COPY, say) inside the transaction the caller
+ * opened. 0, or -1 with *err filled. */
+static int conn_ready(struct db *db, struct err *err)
+{
+	settle(db);
+	return db->begin_sql ? run(db, "", err, "begin") : 0;
+}
+
 static int in_tx(struct db *db)
 {
 	settle(db);
@@ -258,9 +272,11 @@ static void pg_close(struct db *db)
 	free(db);
 }
 
+/* DDL and migrations, whose text can be long: a pending BEGIN goes first
+ * on its own rather than copied in front of it. */
 static int pg_exec(struct db *db, const char *sql, struct err *err)
 {
-	if (run(db, sql, err, "exec") != 0)
+	if (conn_ready(db, err) != 0 || run(db, sql, err, "exec") != 0)
 		return -1;
 	wrote_something(db);
 	return 0;
