@@ -123,6 +123,16 @@ int db_bind_null(struct db_stmt *st, int i);
 
 /* DB_ROW when a row is ready, DB_DONE at the end, -1 on error (in *err). */
 int db_step(struct db_stmt *st, struct err *err);
+/* Starts st, bound, without waiting for its answer, so that statements
+ * that do not depend on each other's results share one round trip:
+ * PostgreSQL queues it in a pipeline, sent when one of its statements is
+ * stepped or the connection is used otherwise, and the answers are read
+ * in the order sent; SQLite does nothing (db_step runs it). Step each
+ * statement sent as usual, and call db_done() on each even when an earlier
+ * one failed (a failure aborts the statements sent after it). Binding a
+ * sent statement again with the same values is a no-op, with others an
+ * error. 0, or -1 when the connection failed. */
+int db_send(struct db_stmt *st, struct err *err);
 
 /* Columns are numbered from 0. Text is borrowed until the next step or done;
  * NULL columns read as NULL text, 0 and 0.0. */

@@ -57,6 +57,8 @@ struct db_driver {
 	int64_t (*round_trips)(struct db *db);
 	/* Optional (NULL: nothing to do): see db_version_mark(). */
 	void (*version_mark)(struct db *db);
+	/* Optional (NULL: db_step() runs the statement): see db_send(). */
+	int (*send)(struct db_stmt *st, struct err *err);
 };
 
 extern const struct db_driver db_driver_sqlite;

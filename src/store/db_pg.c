@@ -51,6 +51,7 @@
 #include "../core/banned.h"
 
 #define PG_CACHE_MAX 256
+#define PG_QUEUE_MAX 32            /* statements sent by db_send() and not yet read */
 #define PG_PARAMS_MAX 999          /* as SQLite's default ?NNN limit */
 #define PG_OID_INT8 20
 #define PG_OID_INT2 21
@@ -75,6 +76,9 @@ struct db_stmt {
 	PGresult *res;                 /* result of the current execution, or NULL */
 	int row;                       /* current row in res */
 	int busy;                      /* handed out by db_prepare, not yet db_done: never evicted */
+	int queued;                    /* sent by db_send(), in db->queue: its answer not read yet */
+	int queued_prepare;            /* its preparation went in the same pipeline */
+	int ready;                     /* its answer read into res by flush_queue(), not yet stepped */
 };
 
 struct db {
@@ -91,6 +95,10 @@ struct db {
 	const char *begin_sql;         /* a BEGIN not sent yet: goes with the next statement */
 	int reading;                   /* the open transaction is a read snapshot (db_begin_read) */
 	int inflight;                  /* a read snapshot's ROLLBACK sent, its answer not read yet */
+	int piping;                    /* in pipeline mode for db_send(): queue[] not flushed yet */
+	int queue_begin;               /* that pipeline starts with the pending BEGIN */
+	struct db_stmt *queue[PG_QUEUE_MAX];
+	int nqueue;
 	int marked;                    /* db_version_mark() called, no version read since */
 	int fresh;                     /* marked, and a statement completed outside a transaction since */
 };
@@ -132,14 +140,18 @@ static int pg_fail(struct db *db, const PGresult *res, struct err *err, const ch
 	return err_set(err, ST_FAIL, "database: %s: %s", what, msg);
 }
 
-/* Reads the answer to a read snapshot's ROLLBACK sent without waiting
- * (pg_rollback), before anything else is sent or the transaction status
- * read. Its notifications are kept by libpq for db_data_version(); a
- * failure can only mean a broken connection, which the next call reports. */
+static void flush_queue(struct db *db);
+
+/* Reads the answers to statements sent by db_send() (flush_queue) and to
+ * a read snapshot's ROLLBACK sent without waiting (pg_rollback), before
+ * anything else is sent or the transaction status read. The ROLLBACK's
+ * notifications are kept by libpq for db_data_version(); its failure can
+ * only mean a broken connection, which the next call reports. */
 static void settle(struct db *db)
 {
 	PGresult *r;
 
+	flush_queue(db);
 	if (!db->inflight)
 		return;
 	db->inflight = 0;
@@ -438,6 +450,9 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 
 static void pg_done(struct db_stmt *s)
 {
+	if (s->queued)
+		flush_queue(s->db);            /* answers are read in the order sent */
+	s->ready = 0;
 	s->busy = 0;
 	PQclear(s->res);
 	s->res = NULL;
@@ -451,6 +466,14 @@ static void pg_done(struct db_stmt *s)
 
 static int bind_owned(struct db_stmt *s, int i, char *v, char kind)
 {
+	if (i >= 1 && i <= s->nparams && (s->queued || s->ready)) {
+		/* sent already: binding the value it was sent with again is a
+		 * no-op (a reader that binds before stepping, db_send) */
+		int same = v == NULL ? s->vals[i - 1] == NULL : s->vals[i - 1] && strcmp(v, s->vals[i - 1]) == 0;
+
+		free(v);
+		return same ? 0 : -1;
+	}
 	if (i < 1 || i > s->nparams || s->res != NULL) {
 		free(v);
 		return -1;
@@ -717,18 +740,129 @@ static int execute(struct db_stmt *s, PGresult **res, struct err *err)
 	return 0;
 }
 
+/* Ends the pipeline db_send() filled: one round trip for all of it. Each
+ * statement's answer goes into its res (ready: the next db_step() starts
+ * there); a statement whose preparation failed keeps that failure, and
+ * those after a failure get libpq's "pipeline aborted". */
+static void flush_queue(struct db *db)
+{
+	PGconn *c = db->conn;
+	int synced;
+
+	if (!db->piping)
+		return;
+	db->piping = 0;
+	synced = PQpipelineSync(c) == 1;
+	if (synced && db->queue_begin)
+		PQclear(next_result(c));       /* a failed BEGIN aborts the rest: they say so */
+	for (int i = 0; i < db->nqueue; i++) {
+		struct db_stmt *s = db->queue[i];
+		PGresult *prep = NULL, *res = NULL;
+
+		if (synced && s->queued_prepare)
+			prep = next_result(c);
+		if (synced)
+			res = next_result(c);
+		if (s->queued_prepare && pipe_ok(prep)) {
+			free(s->prepared_sig);
+			s->prepared_sig = xmalloc((size_t)s->nparams + 1);
+			memcpy(s->prepared_sig, s->sig, (size_t)s->nparams + 1);
+		} else if (s->queued_prepare) {
+			s->name[0] = '\0';
+		}
+		if (prep && !pipe_ok(prep)) {
+			PQclear(res);
+			res = prep;
+		} else {
+			PQclear(prep);
+		}
+		s->res = res;
+		s->queued = 0;
+		s->queued_prepare = 0;
+		s->ready = 1;
+	}
+	if (synced)
+		PQclear(PQgetResult(c));       /* the sync */
+	PQexitPipelineMode(c);
+	db->nqueue = 0;
+	db->queue_begin = 0;
+	answered(db);
+}
+
+/* db_send(): queues s's execution (and its preparation, and a pending
+ * BEGIN) in a pipeline that flush_queue() sends when any of it is
+ * stepped or the connection is used otherwise. A statement that may need
+ * the slow preparation (a parameter the server types from its use, or
+ * kinds other than those it was prepared for) is left to db_step(). */
+static int pg_send(struct db_stmt *s, struct err *err)
+{
+	struct db *db = s->db;
+	PGconn *c = db->conn;
+	Oid types[PG_PARAMS_MAX];
+	int prepare = !prepared_as_bound(s);
+
+	if (s->res != NULL || s->queued || s->ready)
+		return 0;
+	if (prepare && s->name[0])
+		return 0;
+	for (int i = 0; prepare && i < s->nparams; i++)
+		if (s->sig[i] == '0' && !s->as_text[i])
+			return 0;
+	if (db->nqueue == PG_QUEUE_MAX)
+		flush_queue(db);
+	if (!db->piping) {
+		settle(db);
+		if (PQenterPipelineMode(c) != 1)
+			return pg_fail(db, NULL, err, "send");
+		db->piping = 1;
+		db->queue_begin = 0;
+		if (db->begin_sql) {
+			if (PQsendQueryParams(c, db->begin_sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+				goto fail;
+			db->begin_sql = NULL;
+			db->queue_begin = 1;
+		}
+	}
+	if (prepare) {
+		snprintf(s->name, sizeof(s->name), "p%u", ++db->next_name);
+		for (int i = 0; i < s->nparams; i++)
+			types[i] = kind_oid(s, i);
+		if (PQsendPrepare(c, s->name, s->pgsql, s->nparams, types) != 1)
+			goto fail;
+		s->queued_prepare = 1;
+	}
+	if (PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) != 1)
+		goto fail;
+	s->queued = 1;
+	db->queue[db->nqueue++] = s;
+	return 0;
+fail:
+	if (prepare && !s->queued_prepare)
+		s->name[0] = '\0';
+	/* what was queued before is read (and fails, on a broken connection) */
+	s->queued = 1;
+	db->queue[db->nqueue++] = s;
+	flush_queue(db);
+	return pg_fail(db, NULL, err, "send");
+}
+
 static int pg_step(struct db_stmt *s, struct err *err)
 {
 	ExecStatusType st;
 	const char *n;
 
-	if (s->res != NULL) {
+	if (s->queued)
+		flush_queue(s->db);
+	if (s->ready) {
+		s->ready = 0;              /* its answer, read by flush_queue() */
+	} else if (s->res != NULL) {
 		s->row++;
 		return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+	} else {
+		if (execute(s, &s->res, err) != 0)
+			return -1;
+		answered(s->db);
 	}
-	if (execute(s, &s->res, err) != 0)
-		return -1;
-	answered(s->db);
 	st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		pg_fail(s->db, s->res, err, "step");
@@ -1016,6 +1150,7 @@ const struct db_driver db_driver_pg = {
 	.changes = pg_changes,
 	.round_trips = pg_round_trips,
 	.version_mark = pg_version_mark,
+	.send = pg_send,
 	.backup = pg_backup,
 	.restore = pg_restore,
 };

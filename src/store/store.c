@@ -1200,11 +1200,14 @@ int store_meeting_changed(struct store *st, int64_t org_id, struct arena *a, int
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_MATERIALS_SQL \
+	"SELECT kind, title, title_en, source, note FROM material " \
+	"WHERE meeting_id = ? ORDER BY id"
+
 static int record_materials(struct store *st, int64_t mid, struct arena *a,
 			    struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT kind, title, title_en, source, note FROM material "
-				       "WHERE meeting_id = ? ORDER BY id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_MATERIALS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1224,16 +1227,18 @@ static int record_materials(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_ATTENDANCE_SQL \
+	"SELECT p.id, p.key, p.name, p.name_en, a.title, a.title_en, u.name, u.name_en, " \
+	"a.capacity, a.status, a.leave_reason, ap.name, ap.name_en, a.makeup_due, a.makeup_done, " \
+	"a.makeup_note, a.note, a.illustrative, a.inferred " \
+	"FROM attendance a JOIN person p ON p.id = a.person_id LEFT JOIN unit u ON u.id = p.unit_id " \
+	"LEFT JOIN person ap ON ap.id = a.leave_approver_id WHERE a.meeting_id = ? " \
+	"ORDER BY CASE a.capacity WHEN 'member' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, a.id"
+
 static int record_attendance(struct store *st, int64_t mid, struct arena *a,
 			     struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT p.id, p.key, p.name, p.name_en, a.title, a.title_en, u.name, u.name_en, "
-		"a.capacity, a.status, a.leave_reason, ap.name, ap.name_en, a.makeup_due, a.makeup_done, "
-		"a.makeup_note, a.note, a.illustrative, a.inferred "
-		"FROM attendance a JOIN person p ON p.id = a.person_id LEFT JOIN unit u ON u.id = p.unit_id "
-		"LEFT JOIN person ap ON ap.id = a.leave_approver_id WHERE a.meeting_id = ? "
-		"ORDER BY CASE a.capacity WHEN 'member' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, a.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_ATTENDANCE_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1267,14 +1272,16 @@ static int record_attendance(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_UNITS_SQL \
+	"SELECT u.key, u.name, u.name_en, mu.description, mu.description_en, mu.represented_by, " \
+	"mu.represented_by_en, mu.capacity, g.key, g.name, g.name_en, mu.all_members, coalesce(mu.count, 0), " \
+	"mu.inferred FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id " \
+	"LEFT JOIN study_group g ON g.id = mu.group_id WHERE mu.meeting_id = ? ORDER BY mu.id"
+
 static int record_units(struct store *st, int64_t mid, struct arena *a,
 			struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT u.key, u.name, u.name_en, mu.description, mu.description_en, mu.represented_by, "
-		"mu.represented_by_en, mu.capacity, g.key, g.name, g.name_en, mu.all_members, coalesce(mu.count, 0), "
-		"mu.inferred FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id "
-		"LEFT JOIN study_group g ON g.id = mu.group_id WHERE mu.meeting_id = ? ORDER BY mu.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_UNITS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1303,16 +1310,18 @@ static int record_units(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_SPEECHES_SQL \
+	"SELECT s.id, s.key, s.kind, s.seq, p.key, coalesce(p.name, s.speaker_name), p.name_en, " \
+	"s.speaker_title, s.speaker_title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text, " \
+	"su.key, su.name, su.name_en, s.speaker_category, s.speaker_category_en, s.inferred, s.unattributed " \
+	"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id LEFT JOIN unit su ON su.id = s.speaker_unit_id " \
+	"WHERE s.meeting_id = ? " \
+	"ORDER BY s.seq, s.id"
+
 static int record_speeches(struct store *st, int64_t mid, struct arena *a,
 			   struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT s.id, s.key, s.kind, s.seq, p.key, coalesce(p.name, s.speaker_name), p.name_en, "
-		"s.speaker_title, s.speaker_title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text, "
-		"su.key, su.name, su.name_en, s.speaker_category, s.speaker_category_en, s.inferred, s.unattributed "
-		"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id LEFT JOIN unit su ON su.id = s.speaker_unit_id "
-		"WHERE s.meeting_id = ? "
-		"ORDER BY s.seq, s.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_SPEECHES_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1348,13 +1357,15 @@ static int record_speeches(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_DECISIONS_SQL \
+	"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key, d.kind, b.key, b.name, b.name_en, d.inferred " \
+	"FROM decision d LEFT JOIN speech s ON s.id = d.speech_id LEFT JOIN unit b ON b.id = d.body_id " \
+	"WHERE d.meeting_id = ? ORDER BY d.number, d.id"
+
 static int record_decisions(struct store *st, int64_t mid, struct arena *a,
 			    struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key, d.kind, b.key, b.name, b.name_en, d.inferred "
-		"FROM decision d LEFT JOIN speech s ON s.id = d.speech_id LEFT JOIN unit b ON b.id = d.body_id "
-		"WHERE d.meeting_id = ? ORDER BY d.number, d.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_DECISIONS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1410,10 +1421,13 @@ static int read_feedback(struct db_stmt *s, struct arena *a, struct feedback_row
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_FEEDBACK_SQL \
+	FEEDBACK_SELECT "WHERE f.meeting_id = ? ORDER BY f.id"
+
 static int record_feedback(struct store *st, int64_t mid, struct arena *a,
 			   struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, FEEDBACK_SELECT "WHERE f.meeting_id = ? ORDER BY f.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_FEEDBACK_SQL, err);
 
 	if (s == NULL)
 		return -1;
@@ -1503,14 +1517,16 @@ int store_group_sources(struct store *st, int64_t group_id, const char *from_at,
 #undef HAS_SRC
 #undef IN_YEAR
 
+#define RECORD_HOSTS_SQL \
+	"SELECT g.key, g.name, g.name_en, u.key, u.name, u.name_en, h.description, h.description_en, " \
+	"c.key, c.name, c.name_en, h.chair_title, h.chair_title_en, h.inferred FROM meeting_host h " \
+	"LEFT JOIN study_group g ON g.id = h.group_id LEFT JOIN unit u ON u.id = h.unit_id " \
+	"LEFT JOIN person c ON c.id = h.chair_id WHERE h.meeting_id = ? ORDER BY h.id"
+
 static int record_hosts(struct store *st, int64_t mid, struct arena *a,
 			struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT g.key, g.name, g.name_en, u.key, u.name, u.name_en, h.description, h.description_en, "
-		"c.key, c.name, c.name_en, h.chair_title, h.chair_title_en, h.inferred FROM meeting_host h "
-		"LEFT JOIN study_group g ON g.id = h.group_id LEFT JOIN unit u ON u.id = h.unit_id "
-		"LEFT JOIN person c ON c.id = h.chair_id WHERE h.meeting_id = ? ORDER BY h.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_HOSTS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1531,13 +1547,15 @@ static int record_hosts(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_SESSIONS_SQL \
+	"SELECT x.seq, x.title, x.title_en, x.held_on, x.part_of_day, c.key, c.name, c.name_en, x.chair_title, " \
+	"x.chair_title_en, x.inferred FROM meeting_session x LEFT JOIN person c ON c.id = x.chair_id " \
+	"WHERE x.meeting_id = ? ORDER BY x.seq, x.id"
+
 static int record_sessions(struct store *st, int64_t mid, struct arena *a,
 			   struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT x.seq, x.title, x.title_en, x.held_on, x.part_of_day, c.key, c.name, c.name_en, x.chair_title, "
-		"x.chair_title_en, x.inferred FROM meeting_session x LEFT JOIN person c ON c.id = x.chair_id "
-		"WHERE x.meeting_id = ? ORDER BY x.seq, x.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_SESSIONS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1558,16 +1576,33 @@ static int record_sessions(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The record's eight reads bind the meeting's id alone and do not depend
+ * on each other: they are sent at once (one round trip on PostgreSQL,
+ * db_send) and then read in turn by the record_* functions, which bind the
+ * same id again (a no-op) and step them. */
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 			 struct meeting_record *out, struct err *err)
 {
+	static const char *const sql[] = { RECORD_MATERIALS_SQL, RECORD_ATTENDANCE_SQL, RECORD_UNITS_SQL, RECORD_SPEECHES_SQL, RECORD_DECISIONS_SQL, RECORD_FEEDBACK_SQL, RECORD_HOSTS_SQL, RECORD_SESSIONS_SQL };
+	struct db_stmt *sent[sizeof(sql) / sizeof(sql[0])] = { NULL };
+	int rc = -1;
+
 	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sent[i] = db_prepare(st->db, sql[i], err);
+		if (sent[i] == NULL || db_bind_int(sent[i], 1, meeting_id) != 0 || db_send(sent[i], err) != 0)
+			goto out;
+	}
 	if (record_materials(st, meeting_id, a, out, err) || record_attendance(st, meeting_id, a, out, err) ||
 	    record_units(st, meeting_id, a, out, err) || record_speeches(st, meeting_id, a, out, err) ||
 	    record_decisions(st, meeting_id, a, out, err) || record_feedback(st, meeting_id, a, out, err) ||
 	    record_hosts(st, meeting_id, a, out, err) || record_sessions(st, meeting_id, a, out, err))
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		db_done(sent[i]);
+	return rc;
 }
 
 /* ---- initiatives and tasks ---- */

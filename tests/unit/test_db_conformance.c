@@ -622,6 +622,75 @@ static void a_first_run_prepares_in_the_same_round_trip(void **state)
 	db_close(db);
 }
 
+/* Statements sent with db_send() share one round trip on PostgreSQL (their
+ * first run prepares them in it too), and each is then stepped as if run
+ * alone: its own rows, in any order of stepping. A statement that fails
+ * fails when stepped, the ones sent after it fail too, and the
+ * transaction can be rolled back and the connection used again. */
+static void sent_statements_share_one_round_trip(void **state)
+{
+	const struct target *t = *state;
+	struct db *db = open_target(t);
+	struct err err = ERR_INIT;
+	struct db_stmt *s[3];
+	const char *sql[3] = { "SELECT name FROM org WHERE id = ?1", "SELECT count(*) FROM org WHERE id <> ?1",
+			       "SELECT 10 / (?1 - ?1)" };
+	int64_t a, b, before;
+
+	a = add_org(db, "甲", &err);
+	b = add_org(db, "乙", &err);
+	assert_true(a > 0 && b > 0);
+	for (int run = 0; run < 2; run++) {
+		before = db_round_trips(db);
+		assert_int_equal(db_begin_read(db, &err), 0);
+		for (int i = 0; i < 2; i++) {
+			s[i] = db_prepare(db, sql[i], &err);
+			assert_non_null(s[i]);
+			assert_int_equal(db_bind_int(s[i], 1, i == 0 ? a : b), 0);
+			assert_int_equal(db_send(s[i], &err), 0);
+		}
+		/* binding the value sent again is harmless */
+		assert_int_equal(db_bind_int(s[0], 1, a), 0);
+		/* stepped out of order */
+		assert_int_equal(db_step(s[1], &err), DB_ROW);
+		assert_int_equal(db_col_int(s[1], 0), 1);
+		assert_int_equal(db_step(s[1], &err), DB_DONE);
+		assert_int_equal(db_step(s[0], &err), DB_ROW);
+		assert_string_equal(db_col_text(s[0], 0), "甲");
+		assert_int_equal(db_step(s[0], &err), DB_DONE);
+		db_done(s[0]);
+		db_done(s[1]);
+		db_rollback(db);
+		/* BEGIN, both preparations (first run) and both executions */
+		assert_int_equal(db_round_trips(db) - before, t->pg ? 2 : 0);
+	}
+
+	/* A failure in the middle: division by zero, then one sent after it
+	 * (PostgreSQL: SQLite has no pipeline, and divides by zero into NULL). */
+	if (!t->pg) {
+		db_close(db);
+		return;
+	}
+	assert_int_equal(db_begin(db, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		s[i] = db_prepare(db, sql[(i + 2) % 3], &err);
+		assert_non_null(s[i]);
+		assert_int_equal(db_bind_int(s[i], 1, a), 0);
+		assert_int_equal(db_send(s[i], &err), 0);
+	}
+	err = (struct err)ERR_INIT;
+	assert_int_equal(db_step(s[0], &err), -1);
+	assert_non_null(strstr(err.msg, "division by zero"));
+	assert_int_equal(db_step(s[1], &err), -1);
+	for (int i = 0; i < 3; i++)
+		db_done(s[i]);
+	db_rollback(db);
+	assert_int_equal(count_orgs(db), 2);
+	assert_true(add_org(db, "丙", &err) > 0);
+	assert_int_equal(count_orgs(db), 3);
+	db_close(db);
+}
+
 static void the_driver_is_chosen_by_the_path(void **state)
 {
 	const struct target *t = *state;
@@ -669,6 +738,7 @@ int main(void)
 		T(transactions_cost_few_round_trips),
 		T(a_marked_version_needs_no_round_trip_of_its_own),
 		T(a_first_run_prepares_in_the_same_round_trip),
+		T(sent_statements_share_one_round_trip),
 		T(the_driver_is_chosen_by_the_path),
 	};
 	const char *url = getenv("PLENUM_TEST_PG_URL");
