@@ -1583,7 +1583,9 @@ static int record_sessions(struct store *st, int64_t mid, struct arena *a,
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 			 struct meeting_record *out, struct err *err)
 {
-	static const char *const sql[] = { RECORD_MATERIALS_SQL, RECORD_ATTENDANCE_SQL, RECORD_UNITS_SQL, RECORD_SPEECHES_SQL, RECORD_DECISIONS_SQL, RECORD_FEEDBACK_SQL, RECORD_HOSTS_SQL, RECORD_SESSIONS_SQL };
+	static const char *const sql[] = { RECORD_MATERIALS_SQL, RECORD_ATTENDANCE_SQL, RECORD_UNITS_SQL,
+					   RECORD_SPEECHES_SQL, RECORD_DECISIONS_SQL, RECORD_FEEDBACK_SQL,
+					   RECORD_HOSTS_SQL, RECORD_SESSIONS_SQL };
 	struct db_stmt *sent[sizeof(sql) / sizeof(sql[0])] = { NULL };
 	int rc = -1;
 
