@@ -2043,76 +2043,82 @@ static void read_report(struct db_stmt *s, struct arena *a, struct report_row *r
 	r->period_to = col_s(s, 10, a);
 }
 
+/* The three reads bind the task's id alone and do not depend on each
+ * other: sent at once (one round trip on PostgreSQL, db_send), then read in
+ * turn. */
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		       struct task_history *out, struct err *err)
 {
-	struct db_stmt *s;
+	struct db_stmt *tr = NULL, *ex = NULL, *rp = NULL;
 	size_t cap;
-	int rc;
+	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
-	s = db_prepare(st->db, "SELECT action, from_state, to_state, at, actor, note FROM task_transition "
-		       "WHERE task_id = ? ORDER BY at, id", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct transition_row *r = grow(a, &out->transitions, &out->ntransitions, &cap, sizeof(*r));
-
-		r->action = col_s(s, 0, a);
-		r->from_state = col_s(s, 1, a);
-		r->to_state = col_s(s, 2, a);
-		r->at = col_s(s, 3, a);
-		r->actor = col_s(s, 4, a);
-		r->note = col_s(s, 5, a);
-	}
-	db_done(s);
-	if (rc < 0)
-		return -1;
-	s = db_prepare(st->db, "SELECT id, requested_at, requested_by, old_due_on, new_due_on, reason, status, "
-		       "decided_at, decided_by, decision_note FROM extension WHERE task_id = ? ORDER BY id", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct extension_row *r = grow(a, &out->extensions, &out->nextensions, &cap, sizeof(*r));
-
-		r->id = db_col_int(s, 0);
-		r->requested_at = col_s(s, 1, a);
-		r->requested_by = col_s(s, 2, a);
-		r->old_due_on = col_s(s, 3, a);
-		r->new_due_on = col_s(s, 4, a);
-		r->reason = col_s(s, 5, a);
-		r->status = col_s(s, 6, a);
-		r->decided_at = col_s(s, 7, a);
-		r->decided_by = col_s(s, 8, a);
-		r->decision_note = col_s(s, 9, a);
-	}
-	db_done(s);
-	if (rc < 0)
-		return -1;
+	tr = db_prepare(st->db, "SELECT action, from_state, to_state, at, actor, note FROM task_transition "
+			"WHERE task_id = ? ORDER BY at, id", err);
+	if (tr == NULL || db_bind_int(tr, 1, task_id) != 0 || db_send(tr, err) != 0)
+		goto out;
+	ex = db_prepare(st->db, "SELECT id, requested_at, requested_by, old_due_on, new_due_on, reason, status, "
+			"decided_at, decided_by, decision_note FROM extension WHERE task_id = ? ORDER BY id", err);
+	if (ex == NULL || db_bind_int(ex, 1, task_id) != 0 || db_send(ex, err) != 0)
+		goto out;
 	/* The latest LIM_TASK_REPORTS reports, oldest first; the rest are paged
 	 * by store_task_reports(). */
-	s = db_prepare(st->db, "SELECT * FROM (SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
-		       "ON p.id = r.reporter_id WHERE r.task_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT ?) AS latest "
-		       "ORDER BY reported_on, id", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	db_bind_int(s, 2, LIM_TASK_REPORTS);
+	rp = db_prepare(st->db, "SELECT * FROM (SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
+			"ON p.id = r.reporter_id WHERE r.task_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT ?) "
+			"AS latest ORDER BY reported_on, id", err);
+	if (rp == NULL || db_bind_int(rp, 1, task_id) != 0 || db_bind_int(rp, 2, LIM_TASK_REPORTS) != 0 ||
+	    db_send(rp, err) != 0)
+		goto out;
 	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW)
-		read_report(s, a, grow(a, &out->reports, &out->nreports, &cap, sizeof(struct report_row)));
-	db_done(s);
-	if (rc < 0)
-		return -1;
+	while ((step = db_step(tr, err)) == DB_ROW) {
+		struct transition_row *r = grow(a, &out->transitions, &out->ntransitions, &cap, sizeof(*r));
+
+		r->action = col_s(tr, 0, a);
+		r->from_state = col_s(tr, 1, a);
+		r->to_state = col_s(tr, 2, a);
+		r->at = col_s(tr, 3, a);
+		r->actor = col_s(tr, 4, a);
+		r->note = col_s(tr, 5, a);
+	}
+	if (step < 0)
+		goto out;
+	cap = 0;
+	while ((step = db_step(ex, err)) == DB_ROW) {
+		struct extension_row *r = grow(a, &out->extensions, &out->nextensions, &cap, sizeof(*r));
+
+		r->id = db_col_int(ex, 0);
+		r->requested_at = col_s(ex, 1, a);
+		r->requested_by = col_s(ex, 2, a);
+		r->old_due_on = col_s(ex, 3, a);
+		r->new_due_on = col_s(ex, 4, a);
+		r->reason = col_s(ex, 5, a);
+		r->status = col_s(ex, 6, a);
+		r->decided_at = col_s(ex, 7, a);
+		r->decided_by = col_s(ex, 8, a);
+		r->decision_note = col_s(ex, 9, a);
+	}
+	if (step < 0)
+		goto out;
+	cap = 0;
+	while ((step = db_step(rp, err)) == DB_ROW)
+		read_report(rp, a, grow(a, &out->reports, &out->nreports, &cap, sizeof(struct report_row)));
+	if (step < 0)
+		goto out;
+	db_done(tr);
+	db_done(ex);
+	db_done(rp);
+	tr = ex = rp = NULL;
 	if (out->nreports < LIM_TASK_REPORTS)
 		out->reports_total = (long)out->nreports;
 	else if (store_task_report_count(st, task_id, &out->reports_total, err) != 0)
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	db_done(tr);
+	db_done(ex);
+	db_done(rp);
+	return rc;
 }
 
 int store_task_report_count(struct store *st, int64_t task_id, long *n, struct err *err)
