@@ -650,9 +650,9 @@ static PGresult *exec_pipelined(struct db_stmt *s, const Oid *types, int *failed
 	int sent;
 
 	*failed = PIPE_N;
-	s->db->begin_sql = NULL;
 	if (PQenterPipelineMode(c) != 1)
 		return NULL;
+	s->db->begin_sql = NULL;
 	sent = (!want[PIPE_BEGIN] || PQsendQueryParams(c, begin, 0, NULL, NULL, NULL, NULL, 0) == 1) &&
 	       (!want[PIPE_SAVEPOINT] ||
 		PQsendQueryParams(c, "SAVEPOINT plenum_prepare", 0, NULL, NULL, NULL, NULL, 0) == 1) &&
@@ -761,7 +761,7 @@ static void flush_queue(struct db *db)
 
 		if (synced && s->queued_prepare)
 			prep = next_result(c);
-		if (synced)
+		if (synced && s->queued)
 			res = next_result(c);
 		if (s->queued_prepare && pipe_ok(prep)) {
 			free(s->prepared_sig);
@@ -777,9 +777,9 @@ static void flush_queue(struct db *db)
 			PQclear(prep);
 		}
 		s->res = res;
+		s->ready = s->queued;
 		s->queued = 0;
 		s->queued_prepare = 0;
-		s->ready = 1;
 	}
 	if (synced)
 		PQclear(PQgetResult(c));       /* the sync */
@@ -837,11 +837,12 @@ static int pg_send(struct db_stmt *s, struct err *err)
 	db->queue[db->nqueue++] = s;
 	return 0;
 fail:
-	if (prepare && !s->queued_prepare)
+	/* (a broken connection, or libpq out of memory) What was sent is read,
+	 * s's preparation among it; s itself is not run. */
+	if (s->queued_prepare)
+		db->queue[db->nqueue++] = s;
+	else if (prepare)
 		s->name[0] = '\0';
-	/* what was queued before is read (and fails, on a broken connection) */
-	s->queued = 1;
-	db->queue[db->nqueue++] = s;
 	flush_queue(db);
 	return pg_fail(db, NULL, err, "send");
 }
