@@ -138,17 +138,20 @@ static char *key_of(struct req *r)
 int cache_lookup(struct req *r)
 {
 	struct cache *c = mine();
-	/* An authenticated request read the version once in enter_org()
-	 * (svc_refresh_settings); a public one reads it here. */
-	struct store_version v = r->has_version ? r->version : store_version(r->svc->st);
-	char *key;
+	struct store_version v;
+	char *key = key_of(r);
 
-	/* An answer is stored under the version read before it was computed: a
-	 * commit landing meanwhile makes it stale at once, never fresh. */
-	c->before = v;
-	key = key_of(r);
+	/* A request whose answer is not cached (public ones: the health check,
+	 * login) needs no version: reading it may cost a round trip to the
+	 * database (PostgreSQL). cache_store() skips it alike. */
 	if (key == NULL)
 		return 0;
+	/* An authenticated request read the version once in enter_org()
+	 * (svc_refresh_settings). An answer is stored under the version read
+	 * before it was computed: a commit landing meanwhile makes it stale at
+	 * once, never fresh. */
+	v = r->has_version ? r->version : store_version(r->svc->st);
+	c->before = v;
 	for (int i = 0; i < CACHE_ENTRIES; i++) {
 		struct entry *e = &c->e[i];
 

@@ -333,6 +333,10 @@ static void handle(struct req *r)
 		return;
 	}
 	r->svc->actor = "anonymous";
+	/* The store version this request keys on must count every commit
+	 * acknowledged before it arrived: authentication's statement brings it
+	 * (no round trip of its own on PostgreSQL, db.h db_version_mark). */
+	store_version_mark(r->svc->st);
 	if (http_route(r) != 0)
 		return;
 	if (!(r->route->flags & RF_PUBLIC)) {

@@ -95,11 +95,15 @@ int audit_append(struct svc *svc, const char *action, const char *entity, int64_
 	char prev[HASH_HEX + 64], hash[HASH_HEX], changes[HASH_HEX], at[32];
 	struct changes_ctx cc;
 	struct audit_row r;
-	int64_t id = 0;
 
 	if (sodium_init() < 0)
 		return err_set(err, ST_FAIL, "libsodium cannot start");
-	if (store_audit_last_hash(svc->st, svc->org.id, prev, sizeof(prev), err) != 0)
+	/* The last hash and the pending changes in one query, the entry and
+	 * its seal in one statement: the org's writers wait on the lock while
+	 * this runs (two round trips on PostgreSQL, not four). */
+	crypto_generichash_init(&cc.h, NULL, 0, HASH_BYTES);
+	cc.n = 0;
+	if (store_audit_pending(svc->st, svc->org.id, prev, sizeof(prev), hash_change, &cc, err) < 0)
 		return -1;
 	/* A new chain starts from a random nonce, so that no two chains of an
 	 * org (one replaced by an import, the next) ever share a first hash. */
@@ -110,10 +114,6 @@ int audit_append(struct svc *svc, const char *action, const char *entity, int64_
 		memcpy(prev, "genesis:", 8);
 		sodium_bin2hex(prev + 8, sizeof(prev) - 8, nonce, sizeof(nonce));
 	}
-	crypto_generichash_init(&cc.h, NULL, 0, HASH_BYTES);
-	cc.n = 0;
-	if (store_audit_changes(svc->st, svc->org.id, 0, hash_change, &cc, err) < 0)
-		return -1;
 	hash_hex(&cc.h, changes);
 	memset(&r, 0, sizeof(r));
 	r.org_id = svc->org.id;
@@ -129,9 +129,7 @@ int audit_append(struct svc *svc, const char *action, const char *entity, int64_
 	r.nchanges = cc.n;
 	entry_hash(&r, hash);
 	r.hash = hash;
-	if (store_audit_insert(svc->st, &r, &id, err) != 0)
-		return -1;
-	return store_audit_seal(svc->st, svc->org.id, id, err);
+	return store_audit_insert_sealed(svc->st, &r, NULL, err);
 }
 
 /* ---- the latest image of every row, as the chain tells it ---- */

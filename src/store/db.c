@@ -143,6 +143,11 @@ int db_bind_int(struct db_stmt *st, int i, int64_t v) { return ST(st)->bind_int(
 int db_bind_double(struct db_stmt *st, int i, double v) { return ST(st)->bind_double(st, i, v); }
 int db_bind_text(struct db_stmt *st, int i, const char *s) { return ST(st)->bind_text(st, i, s); }
 int db_bind_null(struct db_stmt *st, int i) { return ST(st)->bind_null(st, i); }
+int db_send(struct db_stmt *st, struct err *err)
+{
+	return ST(st)->send ? ST(st)->send(st, err) : 0;
+}
+
 int db_step(struct db_stmt *st, struct err *err) { return injected(err) ? -1 : ST(st)->step(st, err); }
 int db_col_count(struct db_stmt *st) { return ST(st)->col_count(st); }
 int db_col_is_null(struct db_stmt *st, int i) { return ST(st)->col_is_null(st, i); }
@@ -167,6 +172,13 @@ int64_t db_last_id(struct db *db) { return DB(db)->last_id(db); }
 int64_t db_data_version(struct db *db) { return DB(db)->data_version(db); }
 int64_t db_change_token(struct db *db) { return DB(db)->change_token(db); }
 int64_t db_changes(struct db *db) { return DB(db)->changes(db); }
+void db_version_mark(struct db *db)
+{
+	if (DB(db)->version_mark)
+		DB(db)->version_mark(db);
+}
+
+int64_t db_round_trips(struct db *db) { return DB(db)->round_trips ? DB(db)->round_trips(db) : 0; }
 const char *db_driver_of(struct db *db) { return DB(db)->name; }
 
 const char *db_driver_name(void)

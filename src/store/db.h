@@ -47,7 +47,11 @@
  *   hash, a counter, "one pending extension", the login throttle) calls
  *   db_lock_org() right after db_begin(). SQLite's BEGIN IMMEDIATE already
  *   serialises all writers; PostgreSQL runs READ COMMITTED and takes
- *   pg_advisory_xact_lock(org_id) until commit or rollback.
+ *   pg_advisory_xact_lock(org_id) until commit or rollback. PostgreSQL
+ *   sends the BEGIN with the transaction's first statement (db_lock_org's,
+ *   in a writer): a transaction in which nothing ran costs no round trip.
+ * - Round trips: db_round_trips() counts them (PostgreSQL; SQLite 0), so
+ *   that tests can hold what a piece of work costs.
  * - Caches: db_change_token() changes whenever anyone (this connection or
  *   another, in this process or another) has committed a write since the
  *   last call; compare tokens for equality only.
@@ -119,6 +123,16 @@ int db_bind_null(struct db_stmt *st, int i);
 
 /* DB_ROW when a row is ready, DB_DONE at the end, -1 on error (in *err). */
 int db_step(struct db_stmt *st, struct err *err);
+/* Starts st, bound, without waiting for its answer, so that statements
+ * that do not depend on each other's results share one round trip:
+ * PostgreSQL queues it in a pipeline, sent when one of its statements is
+ * stepped or the connection is used otherwise, and the answers are read
+ * in the order sent; SQLite does nothing (db_step runs it). Step each
+ * statement sent as usual, and call db_done() on each even when an earlier
+ * one failed (a failure aborts the statements sent after it). Binding a
+ * sent statement again with the same values is a no-op, with others an
+ * error. 0, or -1 when the connection failed. */
+int db_send(struct db_stmt *st, struct err *err);
 
 /* Columns are numbered from 0. Text is borrowed until the next step or done;
  * NULL columns read as NULL text, 0 and 0.0. */
@@ -160,8 +174,21 @@ int64_t db_data_version(struct db *db);
  * channel plenum_change, see db_pg.c). Equality is all it means. -1 on
  * error. */
 int64_t db_change_token(struct db *db);
+/* Says that the next db_data_version() or db_change_token() needs to count
+ * only the commits acknowledged (to anyone) before this call. On PostgreSQL
+ * the first statement that completes outside a transaction after the mark
+ * then brings the notifications with it, and that reading costs no round
+ * trip of its own (without a mark, or when no such statement ran, it costs
+ * one: an empty query). The server marks at the start of every request,
+ * before authentication reads the session or token. SQLite: nothing to do. */
+void db_version_mark(struct db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t db_changes(struct db *db);
+/* How many times this connection has sent something and waited for the
+ * server's answer since it was opened: each is a network round trip on
+ * PostgreSQL (SQLite, in process, always answers 0). For tests and
+ * measurements of how many round trips a piece of work costs. */
+int64_t db_round_trips(struct db *db);
 /* The compiled-in SQLite's name and version. */
 const char *db_driver_name(void);
 /* The driver of an open connection: "sqlite 3.x.y" or "postgresql". */

@@ -55,6 +55,12 @@ struct db_driver {
 	int64_t (*changes)(struct db *db);
 	int (*backup)(struct db *db, const char *path, struct err *err);
 	int (*restore)(struct db *db, const char *path, struct err *err);
+	/* Optional (NULL: db.c answers 0): see db_round_trips(). */
+	int64_t (*round_trips)(struct db *db);
+	/* Optional (NULL: nothing to do): see db_version_mark(). */
+	void (*version_mark)(struct db *db);
+	/* Optional (NULL: db_step() runs the statement): see db_send(). */
+	int (*send)(struct db_stmt *st, struct err *err);
 };
 
 extern const struct db_driver db_driver_sqlite;

@@ -17,6 +17,21 @@
  * that wrote anything sends NOTIFY plenum_change inside its transaction, so
  * every listener hears of it once it is committed (see db_change_token()).
  *
+ * Round trips are what a request costs here (each statement waits for the
+ * server), so the driver saves those it can without changing what db.h
+ * promises: BEGIN is not sent by db_begin()/db_begin_read() but with the
+ * transaction's first statement (in one pipeline: libpq's pipeline mode),
+ * and a transaction that ran nothing sends nothing; the NOTIFY travels with
+ * the COMMIT in one query; after db_version_mark() the change token is read
+ * from the notifications that came with the next statement run outside a
+ * transaction (the server's authentication), not with an empty query of
+ * its own; a read snapshot's ROLLBACK is sent without waiting for its
+ * answer. db_round_trips() counts what is left.
+ *
+ * So the connection may hold a BEGIN not sent yet, or an answer not read
+ * yet: code in this file that calls libpq on db->conn itself, rather than
+ * through run() or execute(), calls conn_ready() first.
+ *
  * This is the only file in plenum that includes libpq-fe.h. It is NOT a
  * connection pool and does not reconnect: a broken connection fails every
  * call with ST_FAIL until it is closed.
@@ -36,6 +51,7 @@
 #include "../core/banned.h"
 
 #define PG_CACHE_MAX 256
+#define PG_QUEUE_MAX 32            /* statements sent by db_send() and not yet read */
 #define PG_PARAMS_MAX 999          /* as SQLite's default ?NNN limit */
 #define PG_OID_INT8 20
 #define PG_OID_INT2 21
@@ -60,6 +76,9 @@ struct db_stmt {
 	PGresult *res;                 /* result of the current execution, or NULL */
 	int row;                       /* current row in res */
 	int busy;                      /* handed out by db_prepare, not yet db_done: never evicted */
+	int queued;                    /* sent by db_send(), in db->queue: its answer not read yet */
+	int queued_prepare;            /* its preparation went in the same pipeline */
+	int ready;                     /* its answer read into res by flush_queue(), not yet stepped */
 };
 
 struct db {
@@ -72,7 +91,27 @@ struct db {
 	int64_t changes;
 	int64_t others;                /* notifications from other sessions */
 	int64_t own_commits;
+	int64_t round_trips;           /* times this connection waited for the server (db_round_trips) */
+	const char *begin_sql;         /* a BEGIN not sent yet: goes with the next statement */
+	int reading;                   /* the open transaction is a read snapshot (db_begin_read) */
+	int inflight;                  /* a read snapshot's ROLLBACK sent, its answer not read yet */
+	int piping;                    /* in pipeline mode for db_send(): queue[] not flushed yet */
+	int queue_begin;               /* that pipeline starts with the pending BEGIN */
+	struct db_stmt *queue[PG_QUEUE_MAX];
+	int nqueue;
+	int marked;                    /* db_version_mark() called, no version read since */
+	int fresh;                     /* marked, and a statement completed outside a transaction since */
 };
+
+/* After each exchange with the server: an exchange that ended outside a
+ * transaction had the notifications committed before it delivered ahead
+ * of its ReadyForQuery, so after a mark it is a reading of the version. */
+static void answered(struct db *db)
+{
+	db->round_trips++;
+	if (db->marked && PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		db->fresh = 1;
+}
 
 static void chomp(char *msg, size_t n)
 {
@@ -101,22 +140,67 @@ static int pg_fail(struct db *db, const PGresult *res, struct err *err, const ch
 	return err_set(err, ST_FAIL, "database: %s: %s", what, msg);
 }
 
-/* Runs sql with no parameters; 0 when it completed. */
+static void flush_queue(struct db *db);
+
+/* Reads the answers to statements sent by db_send() (flush_queue) and to
+ * a read snapshot's ROLLBACK sent without waiting (pg_rollback), before
+ * anything else is sent or the transaction status read. The ROLLBACK's
+ * notifications are kept by libpq for db_data_version(); its failure can
+ * only mean a broken connection, which the next call reports. */
+static void settle(struct db *db)
+{
+	PGresult *r;
+
+	flush_queue(db);
+	if (!db->inflight)
+		return;
+	db->inflight = 0;
+	while ((r = PQgetResult(db->conn)) != NULL)
+		PQclear(r);
+}
+
+/* Runs sql with no parameters (one statement or several, one round trip),
+ * after a BEGIN not sent yet; 0 when it completed. */
 static int run(struct db *db, const char *sql, struct err *err, const char *what)
 {
-	PGresult *res = PQexec(db->conn, sql);
-	ExecStatusType s = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType s;
+	char *both = NULL;
 	int rc = 0;
 
+	settle(db);
+	if (db->begin_sql) {
+		size_t nb = strlen(db->begin_sql), ns = strlen(sql);
+
+		both = xmalloc(nb + ns + 3);
+		memcpy(both, db->begin_sql, nb);
+		memcpy(both + nb, "; ", 2);
+		memcpy(both + nb + 2, sql, ns + 1);
+		db->begin_sql = NULL;
+	}
+	res = PQexec(db->conn, both ? both : sql);
+	free(both);
+	s = PQresultStatus(res);
+	answered(db);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
 		rc = pg_fail(db, res, err, what);
 	PQclear(res);
 	return rc;
 }
 
+/* Sends a pending BEGIN and reads any answer not read yet, so that libpq
+ * may be called directly (a COPY, say) inside the transaction the caller
+ * opened. 0, or -1 with *err filled. */
+static int conn_ready(struct db *db, struct err *err)
+{
+	settle(db);
+	return db->begin_sql ? run(db, "", err, "begin") : 0;
+}
+
 static int in_tx(struct db *db)
 {
-	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+	settle(db);
+	return db->begin_sql != NULL || PQtransactionStatus(db->conn) != PQTRANS_IDLE;
 }
 
 /* A write outside a transaction has committed already: tell the others. */
@@ -137,8 +221,14 @@ static struct db *pg_open(const char *url, int flags, struct err *err)
 	struct db *db = xcalloc(1, sizeof(*db));
 	const char *hs;
 
+	/* The encoding travels in the start-up packet (set after the URL's
+	 * own keywords, so it wins): no round trip of its own. */
+	const char *const keys[] = { "dbname", "client_encoding", NULL };
+	const char *const vals[] = { url, "UTF8", NULL };
+	char setup[160];
+
 	db->drv = &db_driver_pg;
-	db->conn = PQconnectdb(url);
+	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		char msg[300];
 
@@ -148,17 +238,19 @@ static struct db *pg_open(const char *url, int flags, struct err *err)
 		err_set(err, ST_FAIL, "cannot open the PostgreSQL database: %s", msg);
 		goto fail;
 	}
-	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+	if (strcmp(pg_encoding_to_char(PQclientEncoding(db->conn)), "UTF8") != 0 &&
+	    PQsetClientEncoding(db->conn, "UTF8") != 0) {
 		pg_fail(db, NULL, err, "client encoding");
 		goto fail;
 	}
 	/* Server notices ("already exists, skipping") are not for plenum's users.
-	 * A hot standby refuses LISTEN (and hears no NOTIFY): it is read only. */
+	 * A hot standby refuses LISTEN (and hears no NOTIFY): it is read only.
+	 * One query, one round trip. */
 	hs = PQparameterStatus(db->conn, "in_hot_standby");
-	if (run(db, hs && strcmp(hs, "on") == 0 ? "SET TIME ZONE 'UTC'; SET client_min_messages = warning"
-		    : "SET TIME ZONE 'UTC'; SET client_min_messages = warning; LISTEN plenum_change", err, "open") != 0)
-		goto fail;
-	if ((flags & DB_OPEN_READONLY) && run(db, "SET default_transaction_read_only = on", err, "open") != 0)
+	snprintf(setup, sizeof(setup), "SET TIME ZONE 'UTC'; SET client_min_messages = warning%s%s",
+		 hs && strcmp(hs, "on") == 0 ? "" : "; LISTEN plenum_change",
+		 flags & DB_OPEN_READONLY ? "; SET default_transaction_read_only = on" : "");
+	if (run(db, setup, err, "open") != 0)
 		goto fail;
 	return db;
 fail:
@@ -192,9 +284,11 @@ static void pg_close(struct db *db)
 	free(db);
 }
 
+/* DDL and migrations, whose text can be long: a pending BEGIN goes first
+ * on its own rather than copied in front of it. */
 static int pg_exec(struct db *db, const char *sql, struct err *err)
 {
-	if (run(db, sql, err, "exec") != 0)
+	if (conn_ready(db, err) != 0 || run(db, sql, err, "exec") != 0)
 		return -1;
 	wrote_something(db);
 	return 0;
@@ -356,6 +450,9 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 
 static void pg_done(struct db_stmt *s)
 {
+	if (s->queued)
+		flush_queue(s->db);            /* answers are read in the order sent */
+	s->ready = 0;
 	s->busy = 0;
 	PQclear(s->res);
 	s->res = NULL;
@@ -369,6 +466,14 @@ static void pg_done(struct db_stmt *s)
 
 static int bind_owned(struct db_stmt *s, int i, char *v, char kind)
 {
+	if (i >= 1 && i <= s->nparams && (s->queued || s->ready)) {
+		/* sent already: binding the value it was sent with again is a
+		 * no-op (a reader that binds before stepping, db_send) */
+		int same = v == NULL ? s->vals[i - 1] == NULL : s->vals[i - 1] && strcmp(v, s->vals[i - 1]) == 0;
+
+		free(v);
+		return same ? 0 : -1;
+	}
 	if (i < 1 || i > s->nparams || s->res != NULL) {
 		free(v);
 		return -1;
@@ -469,6 +574,7 @@ static int ensure_prepared(struct db_stmt *s, struct err *err)
 		}
 		PQclear(res);
 		res = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams, types);
+		answered(s->db);
 		if (PQresultStatus(res) == PGRES_COMMAND_OK)
 			break;
 		bad = indeterminate_param(res);
@@ -506,18 +612,258 @@ static int is_write(const PGresult *res)
 	return n[0] != '\0' && strcmp(n, "0") != 0;
 }
 
+/* The result of the next command in a pipeline, which ends (for libpq)
+ * with a NULL: consumed here. */
+static PGresult *next_result(PGconn *c)
+{
+	PGresult *res = PQgetResult(c), *extra;
+
+	while (res && (extra = PQgetResult(c)) != NULL)
+		PQclear(extra);
+	return res;
+}
+
+/* The commands exec_pipelined() may send, in this order. */
+enum { PIPE_BEGIN, PIPE_SAVEPOINT, PIPE_PREPARE, PIPE_RELEASE, PIPE_EXECUTE, PIPE_N };
+
+static int pipe_ok(const PGresult *r)
+{
+	ExecStatusType st = PQresultStatus(r);
+
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* Runs s in one pipeline, one round trip: the pending BEGIN when there is
+ * one, then with types (not NULL) s's preparation under the name in
+ * s->name (inside a savepoint in a transaction, as ensure_prepared()
+ * does), then s's execution. Returns the execution's result, or the
+ * result of the first command that failed (what followed it was not run)
+ * with its place in *failed (else PIPE_N), or NULL when the connection
+ * failed. */
+static PGresult *exec_pipelined(struct db_stmt *s, const Oid *types, int *failed)
+{
+	PGconn *c = s->db->conn;
+	const char *begin = s->db->begin_sql;
+	int sp = types != NULL && in_tx(s->db);
+	int want[PIPE_N] = { begin != NULL, sp, types != NULL, sp, 1 };
+	PGresult *r[PIPE_N] = { NULL }, *res = NULL;
+	int sent;
+
+	*failed = PIPE_N;
+	if (PQenterPipelineMode(c) != 1)
+		return NULL;
+	s->db->begin_sql = NULL;
+	sent = (!want[PIPE_BEGIN] || PQsendQueryParams(c, begin, 0, NULL, NULL, NULL, NULL, 0) == 1) &&
+	       (!want[PIPE_SAVEPOINT] ||
+		PQsendQueryParams(c, "SAVEPOINT plenum_prepare", 0, NULL, NULL, NULL, NULL, 0) == 1) &&
+	       (!want[PIPE_PREPARE] || PQsendPrepare(c, s->name, s->pgsql, s->nparams, types) == 1) &&
+	       (!want[PIPE_RELEASE] ||
+		PQsendQueryParams(c, "RELEASE SAVEPOINT plenum_prepare", 0, NULL, NULL, NULL, NULL, 0) == 1) &&
+	       PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) == 1 &&
+	       PQpipelineSync(c) == 1;
+	if (sent) {
+		for (int i = 0; i < PIPE_N; i++)
+			if (want[i])
+				r[i] = next_result(c);
+		PQclear(PQgetResult(c));       /* the sync */
+	}
+	for (int i = 0; i < PIPE_N && sent; i++) {
+		if (want[i] && (i == PIPE_EXECUTE || !pipe_ok(r[i]))) {
+			res = r[i];
+			r[i] = NULL;
+			if (i != PIPE_EXECUTE)
+				*failed = i;
+			break;
+		}
+	}
+	for (int i = 0; i < PIPE_N; i++)
+		PQclear(r[i]);
+	if (PQexitPipelineMode(c) != 1) {
+		/* Results left unread: the connection is in no state to go on. */
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* 1 when s is prepared on the server for the kinds now bound. */
+static int prepared_as_bound(const struct db_stmt *s)
+{
+	return s->name[0] && s->prepared_sig && memcmp(s->prepared_sig, s->sig, (size_t)s->nparams) == 0;
+}
+
+/* Runs s, bound, after a pending BEGIN: prepared in the same round trip
+ * when it is not yet (for these kinds). A preparation the server refuses
+ * because it cannot type a parameter from its use goes the slow way of
+ * ensure_prepared() (the savepoint undoes the failed attempt first).
+ * 0 with the execution's result in *res (NULL when the connection failed),
+ * or -1 with *err filled when the slow way failed. */
+static int execute(struct db_stmt *s, PGresult **res, struct err *err)
+{
+	Oid types[PG_PARAMS_MAX];
+	int failed, bad;
+
+	settle(s->db);
+	if (prepared_as_bound(s)) {
+		if (s->db->begin_sql == NULL)
+			*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+		else
+			*res = exec_pipelined(s, NULL, &failed);
+		return 0;
+	}
+	deallocate(s);
+	snprintf(s->name, sizeof(s->name), "p%u", ++s->db->next_name);
+	for (int i = 0; i < s->nparams; i++)
+		types[i] = kind_oid(s, i);
+	*res = exec_pipelined(s, types, &failed);
+	if (failed == PIPE_N && *res != NULL) {
+		free(s->prepared_sig);
+		s->prepared_sig = xmalloc((size_t)s->nparams + 1);
+		memcpy(s->prepared_sig, s->sig, (size_t)s->nparams + 1);
+		return 0;
+	}
+	/* Not prepared (or not known to be): a new name next time. */
+	s->name[0] = '\0';
+	bad = failed == PIPE_PREPARE ? indeterminate_param(*res) : 0;
+	if (bad == 0 || s->as_text[bad - 1] || s->sig[bad - 1] != '0')
+		return 0;
+	s->as_text[bad - 1] = 1;       /* typed TEXT from now on (ensure_prepared) */
+	PQclear(*res);
+	*res = NULL;
+	answered(s->db);
+	if (in_tx(s->db) && run(s->db, "ROLLBACK TO SAVEPOINT plenum_prepare; RELEASE SAVEPOINT plenum_prepare", err,
+				"prepare") != 0)
+		return -1;
+	if (ensure_prepared(s, err) != 0)
+		return -1;
+	*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+	return 0;
+}
+
+/* Ends the pipeline db_send() filled: one round trip for all of it. Each
+ * statement's answer goes into its res (ready: the next db_step() starts
+ * there); a statement whose preparation failed keeps that failure, and
+ * those after a failure get libpq's "pipeline aborted". */
+static void flush_queue(struct db *db)
+{
+	PGconn *c = db->conn;
+	int synced;
+
+	if (!db->piping)
+		return;
+	db->piping = 0;
+	synced = PQpipelineSync(c) == 1;
+	if (synced && db->queue_begin)
+		PQclear(next_result(c));       /* a failed BEGIN aborts the rest: they say so */
+	for (int i = 0; i < db->nqueue; i++) {
+		struct db_stmt *s = db->queue[i];
+		PGresult *prep = NULL, *res = NULL;
+
+		if (synced && s->queued_prepare)
+			prep = next_result(c);
+		if (synced && s->queued)
+			res = next_result(c);
+		if (s->queued_prepare && pipe_ok(prep)) {
+			free(s->prepared_sig);
+			s->prepared_sig = xmalloc((size_t)s->nparams + 1);
+			memcpy(s->prepared_sig, s->sig, (size_t)s->nparams + 1);
+		} else if (s->queued_prepare) {
+			s->name[0] = '\0';
+		}
+		if (prep && !pipe_ok(prep)) {
+			PQclear(res);
+			res = prep;
+		} else {
+			PQclear(prep);
+		}
+		s->res = res;
+		s->ready = s->queued;
+		s->queued = 0;
+		s->queued_prepare = 0;
+	}
+	if (synced)
+		PQclear(PQgetResult(c));       /* the sync */
+	PQexitPipelineMode(c);
+	db->nqueue = 0;
+	db->queue_begin = 0;
+	answered(db);
+}
+
+/* db_send(): queues s's execution (and its preparation, and a pending
+ * BEGIN) in a pipeline that flush_queue() sends when any of it is
+ * stepped or the connection is used otherwise. A statement that may need
+ * the slow preparation (a parameter the server types from its use, or
+ * kinds other than those it was prepared for) is left to db_step(). */
+static int pg_send(struct db_stmt *s, struct err *err)
+{
+	struct db *db = s->db;
+	PGconn *c = db->conn;
+	Oid types[PG_PARAMS_MAX];
+	int prepare = !prepared_as_bound(s);
+
+	if (s->res != NULL || s->queued || s->ready)
+		return 0;
+	if (prepare && s->name[0])
+		return 0;
+	for (int i = 0; prepare && i < s->nparams; i++)
+		if (s->sig[i] == '0' && !s->as_text[i])
+			return 0;
+	if (db->nqueue == PG_QUEUE_MAX)
+		flush_queue(db);
+	if (!db->piping) {
+		settle(db);
+		if (PQenterPipelineMode(c) != 1)
+			return pg_fail(db, NULL, err, "send");
+		db->piping = 1;
+		db->queue_begin = 0;
+		if (db->begin_sql) {
+			if (PQsendQueryParams(c, db->begin_sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+				goto fail;
+			db->begin_sql = NULL;
+			db->queue_begin = 1;
+		}
+	}
+	if (prepare) {
+		snprintf(s->name, sizeof(s->name), "p%u", ++db->next_name);
+		for (int i = 0; i < s->nparams; i++)
+			types[i] = kind_oid(s, i);
+		if (PQsendPrepare(c, s->name, s->pgsql, s->nparams, types) != 1)
+			goto fail;
+		s->queued_prepare = 1;
+	}
+	if (PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) != 1)
+		goto fail;
+	s->queued = 1;
+	db->queue[db->nqueue++] = s;
+	return 0;
+fail:
+	/* (a broken connection, or libpq out of memory) What was sent is read,
+	 * s's preparation among it; s itself is not run. */
+	if (s->queued_prepare)
+		db->queue[db->nqueue++] = s;
+	else if (prepare)
+		s->name[0] = '\0';
+	flush_queue(db);
+	return pg_fail(db, NULL, err, "send");
+}
+
 static int pg_step(struct db_stmt *s, struct err *err)
 {
 	ExecStatusType st;
 	const char *n;
 
-	if (s->res != NULL) {
+	if (s->queued)
+		flush_queue(s->db);
+	if (s->ready) {
+		s->ready = 0;              /* its answer, read by flush_queue() */
+	} else if (s->res != NULL) {
 		s->row++;
 		return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+	} else {
+		if (execute(s, &s->res, err) != 0)
+			return -1;
+		answered(s->db);
 	}
-	if (ensure_prepared(s, err) != 0)
-		return -1;
-	s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
 	st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		pg_fail(s->db, s->res, err, "step");
@@ -591,22 +937,36 @@ static int pg_col_kind(struct db_stmt *s, int i)
 	}
 }
 
+/* BEGIN goes with the first statement (see the top of this file): READ
+ * COMMITTED takes no lock at BEGIN, and REPEATABLE READ takes its snapshot
+ * at the first statement, so sending it later changes nothing but the
+ * round trip. A BEGIN inside a transaction is ignored, as the server would. */
+static int begin_later(struct db *db, const char *sql, int reading, struct err *err)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return pg_fail(db, NULL, err, "begin");
+	if (!in_tx(db)) {
+		db->wrote = 0;
+		db->reading = reading;
+		db->begin_sql = sql;
+	}
+	return 0;
+}
+
 static int pg_begin(struct db *db, struct err *err)
 {
-	db->wrote = 0;
-	return run(db, "BEGIN ISOLATION LEVEL READ COMMITTED", err, "begin");
+	return begin_later(db, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, err);
 }
 
 /* A read snapshot: every statement until the commit sees the same data. */
 static int pg_begin_read(struct db *db, struct err *err)
 {
-	db->wrote = 0;
-	return run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, "begin");
+	return begin_later(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 1, err);
 }
 
 static int pg_in_transaction(struct db *db)
 {
-	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+	return in_tx(db);
 }
 
 /* How long a statement waits for a lock held elsewhere before it fails
@@ -619,18 +979,28 @@ static void pg_set_busy_wait(struct db *db, int ms)
 	run(db, sql, NULL, "lock_timeout");
 }
 
+/* The NOTIFY and the COMMIT in one query: a failing NOTIFY stops the
+ * query before the COMMIT, and the transaction is then rolled back. */
 static int pg_commit(struct db *db, struct err *err)
 {
 	PGresult *res;
 	int rc = 0;
 
-	if (db->wrote && run(db, "NOTIFY plenum_change", err, "notify") != 0) {
-		run(db, "ROLLBACK", NULL, "rollback");
-		return -1;
+	settle(db);
+	db->reading = 0;
+	if (db->begin_sql) {
+		/* nothing ran: nothing to send */
+		db->begin_sql = NULL;
+		db->wrote = 0;
+		return 0;
 	}
-	res = PQexec(db->conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = PQexec(db->conn, db->wrote ? "NOTIFY plenum_change; COMMIT" : "COMMIT");
+	answered(db);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = pg_fail(db, res, err, "commit");
+		if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+			run(db, "ROLLBACK", NULL, "rollback");
+	}
 	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)
 		/* COMMIT of a transaction that had failed answers ROLLBACK. */
 		rc = err_set(err, ST_FAIL, "database: commit: the transaction had failed and was rolled back");
@@ -641,10 +1011,23 @@ static int pg_commit(struct db *db, struct err *err)
 	return rc;
 }
 
+/* A read snapshot's ROLLBACK is sent without waiting for its answer (read
+ * by settle() before the connection's next use): a read request ends
+ * without a round trip of its own. A writer's waits, as before. */
 static void pg_rollback(struct db *db)
 {
-	if (in_tx(db))
-		run(db, "ROLLBACK", NULL, "rollback");
+	if (db->begin_sql) {
+		db->begin_sql = NULL;          /* nothing ran: nothing to undo */
+	} else if (in_tx(db)) {
+		if (db->reading && PQtransactionStatus(db->conn) == PQTRANS_INTRANS &&
+		    PQsendQuery(db->conn, "ROLLBACK") == 1) {
+			db->inflight = 1;
+			db->round_trips++;
+		} else {
+			run(db, "ROLLBACK", NULL, "rollback");
+		}
+	}
+	db->reading = 0;
 	db->wrote = 0;
 }
 
@@ -678,13 +1061,17 @@ static int64_t pg_last_id(struct db *db)
 
 /* Drains the notifications that have arrived; a round trip first when no
  * transaction is open, so that commits acknowledged to others before this
- * call are counted. */
+ * call are counted, unless a statement that completed after the mark has
+ * brought them already (db_version_mark). */
 static int64_t pg_data_version(struct db *db)
 {
 	PGnotify *n;
 	int self = PQbackendPID(db->conn);
+	int fresh = db->fresh;
 
-	if (!in_tx(db) && run(db, "", NULL, "sync") != 0)
+	db->marked = 0;
+	db->fresh = 0;
+	if (!in_tx(db) && !fresh && run(db, "", NULL, "sync") != 0)
 		return -1;
 	if (PQconsumeInput(db->conn) == 0)
 		return -1;
@@ -706,6 +1093,17 @@ static int64_t pg_change_token(struct db *db)
 static int64_t pg_changes(struct db *db)
 {
 	return db->changes;
+}
+
+static int64_t pg_round_trips(struct db *db)
+{
+	return db->round_trips;
+}
+
+static void pg_version_mark(struct db *db)
+{
+	db->marked = 1;
+	db->fresh = 0;
 }
 
 static int pg_backup(struct db *db, const char *path, struct err *err)
@@ -751,6 +1149,9 @@ const struct db_driver db_driver_pg = {
 	.data_version = pg_data_version,
 	.change_token = pg_change_token,
 	.changes = pg_changes,
+	.round_trips = pg_round_trips,
+	.version_mark = pg_version_mark,
+	.send = pg_send,
 	.backup = pg_backup,
 	.restore = pg_restore,
 };

@@ -52,9 +52,12 @@ static const struct dialect pg_dialect = {
 	.name = "postgresql",
 	.engine = ENGINE_PG,
 	.migrations = store_migrations_pg,
-	.count_tables = "SELECT count(*), count(CASE WHEN table_name = 'schema_version' THEN 1 END) "
-			"FROM information_schema.tables WHERE table_schema = current_schema() "
-			"AND table_type = 'BASE TABLE'",
+	/* pg_class, not information_schema.tables: this runs on every
+	 * connection's open, and planning that view's joins cost more than
+	 * 10 ms of a new backend's time (EXPLAIN, scale 0.02). */
+	.count_tables = "SELECT count(*), count(CASE WHEN c.relname = 'schema_version' THEN 1 END) "
+			"FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+			"AND c.relkind IN ('r', 'p')",
 	.like = "ILIKE",
 	.throttle_hold = "UPDATE login_throttle SET next_at = GREATEST(next_at, ?3) WHERE login = ?1 AND addr = ?2",
 	.json_ids = "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(?2 AS TEXT)::json)",
@@ -73,6 +76,7 @@ static const struct dialect pg_dialect = {
 	.fts = 0,
 	.search_order = "s.ref_id DESC, array_position(ARRAY['meeting', 'speech', 'decision', 'task', 'report', "
 			"'person'], s.kind) DESC",
+	.dml_with = 1,
 };
 
 const struct dialect *dialect_of(struct db *db)

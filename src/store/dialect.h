@@ -44,6 +44,9 @@ struct dialect {
 	int fts;
 	/* The order of substring hits: newest record first, then kind. */
 	const char *search_order;
+	/* 1 when a WITH clause may hold INSERT and UPDATE (PostgreSQL), so that
+	 * writes that go together are one statement (one round trip). */
+	int dml_with;
 };
 
 /* The dialect of an open connection. */

@@ -284,6 +284,16 @@ struct store_version store_version(struct store *st)
 	return v;
 }
 
+int64_t store_round_trips(struct store *st)
+{
+	return db_round_trips(st->db);
+}
+
+void store_version_mark(struct store *st)
+{
+	db_version_mark(st->db);
+}
+
 void store_rollback(struct store *st)
 {
 	db_rollback(st->db);
@@ -925,6 +935,82 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 	return step_id(s, id, err);
 }
 
+int store_audit_insert_sealed(struct store *st, const struct audit_row *r, int64_t *id, struct err *err)
+{
+	struct db_stmt *s;
+	int64_t new_id = 0;
+
+	if (!st->dl->dml_with) {
+		if (store_audit_insert(st, r, &new_id, err) != 0 || store_audit_seal(st, r->org_id, new_id, err) != 0)
+			return -1;
+		if (id)
+			*id = new_id;
+		return 0;
+	}
+	s = db_prepare(st->db,
+		"WITH a AS (INSERT INTO audit (org_id, at, actor, action, entity, row_id, before, after, prev_hash, "
+		"hash, changes_hash, nchanges) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id), "
+		"sealed AS (UPDATE audit_change SET audit_id = (SELECT id FROM a) WHERE org_id = ?1 AND audit_id IS NULL) "
+		"SELECT id FROM a", err);
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, r->org_id);
+	db_bind_text(s, 2, r->at);
+	db_bind_text(s, 3, r->actor);
+	db_bind_text(s, 4, r->action);
+	db_bind_text(s, 5, r->entity);
+	if (r->row_id)
+		db_bind_int(s, 6, r->row_id);
+	else
+		db_bind_null(s, 6);
+	db_bind_text(s, 7, r->before);
+	db_bind_text(s, 8, r->after);
+	db_bind_text(s, 9, r->prev_hash);
+	db_bind_text(s, 10, r->hash);
+	db_bind_text(s, 11, r->changes_hash);
+	db_bind_int(s, 12, r->nchanges);
+	return step_id(s, id, err);
+}
+
+int store_audit_pending(struct store *st, int64_t org_id, char *out, size_t size, store_change_cb cb, void *ctx,
+			struct err *err)
+{
+	/* One row at least (the hash, with no change when none is pending). */
+	struct db_stmt *s = db_prepare(st->db,
+		"SELECT (SELECT hash FROM audit WHERE org_id = ?1 ORDER BY id DESC LIMIT 1), "
+		"c.id, c.tbl, c.row_key, c.old_key, c.op, c.before, c.after "
+		"FROM (SELECT 1 AS one) x LEFT JOIN audit_change c ON c.org_id = ?1 AND c.audit_id IS NULL "
+		"ORDER BY c.id", err);
+	struct audit_change c;
+	int rc, first = 1;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		if (first) {
+			snprintf(out, size, "%s", db_col_is_null(s, 0) ? "" : db_col_text(s, 0));
+			first = 0;
+		}
+		if (db_col_is_null(s, 1))
+			continue;
+		c.id = db_col_int(s, 1);
+		c.tbl = db_col_text(s, 2);
+		c.row_key = db_col_text(s, 3);
+		c.old_key = db_col_text(s, 4);
+		c.op = db_col_text(s, 5);
+		c.before = db_col_text(s, 6);
+		c.after = db_col_text(s, 7);
+		rc = cb(ctx, &c);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	if (first && rc == DB_DONE)
+		snprintf(out, size, "%s", "");
+	return rc < 0 ? -1 : rc;
+}
+
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
 		     void *ctx, struct err *err)
 {
@@ -1114,11 +1200,14 @@ int store_meeting_changed(struct store *st, int64_t org_id, struct arena *a, int
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_MATERIALS_SQL \
+	"SELECT kind, title, title_en, source, note FROM material " \
+	"WHERE meeting_id = ? ORDER BY id"
+
 static int record_materials(struct store *st, int64_t mid, struct arena *a,
 			    struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT kind, title, title_en, source, note FROM material "
-				       "WHERE meeting_id = ? ORDER BY id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_MATERIALS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1138,16 +1227,18 @@ static int record_materials(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_ATTENDANCE_SQL \
+	"SELECT p.id, p.key, p.name, p.name_en, a.title, a.title_en, u.name, u.name_en, " \
+	"a.capacity, a.status, a.leave_reason, ap.name, ap.name_en, a.makeup_due, a.makeup_done, " \
+	"a.makeup_note, a.note, a.illustrative, a.inferred " \
+	"FROM attendance a JOIN person p ON p.id = a.person_id LEFT JOIN unit u ON u.id = p.unit_id " \
+	"LEFT JOIN person ap ON ap.id = a.leave_approver_id WHERE a.meeting_id = ? " \
+	"ORDER BY CASE a.capacity WHEN 'member' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, a.id"
+
 static int record_attendance(struct store *st, int64_t mid, struct arena *a,
 			     struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT p.id, p.key, p.name, p.name_en, a.title, a.title_en, u.name, u.name_en, "
-		"a.capacity, a.status, a.leave_reason, ap.name, ap.name_en, a.makeup_due, a.makeup_done, "
-		"a.makeup_note, a.note, a.illustrative, a.inferred "
-		"FROM attendance a JOIN person p ON p.id = a.person_id LEFT JOIN unit u ON u.id = p.unit_id "
-		"LEFT JOIN person ap ON ap.id = a.leave_approver_id WHERE a.meeting_id = ? "
-		"ORDER BY CASE a.capacity WHEN 'member' THEN 0 WHEN 'attendee' THEN 1 ELSE 2 END, a.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_ATTENDANCE_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1181,14 +1272,16 @@ static int record_attendance(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_UNITS_SQL \
+	"SELECT u.key, u.name, u.name_en, mu.description, mu.description_en, mu.represented_by, " \
+	"mu.represented_by_en, mu.capacity, g.key, g.name, g.name_en, mu.all_members, coalesce(mu.count, 0), " \
+	"mu.inferred FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id " \
+	"LEFT JOIN study_group g ON g.id = mu.group_id WHERE mu.meeting_id = ? ORDER BY mu.id"
+
 static int record_units(struct store *st, int64_t mid, struct arena *a,
 			struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT u.key, u.name, u.name_en, mu.description, mu.description_en, mu.represented_by, "
-		"mu.represented_by_en, mu.capacity, g.key, g.name, g.name_en, mu.all_members, coalesce(mu.count, 0), "
-		"mu.inferred FROM meeting_unit mu LEFT JOIN unit u ON u.id = mu.unit_id "
-		"LEFT JOIN study_group g ON g.id = mu.group_id WHERE mu.meeting_id = ? ORDER BY mu.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_UNITS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1217,16 +1310,18 @@ static int record_units(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_SPEECHES_SQL \
+	"SELECT s.id, s.key, s.kind, s.seq, p.key, coalesce(p.name, s.speaker_name), p.name_en, " \
+	"s.speaker_title, s.speaker_title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text, " \
+	"su.key, su.name, su.name_en, s.speaker_category, s.speaker_category_en, s.inferred, s.unattributed " \
+	"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id LEFT JOIN unit su ON su.id = s.speaker_unit_id " \
+	"WHERE s.meeting_id = ? " \
+	"ORDER BY s.seq, s.id"
+
 static int record_speeches(struct store *st, int64_t mid, struct arena *a,
 			   struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT s.id, s.key, s.kind, s.seq, p.key, coalesce(p.name, s.speaker_name), p.name_en, "
-		"s.speaker_title, s.speaker_title_en, s.title, s.title_en, s.key_points, s.key_points_en, s.text, "
-		"su.key, su.name, su.name_en, s.speaker_category, s.speaker_category_en, s.inferred, s.unattributed "
-		"FROM speech s LEFT JOIN person p ON p.id = s.speaker_id LEFT JOIN unit su ON su.id = s.speaker_unit_id "
-		"WHERE s.meeting_id = ? "
-		"ORDER BY s.seq, s.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_SPEECHES_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1262,13 +1357,15 @@ static int record_speeches(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_DECISIONS_SQL \
+	"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key, d.kind, b.key, b.name, b.name_en, d.inferred " \
+	"FROM decision d LEFT JOIN speech s ON s.id = d.speech_id LEFT JOIN unit b ON b.id = d.body_id " \
+	"WHERE d.meeting_id = ? ORDER BY d.number, d.id"
+
 static int record_decisions(struct store *st, int64_t mid, struct arena *a,
 			    struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT d.id, d.key, d.number, d.text, d.text_en, s.key, d.kind, b.key, b.name, b.name_en, d.inferred "
-		"FROM decision d LEFT JOIN speech s ON s.id = d.speech_id LEFT JOIN unit b ON b.id = d.body_id "
-		"WHERE d.meeting_id = ? ORDER BY d.number, d.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_DECISIONS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1324,10 +1421,13 @@ static int read_feedback(struct db_stmt *s, struct arena *a, struct feedback_row
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_FEEDBACK_SQL \
+	FEEDBACK_SELECT "WHERE f.meeting_id = ? ORDER BY f.id"
+
 static int record_feedback(struct store *st, int64_t mid, struct arena *a,
 			   struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, FEEDBACK_SELECT "WHERE f.meeting_id = ? ORDER BY f.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_FEEDBACK_SQL, err);
 
 	if (s == NULL)
 		return -1;
@@ -1417,14 +1517,16 @@ int store_group_sources(struct store *st, int64_t group_id, const char *from_at,
 #undef HAS_SRC
 #undef IN_YEAR
 
+#define RECORD_HOSTS_SQL \
+	"SELECT g.key, g.name, g.name_en, u.key, u.name, u.name_en, h.description, h.description_en, " \
+	"c.key, c.name, c.name_en, h.chair_title, h.chair_title_en, h.inferred FROM meeting_host h " \
+	"LEFT JOIN study_group g ON g.id = h.group_id LEFT JOIN unit u ON u.id = h.unit_id " \
+	"LEFT JOIN person c ON c.id = h.chair_id WHERE h.meeting_id = ? ORDER BY h.id"
+
 static int record_hosts(struct store *st, int64_t mid, struct arena *a,
 			struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT g.key, g.name, g.name_en, u.key, u.name, u.name_en, h.description, h.description_en, "
-		"c.key, c.name, c.name_en, h.chair_title, h.chair_title_en, h.inferred FROM meeting_host h "
-		"LEFT JOIN study_group g ON g.id = h.group_id LEFT JOIN unit u ON u.id = h.unit_id "
-		"LEFT JOIN person c ON c.id = h.chair_id WHERE h.meeting_id = ? ORDER BY h.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_HOSTS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1445,13 +1547,15 @@ static int record_hosts(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+#define RECORD_SESSIONS_SQL \
+	"SELECT x.seq, x.title, x.title_en, x.held_on, x.part_of_day, c.key, c.name, c.name_en, x.chair_title, " \
+	"x.chair_title_en, x.inferred FROM meeting_session x LEFT JOIN person c ON c.id = x.chair_id " \
+	"WHERE x.meeting_id = ? ORDER BY x.seq, x.id"
+
 static int record_sessions(struct store *st, int64_t mid, struct arena *a,
 			   struct meeting_record *out, struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db,
-		"SELECT x.seq, x.title, x.title_en, x.held_on, x.part_of_day, c.key, c.name, c.name_en, x.chair_title, "
-		"x.chair_title_en, x.inferred FROM meeting_session x LEFT JOIN person c ON c.id = x.chair_id "
-		"WHERE x.meeting_id = ? ORDER BY x.seq, x.id", err);
+	struct db_stmt *s = db_prepare(st->db, RECORD_SESSIONS_SQL, err);
 	size_t cap = 0;
 	int rc;
 
@@ -1472,16 +1576,35 @@ static int record_sessions(struct store *st, int64_t mid, struct arena *a,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The record's eight reads bind the meeting's id alone and do not depend
+ * on each other: they are sent at once (one round trip on PostgreSQL,
+ * db_send) and then read in turn by the record_* functions, which bind the
+ * same id again (a no-op) and step them. */
 int store_meeting_record(struct store *st, int64_t meeting_id, struct arena *a,
 			 struct meeting_record *out, struct err *err)
 {
+	static const char *const sql[] = { RECORD_MATERIALS_SQL, RECORD_ATTENDANCE_SQL, RECORD_UNITS_SQL,
+					   RECORD_SPEECHES_SQL, RECORD_DECISIONS_SQL, RECORD_FEEDBACK_SQL,
+					   RECORD_HOSTS_SQL, RECORD_SESSIONS_SQL };
+	struct db_stmt *sent[sizeof(sql) / sizeof(sql[0])] = { NULL };
+	int rc = -1;
+
 	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sent[i] = db_prepare(st->db, sql[i], err);
+		if (sent[i] == NULL || db_bind_int(sent[i], 1, meeting_id) != 0 || db_send(sent[i], err) != 0)
+			goto out;
+	}
 	if (record_materials(st, meeting_id, a, out, err) || record_attendance(st, meeting_id, a, out, err) ||
 	    record_units(st, meeting_id, a, out, err) || record_speeches(st, meeting_id, a, out, err) ||
 	    record_decisions(st, meeting_id, a, out, err) || record_feedback(st, meeting_id, a, out, err) ||
 	    record_hosts(st, meeting_id, a, out, err) || record_sessions(st, meeting_id, a, out, err))
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		db_done(sent[i]);
+	return rc;
 }
 
 /* ---- initiatives and tasks ---- */
@@ -1920,76 +2043,82 @@ static void read_report(struct db_stmt *s, struct arena *a, struct report_row *r
 	r->period_to = col_s(s, 10, a);
 }
 
+/* The three reads bind the task's id alone and do not depend on each
+ * other: sent at once (one round trip on PostgreSQL, db_send), then read in
+ * turn. */
 int store_task_history(struct store *st, int64_t task_id, struct arena *a,
 		       struct task_history *out, struct err *err)
 {
-	struct db_stmt *s;
+	struct db_stmt *tr = NULL, *ex = NULL, *rp = NULL;
 	size_t cap;
-	int rc;
+	int rc = -1, step;
 
 	memset(out, 0, sizeof(*out));
-	s = db_prepare(st->db, "SELECT action, from_state, to_state, at, actor, note FROM task_transition "
-		       "WHERE task_id = ? ORDER BY at, id", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct transition_row *r = grow(a, &out->transitions, &out->ntransitions, &cap, sizeof(*r));
-
-		r->action = col_s(s, 0, a);
-		r->from_state = col_s(s, 1, a);
-		r->to_state = col_s(s, 2, a);
-		r->at = col_s(s, 3, a);
-		r->actor = col_s(s, 4, a);
-		r->note = col_s(s, 5, a);
-	}
-	db_done(s);
-	if (rc < 0)
-		return -1;
-	s = db_prepare(st->db, "SELECT id, requested_at, requested_by, old_due_on, new_due_on, reason, status, "
-		       "decided_at, decided_by, decision_note FROM extension WHERE task_id = ? ORDER BY id", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		struct extension_row *r = grow(a, &out->extensions, &out->nextensions, &cap, sizeof(*r));
-
-		r->id = db_col_int(s, 0);
-		r->requested_at = col_s(s, 1, a);
-		r->requested_by = col_s(s, 2, a);
-		r->old_due_on = col_s(s, 3, a);
-		r->new_due_on = col_s(s, 4, a);
-		r->reason = col_s(s, 5, a);
-		r->status = col_s(s, 6, a);
-		r->decided_at = col_s(s, 7, a);
-		r->decided_by = col_s(s, 8, a);
-		r->decision_note = col_s(s, 9, a);
-	}
-	db_done(s);
-	if (rc < 0)
-		return -1;
+	tr = db_prepare(st->db, "SELECT action, from_state, to_state, at, actor, note FROM task_transition "
+			"WHERE task_id = ? ORDER BY at, id", err);
+	if (tr == NULL || db_bind_int(tr, 1, task_id) != 0 || db_send(tr, err) != 0)
+		goto out;
+	ex = db_prepare(st->db, "SELECT id, requested_at, requested_by, old_due_on, new_due_on, reason, status, "
+			"decided_at, decided_by, decision_note FROM extension WHERE task_id = ? ORDER BY id", err);
+	if (ex == NULL || db_bind_int(ex, 1, task_id) != 0 || db_send(ex, err) != 0)
+		goto out;
 	/* The latest LIM_TASK_REPORTS reports, oldest first; the rest are paged
 	 * by store_task_reports(). */
-	s = db_prepare(st->db, "SELECT * FROM (SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
-		       "ON p.id = r.reporter_id WHERE r.task_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT ?) AS latest "
-		       "ORDER BY reported_on, id", err);
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, task_id);
-	db_bind_int(s, 2, LIM_TASK_REPORTS);
+	rp = db_prepare(st->db, "SELECT * FROM (SELECT " REPORT_COLS " FROM progress_report r LEFT JOIN person p "
+			"ON p.id = r.reporter_id WHERE r.task_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT ?) "
+			"AS latest ORDER BY reported_on, id", err);
+	if (rp == NULL || db_bind_int(rp, 1, task_id) != 0 || db_bind_int(rp, 2, LIM_TASK_REPORTS) != 0 ||
+	    db_send(rp, err) != 0)
+		goto out;
 	cap = 0;
-	while ((rc = db_step(s, err)) == DB_ROW)
-		read_report(s, a, grow(a, &out->reports, &out->nreports, &cap, sizeof(struct report_row)));
-	db_done(s);
-	if (rc < 0)
-		return -1;
+	while ((step = db_step(tr, err)) == DB_ROW) {
+		struct transition_row *r = grow(a, &out->transitions, &out->ntransitions, &cap, sizeof(*r));
+
+		r->action = col_s(tr, 0, a);
+		r->from_state = col_s(tr, 1, a);
+		r->to_state = col_s(tr, 2, a);
+		r->at = col_s(tr, 3, a);
+		r->actor = col_s(tr, 4, a);
+		r->note = col_s(tr, 5, a);
+	}
+	if (step < 0)
+		goto out;
+	cap = 0;
+	while ((step = db_step(ex, err)) == DB_ROW) {
+		struct extension_row *r = grow(a, &out->extensions, &out->nextensions, &cap, sizeof(*r));
+
+		r->id = db_col_int(ex, 0);
+		r->requested_at = col_s(ex, 1, a);
+		r->requested_by = col_s(ex, 2, a);
+		r->old_due_on = col_s(ex, 3, a);
+		r->new_due_on = col_s(ex, 4, a);
+		r->reason = col_s(ex, 5, a);
+		r->status = col_s(ex, 6, a);
+		r->decided_at = col_s(ex, 7, a);
+		r->decided_by = col_s(ex, 8, a);
+		r->decision_note = col_s(ex, 9, a);
+	}
+	if (step < 0)
+		goto out;
+	cap = 0;
+	while ((step = db_step(rp, err)) == DB_ROW)
+		read_report(rp, a, grow(a, &out->reports, &out->nreports, &cap, sizeof(struct report_row)));
+	if (step < 0)
+		goto out;
+	db_done(tr);
+	db_done(ex);
+	db_done(rp);
+	tr = ex = rp = NULL;
 	if (out->nreports < LIM_TASK_REPORTS)
 		out->reports_total = (long)out->nreports;
 	else if (store_task_report_count(st, task_id, &out->reports_total, err) != 0)
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	db_done(tr);
+	db_done(ex);
+	db_done(rp);
+	return rc;
 }
 
 int store_task_report_count(struct store *st, int64_t task_id, long *n, struct err *err)

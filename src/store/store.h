@@ -59,6 +59,14 @@ struct store_version {
 	int64_t ours;            /* commits made by this process */
 };
 struct store_version store_version(struct store *st);
+/* The round trips to the database this store's connection has made
+ * (db_round_trips: 0 on SQLite). For tests and measurements. */
+int64_t store_round_trips(struct store *st);
+/* The next store_version() must count the commits acknowledged before this
+ * call, and may take its reading from the next statement run outside a
+ * transaction (db.h db_version_mark: no round trip of its own on
+ * PostgreSQL). The server calls it as each request starts. */
+void store_version_mark(struct store *st);
 
 int store_begin(struct store *st, struct err *err);
 /* Serialises the writers of one org (0: the installation) until the
@@ -184,6 +192,11 @@ int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t si
 			  struct err *err);
 /* Inserts the entry; its id into *id (which may be NULL). */
 int store_audit_insert(struct store *st, const struct audit_row *row, int64_t *id, struct err *err);
+/* Inserts the entry and seals into it the org's pending changes (what
+ * store_audit_insert() then store_audit_seal() do), in one statement on
+ * PostgreSQL (a round trip less under the org lock). Its id into *id
+ * (which may be NULL). */
+int store_audit_insert_sealed(struct store *st, const struct audit_row *row, int64_t *id, struct err *err);
 typedef int (*store_audit_cb)(void *ctx, const struct audit_row *row);
 /* Entries with id > after_id, oldest first, at most limit (0: all). */
 int store_audit_scan(struct store *st, int64_t org_id, int64_t after_id, int limit, store_audit_cb cb,
@@ -206,6 +219,14 @@ int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, stor
  * over by an import). */
 int store_audit_change_insert(struct store *st, int64_t org_id, int64_t audit_id, const struct audit_change *c,
 			      struct err *err);
+/* What a new entry of the org's chain is made from, in one query (one
+ * round trip on PostgreSQL, under the org lock): the hash of the org's
+ * newest entry into out (size >= 129, "" when none), as
+ * store_audit_last_hash() gives it, and the changes not sealed yet, oldest
+ * first, to cb, as store_audit_changes() with audit_id 0 gives them.
+ * Returns what store_audit_changes() returns. */
+int store_audit_pending(struct store *st, int64_t org_id, char *out, size_t size, store_change_cb cb, void *ctx,
+			struct err *err);
 /* Seals the org's pending changes into entry audit_id. */
 int store_audit_seal(struct store *st, int64_t org_id, int64_t audit_id, struct err *err);
 /* The current identity and image of every audited row of the org, computed

@@ -475,6 +475,222 @@ static void change_tokens_see_every_commit(void **state)
 	db_close(b);
 }
 
+/* What a transaction costs in round trips to the server (PostgreSQL; SQLite
+ * answers in process: none). Each shape runs twice so that its statements
+ * are prepared before the second run, which is the one counted: a write
+ * (begin, the org lock, one insert, commit with its notification), a read
+ * snapshot of one statement, and transactions in which nothing ran. */
+static void transactions_cost_few_round_trips(void **state)
+{
+	const struct target *t = *state;
+	struct db *db = open_target(t);
+	struct err err = ERR_INIT;
+	int64_t before = 0;
+
+	for (int i = 0; i < 2; i++) {
+		before = db_round_trips(db);
+		assert_int_equal(db_begin(db, &err), 0);
+		assert_int_equal(db_lock_org(db, 5, &err), 0);
+		assert_true(add_org(db, i ? "second" : "first", &err) > 0);
+		assert_int_equal(db_commit(db, &err), 0);
+	}
+	/* was 5: BEGIN, lock, insert, NOTIFY, COMMIT */
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 3 : 0);
+	for (int i = 0; i < 2; i++) {
+		before = db_round_trips(db);
+		assert_int_equal(db_begin_read(db, &err), 0);
+		assert_int_equal(count_orgs(db), 2);
+		db_rollback(db);
+	}
+	/* was 3: BEGIN, the select, ROLLBACK */
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 2 : 0);
+	before = db_round_trips(db);
+	assert_int_equal(db_begin(db, &err), 0);
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(db_begin_read(db, &err), 0);
+	db_rollback(db);
+	assert_int_equal(db_begin(db, &err), 0);
+	db_rollback(db);
+	assert_int_equal(db_round_trips(db) - before, 0);
+	/* The writes committed, the one rolled back left nothing. */
+	assert_int_equal(count_orgs(db), 2);
+	db_close(db);
+}
+
+/* After db_version_mark(), the change token counts every commit another
+ * connection had acknowledged before the mark: read from the first
+ * statement run after the mark (no round trip of its own), or from a round
+ * trip of its own when no statement ran since the mark. No polling here:
+ * an acknowledged commit must be seen at once (multi-instance
+ * read-your-writes rests on it). */
+static void a_marked_version_needs_no_round_trip_of_its_own(void **state)
+{
+	const struct target *t = *state;
+	struct db *a = open_target(t), *b = open_target(t);
+	struct err err = ERR_INIT;
+	int64_t ta, before;
+
+	assert_int_equal(count_orgs(a), 0);          /* prepared */
+	ta = db_change_token(a);
+	assert_true(ta >= 0);
+
+	/* A statement after the mark brings the notification. */
+	assert_true(add_org(b, "one", &err) > 0);
+	db_version_mark(a);
+	before = db_round_trips(a);
+	assert_int_equal(count_orgs(a), 1);
+	assert_true(db_change_token(a) != ta);
+	assert_int_equal(db_round_trips(a) - before, t->pg ? 1 : 0);
+
+	/* No statement since the mark: the reading asks the server. */
+	ta = db_change_token(a);
+	assert_true(add_org(b, "two", &err) > 0);
+	db_version_mark(a);
+	before = db_round_trips(a);
+	assert_true(db_change_token(a) != ta);
+	assert_int_equal(db_round_trips(a) - before, t->pg ? 1 : 0);
+
+	/* A statement run before the mark is no reading for after it. */
+	ta = db_change_token(a);
+	assert_int_equal(count_orgs(a), 2);
+	assert_true(add_org(b, "three", &err) > 0);
+	db_version_mark(a);
+	assert_true(db_change_token(a) != ta);
+
+	/* Statements in a read transaction: the notifications come with
+	 * its end. */
+	ta = db_change_token(a);
+	db_version_mark(a);
+	assert_int_equal(db_begin_read(a, &err), 0);
+	assert_int_equal(count_orgs(a), 3);
+	db_rollback(a);
+	assert_true(add_org(b, "four", &err) > 0);
+	db_version_mark(a);
+	assert_int_equal(db_begin_read(a, &err), 0);
+	assert_int_equal(count_orgs(a), 4);
+	db_rollback(a);
+	assert_true(db_change_token(a) != ta);
+	db_close(a);
+	db_close(b);
+}
+
+/* A statement's first run on a connection prepares it on the server: in
+ * the same round trip as its execution (was one for the preparation, and
+ * inside a transaction two more for the savepoint around it). A parameter
+ * the server cannot type from its use (`?1 IS NULL OR ...` as written
+ * first) is still prepared and run right, inside a transaction too, which
+ * stays usable. */
+static void a_first_run_prepares_in_the_same_round_trip(void **state)
+{
+	const struct target *t = *state;
+	struct db *db = open_target(t);
+	struct err err = ERR_INIT;
+	struct db_stmt *s;
+	int64_t before;
+
+	assert_true(add_org(db, "one", &err) > 0);
+	before = db_round_trips(db);
+	s = db_prepare(db, "SELECT count(*) FROM org WHERE name <> ?1", &err);
+	assert_non_null(s);
+	assert_int_equal(db_bind_text(s, 1, "none"), 0);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_done(s);
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 1 : 0);
+
+	before = db_round_trips(db);
+	assert_int_equal(db_begin(db, &err), 0);
+	s = db_prepare(db, "SELECT count(*) FROM org WHERE length(name) > ?1", &err);
+	assert_non_null(s);
+	assert_int_equal(db_bind_int(s, 1, 0), 0);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_done(s);
+	assert_int_equal(db_round_trips(db) - before, t->pg ? 1 : 0);
+
+	/* the untyped parameter, first run inside the transaction */
+	s = db_prepare(db, "SELECT count(*) FROM org WHERE ?1 IS NULL OR name = ?1", &err);
+	assert_non_null(s);
+	assert_int_equal(db_bind_text(s, 1, "one"), 0);
+	if (db_step(s, &err) != DB_ROW)
+		fail_msg("untyped parameter: %s", err.msg);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_done(s);
+	assert_true(add_org(db, "two", &err) > 0);
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(count_orgs(db), 2);
+	db_close(db);
+}
+
+/* Statements sent with db_send() share one round trip on PostgreSQL (their
+ * first run prepares them in it too), and each is then stepped as if run
+ * alone: its own rows, in any order of stepping. A statement that fails
+ * fails when stepped, the ones sent after it fail too, and the
+ * transaction can be rolled back and the connection used again. */
+static void sent_statements_share_one_round_trip(void **state)
+{
+	const struct target *t = *state;
+	struct db *db = open_target(t);
+	struct err err = ERR_INIT;
+	struct db_stmt *s[3];
+	const char *sql[3] = { "SELECT name FROM org WHERE id = ?1", "SELECT count(*) FROM org WHERE id <> ?1",
+			       "SELECT 10 / (?1 - ?1)" };
+	int64_t a, b, before;
+
+	a = add_org(db, "甲", &err);
+	b = add_org(db, "乙", &err);
+	assert_true(a > 0 && b > 0);
+	for (int run = 0; run < 2; run++) {
+		before = db_round_trips(db);
+		assert_int_equal(db_begin_read(db, &err), 0);
+		for (int i = 0; i < 2; i++) {
+			s[i] = db_prepare(db, sql[i], &err);
+			assert_non_null(s[i]);
+			assert_int_equal(db_bind_int(s[i], 1, i == 0 ? a : b), 0);
+			assert_int_equal(db_send(s[i], &err), 0);
+		}
+		/* binding the value sent again is harmless */
+		assert_int_equal(db_bind_int(s[0], 1, a), 0);
+		/* stepped out of order */
+		assert_int_equal(db_step(s[1], &err), DB_ROW);
+		assert_int_equal(db_col_int(s[1], 0), 1);
+		assert_int_equal(db_step(s[1], &err), DB_DONE);
+		assert_int_equal(db_step(s[0], &err), DB_ROW);
+		assert_string_equal(db_col_text(s[0], 0), "甲");
+		assert_int_equal(db_step(s[0], &err), DB_DONE);
+		db_done(s[0]);
+		db_done(s[1]);
+		db_rollback(db);
+		/* BEGIN, both preparations (first run) and both executions */
+		assert_int_equal(db_round_trips(db) - before, t->pg ? 2 : 0);
+	}
+
+	/* A failure in the middle: division by zero, then one sent after it
+	 * (PostgreSQL: SQLite has no pipeline, and divides by zero into NULL). */
+	if (!t->pg) {
+		db_close(db);
+		return;
+	}
+	assert_int_equal(db_begin(db, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		s[i] = db_prepare(db, sql[(i + 2) % 3], &err);
+		assert_non_null(s[i]);
+		assert_int_equal(db_bind_int(s[i], 1, a), 0);
+		assert_int_equal(db_send(s[i], &err), 0);
+	}
+	err = (struct err)ERR_INIT;
+	assert_int_equal(db_step(s[0], &err), -1);
+	assert_non_null(strstr(err.msg, "division by zero"));
+	assert_int_equal(db_step(s[1], &err), -1);
+	for (int i = 0; i < 3; i++)
+		db_done(s[i]);
+	db_rollback(db);
+	assert_int_equal(count_orgs(db), 2);
+	assert_true(add_org(db, "丙", &err) > 0);
+	assert_int_equal(count_orgs(db), 3);
+	db_close(db);
+}
+
 static void the_driver_is_chosen_by_the_path(void **state)
 {
 	const struct target *t = *state;
@@ -519,6 +735,10 @@ int main(void)
 		T(org_lock_serialises_writers),
 		T(a_lock_wait_that_times_out_says_busy),
 		T(change_tokens_see_every_commit),
+		T(transactions_cost_few_round_trips),
+		T(a_marked_version_needs_no_round_trip_of_its_own),
+		T(a_first_run_prepares_in_the_same_round_trip),
+		T(sent_statements_share_one_round_trip),
 		T(the_driver_is_chosen_by_the_path),
 	};
 	const char *url = getenv("PLENUM_TEST_PG_URL");
