@@ -7,12 +7,15 @@
 
 #include "lights.h"
 #include "task.h"
+#include "../core/date.h"
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
+/* Every rule a light depends on: new rules make the counts stale. */
 static void rules_text(const struct svc *svc, char *out, size_t size)
 {
-	snprintf(out, size, "%d/%d/%d", svc->light.red_behind, svc->light.yellow_behind, svc->light.due_soon_days);
+	snprintf(out, size, "%d/%d/%d/%d", svc->light.red_behind, svc->light.yellow_behind, svc->light.due_soon_days,
+		 svc->light.asap_days);
 }
 
 static void contrib_of(const struct task_view *v, struct light_contrib *c)
@@ -22,6 +25,13 @@ static void contrib_of(const struct task_view *v, struct light_contrib *c)
 	c->light = (int)v->light.light;
 	c->weight = v->row.weight;
 	c->progress = v->state == TS_CLOSED ? 100 : v->row.has_report ? v->row.percent : 0;
+	c->next_change = v->light.changes_on;
+}
+
+static int same_count(const struct light_contrib *a, const struct light_contrib *b)
+{
+	return a->initiative_id == b->initiative_id && a->light == b->light && a->weight == b->weight &&
+	       a->progress == b->progress;
 }
 
 void lights_touch(struct svc *svc, int64_t task_id)
@@ -56,18 +66,181 @@ void lights_forget(struct svc *svc)
 	svc->lights.overflow = 0;
 }
 
-int lights_fresh(struct svc *svc, int *fresh, struct err *err)
+/* What the stamp says of the stored counts for today and the rules in
+ * force: exactly today's; an earlier day's under the same rules (brought
+ * forward by the tasks whose next change has come); or unusable (none, other
+ * rules, a later day: the clock went back). */
+enum counts_state { COUNTS_FRESH, COUNTS_BEHIND, COUNTS_STALE };
+
+static int counts_state(struct svc *svc, enum counts_state *state, struct err *err)
 {
 	char rules[64], want[64];
 	int32_t day = 0;
 	int found;
 
-	*fresh = 0;
+	*state = COUNTS_STALE;
 	if (store_light_stamp(svc->st, svc->org.id, &day, rules, sizeof(rules), &found, err) != 0)
 		return -1;
 	rules_text(svc, want, sizeof(want));
-	*fresh = found && day == svc->today && strcmp(rules, want) == 0;
+	if (!found || strcmp(rules, want) != 0 || day > svc->today)
+		*state = COUNTS_STALE;
+	else
+		*state = day == svc->today ? COUNTS_FRESH : COUNTS_BEHIND;
 	return 0;
+}
+
+int lights_fresh(struct svc *svc, int *fresh, struct err *err)
+{
+	enum counts_state state;
+
+	*fresh = 0;
+	if (counts_state(svc, &state, err) != 0)
+		return -1;
+	*fresh = state != COUNTS_STALE;
+	return 0;
+}
+
+int lights_current(struct svc *svc, int *current, struct err *err)
+{
+	enum counts_state state;
+
+	*current = 0;
+	if (counts_state(svc, &state, err) != 0)
+		return -1;
+	*current = state == COUNTS_FRESH;
+	return 0;
+}
+
+/* ---- a new day: the tasks whose next change has come ---- */
+
+/* The counted tasks whose next change is on or before today: their stored
+ * contribution (old) and today's (now; has 0 when the task is gone), by
+ * task id. Read for the day and org in day/org_id. */
+struct lights_moves {
+	int64_t org_id;
+	int32_t day;
+	struct light_contrib *old, *now;
+	char *has;
+	size_t n, cap;
+};
+
+static int collect_due(void *ctx, const struct light_contrib *c)
+{
+	struct lights_moves *m = ctx;
+
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->old = xreallocarray(m->old, m->cap, sizeof(*m->old));
+		m->now = xreallocarray(m->now, m->cap, sizeof(*m->now));
+		m->has = xreallocarray(m->has, m->cap, 1);
+	}
+	m->old[m->n] = *c;
+	m->has[m->n] = 0;
+	m->n++;
+	return 0;
+}
+
+struct moved_ctx {
+	struct svc *svc;
+	struct lights_moves *m;
+};
+
+static int moved_row(void *ctx, const struct task_row *row)
+{
+	struct moved_ctx *mc = ctx;
+	struct lights_moves *m = mc->m;
+	struct task_view v;
+	size_t lo = 0, hi = m->n;
+
+	/* old is by task id (store_light_due's order) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->old[mid].task_id < row->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->n || m->old[lo].task_id != row->id)
+		return 0;
+	task_compute(mc->svc, row, &v);
+	contrib_of(&v, &m->now[lo]);
+	m->has[lo] = 1;
+	return 0;
+}
+
+/* Reads m for svc's org and today (replacing what it held). */
+static int moves_read(struct svc *svc, struct lights_moves *m, struct err *err)
+{
+	enum { CHUNK = LIM_PAGE_ITEMS * 4 };   /* store_task_scan_ids' most */
+	struct moved_ctx mc = { svc, m };
+	int64_t ids[CHUNK];
+
+	m->n = 0;
+	m->org_id = svc->org.id;
+	m->day = svc->today;
+	if (store_light_due(svc->st, svc->org.id, svc->today, collect_due, m, err) != 0)
+		return -1;
+	for (size_t i = 0; i < m->n; i += CHUNK) {
+		size_t k = m->n - i < CHUNK ? m->n - i : CHUNK;
+
+		for (size_t j = 0; j < k; j++)
+			ids[j] = m->old[i + j].task_id;
+		if (store_task_scan_ids(svc->st, svc->org.id, ids, k, moved_row, &mc, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static struct lights_moves *moves_of(struct svc *svc)
+{
+	if (svc->lights.moves == NULL)
+		svc->lights.moves = xcalloc(1, sizeof(*svc->lights.moves));
+	return svc->lights.moves;
+}
+
+void lights_release(struct svc *svc)
+{
+	struct lights_moves *m = svc->lights.moves;
+
+	if (m == NULL)
+		return;
+	free(m->old);
+	free(m->now);
+	free(m->has);
+	free(m);
+	svc->lights.moves = NULL;
+}
+
+/* Brings counts of an earlier day to today in the open write (the org
+ * locked): each task whose next change has come, its old contribution out
+ * and today's in, its next change recomputed; then the stamp moves. */
+static int advance(struct svc *svc, struct err *err)
+{
+	struct lights_moves *m = moves_of(svc);
+	char rules[64];
+
+	if (moves_read(svc, m, err) != 0)
+		return -1;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct light_contrib *old = &m->old[i], *now = &m->now[i];
+
+		if (m->has[i] && same_count(old, now)) {
+			if (store_light_put(svc->st, svc->org.id, now, err) != 0)
+				return -1;
+			continue;
+		}
+		if (store_light_add(svc->st, svc->org.id, old, -1, err) != 0 ||
+		    (m->has[i] && (store_light_add(svc->st, svc->org.id, now, 1, err) != 0 ||
+				   store_light_put(svc->st, svc->org.id, now, err) != 0)) ||
+		    (!m->has[i] && store_light_del(svc->st, old->task_id, err) != 0))
+			return -1;
+	}
+	svc->lights.recomputed = (long)m->n;
+	m->n = 0;
+	m->org_id = 0;           /* written: nothing left to bring forward in memory */
+	rules_text(svc, rules, sizeof(rules));
+	return store_light_restamp(svc->st, svc->org.id, svc->today, rules, err);
 }
 
 /* One touched task: its old contribution out, its new one in. */
@@ -86,9 +259,9 @@ static int apply_one(struct svc *svc, int64_t task_id, struct err *err)
 		task_compute(svc, &row, &v);
 		contrib_of(&v, &now);
 	}
-	if (had && has && old.initiative_id == now.initiative_id && old.light == now.light &&
-	    old.weight == now.weight && old.progress == now.progress) {
-		rc = 0;
+	if (had && has && same_count(&old, &now)) {
+		/* the same counts; its next change may differ (a report) */
+		rc = old.next_change == now.next_change ? 0 : store_light_put(svc->st, svc->org.id, &now, err);
 		goto out;
 	}
 	if ((had && store_light_add(svc->st, svc->org.id, &old, -1, err) != 0) ||
@@ -105,17 +278,22 @@ out:
 int lights_apply(struct svc *svc, struct err *err)
 {
 	struct svc_lights *l = &svc->lights;
-	int fresh, rc = 0;
+	enum counts_state state;
+	int rc = 0;
 
 	if (!svc->has_org || (l->n == 0 && !l->overflow))
 		return 0;
-	if (lights_fresh(svc, &fresh, err) != 0) {
+	if (counts_state(svc, &state, err) != 0) {
 		rc = -1;
-	} else if (!fresh || l->overflow) {
-		/* not for today (this process's day, or the rules, differ from the
-		 * stamp's) or too many: forgotten, recounted before the next read */
+	} else if (state == COUNTS_STALE || l->overflow) {
+		/* not for the rules in force (or for a later day than this
+		 * process's), or too many: forgotten, recounted before the next read */
 		rc = store_light_invalidate(svc->st, svc->org.id, err);
 	} else {
+		/* an earlier day's counts are brought to today first (the write
+		 * holds the org's lock), then the write's tasks are applied */
+		if (state == COUNTS_BEHIND)
+			rc = advance(svc, err);
 		for (int i = 0; i < l->n && rc == 0; i++)
 			rc = apply_one(svc, l->touched[i], err);
 	}
@@ -167,14 +345,89 @@ static int stored_row(void *ctx, int64_t initiative_id, int light, long n, doubl
 	return 0;
 }
 
+static int by_initiative(const void *a, const void *b)
+{
+	const struct rollup_sums *x = a, *y = b;
+
+	return x->initiative_id < y->initiative_id ? -1 : x->initiative_id > y->initiative_id;
+}
+
+/* The day's moves onto the stored sums (old out, now in), merged so that
+ * each initiative still has one entry. */
+static void sums_move(struct sums_cb *s, const struct lights_moves *m)
+{
+	size_t k = 0;
+	int moved = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->has[i] && same_count(&m->old[i], &m->now[i]))
+			continue;
+		light_sums_add(sums_for(s, m->old[i].initiative_id), (enum light)m->old[i].light, m->old[i].weight,
+			       m->old[i].progress, -1);
+		if (m->has[i])
+			light_sums_add(sums_for(s, m->now[i].initiative_id), (enum light)m->now[i].light,
+				       m->now[i].weight, m->now[i].progress, 1);
+		moved = 1;
+	}
+	if (!moved || s->n == 0)
+		return;
+	qsort(s->items, s->n, sizeof(*s->items), by_initiative);
+	for (size_t i = 1; i < s->n; i++) {
+		struct rollup_sums *x = &s->items[k];
+
+		if (s->items[i].initiative_id != x->initiative_id) {
+			s->items[++k] = s->items[i];
+			continue;
+		}
+		for (int l = 0; l < LIGHT_COUNT; l++)
+			x->counts[l] += s->items[i].counts[l];
+		x->wsum += s->items[i].wsum;
+		x->wacc += s->items[i].wacc;
+		x->psum += s->items[i].psum;
+	}
+	s->n = k + 1;
+}
+
+/* The moves of today for svc's org when the counts are an earlier day's
+ * (read now, or kept from this request's earlier call); NULL when current. */
+static int moves_for_read(struct svc *svc, const struct lights_moves **out, struct err *err)
+{
+	enum counts_state state;
+	struct lights_moves *m;
+
+	*out = NULL;
+	if (counts_state(svc, &state, err) != 0)
+		return -1;
+	if (state == COUNTS_FRESH)
+		return 0;
+	if (state == COUNTS_STALE)
+		return err_set(err, ST_FAIL, "the light counts are stale: recount them first");
+	m = moves_of(svc);
+	if (m->org_id != svc->org.id || m->day != svc->today) {
+		m->org_id = 0;
+		if (moves_read(svc, m, err) != 0)
+			return -1;
+	}
+	/* the server writes them forward after this request */
+	svc->lights.stale = 1;
+	*out = m;
+	return 0;
+}
+
 int lights_stored(struct svc *svc, struct arena *a, struct rollup_sums **sums, size_t *n, struct err *err)
 {
 	struct sums_cb s = { a, NULL, 0, 0 };
+	const struct lights_moves *m;
 
-	if (store_light_counts(svc->st, svc->org.id, stored_row, &s, err) != 0) {
+	/* a fresh read of the day's moves, not one kept from another request */
+	if (svc->lights.moves)
+		svc->lights.moves->org_id = 0;
+	if (moves_for_read(svc, &m, err) != 0 || store_light_counts(svc->st, svc->org.id, stored_row, &s, err) != 0) {
 		free(s.items);
 		return -1;
 	}
+	if (m)
+		sums_move(&s, m);
 	return sums_out(&s, sums, n);
 }
 
@@ -262,6 +515,20 @@ int lights_recount(struct svc *svc, struct arena *a, struct rollup_sums **sums, 
 	return recount(svc, a, sums, n, cb, ctx, NULL, err);
 }
 
+static int count_put(void *ctx, const struct task_view *t)
+{
+	(void)t;
+	(*(long *)ctx)++;
+	return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int put_contrib(struct svc *svc, const struct light_contrib *c, struct err *err)
 {
 	return store_light_put(svc->st, svc->org.id, c, err);
@@ -271,10 +538,12 @@ int lights_refresh(struct svc *svc, struct err *err)
 {
 	struct arena a = ARENA_INIT;
 	struct rollup_sums *sums;
+	enum counts_state state;
 	char rules[64];
 	size_t n;
-	int fresh, rc = -1;
+	int rc = -1;
 
+	svc->lights.recomputed = 0;
 	if (!svc->has_org)
 		return 0;
 	if (store_begin(svc->st, err) != 0)
@@ -286,13 +555,20 @@ int lights_refresh(struct svc *svc, struct err *err)
 	if (store_lock_org(svc->st, svc->org.id, err) != 0)
 		goto fail;
 	/* Another request or process may have refreshed them meanwhile. */
-	if (lights_fresh(svc, &fresh, err) != 0)
+	if (counts_state(svc, &state, err) != 0)
 		goto fail;
-	if (fresh)
+	if (state == COUNTS_FRESH)
 		goto done;
+	if (state == COUNTS_BEHIND) {
+		/* a new day: only the tasks whose light may have changed */
+		if (advance(svc, err) != 0)
+			goto fail;
+		goto done;
+	}
+	/* new rules, or none: every task (rare: a settings change, an import) */
 	rules_text(svc, rules, sizeof(rules));
 	if (store_light_reset(svc->st, svc->org.id, svc->today, rules, err) != 0 ||
-	    recount(svc, &a, &sums, &n, NULL, NULL, put_contrib, err) != 0)
+	    recount(svc, &a, &sums, &n, count_put, &svc->lights.recomputed, put_contrib, err) != 0)
 		goto fail;
 	(void)sums;
 	(void)n;
@@ -311,7 +587,72 @@ out:
 	return rc;
 }
 
+int lights_keep_up(struct svc *svc, struct err *err)
+{
+	const char *keys[LIM_ORGS_KEPT_UP];
+	struct arena a = ARENA_INIT;
+	size_t n = 0;
+	int rc = -1;
+
+	if (store_org_keys(svc->st, &a, keys, LIM_ORGS_KEPT_UP, &n, err) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		/* the org's strings only: one org at a time */
+		arena_release(&svc->arena);
+		if (svc_select_org(svc, keys[i], err) != 0 || lights_refresh(svc, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return rc;
+}
+
+/* The ids with this light among the stored ones (the first max + the moved,
+ * by id) and the moved tasks', the moved ones where they are today. */
+static int pick_moved(struct svc *svc, const struct lights_moves *m, int light, int64_t *ids, size_t max, size_t *n,
+		      struct err *err)
+{
+	size_t want = max + m->n, got = 0, k = 0;
+	int64_t *all = xcalloc(want + 1, sizeof(*all));
+	int rc = -1;
+
+	*n = 0;
+	if (store_light_pick(svc->st, svc->org.id, light, all, want, &got, err) != 0)
+		goto out;
+	for (size_t i = 0; i < got; i++) {
+		size_t lo = 0, hi = m->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (m->old[mid].task_id < all[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == m->n || m->old[lo].task_id != all[i])
+			all[k++] = all[i];
+	}
+	for (size_t i = 0; i < m->n; i++)
+		if (m->has[i] && m->now[i].light == light)
+			all[k++] = m->now[i].task_id;
+	qsort(all, k, sizeof(*all), id_cmp);
+	*n = k < max ? k : max;
+	memcpy(ids, all, *n * sizeof(*ids));
+	rc = 0;
+out:
+	free(all);
+	return rc;
+}
+
 int lights_pick(struct svc *svc, enum light light, int64_t *ids, size_t max, size_t *n, struct err *err)
 {
+	const struct lights_moves *m;
+
+	if (moves_for_read(svc, &m, err) != 0)
+		return -1;
+	if (m)
+		return pick_moved(svc, m, (int)light, ids, max, n, err);
 	return store_light_pick(svc->st, svc->org.id, (int)light, ids, max, n, err);
 }

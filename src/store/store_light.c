@@ -1,6 +1,7 @@
 /*
  * store_light.c -- the incremental light counts' tables (migration 0014):
- * each task's counted contribution (task_light), the sums per initiative and
+ * each task's counted contribution (task_light, with the day its light may
+ * next change by the date alone: migration 0015), the sums per initiative and
  * light (light_count) and the day and rules they hold for (light_stamp).
  *
  * Also the org's record token (record_token), a random value replaced by
@@ -17,6 +18,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "db.h"
+#include "../core/date.h"
 #include "../core/banned.h"
 
 static int step_done(struct db_stmt *s, struct err *err)
@@ -59,6 +61,51 @@ static int exec_org(struct store *st, const char *sql, int64_t org_id, struct er
 	return step_done(s, err);
 }
 
+int store_light_restamp(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "UPDATE light_stamp SET day = ?, rules = ? WHERE org_id = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, day);
+	db_bind_text(s, 2, rules);
+	db_bind_int(s, 3, org_id);
+	return step_done(s, err);
+}
+
+/* A task_light row from columns task_id, initiative_id, light, weight, progress, next_change. */
+static void read_contrib(struct db_stmt *s, struct light_contrib *c)
+{
+	c->task_id = db_col_int(s, 0);
+	c->initiative_id = db_col_int(s, 1);
+	c->light = (int)db_col_int(s, 2);
+	c->weight = db_col_double(s, 3);
+	c->progress = (int)db_col_int(s, 4);
+	c->next_change = db_col_is_null(s, 5) ? DATE_NONE : (int32_t)db_col_int(s, 5);
+}
+
+int store_light_due(struct store *st, int64_t org_id, int32_t day, store_light_contrib_cb cb, void *ctx,
+		    struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "SELECT task_id, initiative_id, light, weight, progress, next_change "
+				       "FROM task_light WHERE org_id = ? AND next_change <= ? ORDER BY task_id", err);
+	struct light_contrib c;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, day);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		read_contrib(s, &c);
+		rc = cb(ctx, &c);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 int store_light_invalidate(struct store *st, int64_t org_id, struct err *err)
 {
 	return exec_org(st, "DELETE FROM light_stamp WHERE org_id = ?", org_id, err);
@@ -83,8 +130,8 @@ int store_light_reset(struct store *st, int64_t org_id, int32_t day, const char 
 
 int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out, int *found, struct err *err)
 {
-	struct db_stmt *s = db_prepare(store_db(st), "SELECT initiative_id, light, weight, progress FROM task_light "
-				       "WHERE task_id = ?", err);
+	struct db_stmt *s = db_prepare(store_db(st), "SELECT task_id, initiative_id, light, weight, progress, "
+				       "next_change FROM task_light WHERE task_id = ?", err);
 	int rc;
 
 	*found = 0;
@@ -95,11 +142,7 @@ int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
 		*found = 1;
-		out->task_id = task_id;
-		out->initiative_id = db_col_int(s, 0);
-		out->light = (int)db_col_int(s, 1);
-		out->weight = db_col_double(s, 2);
-		out->progress = (int)db_col_int(s, 3);
+		read_contrib(s, out);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -108,9 +151,10 @@ int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out
 int store_light_put(struct store *st, int64_t org_id, const struct light_contrib *c, struct err *err)
 {
 	struct db_stmt *s = db_prepare(store_db(st),
-		"INSERT INTO task_light (task_id, org_id, initiative_id, light, weight, progress) VALUES (?, ?, ?, ?, ?, ?) "
+		"INSERT INTO task_light (task_id, org_id, initiative_id, light, weight, progress, next_change) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?) "
 		"ON CONFLICT (task_id) DO UPDATE SET initiative_id = excluded.initiative_id, light = excluded.light, "
-		"weight = excluded.weight, progress = excluded.progress", err);
+		"weight = excluded.weight, progress = excluded.progress, next_change = excluded.next_change", err);
 
 	if (s == NULL)
 		return -1;
@@ -120,6 +164,10 @@ int store_light_put(struct store *st, int64_t org_id, const struct light_contrib
 	db_bind_int(s, 4, c->light);
 	db_bind_double(s, 5, c->weight);
 	db_bind_int(s, 6, c->progress);
+	if (c->next_change == DATE_NONE)
+		db_bind_null(s, 7);
+	else
+		db_bind_int(s, 7, c->next_change);
 	return step_done(s, err);
 }
 
