@@ -375,7 +375,7 @@ static void handle(struct req *r)
 		req_fail(r, &err);
 		return;
 	}
-	r->svc->lights.stale = 0;
+	lights_request(r->svc);
 	r->route->handler(r);
 	if (snapshot)
 		store_read_end(r->svc->st);

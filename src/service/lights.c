@@ -18,6 +18,39 @@ static void rules_text(const struct svc *svc, char *out, size_t size)
 		 svc->light.asap_days);
 }
 
+/* What lights.c keeps between calls on one svc (lights_request() forgets it):
+ * - the stamp as read (stamp_known), so that a request reads it once;
+ * - the counted tasks whose next change is on or before today: their stored
+ *   contribution (old) and today's (now; has 0 when the task is gone), by
+ *   task id, read for the org and day in org_id and day (org_id 0: none). */
+struct lights_kept {
+	int stamp_known, stamp_found;
+	int64_t stamp_org;
+	int32_t stamp_day;
+	char stamp_rules[64];
+	int64_t org_id;
+	int32_t day;
+	struct light_contrib *old, *now;
+	char *has;
+	size_t n, cap;
+};
+
+static struct lights_kept *kept_of(struct svc *svc)
+{
+	if (svc->lights.kept == NULL)
+		svc->lights.kept = xcalloc(1, sizeof(*svc->lights.kept));
+	return svc->lights.kept;
+}
+
+void lights_request(struct svc *svc)
+{
+	svc->lights.stale = 0;
+	if (svc->lights.kept) {
+		svc->lights.kept->stamp_known = 0;
+		svc->lights.kept->org_id = 0;
+	}
+}
+
 static void contrib_of(const struct task_view *v, struct light_contrib *c)
 {
 	c->task_id = v->row.id;
@@ -64,6 +97,9 @@ void lights_forget(struct svc *svc)
 {
 	svc->lights.n = 0;
 	svc->lights.overflow = 0;
+	/* the write may have moved the stamp, or may yet roll back */
+	if (svc->lights.kept)
+		svc->lights.kept->stamp_known = 0;
 }
 
 /* What the stamp says of the stored counts for today and the rules in
@@ -74,18 +110,22 @@ enum counts_state { COUNTS_FRESH, COUNTS_BEHIND, COUNTS_STALE };
 
 static int counts_state(struct svc *svc, enum counts_state *state, struct err *err)
 {
-	char rules[64], want[64];
-	int32_t day = 0;
-	int found;
+	struct lights_kept *k = kept_of(svc);
+	char want[64];
 
 	*state = COUNTS_STALE;
-	if (store_light_stamp(svc->st, svc->org.id, &day, rules, sizeof(rules), &found, err) != 0)
-		return -1;
+	if (!k->stamp_known || k->stamp_org != svc->org.id) {
+		if (store_light_stamp(svc->st, svc->org.id, &k->stamp_day, k->stamp_rules, sizeof(k->stamp_rules),
+				      &k->stamp_found, err) != 0)
+			return -1;
+		k->stamp_known = 1;
+		k->stamp_org = svc->org.id;
+	}
 	rules_text(svc, want, sizeof(want));
-	if (!found || strcmp(rules, want) != 0 || day > svc->today)
+	if (!k->stamp_found || strcmp(k->stamp_rules, want) != 0 || k->stamp_day > svc->today)
 		*state = COUNTS_STALE;
 	else
-		*state = day == svc->today ? COUNTS_FRESH : COUNTS_BEHIND;
+		*state = k->stamp_day == svc->today ? COUNTS_FRESH : COUNTS_BEHIND;
 	return 0;
 }
 
@@ -113,20 +153,9 @@ int lights_current(struct svc *svc, int *current, struct err *err)
 
 /* ---- a new day: the tasks whose next change has come ---- */
 
-/* The counted tasks whose next change is on or before today: their stored
- * contribution (old) and today's (now; has 0 when the task is gone), by
- * task id. Read for the day and org in day/org_id. */
-struct lights_moves {
-	int64_t org_id;
-	int32_t day;
-	struct light_contrib *old, *now;
-	char *has;
-	size_t n, cap;
-};
-
 static int collect_due(void *ctx, const struct light_contrib *c)
 {
-	struct lights_moves *m = ctx;
+	struct lights_kept *m = ctx;
 
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
@@ -142,13 +171,13 @@ static int collect_due(void *ctx, const struct light_contrib *c)
 
 struct moved_ctx {
 	struct svc *svc;
-	struct lights_moves *m;
+	struct lights_kept *m;
 };
 
 static int moved_row(void *ctx, const struct task_row *row)
 {
 	struct moved_ctx *mc = ctx;
-	struct lights_moves *m = mc->m;
+	struct lights_kept *m = mc->m;
 	struct task_view v;
 	size_t lo = 0, hi = m->n;
 
@@ -170,7 +199,7 @@ static int moved_row(void *ctx, const struct task_row *row)
 }
 
 /* Reads m for svc's org and today (replacing what it held). */
-static int moves_read(struct svc *svc, struct lights_moves *m, struct err *err)
+static int moves_read(struct svc *svc, struct lights_kept *m, struct err *err)
 {
 	enum { CHUNK = LIM_PAGE_ITEMS * 4 };   /* store_task_scan_ids' most */
 	struct moved_ctx mc = { svc, m };
@@ -192,16 +221,9 @@ static int moves_read(struct svc *svc, struct lights_moves *m, struct err *err)
 	return 0;
 }
 
-static struct lights_moves *moves_of(struct svc *svc)
-{
-	if (svc->lights.moves == NULL)
-		svc->lights.moves = xcalloc(1, sizeof(*svc->lights.moves));
-	return svc->lights.moves;
-}
-
 void lights_release(struct svc *svc)
 {
-	struct lights_moves *m = svc->lights.moves;
+	struct lights_kept *m = svc->lights.kept;
 
 	if (m == NULL)
 		return;
@@ -209,7 +231,7 @@ void lights_release(struct svc *svc)
 	free(m->now);
 	free(m->has);
 	free(m);
-	svc->lights.moves = NULL;
+	svc->lights.kept = NULL;
 }
 
 /* Brings counts of an earlier day to today in the open write (the org
@@ -217,7 +239,7 @@ void lights_release(struct svc *svc)
  * and today's in, its next change recomputed; then the stamp moves. */
 static int advance(struct svc *svc, struct err *err)
 {
-	struct lights_moves *m = moves_of(svc);
+	struct lights_kept *m = kept_of(svc);
 	char rules[64];
 
 	if (moves_read(svc, m, err) != 0)
@@ -354,7 +376,7 @@ static int by_initiative(const void *a, const void *b)
 
 /* The day's moves onto the stored sums (old out, now in), merged so that
  * each initiative still has one entry. */
-static void sums_move(struct sums_cb *s, const struct lights_moves *m)
+static void sums_move(struct sums_cb *s, const struct lights_kept *m)
 {
 	size_t k = 0;
 	int moved = 0;
@@ -390,10 +412,10 @@ static void sums_move(struct sums_cb *s, const struct lights_moves *m)
 
 /* The moves of today for svc's org when the counts are an earlier day's
  * (read now, or kept from this request's earlier call); NULL when current. */
-static int moves_for_read(struct svc *svc, const struct lights_moves **out, struct err *err)
+static int moves_for_read(struct svc *svc, const struct lights_kept **out, struct err *err)
 {
 	enum counts_state state;
-	struct lights_moves *m;
+	struct lights_kept *m;
 
 	*out = NULL;
 	if (counts_state(svc, &state, err) != 0)
@@ -402,7 +424,7 @@ static int moves_for_read(struct svc *svc, const struct lights_moves **out, stru
 		return 0;
 	if (state == COUNTS_STALE)
 		return err_set(err, ST_FAIL, "the light counts are stale: recount them first");
-	m = moves_of(svc);
+	m = kept_of(svc);
 	if (m->org_id != svc->org.id || m->day != svc->today) {
 		m->org_id = 0;
 		if (moves_read(svc, m, err) != 0)
@@ -417,11 +439,11 @@ static int moves_for_read(struct svc *svc, const struct lights_moves **out, stru
 int lights_stored(struct svc *svc, struct arena *a, struct rollup_sums **sums, size_t *n, struct err *err)
 {
 	struct sums_cb s = { a, NULL, 0, 0 };
-	const struct lights_moves *m;
+	const struct lights_kept *m;
 
 	/* a fresh read of the day's moves, not one kept from another request */
-	if (svc->lights.moves)
-		svc->lights.moves->org_id = 0;
+	if (svc->lights.kept)
+		svc->lights.kept->org_id = 0;
 	if (moves_for_read(svc, &m, err) != 0 || store_light_counts(svc->st, svc->org.id, stored_row, &s, err) != 0) {
 		free(s.items);
 		return -1;
@@ -546,6 +568,8 @@ int lights_refresh(struct svc *svc, struct err *err)
 	svc->lights.recomputed = 0;
 	if (!svc->has_org)
 		return 0;
+	/* read again under the lock, and again after this write */
+	lights_forget(svc);
 	if (store_begin(svc->st, err) != 0)
 		goto out;
 	/* The org's writers wait while the counts are rebuilt: under
@@ -583,6 +607,7 @@ done:
 fail:
 	store_rollback(svc->st);
 out:
+	lights_forget(svc);
 	arena_release(&a);
 	return rc;
 }
@@ -591,26 +616,34 @@ int lights_keep_up(struct svc *svc, struct err *err)
 {
 	const char *keys[LIM_ORGS_KEPT_UP];
 	struct arena a = ARENA_INIT;
+	struct svc saved = *svc;
+	struct lights_kept *kept;
 	size_t n = 0;
 	int rc = -1;
 
 	if (store_org_keys(svc->st, &a, keys, LIM_ORGS_KEPT_UP, &n, err) != 0)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		/* the org's strings only: one org at a time */
-		arena_release(&svc->arena);
-		if (svc_select_org(svc, keys[i], err) != 0 || lights_refresh(svc, err) != 0)
-			goto out;
-	}
 	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* each org's strings in an arena of its own, released after it:
+		 * a thread that runs this all day does not grow */
+		arena_init(&svc->arena);
+		rc = svc_select_org(svc, keys[i], err) == 0 && lights_refresh(svc, err) == 0 ? 0 : -1;
+		arena_release(&svc->arena);
+	}
 out:
+	/* svc as it was (its actor and path are in its own arena), with what
+	 * lights.c keeps */
+	kept = svc->lights.kept;
+	*svc = saved;
+	svc->lights.kept = kept;
 	arena_release(&a);
 	return rc;
 }
 
 /* The ids with this light among the stored ones (the first max + the moved,
  * by id) and the moved tasks', the moved ones where they are today. */
-static int pick_moved(struct svc *svc, const struct lights_moves *m, int light, int64_t *ids, size_t max, size_t *n,
+static int pick_moved(struct svc *svc, const struct lights_kept *m, int light, int64_t *ids, size_t max, size_t *n,
 		      struct err *err)
 {
 	size_t want = max + m->n, got = 0, k = 0;
@@ -648,7 +681,7 @@ out:
 
 int lights_pick(struct svc *svc, enum light light, int64_t *ids, size_t max, size_t *n, struct err *err)
 {
-	const struct lights_moves *m;
+	const struct lights_kept *m;
 
 	if (moves_for_read(svc, &m, err) != 0)
 		return -1;

@@ -81,6 +81,9 @@ int lights_refresh(struct svc *svc, struct err *err);
  * each selected in turn in svc (svc's org strings are released): the
  * server's background thread. */
 int lights_keep_up(struct svc *svc, struct err *err);
+/* A new request on svc: what was read of the counts for the last one is
+ * forgotten (the stamp, the day's moves; read once per request). */
+void lights_request(struct svc *svc);
 /* Frees what svc->lights holds (svc_close). */
 void lights_release(struct svc *svc);
 

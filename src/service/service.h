@@ -21,7 +21,7 @@
 #include "../store/store.h"
 
 struct principal;
-struct lights_moves;
+struct lights_kept;
 
 struct svc {
 	struct store *st;
@@ -54,7 +54,7 @@ struct svc {
 		int n;
 		int overflow;         /* more than fit, or a bulk write: recount */
 		int stale;            /* a read found the counts stale: lights_refresh() after it */
-		struct lights_moves *moves; /* lights.c: a new day's changes, read for counts of an earlier day */
+		struct lights_kept *kept; /* lights.c: the stamp and a new day's changes, read once per request */
 		long recomputed;      /* tasks the last lights_refresh() computed (a test's and the log's figure) */
 	} lights;
 };

@@ -387,6 +387,21 @@ static void a_new_day_recomputes_only_the_tasks_due(void **state)
 	/* the refresh of a day already counted computes nothing */
 	assert_int_equal(lights_refresh(&svc, &err), 0);
 	assert_int_equal(svc.lights.recomputed, 0);
+	/* the server's background thread, the next day: every org brought
+	 * forward, the svc it runs on left as it was */
+	{
+		char actor[64];
+		int current;
+
+		snprintf(actor, sizeof(actor), "%s", svc.actor);
+		setenv("PLENUM_TODAY", date_format(svc.today + 1, today), 1);
+		svc.today++;
+		assert_int_equal(lights_keep_up(&svc, &err), 0);
+		assert_string_equal(svc.actor, actor);
+		assert_int_equal(lights_current(&svc, &current, &err), 0);
+		assert_true(current);
+		assert_int_equal(assert_counts_right(&svc, "after the background thread"), total);
+	}
 	svc_close(&svc);
 	remove_db(path);
 	unsetenv("PLENUM_TODAY");
