@@ -647,7 +647,8 @@ static int pick_moved(struct svc *svc, const struct lights_kept *m, int light, i
 		      struct err *err)
 {
 	size_t want = max + m->n, got = 0, k = 0;
-	int64_t *all = xcalloc(want + 1, sizeof(*all));
+	/* the stored ones kept, and the moved ones added: at most want + m->n */
+	int64_t *all = xcalloc(want + m->n + 1, sizeof(*all));
 	int rc = -1;
 
 	*n = 0;

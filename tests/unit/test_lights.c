@@ -127,6 +127,15 @@ static long assert_counts_right(struct svc *svc, const char *when)
 	assert_int_equal(lights_pick(svc, LIGHT_YELLOW, ids, LIM_PAGE_ITEMS, &n, &err), 0);
 	assert_int_equal(n, p.nyellow);
 	assert_memory_equal(ids, p.yellow, n * sizeof(ids[0]));
+	/* a short page: more tasks of the light than asked for, some of them
+	 * moved in on a new day */
+	for (int l = LIGHT_YELLOW; l <= LIGHT_RED; l++) {
+		size_t want = l == LIGHT_RED ? p.nred : p.nyellow;
+
+		assert_int_equal(lights_pick(svc, (enum light)l, ids, 2, &n, &err), 0);
+		assert_int_equal(n, want < 2 ? want : 2);
+		assert_memory_equal(ids, l == LIGHT_RED ? p.red : p.yellow, n * sizeof(ids[0]));
+	}
 	arena_release(&a);
 	return tasks;
 }
