@@ -234,35 +234,99 @@ void lights_release(struct svc *svc)
 	svc->lights.kept = NULL;
 }
 
+/* One initiative's and light's change of sums. */
+struct delta {
+	int64_t initiative_id;
+	int light;
+	long n, psum;
+	double wsum, wacc;
+};
+
+static int delta_cmp(const void *a, const void *b)
+{
+	const struct delta *x = a, *y = b;
+
+	if (x->initiative_id != y->initiative_id)
+		return x->initiative_id < y->initiative_id ? -1 : 1;
+	return (x->light > y->light) - (x->light < y->light);
+}
+
+static void delta_add(struct delta *d, const struct light_contrib *c, int sign)
+{
+	d->initiative_id = c->initiative_id;
+	d->light = c->light;
+	d->n = sign;
+	d->wsum = sign * c->weight;
+	d->wacc = sign * c->weight * c->progress;
+	d->psum = sign * c->progress;
+}
+
+/* The moves' changes of sums, summed per initiative and light, written one
+ * statement per key that changed. */
+static int write_deltas(struct svc *svc, const struct lights_kept *m, struct err *err)
+{
+	struct delta *d = xcalloc(2 * m->n + 1, sizeof(*d));
+	size_t nd = 0, k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->has[i] && same_count(&m->old[i], &m->now[i]))
+			continue;
+		delta_add(&d[nd++], &m->old[i], -1);
+		if (m->has[i])
+			delta_add(&d[nd++], &m->now[i], 1);
+	}
+	if (nd)
+		qsort(d, nd, sizeof(*d), delta_cmp);
+	for (size_t i = 1; i < nd; i++) {
+		if (delta_cmp(&d[k], &d[i]) != 0) {
+			d[++k] = d[i];
+			continue;
+		}
+		d[k].n += d[i].n;
+		d[k].wsum += d[i].wsum;
+		d[k].wacc += d[i].wacc;
+		d[k].psum += d[i].psum;
+	}
+	for (size_t i = 0; nd && i <= k && rc == 0; i++)
+		if (d[i].n != 0 || d[i].psum != 0 || d[i].wsum != 0 || d[i].wacc != 0)
+			rc = store_light_add_sums(svc->st, svc->org.id, d[i].initiative_id, d[i].light, d[i].n, d[i].wsum,
+						  d[i].wacc, d[i].psum, err);
+	free(d);
+	return rc;
+}
+
 /* Brings counts of an earlier day to today in the open write (the org
  * locked): each task whose next change has come, its old contribution out
- * and today's in, its next change recomputed; then the stamp moves. */
+ * and today's in, its next change recomputed; then the stamp moves. A few
+ * statements whatever the number of tasks (PostgreSQL: round trips). */
 static int advance(struct svc *svc, struct err *err)
 {
 	struct lights_kept *m = kept_of(svc);
+	struct light_contrib *puts = NULL;
+	size_t nputs = 0;
 	char rules[64];
+	int rc = -1;
 
-	if (moves_read(svc, m, err) != 0)
-		return -1;
+	if (moves_read(svc, m, err) != 0 || write_deltas(svc, m, err) != 0)
+		goto out;
+	puts = xcalloc(m->n + 1, sizeof(*puts));
 	for (size_t i = 0; i < m->n; i++) {
-		const struct light_contrib *old = &m->old[i], *now = &m->now[i];
-
-		if (m->has[i] && same_count(old, now)) {
-			if (store_light_put(svc->st, svc->org.id, now, err) != 0)
-				return -1;
-			continue;
-		}
-		if (store_light_add(svc->st, svc->org.id, old, -1, err) != 0 ||
-		    (m->has[i] && (store_light_add(svc->st, svc->org.id, now, 1, err) != 0 ||
-				   store_light_put(svc->st, svc->org.id, now, err) != 0)) ||
-		    (!m->has[i] && store_light_del(svc->st, old->task_id, err) != 0))
-			return -1;
+		if (m->has[i])
+			puts[nputs++] = m->now[i];
+		else if (store_light_del(svc->st, m->old[i].task_id, err) != 0)
+			goto out;
 	}
+	if (store_light_put_many(svc->st, svc->org.id, puts, nputs, err) != 0)
+		goto out;
 	svc->lights.recomputed = (long)m->n;
-	m->n = 0;
-	m->org_id = 0;           /* written: nothing left to bring forward in memory */
 	rules_text(svc, rules, sizeof(rules));
-	return store_light_restamp(svc->st, svc->org.id, svc->today, rules, err);
+	rc = store_light_restamp(svc->st, svc->org.id, svc->today, rules, err);
+out:
+	m->n = 0;
+	m->org_id = 0;           /* written (or rolled back): nothing to bring forward in memory */
+	free(puts);
+	return rc;
 }
 
 /* One touched task: its old contribution out, its new one in. */
@@ -453,6 +517,20 @@ int lights_stored(struct svc *svc, struct arena *a, struct rollup_sums **sums, s
 	return sums_out(&s, sums, n);
 }
 
+/* The full recount's rows, written LIM_DB_ROWS_PER_INSERT at a time. */
+struct put_buf {
+	struct light_contrib rows[LIM_DB_ROWS_PER_INSERT];
+	size_t n;
+};
+
+static int put_flush(struct svc *svc, struct put_buf *b, struct err *err)
+{
+	int rc = store_light_put_many(svc->st, svc->org.id, b->rows, b->n, err);
+
+	b->n = 0;
+	return rc;
+}
+
 /* Sums per initiative in a small open-addressed table: tasks come by id,
  * not by initiative. */
 struct recount {
@@ -461,7 +539,7 @@ struct recount {
 	size_t nslot;
 	int (*cb)(void *ctx, const struct task_view *t);
 	void *ctx;
-	int (*also)(struct svc *svc, const struct light_contrib *c, struct err *err);
+	struct put_buf *puts;       /* not NULL: each task's contribution written */
 	struct svc *svc;
 	struct err *err;
 };
@@ -506,16 +584,19 @@ static int recount_one(void *ctx, const struct task_view *t)
 	}
 	x = &r->s.items[r->slot[h] - 1];
 	light_sums_add(x, (enum light)c.light, c.weight, c.progress, 1);
-	if (r->also && r->also(r->svc, &c, r->err) != 0)
-		return -1;
+	if (r->puts) {
+		r->puts->rows[r->puts->n++] = c;
+		if (r->puts->n == LIM_DB_ROWS_PER_INSERT && put_flush(r->svc, r->puts, r->err) != 0)
+			return -1;
+	}
 	return r->cb ? r->cb(r->ctx, t) : 0;
 }
 
 static int recount(struct svc *svc, struct arena *a, struct rollup_sums **sums, size_t *n,
 		   int (*cb)(void *ctx, const struct task_view *t), void *ctx,
-		   int (*also)(struct svc *svc, const struct light_contrib *c, struct err *err), struct err *err)
+		   struct put_buf *puts, struct err *err)
 {
-	struct recount r = { { a, NULL, 0, 0 }, NULL, 0, cb, ctx, also, svc, err };
+	struct recount r = { { a, NULL, 0, 0 }, NULL, 0, cb, ctx, puts, svc, err };
 	struct task_filter lean;
 	int rc;
 
@@ -524,6 +605,8 @@ static int recount(struct svc *svc, struct arena *a, struct rollup_sums **sums, 
 	rehash(&r);
 	rc = task_scan(svc, &lean, recount_one, &r, err);
 	free(r.slot);
+	if (rc >= 0 && puts && puts->n && put_flush(svc, puts, err) != 0)
+		rc = -1;
 	if (rc < 0) {
 		free(r.s.items);
 		return -1;
@@ -551,23 +634,22 @@ static int id_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int put_contrib(struct svc *svc, const struct light_contrib *c, struct err *err)
-{
-	return store_light_put(svc->st, svc->org.id, c, err);
-}
 
 int lights_refresh(struct svc *svc, struct err *err)
 {
 	struct arena a = ARENA_INIT;
 	struct rollup_sums *sums;
+	struct put_buf *puts = xcalloc(1, sizeof(*puts));
 	enum counts_state state;
 	char rules[64];
 	size_t n;
 	int rc = -1;
 
 	svc->lights.recomputed = 0;
-	if (!svc->has_org)
+	if (!svc->has_org) {
+		free(puts);
 		return 0;
+	}
 	/* read again under the lock, and again after this write */
 	lights_forget(svc);
 	if (store_begin(svc->st, err) != 0)
@@ -592,7 +674,7 @@ int lights_refresh(struct svc *svc, struct err *err)
 	/* new rules, or none: every task (rare: a settings change, an import) */
 	rules_text(svc, rules, sizeof(rules));
 	if (store_light_reset(svc->st, svc->org.id, svc->today, rules, err) != 0 ||
-	    recount(svc, &a, &sums, &n, count_put, &svc->lights.recomputed, put_contrib, err) != 0)
+	    recount(svc, &a, &sums, &n, count_put, &svc->lights.recomputed, puts, err) != 0)
 		goto fail;
 	(void)sums;
 	(void)n;
@@ -609,6 +691,7 @@ fail:
 out:
 	lights_forget(svc);
 	arena_release(&a);
+	free(puts);
 	return rc;
 }
 

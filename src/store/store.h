@@ -526,11 +526,16 @@ int store_light_invalidate(struct store *st, int64_t org_id, struct err *err);
 int store_light_reset(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err);
 int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out, int *found, struct err *err);
 int store_light_put(struct store *st, int64_t org_id, const struct light_contrib *c, struct err *err);
+/* store_light_put() of n contributions, LIM_DB_ROWS_PER_INSERT rows a statement. */
+int store_light_put_many(struct store *st, int64_t org_id, const struct light_contrib *c, size_t n, struct err *err);
 int store_light_del(struct store *st, int64_t task_id, struct err *err);
 /* Fills the org's light_count from its task_light rows (after a reset and puts). */
 int store_light_sum_up(struct store *st, int64_t org_id, struct err *err);
 /* Adds (sign 1) or takes away (sign -1) c in its initiative's and light's sums. */
 int store_light_add(struct store *st, int64_t org_id, const struct light_contrib *c, int sign, struct err *err);
+/* Adds these sums (a difference: any sign) to one initiative's and light's. */
+int store_light_add_sums(struct store *st, int64_t org_id, int64_t initiative_id, int light, long n, double wsum,
+			 double wacc, long psum, struct err *err);
 typedef int (*store_light_count_cb)(void *ctx, int64_t initiative_id, int light, long n, double wsum, double wacc,
 				    long psum);
 int store_light_counts(struct store *st, int64_t org_id, store_light_count_cb cb, void *ctx, struct err *err);
