@@ -369,6 +369,9 @@ int lights_apply(struct svc *svc, struct err *err)
 
 	if (!svc->has_org || (l->n == 0 && !l->overflow))
 		return 0;
+	/* the stamp as this write sees it, not as an earlier read did */
+	if (l->kept)
+		l->kept->stamp_known = 0;
 	if (counts_state(svc, &state, err) != 0) {
 		rc = -1;
 	} else if (state == COUNTS_STALE || l->overflow) {
