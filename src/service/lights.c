@@ -42,12 +42,25 @@ static struct lights_kept *kept_of(struct svc *svc)
 	return svc->lights.kept;
 }
 
+/* The day's moves forgotten, and their memory given back (a busy day's are
+ * tens of thousands of rows at a province's scale, kept per thread). */
+static void moves_drop(struct lights_kept *m)
+{
+	free(m->old);
+	free(m->now);
+	free(m->has);
+	m->old = m->now = NULL;
+	m->has = NULL;
+	m->n = m->cap = 0;
+	m->org_id = 0;
+}
+
 void lights_request(struct svc *svc)
 {
 	svc->lights.stale = 0;
 	if (svc->lights.kept) {
 		svc->lights.kept->stamp_known = 0;
-		svc->lights.kept->org_id = 0;
+		moves_drop(svc->lights.kept);
 	}
 }
 
@@ -206,8 +219,7 @@ static int moves_read(struct svc *svc, struct lights_kept *m, struct err *err)
 	int64_t ids[CHUNK];
 
 	m->n = 0;
-	m->org_id = svc->org.id;
-	m->day = svc->today;
+	m->org_id = 0;           /* set once complete */
 	if (store_light_due(svc->st, svc->org.id, svc->today, collect_due, m, err) != 0)
 		return -1;
 	for (size_t i = 0; i < m->n; i += CHUNK) {
@@ -218,19 +230,17 @@ static int moves_read(struct svc *svc, struct lights_kept *m, struct err *err)
 		if (store_task_scan_ids(svc->st, svc->org.id, ids, k, moved_row, &mc, err) != 0)
 			return -1;
 	}
+	m->org_id = svc->org.id;
+	m->day = svc->today;
 	return 0;
 }
 
 void lights_release(struct svc *svc)
 {
-	struct lights_kept *m = svc->lights.kept;
-
-	if (m == NULL)
+	if (svc->lights.kept == NULL)
 		return;
-	free(m->old);
-	free(m->now);
-	free(m->has);
-	free(m);
+	moves_drop(svc->lights.kept);
+	free(svc->lights.kept);
 	svc->lights.kept = NULL;
 }
 
@@ -323,8 +333,7 @@ static int advance(struct svc *svc, struct err *err)
 	rules_text(svc, rules, sizeof(rules));
 	rc = store_light_restamp(svc->st, svc->org.id, svc->today, rules, err);
 out:
-	m->n = 0;
-	m->org_id = 0;           /* written (or rolled back): nothing to bring forward in memory */
+	moves_drop(m);           /* written (or rolled back): nothing to bring forward in memory */
 	free(puts);
 	return rc;
 }
