@@ -662,7 +662,16 @@ int lights_refresh(struct svc *svc, struct err *err)
 		free(puts);
 		return 0;
 	}
-	/* read again under the lock, and again after this write */
+	/* Today's already (the background thread's every check, all day): no
+	 * write, no lock. Else read again under the lock, and after this write. */
+	lights_forget(svc);
+	if (counts_state(svc, &state, err) != 0)
+		goto out;
+	if (state == COUNTS_FRESH) {
+		svc->lights.stale = 0;
+		rc = 0;
+		goto out;
+	}
 	lights_forget(svc);
 	if (store_begin(svc->st, err) != 0)
 		goto out;
