@@ -31,7 +31,11 @@
  *   org (rare; the background thread does it within LIM_LIGHTS_CHECK_MS).
  *   So does a clock that went back (a stamp later than today).
  * - A bulk write (an import, more than LIM_LIGHTS_TOUCHED tasks in one
- *   write) forgets the stamp instead: the next read recounts.
+ *   write) forgets the stamp instead: recounted by the background thread
+ *   within LIM_LIGHTS_CHECK_MS, or by the next read first.
+ * - Thread safety: none inside; each svc is one thread's (the server's
+ *   workers and its background thread have their own), and writes of the
+ *   counts take the org's lock (store_lock_org).
  *
  * NOT for: the light rules (domain/light.h) or the per-task light shown in
  * lists (computed on every read from the row, task.h).
