@@ -67,6 +67,9 @@
 #define LIM_DB_SERVER_CACHE_KB 1024            /* server: SQLite's page cache per connection (the OS caches the file too) */
 #define LIM_MALLOC_ARENAS  2                    /* server: glibc malloc arenas shared by the threads (memory, not speed) */
 #define LIM_CHECKPOINT_MS  250                  /* server: the WAL is checkpointed this often, off the request path */
+#define LIM_LIGHTS_CHECK_MS 10000               /* server: the light counts are brought to the day (and rules) this often */
+#define LIM_DB_ROWS_PER_INSERT 64               /* rows one INSERT of derived rows writes (the light counts): fewer round trips */
+#define LIM_ORGS_KEPT_UP   1000                 /* server: orgs whose light counts that thread keeps up (the rest: on read) */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */

@@ -78,6 +78,44 @@ int32_t light_next_report(int32_t from, int cadence)
 	}
 }
 
+/* Keeps in *best the earliest of the days after today given to it. */
+static void sooner(int32_t *best, int32_t today, int32_t day)
+{
+	if (day != DATE_NONE && day > today && (*best == DATE_NONE || day < *best))
+		*best = day;
+}
+
+/* The first day on which the pro-rata schedule expects at least k percent:
+ * expected = (day - start) * 100 / span (whole division) before the due
+ * date, 100 from it on; DATE_NONE when k > 100 (only overdue goes further). */
+static int32_t day_expecting(int32_t starts_on, int32_t span, int k)
+{
+	if (k > 100)
+		return DATE_NONE;
+	if (k <= 0)
+		return starts_on;
+	return starts_on + (int32_t)(((int64_t)k * span + 99) / 100);
+}
+
+/* When a dated task's light may next change with the date: each rule below
+ * "not started" flips on one day (they are all monotone in the date). */
+static int32_t dated_change(const struct task_facts *t, int32_t today, const struct light_rules *r,
+			    const struct light_result *out)
+{
+	int32_t span = t->due_on - t->starts_on, best = DATE_NONE;
+
+	sooner(&best, today, t->due_on + 1);
+	if (span > 0) {
+		sooner(&best, today, day_expecting(t->starts_on, span, t->percent + r->yellow_behind));
+		sooner(&best, today, day_expecting(t->starts_on, span, t->percent + r->red_behind + 1));
+	}
+	if (t->percent < 100)
+		sooner(&best, today, t->due_on - r->due_soon_days);
+	if (out->report_due_on != DATE_NONE)
+		sooner(&best, today, out->report_due_on + 1);
+	return best;
+}
+
 /* A task with no due date (asap, unset): no pro-rata schedule, never
  * overdue or due soon. Unset is yellow until a deadline is set; asap turns
  * yellow after asap_days without a report and red after twice that. */
@@ -90,6 +128,13 @@ static void undated_light(const struct task_facts *t, int32_t today, const struc
 	out->behind = 0;
 	out->report_due_on = light_next_report(since, t->cadence);
 	out->days_silent = today - since;
+	out->changes_on = DATE_NONE;
+	if (t->due_kind == DK_ASAP && since != DATE_NONE) {
+		sooner(&out->changes_on, today, since + r->asap_days + 1);
+		sooner(&out->changes_on, today, since + 2 * r->asap_days + 1);
+		if (out->report_due_on != DATE_NONE)
+			sooner(&out->changes_on, today, out->report_due_on + 1);
+	}
 	if (t->due_kind != DK_ASAP) {
 		out->light = LIGHT_YELLOW;
 		out->reason = LR_NO_DEADLINE;
@@ -122,6 +167,7 @@ void task_light(const struct task_facts *t, int32_t today,
 
 	memset(out, 0, sizeof(*out));
 	out->report_due_on = DATE_NONE;
+	out->changes_on = DATE_NONE;
 	if (t->closed) {
 		out->light = LIGHT_DONE;
 		out->reason = LR_CLOSED;
@@ -131,6 +177,7 @@ void task_light(const struct task_facts *t, int32_t today,
 	if (today < t->starts_on) {
 		out->light = LIGHT_GREY;
 		out->reason = LR_NOT_STARTED;
+		out->changes_on = t->starts_on;
 		return;
 	}
 	if (t->due_kind == DK_ASAP || t->due_kind == DK_UNSET || t->due_on == DATE_NONE) {
@@ -145,6 +192,7 @@ void task_light(const struct task_facts *t, int32_t today,
 	out->behind = out->expected - t->percent;
 	since = t->has_report ? t->last_report_on : t->starts_on;
 	out->report_due_on = light_next_report(since, t->cadence);
+	out->changes_on = dated_change(t, today, r, out);
 	if (today > t->due_on) {
 		out->light = LIGHT_RED;
 		out->reason = LR_OVERDUE;

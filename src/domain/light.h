@@ -70,6 +70,10 @@ struct light_result {
 	int days_overdue;          /* > 0 when past due */
 	int days_silent;           /* asap: days since the last report (or the start) */
 	int32_t report_due_on;     /* when the next report is or was due, or DATE_NONE */
+	int32_t changes_on;        /* the first day after today on which the light may differ with the
+				    * date alone (the facts unchanged); DATE_NONE when it never can.
+				    * Never later than the real change; it may be a day on which the
+				    * light happens to stay the same (the counts recompute it then). */
 };
 
 void light_rules_default(struct light_rules *r);

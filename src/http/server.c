@@ -127,7 +127,8 @@ static struct svc *thread_svc(struct err *err)
 
 /* The WAL checkpointer: its own connection, a passive checkpoint every
  * LIM_CHECKPOINT_MS, so that no request commits and checkpoints at once
- * (store_wal.c). Stops with the server. */
+ * (store_wal.c); every LIM_LIGHTS_CHECK_MS it also brings the orgs' light
+ * counts to the day (lights_keep_up). Stops with the server. */
 static pthread_t g_checkpointer;
 static int g_checkpointing;
 
@@ -143,7 +144,11 @@ static void *checkpointer(void *arg)
 		svc_close(&svc);
 		return NULL;
 	}
-	while (!atomic_load(&g_stopping)) {
+	for (int tick = 0; !atomic_load(&g_stopping); tick++) {
+		/* the light counts brought to the day: at start, then shortly
+		 * after each midnight or settings change (service/lights.h) */
+		if (tick % (LIM_LIGHTS_CHECK_MS / LIM_CHECKPOINT_MS) == 0 && lights_keep_up(&svc, &err) != 0)
+			fprintf(stderr, "plenum: light counts: %s\n", err.msg);
 		usleep(LIM_CHECKPOINT_MS * 1000);
 		if (store_wal_checkpoint(svc.st, &copied, &err) != 0 && !failed++)
 			fprintf(stderr, "plenum: checkpoint: %s\n", err.msg);
@@ -374,7 +379,7 @@ static void handle(struct req *r)
 		req_fail(r, &err);
 		return;
 	}
-	r->svc->lights.stale = 0;
+	lights_request(r->svc);
 	r->route->handler(r);
 	if (snapshot)
 		store_read_end(r->svc->st);

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "record.h"
+#include "lights.h"
 #include "../domain/model.h"
 #include "../core/buf.h"
 #include "../core/date.h"
@@ -158,6 +159,7 @@ int svc_open(struct svc *svc, const char *path, int flags, const char *org_key,
 
 void svc_close(struct svc *svc)
 {
+	lights_release(svc);
 	store_close(svc->st);
 	svc->st = NULL;
 	arena_release(&svc->arena);

@@ -21,6 +21,7 @@
 #include "../store/store.h"
 
 struct principal;
+struct lights_kept;
 
 struct svc {
 	struct store *st;
@@ -53,6 +54,8 @@ struct svc {
 		int n;
 		int overflow;         /* more than fit, or a bulk write: recount */
 		int stale;            /* a read found the counts stale: lights_refresh() after it */
+		struct lights_kept *kept; /* lights.c: the stamp and a new day's changes, read once per request */
+		long recomputed;      /* tasks the last lights_refresh() computed (a test's and the log's figure) */
 	} lights;
 };
 

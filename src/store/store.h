@@ -521,27 +521,42 @@ int store_cache_kb(struct store *st, int kb, struct err *err);
 
 /* ---- incremental light counts (store_light.c; service/lights.h decides) ---- */
 
-/* What one task adds to the counts: its light, initiative, weight, progress. */
+/* What one task adds to the counts: its light, initiative, weight, progress;
+ * and the day its light may next change with the date alone (DATE_NONE:
+ * never; stored as NULL). */
 struct light_contrib {
 	int64_t task_id, initiative_id;
 	int light;
 	double weight;
 	int progress;
+	int32_t next_change;
 };
 /* The day and rules ("30/10/7") the org's counts hold for; *found 0: none. */
 int store_light_stamp(struct store *st, int64_t org_id, int32_t *day, char *rules, size_t size, int *found,
 		      struct err *err);
+/* Moves the stamp to day and rules (the counts were brought up to it). */
+int store_light_restamp(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err);
+/* The org's counted tasks whose next_change is on or before day, by task id,
+ * each given to cb (a nonzero return stops; -1 is returned as an error). */
+typedef int (*store_light_contrib_cb)(void *ctx, const struct light_contrib *c);
+int store_light_due(struct store *st, int64_t org_id, int32_t day, store_light_contrib_cb cb, void *ctx,
+		    struct err *err);
 /* Forgets the stamp: the counts are recomputed before they are read again. */
 int store_light_invalidate(struct store *st, int64_t org_id, struct err *err);
 /* Empties the org's counts and stamps them for day and rules (then filled by put/add). */
 int store_light_reset(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err);
 int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out, int *found, struct err *err);
 int store_light_put(struct store *st, int64_t org_id, const struct light_contrib *c, struct err *err);
+/* store_light_put() of n contributions, LIM_DB_ROWS_PER_INSERT rows a statement. */
+int store_light_put_many(struct store *st, int64_t org_id, const struct light_contrib *c, size_t n, struct err *err);
 int store_light_del(struct store *st, int64_t task_id, struct err *err);
 /* Fills the org's light_count from its task_light rows (after a reset and puts). */
 int store_light_sum_up(struct store *st, int64_t org_id, struct err *err);
 /* Adds (sign 1) or takes away (sign -1) c in its initiative's and light's sums. */
 int store_light_add(struct store *st, int64_t org_id, const struct light_contrib *c, int sign, struct err *err);
+/* Adds these sums (a difference: any sign) to one initiative's and light's. */
+int store_light_add_sums(struct store *st, int64_t org_id, int64_t initiative_id, int light, long n, double wsum,
+			 double wacc, long psum, struct err *err);
 typedef int (*store_light_count_cb)(void *ctx, int64_t initiative_id, int light, long n, double wsum, double wacc,
 				    long psum);
 int store_light_counts(struct store *st, int64_t org_id, store_light_count_cb cb, void *ctx, struct err *err);

@@ -1,6 +1,7 @@
 /*
  * store_light.c -- the incremental light counts' tables (migration 0014):
- * each task's counted contribution (task_light), the sums per initiative and
+ * each task's counted contribution (task_light, with the day its light may
+ * next change by the date alone: migration 0015), the sums per initiative and
  * light (light_count) and the day and rules they hold for (light_stamp).
  *
  * Also the org's record token (record_token), a random value replaced by
@@ -17,6 +18,10 @@
 #include "store.h"
 #include "store_int.h"
 #include "db.h"
+#include "../core/buf.h"
+#include "../core/date.h"
+#include "../core/err.h"
+#include "../core/limits.h"
 #include "../core/banned.h"
 
 static int step_done(struct db_stmt *s, struct err *err)
@@ -59,6 +64,51 @@ static int exec_org(struct store *st, const char *sql, int64_t org_id, struct er
 	return step_done(s, err);
 }
 
+int store_light_restamp(struct store *st, int64_t org_id, int32_t day, const char *rules, struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "UPDATE light_stamp SET day = ?, rules = ? WHERE org_id = ?", err);
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, day);
+	db_bind_text(s, 2, rules);
+	db_bind_int(s, 3, org_id);
+	return step_done(s, err);
+}
+
+/* A task_light row from columns task_id, initiative_id, light, weight, progress, next_change. */
+static void read_contrib(struct db_stmt *s, struct light_contrib *c)
+{
+	c->task_id = db_col_int(s, 0);
+	c->initiative_id = db_col_int(s, 1);
+	c->light = (int)db_col_int(s, 2);
+	c->weight = db_col_double(s, 3);
+	c->progress = (int)db_col_int(s, 4);
+	c->next_change = db_col_is_null(s, 5) ? DATE_NONE : (int32_t)db_col_int(s, 5);
+}
+
+int store_light_due(struct store *st, int64_t org_id, int32_t day, store_light_contrib_cb cb, void *ctx,
+		    struct err *err)
+{
+	struct db_stmt *s = db_prepare(store_db(st), "SELECT task_id, initiative_id, light, weight, progress, next_change "
+				       "FROM task_light WHERE org_id = ? AND next_change <= ? ORDER BY task_id", err);
+	struct light_contrib c;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	db_bind_int(s, 1, org_id);
+	db_bind_int(s, 2, day);
+	while ((rc = db_step(s, err)) == DB_ROW) {
+		read_contrib(s, &c);
+		rc = cb(ctx, &c);
+		if (rc != 0)
+			break;
+	}
+	db_done(s);
+	return rc < 0 ? -1 : 0;
+}
+
 int store_light_invalidate(struct store *st, int64_t org_id, struct err *err)
 {
 	return exec_org(st, "DELETE FROM light_stamp WHERE org_id = ?", org_id, err);
@@ -83,8 +133,8 @@ int store_light_reset(struct store *st, int64_t org_id, int32_t day, const char 
 
 int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out, int *found, struct err *err)
 {
-	struct db_stmt *s = db_prepare(store_db(st), "SELECT initiative_id, light, weight, progress FROM task_light "
-				       "WHERE task_id = ?", err);
+	struct db_stmt *s = db_prepare(store_db(st), "SELECT task_id, initiative_id, light, weight, progress, "
+				       "next_change FROM task_light WHERE task_id = ?", err);
 	int rc;
 
 	*found = 0;
@@ -95,11 +145,7 @@ int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
 		*found = 1;
-		out->task_id = task_id;
-		out->initiative_id = db_col_int(s, 0);
-		out->light = (int)db_col_int(s, 1);
-		out->weight = db_col_double(s, 2);
-		out->progress = (int)db_col_int(s, 3);
+		read_contrib(s, out);
 	}
 	db_done(s);
 	return rc < 0 ? -1 : 0;
@@ -108,9 +154,10 @@ int store_light_get(struct store *st, int64_t task_id, struct light_contrib *out
 int store_light_put(struct store *st, int64_t org_id, const struct light_contrib *c, struct err *err)
 {
 	struct db_stmt *s = db_prepare(store_db(st),
-		"INSERT INTO task_light (task_id, org_id, initiative_id, light, weight, progress) VALUES (?, ?, ?, ?, ?, ?) "
+		"INSERT INTO task_light (task_id, org_id, initiative_id, light, weight, progress, next_change) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?) "
 		"ON CONFLICT (task_id) DO UPDATE SET initiative_id = excluded.initiative_id, light = excluded.light, "
-		"weight = excluded.weight, progress = excluded.progress", err);
+		"weight = excluded.weight, progress = excluded.progress, next_change = excluded.next_change", err);
 
 	if (s == NULL)
 		return -1;
@@ -120,6 +167,10 @@ int store_light_put(struct store *st, int64_t org_id, const struct light_contrib
 	db_bind_int(s, 4, c->light);
 	db_bind_double(s, 5, c->weight);
 	db_bind_int(s, 6, c->progress);
+	if (c->next_change == DATE_NONE)
+		db_bind_null(s, 7);
+	else
+		db_bind_int(s, 7, c->next_change);
 	return step_done(s, err);
 }
 
@@ -128,7 +179,8 @@ int store_light_del(struct store *st, int64_t task_id, struct err *err)
 	return exec_org(st, "DELETE FROM task_light WHERE task_id = ?", task_id, err);
 }
 
-int store_light_add(struct store *st, int64_t org_id, const struct light_contrib *c, int sign, struct err *err)
+int store_light_add_sums(struct store *st, int64_t org_id, int64_t initiative_id, int light, long n, double wsum,
+			 double wacc, long psum, struct err *err)
 {
 	struct db_stmt *s = db_prepare(store_db(st),
 		"INSERT INTO light_count (org_id, initiative_id, light, n, wsum, wacc, psum) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -139,13 +191,74 @@ int store_light_add(struct store *st, int64_t org_id, const struct light_contrib
 	if (s == NULL)
 		return -1;
 	db_bind_int(s, 1, org_id);
-	db_bind_int(s, 2, c->initiative_id);
-	db_bind_int(s, 3, c->light);
-	db_bind_int(s, 4, sign);
-	db_bind_double(s, 5, sign * c->weight);
-	db_bind_double(s, 6, sign * c->weight * c->progress);
-	db_bind_int(s, 7, sign * c->progress);
+	db_bind_int(s, 2, initiative_id);
+	db_bind_int(s, 3, light);
+	db_bind_int(s, 4, n);
+	db_bind_double(s, 5, wsum);
+	db_bind_double(s, 6, wacc);
+	db_bind_int(s, 7, psum);
 	return step_done(s, err);
+}
+
+int store_light_add(struct store *st, int64_t org_id, const struct light_contrib *c, int sign, struct err *err)
+{
+	return store_light_add_sums(st, org_id, c->initiative_id, c->light, sign, sign * c->weight,
+				    sign * c->weight * c->progress, sign * c->progress, err);
+}
+
+/* One INSERT of k rows (k a power of two up to LIM_DB_ROWS_PER_INSERT, so
+ * that a few statement texts serve every n). */
+static int put_rows(struct store *st, int64_t org_id, const struct light_contrib *c, size_t k, struct err *err)
+{
+	struct buf sql = BUF_INIT(64 * 1024);
+	struct db_stmt *s;
+
+	buf_adds(&sql, "INSERT INTO task_light (task_id, org_id, initiative_id, light, weight, progress, next_change) "
+		       "VALUES ");
+	for (size_t i = 0; i < k; i++)
+		buf_printf(&sql, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)", i ? ", " : "", 7 * i + 1, 7 * i + 2,
+			   7 * i + 3, 7 * i + 4, 7 * i + 5, 7 * i + 6, 7 * i + 7);
+	buf_adds(&sql, " ON CONFLICT (task_id) DO UPDATE SET initiative_id = excluded.initiative_id, "
+		       "light = excluded.light, weight = excluded.weight, progress = excluded.progress, "
+		       "next_change = excluded.next_change");
+	if (sql.err) {
+		buf_release(&sql);
+		return err_set(err, ST_FAIL, "light counts: statement too long");
+	}
+	s = db_prepare(store_db(st), buf_str(&sql), err);
+	buf_release(&sql);
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		int at = (int)(7 * i);
+
+		db_bind_int(s, at + 1, c[i].task_id);
+		db_bind_int(s, at + 2, org_id);
+		db_bind_int(s, at + 3, c[i].initiative_id);
+		db_bind_int(s, at + 4, c[i].light);
+		db_bind_double(s, at + 5, c[i].weight);
+		db_bind_int(s, at + 6, c[i].progress);
+		if (c[i].next_change == DATE_NONE)
+			db_bind_null(s, at + 7);
+		else
+			db_bind_int(s, at + 7, c[i].next_change);
+	}
+	return step_done(s, err);
+}
+
+int store_light_put_many(struct store *st, int64_t org_id, const struct light_contrib *c, size_t n, struct err *err)
+{
+	while (n > 0) {
+		size_t k = LIM_DB_ROWS_PER_INSERT;
+
+		while (k > n)
+			k /= 2;
+		if (put_rows(st, org_id, c, k, err) != 0)
+			return -1;
+		c += k;
+		n -= k;
+	}
+	return 0;
 }
 
 int store_light_counts(struct store *st, int64_t org_id, store_light_count_cb cb, void *ctx, struct err *err)

@@ -502,11 +502,19 @@ static void a_setting_change_is_audited_with_its_value(void **state)
  * 0011 (a task's deadline kinds: the task table rebuilt so that due_on may
  * be NULL) and 0012 (provenance and inferred columns): the task table of 0001 with
  * due_on NOT NULL, its indexes and search triggers, no provenance columns. */
-/* SQLite: undoes 0014 (the latest report on the task row, the light
+/* SQLite: undoes 0015 (the day each task's light may next change). */
+static void back_to_schema_14(const char *path)
+{
+	raw(path, "DROP INDEX task_light_next; ALTER TABLE task_light DROP COLUMN next_change; "
+		  "DELETE FROM schema_version WHERE version > 14");
+}
+
+/* SQLite: undoes 0015 and 0014 (the latest report on the task row, the light
  * counts); task's audit triggers name every column, so they go first, as
  * the upgrade makes them again. */
 static void back_to_schema_13(const char *path)
 {
+	back_to_schema_14(path);
 	raw(path, "DROP TRIGGER audit_task_ins; DROP TRIGGER audit_task_upd; DROP TRIGGER audit_task_del; "
 		  "DROP TRIGGER progress_report_latest; ALTER TABLE task DROP COLUMN last_percent; "
 		  "ALTER TABLE task DROP COLUMN last_report_on; ALTER TABLE task DROP COLUMN last_report_done; "
@@ -514,7 +522,7 @@ static void back_to_schema_13(const char *path)
 		  "DELETE FROM schema_version WHERE version > 13");
 }
 
-/* SQLite: undoes 0014 and 0013 (the links' seq column). */
+/* SQLite: undoes 0015 to 0013 (the links' seq column). */
 static void back_to_schema_12(const char *path)
 {
 	back_to_schema_13(path);
@@ -603,13 +611,13 @@ static void an_upgrade_that_adds_columns_keeps_the_chain(void **state)
 	svc_close(&svc);
 	/* Back to an older schema, with one more column on an audited table, as
 	 * an upgrade finds a database. */
-	if (test_on_pg())         /* the newest migration (0014) undone */
+	if (test_on_pg())         /* migrations 0015 and 0014 undone */
 		raw(path, "DROP TRIGGER audit_task ON task; DROP TRIGGER progress_report_latest ON progress_report; "
 			  "DROP FUNCTION plenum_report_latest(); ALTER TABLE task DROP COLUMN last_percent; "
 			  "ALTER TABLE task DROP COLUMN last_report_on; ALTER TABLE task DROP COLUMN last_report_done; "
 			  "DROP TABLE task_light; DROP TABLE light_count; DROP TABLE light_stamp; DROP TABLE record_token; "
-			  "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM "
-			  "schema_version); ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
+			  "DELETE FROM schema_version WHERE version >= 14; "
+			  "ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
 	else {
 		back_to_schema_10(path);
 		raw(path, "ALTER TABLE task ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'");
@@ -648,7 +656,7 @@ static void the_task_table_rebuild_keeps_rows_chain_and_search(void **state)
 			 "\"notnull\""), 1);
 	assert_int_equal(svc_open(&svc, path, 0, NULL, 1, &err), 0);
 	svc_close(&svc);
-	assert_int_equal(count_of(path, "SELECT max(version) FROM schema_version"), 14);
+	assert_int_equal(count_of(path, "SELECT max(version) FROM schema_version"), 15);
 	assert_int_equal(count_of(path, "SELECT count(*) FROM pragma_table_info('task') WHERE name = 'due_on' AND "
 			 "\"notnull\""), 0);
 	assert_int_equal(count_of(path, "SELECT count(*) FROM task"), tasks);

@@ -30,6 +30,16 @@
 
 #define DEMO "data/demo/jiangmen.json"
 
+/* The file's text, kept until the next call. */
+static const char *slurp_keep(const char *path)
+{
+	static char *kept;
+
+	free(kept);
+	kept = slurp(path);
+	return kept;
+}
+
 static void open_demo(struct svc *svc, char *path)
 {
 	struct err err = ERR_INIT;
@@ -117,6 +127,15 @@ static long assert_counts_right(struct svc *svc, const char *when)
 	assert_int_equal(lights_pick(svc, LIGHT_YELLOW, ids, LIM_PAGE_ITEMS, &n, &err), 0);
 	assert_int_equal(n, p.nyellow);
 	assert_memory_equal(ids, p.yellow, n * sizeof(ids[0]));
+	/* a short page: more tasks of the light than asked for, some of them
+	 * moved in on a new day */
+	for (int l = LIGHT_YELLOW; l <= LIGHT_RED; l++) {
+		size_t want = l == LIGHT_RED ? p.nred : p.nyellow;
+
+		assert_int_equal(lights_pick(svc, (enum light)l, ids, 2, &n, &err), 0);
+		assert_int_equal(n, want < 2 ? want : 2);
+		assert_memory_equal(ids, l == LIGHT_RED ? p.red : p.yellow, n * sizeof(ids[0]));
+	}
 	arena_release(&a);
 	return tasks;
 }
@@ -129,7 +148,7 @@ static void incremental_counts_equal_a_recount(void **state)
 {
 	struct svc svc;
 	struct err err = ERR_INIT;
-	char path[64], today[DATE_LEN], day[DATE_LEN];
+	char path[TEST_DB_MAX], today[DATE_LEN], day[DATE_LEN];
 	unsigned seed = 20261125;
 	int done = 0, fresh;
 
@@ -175,7 +194,8 @@ static void incremental_counts_equal_a_recount(void **state)
 	setenv("PLENUM_TODAY", "2026-12-20", 1);
 	svc.today = date_today(svc.org.utc_offset);
 	assert_int_equal(lights_fresh(&svc, &fresh, &err), 0);
-	assert_false(fresh);
+	assert_true(fresh);                       /* brought forward from the tasks due */
+	assert_counts_right(&svc, "on a new day, before the refresh");
 	assert_int_equal(lights_refresh(&svc, &err), 0);
 	assert_counts_right(&svc, "on a new day");
 	/* New rules (a setting): stale again. */
@@ -185,6 +205,212 @@ static void incremental_counts_equal_a_recount(void **state)
 	assert_false(fresh);
 	assert_int_equal(lights_refresh(&svc, &err), 0);
 	assert_counts_right(&svc, "with new rules");
+	/* Every light rule counts: the days an asap task may stay silent too. */
+	assert_int_equal(svc_setting_set(&svc, "light.asap_days", "10", &err), 0);
+	assert_int_equal(svc_refresh_settings(&svc, &err), 0);
+	assert_int_equal(lights_fresh(&svc, &fresh, &err), 0);
+	assert_false(fresh);
+	assert_int_equal(lights_refresh(&svc, &err), 0);
+	assert_counts_right(&svc, "with a new asap rule");
+	svc_close(&svc);
+	remove_db(path);
+	unsetenv("PLENUM_TODAY");
+}
+
+/* The demo with 60 more tasks whose lights change with the date over the
+ * weeks after 2026-11-25: dates coming due (due soon, then overdue), long
+ * schedules falling behind, "asap" tasks going 30 and 60 days without a
+ * report, periods ending, unset deadlines (never by date), weekly reports
+ * falling due. */
+static char *demo_with_dated_tasks(void)
+{
+	static const char *const inits[] = { "i-1-2", "i-2-1-1", "i-2-2-1", "i-3-1", "i-2-4" };
+	static const char *const cadences[] = { "weekly", "monthly", "none" };
+	json_t *doc = json_loads(slurp_keep(DEMO), 0, NULL), *list = json_object_get(doc, "tasks");
+	char *text;
+
+	assert_non_null(list);
+	for (int i = 0; i < 100; i++) {
+		int32_t base = date_from_ymd(2026, 11, 25);
+		char key[32], due[DATE_LEN], from[DATE_LEN], last[DATE_LEN];
+		json_t *t = json_object(), *reports = json_array();
+		int kind = i % 5, pct = (i * 7) % 60;
+
+		snprintf(key, sizeof(key), "t-day-%d", i);
+		json_object_set_new(t, "key", json_string(key));
+		json_object_set_new(t, "initiative", json_string(inits[i % 5]));
+		json_object_set_new(t, "title", json_string(key));
+		json_object_set_new(t, "lead_unit", json_string("u-jm-sci"));
+		json_object_set_new(t, "starts_on", json_string("2026-06-01"));
+		json_object_set_new(t, "cadence", json_string(cadences[i % 3]));
+		json_object_set_new(t, "state", json_string("in_progress"));
+		/* the last report: 1 to 75 days before the first day */
+		date_format(base - 1 - (i * 11) % 75, last);
+		switch (kind) {
+		case 0: /* a date 1 to 40 days ahead: due soon, then overdue */
+			json_object_set_new(t, "due_on", json_string(date_format(base + 1 + (i * 7) % 50, due)));
+			break;
+		case 1: /* a long schedule, behind by more each day */
+			json_object_set_new(t, "due_on", json_string(date_format(base + 30 + i * 5, due)));
+			break;
+		case 2: /* as soon as possible: silent for 30, then 60 days */
+			json_object_set_new(t, "due_kind", json_string("asap"));
+			break;
+		case 3: /* a period ending within the weeks tested */
+			json_object_set_new(t, "due_kind", json_string("period"));
+			json_object_set_new(t, "due_from", json_string(date_format(base - 30, from)));
+			json_object_set_new(t, "due_on", json_string(date_format(base + 5 + i % 30, due)));
+			break;
+		default:
+			json_object_set_new(t, "due_kind", json_string("unset"));
+			break;
+		}
+		json_array_append_new(reports, json_pack("{s:s, s:i, s:s, s:s}", "reported_on", last, "percent", pct,
+							 "done", "进展", "filed_by", "unit:reporter"));
+		json_object_set_new(t, "reports", reports);
+		json_array_append_new(list, t);
+	}
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return text;
+}
+
+struct day_census {
+	int32_t until;       /* count the tasks whose light may change on or before this day */
+	long tasks, due;
+	int light[512];
+	int64_t id[512];
+	size_t n;
+};
+
+static int census(void *ctx, const struct task_view *t)
+{
+	struct day_census *c = ctx;
+
+	c->tasks++;
+	c->due += t->light.changes_on != DATE_NONE && t->light.changes_on <= c->until;
+	assert_true(c->n < 512);
+	c->id[c->n] = t->row.id;
+	c->light[c->n++] = (int)t->light.light;
+	return 0;
+}
+
+/* All the org's tasks (lean, as the counts see them), on svc's day. */
+static void take_census(struct svc *svc, struct day_census *c, int32_t until)
+{
+	struct task_filter lean;
+	struct err err = ERR_INIT;
+
+	memset(c, 0, sizeof(*c));
+	memset(&lean, 0, sizeof(lean));
+	lean.lean = 1;
+	c->until = until;
+	if (task_scan(svc, &lean, census, c, &err) != 0)
+		fail_msg("task scan: %s", err.msg);
+}
+
+/* Day after day (one to three days at a time, six weeks), the counts are
+ * brought forward from the tasks whose next change has come, and only
+ * those: each day they equal a full recount (sums per initiative and light,
+ * the red and yellow tasks picked), whether a read meets them first (in
+ * memory), the day's refresh (the server's background thread), or a write;
+ * the refresh computes exactly the tasks whose day has come, a few of the
+ * org's, and lights do change on those days. */
+static void a_new_day_recomputes_only_the_tasks_due(void **state)
+{
+	struct svc svc;
+	struct err err = ERR_INIT;
+	struct import_report rep = { NULL, 0, 0 };
+	char path[TEST_DB_MAX], today[DATE_LEN];
+	char *doc = demo_with_dated_tasks();
+	long total, changed_days = 0, recomputed = 0, changed = 0;
+	int fresh, days = 0;
+
+	(void)state;
+	setenv("PLENUM_TODAY", "2026-11-25", 1);
+	temp_db(path);
+	assert_int_equal(svc_open(&svc, path, 1, NULL, 0, &err), 0);
+	if (orgjson_import(&svc, doc, strlen(doc), 0, &rep, &err) != 0)
+		fail_msg("import failed: %s", err.msg);
+	free(doc);
+	assert_int_equal(lights_refresh(&svc, &err), 0);
+	total = svc.lights.recomputed;
+	assert_true(total >= 75);                 /* the first count: every task */
+	assert_int_equal(assert_counts_right(&svc, "on the first day"), total);
+	for (int step = 0; step < 24; step++) {
+		struct day_census before, after;
+		int32_t next = svc.today + 1 + step % 3;
+		char label[64];
+		long moved = 0;
+		int current;
+
+		take_census(&svc, &before, next);
+		date_format(next, today);
+		setenv("PLENUM_TODAY", today, 1);
+		svc.today = date_today(svc.org.utc_offset);
+		assert_int_equal(svc.today, next);
+		take_census(&svc, &after, 0);
+		assert_int_equal(before.n, after.n);
+		for (size_t i = 0; i < after.n; i++)
+			moved += before.light[i] != after.light[i];
+		snprintf(label, sizeof(label), "on %s", today);
+		assert_int_equal(lights_current(&svc, &current, &err), 0);
+		assert_false(current);
+		switch (step % 3) {
+		case 0: /* a read first: brought forward in memory, nothing written */
+			assert_int_equal(lights_fresh(&svc, &fresh, &err), 0);
+			assert_true(fresh);
+			assert_counts_right(&svc, label);
+			assert_true(svc.lights.stale);
+			assert_int_equal(lights_current(&svc, &current, &err), 0);
+			assert_false(current);
+			/* fall through: then the server's refresh */
+		case 1:
+			assert_int_equal(lights_refresh(&svc, &err), 0);
+			assert_int_equal(svc.lights.recomputed, before.due);
+			break;
+		default: { /* a write first: it brings them forward in its transaction */
+			struct progress_input in = { NULL, 50, "进展", NULL, NULL, NULL, NULL, NULL };
+
+			if (task_report(&svc, "t-day-1", &in, &err) != 0)
+				fail_msg("%s: report: %s", label, err.msg);
+			break;
+		}
+		}
+		assert_int_equal(lights_current(&svc, &current, &err), 0);
+		assert_true(current);
+		assert_int_equal(assert_counts_right(&svc, label), total);
+		/* only the tasks whose day had come, never the whole org */
+		assert_true(before.due >= moved);
+		assert_true(before.due < total / 2);
+		recomputed += before.due;
+		changed += moved;
+		changed_days += moved > 0;
+		days++;
+	}
+	/* lights did change with the date, on most of the days */
+	assert_true(changed_days * 4 >= days * 3);
+	assert_true(changed > 30);
+	print_message("%d days: %ld tasks recomputed for %ld lights changed (%ld tasks)\n", days, recomputed, changed,
+		      total);
+	/* the refresh of a day already counted computes nothing */
+	assert_int_equal(lights_refresh(&svc, &err), 0);
+	assert_int_equal(svc.lights.recomputed, 0);
+	/* the server's background thread, the next day: every org brought
+	 * forward, the svc it runs on left as it was */
+	{
+		char actor[64];
+		int current;
+
+		snprintf(actor, sizeof(actor), "%s", svc.actor);
+		setenv("PLENUM_TODAY", date_format(svc.today + 1, today), 1);
+		svc.today++;
+		assert_int_equal(lights_keep_up(&svc, &err), 0);
+		assert_string_equal(svc.actor, actor);
+		assert_int_equal(lights_current(&svc, &current, &err), 0);
+		assert_true(current);
+		assert_int_equal(assert_counts_right(&svc, "after the background thread"), total);
+	}
 	svc_close(&svc);
 	remove_db(path);
 	unsetenv("PLENUM_TODAY");
@@ -200,7 +426,7 @@ static void latest_report_is_kept_on_the_task(void **state)
 	struct task_view t;
 	struct progress_input late = { NULL, 64, "最新", NULL, NULL, NULL, NULL, NULL };
 	struct progress_input early = { "2026-11-20", 12, "补录", NULL, NULL, NULL, NULL, NULL };
-	char path[64];
+	char path[TEST_DB_MAX];
 
 	(void)state;
 	setenv("PLENUM_TODAY", "2026-11-25", 1);
@@ -233,7 +459,7 @@ static void rollup_text_is_the_view(void **state)
 	struct arena a = ARENA_INIT;
 	struct initiative_view *counted, *scanned;
 	size_t nc, ns;
-	char path[64];
+	char path[TEST_DB_MAX];
 	int fresh;
 
 	(void)state;
@@ -269,6 +495,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(incremental_counts_equal_a_recount),
+		cmocka_unit_test(a_new_day_recomputes_only_the_tasks_due),
 		cmocka_unit_test(latest_report_is_kept_on_the_task),
 		cmocka_unit_test(rollup_text_is_the_view),
 	};

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -44,6 +45,67 @@ static struct light_result light_on(const char *today, const char *start, const 
 	t.last_report_on = last ? D(last) : DATE_NONE;
 	task_light(&t, D(today), &r, &out);
 	return out;
+}
+
+/* A task's light stays the same from today until the day task_light() says
+ * it may change (changes_on), and forever when it says never: checked day by
+ * day for a fixed set of random tasks of every kind (dates, periods, asap,
+ * unset; reports or none; every cadence; several rule settings), on each
+ * day of a year around them. This is what lets the light counts recompute
+ * at a new day only the tasks whose day has come (service/lights.h). */
+static void light_changes_only_on_its_change_day(void **state)
+{
+	static const int kinds[] = { DK_DATE, DK_PERIOD, DK_ASAP, DK_UNSET };
+	unsigned seed = 20261129;
+	int32_t base = D("2026-01-01");
+	long checked = 0, changes = 0;
+
+	(void)state;
+	for (int n = 0; n < 400; n++) {
+		struct light_rules r;
+		struct task_facts t = { 0 };
+
+		light_rules_default(&r);
+		if (n % 3 == 1) {
+			r.red_behind = rand_r(&seed) % 60;
+			r.yellow_behind = rand_r(&seed) % 40;
+			r.due_soon_days = rand_r(&seed) % 30;
+			r.asap_days = 1 + rand_r(&seed) % 90;
+		}
+		t.closed = rand_r(&seed) % 10 == 0;
+		t.starts_on = base + (int32_t)(rand_r(&seed) % 200);
+		t.due_kind = kinds[rand_r(&seed) % 4];
+		t.due_on = t.due_kind == DK_ASAP || t.due_kind == DK_UNSET ? DATE_NONE
+			   : t.starts_on + (int32_t)(rand_r(&seed) % 300) - 10;
+		t.cadence = rand_r(&seed) % 5;
+		t.has_report = rand_r(&seed) % 3 != 0;
+		t.percent = t.has_report ? (int)(rand_r(&seed) % 101) : 0;
+		t.last_report_on = t.has_report ? t.starts_on + (int32_t)(rand_r(&seed) % 150) : DATE_NONE;
+		for (int32_t today = base - 20; today < base + 500; today += 1 + (int32_t)(rand_r(&seed) % 9)) {
+			struct light_result now, later;
+			int32_t until;
+
+			task_light(&t, today, &r, &now);
+			until = now.changes_on == DATE_NONE ? today + 800 : now.changes_on;
+			assert_true(until > today);
+			for (int32_t d = today + 1; d < until && d <= today + 800; d++) {
+				task_light(&t, d, &r, &later);
+				if (later.light != now.light)
+					fail_msg("task %d: %s on day %d, %s on day %d, but changes_on says day %d", n,
+						 light_name(now.light), (int)(today - base), light_name(later.light),
+						 (int)(d - base), now.changes_on == DATE_NONE ? -1 : (int)(now.changes_on - base));
+				checked++;
+			}
+			if (now.changes_on != DATE_NONE) {
+				task_light(&t, now.changes_on, &r, &later);
+				changes += later.light != now.light;
+			}
+		}
+	}
+	assert_true(checked > 100000);
+	/* a change day is mostly a real change (else a new day recomputes
+	 * tasks for nothing) */
+	assert_true(changes > 1000);
 }
 
 static void light_follows_the_rules_in_order(void **state)
@@ -702,6 +764,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(light_follows_the_rules_in_order),
+		cmocka_unit_test(light_changes_only_on_its_change_day),
 		cmocka_unit_test(period_deadline_is_due_on_its_last_day),
 		cmocka_unit_test(asap_turns_yellow_then_red_without_progress),
 		cmocka_unit_test(unset_deadline_is_yellow_never_red),
