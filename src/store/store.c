@@ -1634,9 +1634,16 @@ static const char *task_sql(struct buf *b, int shape, int bare, const char *tail
 	return buf_str(b);
 }
 
-static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
+/* The row of a statement from task_sql() of that shape. */
+static void read_task(struct db_stmt *s, int shape, struct arena *a, struct task_row *t)
 {
-	colmap_read(task_cols, NTASK_COLS, s, a, t);
+	colmap_read(task_cols, NTASK_COLS, shape, s, a, t);
+}
+
+/* The shape a filter asks for. */
+static int task_shape(const struct task_filter *f)
+{
+	return f && f->lean ? TASK_LIGHT : f && f->list ? TASK_LIST : TASK_FULL;
 }
 
 /* A task list's statement, built for the filters given: only their clauses,
@@ -1780,7 +1787,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 {
 	struct task_sel q;
 	struct db_stmt *s;
-	int shape = f && f->lean ? TASK_LIGHT : f && f->list ? TASK_LIST : TASK_FULL;
+	int shape = task_shape(f);
 	int after;
 
 	task_sel_init(&q);
@@ -1834,20 +1841,20 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 	if (s == NULL)
 		return -1;
 	while ((rc = db_step(s, err)) == DB_ROW)
-		read_task(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
+		read_task(s, task_shape(f), a, grow(a, rows, n, &cap, sizeof(**rows)));
 	db_done(s);
 	return rc < 0 ? -1 : 0;
 }
 
 /* Steps s, handing each task to cb (its strings borrowed for the call);
  * a non-zero return from cb stops. Returns -1, 0, or cb's positive stop. */
-static int scan_tasks(struct db_stmt *s, store_task_cb cb, void *ctx, struct err *err)
+static int scan_tasks(struct db_stmt *s, int shape, store_task_cb cb, void *ctx, struct err *err)
 {
 	struct task_row row;
 	int rc;
 
 	while ((rc = db_step(s, err)) == DB_ROW) {
-		read_task(s, NULL, &row);
+		read_task(s, shape, NULL, &row);
 		rc = cb(ctx, &row);
 		if (rc != 0)
 			break;
@@ -1863,7 +1870,7 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 
 	if (s == NULL)
 		return -1;
-	return scan_tasks(s, cb, ctx, err);
+	return scan_tasks(s, task_shape(f), cb, ctx, err);
 }
 
 int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
@@ -1950,7 +1957,7 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	}
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, buf_str(&list));
-	rc = scan_tasks(s, cb, ctx, err);
+	rc = scan_tasks(s, TASK_LIST, cb, ctx, err);
 	buf_release(&list);
 	return rc < 0 ? -1 : 0;
 }
@@ -1970,7 +1977,7 @@ int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, stru
 	db_bind_int(s, 2, task_id);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
-		read_task(s, a, out);
+		read_task(s, TASK_LIGHT, a, out);
 		*found = 1;
 	}
 	db_done(s);
@@ -1979,7 +1986,7 @@ int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, stru
 
 static void read_task_v(struct db_stmt *s, struct arena *a, void *out)
 {
-	read_task(s, a, out);
+	read_task(s, TASK_FULL, a, out);
 }
 
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
@@ -2272,7 +2279,7 @@ static const char *user_sql(struct buf *b, const char *extra, const char *tail)
 
 static void read_user(struct db_stmt *s, struct arena *a, struct user_row *u)
 {
-	colmap_read(user_cols, NUSER_COLS, s, a, u);
+	colmap_read(user_cols, NUSER_COLS, 0, s, a, u);
 }
 
 static int user_query(struct store *st, const char *extra_col, const char *tail, const char *p1, const char *p2,
