@@ -1662,86 +1662,60 @@ static int task_shape(const struct task_filter *f)
  * its meetings: meeting_group, decision_meeting and task_decision serve it),
  * a year (tasks running that year). Shared by the list and its count, so
  * that "of N" counts what the pages show. */
-#define TASK_SEL_PARAMS 16
 struct task_sel {
 	struct buf sql;
-	int n;                        /* parameters so far */
-	struct {
-		const char *text;     /* NULL: the integer */
-		int64_t i;
-	} p[TASK_SEL_PARAMS];
-	struct buf like;              /* the words as a LIKE pattern */
+	struct params p;
 	char from[16], to[16];        /* the year's first and last days */
 };
-
-static int sel_text(struct task_sel *q, const char *text)
-{
-	q->p[q->n].text = text;
-	return ++q->n;
-}
-
-static int sel_int(struct task_sel *q, int64_t i)
-{
-	q->p[q->n].text = NULL;
-	q->p[q->n].i = i;
-	return ++q->n;
-}
 
 /* "WHERE ..." for the org and the filters of f (f may be NULL) into q->sql. */
 static void task_where(struct task_sel *q, int64_t org_id, const struct task_filter *f)
 {
-	int org = sel_int(q, org_id), k, k2;
+	int org = param_int(&q->p, org_id), k, k2;
 
 	buf_printf(&q->sql, "WHERE t.org_id = ?%d ", org);
 	if (f == NULL)
 		return;
 	if (f->unit_key) {
-		k = sel_text(q, f->unit_key);
+		k = param_text(&q->p, f->unit_key);
 		buf_printf(&q->sql, "AND (EXISTS (SELECT 1 FROM unit lk WHERE lk.id = t.lead_unit_id AND lk.key = ?%d) "
 			   "OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
 			   "WHERE tu.task_id = t.id AND su.key = ?%d)) ", k, k);
 	}
 	if (f->initiative_key) {
-		k = sel_text(q, f->initiative_key);
+		k = param_text(&q->p, f->initiative_key);
 		buf_printf(&q->sql, "AND t.initiative_id IN (WITH RECURSIVE sub(id) AS ("
 			   "SELECT id FROM initiative WHERE org_id = ?%d AND key = ?%d "
 			   "UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub) ",
 			   org, k);
 	}
 	if (f->meeting_key) {
-		k = sel_text(q, f->meeting_key);
+		k = param_text(&q->p, f->meeting_key);
 		buf_printf(&q->sql, "AND EXISTS (SELECT 1 FROM decision md JOIN meeting mm ON mm.id = md.meeting_id "
 			   "WHERE md.id = t.decision_id AND mm.key = ?%d) ", k);
 	}
 	if (f->state)
-		buf_printf(&q->sql, "AND t.state = ?%d ", sel_text(q, f->state));
+		buf_printf(&q->sql, "AND t.state = ?%d ", param_text(&q->p, f->state));
 	if (f->due_from)
-		buf_printf(&q->sql, "AND t.due_on >= ?%d ", sel_text(q, f->due_from));
+		buf_printf(&q->sql, "AND t.due_on >= ?%d ", param_text(&q->p, f->due_from));
 	if (f->due_to)
-		buf_printf(&q->sql, "AND t.due_on <= ?%d ", sel_text(q, f->due_to));
+		buf_printf(&q->sql, "AND t.due_on <= ?%d ", param_text(&q->p, f->due_to));
 	if (f->q && *f->q) {
-		buf_addc(&q->like, '%');
-		for (const char *c = f->q; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				buf_addc(&q->like, '\\');
-			buf_addc(&q->like, *c);
-		}
-		buf_addc(&q->like, '%');
-		k = sel_text(q, buf_str(&q->like));
+		k = param_text(&q->p, like_pattern(&q->p.like, f->q));
 		buf_printf(&q->sql, "AND (lower(t.title) LIKE lower(?%d) ESCAPE '\\' OR lower(t.title_en) LIKE lower(?%d) "
 			   "ESCAPE '\\' OR lower(t.code) LIKE lower(?%d) ESCAPE '\\' OR lower(t.key) LIKE lower(?%d) "
 			   "ESCAPE '\\') ", k, k, k, k);
 	}
 	if (f->group_key) {
-		k = sel_text(q, f->group_key);
+		k = param_text(&q->p, f->group_key);
 		buf_printf(&q->sql, "AND t.decision_id IN (SELECT gd.id FROM decision gd JOIN meeting gm ON gm.id = gd.meeting_id "
 			   "WHERE gm.group_id = (SELECT id FROM study_group WHERE org_id = ?%d AND key = ?%d)) ", org, k);
 	}
 	if (f->year) {
 		snprintf(q->from, sizeof(q->from), "%04d-01-01", f->year);
 		snprintf(q->to, sizeof(q->to), "%04d-12-31", f->year);
-		k = sel_text(q, q->from);
-		k2 = sel_text(q, q->to);
+		k = param_text(&q->p, q->from);
+		k2 = param_text(&q->p, q->to);
 		buf_printf(&q->sql, "AND t.due_on >= ?%d AND t.starts_on <= ?%d ", k, k2);
 	}
 }
@@ -1750,13 +1724,13 @@ static void task_sel_init(struct task_sel *q)
 {
 	memset(q, 0, sizeof(*q));
 	buf_init(&q->sql, SQL_MAX);
-	buf_init(&q->like, LIM_QUERY_CHARS * 8 + 8);
+	buf_init(&q->p.like, LIM_QUERY_CHARS * 8 + 8);
 }
 
 static void task_sel_release(struct task_sel *q)
 {
 	buf_release(&q->sql);
-	buf_release(&q->like);
+	buf_release(&q->p.like);
 }
 
 /* Prepares q's text and binds its parameters; NULL on error. */
@@ -1764,19 +1738,13 @@ static struct db_stmt *task_sel_prepare(struct store *st, struct task_sel *q, st
 {
 	struct db_stmt *s;
 
-	if (q->sql.err || q->like.err) {
+	if (q->sql.err || q->p.like.err) {
 		err_set(err, ST_FAIL, "task list statement too long");
 		return NULL;
 	}
 	s = db_prepare(st->db, buf_str(&q->sql), err);
-	if (s == NULL)
-		return NULL;
-	for (int i = 0; i < q->n; i++) {
-		if (q->p[i].text)
-			db_bind_text(s, i + 1, q->p[i].text);
-		else
-			db_bind_int(s, i + 1, q->p[i].i);
-	}
+	if (s != NULL)
+		params_bind(s, &q->p);
 	return s;
 }
 
@@ -1793,7 +1761,7 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	task_sel_init(&q);
 	task_sql(&q.sql, shape, 1, "");
 	task_where(&q, org_id, f);
-	after = sel_int(&q, f ? f->after_id : 0);
+	after = param_int(&q.p, f ? f->after_id : 0);
 	buf_printf(&q.sql, "AND t.id > ?%d ORDER BY t.id", after);
 	/* The limit is written into the text, not bound: with "LIMIT $n"
 	 * PostgreSQL never trusts its generic plan (it cannot know the limit
