@@ -1763,13 +1763,16 @@ static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct
 	task_where(&q, org_id, f);
 	after = param_int(&q.p, f ? f->after_id : 0);
 	buf_printf(&q.sql, "AND t.id > ?%d ORDER BY t.id", after);
-	/* The limit is written into the text, not bound: with "LIMIT $n"
+	/* A page's limit is written into the text, not bound: with "LIMIT $n"
 	 * PostgreSQL never trusts its generic plan (it cannot know the limit
 	 * is small) and plans anew for every page, 2-3 ms of a page's ~3 ms.
-	 * A page has one or two limits (the page and one more row), so the
-	 * texts stay few. No limit: the whole filtered list, in id order. */
-	if (f && f->limit > 0)
+	 * Page sizes are few, so the texts stay few; a limit past one page
+	 * (the page after an offset) is bound, or every offset would be a
+	 * statement of its own. No limit: the whole filtered list, in id order. */
+	if (f && f->limit > 0 && f->limit <= LIM_PAGE_ITEMS + 1)
 		buf_printf(&q.sql, " LIMIT %d", f->limit);
+	else if (f && f->limit > 0)
+		buf_printf(&q.sql, " LIMIT ?%d", param_int(&q.p, f->limit));
 	s = task_sel_prepare(st, &q, err);
 	task_sel_release(&q);
 	return s;
