@@ -73,6 +73,21 @@ int buf_add(struct buf *b, const void *data, size_t n)
 	return 0;
 }
 
+char *buf_space(struct buf *b, size_t n)
+{
+	if (b->err || n >= b->max || b->len + n + 1 > b->max)
+		return NULL;
+	if (b->len + n + 1 > b->cap && buf_grow(b, n) != 0)
+		return NULL;
+	return b->data + b->len;
+}
+
+void buf_advance(struct buf *b, size_t k)
+{
+	b->len += k;
+	b->data[b->len] = '\0';
+}
+
 int buf_adds(struct buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));

@@ -35,6 +35,16 @@ int buf_add_html_escaped(struct buf *b, const char *s);
 /* Appends s with JSON string escaping, without the surrounding quotes. */
 int buf_add_json_escaped(struct buf *b, const char *s);
 
+/* For writers that know an upper bound of what they append (a list's JSON,
+ * thousands of small fields): buf_space() makes room for n more bytes and
+ * returns where they go (borrowed, valid until the next append on b), or
+ * NULL -- without setting b->err -- when b has failed already or n more
+ * bytes would pass the cap; the caller then appends the ordinary way, which
+ * sets the error if the text really does not fit. buf_advance(b, k) makes
+ * the k <= n bytes written there part of b (and NUL-terminates it). */
+char *buf_space(struct buf *b, size_t n);
+void buf_advance(struct buf *b, size_t k);
+
 const char *buf_str(const struct buf *b);   /* borrowed, valid until the next append */
 size_t buf_len(const struct buf *b);
 /* Hands the data over: the caller frees it; b is left empty. */

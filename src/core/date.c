@@ -86,6 +86,15 @@ int date_parse(const char *s, int32_t *out)
 	return 0;
 }
 
+/* v as exactly width decimal digits at out (v < 10^width). */
+static void put_digits(char *out, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10u);
+		v /= 10u;
+	}
+}
+
 char *date_format(int32_t day, char out[DATE_LEN])
 {
 	int y, m, d;
@@ -95,8 +104,13 @@ char *date_format(int32_t day, char out[DATE_LEN])
 		return out;
 	}
 	date_to_ymd(day, &y, &m, &d);
-	snprintf(out, DATE_LEN, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
+	/* "%04u-%02u-%02u" by hand: lists format two dates per task */
+	put_digits(out, (unsigned)y % 10000u, 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)m % 100u, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)d % 100u, 2);
+	out[10] = '\0';
 	return out;
 }
 

@@ -6,6 +6,7 @@
  * entity into a per-store cache. Every list is one statement; the indexes
  * that serve each one are in the migrations.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1725,128 +1726,196 @@ static const struct col_map task_cols[] = {
 #undef T
 #define NTASK_COLS (sizeof(task_cols) / sizeof(task_cols[0]))
 
+/* "SELECT <task columns> FROM ... " of each shape (TASK_FULL, TASK_LIGHT,
+ * TASK_LIST; bare or not), written once per process: every page of a list
+ * starts with one, and writing the column list cost 3% of a page. */
+static char *task_select[3][2];
+static pthread_once_t task_select_once = PTHREAD_ONCE_INIT;
+
+static void task_select_write(void)
+{
+	for (int shape = 0; shape < 3; shape++) {
+		for (int bare = 0; bare < 2; bare++) {
+			struct buf b = BUF_INIT(SQL_MAX);
+
+			buf_adds(&b, "SELECT ");
+			colmap_select(task_cols, NTASK_COLS, shape, &b);
+			buf_adds(&b, shape == TASK_FULL ? TASK_FROM
+				     : bare && shape == TASK_LIGHT ? TASK_LEAN_FROM : TASK_LIST_FROM);
+			task_select[shape][bare] = buf_detach(&b, NULL);
+		}
+	}
+}
+
 /* "SELECT <task columns> FROM ... <tail>" into b (one text per shape, so the
  * statement cache reuses it). bare: TASK_LIGHT from the task table alone. */
 static const char *task_sql(struct buf *b, int shape, int bare, const char *tail)
 {
-	buf_adds(b, "SELECT ");
-	colmap_select(task_cols, NTASK_COLS, shape, b);
-	buf_adds(b, shape == TASK_FULL ? TASK_FROM : bare && shape == TASK_LIGHT ? TASK_LEAN_FROM : TASK_LIST_FROM);
+	pthread_once(&task_select_once, task_select_write);
+	buf_adds(b, task_select[shape][bare != 0]);
 	buf_adds(b, tail);
 	return buf_str(b);
 }
 
-static void read_task(struct db_stmt *s, struct arena *a, struct task_row *t)
+/* The row of a statement from task_sql() of that shape. */
+static void read_task(struct db_stmt *s, int shape, struct arena *a, struct task_row *t)
 {
-	colmap_read(task_cols, NTASK_COLS, s, a, t);
+	colmap_read(task_cols, NTASK_COLS, shape, s, a, t);
 }
 
-/* What a task list may be narrowed to: ?1 the org, ?2 a unit (lead or
- * supporting), ?3 an initiative and those below it, ?4 a meeting, ?5 a state,
- * ?6 and ?7 due dates, ?8 words (LIKE), ?9 a group (tasks from the decisions
- * of its meetings: meeting_group, decision_meeting and task_decision serve
- * it), ?10 and ?11 a year's first and last days (tasks running that year).
- * Shared by the list and its count, so that "of N" counts what the pages show. */
-#define TASK_WHERE \
-	"WHERE t.org_id = ?1 " \
-	"AND (?2 IS NULL OR lu.key = ?2 OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id " \
-	"     WHERE tu.task_id = t.id AND su.key = ?2)) " \
-	"AND (?3 IS NULL OR t.initiative_id IN (WITH RECURSIVE sub(id) AS (" \
-	"     SELECT id FROM initiative WHERE org_id = ?1 AND key = ?3 " \
-	"     UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)) " \
-	"AND (?4 IS NULL OR m.key = ?4) AND (?5 IS NULL OR t.state = ?5) " \
-	"AND (?6 IS NULL OR t.due_on >= ?6) AND (?7 IS NULL OR t.due_on <= ?7) " \
-	"AND (?8 IS NULL OR lower(t.title) LIKE lower(?8) ESCAPE '\\' OR lower(t.title_en) LIKE lower(?8) ESCAPE '\\' " \
-	"     OR lower(t.code) LIKE lower(?8) ESCAPE '\\' OR lower(t.key) LIKE lower(?8) ESCAPE '\\') " \
-	"AND (?9 IS NULL OR t.decision_id IN (SELECT gd.id FROM decision gd JOIN meeting gm ON gm.id = gd.meeting_id " \
-	"     WHERE gm.group_id = (SELECT id FROM study_group WHERE org_id = ?1 AND key = ?9))) " \
-	"AND (?10 IS NULL OR (t.due_on >= ?10 AND t.starts_on <= ?11)) "
-/* The joins TASK_WHERE reads, without the columns' (a count needs no names). */
-#define TASK_COUNT_FROM \
-	"FROM task t JOIN unit lu ON lu.id = t.lead_unit_id " \
-	"LEFT JOIN decision d ON d.id = t.decision_id LEFT JOIN meeting m ON m.id = d.meeting_id "
-
-static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct task_filter *f);
-
-/* The task list statement, bound to the org and filter. */
-static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct task_filter *f, struct err *err)
+/* The shape a filter asks for. */
+static int task_shape(const struct task_filter *f)
 {
-	struct buf sql = BUF_INIT(SQL_MAX);
+	return f && f->lean ? TASK_LIGHT : f && f->list ? TASK_LIST : TASK_FULL;
+}
+
+/* A task list's statement, built for the filters given: only their clauses,
+ * their parameters numbered ?1, ?2, ... without a gap. One catch-all text
+ * with "?n IS NULL OR ..." for every filter cost the list dearly: SQLite
+ * evaluated ten such tests per row, and PostgreSQL planned the whole
+ * statement, subqueries and recursive CTE included, for every page (a
+ * custom plan each time: ~1.5-3 ms of planning per page, more than the
+ * rows' own work). Each combination of filters is its own text, cached by
+ * the driver like any statement. Every clause reads the task row alone or a
+ * subquery by key, so a count and a lean pass need no join.
+ *
+ * What a list may be narrowed to: a unit (lead or supporting), an
+ * initiative and those below it, a meeting, a state, due dates, words
+ * (LIKE on the titles, code and key), a group (tasks from the decisions of
+ * its meetings: meeting_group, decision_meeting and task_decision serve it),
+ * a year (tasks running that year). Shared by the list and its count, so
+ * that "of N" counts what the pages show. */
+struct task_sel {
+	struct buf sql;
+	struct params p;
+	char from[16], to[16];        /* the year's first and last days */
+};
+
+/* "WHERE ..." for the org and the filters of f (f may be NULL) into q->sql. */
+static void task_where(struct task_sel *q, int64_t org_id, const struct task_filter *f)
+{
+	int org = param_int(&q->p, org_id), k, k2;
+
+	buf_printf(&q->sql, "WHERE t.org_id = ?%d ", org);
+	if (f == NULL)
+		return;
+	if (f->unit_key) {
+		k = param_text(&q->p, f->unit_key);
+		buf_printf(&q->sql, "AND (EXISTS (SELECT 1 FROM unit lk WHERE lk.id = t.lead_unit_id AND lk.key = ?%d) "
+			   "OR EXISTS (SELECT 1 FROM task_unit tu JOIN unit su ON su.id = tu.unit_id "
+			   "WHERE tu.task_id = t.id AND su.key = ?%d)) ", k, k);
+	}
+	if (f->initiative_key) {
+		k = param_text(&q->p, f->initiative_key);
+		buf_printf(&q->sql, "AND t.initiative_id IN (WITH RECURSIVE sub(id) AS ("
+			   "SELECT id FROM initiative WHERE org_id = ?%d AND key = ?%d "
+			   "UNION ALL SELECT c.id FROM initiative c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub) ",
+			   org, k);
+	}
+	if (f->meeting_key) {
+		k = param_text(&q->p, f->meeting_key);
+		buf_printf(&q->sql, "AND EXISTS (SELECT 1 FROM decision md JOIN meeting mm ON mm.id = md.meeting_id "
+			   "WHERE md.id = t.decision_id AND mm.key = ?%d) ", k);
+	}
+	if (f->state)
+		buf_printf(&q->sql, "AND t.state = ?%d ", param_text(&q->p, f->state));
+	if (f->due_from)
+		buf_printf(&q->sql, "AND t.due_on >= ?%d ", param_text(&q->p, f->due_from));
+	if (f->due_to)
+		buf_printf(&q->sql, "AND t.due_on <= ?%d ", param_text(&q->p, f->due_to));
+	if (f->q && *f->q) {
+		k = param_text(&q->p, like_pattern(&q->p.like, f->q));
+		buf_printf(&q->sql, "AND (lower(t.title) LIKE lower(?%d) ESCAPE '\\' OR lower(t.title_en) LIKE lower(?%d) "
+			   "ESCAPE '\\' OR lower(t.code) LIKE lower(?%d) ESCAPE '\\' OR lower(t.key) LIKE lower(?%d) "
+			   "ESCAPE '\\') ", k, k, k, k);
+	}
+	if (f->group_key) {
+		k = param_text(&q->p, f->group_key);
+		buf_printf(&q->sql, "AND t.decision_id IN (SELECT gd.id FROM decision gd JOIN meeting gm ON gm.id = gd.meeting_id "
+			   "WHERE gm.group_id = (SELECT id FROM study_group WHERE org_id = ?%d AND key = ?%d)) ", org, k);
+	}
+	if (f->year) {
+		snprintf(q->from, sizeof(q->from), "%04d-01-01", f->year);
+		snprintf(q->to, sizeof(q->to), "%04d-12-31", f->year);
+		k = param_text(&q->p, q->from);
+		k2 = param_text(&q->p, q->to);
+		buf_printf(&q->sql, "AND t.due_on >= ?%d AND t.starts_on <= ?%d ", k, k2);
+	}
+}
+
+static void task_sel_init(struct task_sel *q)
+{
+	memset(q, 0, sizeof(*q));
+	buf_init(&q->sql, SQL_MAX);
+	buf_init(&q->p.like, LIM_QUERY_CHARS * 8 + 8);
+}
+
+static void task_sel_release(struct task_sel *q)
+{
+	buf_release(&q->sql);
+	buf_release(&q->p.like);
+}
+
+/* Prepares q's text and binds its parameters; NULL on error. */
+static struct db_stmt *task_sel_prepare(struct store *st, struct task_sel *q, struct err *err)
+{
 	struct db_stmt *s;
 
-	if (f && f->lean && !f->unit_key && !f->initiative_key && !f->meeting_key && !f->state && !f->due_from &&
-	    !f->due_to && !f->q && !f->group_key && !f->year) {
-		s = db_prepare(st->db, task_sql(&sql, TASK_LIGHT, 1, "WHERE t.org_id = ?1 AND t.id > ?2 ORDER BY t.id LIMIT ?3"),
-			       err);
-		buf_release(&sql);
-		if (s == NULL)
-			return NULL;
-		db_bind_int(s, 1, org_id);
-		db_bind_int(s, 2, f->after_id);
-		db_bind_int(s, 3, f->limit > 0 ? f->limit : NO_LIMIT);
-		return s;
-	}
-	s = db_prepare(st->db, task_sql(&sql, f && f->lean ? TASK_LIGHT : f && f->list ? TASK_LIST : TASK_FULL, 0,
-					TASK_WHERE "AND t.id > ?12 ORDER BY t.id LIMIT ?13"), err);
-	buf_release(&sql);
-	if (s == NULL)
+	if (q->sql.err || q->p.like.err) {
+		err_set(err, ST_FAIL, "task list statement too long");
 		return NULL;
-	bind_task_filter(s, org_id, f);
-	db_bind_int(s, 12, f ? f->after_id : 0);
-	db_bind_int(s, 13, f && f->limit > 0 ? f->limit : NO_LIMIT);
+	}
+	s = db_prepare(st->db, buf_str(&q->sql), err);
+	if (s != NULL)
+		params_bind(s, &q->p);
 	return s;
 }
 
-/* Binds the parameters of TASK_WHERE, ?1 to ?11 without a gap (a count
- * uses them alone; the list adds ?12 and ?13, the page). */
-static void bind_task_filter(struct db_stmt *s, int64_t org_id, const struct task_filter *f)
+/* The task list statement, bound to the org and filter: the lean shape
+ * reads the task table alone; the list's and the record's join what they
+ * show. The page is a range of the primary key. */
+static struct db_stmt *task_query(struct store *st, int64_t org_id, const struct task_filter *f, struct err *err)
 {
-	if (f && f->q && *f->q) {
-		struct buf like = BUF_INIT(LIM_QUERY_CHARS * 8 + 8);
+	struct task_sel q;
+	struct db_stmt *s;
+	int shape = task_shape(f);
+	int after;
 
-		buf_addc(&like, '%');
-		for (const char *c = f->q; *c; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				buf_addc(&like, '\\');
-			buf_addc(&like, *c);
-		}
-		buf_addc(&like, '%');
-		db_bind_text(s, 8, buf_str(&like));
-		buf_release(&like);
-	} else {
-		db_bind_text(s, 8, NULL);
-	}
-	db_bind_int(s, 1, org_id);
-	db_bind_text(s, 2, f ? f->unit_key : NULL);
-	db_bind_text(s, 3, f ? f->initiative_key : NULL);
-	db_bind_text(s, 4, f ? f->meeting_key : NULL);
-	db_bind_text(s, 5, f ? f->state : NULL);
-	db_bind_text(s, 6, f ? f->due_from : NULL);
-	db_bind_text(s, 7, f ? f->due_to : NULL);
-	db_bind_text(s, 9, f ? f->group_key : NULL);
-	if (f && f->year) {
-		char from[16], to[16];
-
-		snprintf(from, sizeof(from), "%04d-01-01", f->year);
-		snprintf(to, sizeof(to), "%04d-12-31", f->year);
-		db_bind_text(s, 10, from);
-		db_bind_text(s, 11, to);
-	} else {
-		db_bind_text(s, 10, NULL);
-		db_bind_text(s, 11, NULL);
-	}
+	task_sel_init(&q);
+	task_sql(&q.sql, shape, 1, "");
+	task_where(&q, org_id, f);
+	after = param_int(&q.p, f ? f->after_id : 0);
+	buf_printf(&q.sql, "AND t.id > ?%d ORDER BY t.id", after);
+	/* A page's limit is written into the text, not bound: with "LIMIT $n"
+	 * PostgreSQL never trusts its generic plan (it cannot know the limit
+	 * is small) and plans anew for every page, 2-3 ms of a page's ~3 ms.
+	 * Page sizes are few, so the texts stay few; a limit past one page
+	 * (the page after an offset) is bound, or every offset would be a
+	 * statement of its own. No limit: the whole filtered list, in id order. */
+	if (f && f->limit > 0 && f->limit <= LIM_PAGE_ITEMS + 1)
+		buf_printf(&q.sql, " LIMIT %d", f->limit);
+	else if (f && f->limit > 0)
+		buf_printf(&q.sql, " LIMIT ?%d", param_int(&q.p, f->limit));
+	s = task_sel_prepare(st, &q, err);
+	task_sel_release(&q);
+	return s;
 }
 
 int store_task_count(struct store *st, int64_t org_id, const struct task_filter *f, long long *n,
 		     struct err *err)
 {
-	struct db_stmt *s = db_prepare(st->db, "SELECT count(*) " TASK_COUNT_FROM TASK_WHERE, err);
+	struct task_sel q;
+	struct db_stmt *s;
 	int rc;
 
 	*n = 0;
+	task_sel_init(&q);
+	buf_adds(&q.sql, "SELECT count(*) FROM task t ");
+	task_where(&q, org_id, f);
+	s = task_sel_prepare(st, &q, err);
+	task_sel_release(&q);
 	if (s == NULL)
 		return -1;
-	bind_task_filter(s, org_id, f);
 	rc = db_step(s, err);
 	if (rc == DB_ROW)
 		*n = db_col_int(s, 0);
@@ -1866,20 +1935,20 @@ int store_task_list(struct store *st, int64_t org_id, const struct task_filter *
 	if (s == NULL)
 		return -1;
 	while ((rc = db_step(s, err)) == DB_ROW)
-		read_task(s, a, grow(a, rows, n, &cap, sizeof(**rows)));
+		read_task(s, task_shape(f), a, grow(a, rows, n, &cap, sizeof(**rows)));
 	db_done(s);
 	return rc < 0 ? -1 : 0;
 }
 
 /* Steps s, handing each task to cb (its strings borrowed for the call);
  * a non-zero return from cb stops. Returns -1, 0, or cb's positive stop. */
-static int scan_tasks(struct db_stmt *s, store_task_cb cb, void *ctx, struct err *err)
+static int scan_tasks(struct db_stmt *s, int shape, store_task_cb cb, void *ctx, struct err *err)
 {
 	struct task_row row;
 	int rc;
 
 	while ((rc = db_step(s, err)) == DB_ROW) {
-		read_task(s, NULL, &row);
+		read_task(s, shape, NULL, &row);
 		rc = cb(ctx, &row);
 		if (rc != 0)
 			break;
@@ -1895,7 +1964,7 @@ int store_task_scan(struct store *st, int64_t org_id, const struct task_filter *
 
 	if (s == NULL)
 		return -1;
-	return scan_tasks(s, cb, ctx, err);
+	return scan_tasks(s, task_shape(f), cb, ctx, err);
 }
 
 int store_attendance_facts(struct store *st, int64_t attendance_id, struct attendance_facts *out,
@@ -1982,7 +2051,7 @@ int store_task_scan_ids(struct store *st, int64_t org_id, const int64_t *ids, si
 	}
 	db_bind_int(s, 1, org_id);
 	db_bind_text(s, 2, buf_str(&list));
-	rc = scan_tasks(s, cb, ctx, err);
+	rc = scan_tasks(s, TASK_LIST, cb, ctx, err);
 	buf_release(&list);
 	return rc < 0 ? -1 : 0;
 }
@@ -2002,7 +2071,7 @@ int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, stru
 	db_bind_int(s, 2, task_id);
 	rc = db_step(s, err);
 	if (rc == DB_ROW) {
-		read_task(s, a, out);
+		read_task(s, TASK_LIGHT, a, out);
 		*found = 1;
 	}
 	db_done(s);
@@ -2011,7 +2080,7 @@ int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, stru
 
 static void read_task_v(struct db_stmt *s, struct arena *a, void *out)
 {
-	read_task(s, a, out);
+	read_task(s, TASK_FULL, a, out);
 }
 
 int store_task_get(struct store *st, int64_t org_id, const char *key, struct arena *a,
@@ -2310,7 +2379,7 @@ static const char *user_sql(struct buf *b, const char *extra, const char *tail)
 
 static void read_user(struct db_stmt *s, struct arena *a, struct user_row *u)
 {
-	colmap_read(user_cols, NUSER_COLS, s, a, u);
+	colmap_read(user_cols, NUSER_COLS, 0, s, a, u);
 }
 
 static int user_query(struct store *st, const char *extra_col, const char *tail, const char *p1, const char *p2,
