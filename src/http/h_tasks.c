@@ -178,31 +178,64 @@ static json_t *task_actions(struct req *r, const struct task_view *t, const stru
 	return json_pack("{s:o, s:o}", "actions", own, "on_behalf", behalf);
 }
 
+/* The people behind the actors of one record, each login looked up once
+ * (a record lists the same few filers again and again: one store read per
+ * distinct login, not one per report). Bounded: past its size a login is
+ * simply looked up again. */
+struct actor_memo {
+	size_t n;
+	struct {
+		const char *login;
+		int found;
+		struct user_row u;
+	} seen[8];
+};
+
 /* Names the person behind an actor ("user:LOGIN", "cli:LOGIN") of this org,
  * into obj[name_field] (and name_field + "_en"): people see names, not logins. */
-static void actor_name(struct req *r, json_t *obj, const char *actor_field, const char *name_field)
+static void actor_name(struct req *r, struct actor_memo *m, json_t *obj, const char *actor_field,
+		       const char *name_field)
 {
 	const char *actor = json_string_value(json_object_get(obj, actor_field)), *colon;
-	struct user_row u;
+	struct user_row one, *u = NULL;
 	char en[64];
+	size_t i;
 
 	if (actor == NULL || (colon = strchr(actor, ':')) == NULL)
 		return;
-	if (store_user_by_login(r->svc->st, colon + 1, &r->a, &u, NULL) != 0 || u.org_id != r->svc->org.id)
-		return;
-	json_object_set_new(obj, name_field, json_string(u.person_name ? u.person_name : u.login));
+	for (i = 0; i < m->n && u == NULL; i++)
+		if (strcmp(m->seen[i].login, colon + 1) == 0) {
+			if (!m->seen[i].found)
+				return;
+			u = &m->seen[i].u;
+		}
+	if (u == NULL) {
+		int found = store_user_by_login(r->svc->st, colon + 1, &r->a, &one, NULL) == 0 &&
+			    one.org_id == r->svc->org.id;
+
+		if (m->n < sizeof(m->seen) / sizeof(m->seen[0])) {
+			m->seen[m->n].login = arena_strdup(&r->a, colon + 1);
+			m->seen[m->n].found = found;
+			m->seen[m->n++].u = one;
+		}
+		if (!found)
+			return;
+		u = &one;
+	}
+	json_object_set_new(obj, name_field, json_string(u->person_name ? u->person_name : u->login));
 	snprintf(en, sizeof(en), "%s_en", name_field);
-	if (u.person_name_en)
-		json_object_set_new(obj, en, json_string(u.person_name_en));
+	if (u->person_name_en)
+		json_object_set_new(obj, en, json_string(u->person_name_en));
 }
 
-static void actor_names(struct req *r, json_t *list, const char *actor_field, const char *name_field)
+static void actor_names(struct req *r, struct actor_memo *m, json_t *list, const char *actor_field,
+			const char *name_field)
 {
 	size_t i;
 	json_t *x;
 
 	json_array_foreach(list, i, x)
-		actor_name(r, x, actor_field, name_field);
+		actor_name(r, m, x, actor_field, name_field);
 }
 
 /* The task's view with "actions" (the caller's own next steps) and
@@ -210,6 +243,7 @@ static void actor_names(struct req *r, json_t *list, const char *actor_field, co
 static json_t *task_full(struct req *r, const struct task_view *t, const struct task_history *h)
 {
 	json_t *j = view_task_full(t, h), *acts = task_actions(r, t, h);
+	struct actor_memo memo = { 0 };
 
 	/* the chain back: which decision of which meeting the task carries out */
 	if (t->row.decision_key) {
@@ -219,8 +253,8 @@ static json_t *task_full(struct req *r, const struct task_view *t, const struct 
 		if (t->row.decision_text_en)
 			json_object_set_new(j, "decision_text_en", json_string(t->row.decision_text_en));
 	}
-	actor_names(r, json_object_get(j, "transitions"), "actor", "actor_name");
-	actor_names(r, json_object_get(j, "reports"), "filed_by", "filed_by_name");
+	actor_names(r, &memo, json_object_get(j, "transitions"), "actor", "actor_name");
+	actor_names(r, &memo, json_object_get(j, "reports"), "filed_by", "filed_by_name");
 	/* all of them, a page at a time: the task's reports list (the rows API) */
 	if (h->reports_total > (long)h->nreports) {
 		char *url = arena_printf(&r->a, "/api/v1/tasks/%s/reports", t->row.key);
@@ -273,7 +307,7 @@ static int reply_report(struct req *r, int64_t report_id)
 		return req_fail(r, &err);
 	j = view_task(&t);
 	one = view_report(&rep);
-	actor_name(r, one, "filed_by", "filed_by_name");
+	actor_name(r, &(struct actor_memo){ 0 }, one, "filed_by", "filed_by_name");
 	json_object_set_new(j, "report", one);
 	snprintf(r->etag, sizeof(r->etag), "\"%lld\"", (long long)t.row.version);
 	return req_json(r, 201, j);
