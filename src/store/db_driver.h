@@ -7,8 +7,8 @@
  * a plugin interface: the drivers are compiled in, and the contract each
  * entry must honour is the one written in db.h.
  *
- * Each driver defines its own `struct db` and `struct db_stmt` in its own
- * file, and both must begin with `const struct db_driver *drv`: db.c sees the
+ * Each driver defines its own `struct db`, `struct db_stmt` and `struct
+ * db_copy` in its own file, and each must begin with `const struct db_driver *drv`: db.c sees the
  * two structs as incomplete types and reads that first member only
  * (C17 6.7.2.1p15 lets a pointer to a struct be read as a pointer to its
  * first member).
@@ -21,6 +21,8 @@
 struct err;
 struct db;
 struct db_stmt;
+struct db_copy;
+struct db_value;
 
 struct db_driver {
 	const char *name;
@@ -53,6 +55,11 @@ struct db_driver {
 	int64_t (*changes)(struct db *db);
 	int (*backup)(struct db *db, const char *path, struct err *err);
 	int (*restore)(struct db *db, const char *path, struct err *err);
+	/* bulk load: struct db_copy also begins with the driver pointer */
+	struct db_copy *(*copy_begin)(struct db *db, const char *table, const char *const *cols, int ncols,
+				      struct err *err);
+	int (*copy_row)(struct db_copy *c, const struct db_value *vals, struct err *err);
+	int (*copy_end)(struct db_copy *c, int ok, struct err *err);
 };
 
 extern const struct db_driver db_driver_sqlite;

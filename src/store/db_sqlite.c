@@ -524,6 +524,80 @@ out:
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* ---- bulk load (db.h): one prepared INSERT stepped per row, inside the
+ * caller's transaction. Kept apart from the statement cache: the handle
+ * owns its statement. ---- */
+
+struct db_copy {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
+	struct db *db;
+	sqlite3_stmt *ins;
+	int ncols;
+};
+
+static struct db_copy *sq_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+				     struct err *err)
+{
+	char sql[4096];
+	size_t n;
+	struct db_copy *c;
+
+	if (ncols < 1 || ncols > LIM_COPY_COLUMNS) {
+		err_set(err, ST_FAIL, "database: copy into %s: %d columns", table, ncols);
+		return NULL;
+	}
+	n = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO \"%s\" (", table);
+	for (int i = 0; i < ncols && n < sizeof(sql); i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s\"%s\"", i ? ", " : "", cols[i]);
+	for (int i = 0; i < ncols && n < sizeof(sql); i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s?%d", i ? ", " : ") VALUES (", i + 1);
+	if (n < sizeof(sql))
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, ")");
+	if (n >= sizeof(sql)) {
+		err_set(err, ST_FAIL, "database: copy into %s: the statement is too long", table);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->drv = &db_driver_sqlite;
+	c->db = db;
+	c->ncols = ncols;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &c->ins, NULL) != SQLITE_OK) {
+		db_fail(db, err, "copy");
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int sq_copy_row(struct db_copy *c, const struct db_value *v, struct err *err)
+{
+	int rc = SQLITE_OK;
+
+	for (int i = 0; i < c->ncols && rc == SQLITE_OK; i++) {
+		switch (v[i].kind) {
+		case DB_KIND_INT: rc = sqlite3_bind_int64(c->ins, i + 1, v[i].i); break;
+		case DB_KIND_REAL: rc = sqlite3_bind_double(c->ins, i + 1, v[i].d); break;
+		case DB_KIND_TEXT: rc = sqlite3_bind_text(c->ins, i + 1, v[i].s, -1, SQLITE_STATIC); break;
+		default: rc = sqlite3_bind_null(c->ins, i + 1); break;
+		}
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(c->ins);
+	sqlite3_reset(c->ins);
+	if (rc != SQLITE_DONE)
+		return db_fail(c->db, err, "copy");
+	return 0;
+}
+
+static int sq_copy_end(struct db_copy *c, int ok, struct err *err)
+{
+	(void)ok;
+	(void)err;
+	sqlite3_finalize(c->ins);
+	free(c);
+	return 0;
+}
+
 const struct db_driver db_driver_sqlite = {
 	.name = "sqlite " SQLITE_VERSION,
 	.open = sq_open,
@@ -555,4 +629,7 @@ const struct db_driver db_driver_sqlite = {
 	.restore = sq_restore,
 	.lock_org = sq_lock_org,
 	.change_token = sq_change_token,
+	.copy_begin = sq_copy_begin,
+	.copy_row = sq_copy_row,
+	.copy_end = sq_copy_end,
 };

@@ -362,6 +362,48 @@ out:
 	return rc;
 }
 
+int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
+{
+	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
+	struct buf sql = BUF_INIT(AUDIT_SQL_MAX);
+	struct db_stmt *s;
+	int n = 0, rc = -1;
+
+	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		const struct table_info *t = &tables[i];
+
+		if (!audited(t))
+			continue;
+		buf_reset(&sql);
+		buf_printf(&sql, "INSERT INTO audit_change (org_id, tbl, row_key, op, after) SELECT x.%s, '%s', ",
+			   org_col(t), t->name);
+		gen_of(st)->key(&sql, t, "x");
+		buf_adds(&sql, ", 'insert', ");
+		gen_of(st)->image(&sql, t, "x");
+		buf_printf(&sql, " FROM %s x WHERE x.%s = ?1", t->name, org_col(t));
+		if (sql.err) {
+			err_set(err, ST_FAIL, "the image query of table %s is too long", t->name);
+			goto out;
+		}
+		s = db_prepare(store_db(st), buf_str(&sql), err);
+		if (s == NULL)
+			goto out;
+		db_bind_int(s, 1, org_id);
+		rc = db_step(s, err);
+		db_done(s);
+		if (rc < 0)
+			goto out;
+		rc = -1;
+	}
+	rc = 0;
+out:
+	buf_release(&sql);
+	free(tables);
+	return rc;
+}
+
 /* ---- deleting one org ---- */
 
 static int exec_id(struct db *db, const char *sql, int64_t id, struct err *err)
