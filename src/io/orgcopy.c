@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "orgcopy.h"
 #include "orgjson.h"
@@ -21,6 +22,14 @@
 #include "../store/db.h"
 #include "../store/store.h"
 #include "../core/banned.h"
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* 1 when from and to name the same database: the same text, or two names of
  * one SQLite file. */
@@ -192,10 +201,15 @@ int orgcopy_run(const char *from, const char *to, const char *org_key, int repla
 		rep->orgs[i].replaced = exists;
 	}
 	for (size_t i = 0; i < nkeys; i++) {
+		double t0 = seconds(), t1;
+
 		if (copy_org(&src, &dst, keys[i], replace, &rep->orgs[i], err) != 0)
 			goto out;
+		t1 = seconds();
+		rep->orgs[i].copy_s = t1 - t0;
 		if (check_copy(&src, &dst, keys[i], &doc, &other, &rep->orgs[i], err) != 0)
 			goto out;
+		rep->orgs[i].check_s = seconds() - t1;
 		rep->norgs++;
 	}
 	rc = 0;

@@ -441,18 +441,63 @@ out:
 	return rc;
 }
 
-/* The destination's triggers the copy turns off: all on the copied tables
- * but the search index's. SQLite's are dropped and their text kept; the
- * statements to undo that are written into *undo. */
+/* PostgreSQL's search rows of an org's records, set-based: the same rows as
+ * the per-row trigger functions of migrations/pg/0002 and 0008 write
+ * (plenum_search_put), which are off during the copy. One row-by-row call
+ * of those functions costs five times more than these statements.
+ * tests/cli/copy.sh compares the index of a copy with its source's. */
+static const char *const pg_search_rows[] = {
+	"INSERT INTO search_index (kind, ref_id, org_id, title, body) SELECT 'person', id, org_id, "
+	"name || ' ' || coalesce(name_en, ''), coalesce(title, '') || ' ' || coalesce(title_en, '') "
+	"FROM person WHERE org_id = ?1",
+	"INSERT INTO search_index (kind, ref_id, org_id, title, body) SELECT 'meeting', id, org_id, "
+	"title || ' ' || coalesce(title_en, ''), coalesce(place, '') || ' ' || coalesce(summary, '') || ' ' || "
+	"coalesce(summary_en, '') || ' ' || coalesce(minutes, '') FROM meeting WHERE org_id = ?1",
+	"INSERT INTO search_index (kind, ref_id, org_id, title, body) SELECT 'speech', id, org_id, "
+	"coalesce(title, '') || ' ' || coalesce(title_en, '') || ' ' || coalesce(speaker_name, ''), "
+	"plenum_search_points(key_points) || ' ' || plenum_search_points(key_points_en) || ' ' || coalesce(text, '') "
+	"FROM speech WHERE org_id = ?1",
+	"INSERT INTO search_index (kind, ref_id, org_id, title, body) SELECT 'decision', id, org_id, text, "
+	"coalesce(text_en, '') FROM decision WHERE org_id = ?1",
+	"INSERT INTO search_index (kind, ref_id, org_id, title, body) SELECT 'task', id, org_id, title, "
+	"coalesce(title_en, '') || ' ' || coalesce(code, '') FROM task WHERE org_id = ?1",
+	"INSERT INTO search_index (kind, ref_id, org_id, title, body) SELECT 'report', id, org_id, done, "
+	"coalesce(problems, '') || ' ' || coalesce(next_steps, '') FROM progress_report WHERE org_id = ?1",
+	NULL,
+};
+
+static int search_rebuild(struct copy *c, int64_t org_id)
+{
+	if (store_dialect(c->to)->engine != ENGINE_PG)
+		return 0;
+	for (int i = 0; pg_search_rows[i]; i++) {
+		struct db_stmt *s = db_prepare(store_db(c->to), pg_search_rows[i], c->err);
+		int rc;
+
+		if (s == NULL)
+			return -1;
+		db_bind_int(s, 1, org_id);
+		rc = db_step(s, c->err);
+		db_done(s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The destination's triggers the copy turns off: all on the copied tables,
+ * but on SQLite the search index's (db_sqlite.c's bulk load runs them once
+ * per batch; PostgreSQL's index is rebuilt by search_rebuild()). SQLite's
+ * are dropped and their text kept; the statements to undo that are written
+ * into *undo. */
 static int triggers_off(struct copy *c, struct buf *undo)
 {
 	struct db *db = store_db(c->to);
 	int pg = store_dialect(c->to)->engine == ENGINE_PG;
 	struct db_stmt *s = db_prepare(db, pg
 		? "SELECT t.tgname::text, r.relname::text, '' FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
-		  "WHERE NOT t.tgisinternal AND r.relnamespace = current_schema()::regnamespace "
-		  "AND t.tgname NOT LIKE '%search%' ORDER BY t.tgname"
-		: "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE '%search%' "
+		  "WHERE NOT t.tgisinternal AND r.relnamespace = current_schema()::regnamespace ORDER BY t.tgname"
+		: "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE '%\\_search\\_%' ESCAPE '\\' "
 		  "ORDER BY name", c->err);
 	struct buf off = BUF_INIT(1u << 20);
 	int rc;
@@ -513,7 +558,7 @@ int store_copy_org(struct store *from, int64_t from_org, struct store *to, int64
 		goto out;
 	org = find(c, "org");
 	*to_org = from_org + c->t[org].offset;
-	if (store_audit_image_org(to, *to_org, err) != 0)
+	if (search_rebuild(c, *to_org) != 0 || store_audit_image_org(to, *to_org, err) != 0)
 		goto out;
 	rc = 0;
 out:
