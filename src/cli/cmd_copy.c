@@ -49,7 +49,7 @@ static void print_report(const struct cli_common *c, const struct orgcopy_report
 		const struct orgcopy_org *o = &rep->orgs[i];
 
 		printf("copied org \"%s\" to %s%s: %ld rows in %.1f s (%.0f rows/s), %lld audit entries, chain intact, "
-		       "export identical (checked in %.1f s)\n", o->key, label(to), o->replaced ? " (replaced)" : "", o->rows,
+		       "rows identical (chain verified in %.1f s)\n", o->key, label(to), o->replaced ? " (replaced)" : "", o->rows,
 		       o->copy_s, o->copy_s > 0 ? (double)o->rows / o->copy_s : 0.0, (long long)o->audit_entries, o->check_s);
 	}
 }

@@ -38,7 +38,6 @@ struct orgcopy_org {
 	int64_t audit_entries;     /* the destination's chain, the import's entry included */
 	int replaced;              /* the destination had this org and it was replaced */
 	double copy_s, check_s;    /* seconds spent copying (committed) and checking */
-	int compared;              /* the exports were compared byte for byte (not over LIM_IMPORT_BYTES) */
 };
 
 struct orgcopy_report {

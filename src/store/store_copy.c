@@ -441,6 +441,118 @@ out:
 	return rc;
 }
 
+/* 1 when column i of a (the source) and b (the destination) hold the same
+ * value: an id moved by the offset of the table it refers to, numbers equal
+ * as numbers (SQLite may hand back 1.0 as an integer), text byte for byte. */
+static int same_value(const struct copy *c, const struct copy_table *t, struct db_stmt *a, struct db_stmt *b, int i)
+{
+	int ka = db_col_kind(a, i), kb = db_col_kind(b, i);
+
+	if (ka == DB_KIND_NULL || kb == DB_KIND_NULL)
+		return ka == kb;
+	if (t->map[i] >= 0)
+		return ka == DB_KIND_INT && kb == DB_KIND_INT &&
+		       db_col_int(a, i) + c->t[t->map[i]].offset == db_col_int(b, i);
+	if (ka != DB_KIND_TEXT && kb != DB_KIND_TEXT)
+		return ka == DB_KIND_INT && kb == DB_KIND_INT ? db_col_int(a, i) == db_col_int(b, i)
+							      : db_col_double(a, i) == db_col_double(b, i);
+	return ka == kb && strcmp(db_col_text(a, i), db_col_text(b, i)) == 0;
+}
+
+/* Binds the keyset's parameters (from ?2) of a batch query: the last key
+ * read from the source, moved like the ids when to_side. */
+static void bind_key(struct db_stmt *s, const struct copy *c, const struct copy_table *t, const struct last_key *k,
+		     int to_side)
+{
+	for (int i = 0; i < t->nkey; i++) {
+		int col = t->key[i];
+
+		if (k->v[i].kind == DB_KIND_INT)
+			db_bind_int(s, i + 2, k->v[i].i + (to_side && t->map[col] >= 0 ? c->t[t->map[col]].offset : 0));
+		else
+			db_bind_text(s, i + 2, k->text[i]);
+	}
+}
+
+/* Reads table t's rows of the org on both sides, batch by batch in the same
+ * order, and compares them column by column. */
+static int compare_table(struct copy *c, struct copy_table *t, int64_t to_org)
+{
+	struct buf other = BUF_INIT(1u << 16);
+	struct last_key last;
+	int64_t got;
+	int next = 0, rc = -1;
+
+	memset(&last, 0, sizeof(last));
+	do {
+		struct db_stmt *a, *b;
+		int sa = DB_DONE, sb = DB_DONE;
+
+		batch_sql(&c->sql, c, t, next);
+		buf_reset(&other);
+		buf_adds(&other, buf_str(&c->sql));
+		if (c->sql.err || other.err) {
+			err_set(c->err, ST_FAIL, "copy: the query of table %s is too long", t->name);
+			goto out;
+		}
+		a = db_prepare(store_db(c->from), buf_str(&c->sql), c->err);
+		if (a == NULL)
+			goto out;
+		b = db_prepare(store_db(c->to), buf_str(&other), c->err);
+		if (b == NULL) {
+			db_done(a);
+			goto out;
+		}
+		db_bind_int(a, 1, c->from_org);
+		db_bind_int(b, 1, to_org);
+		if (next) {
+			bind_key(a, c, t, &last, 0);
+			bind_key(b, c, t, &last, 1);
+		}
+		got = 0;
+		for (;;) {
+			sa = db_step(a, c->err);
+			sb = sa < 0 ? DB_DONE : db_step(b, c->err);
+			if (sa != DB_ROW || sb != DB_ROW)
+				break;
+			for (int i = 0; i < t->ncols; i++) {
+				if (same_value(c, t, a, b, i))
+					continue;
+				err_set(c->err, ST_FAIL, "copy: %s.%s reads back as \"%s\" instead of \"%s\" (a bug: nothing "
+					"was written)", t->name, t->cols[i], db_col_text(b, i) ? db_col_text(b, i) : "null",
+					db_col_text(a, i) ? db_col_text(a, i) : "null");
+				sa = -2;
+				break;
+			}
+			if (sa == -2)
+				break;
+			last_key_release(&last);
+			for (int k = 0; k < t->nkey; k++) {
+				last.v[k].kind = db_col_kind(a, t->key[k]);
+				last.v[k].i = db_col_int(a, t->key[k]);
+				if (last.v[k].kind != DB_KIND_INT)
+					last.text[k] = xstrdup(db_col_text(a, t->key[k]) ? db_col_text(a, t->key[k]) : "");
+			}
+			got++;
+		}
+		db_done(a);
+		db_done(b);
+		if (sa == -2 || sa < 0 || sb < 0)
+			goto out;
+		if (sa != sb) {
+			err_set(c->err, ST_FAIL, "copy: table %s holds %s rows of the org on the destination than on the "
+				"source (a bug: nothing was written)", t->name, sa == DB_ROW ? "fewer" : "more");
+			goto out;
+		}
+		next = 1;
+	} while (got == LIM_COPY_BATCH_ROWS);
+	rc = 0;
+out:
+	last_key_release(&last);
+	buf_release(&other);
+	return rc;
+}
+
 /* PostgreSQL's search rows of an org's records, set-based: the same rows as
  * the per-row trigger functions of migrations/pg/0002 and 0008 write
  * (plenum_search_put), which are off during the copy. One row-by-row call
@@ -558,6 +670,10 @@ int store_copy_org(struct store *from, int64_t from_org, struct store *to, int64
 		goto out;
 	org = find(c, "org");
 	*to_org = from_org + c->t[org].offset;
+	/* Read back before the commit: a copy that differs is never kept. */
+	for (int i = 0; i < norder; i++)
+		if (compare_table(c, &c->t[order[i]], *to_org) != 0)
+			goto out;
 	if (search_rebuild(c, *to_org) != 0 || store_audit_image_org(to, *to_org, err) != 0)
 		goto out;
 	rc = 0;
