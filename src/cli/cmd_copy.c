@@ -94,10 +94,11 @@ const struct cli_command cmd_copy_commands[] = {
 	  CMD_JSON, copy_run,
 	  "Copies an org (--org KEY), or every org, from one database to another: a SQLite\n"
 	  "file or a postgresql:// URL on either side. --from is only read; a missing SQLite\n"
-	  "--to file is created, a PostgreSQL database must exist. Each org is copied in one\n"
-	  "transaction with its audit chain, which is checked entry by entry and ends with\n"
-	  "the copy's own entry; then its export must read back byte for byte as the source's\n"
-	  "and 'plenum audit verify' must pass on the destination. An org already in the\n"
+	  "--to file is created, a PostgreSQL database must exist. Each org is copied row for\n"
+	  "row in one transaction with its audit chain, which ends with the copy's own entry;\n"
+	  "the rows are read back and compared with the source's before the commit, and\n"
+	  "'plenum audit verify' must pass on the destination after it. While it copies into\n"
+	  "PostgreSQL, other writers of the same tables wait. An org already in the\n"
 	  "destination is refused (before anything is written) unless --replace. Passwords\n"
 	  "are copied; sessions, API tokens and calendar links are not.\n" },
 	{ NULL, NULL, NULL, 0, NULL, 0, NULL, NULL },

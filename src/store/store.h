@@ -163,14 +163,17 @@ int store_org_delete(struct store *st, int64_t org_id, struct err *err);
 
 /* Copies the org from_org of store from into store to (store_copy.c), for
  * `plenum copy`: every table with an org_id but sessions, tokens, retries
- * and derived data (light counts, search index: built by its triggers),
+ * and derived data (light counts, search index: built again),
  * then the org's audit entries and the changes they sealed, all through the
  * driver's bulk load, table by table in batches of LIM_COPY_BATCH_ROWS
  * rows (memory does not grow with the org). Ids are kept unless the
  * destination uses them already; then each table's ids move by one offset
- * and the references with them. The destination's triggers but the search
- * index's do not fire; the rows' audit images are written afterwards as
- * pending changes, for the caller's audit entry to seal. Both stores must
+ * and the references with them. The destination's triggers do not fire
+ * (but SQLite's search index ones, once per batch; PostgreSQL's search rows
+ * are written set-based afterwards); the rows' audit images are written afterwards as
+ * pending changes, for the caller's audit entry to seal; last, every table
+ * is read back from both stores and compared (ST_FAIL on a difference: the
+ * caller rolls back). Both stores must
  * be in a transaction (a read snapshot on from, the write on to) and to
  * must not hold the org's key. *to_org gets the org's id in to. */
 struct store_copy_stats {

@@ -18,9 +18,11 @@
  * latest report) are off for the copy, inside its transaction: SQLite's are
  * dropped and created again from their own text, PostgreSQL's disabled and
  * enabled again (ALTER TABLE, which holds off other writers of those tables
- * until the commit). The search index triggers stay on: the index is built
- * as the rows arrive. The row images are then written set-based
- * (store_audit_image_org) for the caller's audit entry to seal.
+ * until the commit). SQLite's search index triggers stay on (the bulk load
+ * runs them once per batch); PostgreSQL's search rows are written
+ * set-based after the load (search_rebuild). The row images are then
+ * written set-based (store_audit_image_org) for the caller's audit entry
+ * to seal, and every table is read back from both sides and compared.
  *
  * It is NOT a generic replication tool: both stores hold plenum's schema of
  * the same version, and the caller owns both transactions (a read snapshot
