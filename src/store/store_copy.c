@@ -612,7 +612,7 @@ static int triggers_off(struct copy *c, struct buf *undo)
 		? "SELECT t.tgname::text, r.relname::text, '' FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid "
 		  "WHERE NOT t.tgisinternal AND r.relnamespace = current_schema()::regnamespace ORDER BY t.tgname"
 		: "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE '%\\_search\\_%' ESCAPE '\\' "
-		  "ORDER BY name", c->err);
+		  "ORDER BY rowid", c->err);   /* created again in their first order */
 	struct buf off = BUF_INIT(1u << 20);
 	int rc;
 
