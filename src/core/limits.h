@@ -84,5 +84,8 @@
 #define LIM_RESTORE_LOCK_TRIES 6                /* restore: busy timeouts (5 s each) to get the write lock */
 /* plenum copy */
 #define LIM_COPY_ORGS      10000                /* orgs copied by one run without --org */
+#define LIM_COPY_BATCH_ROWS 5000                /* rows read from the source per query (memory: one batch) */
+#define LIM_COPY_SEND_BYTES (256u * 1024)        /* PostgreSQL COPY: rows sent in blocks of this size */
+#define LIM_COPY_COLUMNS   64                   /* columns of one copied table */
 
 #endif

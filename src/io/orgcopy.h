@@ -2,17 +2,16 @@
  * orgcopy.h -- moving orgs from one store to another (SQLite file or
  * PostgreSQL URL, either way): the work behind `plenum copy`.
  *
- * Each org goes through the JSON snapshot machinery of orgjson.h, in memory:
- * exported from the source as one read snapshot with its audit chain (and,
- * unlike an export file, its users' password hashes, so that they can still
- * log in), then imported into the destination in one transaction, which
- * checks the carried chain entry by entry, keeps it and seals the rows with
- * the import's own entry. The destination then gets new row ids (the
- * import maps keys to ids: several orgs from different stores can share one
- * database); rows refer to each other by key, so nothing a user sees
- * changes. After each org is committed the copy checks it: the
- * destination's export without the audit list must be byte-identical to the
- * source's, and `audit verify` must pass there.
+ * Each org is copied row for row by store_copy_org() (store.h), from one
+ * read snapshot of the source into one write transaction on the
+ * destination: its tables batch by batch through the drivers' bulk load,
+ * its audit chain as it is, its users' password hashes (so that they can
+ * still log in); then the rows are read back from both sides and compared,
+ * and the copy's own audit entry seals them before the commit. Ids are
+ * kept unless the destination uses them already (several orgs from
+ * different stores can share one database); rows refer to each other by
+ * key, so nothing a user sees changes. After each commit `audit verify`
+ * must pass on the destination.
  *
  * It is NOT a backup (backup.h copies whole SQLite files) and NOT a merge:
  * an org already in the destination is refused unless replace is set, and
@@ -37,6 +36,7 @@ struct orgcopy_org {
 	long rows;                 /* rows written on the destination */
 	int64_t audit_entries;     /* the destination's chain, the import's entry included */
 	int replaced;              /* the destination had this org and it was replaced */
+	double copy_s, check_s;    /* seconds spent copying (committed) and checking */
 };
 
 struct orgcopy_report {
@@ -50,7 +50,8 @@ struct orgcopy_report {
  * must exist). from is only read. Returns 0, or -1 with *err: ST_INVALID
  * for the same database on both sides, ST_NOTFOUND for an unknown org,
  * ST_CONFLICT for an org already in the destination without replace,
- * ST_FAIL when the destination does not match the source after the copy. */
+ * ST_FAIL when the destination does not match the source (nothing of that
+ * org is kept) or its chain does not verify after the commit. */
 int orgcopy_run(const char *from, const char *to, const char *org_key, int replace, struct arena *a,
 		struct orgcopy_report *rep, struct err *err);
 

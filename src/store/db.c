@@ -188,3 +188,27 @@ const char *db_driver_name(void)
 
 int db_backup(struct db *db, const char *path, struct err *err) { return DB(db)->backup(db, path, err); }
 int db_restore(struct db *db, const char *path, struct err *err) { return DB(db)->restore(db, path, err); }
+
+struct db_copy *db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+			      struct err *err)
+{
+	return injected(err) ? NULL : DB(db)->copy_begin(db, table, cols, ncols, err);
+}
+
+int db_copy_row(struct db_copy *c, const struct db_value *vals, struct err *err)
+{
+	return injected(err) ? -1 : drv_of(c)->copy_row(c, vals, err);
+}
+
+int db_copy_end(struct db_copy *c, int ok, struct err *err)
+{
+	if (c == NULL)
+		return 0;
+	if (ok && injected(err))
+		ok = -1;
+	if (ok < 0) {
+		drv_of(c)->copy_end(c, 0, NULL);
+		return -1;
+	}
+	return drv_of(c)->copy_end(c, ok, err);
+}

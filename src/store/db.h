@@ -207,4 +207,38 @@ int db_backup(struct db *db, const char *path, struct err *err);
  * docs/SCALING.md.) */
 int db_restore(struct db *db, const char *path, struct err *err);
 
+/* ---- bulk load (plenum copy, store_copy.c) ----
+ *
+ * Rows written to one table as fast as the engine takes them, inside the
+ * caller's write transaction (db_begin(); the copy is part of it and rolls
+ * back with it): PostgreSQL streams them with COPY ... FROM STDIN (text
+ * format, sent in blocks of LIM_COPY_SEND_BYTES without waiting for answers);
+ * SQLite steps one prepared INSERT per row. Triggers and constraints are the
+ * table's own (the caller disables the triggers it does not want). Values
+ * are given with their kind (db_col_kind()'s numbers) and written as given:
+ * explicit ids included (PostgreSQL's sequences do not move: the caller
+ * sets them). No other call may be made on the connection between
+ * db_copy_begin() and db_copy_end().
+ *
+ * db_copy_begin() returns a handle owned by the caller until db_copy_end(),
+ * or NULL with *err. db_copy_row() takes one value per column named at the
+ * beginning (strings borrowed for the call); a failure there may surface
+ * only at a later row or at db_copy_end() on PostgreSQL, which checks the
+ * rows as they arrive. db_copy_end() with ok = 1 finishes the load and
+ * reports any failure; with ok = 0 it abandons the load (the caller then
+ * rolls back). It always frees the handle; it accepts NULL. Each
+ * db_copy_row() counts as one call for PLENUM_DB_FAIL. */
+struct db_copy;
+enum { DB_KIND_NULL = 0, DB_KIND_INT = 1, DB_KIND_REAL = 2, DB_KIND_TEXT = 3 };
+struct db_value {
+	int kind;                  /* DB_KIND_* */
+	int64_t i;
+	double d;
+	const char *s;             /* DB_KIND_TEXT: UTF-8 without NUL */
+};
+struct db_copy *db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+			      struct err *err);
+int db_copy_row(struct db_copy *c, const struct db_value *vals, struct err *err);
+int db_copy_end(struct db_copy *c, int ok, struct err *err);
+
 #endif

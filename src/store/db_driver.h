@@ -9,8 +9,8 @@
  * first postgresql:// URL), and the contract each entry must honour is the
  * one written in db.h.
  *
- * Each driver defines its own `struct db` and `struct db_stmt` in its own
- * file, and both must begin with `const struct db_driver *drv`: db.c sees the
+ * Each driver defines its own `struct db`, `struct db_stmt` and `struct
+ * db_copy` in its own file, and each must begin with `const struct db_driver *drv`: db.c sees the
  * two structs as incomplete types and reads that first member only
  * (C17 6.7.2.1p15 lets a pointer to a struct be read as a pointer to its
  * first member).
@@ -23,6 +23,8 @@
 struct err;
 struct db;
 struct db_stmt;
+struct db_copy;
+struct db_value;
 
 struct db_driver {
 	const char *name;
@@ -61,6 +63,11 @@ struct db_driver {
 	void (*version_mark)(struct db *db);
 	/* Optional (NULL: db_step() runs the statement): see db_send(). */
 	int (*send)(struct db_stmt *st, struct err *err);
+	/* bulk load: struct db_copy also begins with the driver pointer */
+	struct db_copy *(*copy_begin)(struct db *db, const char *table, const char *const *cols, int ncols,
+				      struct err *err);
+	int (*copy_row)(struct db_copy *c, const struct db_value *vals, struct err *err);
+	int (*copy_end)(struct db_copy *c, int ok, struct err *err);
 };
 
 extern const struct db_driver db_driver_sqlite;

@@ -47,6 +47,7 @@
 #include "db.h"
 #include "db_driver.h"
 #include "../core/err.h"
+#include "../core/limits.h"
 #include "../core/xalloc.h"
 #include "../core/banned.h"
 
@@ -1120,6 +1121,155 @@ static int pg_restore(struct db *db, const char *path, struct err *err)
 	return err_set(err, ST_FAIL, "a PostgreSQL database is restored with pg_restore or from a base backup (docs/SCALING.md)");
 }
 
+/* ---- bulk load (db.h): COPY ... FROM STDIN in text format. Rows are
+ * escaped into a block sent with PQputCopyData once it passes
+ * LIM_COPY_SEND_BYTES; the server checks them as they arrive, and its
+ * verdict comes with PQputCopyEnd's result. ---- */
+
+struct db_copy {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
+	struct db *db;
+	int ncols;
+	char *block;
+	size_t len, cap;
+	int failed;                    /* a send failed: the rest is not sent */
+};
+
+static void copy_put(struct db_copy *c, const char *s, size_t n)
+{
+	if (c->len + n > c->cap) {
+		while (c->len + n > c->cap)
+			c->cap *= 2;
+		c->block = xrealloc(c->block, c->cap);
+	}
+	memcpy(c->block + c->len, s, n);
+	c->len += n;
+}
+
+/* Text in COPY's text format: backslash, tab, newline and CR escaped. */
+static void copy_put_text(struct db_copy *c, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+
+		if (esc == NULL)
+			continue;
+		copy_put(c, run, (size_t)(s - run));
+		copy_put(c, esc, 2);
+		run = s + 1;
+	}
+	copy_put(c, run, (size_t)(s - run));
+}
+
+static int copy_send(struct db_copy *c, struct err *err)
+{
+	if (c->len == 0 || c->failed)
+		return c->failed ? -1 : 0;
+	if (PQputCopyData(c->db->conn, c->block, (int)c->len) != 1) {
+		c->failed = 1;
+		return pg_fail(c->db, NULL, err, "copy");
+	}
+	c->len = 0;
+	return 0;
+}
+
+static struct db_copy *pg_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+				     struct err *err)
+{
+	char sql[4096];
+	size_t n;
+	struct db_copy *c;
+	PGresult *res;
+
+	if (ncols < 1 || ncols > LIM_COPY_COLUMNS) {
+		err_set(err, ST_FAIL, "database: copy into %s: %d columns", table, ncols);
+		return NULL;
+	}
+	n = (size_t)snprintf(sql, sizeof(sql), "COPY \"%s\" (", table);
+	for (int i = 0; i < ncols && n < sizeof(sql); i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s\"%s\"", i ? ", " : "", cols[i]);
+	if (n < sizeof(sql))
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, ") FROM STDIN");
+	if (n >= sizeof(sql)) {
+		err_set(err, ST_FAIL, "database: copy into %s: the statement is too long", table);
+		return NULL;
+	}
+	/* a BEGIN may still be pending (sent with the next statement) and a
+	 * read snapshot's ROLLBACK unanswered: both settled first, or the COPY
+	 * would run outside the caller's transaction */
+	if (conn_ready(db, err) != 0)
+		return NULL;
+	db->round_trips++;
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		pg_fail(db, res, err, "copy");
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	c = xcalloc(1, sizeof(*c));
+	c->drv = &db_driver_pg;
+	c->db = db;
+	c->ncols = ncols;
+	c->cap = LIM_COPY_SEND_BYTES + 4096;
+	c->block = xmalloc(c->cap);
+	return c;
+}
+
+static int pg_copy_row(struct db_copy *c, const struct db_value *v, struct err *err)
+{
+	char num[40];
+
+	if (c->failed)
+		return err_set(err, ST_FAIL, "database: copy: an earlier block was not sent");
+	for (int i = 0; i < c->ncols; i++) {
+		if (i)
+			copy_put(c, "\t", 1);
+		switch (v[i].kind) {
+		case DB_KIND_INT:
+			copy_put(c, num, (size_t)snprintf(num, sizeof(num), "%" PRId64, v[i].i));
+			break;
+		case DB_KIND_REAL:
+			copy_put(c, num, (size_t)snprintf(num, sizeof(num), "%.17g", v[i].d));
+			break;
+		case DB_KIND_TEXT:
+			copy_put_text(c, v[i].s);
+			break;
+		default:
+			copy_put(c, "\\N", 2);
+			break;
+		}
+	}
+	copy_put(c, "\n", 1);
+	return c->len >= LIM_COPY_SEND_BYTES ? copy_send(c, err) : 0;
+}
+
+static int pg_copy_end(struct db_copy *c, int ok, struct err *err)
+{
+	struct db *db = c->db;
+	PGresult *res;
+	int rc = 0;
+
+	if (ok && copy_send(c, err) != 0)
+		ok = 0, rc = -1;
+	if (PQputCopyEnd(db->conn, ok ? NULL : "abandoned by plenum") != 1 && rc == 0 && ok)
+		rc = pg_fail(db, NULL, err, "copy");
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0 && ok)
+			rc = pg_fail(db, res, err, "copy");
+		else if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	if (ok && rc == 0)
+		db->wrote = 1;
+	free(c->block);
+	free(c);
+	return ok ? rc : -1;
+}
+
 const struct db_driver db_driver_pg = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -1154,4 +1304,7 @@ const struct db_driver db_driver_pg = {
 	.send = pg_send,
 	.backup = pg_backup,
 	.restore = pg_restore,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 };

@@ -524,6 +524,118 @@ out:
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* ---- bulk load (db.h): rows are stepped one by one into a temporary
+ * table without types, triggers or indexes, and moved into the table by
+ * one INSERT ... SELECT per LIM_COPY_BATCH_ROWS rows. The table's triggers
+ * then run inside a few statements instead of one per row: FTS5 (the
+ * search index) writes its pending terms at every statement, which made a
+ * row-by-row load of progress reports twelve times slower. ---- */
+
+struct db_copy {
+	const struct db_driver *drv;   /* first member: see db_driver.h */
+	struct db *db;
+	sqlite3_stmt *stage;           /* INSERT INTO temp.plenum_copy */
+	char move[4096];               /* INSERT INTO main.table ... SELECT ... FROM temp.plenum_copy */
+	int ncols, pending;
+};
+
+/* Appends the column list (quoted) to sql at *n; 0 when it fit. */
+static int copy_cols(char *sql, size_t size, size_t *n, const char *const *cols, int ncols)
+{
+	for (int i = 0; i < ncols && *n < size; i++)
+		*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\"", i ? ", " : "", cols[i]);
+	return *n < size ? 0 : -1;
+}
+
+static int copy_flush(struct db_copy *c, struct err *err)
+{
+	if (c->pending == 0)
+		return 0;
+	if (sqlite3_exec(c->db->conn, c->move, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(c->db, err, "copy");
+	if (sqlite3_exec(c->db->conn, "DELETE FROM temp.plenum_copy", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(c->db, err, "copy");
+	c->pending = 0;
+	return 0;
+}
+
+static struct db_copy *sq_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols,
+				     struct err *err)
+{
+	char create[4096], ins[4096];
+	size_t n = 0, m = 0, k = 0;
+	struct db_copy *c;
+
+	if (ncols < 1 || ncols > LIM_COPY_COLUMNS) {
+		err_set(err, ST_FAIL, "database: copy into %s: %d columns", table, ncols);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->drv = &db_driver_sqlite;
+	c->db = db;
+	c->ncols = ncols;
+	n = (size_t)snprintf(create, sizeof(create), "DROP TABLE IF EXISTS temp.plenum_copy; "
+			     "CREATE TEMP TABLE plenum_copy (");
+	m = (size_t)snprintf(ins, sizeof(ins), "INSERT INTO temp.plenum_copy (");
+	k = (size_t)snprintf(c->move, sizeof(c->move), "INSERT INTO main.\"%s\" (", table);
+	if (copy_cols(create, sizeof(create), &n, cols, ncols) || copy_cols(ins, sizeof(ins), &m, cols, ncols) ||
+	    copy_cols(c->move, sizeof(c->move), &k, cols, ncols))
+		goto toolong;
+	n += (size_t)snprintf(create + n, sizeof(create) - n, ")");
+	k += (size_t)snprintf(c->move + k, sizeof(c->move) - k, ") SELECT ");
+	if (k >= sizeof(c->move) || copy_cols(c->move, sizeof(c->move), &k, cols, ncols))
+		goto toolong;
+	k += (size_t)snprintf(c->move + k, sizeof(c->move) - k, " FROM temp.plenum_copy ORDER BY rowid");
+	for (int i = 0; i < ncols && m < sizeof(ins); i++)
+		m += (size_t)snprintf(ins + m, sizeof(ins) - m, "%s?%d", i ? ", " : ") VALUES (", i + 1);
+	if (m < sizeof(ins))
+		m += (size_t)snprintf(ins + m, sizeof(ins) - m, ")");
+	if (n >= sizeof(create) || m >= sizeof(ins) || k >= sizeof(c->move))
+		goto toolong;
+	if (sqlite3_exec(db->conn, create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->conn, ins, -1, &c->stage, NULL) != SQLITE_OK) {
+		db_fail(db, err, "copy");
+		sqlite3_finalize(c->stage);
+		free(c);
+		return NULL;
+	}
+	return c;
+toolong:
+	err_set(err, ST_FAIL, "database: copy into %s: the statement is too long", table);
+	free(c);
+	return NULL;
+}
+
+static int sq_copy_row(struct db_copy *c, const struct db_value *v, struct err *err)
+{
+	int rc = SQLITE_OK;
+
+	for (int i = 0; i < c->ncols && rc == SQLITE_OK; i++) {
+		switch (v[i].kind) {
+		case DB_KIND_INT: rc = sqlite3_bind_int64(c->stage, i + 1, v[i].i); break;
+		case DB_KIND_REAL: rc = sqlite3_bind_double(c->stage, i + 1, v[i].d); break;
+		case DB_KIND_TEXT: rc = sqlite3_bind_text(c->stage, i + 1, v[i].s, -1, SQLITE_STATIC); break;
+		default: rc = sqlite3_bind_null(c->stage, i + 1); break;
+		}
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(c->stage);
+	sqlite3_reset(c->stage);
+	if (rc != SQLITE_DONE)
+		return db_fail(c->db, err, "copy");
+	return ++c->pending >= LIM_COPY_BATCH_ROWS ? copy_flush(c, err) : 0;
+}
+
+static int sq_copy_end(struct db_copy *c, int ok, struct err *err)
+{
+	int rc = ok ? copy_flush(c, err) : -1;
+
+	sqlite3_finalize(c->stage);
+	sqlite3_exec(c->db->conn, "DROP TABLE IF EXISTS temp.plenum_copy", NULL, NULL, NULL);
+	free(c);
+	return rc;
+}
+
 const struct db_driver db_driver_sqlite = {
 	.name = "sqlite " SQLITE_VERSION,
 	.open = sq_open,
@@ -555,4 +667,7 @@ const struct db_driver db_driver_sqlite = {
 	.restore = sq_restore,
 	.lock_org = sq_lock_org,
 	.change_token = sq_change_token,
+	.copy_begin = sq_copy_begin,
+	.copy_row = sq_copy_row,
+	.copy_end = sq_copy_end,
 };

@@ -169,6 +169,28 @@ int store_org_get(struct store *st, const char *key, struct arena *a,
  * then the org itself and its audit trail. Touches no other org's rows. */
 int store_org_delete(struct store *st, int64_t org_id, struct err *err);
 
+/* Copies the org from_org of store from into store to (store_copy.c), for
+ * `plenum copy`: every table with an org_id but sessions, tokens, retries
+ * and derived data (light counts, search index: built again),
+ * then the org's audit entries and the changes they sealed, all through the
+ * driver's bulk load, table by table in batches of LIM_COPY_BATCH_ROWS
+ * rows (memory does not grow with the org). Ids are kept unless the
+ * destination uses them already; then each table's ids move by one offset
+ * and the references with them. The destination's triggers do not fire
+ * (but SQLite's search index ones, once per batch; PostgreSQL's search rows
+ * are written set-based afterwards); the rows' audit images are written afterwards as
+ * pending changes, for the caller's audit entry to seal; last, every table
+ * is read back from both stores and compared (ST_FAIL on a difference: the
+ * caller rolls back). Both stores must
+ * be in a transaction (a read snapshot on from, the write on to) and to
+ * must not hold the org's key. *to_org gets the org's id in to. */
+struct store_copy_stats {
+	int64_t rows;              /* rows of the record copied, the org's row included */
+	int64_t audit_rows;        /* audit entries and sealed changes copied */
+};
+int store_copy_org(struct store *from, int64_t from_org, struct store *to, int64_t *to_org,
+		   struct store_copy_stats *stats, struct err *err);
+
 typedef int (*store_setting_cb)(void *ctx, const char *name, const char *value);
 int store_settings(struct store *st, int64_t org_id, store_setting_cb cb, void *ctx,
 		   struct err *err);

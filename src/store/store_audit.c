@@ -34,6 +34,8 @@
 
 #define AUDIT_SQL_MAX 16384
 #define MAX_TABLES 64
+#define AUDIT_PAGE 5000            /* row changes read per statement */
+#define AUDIT_PAGE_TEXT "5000"
 
 /* Tables that are not part of the record: the audit itself, logins and
  * secrets, throttling, idempotency replies, the search index. */
@@ -362,6 +364,48 @@ out:
 	return rc;
 }
 
+int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
+{
+	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
+	struct buf sql = BUF_INIT(AUDIT_SQL_MAX);
+	struct db_stmt *s;
+	int n = 0, rc = -1;
+
+	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		const struct table_info *t = &tables[i];
+
+		if (!audited(t))
+			continue;
+		buf_reset(&sql);
+		buf_printf(&sql, "INSERT INTO audit_change (org_id, tbl, row_key, op, after) SELECT x.%s, '%s', ",
+			   org_col(t), t->name);
+		gen_of(st)->key(&sql, t, "x");
+		buf_adds(&sql, ", 'insert', ");
+		gen_of(st)->image(&sql, t, "x");
+		buf_printf(&sql, " FROM %s x WHERE x.%s = ?1", t->name, org_col(t));
+		if (sql.err) {
+			err_set(err, ST_FAIL, "the image query of table %s is too long", t->name);
+			goto out;
+		}
+		s = db_prepare(store_db(st), buf_str(&sql), err);
+		if (s == NULL)
+			goto out;
+		db_bind_int(s, 1, org_id);
+		rc = db_step(s, err);
+		db_done(s);
+		if (rc < 0)
+			goto out;
+		rc = -1;
+	}
+	rc = 0;
+out:
+	buf_release(&sql);
+	free(tables);
+	return rc;
+}
+
 /* ---- deleting one org ---- */
 
 static int exec_id(struct db *db, const char *sql, int64_t id, struct err *err)
@@ -440,30 +484,44 @@ out:
 int store_audit_changes(struct store *st, int64_t org_id, int64_t audit_id, store_change_cb cb, void *ctx,
 			struct err *err)
 {
-	struct db_stmt *s = db_prepare(store_db(st), audit_id
-		? "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change WHERE audit_id = ?1 ORDER BY id"
+	/* In pages, keyed by id: PostgreSQL's driver holds a statement's whole
+	 * result, and an import's or a copy's entry seals a change per row. */
+	const char *sql = audit_id
+		? "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change WHERE audit_id = ?1 AND id > ?2 "
+		  "ORDER BY id LIMIT " AUDIT_PAGE_TEXT
 		: "SELECT id, tbl, row_key, old_key, op, before, after FROM audit_change "
-		  "WHERE org_id = ?1 AND audit_id IS NULL ORDER BY id", err);
+		  "WHERE org_id = ?1 AND audit_id IS NULL AND id > ?2 ORDER BY id LIMIT " AUDIT_PAGE_TEXT;
 	struct audit_change c;
+	int64_t after = -1, got;
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	db_bind_int(s, 1, audit_id ? audit_id : org_id);
-	while ((rc = db_step(s, err)) == DB_ROW) {
-		c.id = db_col_int(s, 0);
-		c.tbl = db_col_text(s, 1);
-		c.row_key = db_col_text(s, 2);
-		c.old_key = db_col_text(s, 3);
-		c.op = db_col_text(s, 4);
-		c.before = db_col_text(s, 5);
-		c.after = db_col_text(s, 6);
-		rc = cb(ctx, &c);
-		if (rc != 0)
-			break;
-	}
-	db_done(s);
-	return rc < 0 ? -1 : rc;
+	do {
+		struct db_stmt *s = db_prepare(store_db(st), sql, err);
+
+		if (s == NULL)
+			return -1;
+		db_bind_int(s, 1, audit_id ? audit_id : org_id);
+		db_bind_int(s, 2, after);
+		got = 0;
+		while ((rc = db_step(s, err)) == DB_ROW) {
+			c.id = db_col_int(s, 0);
+			c.tbl = db_col_text(s, 1);
+			c.row_key = db_col_text(s, 2);
+			c.old_key = db_col_text(s, 3);
+			c.op = db_col_text(s, 4);
+			c.before = db_col_text(s, 5);
+			c.after = db_col_text(s, 6);
+			after = c.id;
+			got++;
+			rc = cb(ctx, &c);
+			if (rc != 0)
+				break;
+		}
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc < 0 ? -1 : rc;
+	} while (got == AUDIT_PAGE);
+	return 0;
 }
 
 int store_audit_change_insert(struct store *st, int64_t org_id, int64_t audit_id, const struct audit_change *c,

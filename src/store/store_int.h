@@ -26,4 +26,10 @@ int store_audit_triggers(struct store *st, struct err *err);
  * audit_change, after a migration changed the schema. */
 int store_audit_rebaseline(struct store *st, struct err *err);
 
+/* Writes the image of every audited row of one org into audit_change as a
+ * pending insert (set-based: one statement per table), as the triggers
+ * would have had the rows been inserted one by one; the next audit entry
+ * seals them. For a copy made with the audit triggers off (store_copy.c). */
+int store_audit_image_org(struct store *st, int64_t org_id, struct err *err);
+
 #endif

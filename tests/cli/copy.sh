@@ -1,13 +1,16 @@
 #!/bin/sh
 # copy.sh -- plenum copy between stores: an org moved with its audit chain
 # (verify passes on the destination, the export reads back byte for byte),
-# passwords kept, an existing org refused without --replace and nothing
+# passwords kept, the search index as the source's, a generated org of
+# 2,000 tasks and a second org whose ids the destination uses already
+# (ids moved), an existing org refused without --replace and nothing
 # written, a failed copy leaving nothing behind, bad usage refused.
 # SQLite to SQLite always; with PLENUM_TEST_PG_URL (make pg-test sets it)
 # also SQLite -> PostgreSQL -> SQLite.
 # Usage: tests/cli/copy.sh ./plenum
 set -u
 PLENUM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+GEN=$(cd "$(dirname "$0")/../../bench" && pwd)/gen.sql
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export PLENUM_TODAY=2026-11-25
@@ -28,11 +31,26 @@ expect() {
 }
 has() { if grep -qF -- "$1" "$TMP/out"; then ok; else bad "$2: no \"$1\" in the output"; fi; }
 hasnt() { if grep -qF -- "$1" "$TMP/out"; then bad "$2: unexpected \"$1\""; else ok; fi; }
-# same_export DESCRIPTION DB1 DB2: the org's exports without the audit list are identical
+# same_export DESCRIPTION DB1 DB2 [ORG]: the org's exports without the audit list are identical
 same_export() {
-	"$PLENUM" export --db "$2" --org jiangmen --no-audit >"$TMP/e1" 2>&1 &&
-		"$PLENUM" export --db "$3" --org jiangmen --no-audit >"$TMP/e2" 2>&1
+	"$PLENUM" export --db "$2" --org "${4:-jiangmen}" --no-audit >"$TMP/e1" 2>&1 &&
+		"$PLENUM" export --db "$3" --org "${4:-jiangmen}" --no-audit >"$TMP/e2" 2>&1
 	if [ $? = 0 ] && cmp -s "$TMP/e1" "$TMP/e2"; then ok; else bad "$1: the exports differ"; diff "$TMP/e1" "$TMP/e2" | head -10; fi
+}
+# search_rows DB ORG: the org's search index, one "kind|title|body" line a row, sorted
+search_rows() {
+	case $1 in
+	postgres*) psql -X -q -At -d "$1" -c "SELECT s.kind, replace(s.title, E'\n', '~'), replace(s.body, E'\n', '~')
+		FROM search_index s JOIN org o ON o.id = s.org_id WHERE o.key = '$2'" ;;
+	*) sqlite3 "$1" "SELECT s.kind, replace(s.title, char(10), '~'), replace(s.body, char(10), '~')
+		FROM search_index s JOIN org o ON o.id = s.org_id WHERE o.key = '$2'" ;;
+	esac | LC_ALL=C sort
+}
+# same_search DESCRIPTION DB1 DB2 [ORG]: the org's search index holds the same rows on both
+same_search() {
+	search_rows "$2" "${4:-jiangmen}" >"$TMP/s1" 2>&1
+	search_rows "$3" "${4:-jiangmen}" >"$TMP/s2" 2>&1
+	if [ -s "$TMP/s1" ] && cmp -s "$TMP/s1" "$TMP/s2"; then ok; else bad "$1: the search indexes differ"; diff "$TMP/s1" "$TMP/s2" | head -10; fi
 }
 
 A="$TMP/a.db"
@@ -68,6 +86,40 @@ if [ -n "$h1" ] && [ "$h1" = "$h2" ]; then ok; else bad "the password hash was n
 na=$(sqlite3 "$A" "SELECT count(*) FROM audit")
 nb=$(sqlite3 "$B" "SELECT count(*) FROM audit")
 if [ "$nb" = $((na + 1)) ]; then ok; else bad "chain on the copy: $nb entries, wanted $((na + 1))"; fi
+
+same_search "copy" "$A" "$B"
+
+# ---- a generated org of a few thousand tasks (bench/gen.sql at scale
+# 0.02: 2,000 tasks, 16,000 progress reports, 20,000 attendance rows, its
+# rows written outside plenum and so sealed by the copy's entry), copied
+# through the bulk load: export and search index as the source's ----
+G="$TMP/g.db"
+G2="$TMP/g2.db"
+expect 0 "demo for the generated org" -- "$PLENUM" --db "$G" demo
+sqlite3 "$G" -cmd ".parameter set :scale 0.02" <"$GEN" >/dev/null
+tasks=$(sqlite3 "$G" "SELECT count(*) FROM task")
+if [ "$tasks" -ge 2000 ]; then ok; else bad "gen.sql made $tasks tasks"; fi
+expect 0 "copy of the generated org" -- "$PLENUM" copy --from "$G" --to "$G2"
+expect 0 "audit verify on the generated org's copy" -- "$PLENUM" --db "$G2" audit verify
+same_export "generated org" "$G" "$G2"
+same_search "generated org" "$G" "$G2"
+
+# ---- an org whose ids the destination uses already (two stores' orgs in
+# one database): the ids move, the references with them ----
+E="$TMP/e.db"
+F="$TMP/f.db"
+expect 0 "demo for a second org" -- "$PLENUM" --db "$E" demo
+sqlite3 "$E" "UPDATE org SET key = 'kaiping'; UPDATE app_user SET login = 'kp-' || login"
+expect 0 "copy the generated org" -- "$PLENUM" copy --from "$G" --to "$F"
+expect 0 "copy a second org onto the same ids" -- "$PLENUM" copy --from "$E" --to "$F" --org kaiping
+lo=$(sqlite3 "$F" "SELECT min(t.id) FROM task t JOIN org o ON o.id = t.org_id WHERE o.key = 'kaiping'")
+hi=$(sqlite3 "$F" "SELECT max(t.id) FROM task t JOIN org o ON o.id = t.org_id WHERE o.key = 'jiangmen'")
+if [ "$lo" -gt "$hi" ]; then ok; else bad "the second org's task ids ($lo...) overlap the first's (...$hi)"; fi
+expect 0 "audit verify of the second org" -- "$PLENUM" --db "$F" --org kaiping audit verify
+expect 0 "audit verify of the first org" -- "$PLENUM" --db "$F" --org jiangmen audit verify
+same_export "second org, ids moved" "$E" "$F" kaiping
+same_search "second org, ids moved" "$E" "$F" kaiping
+same_export "first org beside the second" "$G" "$F"
 
 # ---- an existing org is refused, and nothing is written ----
 expect 0 "a change in the source" -- "$PLENUM" --db "$A" task report t-1-2 --percent 60 --done "copy test"
@@ -127,6 +179,24 @@ if [ -n "${PLENUM_TEST_PG_URL:-}" ]; then
 	expect 0 "copy back to SQLite" -- "$PLENUM" copy --from "$PG" --to "$D" --org jiangmen
 	expect 0 "audit verify after the round trip" -- "$PLENUM" --db "$D" audit verify
 	same_export "PostgreSQL -> SQLite" "$A" "$D"
+	same_search "SQLite -> PostgreSQL" "$A" "$PG"
+	same_search "PostgreSQL -> SQLite" "$A" "$D"
+	# The generated org, both ways; then the second org onto the same ids.
+	G3="$TMP/g3.db"
+	expect 0 "generated org to PostgreSQL" -- "$PLENUM" copy --from "$G" --to "$PG" --org jiangmen --replace
+	expect 0 "audit verify of the generated org on PostgreSQL" -- "$PLENUM" --db "$PG" --org jiangmen audit verify
+	same_export "generated org, SQLite -> PostgreSQL" "$G" "$PG"
+	same_search "generated org, SQLite -> PostgreSQL" "$G" "$PG"
+	expect 0 "generated org back to SQLite" -- "$PLENUM" copy --from "$PG" --to "$G3" --org jiangmen
+	expect 0 "audit verify of the generated org back on SQLite" -- "$PLENUM" --db "$G3" audit verify
+	same_export "generated org, PostgreSQL -> SQLite" "$G" "$G3"
+	same_search "generated org, PostgreSQL -> SQLite" "$G" "$G3"
+	expect 0 "second org to PostgreSQL" -- "$PLENUM" copy --from "$E" --to "$PG" --org kaiping --replace
+	expect 0 "audit verify of the second org on PostgreSQL" -- "$PLENUM" --db "$PG" --org kaiping audit verify
+	same_export "second org, SQLite -> PostgreSQL" "$E" "$PG" kaiping
+	# PostgreSQL gives no other writer an id of the copied range.
+	expect 0 "a write after the copies" -- "$PLENUM" --db "$PG" --org kaiping task report t-1-2 --percent 70 --done "after the copy"
+	expect 0 "audit verify after a write" -- "$PLENUM" --db "$PG" --org kaiping audit verify
 	h3=$(sqlite3 "$D" "SELECT password_hash FROM app_user WHERE login = 'copier'")
 	if [ "$h1" = "$h3" ]; then ok; else bad "the password hash did not survive the round trip"; fi
 else

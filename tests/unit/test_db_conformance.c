@@ -273,6 +273,84 @@ static void constraint_errors_are_conflicts(void **state)
 	db_close(db);
 }
 
+/* The bulk load (db_copy_*): explicit ids, every kind of value, text that
+ * COPY's text format must escape, more rows than one block sent; then a
+ * row breaking a foreign key fails the load, at the row or at the end, and
+ * the rollback leaves nothing. */
+static void bulk_load_writes_rows_as_given(void **state)
+{
+	struct db *db = open_target(*state);
+	struct err err = ERR_INIT;
+	const char *cols[] = { "id", "org_id", "n", "x", "t" };
+	const char *text = "tab\there\nnew line\r\\N not null \\ back 中心组 'q' \"dq\"";
+	int64_t org = add_org(db, "bulk", &err);
+	const int rows = 20000;
+	struct db_copy *c;
+	struct db_stmt *s;
+	int failed;
+
+	assert_true(org > 0);
+	assert_int_equal(db_begin(db, &err), 0);
+	c = db_copy_begin(db, "item", cols, 5, &err);
+	assert_non_null(c);
+	for (int i = 0; i < rows; i++) {
+		struct db_value v[5] = {
+			{ DB_KIND_INT, 1000 + i, 0, NULL },
+			{ DB_KIND_INT, org, 0, NULL },
+			{ i % 3 ? DB_KIND_INT : DB_KIND_NULL, i == 1 ? INT64_MIN : (int64_t)i * 7, 0, NULL },
+			{ DB_KIND_REAL, 0, 0.1 * (double)i, NULL },
+			{ i % 5 ? DB_KIND_TEXT : DB_KIND_NULL, 0, 0, text },
+		};
+		assert_int_equal(db_copy_row(c, v, &err), 0);
+	}
+	assert_int_equal(db_copy_end(c, 1, &err), 0);
+	assert_int_equal(db_commit(db, &err), 0);
+	s = db_prepare(db, "SELECT id, n, x, t FROM item WHERE org_id = ?1 ORDER BY id", &err);
+	assert_non_null(s);
+	db_bind_int(s, 1, org);
+	for (int i = 0; i < rows; i++) {
+		assert_int_equal(db_step(s, &err), DB_ROW);
+		assert_true(db_col_int(s, 0) == 1000 + i);
+		if (i % 3)
+			assert_true(db_col_int(s, 1) == (i == 1 ? INT64_MIN : (int64_t)i * 7));
+		else
+			assert_int_equal(db_col_kind(s, 1), 0);
+		assert_true(db_col_double(s, 2) == 0.1 * (double)i);
+		if (i % 5)
+			assert_string_equal(db_col_text(s, 3), text);
+		else
+			assert_int_equal(db_col_kind(s, 3), 0);
+	}
+	assert_int_equal(db_step(s, &err), DB_DONE);
+	db_done(s);
+
+	assert_int_equal(db_begin(db, &err), 0);
+	c = db_copy_begin(db, "item", cols, 5, &err);
+	assert_non_null(c);
+	failed = 0;
+	for (int i = 0; i < 10 && !failed; i++) {
+		struct db_value v[5] = {
+			{ DB_KIND_INT, 100000 + i, 0, NULL },
+			{ DB_KIND_INT, i == 5 ? org + 1000 : org, 0, NULL },   /* no such org */
+			{ DB_KIND_NULL, 0, 0, NULL }, { DB_KIND_NULL, 0, 0, NULL }, { DB_KIND_NULL, 0, 0, NULL },
+		};
+		failed = db_copy_row(c, v, &err) != 0;
+	}
+	if (failed)
+		db_copy_end(c, 0, NULL);
+	else
+		assert_int_equal(db_copy_end(c, 1, &err), -1);
+	assert_int_equal(err.code, ST_CONFLICT);
+	db_rollback(db);
+	s = db_prepare(db, "SELECT count(*) FROM item WHERE id >= 100000", &err);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 0);
+	db_done(s);
+	/* The connection is usable after the failed load. */
+	assert_true(add_org(db, "after bulk", &err) > 0);
+	db_close(db);
+}
+
 static int64_t count_orgs(struct db *db)
 {
 	struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM org", NULL);
@@ -740,6 +818,7 @@ int main(void)
 		T(a_first_run_prepares_in_the_same_round_trip),
 		T(sent_statements_share_one_round_trip),
 		T(the_driver_is_chosen_by_the_path),
+		T(bulk_load_writes_rows_as_given),
 	};
 	const char *url = getenv("PLENUM_TEST_PG_URL");
 	int fd, failed;
