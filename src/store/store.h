@@ -497,6 +497,8 @@ int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, stru
 int store_savepoint(struct store *st, struct err *err);
 int store_savepoint_release(struct store *st, struct err *err);
 int store_savepoint_rollback(struct store *st, struct err *err);
+/* Sets up the connection that applies writes in savepoints. */
+int store_savepoint_setup(struct store *st, struct err *err);
 
 /* ---- the WAL checkpoint off the request path (store_wal.c; SQLite only) ---- */
 

@@ -10,6 +10,8 @@
  * writes one after the other), and NOT a transaction of its own: call
  * between store_begin() and store_commit().
  */
+#include <string.h>
+
 #include "store.h"
 #include "store_int.h"
 #include "db.h"
@@ -30,4 +32,14 @@ int store_savepoint_rollback(struct store *st, struct err *err)
 	/* ROLLBACK TO keeps the savepoint open: release it too. On PostgreSQL
 	 * this also clears a failed statement's aborted state. */
 	return db_exec(store_db(st), "ROLLBACK TO SAVEPOINT plenum_write; RELEASE SAVEPOINT plenum_write", err);
+}
+
+int store_savepoint_setup(struct store *st, struct err *err)
+{
+	/* SQLite keeps the pages a savepoint may restore in a sub-journal that
+	 * spills to a temporary file past 64 KiB (an open, write and unlink per
+	 * group commit): in memory instead. Nothing to do on PostgreSQL. */
+	if (strncmp(db_driver_of(store_db(st)), "sqlite", 6) != 0)
+		return 0;
+	return db_exec(store_db(st), "PRAGMA temp_store=MEMORY", err);
 }
