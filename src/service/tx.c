@@ -95,7 +95,11 @@ static void group_commit(void)
 
 	if (!g.open)
 		return;
-	if (store_commit(g.st, &err) != 0) {
+	/* Only refused writes (each rolled back to its savepoint): nothing to
+	 * make durable. */
+	if (g.n == 0)
+		store_rollback(g.st);
+	else if (store_commit(g.st, &err) != 0) {
 		store_rollback(g.st);
 		rc = -1;
 	}
@@ -112,8 +116,10 @@ static void group_commit(void)
 	g.n = 0;
 	pthread_cond_broadcast(&g.cv);
 	pthread_mutex_unlock(&g.mu);
-	atomic_fetch_add(&g.commits, 1);
-	atomic_fetch_add(&g.writes, n);
+	if (n > 0 && rc == 0) {
+		atomic_fetch_add(&g.commits, 1);
+		atomic_fetch_add(&g.writes, n);
+	}
 }
 
 /* Waits for the writer's connection and opens this write's savepoint on it,
