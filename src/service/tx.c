@@ -43,13 +43,14 @@ static struct group {
 	pthread_cond_t cv;
 	struct store *st;             /* the writer's connection; NULL: no group commit (the CLI) */
 	int busy;                     /* a thread applies a write or commits */
+	enum { UNDO_NONE, UNDO_SAVEPOINT, UNDO_ALL } undo;  /* how the busy thread's write is undone */
 	int open;                     /* a transaction is open on st */
 	int wanting;                  /* threads waiting to write */
 	int n;                        /* writes in the open transaction, waiting for its commit */
 	int64_t org;                  /* the org whose lock the open transaction holds */
 	struct member *members;
 	_Atomic int64_t commits, writes;
-} g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 };
+} g = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 int svc_tx_group(const char *db, int wait_ms, struct err *err)
 {
@@ -148,6 +149,7 @@ static int group_enter(struct svc *svc, struct err *err)
 	}
 	g.wanting--;
 	g.busy = 1;
+	g.undo = UNDO_NONE;
 	pthread_mutex_unlock(&g.mu);
 	if (!g.open) {
 		if (store_begin(g.st, err) != 0)
@@ -162,20 +164,26 @@ static int group_enter(struct svc *svc, struct err *err)
 		}
 		g.open = 1;
 		g.org = org;
+		/* The first write of a transaction needs no savepoint: refused, it
+		 * rolls the transaction back (two statements fewer for a write
+		 * that shares its commit with no other). */
+		g.undo = UNDO_ALL;
+	} else {
+		if (store_savepoint(g.st, err) != 0)
+			return -1;
+		g.undo = UNDO_SAVEPOINT;
 	}
-	if (store_savepoint(g.st, err) != 0)
-		return -1;
 	svc->own_st = svc->st;
 	svc->st = g.st;
 	return 0;
 }
 
 /* Ends this write's part: releases its savepoint (rc == 0) or rolls back to
- * it, gives the connection back, commits when no other write waits (or the
- * transaction is full), and waits for the commit that holds this write.
- * saved: group_enter() opened the savepoint. 0 when the write is durable,
- * -1 when it was refused (rc != 0) or its commit failed (*err). */
-static int group_leave(struct svc *svc, int rc, int saved, struct err *err)
+ * it (or rolls back the transaction it was the first of), gives the
+ * connection back, commits when no other write waits (or the transaction is
+ * full), and waits for the commit that holds this write. 0 when the write
+ * is durable, -1 when it was refused (rc != 0) or its commit failed (*err). */
+static int group_leave(struct svc *svc, int rc, struct err *err)
 {
 	struct member m;
 
@@ -184,9 +192,15 @@ static int group_leave(struct svc *svc, int rc, int saved, struct err *err)
 		svc->st = svc->own_st;
 		svc->own_st = NULL;
 	}
-	if (saved && rc == 0 && store_savepoint_release(g.st, err) != 0)
+	if (g.undo == UNDO_SAVEPOINT && rc == 0 && store_savepoint_release(g.st, err) != 0)
 		rc = -1;
-	if (saved && rc != 0 && store_savepoint_rollback(g.st, NULL) != 0) {
+	if (g.undo == UNDO_ALL && rc != 0) {
+		store_rollback(g.st);
+		pthread_mutex_lock(&g.mu);
+		g.open = 0;
+		pthread_mutex_unlock(&g.mu);
+	}
+	if (g.undo == UNDO_SAVEPOINT && rc != 0 && store_savepoint_rollback(g.st, NULL) != 0) {
 		/* The transaction is in an unknown state: none of it commits. */
 		store_rollback(g.st);
 		pthread_mutex_lock(&g.mu);
@@ -232,7 +246,7 @@ static int tx_open(struct svc *svc, struct err *err)
 	if (g.st) {
 		if (group_enter(svc, err) == 0)
 			return 0;
-		group_leave(svc, -1, 0, NULL);
+		group_leave(svc, -1, NULL);
 		return -1;
 	}
 	if (store_begin(svc->st, err) != 0)
@@ -249,7 +263,7 @@ static int tx_open(struct svc *svc, struct err *err)
 static int tx_close(struct svc *svc, int rc, struct err *err)
 {
 	if (g.st)
-		return group_leave(svc, rc, 1, err);
+		return group_leave(svc, rc, err);
 	if (rc == 0 && store_commit(svc->st, err) == 0)
 		return 0;
 	store_rollback(svc->st);
