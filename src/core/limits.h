@@ -69,7 +69,8 @@
 #define LIM_CHECKPOINT_MS  250                  /* server: the WAL is checkpointed this often, off the request path */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
-#define LIM_WRITE_THREADS  8                    /* server: threads that apply writes (and wait for their commit) */
+#define LIM_WRITE_THREADS  6                    /* server: threads that apply writes (and wait for their commit) */
+#define LIM_DB_WRITE_CACHE_KB 256               /* server: page cache of a write thread's own connection (its reads are few) */
 #define LIM_WRITE_BATCH    64                   /* server: writes at most in one group commit (tx.c) */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */
 

@@ -177,11 +177,13 @@ static void handle(struct req *r);
 static void *write_thread(void *arg)
 {
 	struct err err0 = ERR_INIT;
+	struct svc *svc0;
 
 	(void)arg;
 	/* Its connection now rather than at its first write: a burst of
 	 * writes right after the start waits for no thread's opening. */
-	if (thread_svc(&err0) == NULL)
+	svc0 = thread_svc(&err0);
+	if (svc0 == NULL || store_cache_kb(svc0->st, LIM_DB_WRITE_CACHE_KB, &err0) != 0)
 		fprintf(stderr, "plenum: write thread: %s\n", err0.msg);
 	for (;;) {
 		struct req *r;

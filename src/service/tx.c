@@ -62,7 +62,8 @@ int svc_tx_group(const char *db, int wait_ms, struct err *err)
 	if (st == NULL)
 		return -1;
 	store_set_lock_wait(st, wait_ms);
-	if (store_wal_manual(st, err) != 0 || store_savepoint_setup(st, err) != 0) {
+	if (store_wal_manual(st, err) != 0 || store_savepoint_setup(st, err) != 0 ||
+	    store_cache_kb(st, LIM_DB_SERVER_CACHE_KB, err) != 0) {
 		store_close(st);
 		return -1;
 	}
