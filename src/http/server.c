@@ -574,6 +574,18 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return r;
 }
 
+/* The client said it closes after this request (HTTP/1.0, Connection:
+ * close): it may have shut its side already, and MHD, reading that end of
+ * file when a suspended connection is resumed, would close it unanswered.
+ * Such a request is handled on the event thread (its write still goes
+ * through the group commit). */
+static int client_closes(struct MHD_Connection *c, const char *version)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONNECTION);
+
+	return strcmp(version, "HTTP/1.0") == 0 || (v && strcasecmp(v, "close") == 0);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				 const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -629,7 +641,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 	if (r->answered)                 /* resumed by its write thread */
 		return send_reply(c, r);
 	conns_phase(conn_of(c), CONN_ANSWERING, 0);
-	if (g_writes.n > 0 && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+	if (g_writes.n > 0 && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !client_closes(c, version)) {
 		MHD_suspend_connection(c);
 		write_queue(r);
 		return MHD_YES;
