@@ -126,9 +126,8 @@ static void group_commit(void)
 
 /* Waits for the writer's connection and opens this write's savepoint on it,
  * in the open transaction or a new one; lends the connection to svc. */
-static int group_enter(struct svc *svc, struct err *err)
+static int group_enter(struct svc *svc, int64_t org, struct err *err)
 {
-	int64_t org = svc->org.id;
 
 	pthread_mutex_lock(&g.mu);
 	g.wanting++;
@@ -242,17 +241,17 @@ static int group_leave(struct svc *svc, int rc, struct err *err)
 
 /* The store transaction of a write: the group's when there is one, else
  * the svc's own connection's. */
-static int tx_open(struct svc *svc, struct err *err)
+static int tx_open(struct svc *svc, int64_t org, struct err *err)
 {
 	if (g.st) {
-		if (group_enter(svc, err) == 0)
+		if (group_enter(svc, org, err) == 0)
 			return 0;
 		group_leave(svc, -1, NULL);
 		return -1;
 	}
 	if (store_begin(svc->st, err) != 0)
 		return -1;
-	if (store_lock_org(svc->st, svc->org.id, err) != 0) {
+	if (store_lock_org(svc->st, org, err) != 0) {
 		store_rollback(svc->st);
 		return -1;
 	}
@@ -277,7 +276,7 @@ int svc_tx_begin(struct svc *svc, struct err *err)
 		svc->tx_depth++;
 		return 0;
 	}
-	if (tx_open(svc, err) != 0)
+	if (tx_open(svc, svc->org.id, err) != 0)
 		return -1;
 	lights_forget(svc);
 	svc->tx_depth = 1;
@@ -360,6 +359,18 @@ int svc_tx_end_unaudited(struct svc *svc, int rc, struct err *err)
 	return tx_close(svc, rc, err);
 }
 
+int svc_tx_plain_begin(struct svc *svc, int64_t org_id, struct err *err)
+{
+	if (svc->tx_depth > 0)
+		return err_set(err, ST_FAIL, "svc_tx_plain_begin inside another write");
+	return tx_open(svc, org_id, err);
+}
+
+int svc_tx_plain_end(struct svc *svc, int rc, struct err *err)
+{
+	return tx_close(svc, rc, err);
+}
+
 int svc_idem_lookup(struct svc *svc, const char *key, const char *request_hash, struct arena *a,
 		    struct idem_row *out, struct err *err)
 {
@@ -381,7 +392,7 @@ int svc_idem_finish(struct svc *svc, int status, const char *location, const cha
 
 	if (svc->idem.key && svc->idem.claimed) {
 		/* Its own small write: the write it answers has committed. */
-		if (tx_open(svc, err) != 0)
+		if (tx_open(svc, svc->org.id, err) != 0)
 			rc = -1;
 		else {
 			if (store_idem_finish(svc->st, svc->org.id, svc->actor, svc->idem.key, status, location, body,

@@ -46,6 +46,17 @@ int svc_tx_end(struct svc *svc, int rc, const char *action, const char *entity, 
  * deletion, whose chain ends with the org. 0 when committed. */
 int svc_tx_end_unaudited(struct svc *svc, int rc, struct err *err);
 
+/* A write that is not a change of the record (the login throttle,
+ * sessions, tokens, the light counts' recount): opens the store's write
+ * transaction under org_id's lock (-1: the installation's) -- in a server,
+ * the group commit's, like every other write, so that no thread of the
+ * server waits for SQLite's lock in its busy handler. No audit entry is
+ * appended here (the caller appends one when it wants it), and it cannot
+ * be nested. svc_tx_plain_end() commits when rc == 0 and returns 0 once
+ * that is durable; otherwise it rolls the write back and returns -1. */
+int svc_tx_plain_begin(struct svc *svc, int64_t org_id, struct err *err);
+int svc_tx_plain_end(struct svc *svc, int rc, struct err *err);
+
 /* Group commit for a server (see above): opens the writer's connection to
  * db (waiting wait_ms for another process's lock, then ST_BUSY). Call once
  * before the threads write; svc_tx_group_close() after the last write. The
