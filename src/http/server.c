@@ -60,6 +60,7 @@ static char g_csp[512];
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
 static atomic_int g_stopping;
+static atomic_int g_first_answer;
 
 static int64_t now_us(void)
 {
@@ -169,8 +170,9 @@ static struct {
 	struct req *head, *tail;
 	int stop;
 	int n;                        /* threads started */
+	int answered;                 /* the server has sent its first answer */
 	pthread_t th[LIM_WRITE_THREADS];
-} g_writes = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, { 0 } };
+} g_writes = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static void handle(struct req *r);
 
@@ -180,8 +182,22 @@ static void *write_thread(void *arg)
 	struct svc *svc0;
 
 	(void)arg;
-	/* Its connection now rather than at its first write: a burst of
-	 * writes right after the start waits for no thread's opening. */
+	/* Its connection before its first write, so that a burst of writes
+	 * right after the start waits for no thread's opening -- but once the
+	 * server has answered its first request (or has waited a second), so
+	 * that the start-up is not slowed by seven connections opening at once.
+	 * A write that comes first opens it (handle()). */
+	pthread_mutex_lock(&g_writes.mu);
+	if (!g_writes.answered) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		while (!g_writes.answered && !g_writes.stop && g_writes.head == NULL &&
+		       pthread_cond_timedwait(&g_writes.cv, &g_writes.mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&g_writes.mu);
 	svc0 = thread_svc(&err0);
 	if (svc0 == NULL || store_cache_kb(svc0->st, LIM_DB_WRITE_CACHE_KB, &err0) != 0)
 		fprintf(stderr, "plenum: write thread: %s\n", err0.msg);
@@ -697,6 +713,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *r = *con_cls;
 
 	(void)cls;
+	if (!atomic_load(&g_first_answer) && !atomic_exchange(&g_first_answer, 1)) {
+		/* the write threads may open their connections now */
+		pthread_mutex_lock(&g_writes.mu);
+		g_writes.answered = 1;
+		pthread_cond_broadcast(&g_writes.cv);
+		pthread_mutex_unlock(&g_writes.mu);
+	}
 	/* Kept alive: the next request has the idle time and then the header
 	 * time to arrive whole. */
 	conns_phase(conn_of(c), CONN_WAITING, 1);
