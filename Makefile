@@ -174,7 +174,7 @@ pg-test: $(BUILD)/tests/test_db_conformance $(BUILD)/tests/test_pg_schema
 # The CLI scripts (one after the other, each in schemas of its own:
 # tests/cli/testdb.sh) run while the API tests run, their output shown
 # after. Tests of SQLite files alone are skipped there (docs/PORTING-STORE.md).
-PG_UNIT_TESTS := test_store test_integrity test_chain_writers test_stores_agree test_edges test_reports test_lights
+PG_UNIT_TESTS := test_store test_integrity test_chain_writers test_group_commit test_stores_agree test_edges test_reports test_lights
 PG_CLI_TESTS := run.sh commands.sh edges.sh hard-cases.sh ledger-import.sh ledger-roundtrip.sh torture-db.sh
 PG_API_SKIP := tests/api/backup.test.mjs tests/api/kill9.test.mjs
 PG_API_TESTS := $(filter-out $(PG_API_SKIP),$(sort $(wildcard tests/api/*.test.mjs)))

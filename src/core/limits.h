@@ -72,6 +72,9 @@
 #define LIM_ORGS_KEPT_UP   1000                 /* server: orgs whose light counts that thread keeps up (the rest: on read) */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
+#define LIM_WRITE_THREADS  6                    /* server: threads that apply writes (and wait for their commit) */
+#define LIM_DB_WRITE_CACHE_KB 256               /* server: page cache of a write thread's own connection (its reads are few) */
+#define LIM_WRITE_BATCH    64                   /* server: writes at most in one group commit (tx.c) */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */
 
 #define LIM_YEAR_MIN       1990                 /* dates outside are errors */

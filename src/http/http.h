@@ -70,6 +70,8 @@ struct req {
 	int file_fd;                      /*   server.c closes it, sent or not */
 	int64_t file_bytes;
 	int close;                        /* Connection: close after this reply */
+	int answered;                     /* server.c: a write thread has handled it (the reply is ready) */
+	struct req *next_write;           /* server.c: the queue of writes */
 };
 
 /* ---- Idempotency-Key (idem.c) ---- */

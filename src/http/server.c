@@ -39,6 +39,7 @@
 #include "conns.h"
 #include "../report/render.h"
 #include "../service/lights.h"
+#include "../service/tx.h"
 #include "../core/date.h"
 #include "../core/limits.h"
 #include "../core/text.h"
@@ -59,6 +60,7 @@ static char g_csp[512];
 static pthread_key_t g_svc_key;
 static atomic_int g_inflight;
 static atomic_int g_stopping;
+static atomic_int g_first_answer;
 
 static int64_t now_us(void)
 {
@@ -156,6 +158,123 @@ static void *checkpointer(void *arg)
 	store_wal_checkpoint(svc.st, &copied, &err);
 	svc_close(&svc);
 	return NULL;
+}
+
+/* ---- writes: a pool of threads of their own ----
+ *
+ * A request that may write (any method but GET and HEAD) is not handled on
+ * MHD's event thread: the connection is suspended and the request queued
+ * for one of LIM_WRITE_THREADS write threads, which handles it (blocking on
+ * the group commit, service/tx.h) and resumes the connection; MHD then
+ * calls on_access() again and the reply goes out. So the few event threads
+ * keep serving reads while writes wait for their commit, and as many writes
+ * as there are write threads can share one commit. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct req *head, *tail;
+	int stop;
+	int n;                        /* threads started */
+	int answered;                 /* the server has sent its first answer */
+	pthread_t th[LIM_WRITE_THREADS];
+} g_writes = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+static void handle(struct req *r);
+
+static void *write_thread(void *arg)
+{
+	struct err err0 = ERR_INIT;
+	struct svc *svc0;
+
+	(void)arg;
+	/* Its connection before its first write, so that a burst of writes
+	 * right after the start waits for no thread's opening -- but once the
+	 * server has answered its first request (or has waited a second), so
+	 * that the start-up is not slowed by seven connections opening at once.
+	 * A write that comes first opens it (handle()). */
+	pthread_mutex_lock(&g_writes.mu);
+	if (!g_writes.answered) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		while (!g_writes.answered && !g_writes.stop && g_writes.head == NULL &&
+		       pthread_cond_timedwait(&g_writes.cv, &g_writes.mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&g_writes.mu);
+	svc0 = thread_svc(&err0);
+	if (svc0 == NULL || store_cache_kb(svc0->st, LIM_DB_WRITE_CACHE_KB, &err0) != 0)
+		fprintf(stderr, "plenum: write thread: %s\n", err0.msg);
+	for (;;) {
+		struct req *r;
+		struct svc *svc;
+		int stale;
+
+		pthread_mutex_lock(&g_writes.mu);
+		while (g_writes.head == NULL && !g_writes.stop)
+			pthread_cond_wait(&g_writes.cv, &g_writes.mu);
+		r = g_writes.head;
+		if (r) {
+			g_writes.head = r->next_write;
+			if (g_writes.head == NULL)
+				g_writes.tail = NULL;
+		}
+		pthread_mutex_unlock(&g_writes.mu);
+		if (r == NULL)
+			return NULL;
+		handle(r);
+		/* The svc is this thread's: the event thread must not touch it
+		 * after the reply (on_completed); a stale light count is
+		 * recounted here, once the answer is on its way. */
+		svc = r->svc;
+		stale = svc && svc->lights.stale;
+		if (svc)
+			svc->lights.stale = 0;
+		r->svc = NULL;
+		r->answered = 1;
+		MHD_resume_connection(r->conn);
+		if (stale) {
+			struct err err = ERR_INIT;
+
+			if (lights_refresh(svc, &err) != 0)
+				fprintf(stderr, "plenum: light counts: %s\n", err.msg);
+		}
+	}
+}
+
+/* Queues r for a write thread; the caller has suspended its connection. */
+static void write_queue(struct req *r)
+{
+	pthread_mutex_lock(&g_writes.mu);
+	r->next_write = NULL;
+	if (g_writes.tail)
+		g_writes.tail->next_write = r;
+	else
+		g_writes.head = r;
+	g_writes.tail = r;
+	pthread_cond_signal(&g_writes.cv);
+	pthread_mutex_unlock(&g_writes.mu);
+}
+
+static void write_threads_start(void)
+{
+	for (int i = 0; i < LIM_WRITE_THREADS; i++) {
+		if (pthread_create(&g_writes.th[g_writes.n], NULL, write_thread, NULL) != 0)
+			break;
+		g_writes.n++;
+	}
+}
+
+static void write_threads_stop(void)
+{
+	pthread_mutex_lock(&g_writes.mu);
+	g_writes.stop = 1;
+	pthread_cond_broadcast(&g_writes.cv);
+	pthread_mutex_unlock(&g_writes.mu);
+	for (int i = 0; i < g_writes.n; i++)
+		pthread_join(g_writes.th[i], NULL);
+	g_writes.n = 0;
 }
 
 /* ---- reading ---- */
@@ -480,6 +599,18 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return r;
 }
 
+/* The client said it closes after this request (HTTP/1.0, Connection:
+ * close): it may have shut its side already, and MHD, reading that end of
+ * file when a suspended connection is resumed, would close it unanswered.
+ * Such a request is handled on the event thread (its write still goes
+ * through the group commit). */
+static int client_closes(struct MHD_Connection *c, const char *version)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONNECTION);
+
+	return strcmp(version, "HTTP/1.0") == 0 || (v && strcasecmp(v, "close") == 0);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				 const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -532,7 +663,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->answered)                 /* resumed by its write thread */
+		return send_reply(c, r);
 	conns_phase(conn_of(c), CONN_ANSWERING, 0);
+	if (g_writes.n > 0 && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !client_closes(c, version)) {
+		MHD_suspend_connection(c);
+		write_queue(r);
+		return MHD_YES;
+	}
 	handle(r);
 	return send_reply(c, r);
 }
@@ -584,6 +722,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *r = *con_cls;
 
 	(void)cls;
+	if (!atomic_load(&g_first_answer) && !atomic_exchange(&g_first_answer, 1)) {
+		/* the write threads may open their connections now */
+		pthread_mutex_lock(&g_writes.mu);
+		g_writes.answered = 1;
+		pthread_cond_broadcast(&g_writes.cv);
+		pthread_mutex_unlock(&g_writes.mu);
+	}
 	/* Kept alive: the next request has the idle time and then the header
 	 * time to arrive whole. */
 	conns_phase(conn_of(c), CONN_WAITING, 1);
@@ -725,7 +870,13 @@ int server_run(const struct server_opts *o)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
+	/* Every write of the threads goes through one writer's connection,
+	 * concurrent ones sharing a commit (service/tx.h). */
+	if (svc_tx_group(o->db, LIM_DB_SERVER_WAIT_MS, &err) != 0) {
+		fprintf(stderr, "plenum: %s\n", err.msg);
+		return err_exit_code(err.code);
+	}
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 			     on_access, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
@@ -739,10 +890,12 @@ int server_run(const struct server_opts *o)
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_END);
 	if (d == NULL) {
+		svc_tx_group_close();
 		fprintf(stderr, "plenum: cannot listen on %s (in use, or not an address of this machine)\n", o->listen);
 		return 1;
 	}
 	conns_reaper_start();
+	write_threads_start();
 	g_checkpointing = pthread_create(&g_checkpointer, NULL, checkpointer, NULL) == 0;
 	printf("plenum: serving %s on http://%s/ with %d threads\n", o->db, o->listen, threads);
 	fflush(stdout);
@@ -761,11 +914,18 @@ int server_run(const struct server_opts *o)
 		usleep(5000);
 	}
 	conns_reaper_stop();
+	write_threads_stop();
 	MHD_stop_daemon(d);
+	svc_tx_group_close();
 	if (g_checkpointing)
 		pthread_join(g_checkpointer, NULL);
-	if (!g_quiet)
-		fprintf(stderr, "plenum: stopped\n");
+	if (!g_quiet) {
+		int64_t commits, writes;
+
+		/* writes per commit: what the group commit saved (docs/SCALING.md) */
+		svc_tx_group_stats(&commits, &writes);
+		fprintf(stderr, "plenum: stopped (%lld writes in %lld commits)\n", (long long)writes, (long long)commits);
+	}
 	return 0;
 }
 

@@ -173,14 +173,11 @@ int auth_user_disable(struct svc *svc, const char *login, struct err *err)
 	struct user_row u;
 	int rc = -1;
 
-	if (find_user(svc, login, &a, &u, err) != 0 || store_begin(svc->st, err) != 0)
+	if (find_user(svc, login, &a, &u, err) != 0 || svc_tx_plain_begin(svc, svc->org.id, err) != 0)
 		goto out;
-	if (store_lock_org(svc->st, svc->org.id, err) || store_user_set_disabled(svc->st, u.id, 1, err) || store_user_logout_all(svc->st, u.id, err) ||
-	    audit_append(svc, "disable", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
-		store_rollback(svc->st);
-		goto out;
-	}
-	rc = 0;
+	rc = store_user_set_disabled(svc->st, u.id, 1, err) || store_user_logout_all(svc->st, u.id, err) ||
+	     audit_append(svc, "disable", "user", u.id, NULL, NULL, err) ? -1 : 0;
+	rc = svc_tx_plain_end(svc, rc, err);
 out:
 	arena_release(&a);
 	return rc;
@@ -213,15 +210,10 @@ int auth_token_new(struct svc *svc, const char *login, const char *name, struct 
 		return err_field(err, ST_CONFLICT, "login", "user \"%s\" is disabled", login);
 	*token = new_token(a, "plm_");
 	hash_token(*token, hash);
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_plain_begin(svc, svc->org.id, err) != 0)
 		return -1;
-	if (store_lock_org(svc->st, svc->org.id, err) ||
-	    store_token_insert(svc->st, u.org_id, u.id, name ? name : "cli", hash, svc_now(now), err) ||
-	    audit_append(svc, "token", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
-		store_rollback(svc->st);
-		return -1;
-	}
-	return 0;
+	return svc_tx_plain_end(svc, store_token_insert(svc->st, u.org_id, u.id, name ? name : "cli", hash, svc_now(now), err) ||
+				       audit_append(svc, "token", "user", u.id, NULL, NULL, err) ? -1 : 0, err);
 }
 
 static void fill(struct principal *who, const struct user_row *u, const char *csrf, int via_session);
@@ -235,15 +227,10 @@ int auth_calendar_token(struct svc *svc, const struct principal *who, struct are
 		return -1;
 	*token = new_token(a, "cal_");
 	hash_token(*token, hash);
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_plain_begin(svc, svc->org.id, err) != 0)
 		return -1;
-	if (store_lock_org(svc->st, svc->org.id, err) ||
-	    store_calendar_token_set(svc->st, who->user.org_id, who->user.id, hash, svc_now(now), err) ||
-	    audit_append(svc, "calendar_token", "user", who->user.id, NULL, NULL, err) || store_commit(svc->st, err)) {
-		store_rollback(svc->st);
-		return -1;
-	}
-	return 0;
+	return svc_tx_plain_end(svc, store_calendar_token_set(svc->st, who->user.org_id, who->user.id, hash, svc_now(now), err) ||
+				       audit_append(svc, "calendar_token", "user", who->user.id, NULL, NULL, err) ? -1 : 0, err);
 }
 
 int auth_calendar_user(struct svc *svc, const char *token, struct arena *a, struct principal *who,
@@ -308,11 +295,11 @@ static int take_attempt(struct svc *svc, const char *login, const char *addr, in
 	*wait_s = 0;
 	datetime_format_utc(ms / 1000, now);
 	datetime_format_utc(ms / 1000 - AUTH_FAIL_WINDOW_MIN * 60, since);
-	if (store_begin(svc->st, err) != 0)
-		return -1;
 	/* The throttle is the installation's: its own lock (-1), not org 0's,
 	 * which an import of a new org holds while it runs. */
-	if (store_lock_org(svc->st, -1, err) || store_auth_purge(svc->st, now, ms, since, err) ||
+	if (svc_tx_plain_begin(svc, -1, err) != 0)
+		return -1;
+	if (store_auth_purge(svc->st, now, ms, since, err) ||
 	    store_throttle_get(svc->st, login, addr, failures, &next, err) ||
 	    store_throttle_addr_failures(svc->st, addr, since, &from_addr, err))
 		goto fail;
@@ -325,13 +312,13 @@ static int take_attempt(struct svc *svc, const char *login, const char *addr, in
 		if (store_throttle_set(svc->st, login, addr, *failures, ms + backoff_ms(*failures), now, err))
 			goto fail;
 	}
-	if (store_commit(svc->st, err) != 0)
-		goto fail;
+	if (svc_tx_plain_end(svc, 0, err) != 0)
+		return -1;
 	if (*wait_s)
 		return err_set(err, ST_THROTTLED, "too many failed logins: try again in %d seconds", *wait_s);
 	return 0;
 fail:
-	store_rollback(svc->st);
+	svc_tx_plain_end(svc, -1, NULL);
 	return -1;
 }
 
@@ -368,13 +355,11 @@ int auth_login(struct svc *svc, const char *login, const char *password, const c
 	sodium_bin2hex(csrf_hex, sizeof(csrf_hex), raw, sizeof(raw));
 	*csrf = arena_strdup(a, csrf_hex);
 	datetime_format_utc(datetime_now() + AUTH_SESSION_HOURS * 3600, expires);
-	if (store_begin(svc->st, err) != 0)
+	if (svc_tx_plain_begin(svc, -1, err) != 0)
 		return -1;
-	if (store_session_insert(svc->st, u.org_id, u.id, hash, *csrf, now, expires, err) ||
-	    store_throttle_clear(svc->st, login, addr, err) || store_commit(svc->st, err)) {
-		store_rollback(svc->st);
+	if (svc_tx_plain_end(svc, store_session_insert(svc->st, u.org_id, u.id, hash, *csrf, now, expires, err) ||
+				       store_throttle_clear(svc->st, login, addr, err) ? -1 : 0, err) != 0)
 		return -1;
-	}
 	fill(who, &u, *csrf, 1);
 	return 0;
 }
@@ -395,14 +380,11 @@ int auth_token_revoke(struct svc *svc, const char *login, int64_t token_id, stru
 	struct user_row u;
 	int rc = -1;
 
-	if (find_user(svc, login, &a, &u, err) != 0 || store_begin(svc->st, err) != 0)
+	if (find_user(svc, login, &a, &u, err) != 0 || svc_tx_plain_begin(svc, svc->org.id, err) != 0)
 		goto out;
-	if (store_lock_org(svc->st, svc->org.id, err) || store_token_revoke(svc->st, u.id, token_id, err) ||
-	    audit_append(svc, "revoke_token", "user", u.id, NULL, NULL, err) || store_commit(svc->st, err)) {
-		store_rollback(svc->st);
-		goto out;
-	}
-	rc = 0;
+	rc = store_token_revoke(svc->st, u.id, token_id, err) ||
+	     audit_append(svc, "revoke_token", "user", u.id, NULL, NULL, err) ? -1 : 0;
+	rc = svc_tx_plain_end(svc, rc, err);
 out:
 	arena_release(&a);
 	return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lights.h"
+#include "tx.h"
 #include "task.h"
 #include "../core/date.h"
 #include "../core/xalloc.h"
@@ -673,14 +674,12 @@ int lights_refresh(struct svc *svc, struct err *err)
 		goto out;
 	}
 	lights_forget(svc);
-	if (store_begin(svc->st, err) != 0)
-		goto out;
 	/* The org's writers wait while the counts are rebuilt: under
 	 * PostgreSQL's READ COMMITTED a report committed between the recount's
 	 * read of the tasks and its write of the sums would otherwise be lost
 	 * (SQLite's BEGIN IMMEDIATE already serialises). */
-	if (store_lock_org(svc->st, svc->org.id, err) != 0)
-		goto fail;
+	if (svc_tx_plain_begin(svc, svc->org.id, err) != 0)
+		goto out;
 	/* Another request or process may have refreshed them meanwhile. */
 	if (counts_state(svc, &state, err) != 0)
 		goto fail;
@@ -702,13 +701,13 @@ int lights_refresh(struct svc *svc, struct err *err)
 	if (store_light_sum_up(svc->st, svc->org.id, err) != 0)
 		goto fail;
 done:
-	if (store_commit(svc->st, err) != 0)
-		goto fail;
+	if (svc_tx_plain_end(svc, 0, err) != 0)
+		goto out;
 	svc->lights.stale = 0;
 	rc = 0;
 	goto out;
 fail:
-	store_rollback(svc->st);
+	svc_tx_plain_end(svc, -1, NULL);
 out:
 	lights_forget(svc);
 	arena_release(&a);

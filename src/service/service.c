@@ -222,8 +222,7 @@ int svc_org_delete(struct svc *svc, int64_t org_id, const char *org_key, struct 
 	/* On its own, the deletion ends the org's chain with the org: there is
 	 * no entry left to append to. */
 	svc->has_org = 0;
-	svc->tx_depth = 0;
-	return store_commit(svc->st, err);
+	return svc_tx_end_unaudited(svc, 0, err);
 }
 
 int svc_org_create(struct svc *svc, const struct value *vals, const char *admin_login, const char *admin_password,

@@ -38,6 +38,7 @@ struct svc {
 	const char *db_path;          /* the database file, for the audit checkpoints beside it */
 	int tx_depth;                 /* svc_tx_begin() nesting (tx.h); 0 outside a write */
 	int tx_failed;                /* a nested write failed: the outermost rolls back */
+	struct store *own_st;         /* tx.c: st while a group commit lends the writer's connection; else NULL */
 	struct svc_idem {             /* set by the HTTP layer for a POST with Idempotency-Key */
 		const char *key, *request_hash;
 		int claimed;

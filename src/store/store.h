@@ -532,6 +532,17 @@ int store_attendance_facts(struct store *st, int64_t attendance_id, struct atten
 int store_task_light_row(struct store *st, int64_t org_id, int64_t task_id, struct arena *a, struct task_row *out,
 			 int *found, struct err *err);
 
+/* ---- one write among several in a transaction (store_savepoint.c) ---- */
+
+/* A savepoint for the next write of a group commit (service/tx.c): release
+ * it when the write is done, roll back to it (and release it) when the
+ * write was refused; the writes before it stay. One at a time. */
+int store_savepoint(struct store *st, struct err *err);
+int store_savepoint_release(struct store *st, struct err *err);
+int store_savepoint_rollback(struct store *st, struct err *err);
+/* Sets up the connection that applies writes in savepoints. */
+int store_savepoint_setup(struct store *st, struct err *err);
+
 /* ---- the WAL checkpoint off the request path (store_wal.c; SQLite only) ---- */
 
 /* This connection's commits no longer checkpoint the WAL themselves. */
