@@ -890,10 +890,10 @@ static int execute(struct db_stmt *s, PGresult **res, struct err *err)
 
 	settle(s->db);
 	if (prepared_as_bound(s)) {
-		if (s->db->begin_sql == NULL && s->select)
-			*res = PQsendQueryPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL,
-						   NULL, 0) == 1 ? first_result(s, 0) : NULL;
-		else if (s->db->begin_sql == NULL)
+		/* A SELECT goes in a pipeline of its own (still one round trip):
+		 * libpq 15 keeps single-row mode set after a query outside one,
+		 * and would apply it to the first query of the next pipeline. */
+		if (s->db->begin_sql == NULL && !s->select)
 			*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
 		else
 			*res = exec_pipelined(s, NULL, &failed);

@@ -807,6 +807,31 @@ static void a_large_scan_holds_a_bounded_part_of_its_rows(void **state)
 	}
 	assert_int_equal(count_orgs(db), 5);
 
+	/* after a streamed scan, a statement sent with db_send() still gets
+	 * all its rows (libpq 15 kept single-row mode for it) */
+	in = db_prepare(db, "SELECT name FROM org WHERE id > ?1 ORDER BY id", &err);
+	assert_non_null(in);
+	assert_int_equal(db_bind_int(in, 1, 0), 0);
+	assert_int_equal(db_step(in, &err), DB_ROW);
+	db_done(in);
+	assert_int_equal(db_bind_int(s, 1, 3), 0);
+	assert_int_equal(db_bind_int(s, 2, 1), 0);
+	assert_int_equal(db_step(s, &err), DB_ROW);
+	while ((rc = db_step(s, &err)) == DB_ROW)
+		;
+	assert_int_equal(rc, DB_DONE);
+	db_done(s);
+	in = db_prepare(db, "SELECT name FROM org WHERE id > ?1 ORDER BY id", &err);
+	assert_non_null(in);
+	assert_int_equal(db_bind_int(in, 1, 0), 0);
+	assert_int_equal(db_send(in, &err), 0);
+	rows = 0;
+	while ((rc = db_step(in, &err)) == DB_ROW)
+		rows++;
+	assert_int_equal(rc, DB_DONE);
+	assert_int_equal(rows, 5);
+	db_done(in);
+
 	/* a scan left before its end, then the connection used again */
 	assert_int_equal(db_bind_int(s, 1, 100000), 0);
 	assert_int_equal(db_bind_int(s, 2, 1), 0);
