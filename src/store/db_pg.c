@@ -87,6 +87,7 @@ struct db_stmt {
 	int select;                    /* a SELECT: its rows are streamed (single-row mode) */
 	int streaming;                 /* res holds one row and more are coming: it is db->stream */
 	PGresult *tail;                /* a failure after the rows drain_stream() kept: reported after them */
+	PGresult *held;                /* the row drain_stream() copied: its text stays valid until the next step */
 };
 
 struct db {
@@ -277,6 +278,7 @@ static void stmt_free(struct db_stmt *s)
 		return;
 	PQclear(s->res);
 	PQclear(s->tail);
+	PQclear(s->held);
 	for (int i = 0; i < s->nparams; i++)
 		free(s->vals[i]);
 	free(s->vals);
@@ -485,6 +487,8 @@ static void pg_done(struct db_stmt *s)
 		drop_stream(s);
 	PQclear(s->tail);
 	s->tail = NULL;
+	PQclear(s->held);
+	s->held = NULL;
 	s->ready = 0;
 	s->busy = 0;
 	PQclear(s->res);
@@ -722,7 +726,8 @@ static void drain_stream(struct db *db)
 	}
 	PQclear(s->tail);
 	s->tail = r && PQresultStatus(r) != PGRES_TUPLES_OK ? r : NULL;
-	PQclear(s->res);
+	PQclear(s->held);
+	s->held = s->res;              /* text read from the current row is borrowed until the next step */
 	s->res = all;
 	s->row = 0;
 	end_stream(db, r);
@@ -1042,6 +1047,8 @@ static int pg_step(struct db_stmt *s, struct err *err)
 
 	if (s->queued)
 		flush_queue(s->db);
+	PQclear(s->held);
+	s->held = NULL;
 	if (s->streaming)
 		return stream_step(s, err);
 	if (s->ready) {

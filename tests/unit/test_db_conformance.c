@@ -781,6 +781,10 @@ static void a_large_scan_holds_a_bounded_part_of_its_rows(void **state)
 			rows++;
 			assert_int_equal(db_col_int(s, 0), rows);
 			if (rows % 250 == 1) {
+				/* text read before the nested statement stays valid
+				 * until the scan's next step (db.h) */
+				const char *text = db_col_text(s, 1);
+
 				in = db_prepare(db, "SELECT count(*) FROM org WHERE id > ?1", &err);
 				assert_non_null(in);
 				assert_int_equal(db_bind_int(in, 1, 0), 0);
@@ -791,6 +795,7 @@ static void a_large_scan_holds_a_bounded_part_of_its_rows(void **state)
 				/* the scan's current row is still there */
 				assert_int_equal(db_col_int(s, 0), rows);
 				assert_string_equal(db_col_text(s, 1), "xxx");
+				assert_string_equal(text, "xxx");
 				if (tx) {
 					char name[32];
 
