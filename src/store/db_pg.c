@@ -9,9 +9,14 @@
  * bound with other kinds is prepared again. Parameters travel as text with
  * no quoting; results come back as text and are parsed by db_col_*.
  *
- * A statement's whole result is fetched when it first steps (no single-row
- * mode), because store code runs other queries on the same connection while
- * it walks rows. Large scans must therefore page (LIMIT/OFFSET or keyset).
+ * A SELECT's rows are read one at a time as it steps (libpq's single-row
+ * mode: the server streams them, the socket holds back the rest), so that a
+ * scan of a whole org holds a bounded part of it, as SQLite does; no
+ * statement or round trip is added. Store code may run another statement on
+ * the same connection while it walks rows: the rows still coming are then
+ * read into memory first (drain_stream(), which settle() calls), and the
+ * scan goes on from there. Other statements (writes, RETURNING) get their
+ * whole result at once.
  *
  * Change notification: every connection LISTENs on plenum_change; a commit
  * that wrote anything sends NOTIFY plenum_change inside its transaction, so
@@ -80,6 +85,10 @@ struct db_stmt {
 	int queued;                    /* sent by db_send(), in db->queue: its answer not read yet */
 	int queued_prepare;            /* its preparation went in the same pipeline */
 	int ready;                     /* its answer read into res by flush_queue(), not yet stepped */
+	int select;                    /* a SELECT: its rows are streamed (single-row mode) */
+	int streaming;                 /* res holds one row and more are coming: it is db->stream */
+	PGresult *tail;                /* a failure after the rows drain_stream() kept: reported after them */
+	PGresult *held;                /* the row drain_stream() copied: its text stays valid until the next step */
 };
 
 struct db {
@@ -102,6 +111,8 @@ struct db {
 	int nqueue;
 	int marked;                    /* db_version_mark() called, no version read since */
 	int fresh;                     /* marked, and a statement completed outside a transaction since */
+	struct db_stmt *stream;        /* the statement whose rows are still coming, or NULL */
+	int stream_piped;              /* it was sent in a pipeline: a sync to read at its end */
 };
 
 /* After each exchange with the server: an exchange that ended outside a
@@ -142,6 +153,8 @@ static int pg_fail(struct db *db, const PGresult *res, struct err *err, const ch
 }
 
 static void flush_queue(struct db *db);
+static void drain_stream(struct db *db);
+static void drop_stream(struct db_stmt *s);
 
 /* Reads the answers to statements sent by db_send() (flush_queue) and to
  * a read snapshot's ROLLBACK sent without waiting (pg_rollback), before
@@ -152,6 +165,7 @@ static void settle(struct db *db)
 {
 	PGresult *r;
 
+	drain_stream(db);
 	flush_queue(db);
 	if (!db->inflight)
 		return;
@@ -264,6 +278,8 @@ static void stmt_free(struct db_stmt *s)
 	if (s == NULL)
 		return;
 	PQclear(s->res);
+	PQclear(s->tail);
+	PQclear(s->held);
 	for (int i = 0; i < s->nparams; i++)
 		free(s->vals[i]);
 	free(s->vals);
@@ -400,6 +416,20 @@ static void deallocate(struct db_stmt *s)
 	s->name[0] = '\0';
 }
 
+/* 1 when sql is a SELECT (not a WITH, which may write): a plain read,
+ * whose rows may be streamed. */
+static int is_select(const char *sql)
+{
+	const char *word = "select";
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	for (int i = 0; word[i]; i++)
+		if (tolower((unsigned char)sql[i]) != word[i])
+			return 0;
+	return !isalnum((unsigned char)sql[6]) && sql[6] != '_';
+}
+
 static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *err)
 {
 	struct db_stmt *s;
@@ -423,6 +453,7 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *er
 	s->pgsql = pgsql;
 	s->nparams = n;
 	s->vals = xcalloc((size_t)n + 1, sizeof(*s->vals));
+	s->select = is_select(pgsql);
 	s->sig = xcalloc((size_t)n + 1, 1);
 	s->as_text = xcalloc((size_t)n + 1, 1);
 	memset(s->sig, '0', (size_t)n);
@@ -453,6 +484,12 @@ static void pg_done(struct db_stmt *s)
 {
 	if (s->queued)
 		flush_queue(s->db);            /* answers are read in the order sent */
+	if (s->streaming)
+		drop_stream(s);
+	PQclear(s->tail);
+	s->tail = NULL;
+	PQclear(s->held);
+	s->held = NULL;
 	s->ready = 0;
 	s->busy = 0;
 	PQclear(s->res);
@@ -624,6 +661,142 @@ static PGresult *next_result(PGconn *c)
 	return res;
 }
 
+/* The end of the stream of db->stream, whose last result (the command's
+ * completion or its failure) was last: reads what follows it (the end of
+ * the command, and the sync of a pipeline), so that the connection is
+ * free again. last is consumed; the completion's row count is kept. */
+static void end_stream(struct db *db, PGresult *last)
+{
+	PGconn *c = db->conn;
+	PGresult *r;
+	const char *n;
+
+	if (last && PQresultStatus(last) == PGRES_TUPLES_OK) {
+		n = PQcmdTuples(last);
+		if (n[0] != '\0')
+			db->changes = strtoll(n, NULL, 10);
+	}
+	if (last)
+		while ((r = PQgetResult(c)) != NULL)
+			PQclear(r);
+	if (db->stream_piped) {
+		PQclear(PQgetResult(c));       /* the sync */
+		PQexitPipelineMode(c);
+	}
+	db->stream->streaming = 0;
+	db->stream = NULL;
+	db->stream_piped = 0;
+	/* The command completed just now: after a mark, as answered() says. */
+	if (db->marked && PQtransactionStatus(c) == PQTRANS_IDLE)
+		db->fresh = 1;
+}
+
+/* Another use of the connection while a SELECT's rows are still coming:
+ * the rest of them is read into the statement's result, its current row
+ * first, so that the statement steps on as before (memory then grows with
+ * what is left, as it did for every statement before rows were streamed).
+ * A failure after the rows is kept for the step that reaches it. */
+static void drain_stream(struct db *db)
+{
+	struct db_stmt *s = db->stream;
+	PGresult *all, *r;
+	int nf;
+
+	if (s == NULL)
+		return;
+	all = PQcopyResult(s->res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+	nf = PQnfields(s->res);
+	while ((r = PQgetResult(db->conn)) != NULL && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+		int t = all ? PQntuples(all) : 0;
+
+		for (int i = 0; i < nf && all; i++) {
+			int null = PQgetisnull(r, 0, i);
+
+			if (PQsetvalue(all, t, i, null ? NULL : PQgetvalue(r, 0, i), null ? -1 : PQgetlength(r, 0, i)) != 1) {
+				PQclear(all);
+				all = NULL;
+			}
+		}
+		PQclear(r);
+	}
+	if (all == NULL) {
+		/* libpq out of memory: the statement fails at its next step */
+		PQclear(r);
+		r = PQmakeEmptyPGresult(db->conn, PGRES_FATAL_ERROR);
+		all = PQmakeEmptyPGresult(db->conn, PGRES_TUPLES_OK);
+	}
+	PQclear(s->tail);
+	s->tail = r && PQresultStatus(r) != PGRES_TUPLES_OK ? r : NULL;
+	PQclear(s->held);
+	s->held = s->res;              /* text read from the current row is borrowed until the next step */
+	s->res = all;
+	s->row = 0;
+	end_stream(db, r);
+	if (s->tail == NULL)
+		PQclear(r);
+}
+
+/* The next row of a streamed SELECT. */
+static int stream_step(struct db_stmt *s, struct err *err)
+{
+	struct db *db = s->db;
+	PGresult *r = PQgetResult(db->conn);
+	int rc;
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = 0;
+	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+		s->res = r;
+		return DB_ROW;
+	}
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
+		s->res = r;                    /* no rows: its columns are still described */
+		rc = DB_DONE;
+	} else {
+		rc = pg_fail(db, r, err, "step");
+	}
+	end_stream(db, r);
+	if (s->res == NULL)
+		PQclear(r);
+	return rc;
+}
+
+/* A statement done with before its last row: the rest is read and
+ * dropped, one row at a time. */
+static void drop_stream(struct db_stmt *s)
+{
+	PGresult *r;
+
+	while ((r = PQgetResult(s->db->conn)) != NULL && PQresultStatus(r) == PGRES_SINGLE_TUPLE)
+		PQclear(r);
+	end_stream(s->db, r);
+	PQclear(r);
+}
+
+/* The first result of s just sent (and nothing read of it yet): in
+ * single-row mode for a SELECT. A first row starts the stream (the
+ * connection is left busy until its end); else the whole result, the
+ * command's end read. */
+static PGresult *first_result(struct db_stmt *s, int piped)
+{
+	PGconn *c = s->db->conn;
+	PGresult *res, *extra;
+
+	if (s->select)
+		PQsetSingleRowMode(c);         /* refused: the whole result, as before */
+	res = PQgetResult(c);
+	if (res && PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		s->streaming = 1;
+		s->db->stream = s;
+		s->db->stream_piped = piped;
+		return res;
+	}
+	while (res && (extra = PQgetResult(c)) != NULL)
+		PQclear(extra);
+	return res;
+}
+
 /* The commands exec_pipelined() may send, in this order. */
 enum { PIPE_BEGIN, PIPE_SAVEPOINT, PIPE_PREPARE, PIPE_RELEASE, PIPE_EXECUTE, PIPE_N };
 
@@ -663,9 +836,21 @@ static PGresult *exec_pipelined(struct db_stmt *s, const Oid *types, int *failed
 	       PQsendQueryPrepared(c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0) == 1 &&
 	       PQpipelineSync(c) == 1;
 	if (sent) {
-		for (int i = 0; i < PIPE_N; i++)
-			if (want[i])
+		int ok = 1;
+
+		for (int i = 0; i < PIPE_EXECUTE; i++) {
+			if (want[i]) {
 				r[i] = next_result(c);
+				ok = ok && pipe_ok(r[i]);
+			}
+		}
+		if (ok && s->select) {
+			r[PIPE_EXECUTE] = first_result(s, 1);
+			if (s->streaming)
+				goto streaming;
+		} else {
+			r[PIPE_EXECUTE] = next_result(c);
+		}
 		PQclear(PQgetResult(c));       /* the sync */
 	}
 	for (int i = 0; i < PIPE_N && sent; i++) {
@@ -685,6 +870,11 @@ static PGresult *exec_pipelined(struct db_stmt *s, const Oid *types, int *failed
 		return NULL;
 	}
 	return res;
+streaming:
+	/* its first row: the rest, and the sync, are read as it steps */
+	for (int i = 0; i < PIPE_EXECUTE; i++)
+		PQclear(r[i]);
+	return r[PIPE_EXECUTE];
 }
 
 /* 1 when s is prepared on the server for the kinds now bound. */
@@ -706,7 +896,10 @@ static int execute(struct db_stmt *s, PGresult **res, struct err *err)
 
 	settle(s->db);
 	if (prepared_as_bound(s)) {
-		if (s->db->begin_sql == NULL)
+		/* A SELECT goes in a pipeline of its own (still one round trip):
+		 * libpq 15 keeps single-row mode set after a query outside one,
+		 * and would apply it to the first query of the next pipeline. */
+		if (s->db->begin_sql == NULL && !s->select)
 			*res = PQexecPrepared(s->db->conn, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
 		else
 			*res = exec_pipelined(s, NULL, &failed);
@@ -855,17 +1048,33 @@ static int pg_step(struct db_stmt *s, struct err *err)
 
 	if (s->queued)
 		flush_queue(s->db);
+	PQclear(s->held);
+	s->held = NULL;
+	if (s->streaming)
+		return stream_step(s, err);
 	if (s->ready) {
 		s->ready = 0;              /* its answer, read by flush_queue() */
 	} else if (s->res != NULL) {
-		s->row++;
-		return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+		if (++s->row < PQntuples(s->res))
+			return DB_ROW;
+		if (s->tail != NULL) {
+			/* what drain_stream() found after the rows it kept */
+			pg_fail(s->db, s->tail, err, "step");
+			PQclear(s->tail);
+			s->tail = NULL;
+			return -1;
+		}
+		return DB_DONE;
 	} else {
 		if (execute(s, &s->res, err) != 0)
 			return -1;
 		answered(s->db);
 	}
 	st = PQresultStatus(s->res);
+	if (st == PGRES_SINGLE_TUPLE) {
+		s->row = 0;                /* the first row of a stream */
+		return DB_ROW;
+	}
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		pg_fail(s->db, s->res, err, "step");
 		PQclear(s->res);
