@@ -81,7 +81,7 @@ workload() {   # store db-argument
 	TOKEN=$("$PLENUM" --db "$db" user token secretary --name bench)
 	H="Authorization: Bearer $TOKEN"
 	B="http://127.0.0.1:$PORT/api/v1"
-	# the first dashboard recounts the lights (gen.sql wrote outside plenum, as a new day would)
+	# the first dashboard recounts the lights (gen.sql wrote outside plenum: no counts yet)
 	first=$(curl -s -o /dev/null -w '%{time_total}' -H "$H" "$B/dashboard")
 	put "$store" dash.first "$(echo "$first" | awk '{ printf "%.1f", $1 * 1000 }')"
 	sleep 1      # the recount runs after that answer
@@ -126,6 +126,16 @@ workload() {   # store db-argument
 	put "$store" rss.reports "$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/$PID/status)"
 	echo "light history of the year: $(get "$store" history) ms; notice: $(get "$store" notice) ms" \
 		"($(wc -c <"$TMP/notice.md") bytes); peak memory after them $(get "$store" rss.reports) MB"
+	kill -TERM $PID
+	wait $PID 2>/dev/null || true
+	# a new day: the same database served the next morning; its first
+	# dashboard (the counts move only the tasks whose light changes that day)
+	PLENUM_TODAY=2026-11-26 "$PLENUM" --db "$db" serve --quiet --listen 127.0.0.1:$PORT >"$TMP/serve.out" 2>&1 &
+	PID=$!
+	until curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null; do sleep 0.01; done
+	t=$(curl -s -o /dev/null -w '%{time_total}' -H "$H" "$B/dashboard")
+	put "$store" dash.newday "$(echo "$t" | awk '{ printf "%.1f", $1 * 1000 }')"
+	echo "the next day: first dashboard $(get "$store" dash.newday) ms"
 	kill -TERM $PID
 	wait $PID 2>/dev/null || true
 	PID=
@@ -227,7 +237,8 @@ row "one task's record (req/s)" ">= 16,000" record.rps
 row "dashboard under wrk, p99 (ms)" "<= 20" dash.p99
 row "dashboard right after a report, p50 (ms)" "-" dash.after.p50
 row "dashboard right after a report, p99 (ms)" "<= 20" dash.after.p99
-row "dashboard, first after a new day (ms)" "-" dash.first
+row "dashboard, first with no counts (full recount, ms)" "-" dash.first
+row "dashboard, first of the next day (ms)" "-" dash.newday
 row "progress reports filed (req/s)" ">= 1,200" post.rps
 row "progress reports filed, p99 (ms)" "<= 50" post.p99
 row "progress reports refused or failed" "0" post.bad

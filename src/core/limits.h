@@ -64,7 +64,7 @@
 /* Database */
 #define LIM_DB_BUSY_MS     5000                 /* CLI: wait this long for another writer */
 #define LIM_DB_SERVER_WAIT_MS 1000              /* server: wait this long for the write lock, then 503 */
-#define LIM_DB_SERVER_CACHE_KB 1024            /* server: SQLite's page cache per connection (the OS caches the file too) */
+#define LIM_DB_SERVER_CACHE_KB 512             /* server: SQLite's page cache per connection (the OS caches the file too) */
 #define LIM_MALLOC_ARENAS  2                    /* server: glibc malloc arenas shared by the threads (memory, not speed) */
 #define LIM_CHECKPOINT_MS  250                  /* server: the WAL is checkpointed this often, off the request path */
 #define LIM_LIGHTS_CHECK_MS 10000               /* server: the light counts are brought to the day (and rules) this often */
@@ -72,7 +72,7 @@
 #define LIM_ORGS_KEPT_UP   1000                 /* server: orgs whose light counts that thread keeps up (the rest: on read) */
 #define LIM_DB_RETRY_AFTER_S 1                  /* the Retry-After of that 503 */
 #define LIM_REPLICA_PRIMARY_S 10                /* --read-db: a browser reads from the primary this long after a write */
-#define LIM_WRITE_THREADS  6                    /* server: threads that apply writes (and wait for their commit) */
+#define LIM_WRITE_THREADS  4                    /* server: threads that apply writes (and wait for their commit) */
 #define LIM_DB_WRITE_CACHE_KB 256               /* server: page cache of a write thread's own connection (its reads are few) */
 #define LIM_WRITE_BATCH    64                   /* server: writes at most in one group commit (tx.c) */
 #define LIM_DB_STMT_CACHE  256                  /* idle prepared statements kept per connection */
