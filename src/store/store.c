@@ -912,6 +912,27 @@ int store_audit_last_hash(struct store *st, int64_t org_id, char *out, size_t si
 	return rc < 0 ? -1 : 0;
 }
 
+/* The twelve columns of an audit row, bound as ?1..?12 in the order of
+ * store_audit_insert's column list. */
+static void bind_audit_row(struct db_stmt *s, const struct audit_row *r)
+{
+	db_bind_int(s, 1, r->org_id);
+	db_bind_text(s, 2, r->at);
+	db_bind_text(s, 3, r->actor);
+	db_bind_text(s, 4, r->action);
+	db_bind_text(s, 5, r->entity);
+	if (r->row_id)
+		db_bind_int(s, 6, r->row_id);
+	else
+		db_bind_null(s, 6);
+	db_bind_text(s, 7, r->before);
+	db_bind_text(s, 8, r->after);
+	db_bind_text(s, 9, r->prev_hash);
+	db_bind_text(s, 10, r->hash);
+	db_bind_text(s, 11, r->changes_hash);
+	db_bind_int(s, 12, r->nchanges);
+}
+
 int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id, struct err *err)
 {
 	struct db_stmt *s = db_prepare(st->db,
@@ -920,19 +941,7 @@ int store_audit_insert(struct store *st, const struct audit_row *r, int64_t *id,
 
 	if (s == NULL)
 		return -1;
-	db_bind_int(s, 1, r->org_id);
-	db_bind_text(s, 2, r->at);
-	db_bind_text(s, 3, r->actor);
-	db_bind_text(s, 4, r->action);
-	db_bind_text(s, 5, r->entity);
-	if (r->row_id)
-		db_bind_int(s, 6, r->row_id);
-	db_bind_text(s, 7, r->before);
-	db_bind_text(s, 8, r->after);
-	db_bind_text(s, 9, r->prev_hash);
-	db_bind_text(s, 10, r->hash);
-	db_bind_text(s, 11, r->changes_hash);
-	db_bind_int(s, 12, r->nchanges);
+	bind_audit_row(s, r);
 	return step_id(s, id, err);
 }
 
@@ -955,21 +964,7 @@ int store_audit_insert_sealed(struct store *st, const struct audit_row *r, int64
 		"SELECT id FROM a", err);
 	if (s == NULL)
 		return -1;
-	db_bind_int(s, 1, r->org_id);
-	db_bind_text(s, 2, r->at);
-	db_bind_text(s, 3, r->actor);
-	db_bind_text(s, 4, r->action);
-	db_bind_text(s, 5, r->entity);
-	if (r->row_id)
-		db_bind_int(s, 6, r->row_id);
-	else
-		db_bind_null(s, 6);
-	db_bind_text(s, 7, r->before);
-	db_bind_text(s, 8, r->after);
-	db_bind_text(s, 9, r->prev_hash);
-	db_bind_text(s, 10, r->hash);
-	db_bind_text(s, 11, r->changes_hash);
-	db_bind_int(s, 12, r->nchanges);
+	bind_audit_row(s, r);
 	return step_id(s, id, err);
 }
 

@@ -330,41 +330,9 @@ out:
 	return rc;
 }
 
-int store_audit_rebaseline(struct store *st, struct err *err)
-{
-	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
-	struct buf sql = BUF_INIT(AUDIT_SQL_MAX);
-	int n = 0, rc = -1;
-
-	if (list_tables(st, tables, MAX_TABLES, &n, err) != 0)
-		goto out;
-	for (int i = 0; i < n; i++) {
-		const struct table_info *t = &tables[i];
-
-		if (!audited(t))
-			continue;
-		buf_reset(&sql);
-		buf_printf(&sql, "INSERT INTO audit_change (org_id, tbl, row_key, op, after) SELECT x.%s, '%s', ",
-			   org_col(t), t->name);
-		gen_of(st)->key(&sql, t, "x");
-		buf_adds(&sql, ", 'baseline', ");
-		gen_of(st)->image(&sql, t, "x");
-		buf_printf(&sql, " FROM %s x", t->name);
-		if (sql.err) {
-			err_set(err, ST_FAIL, "the baseline of table %s is too long", t->name);
-			goto out;
-		}
-		if (db_exec(store_db(st), buf_str(&sql), err) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	buf_release(&sql);
-	free(tables);
-	return rc;
-}
-
-int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
+/* Writes an image of every audited row into audit_change as change op:
+ * of every org (org_id 0) or of one. Set-based: one statement per table. */
+static int image_rows(struct store *st, const char *op, int64_t org_id, struct err *err)
 {
 	struct table_info *tables = xcalloc(MAX_TABLES, sizeof(*tables));
 	struct buf sql = BUF_INIT(AUDIT_SQL_MAX);
@@ -375,6 +343,7 @@ int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		const struct table_info *t = &tables[i];
+		int step;
 
 		if (!audited(t))
 			continue;
@@ -382,9 +351,11 @@ int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
 		buf_printf(&sql, "INSERT INTO audit_change (org_id, tbl, row_key, op, after) SELECT x.%s, '%s', ",
 			   org_col(t), t->name);
 		gen_of(st)->key(&sql, t, "x");
-		buf_adds(&sql, ", 'insert', ");
+		buf_printf(&sql, ", '%s', ", op);
 		gen_of(st)->image(&sql, t, "x");
-		buf_printf(&sql, " FROM %s x WHERE x.%s = ?1", t->name, org_col(t));
+		buf_printf(&sql, " FROM %s x", t->name);
+		if (org_id)
+			buf_printf(&sql, " WHERE x.%s = ?1", org_col(t));
 		if (sql.err) {
 			err_set(err, ST_FAIL, "the image query of table %s is too long", t->name);
 			goto out;
@@ -392,18 +363,28 @@ int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
 		s = db_prepare(store_db(st), buf_str(&sql), err);
 		if (s == NULL)
 			goto out;
-		db_bind_int(s, 1, org_id);
-		rc = db_step(s, err);
+		if (org_id)
+			db_bind_int(s, 1, org_id);
+		step = db_step(s, err);
 		db_done(s);
-		if (rc < 0)
+		if (step < 0)
 			goto out;
-		rc = -1;
 	}
 	rc = 0;
 out:
 	buf_release(&sql);
 	free(tables);
 	return rc;
+}
+
+int store_audit_rebaseline(struct store *st, struct err *err)
+{
+	return image_rows(st, "baseline", 0, err);
+}
+
+int store_audit_image_org(struct store *st, int64_t org_id, struct err *err)
+{
+	return image_rows(st, "insert", org_id, err);
 }
 
 /* ---- deleting one org ---- */
