@@ -71,20 +71,6 @@ static void *write_reports(void *p)
 	return NULL;
 }
 
-static int64_t count_done(struct db *db, const char *done)
-{
-	struct err err = ERR_INIT;
-	struct db_stmt *s = db_prepare(db, "SELECT count(*) FROM progress_report WHERE done = ?1", &err);
-	int64_t n = -1;
-
-	assert_non_null(s);
-	db_bind_text(s, 1, done);
-	if (db_step(s, &err) == DB_ROW)
-		n = db_col_int(s, 0);
-	db_done(s);
-	return n;
-}
-
 static void concurrent_writers_keep_one_chain(void **state)
 {
 	struct writer w[WRITERS];
@@ -127,9 +113,9 @@ static void concurrent_writers_keep_one_chain(void **state)
 			char done[64];
 
 			snprintf(done, sizeof(done), "writer %d report %d", i, k);
-			if (count_done(db, done) != w[i].acked[k])
+			if (test_count(db, "SELECT count(*) FROM progress_report WHERE done = ?1", done) != w[i].acked[k])
 				fail_msg("\"%s\": acknowledged %d, on record %lld times", done, w[i].acked[k],
-					 (long long)count_done(db, done));
+					 (long long)test_count(db, "SELECT count(*) FROM progress_report WHERE done = ?1", done));
 			acked += w[i].acked[k];
 		}
 	}

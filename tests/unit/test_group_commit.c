@@ -97,20 +97,6 @@ static void *write_reports(void *p)
 	return NULL;
 }
 
-static int64_t count_sql(struct db *db, const char *sql, const char *arg)
-{
-	struct err err = ERR_INIT;
-	struct db_stmt *s = db_prepare(db, sql, &err);
-	int64_t n = -1;
-
-	assert_non_null(s);
-	db_bind_text(s, 1, arg);
-	if (db_step(s, &err) == DB_ROW)
-		n = db_col_int(s, 0);
-	db_done(s);
-	return n;
-}
-
 static void refused_writes_leave_nothing_in_a_shared_commit(void **state)
 {
 	struct writer w[WRITERS];
@@ -159,9 +145,9 @@ static void refused_writes_leave_nothing_in_a_shared_commit(void **state)
 			int64_t stored, sealed;
 
 			snprintf(done, sizeof(done), "group writer %d report %d", i, k);
-			stored = count_sql(db, "SELECT count(*) FROM progress_report WHERE done = ?1", done);
+			stored = test_count(db, "SELECT count(*) FROM progress_report WHERE done = ?1", done);
 			/* the report's own row image in the chain */
-			sealed = count_sql(db, "SELECT count(*) FROM audit_change WHERE tbl = 'progress_report' "
+			sealed = test_count(db, "SELECT count(*) FROM audit_change WHERE tbl = 'progress_report' "
 					   "AND after LIKE '%' || ?1 || '\"%'", done);
 			if (kind_of(k) == ACCEPTED && (w[i].answer[k] != 0 || stored != 1 || sealed != 1))
 				fail_msg("\"%s\": accepted, answered %d (code %d), on record %lld times, sealed %lld times", done,

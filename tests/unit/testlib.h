@@ -40,6 +40,22 @@ static inline char *slurp(const char *path)
 #define TEST_DB_MAX 512
 
 /* 1 when the tests run on PostgreSQL (PLENUM_TEST_PG set). */
+/* count(*) of sql with its one text parameter ?1 (-1 when it cannot run). */
+static inline int64_t test_count(struct db *db, const char *sql, const char *arg)
+{
+	struct err err = ERR_INIT;
+	struct db_stmt *s = db_prepare(db, sql, &err);
+	int64_t n = -1;
+
+	if (s == NULL)
+		return -1;
+	db_bind_text(s, 1, arg);
+	if (db_step(s, &err) == DB_ROW)
+		n = db_col_int(s, 0);
+	db_done(s);
+	return n;
+}
+
 static inline int test_on_pg(void)
 {
 	const char *u = getenv("PLENUM_TEST_PG");
